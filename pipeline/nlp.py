@@ -1,0 +1,181 @@
+"""The spaCy frame: the Language of stage 4 plus one component per layer.
+
+Each layer module (figures, dates, targets, entities) is a plain function from text to
+records (dicts with the fields of ``../shared/contract.md`` and character offsets into the
+text). The components here only call that function and write the result to the Doc:
+``doc._.<layer>`` holds the records, ``doc.spans[<layer>]`` the spans, and for entities
+``doc.ents`` as well, after splitting any token an entity would cut. Matching is kept apart
+from writing to the Doc, as in spaCy's span_ruler.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from typing import Callable, Iterable
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from . import segment
+
+LAYERS = ("entities", "figures", "dates", "targets")
+# a layer needs the records of these layers on the same Doc first
+NEEDS = {"targets": ("figures", "dates")}
+
+for _layer in LAYERS:
+    if not Doc.has_extension(_layer):
+        Doc.set_extension(_layer, default=None)
+
+
+def _finder(layer: str) -> Callable[[Doc], list[dict]]:
+    """The plain function behind a layer, called with the Doc's text and context."""
+    if layer == "figures":
+        from .figures import find_figures
+        return lambda doc: find_figures(doc.text)
+    if layer == "dates":
+        from .dates import find_dates
+        return lambda doc: find_dates(doc.text, doc._.issue_date)
+    if layer == "targets":
+        from .targets import find_targets
+        return lambda doc: find_targets(doc.text, doc._.figures or [], doc._.dates or [], doc._.issue_date)
+    if layer == "entities":
+        from .entities import find_entities
+        return lambda doc: find_entities(doc.text, doc._.home)
+    raise ValueError(f"unknown layer {layer!r}; layers are {', '.join(LAYERS)}")
+
+
+def split_tokens_at(doc: Doc, offsets: Iterable[int]) -> None:
+    """Split every token that a character offset falls strictly inside."""
+    cuts: dict[int, list[int]] = {}
+    for off in set(offsets):
+        if off <= 0 or off >= len(doc.text):
+            continue
+        tok_i = _token_at(doc, off)
+        if tok_i is None:
+            continue
+        tok = doc[tok_i]
+        if tok.idx < off < tok.idx + len(tok.text):
+            cuts.setdefault(tok_i, []).append(off - tok.idx)
+    if not cuts:
+        return
+    with doc.retokenize() as retok:
+        for tok_i, local in cuts.items():
+            tok = doc[tok_i]
+            bounds = [0, *sorted(local), len(tok.text)]
+            orths = [tok.text[a:b] for a, b in zip(bounds, bounds[1:])]
+            retok.split(tok, orths, heads=[(tok, k) for k in range(len(orths))])
+
+
+def _token_at(doc: Doc, off: int) -> int | None:
+    lo, hi = 0, len(doc) - 1
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        tok = doc[mid]
+        if off < tok.idx:
+            hi = mid - 1
+        elif off >= tok.idx + len(tok.text) + len(tok.whitespace_):
+            lo = mid + 1
+        else:
+            return mid
+    return None
+
+
+def _spans(doc: Doc, records: list[dict], label_key: str) -> list[Span]:
+    spans = []
+    for rec in records:
+        span = doc.char_span(rec["start"], rec["end"], label=str(rec.get(label_key) or ""),
+                             alignment_mode="expand")
+        if span is not None:
+            spans.append(span)
+    return spans
+
+
+class LayerComponent:
+    """Writes a layer's records to the Doc."""
+
+    def __init__(self, layer: str):
+        self.layer = layer
+        self.find = _finder(layer)
+
+    def __call__(self, doc: Doc) -> Doc:
+        records = self.find(doc)
+        doc._.set(self.layer, records)
+        if self.layer == "entities":
+            split_tokens_at(doc, [o for r in records for o in (r["start"], r["end"])])
+            ents = _spans(doc, records, "label")
+            doc.ents = filter_spans(ents)
+        doc.spans[self.layer] = _spans(doc, records, {"figures": "kind", "dates": "granularity",
+                                                      "targets": "modality"}.get(self.layer, "label"))
+        return doc
+
+
+@Language.factory("baozhi_figures")
+def make_figures(nlp: Language, name: str) -> LayerComponent:
+    return LayerComponent("figures")
+
+
+@Language.factory("baozhi_dates")
+def make_dates(nlp: Language, name: str) -> LayerComponent:
+    return LayerComponent("dates")
+
+
+@Language.factory("baozhi_targets")
+def make_targets(nlp: Language, name: str) -> LayerComponent:
+    return LayerComponent("targets")
+
+
+@Language.factory("baozhi_entities")
+def make_entities(nlp: Language, name: str) -> LayerComponent:
+    return LayerComponent("entities")
+
+
+@functools.cache
+def get_nlp() -> Language:
+    """The Language with every layer component, built once per process."""
+    nlp = segment.blank_zh()
+    for layer in LAYERS:
+        name = f"baozhi_{layer}"
+        if name not in nlp.pipe_names:
+            nlp.add_pipe(name, name=name)
+    return nlp
+
+
+def resolve_layers(layers: Iterable[str]) -> tuple[str, ...]:
+    """The layers to compute, in pipeline order, including those the asked ones need."""
+    wanted = set()
+    for layer in layers:
+        if layer not in LAYERS:
+            raise ValueError(f"unknown layer {layer!r}; layers are {', '.join(LAYERS)}")
+        wanted.add(layer)
+        wanted.update(NEEDS.get(layer, ()))
+    return tuple(l for l in ("figures", "dates", "targets", "entities") if l in wanted)
+
+
+def resolve_output_layers(layers: Iterable[str]) -> tuple[str, ...]:
+    """Check the asked layers and keep the contract's order."""
+    asked = [l.strip() for l in layers if l.strip()]
+    for layer in asked:
+        if layer not in LAYERS:
+            raise ValueError(f"unknown layer {layer!r}; layers are {', '.join(LAYERS)}")
+    return tuple(l for l in LAYERS if l in asked)
+
+
+def annotate(text: str, issue_date: dt.date | None = None, home: str | None = None,
+             layers: Iterable[str] = LAYERS) -> Doc:
+    """Tokens, sentences and the asked layers of ``text``, as a Doc."""
+    nlp = get_nlp()
+    doc = nlp.make_doc(text)
+    doc._.issue_date = issue_date
+    doc._.home = home
+    for _, proc in nlp.pipeline:
+        if not isinstance(proc, LayerComponent):
+            doc = proc(doc)
+    for layer in resolve_layers(layers):
+        doc = nlp.get_pipe(f"baozhi_{layer}")(doc)
+    return doc
+
+
+def records(doc: Doc, layers: Iterable[str]) -> dict[str, list[dict]]:
+    """The asked layers' records of an annotated Doc (offsets into ``doc.text``)."""
+    return {layer: list(doc._.get(layer) or []) for layer in layers}

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+SHARED = Path(os.environ.get("BAOZHI_SHARED", ROOT.parent / "shared"))
+
+
+def corpus_page(stem: str) -> Path:
+    """A bundled page by the start of its name (``"000"``)."""
+    (path,) = sorted(CORPUS.glob(f"{stem}*.txt"))
+    return path
+
+
+@pytest.fixture
+def shared() -> Path:
+    """``../shared``; tests that need it skip where it is absent, as on a user's machine."""
+    if not SHARED.is_dir():
+        pytest.skip("../shared is not here")
+    return SHARED
