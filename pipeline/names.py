@@ -33,6 +33,8 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+import regex
+
 from . import rules
 
 FOLDER = "entities/names/"
@@ -255,17 +257,43 @@ def _region_name(code: str) -> str:
     return d.name
 
 
+@functools.cache
+def _term_re():
+    pattern = _tables().config.get("term")
+    return regex.compile(pattern) if pattern else None
+
+
+@functools.lru_cache(maxsize=16384)
+def _split_department(rest: str) -> tuple[str, str] | None:
+    """``rest`` as a department of the table plus a sub-unit (公安局政治部 -> 公安局, 政治部),
+    after a term number (第十五届人民代表大会常务委员会 -> 人民代表大会常务委员会)."""
+    t = _tables()
+    term = _term_re()
+    if term is not None:
+        rest = term.sub("", rest, count=1)
+    if rest in t.departments:
+        return rest, ""
+    suffixes = tuple(t.config.get("subunit_suffixes") or ())
+    if not rest.endswith(suffixes):
+        return None
+    for n in range(len(rest) - 1, 0, -1):
+        if rest[:n] in t.departments:
+            return rest[:n], rest[n:]
+    return None
+
+
 def _department(rest: str, code: str) -> dict | None:
     """The canonical name of department ``rest`` of region ``code``."""
-    rows = _tables().departments.get(rest)
-    if not rows:
+    split = _split_department(rest)
+    if split is None:
         return None
+    key, subunit = split
     levels = _levels(code)
-    for row in rows:
+    for row in _tables().departments[key]:
         if not row["levels"] or row["levels"] & levels:
             region = _region_name(code)
-            out = _empty(canonical=row["full"].replace("{}", region), region_adcode=code)
-            if row.get("also"):
+            out = _empty(canonical=row["full"].replace("{}", region) + subunit, region_adcode=code)
+            if row.get("also") and not subunit:
                 out["canonical_also"] = [row["also"].replace("{}", region)]
             return out
     return None
@@ -290,7 +318,7 @@ def _organisation(text: str, home: tuple[str, ...], context: str, outside: str) 
     cfg = t.config
     # a marker for the home region: 省发改委, 市公安局, 区教育局
     which = cfg["markers"].get(text[0])
-    if which and len(text) > 1 and text[1:] in t.departments:
+    if which and len(text) > 1 and _split_department(text[1:]):
         if which.startswith("home_"):
             code = _home_region(home, which)
         else:

@@ -233,3 +233,16 @@ def test_division_table_is_what_the_build_script_makes():
     run = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_divisions.py"), "--check"],
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_the_mention_itself_does_not_name_a_parent():
+    # 朝阳 is 朝阳市 (the highest division of that name), not 朝阳县 because the context
+    # holds "朝阳" (the short name of 朝阳县's parent 朝阳市)
+    assert resolve("朝阳", "LOC", None, "沈阳至朝阳的高铁")["adcode"] == "211300"
+    assert resolve("朝阳区", "LOC", None, "北京市朝阳区")["adcode"] == "110105"
+
+
+def test_home_may_be_written_short():
+    assert resolve("市公安局", "ORG", "太原")["canonical"] == "太原市公安局"
+    assert resolve("省发改委", "ORG", "太原")["canonical"] == "山西省发展和改革委员会"
+    assert resolve("市公安局", "ORG", "山西太原")["canonical"] == "太原市公安局"
