@@ -25,8 +25,21 @@ that are ambiguous (城区, 长安区) or also common words (合作, 郊区) are
 district or parent is named there. A name is never guessed: when several divisions remain,
 the answer is None.
 
+Decisions (the data and its comments say more):
+
+- 市纪委监委 (one office of two bodies) -> canonical 中共太原市纪律检查委员会, and
+  ``canonical_also`` [太原市监察委员会].
+- 疫情防控办 has no full title in the corpus: the region is expanded, the short form kept
+  (太原市疫情防控办).
+- Bodies of a 市辖区 are named with their city (迎泽区检察院 -> 太原市迎泽区人民检察院); those of
+  counties and county-level cities are not.
+- A bare name shared by divisions of different levels means the highest one (吉林 -> 吉林省,
+  朝阳 -> 朝阳市) unless the home region or the context picks another.
+- The home region settles ambiguous names (鼓楼区 with home 南京) but never makes a common
+  word a place (小店, 城区 need a parent named in the surface or context).
+
 The tables are data in ``rules/entities/names/`` (see ``names.yaml`` there), loaded once per
-process; a call is a few dictionary lookups.
+process; a call is a few dictionary lookups (``scripts/bench_names.py`` times it).
 """
 from __future__ import annotations
 
