@@ -51,7 +51,13 @@ def short_names(name: str, kind: str, cfg: dict) -> list[str]:
                     stem = stem[: -len(g)]
                     changed = True
                     break
-    return [stem] if stem != name else []
+    if stem == name:
+        return []
+    out = [stem]
+    extra = (cfg.get("also_with_suffix") or {}).get(kind)
+    if extra:
+        out.append(stem + extra)
+    return out
 
 
 def rows_from_package() -> list[dict]:
