@@ -33,6 +33,8 @@ def _same(want: Any, got: Any) -> bool:
         return len(want) == len(got) and all(_same(w, g) for w, g in zip(want, got))
     if hasattr(want, "isoformat"):
         want = want.isoformat()
+    if hasattr(got, "isoformat"):
+        got = got.isoformat()
     return want == got
 
 
