@@ -388,6 +388,5 @@ def resolve(surface: str, label: str, home: str | None, context: str = "") -> di
     if steps and end == len(text):  # the whole surface names a division
         code = _resolve_path(steps, home_chain, outside)
         return _place(code) if code else _empty()
-    if label == "ORG":
-        return _organisation(text, home_chain, context, outside)
-    return _empty(region_adcode=_leading_region(text, home_chain, outside))
+    # an organisation (also when tagged LOC: 太原市人民政府 as a place of work)
+    return _organisation(text, home_chain, context, outside)
