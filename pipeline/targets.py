@@ -2,13 +2,252 @@
 
 Entry point: ``find_targets(text, figures, dates, issue_date) -> list[dict]`` with start,
 end, text, deadline_text, deadline_start, deadline_end, modality, figures (indices into the
-given figures list). Marker words live in ``rules/targets/``.
+given figures list). Marker words, scope rules and the words that mark the past live in
+``rules/targets/targets.yaml`` (read its header for the rules); this module finds the
+markers, works out each target's scope from clause/sentence/paragraph bounds and links the
+deadline and the figures.
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import functools
+from dataclasses import dataclass
+
+import regex
+
+from . import rules
+
+RULES = "targets/targets.yaml"
+
+
+@functools.cache
+def _cfg() -> dict:
+    cfg = dict(rules.load(RULES))
+    cfg["_markers"] = [(m["modality"], regex.compile(m["re"]), bool(m.get("weak")))
+                       for m in cfg["markers"]]
+    cfg["_to_date"] = regex.compile(cfg["to_date"]["re"])
+    cfg["_to_date_not"] = regex.compile(cfg["to_date"]["not_in_clause_before"])
+    cfg["_date_markers"] = [
+        {**d, "_text": regex.compile(d["text"]) if d.get("text") else None}
+        for d in cfg["date_markers"]]
+    cfg["_year_goal_date"] = regex.compile(cfg["year_goal"]["date_text"])
+    cfg["_year_goal_verb"] = regex.compile(cfg["year_goal"]["verbs"])
+    cfg["_lead_in"] = regex.compile(cfg["lead_in"])
+    cfg["_past"] = regex.compile(cfg["past"])
+    cfg["_sent"] = frozenset(cfg["sentence_end"])
+    cfg["_clause"] = frozenset(cfg["clause_end"]) | cfg["_sent"]
+    return cfg
+
+
+class _Bounds:
+    """Clause, sentence and paragraph bounds of a text, for fast look-ups."""
+
+    def __init__(self, text: str, cfg: dict):
+        self.n = len(text)
+        self.clause = [i for i, ch in enumerate(text) if ch in cfg["_clause"]]
+        self.sent = [i for i, ch in enumerate(text) if ch in cfg["_sent"]]
+        self.para = [i for i, ch in enumerate(text) if ch == "\n"]
+
+    @staticmethod
+    def _before(marks: list[int], pos: int) -> int:
+        """Start of the unit holding ``pos``: just after the last mark before it."""
+        k = bisect.bisect_left(marks, pos)
+        return marks[k - 1] + 1 if k else 0
+
+    def _after(self, marks: list[int], pos: int) -> int:
+        """End (exclusive) of the unit holding ``pos``: the next mark at or after it."""
+        k = bisect.bisect_left(marks, pos)
+        return marks[k] if k < len(marks) else self.n
+
+    def clause_start(self, pos: int) -> int:
+        return self._before(self.clause, pos)
+
+    def clause_end(self, pos: int) -> int:
+        return self._after(self.clause, pos)
+
+    def sentence_start(self, pos: int) -> int:
+        return self._before(self.sent, pos)
+
+    def sentence_end(self, pos: int) -> int:
+        return self._after(self.sent, pos)
+
+    def paragraph_end(self, pos: int) -> int:
+        return self._after(self.para, pos)
+
+
+@dataclass
+class _Marker:
+    start: int           # where the marker word (or its date) starts
+    modality: str
+    date: int | None     # index of the marker's own date, if it has one
+    weak: bool = False
+    fronted_only: bool = False
+
+
+def _markers(text: str, dates: list[dict], cfg: dict, b: _Bounds) -> list[_Marker]:
+    out: list[_Marker] = []
+    in_date = [(d["start"], d["end"]) for d in dates]
+
+    def inside_date(pos: int) -> bool:
+        return any(s <= pos < e for s, e in in_date)
+
+    for modality, rx, weak in cfg["_markers"]:
+        for m in rx.finditer(text):
+            if not inside_date(m.start()):
+                out.append(_Marker(m.start(), modality, None, weak))
+    starts = {d["start"]: i for i, d in enumerate(dates)}
+    for m in cfg["_to_date"].finditer(text):
+        i = starts.get(m.end())
+        if i is None or inside_date(m.start()):
+            continue
+        if cfg["_to_date_not"].search(text, b.clause_start(m.start()), m.start()):
+            continue
+        out.append(_Marker(m.start(), m.group(), i))
+    for i, d in enumerate(dates):
+        for dm in cfg["_date_markers"]:
+            if dm["_text"] is not None and not dm["_text"].search(d["text"]):
+                continue
+            if dm.get("granularity") and d.get("granularity") != dm["granularity"]:
+                continue
+            out.append(_Marker(d["start"], d["text"], i, bool(dm.get("weak")),
+                               bool(dm.get("fronted_only"))))
+            break
+        else:
+            if cfg["_year_goal_date"].search(d["text"]) and _opens_clause(text, d["start"], cfg, b):
+                verb = cfg["_year_goal_verb"].search(text, d["end"], b.clause_end(d["end"]))
+                if verb:
+                    out.append(_Marker(d["start"], verb.group(), i))
+    out.sort(key=lambda mk: mk.start)
+    return out
+
+
+def _opens_clause(text: str, pos: int, cfg: dict, b: _Bounds) -> bool:
+    """The marker at ``pos`` opens its clause (after at most a lead-in word)."""
+    return bool(cfg["_lead_in"].match(text[b.clause_start(pos):pos].strip()))
+
+
+def _past(dates: list[dict], i: int | None, issue: dt.date | None) -> bool:
+    if i is None or issue is None:
+        return False
+    end = dates[i].get("end_date")
+    return bool(end) and dt.date.fromisoformat(end) < issue
 
 
 def find_targets(text: str, figures: list[dict], dates: list[dict],
                  issue_date: dt.date | None) -> list[dict]:
-    return []
+    """Targets in ``text`` (see module doc); ``figures``/``dates`` are the records of those
+    layers on the same text. Bad input gives an empty list."""
+    if not isinstance(text, str) or not text:
+        return []
+    figures = figures if isinstance(figures, list) else []
+    dates = dates if isinstance(dates, list) else []
+    if not isinstance(issue_date, dt.date):
+        issue_date = None
+    cfg = _cfg()
+    b = _Bounds(text, cfg)
+
+    # 1. scope of every marker
+    cands = []
+    for mk in _markers(text, dates, cfg, b):
+        cs = b.clause_start(mk.start)
+        while cs < mk.start and text[cs].isspace():
+            cs += 1
+        opens = _opens_clause(text, mk.start, cfg, b)
+        if mk.fronted_only:             # 今年， : the date alone, then a clause mark
+            ce = b.clause_end(mk.start)
+            if not (opens and ce == dates[mk.date]["end"] and text[ce:ce + 1] in cfg["clause_end"]):
+                continue
+        if opens:
+            ce = b.clause_end(mk.start)
+            fronted = mk.date is not None and ce - cs <= cfg["fronted_max_chars"]
+            scope = "paragraph" if fronted else "sentence"
+            end = b.paragraph_end(mk.start) if scope == "paragraph" else b.sentence_end(mk.start)
+        else:
+            scope, end = "clause", b.clause_end(mk.start)
+        cands.append({"mk": mk, "start": cs, "end": end, "scope": scope,
+                      "sentence_start": b.sentence_start(mk.start) == cs})
+
+    # 2. one target per clause: a later marker in the same clause joins the first
+    merged: list[dict] = []
+    for c in cands:
+        if merged and merged[-1]["start"] == c["start"]:
+            first = merged[-1]
+            if first["mk"].date is None and c["mk"].date is not None:
+                first["joined_date"] = c["mk"].date
+            continue
+        merged.append(c)
+
+    # 3. keep those that are plans, not reports of the past
+    kept = []
+    for c in merged:
+        mk = c["mk"]
+        own = mk.date if mk.date is not None else c.get("joined_date")
+        if _past(dates, own, issue_date):
+            continue
+        if mk.weak and not _weak_ok(text, c, figures, dates, issue_date, cfg, b):
+            continue
+        kept.append(c)
+
+    # 4. cut a scope before the next target's clause
+    for k, c in enumerate(kept):
+        for nxt in kept[k + 1:]:
+            if nxt["start"] >= c["end"]:
+                break
+            if c["scope"] == "sentence" or (c["scope"] == "paragraph" and nxt["sentence_start"]
+                                            and nxt["scope"] != "clause"):
+                c["end"] = nxt["start"]
+                break
+
+    out = []
+    for c in kept:
+        mk = c["mk"]
+        s, e = _trimmed(text, c["start"], c["end"], cfg)
+        if e <= s:
+            continue
+        deadline = _deadline(c, s, e, dates, issue_date, cfg)
+        d = dates[deadline] if deadline is not None else {}
+        out.append({"start": s, "end": e, "text": text[s:e],
+                    "deadline_text": d.get("text"), "deadline_start": d.get("start_date"),
+                    "deadline_end": d.get("end_date"), "modality": mk.modality,
+                    "figures": _figures_in(figures, s, e)})
+    return out
+
+
+def _trimmed(text: str, s: int, e: int, cfg: dict) -> tuple[int, int]:
+    while e > s and text[e - 1] in cfg["trim"]:
+        e -= 1
+    return s, e
+
+
+def _figures_in(figures: list[dict], s: int, e: int) -> list[int]:
+    return [i for i, f in enumerate(figures)
+            if isinstance(f, dict) and isinstance(f.get("start"), int) and isinstance(f.get("end"), int)
+            and s <= f["start"] and f["end"] <= e]
+
+
+def _deadline(c: dict, s: int, e: int, dates: list[dict], issue: dt.date | None,
+              cfg: dict) -> int | None:
+    """The marker's own date, else the first date in [s, e) that can be a deadline."""
+    mk = c["mk"]
+    if mk.date is not None:
+        return mk.date
+    if c.get("joined_date") is not None:
+        return c["joined_date"]
+    return next((i for i, d in enumerate(dates)
+                 if s <= d["start"] and d["end"] <= e
+                 and d.get("granularity") not in cfg["not_deadline"]
+                 and not _past(dates, i, issue)), None)
+
+
+def _weak_ok(text: str, c: dict, figures: list[dict], dates: list[dict],
+             issue: dt.date | None, cfg: dict, b: _Bounds) -> bool:
+    """A weak marker (将, a fronted 今年) makes a target only when its scope names a deadline
+    or a figure of a telling kind, and its sentence has no word of the past."""
+    s, e = _trimmed(text, c["start"], c["end"], cfg)
+    kinds = set(cfg["weak_needs_figure_kinds"])
+    has_fig = any(figures[i].get("kind") in kinds for i in _figures_in(figures, s, e))
+    if not has_fig and _deadline(c, s, e, dates, issue, cfg) is None:
+        return False
+    pos = c["mk"].start
+    return not cfg["_past"].search(text, b.sentence_start(pos), b.sentence_end(pos))
