@@ -248,28 +248,29 @@ def find_dates(text: str, issue_date: dt.date | None) -> list[dict]:
     if not isinstance(issue_date, dt.date):
         issue_date = None
     cfg = _cfg()
-    picked: list[tuple[int, int, dict]] = []
-    taken_until = -1
-    for start, end, g in sorted(_candidates(text, cfg), key=lambda c: (c[0], -(c[1] - c[0]))):
-        if start < taken_until:
+    resolved: list[tuple[int, int, dict, tuple | None]] = []
+    for start, end, g in _candidates(text, cfg):
+        if g.get("same"):
+            resolved.append((start, end, g, None))
             continue
-        picked.append((start, end, g))
-        taken_until = end
+        try:
+            resolved.append((start, end, g, _resolve(g, issue_date, cfg)))
+        except _Reject:              # not a date: let a shorter reading of the span win
+            continue
 
     out: list[dict] = []
-    for start, end, g in picked:
-        if g.get("same"):
+    taken_until = -1
+    for start, end, g, res in sorted(resolved, key=lambda c: (c[0], -(c[1] - c[0]))):
+        if start < taken_until:
+            continue
+        taken_until = end
+        if res is None:              # 当日: the day last named, if close enough
             prev = next((r for r in reversed(out) if r["granularity"] in ("day", "hour")
                          and r["start_date"] and r["start_date"] == r["end_date"]
                          and start - r["end"] <= cfg["anaphor_window"]), None)
-            out.append({"start": start, "end": end, "text": text[start:end],
-                        "start_date": prev["start_date"] if prev else None,
-                        "end_date": prev["end_date"] if prev else None, "granularity": "day"})
-            continue
-        try:
-            s, e, gran = _resolve(g, issue_date, cfg)
-        except _Reject:
-            continue
+            res = (prev["start_date"], prev["end_date"], "day") if prev else (None, None, "day")
+        else:
+            res = (_iso(res[0]), _iso(res[1]), res[2])
         out.append({"start": start, "end": end, "text": text[start:end],
-                    "start_date": _iso(s), "end_date": _iso(e), "granularity": gran})
+                    "start_date": res[0], "end_date": res[1], "granularity": res[2]})
     return out
