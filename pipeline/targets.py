@@ -173,6 +173,8 @@ def find_targets(text: str, figures: list[dict], dates: list[dict],
     for c in cands:
         if merged and merged[-1]["start"] == c["start"]:
             first = merged[-1]
+            if first["mk"].weak and not c["mk"].weak:      # 将力争… : 力争 speaks
+                first["mk"] = _Marker(first["mk"].start, c["mk"].modality, first["mk"].date)
             if first["mk"].date is None and c["mk"].date is not None:
                 first["joined_date"] = c["mk"].date
             continue
@@ -185,7 +187,9 @@ def find_targets(text: str, figures: list[dict], dates: list[dict],
         own = mk.date if mk.date is not None else c.get("joined_date")
         if _past(dates, own, issue_date):
             continue
-        if mk.weak and not _weak_ok(text, c, figures, dates, issue_date, cfg, b):
+        if mk.weak and not _weak_ok(text, c, figures, dates, issue_date, cfg):
+            continue
+        if cfg["_past"].search(text, c["start"], c["end"]):       # 确保了…, 到6月底已完成…
             continue
         kept.append(c)
 
@@ -241,13 +245,10 @@ def _deadline(c: dict, s: int, e: int, dates: list[dict], issue: dt.date | None,
 
 
 def _weak_ok(text: str, c: dict, figures: list[dict], dates: list[dict],
-             issue: dt.date | None, cfg: dict, b: _Bounds) -> bool:
-    """A weak marker (将, a fronted 今年) makes a target only when its scope names a deadline
-    or a figure of a telling kind, and its sentence has no word of the past."""
+             issue: dt.date | None, cfg: dict) -> bool:
+    """A weak marker (将, 确保, a fronted 今年) makes a target only when its scope names a
+    deadline or a figure of a telling kind."""
     s, e = _trimmed(text, c["start"], c["end"], cfg)
     kinds = set(cfg["weak_needs_figure_kinds"])
     has_fig = any(figures[i].get("kind") in kinds for i in _figures_in(figures, s, e))
-    if not has_fig and _deadline(c, s, e, dates, issue, cfg) is None:
-        return False
-    pos = c["mk"].start
-    return not cfg["_past"].search(text, b.sentence_start(pos), b.sentence_end(pos))
+    return has_fig or _deadline(c, s, e, dates, issue, cfg) is not None
