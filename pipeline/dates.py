@@ -245,7 +245,9 @@ def find_dates(text: str, issue_date: dt.date | None) -> list[dict]:
     """
     if not isinstance(text, str) or not text:
         return []
-    if not isinstance(issue_date, dt.date):
+    if isinstance(issue_date, dt.datetime):
+        issue_date = issue_date.date()
+    elif not isinstance(issue_date, dt.date):
         issue_date = None
     cfg = _cfg()
     resolved: list[tuple[int, int, dict, tuple | None]] = []

@@ -141,8 +141,12 @@ def find_targets(text: str, figures: list[dict], dates: list[dict],
     if not isinstance(text, str) or not text:
         return []
     figures = figures if isinstance(figures, list) else []
-    dates = dates if isinstance(dates, list) else []
-    if not isinstance(issue_date, dt.date):
+    dates = [d for d in dates if isinstance(d, dict) and isinstance(d.get("start"), int)
+             and isinstance(d.get("end"), int) and isinstance(d.get("text"), str)] \
+        if isinstance(dates, list) else []
+    if isinstance(issue_date, dt.datetime):
+        issue_date = issue_date.date()
+    elif not isinstance(issue_date, dt.date):
         issue_date = None
     cfg = _cfg()
     b = _Bounds(text, cfg)

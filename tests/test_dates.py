@@ -152,3 +152,9 @@ def test_offsets_map_back_through_annotate_record():
 def test_bad_input_gives_empty_result(bad):
     assert find_dates(bad, P000) == []
     assert find_dates(bad, "2022-11-18") == []
+
+
+def test_issue_date_may_be_a_datetime():
+    (rec,) = find_dates("于今年年底前完成。8日以来降雨。", dt.datetime(2022, 11, 18, 6))[:1]
+    assert (rec["start_date"], rec["end_date"]) == (None, "2022-12-31")
+    assert find_dates("8日以来降雨。", dt.datetime(2022, 11, 18, 6))[0]["end_date"] == "2022-11-18"

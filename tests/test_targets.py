@@ -165,6 +165,10 @@ def test_bad_input_gives_empty_result(bad):
     assert find_targets(bad, [], [], P000) == []
     assert find_targets("到2025年，建成产业园2个。", None, None, None) == []   # no dates given
     assert find_targets("力争建成产业园2个。", [{"start": "x"}], None, "2022") != []
+    assert find_targets("到2025年，建成产业园2个。", [], [{"text": 1}, None], None) == []
+    text = "太原西北二环高速年底前竣工。"
+    (t,) = find_targets(text, [], find_dates(text, P003), dt.datetime(2022, 11, 30, 8))
+    assert t["deadline_end"] == "2022-12-31"
 
 
 # ------------------------------------------------------------------ end to end
