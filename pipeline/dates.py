@@ -218,7 +218,12 @@ def _resolve(g: dict, issue: dt.date | None, cfg: dict) -> tuple[dt.date | None,
 
 # ---------------------------------------------------------------- matching
 
+# full-width digits (１９９８年) match as ASCII ones; one character for one, so offsets hold
+_ASCII_DIGITS = {0xFF10 + i: ord("0") + i for i in range(10)}
+
+
 def _candidates(text: str, cfg: dict) -> list[tuple[int, int, dict]]:
+    text = text.translate(_ASCII_DIGITS)
     out = []
     for pat in cfg["_patterns"]:
         for mt in pat.rx.finditer(text):
