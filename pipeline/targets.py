@@ -122,6 +122,25 @@ def _markers(text: str, dates: list[dict], cfg: dict, b: _Bounds) -> list[_Marke
     return out
 
 
+def _marker_end(text: str, mk: _Marker, dates: list[dict]) -> int:
+    """Where the marker (word, or 到 + its date) ends."""
+    if mk.date is not None:
+        return dates[mk.date]["end"]
+    return mk.start + len(mk.modality)
+
+
+def _paragraph_scope_end(mk: _Marker, dates: list[dict], b: _Bounds) -> int:
+    """A fronted time phrase governs the rest of its paragraph, up to a sentence that names
+    a date of its own."""
+    para_end = b.paragraph_end(mk.start)
+    end = b.sentence_end(mk.start)
+    own_end = dates[mk.date]["end"]
+    for d in dates:
+        if own_end <= d["start"] < para_end and d["start"] > end:
+            return min(para_end, b.sentence_start(d["start"]))
+    return para_end
+
+
 def _opens_clause(text: str, pos: int, cfg: dict, b: _Bounds) -> bool:
     """The marker at ``pos`` opens its clause (after at most a lead-in word)."""
     return bool(cfg["_lead_in"].match(text[b.clause_start(pos):pos].strip()))
@@ -162,20 +181,31 @@ def find_targets(text: str, figures: list[dict], dates: list[dict],
             ce = b.clause_end(mk.start)
             if not (opens and ce == dates[mk.date]["end"] and text[ce:ce + 1] in cfg["clause_end"]):
                 continue
+        ce = b.clause_end(mk.start)
+        ends_clause = not text[_marker_end(text, mk, dates):ce].strip()
         if opens:
-            ce = b.clause_end(mk.start)
             fronted = mk.date is not None and ce - cs <= cfg["fronted_max_chars"]
             scope = "paragraph" if fronted else "sentence"
-            end = b.paragraph_end(mk.start) if scope == "paragraph" else b.sentence_end(mk.start)
+            end = _paragraph_scope_end(mk, dates, b) if fronted else b.sentence_end(mk.start)
+        elif ends_clause:                                           # 人士预计，…
+            fronted = False
+            scope, end = "sentence", b.sentence_end(mk.start)
         else:
-            scope, end = "clause", b.clause_end(mk.start)
-        cands.append({"mk": mk, "start": cs, "end": end, "scope": scope,
+            fronted = False
+            scope, end = "clause", ce
+        # a fronted phrase or a marker that ends its clause owns the clause after it
+        key = cs
+        if (fronted or ends_clause) and ce < b.sentence_end(mk.start):
+            key = ce + 1
+            while key < end and text[key].isspace():
+                key += 1
+        cands.append({"mk": mk, "start": cs, "key": key, "end": end, "scope": scope,
                       "sentence_start": b.sentence_start(mk.start) == cs})
 
-    # 2. one target per clause: a later marker in the same clause joins the first
+    # 2. one target per clause: a later marker in the clause a target owns joins it
     merged: list[dict] = []
     for c in cands:
-        if merged and merged[-1]["start"] == c["start"]:
+        if merged and c["start"] in (merged[-1]["start"], merged[-1]["key"]):
             first = merged[-1]
             if first["mk"].weak and not c["mk"].weak:      # 将力争… : 力争 speaks
                 first["mk"] = _Marker(first["mk"].start, c["mk"].modality, first["mk"].date)
