@@ -28,6 +28,8 @@ def _cfg() -> dict:
                        for m in cfg["markers"]]
     cfg["_to_date"] = regex.compile(cfg["to_date"]["re"])
     cfg["_to_date_not"] = regex.compile(cfg["to_date"]["not_in_clause_before"])
+    cfg["_to_date_not_dates"] = regex.compile(cfg["to_date"]["not_dates"])
+    cfg["_plan_verbs"] = regex.compile(cfg["plan_verbs"])
     cfg["_date_markers"] = [
         {**d, "_text": regex.compile(d["text"]) if d.get("text") else None}
         for d in cfg["date_markers"]]
@@ -82,7 +84,8 @@ class _Marker:
     modality: str
     date: int | None     # index of the marker's own date, if it has one
     weak: bool = False
-    fronted_only: bool = False
+    fronted_only: bool = False   # the date alone, then a clause mark (今年，)
+    opens_only: bool = False     # the date opens its clause (全年新增…)
 
 
 def _markers(text: str, dates: list[dict], cfg: dict, b: _Bounds) -> list[_Marker]:
@@ -97,9 +100,12 @@ def _markers(text: str, dates: list[dict], cfg: dict, b: _Bounds) -> list[_Marke
             if not inside_date(m.start()):
                 out.append(_Marker(m.start(), modality, None, weak))
     starts = {d["start"]: i for i, d in enumerate(dates)}
+    ends = {d["end"] for d in dates}
     for m in cfg["_to_date"].finditer(text):
         i = starts.get(m.end())
-        if i is None or inside_date(m.start()):
+        if i is None or inside_date(m.start()) or m.start() in ends:   # 29日至2月3日: a range
+            continue
+        if cfg["_to_date_not_dates"].search(dates[i]["text"]):
             continue
         if cfg["_to_date_not"].search(text, b.clause_start(m.start()), m.start()):
             continue
@@ -111,7 +117,7 @@ def _markers(text: str, dates: list[dict], cfg: dict, b: _Bounds) -> list[_Marke
             if dm.get("granularity") and d.get("granularity") != dm["granularity"]:
                 continue
             out.append(_Marker(d["start"], d["text"], i, bool(dm.get("weak")),
-                               bool(dm.get("fronted_only"))))
+                               bool(dm.get("fronted_only")), bool(dm.get("opens_only"))))
             break
         else:
             if cfg["_year_goal_date"].search(d["text"]) and _opens_clause(text, d["start"], cfg, b):
@@ -181,6 +187,8 @@ def find_targets(text: str, figures: list[dict], dates: list[dict],
             ce = b.clause_end(mk.start)
             if not (opens and ce == dates[mk.date]["end"] and text[ce:ce + 1] in cfg["clause_end"]):
                 continue
+        if mk.opens_only and not opens:
+            continue
         ce = b.clause_end(mk.start)
         ends_clause = not text[_marker_end(text, mk, dates):ce].strip()
         if opens:
@@ -207,6 +215,7 @@ def find_targets(text: str, figures: list[dict], dates: list[dict],
     for c in cands:
         if merged and c["start"] in (merged[-1]["start"], merged[-1]["key"]):
             first = merged[-1]
+            first["joined"] = True
             if first["mk"].weak and not c["mk"].weak:      # 将力争… : 力争 speaks
                 first["mk"] = _Marker(first["mk"].start, c["mk"].modality, first["mk"].date)
             if first["mk"].date is None and c["mk"].date is not None:
@@ -280,9 +289,13 @@ def _deadline(c: dict, s: int, e: int, dates: list[dict], issue: dt.date | None,
 
 def _weak_ok(text: str, c: dict, figures: list[dict], dates: list[dict],
              issue: dt.date | None, cfg: dict) -> bool:
-    """A weak marker (将, 确保, a fronted 今年) makes a target only when its scope names a
-    deadline or a figure of a telling kind."""
+    """A weak marker makes a target only when its scope names a figure of a telling kind,
+    or another marker joined it, or (for a word such as 将, 确保) a deadline, or (for a date
+    such as 今年, 全年) a verb of planned outcome (新增, 达到, 建成…)."""
     s, e = _trimmed(text, c["start"], c["end"], cfg)
     kinds = set(cfg["weak_needs_figure_kinds"])
-    has_fig = any(figures[i].get("kind") in kinds for i in _figures_in(figures, s, e))
-    return has_fig or _deadline(c, s, e, dates, issue, cfg) is not None
+    if c.get("joined") or any(figures[i].get("kind") in kinds for i in _figures_in(figures, s, e)):
+        return True
+    if c["mk"].date is None:
+        return _deadline(c, s, e, dates, issue, cfg) is not None
+    return bool(cfg["_plan_verbs"].search(text, dates[c["mk"].date]["end"], e))
