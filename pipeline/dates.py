@@ -141,6 +141,8 @@ def _resolve(g: dict, issue: dt.date | None, cfg: dict) -> tuple[dt.date | None,
         raise _Reject
     if d is not None and not 1 <= d <= 31:
         raise _Reject
+    if d is not None and m is not None and d > _last_day(2000, m):     # 2月30日, 4月31日
+        raise _Reject
     if not stated:
         if issue is None:
             year = None

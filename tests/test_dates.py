@@ -105,6 +105,7 @@ def test_page_004_dates():
     assert interval(by_text(recs, "今明两年")[0]) == ("2024-01-01", "2025-12-31", "range")
     assert interval(by_text(recs, "去年以来")[0]) == ("2023-01-01", "2024-06-04", "since")
     assert interval(by_text(recs, "全年")[0]) == ("2024-01-01", "2024-12-31", "year")
+    assert {interval(r) for r in by_text(recs, "近年来")} == {(None, "2024-06-04", "recent")}
     assert interval(by_text(recs, "2024年")[0]) == ("2024-01-01", "2024-12-31", "year")
     # 距今约6500年至5000年 is an age, not a range of calendar years
     assert not [r for r in recs if "6500" in r["text"] or "5000" in r["text"]]
@@ -158,3 +159,8 @@ def test_issue_date_may_be_a_datetime():
     (rec,) = find_dates("于今年年底前完成。8日以来降雨。", dt.datetime(2022, 11, 18, 6))[:1]
     assert (rec["start_date"], rec["end_date"]) == (None, "2022-12-31")
     assert find_dates("8日以来降雨。", dt.datetime(2022, 11, 18, 6))[0]["end_date"] == "2022-11-18"
+
+
+def test_impossible_days_are_not_dates():
+    for issue in (None, P000):
+        assert find_dates("2月30日、4月31日、13月、0月0日", issue) == []
