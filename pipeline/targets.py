@@ -81,6 +81,7 @@ class _Bounds:
 @dataclass
 class _Marker:
     start: int           # where the marker word (or its date) starts
+    end: int             # where the marker word (or 到 + its date, or the date) ends
     modality: str
     date: int | None     # index of the marker's own date, if it has one
     weak: bool = False
@@ -98,7 +99,7 @@ def _markers(text: str, dates: list[dict], cfg: dict, b: _Bounds) -> list[_Marke
     for modality, rx, weak in cfg["_markers"]:
         for m in rx.finditer(text):
             if not inside_date(m.start()):
-                out.append(_Marker(m.start(), modality, None, weak))
+                out.append(_Marker(m.start(), m.end(), modality, None, weak))
     starts = {d["start"]: i for i, d in enumerate(dates)}
     ends = {d["end"] for d in dates}
     for m in cfg["_to_date"].finditer(text):
@@ -109,30 +110,23 @@ def _markers(text: str, dates: list[dict], cfg: dict, b: _Bounds) -> list[_Marke
             continue
         if cfg["_to_date_not"].search(text, b.clause_start(m.start()), m.start()):
             continue
-        out.append(_Marker(m.start(), m.group(), i))
+        out.append(_Marker(m.start(), dates[i]["end"], m.group(), i))
     for i, d in enumerate(dates):
         for dm in cfg["_date_markers"]:
             if dm["_text"] is not None and not dm["_text"].search(d["text"]):
                 continue
             if dm.get("granularity") and d.get("granularity") != dm["granularity"]:
                 continue
-            out.append(_Marker(d["start"], d["text"], i, bool(dm.get("weak")),
+            out.append(_Marker(d["start"], d["end"], d["text"], i, bool(dm.get("weak")),
                                bool(dm.get("fronted_only")), bool(dm.get("opens_only"))))
             break
         else:
             if cfg["_year_goal_date"].search(d["text"]) and _opens_clause(text, d["start"], cfg, b):
                 verb = cfg["_year_goal_verb"].search(text, d["end"], b.clause_end(d["end"]))
                 if verb:
-                    out.append(_Marker(d["start"], verb.group(), i))
+                    out.append(_Marker(d["start"], d["end"], verb.group(), i))
     out.sort(key=lambda mk: mk.start)
     return out
-
-
-def _marker_end(text: str, mk: _Marker, dates: list[dict]) -> int:
-    """Where the marker (word, or 到 + its date) ends."""
-    if mk.date is not None:
-        return dates[mk.date]["end"]
-    return mk.start + len(mk.modality)
 
 
 def _paragraph_scope_end(mk: _Marker, dates: list[dict], b: _Bounds) -> int:
@@ -190,7 +184,7 @@ def find_targets(text: str, figures: list[dict], dates: list[dict],
         if mk.opens_only and not opens:
             continue
         ce = b.clause_end(mk.start)
-        ends_clause = not text[_marker_end(text, mk, dates):ce].strip()
+        ends_clause = not text[mk.end:ce].strip()
         if opens:
             fronted = mk.date is not None and ce - cs <= cfg["fronted_max_chars"]
             scope = "paragraph" if fronted else "sentence"
@@ -217,7 +211,8 @@ def find_targets(text: str, figures: list[dict], dates: list[dict],
             first = merged[-1]
             first["joined"] = True
             if first["mk"].weak and not c["mk"].weak:      # 将力争… : 力争 speaks
-                first["mk"] = _Marker(first["mk"].start, c["mk"].modality, first["mk"].date)
+                first["mk"] = _Marker(first["mk"].start, first["mk"].end, c["mk"].modality,
+                                      first["mk"].date)
             if first["mk"].date is None and c["mk"].date is not None:
                 first["joined_date"] = c["mk"].date
             continue
