@@ -2,10 +2,432 @@
 
 Entry point: ``find_figures(text) -> list[dict]``, one dict per figure with the fields of
 ``../shared/contract.md``: start, end (offsets into ``text``), text, kind, value, low, high,
-unit, approx, magnitude, count. Patterns, units and hedges live in ``rules/figures/``.
+unit, approx, magnitude, count; plus ``change`` (increase/decrease, for 增长32.6%) and
+``per`` (for 2×660MW: the figure per item) where they apply. Records are sorted by start and
+never overlap. Patterns, units and hedges live in ``rules/figures/``.
+
+How a figure is read (each step driven by ``rules/figures/figures.yaml``):
+
+1. numerals come from ``pipeline.numerals.scan`` (24.7亿, 一百三十五, 十余万, 数十亿);
+2. a numeral becomes a figure only with a unit after it (``units.tsv``: 元, 亿元 via the
+   numeral, 吨, 千瓦, 个, 名 …), a percent prefix (百分之) or a currency sign (￥);
+   the split of numeral and unit that gives the longest unit wins (300兆瓦 = 300 MW);
+3. ranges (3到4个小时, 1万-5万元) and products (2×660MW) join two numerals;
+4. hedges before (约, 近, 超, 不少于), inside (余, 多) and after (左右, 以上, 以内) set
+   ``approx``; a change word before (增长, 下降) sets ``change``;
+5. scale classes (千亿级, 四大千亿级, 超百吨级) are ``kind: magnitude``;
+6. ordinals (第九届), codes (N95, 043号, 1+5+15), short quoted slogans (“十四五”), articles
+   (一名母亲, 一个个) and homographs (一起, 统一) are not figures.
+
+Decisions: 百分点 has unit ``pp``; 成 is tenths as percent (九成 = 90 %); 折 is a discount
+read as percent (8折 = 80 %, 75折 = 75 %); 数十亿 is the range 2e9..9e9 with approx about;
+2×660MW is 1.32e9 W with count 2 and per 6.6e8; days and months are quantities in ``d`` and
+``month`` (7天内 = at most 7 d), years are left to the dates layer; 厘米级 (precision class)
+is not a figure; 度 alone is degrees (°), 度电 is kWh.
 """
 from __future__ import annotations
 
+import functools
+
+import regex
+
+from . import rules
+from .numerals import Num, cfg as num_cfg, homograph_spans, inside, lone_word, parse_number, scan
+
+FIELDS = ("start", "end", "text", "kind", "value", "low", "high", "unit", "approx",
+          "magnitude", "count")
+
+
+@functools.cache
+def _cfg() -> dict:
+    return rules.load("figures/figures.yaml")
+
+
+@functools.cache
+def unit_table() -> list[dict]:
+    """Rows of ``rules/figures/units.tsv``: surface, kind, unit, factor."""
+    return rules.load("figures/units.tsv")
+
+
+@functools.cache
+def _units() -> tuple[dict, regex.Pattern]:
+    table = {row["surface"]: row for row in unit_table()}
+    words = sorted(table, key=len, reverse=True)
+    # a Latin unit must not run on into more letters (5G is no unit; 660MW is)
+    alts = [regex.escape(w) + ("(?![A-Za-z])" if w[-1].isascii() and w[-1].isalpha() else "")
+            for w in words]
+    return table, regex.compile("|".join(alts))
+
+
+def _alts(words) -> str:
+    return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@functools.cache
+def _patterns() -> dict:
+    c = _cfg()
+    p = {}
+    hb = {w: k for k, ws in c["hedges_before"].items() for w in ws}
+    p["hedge_before"] = (hb, regex.compile(rf"(?:{_alts(hb)})[ \t]*$"))
+    hi = {w: k for k, ws in c["hedges_inside"].items() for w in ws}
+    p["hedge_inside"] = (hi, regex.compile(_alts(hi)))
+    ha = {w: k for k, ws in c["hedges_after"].items() for w in ws}
+    p["hedge_after"] = (ha, regex.compile(_alts(ha)))
+    ch = {w: k for k, ws in c["change_words"].items() for w in ws}
+    p["change"] = (ch, regex.compile(rf"({_alts(ch)})(?:{_alts(c['change_gap'])})?$"))
+    p["range"] = regex.compile(rf"[ \t]*(?:{_alts(c['range_connectors'])})[ \t]*")
+    p["times"] = regex.compile(rf"[ \t]*(?:{_alts(c['times_signs'])})[ \t]*")
+    p["currency"] = (c["currency_prefixes"],
+                     regex.compile(rf"(?:{_alts(c['currency_prefixes'])})[ \t]*$"))
+    p["percent_prefix"] = (c["percent_prefixes"],
+                           regex.compile(rf"(?:{_alts(c['percent_prefixes'])})[ \t]*$"))
+    p["fixed"] = regex.compile(_alts(c["fixed_words"]))
+    m = c["magnitude"]
+    num_chars = "".join(regex.escape(ch) for ch in num_cfg()["_cjk_digits"]) + "0-9"
+    _, unit_re = _units()
+    p["magnitude"] = regex.compile(
+        rf"(?:(?P<count>[{num_chars}十]+){regex.escape(m['count_marker'])}|(?P<pair>{_alts(m['count_words'])}))?"
+        rf"(?P<hedge>{_alts(hb)})?(?P<mag>[{regex.escape(m['chars'])}]+)(?P<unit>{unit_re.pattern})?"
+        rf"{regex.escape(m['suffix'])}")
+    q = c["slogan_quotes"]
+    n = int(c["slogan_max_chars"])
+    p["slogan"] = regex.compile("|".join(
+        rf"{regex.escape(a)}[^{regex.escape(b)}\n]{{1,{n}}}{regex.escape(b)}" for a, b in q.items()))
+    p["not_after"] = regex.compile(rf"(?:{_alts(c['not_after'])})$")
+    p["not_before"] = regex.compile(_alts(c["not_before"]))
+    sub = c["cny_subunits"]
+    p["cny_sub"] = (sub, regex.compile(rf"(?:{_alts(sub)})"))
+    return p
+
+
+def _clean(v: float | None) -> float | None:
+    if v is None:
+        return None
+    return float(f"{v:.12g}")
+
+
+def _scaled(v, factor, discount=False):
+    if v is None:
+        return None
+    if discount:
+        return v * 10 if abs(v) < 10 else v
+    return v * factor
+
+
+def _match_unit(text: str, pos: int):
+    """The longest unit at ``pos`` as (row, end, half); 个半 before a unit adds a half
+    (两个半小时)."""
+    c = _cfg()
+    table, unit_re = _units()
+    hb = c["half_before_unit"]
+    if text.startswith(hb, pos):
+        m = unit_re.match(text, pos + len(hb))
+        if m and table[m.group(0)]["kind"] != "count":
+            return table[m.group(0)], m.end(), 0.5
+    m = unit_re.match(text, pos)
+    if m:
+        return table[m.group(0)], m.end(), 0.0
+    return None
+
+
+def _shorter(num: Num, text: str) -> Num | None:
+    """The numeral without its last multiplier character (5千米 -> 5 + 千米)."""
+    c = num_cfg()
+    if len(num.text) < 2 or not (num.text[-1] in c["_small"] or num.text[-1] in c["_big"]):
+        return None
+    short = parse_number(num.text[:-1])
+    if short is None:
+        return None
+    short.start, short.end, short.text = num.start, num.end - 1, num.text[:-1]
+    return short
+
+
+def _unit_after(num: Num, text: str):
+    """(num, inside-hedge, unit row, unit end, half) for the best reading of what follows."""
+    p = _patterns()
+    options = []
+    for cand in (num, _shorter(num, text)):
+        if cand is None:
+            continue
+        pos = cand.end
+        inside_h = None
+        hi, hi_re = p["hedge_inside"]
+        m = hi_re.match(text, pos)
+        if m and _match_unit(text, m.end()):
+            inside_h = hi[m.group(0)]
+            pos = m.end()
+        u = _match_unit(text, pos)
+        if u:
+            options.append((u[1] - cand.end, cand, inside_h, *u))
+    if not options:
+        return None
+    options.sort(key=lambda o: -o[0])
+    return options[0][1:]
+
+
+def _record(text, start, end, kind, value=None, low=None, high=None, unit=None,
+            approx="exact", magnitude=None, count=None, **extra) -> dict:
+    rec = {"start": start, "end": end, "text": text[start:end], "kind": kind,
+           "value": _clean(value), "low": _clean(low), "high": _clean(high), "unit": unit,
+           "approx": approx, "magnitude": _clean(magnitude), "count": count}
+    rec.update({k: v for k, v in extra.items() if v is not None})
+    return rec
+
+
+def _prefix(text: str, start: int) -> tuple[int, str | None, str | None]:
+    """Hedge and change word right before ``start``: (new start, approx, change)."""
+    p = _patterns()
+    approx = None
+    hb, hb_re = p["hedge_before"]
+    m = hb_re.search(text, max(0, start - 6), start)
+    if m:
+        approx = hb[m.group(0).strip()]
+        start = m.start()
+    ch, ch_re = p["change"]
+    change = None
+    m = ch_re.search(text, max(0, start - 8), start)
+    if m:
+        change = ch[m.group(1)]
+    return start, approx, change
+
+
+def _is_code(text: str, num: Num) -> bool:
+    c = _cfg()
+    p = _patterns()
+    before = text[num.start - 1] if num.start > 0 else ""
+    after = text[num.end] if num.end < len(text) else ""
+    if before.isascii() and before.isalpha():
+        return True
+    if before in c["code_joiners"] or after in c["code_joiners"]:
+        return True
+    if before in ("-", "－") and num.start > 1 and text[num.start - 2].isascii() and text[num.start - 2].isalnum():
+        return True
+    if p["not_after"].search(text, max(0, num.start - 2), num.start):
+        return True
+    if p["not_before"].match(text, num.end):
+        return True
+    return False
+
+
+def _magnitudes(text: str) -> list[dict]:
+    p = _patterns()
+    m_cfg = _cfg()["magnitude"]
+    table, _ = _units()
+    hb, _ = p["hedge_before"]
+    out = []
+    for m in p["magnitude"].finditer(text):
+        mag = parse_number(m.group("mag"))
+        if mag is None or mag.value is None:
+            continue
+        count = None
+        if m.group("count"):
+            cn = parse_number(m.group("count"))
+            if cn is None or cn.value is None:
+                continue
+            count = int(cn.value)
+        elif m.group("pair"):
+            count = int(m_cfg["count_words"][m.group("pair")])
+        start = m.start()
+        approx = hb[m.group("hedge")] if m.group("hedge") else "exact"
+        if not m.group("count") and not m.group("pair") and not m.group("hedge"):
+            s2, a2, _ = _prefix(text, start)
+            if a2:
+                start, approx = s2, a2
+        row = table.get(m.group("unit")) if m.group("unit") else None
+        unit = row["unit"] if row else None
+        factor = float(row["factor"]) if row and row["factor"] != "discount" else 1.0
+        out.append(_record(text, start, m.end(), "magnitude", magnitude=mag.value * factor,
+                           unit=unit, approx=approx, count=count))
+    return out
+
+
+def _fixed(text: str, homs) -> list[dict]:
+    p = _patterns()
+    words = _cfg()["fixed_words"]
+    out = []
+    for m in p["fixed"].finditer(text):
+        if inside(homs, m.start(), m.end()) and not any(a == m.start() and b == m.end() for a, b in homs):
+            continue
+        w = words[m.group(0)]
+        start, approx, change = _prefix(text, m.start())
+        out.append(_record(text, start, m.end(), w["kind"], value=float(w["value"]),
+                           unit=w["unit"], approx=approx or "exact", change=change))
+    return out
+
 
 def find_figures(text: str) -> list[dict]:
-    return []
+    """Every figure in ``text`` (already repaired), sorted by start, not overlapping."""
+    if not isinstance(text, str) or not text:
+        return []
+    try:
+        return _find(text)
+    except Exception:  # noqa: BLE001 - bad input gives an empty result, never a traceback
+        return []
+
+
+def _find(text: str) -> list[dict]:
+    p = _patterns()
+    c = _cfg()
+    table, _ = _units()
+    homs = homograph_spans(text)
+    slogans = [(m.start(), m.end()) for m in p["slogan"].finditer(text)]
+    nums = scan(text)
+    cands = _magnitudes(text) + _fixed(text, homs)
+    used_until = -1
+    for i, num in enumerate(nums):
+        if num.start < used_until:
+            continue
+        if inside(homs, num.start, num.end) or inside(slogans, num.start, num.end):
+            continue
+        if _is_code(text, num):
+            continue
+        rec = _figure(text, num, nums[i + 1] if i + 1 < len(nums) else None, p, c, table)
+        if rec is None:
+            continue
+        used_until = rec["end"]
+        cands.append(rec)
+    # earliest first, then longest; drop what overlaps an earlier pick
+    cands.sort(key=lambda r: (r["start"], -(r["end"] - r["start"])))
+    out, end = [], -1
+    for r in cands:
+        if r["start"] >= end:
+            out.append(r)
+            end = r["end"]
+    return out
+
+
+def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
+    start = num.start
+    low = high = None
+    count = per = None
+    first = num
+    value = num.value
+    approx = num.approx if num.approx != "exact" else None
+    if num.value is None:
+        low, high = num.low, num.high
+    # percent written before: 百分之三十二点六
+    pp, pp_re = p["percent_prefix"]
+    m = pp_re.search(text, max(0, start - 4), start)
+    if m and value is not None:
+        start = m.start()
+        after = _after_hedge(text, num.end, p)
+        return _finish(text, start, after[0], "percent", value * float(pp[m.group(0).strip()]),
+                       None, None, "%", approx or after[1], None, None)
+    # range or product with the next numeral
+    joined = None
+    if nxt is not None and value is not None:
+        rm = p["range"].match(text, num.end)
+        tm = p["times"].match(text, num.end)
+        if rm and rm.end() == nxt.start and nxt.value is not None:
+            joined = ("range", nxt)
+        elif num.end == nxt.start and nxt.text[:1] in ("-", "－") and nxt.value is not None:
+            joined = ("range", nxt)
+        elif tm and tm.end() == nxt.start and nxt.value is not None:
+            joined = ("times", nxt)
+    last = joined[1] if joined else num
+    ua = _unit_after(last, text)
+    if ua is None:
+        # currency sign before a bare number: ￥300, $20
+        cur, cur_re = p["currency"]
+        m = cur_re.search(text, max(0, start - 4), start)
+        if m and joined is None and value is not None:
+            s2, a2, ch = _prefix(text, m.start())
+            return _record(text, s2, num.end, "money", value=value, unit=cur[m.group(0).strip()],
+                           approx=a2 or approx or "exact", change=ch)
+        return None
+    last2, inside_h, row, uend, half = ua
+    if joined:
+        kind_j, other = joined
+        other = last2
+        v2 = abs(other.value) if other.value is not None else None
+        v1 = value
+        if kind_j == "range":
+            if other.multiplier and not num.multiplier and v1 < (v2 or 0) / other.multiplier * 10:
+                v1 = v1 * other.multiplier
+            low, high, value = v1, v2, None
+        else:
+            count, per, value = int(v1) if v1 == int(v1) else v1, v2, None
+    else:
+        value = last2.value
+        if last2 is not num and last2.value is None:
+            low, high = last2.low, last2.high
+    if inside_h:
+        approx = approx or inside_h
+    value = value + half if (value is not None and half) else value
+    # 半 after the unit: 一吨半, 三成半
+    if text.startswith(c["half_after_unit"], uend) and value is not None and row["kind"] != "count":
+        value += 0.5
+        uend += 1
+    if row["kind"] == "count":
+        if first.text in c["article_numerals"] and not joined:
+            return None
+        surface = text[last2.end:uend] if not inside_h else None
+        if surface and text.startswith(surface, uend):
+            return None          # 一个个, 一位位
+    if lone_word(first, text) and not _match_unit(text, first.end) and not joined:
+        return None
+    kind = row["kind"]
+    unit = row["unit"]
+    discount = row["factor"] == "discount"
+    factor = 1.0 if discount else float(row["factor"])
+    # money may be preceded by a currency sign or word (人民币 50元, ￥300元)
+    if kind == "money":
+        cur, cur_re = p["currency"]
+        m = cur_re.search(text, max(0, start - 4), start)
+        if m:
+            start = m.start()
+        if unit == "CNY":
+            uend, value = _cny_subunits(text, uend, value, p)
+    if joined and joined[0] == "times":
+        per_v = _scaled(per, factor, discount)
+        value = per_v * count if per_v is not None else None
+        per = per_v
+    else:
+        value = _scaled(value, factor, discount)
+        low = _scaled(low, factor, discount)
+        high = _scaled(high, factor, discount)
+    if num.value is None and num.approx == "about":
+        approx = approx or "about"
+    end, after_h = _after_hedge(text, uend, p)
+    rec = _finish(text, start, end, kind, value, low, high, unit, approx or after_h, None,
+                  count if joined and joined[0] == "times" else None)
+    if per is not None:
+        rec["per"] = _clean(per)
+    return rec
+
+
+def _cny_subunits(text, pos, value, p):
+    sub, sub_re = p["cny_sub"]
+    if value is None:
+        return pos, value
+    while True:
+        found = False
+        for k in (1, 2, 3):
+            num = parse_number(text[pos:pos + k])
+            if num is None or num.value is None:
+                continue
+            m = sub_re.match(text, pos + k)
+            if m:
+                value += num.value * float(sub[m.group(0)])
+                pos = m.end()
+                found = True
+                break
+        if not found:
+            return pos, value
+
+
+def _after_hedge(text, pos, p):
+    ha, ha_re = p["hedge_after"]
+    m = ha_re.match(text, pos)
+    if m:
+        return m.end(), ha[m.group(0)]
+    return pos, None
+
+
+def _finish(text, start, end, kind, value, low, high, unit, approx, magnitude, count) -> dict:
+    s2, a2, change = _prefix(text, start)
+    if a2:
+        start = s2
+        approx = approx if approx and approx != "exact" else a2
+    return _record(text, start, end, kind, value=value, low=low, high=high, unit=unit,
+                   approx=approx or "exact", magnitude=magnitude, count=count, change=change)
