@@ -32,7 +32,8 @@ import functools
 import regex
 
 from . import rules
-from .numerals import Num, cfg as num_cfg, homograph_spans, inside, lone_word, parse_number, scan
+from .numerals import (Num, cfg as num_cfg, homograph_spans, inside, lone_financial, lone_word,
+                       parse_number, scan)
 
 FIELDS = ("start", "end", "text", "kind", "value", "low", "high", "unit", "approx",
           "magnitude", "count")
@@ -216,7 +217,7 @@ def _magnitudes(text: str) -> list[dict]:
     hb, _ = p["hedge_before"]
     out = []
     for m in p["magnitude"].finditer(text):
-        mag = parse_number(m.group("mag"))
+        mag = parse_number(m.group("mag")) or parse_number("一" + m.group("mag"))
         if mag is None or mag.value is None:
             continue
         count = None
@@ -279,7 +280,7 @@ def _find(text: str) -> list[dict]:
             continue
         if inside(homs, num.start, num.end) or inside(slogans, num.start, num.end):
             continue
-        if _is_code(text, num):
+        if _is_code(text, num) or lone_financial(num):
             continue
         rec = _figure(text, num, nums[i + 1] if i + 1 < len(nums) else None, p, c, table)
         if rec is None:
@@ -391,6 +392,8 @@ def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
     end, after_h = _after_hedge(text, uend, p)
     rec = _finish(text, start, end, kind, value, low, high, unit, approx or after_h, None,
                   count if joined and joined[0] == "times" else None)
+    if kind not in _cfg()["change_kinds"]:
+        rec.pop("change", None)
     if per is not None:
         rec["per"] = _clean(per)
     return rec

@@ -520,16 +520,26 @@ def inside(spans: list[tuple[int, int]], s: int, e: int) -> bool:
     return any(a <= s and e <= b for a, b in spans)
 
 
+def lone_financial(num: Num) -> bool:
+    """A single financial-form digit (拾, 陆, 肆, 伍): a word unless a calendar word follows."""
+    body = num.text.lstrip(cfg()["minus"])
+    return len(body) == 1 and body in cfg()["financial"]
+
+
+@functools.cache
+def _calendar_re():
+    return regex.compile("|".join(regex.escape(w) for w in cfg()["calendar_words"]))
+
+
 def lone_word(num: Num, text: str) -> bool:
-    """A numeral that is only a lone 两/半 or financial digits, with no measure or calendar
-    word after it: a word (两岸, 半岛, 拾起, 大陆), not a number."""
-    c = cfg()
-    body = num.text.lstrip(c["minus"])
-    lone = (len(body) == 1 and body in c["lone_needs_unit"]) or all(ch in c["financial"] for ch in body) \
-        and not any(ch in c["_small"] or ch in c["_big"] for ch in body[1:]) and len(body) == 1
-    if not lone:
-        return False
-    return not _followers_re().match(text, num.end)
+    """A lone 两/半 with no measure or calendar word after it (两岸, 半岛), or a lone
+    financial digit with no calendar word after it (拾起, 大陆, 肆意): a word, not a number."""
+    body = num.text.lstrip(cfg()["minus"])
+    if len(body) == 1 and body in cfg()["lone_needs_unit"]:
+        return not _followers_re().match(text, num.end)
+    if lone_financial(num):
+        return not _calendar_re().match(text, num.end)
+    return False
 
 
 def find_numbers(text: str) -> list[dict]:
