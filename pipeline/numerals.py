@@ -556,3 +556,8 @@ def find_numbers(text: str) -> list[dict]:
         out.append({"start": num.start, "end": num.end, "text": num.text, "value": num.value,
                     "low": num.low, "high": num.high, "approx": num.approx})
     return out
+
+
+def find_ranges(text: str) -> list[dict]:
+    """Placeholder until comparisons are written."""
+    return []
