@@ -90,9 +90,9 @@ def check(ex: rules.Example) -> list[str]:
         from .ingest import page_info_from_name
         got = page_info_from_name(case["name"])
         return problems([got], {"expect": [case["expect_page"]]})
-    if layer == "numbers":
-        from .numerals import find_numbers
-        return problems(find_numbers(text), case)
+    if layer in ("numbers", "ranges"):
+        from .numerals import find_numbers, find_ranges
+        return problems((find_numbers if layer == "numbers" else find_ranges)(text), case)
     from .annotate import annotate_record, parse_date
     out = annotate_record({"id": ex.id, "text": text}, issue_date=parse_date(
         str(case["issue_date"]) if case.get("issue_date") else None),

@@ -33,7 +33,7 @@ import regex
 
 from . import rules
 from .numerals import (Num, cfg as num_cfg, homograph_spans, inside, lone_financial, lone_word,
-                       parse_number, scan)
+                       parse_number, scan, squeeze, unsqueeze)
 
 FIELDS = ("start", "end", "text", "kind", "value", "low", "high", "unit", "approx",
           "magnitude", "count")
@@ -52,11 +52,22 @@ def unit_table() -> list[dict]:
 
 @functools.cache
 def _units() -> tuple[dict, regex.Pattern]:
-    table = {row["surface"]: row for row in unit_table()}
-    words = sorted(table, key=len, reverse=True)
-    # a Latin unit must not run on into more letters (5G is no unit; 660MW is)
-    alts = [regex.escape(w) + ("(?![A-Za-z])" if w[-1].isascii() and w[-1].isalpha() else "")
-            for w in words]
+    """Surface -> row (traditional spellings added), and one pattern for all surfaces."""
+    trad = {v: k for k, v in _cfg()["traditional"].items()}     # simplified -> traditional
+    table = {}
+    for row in unit_table():
+        table[row["surface"]] = row
+        alt = "".join(trad.get(ch, ch) for ch in row["surface"])
+        table.setdefault(alt, row)
+    guards = _cfg()["unit_guards"]
+    alts = []
+    for w in sorted(table, key=len, reverse=True):
+        a = regex.escape(w)
+        if w[-1].isascii() and w[-1].isalpha():
+            a += "(?![A-Za-z])"       # 5G is no unit; 660MW is
+        if w in guards:
+            a += f"(?!{guards[w]})"
+        alts.append(a)
     return table, regex.compile("|".join(alts))
 
 
@@ -80,8 +91,11 @@ def _patterns() -> dict:
     p["times"] = regex.compile(rf"[ \t]*(?:{_alts(c['times_signs'])})[ \t]*")
     p["currency"] = (c["currency_prefixes"],
                      regex.compile(rf"(?:{_alts(c['currency_prefixes'])})[ \t]*$"))
-    p["percent_prefix"] = (c["percent_prefixes"],
-                           regex.compile(rf"(?:{_alts(c['percent_prefixes'])})[ \t]*$"))
+    nc = num_cfg()
+    p["percent_prefix"] = regex.compile(
+        rf"(?<![{''.join(regex.escape(ch) for ch in nc['_digits'])}])"
+        rf"(?P<mag>[{regex.escape(nc['part_of'])}]+){regex.escape(nc['fraction'])}$")
+    p["not_inside"] = regex.compile("|".join(c["not_inside"]))
     p["fixed"] = regex.compile(_alts(c["fixed_words"]))
     m = c["magnitude"]
     num_chars = "".join(regex.escape(ch) for ch in num_cfg()["_cjk_digits"]) + "0-9"
@@ -96,8 +110,8 @@ def _patterns() -> dict:
         rf"{regex.escape(a)}[^{regex.escape(b)}\n]{{1,{n}}}{regex.escape(b)}" for a, b in q.items()))
     p["not_after"] = regex.compile(rf"(?:{_alts(c['not_after'])})$")
     p["not_before"] = regex.compile(_alts(c["not_before"]))
-    sub = c["cny_subunits"]
-    p["cny_sub"] = (sub, regex.compile(rf"(?:{_alts(sub)})"))
+    p["subunits"] = {cur: (sub, regex.compile(rf"(?:{_alts(c['subunit_joiners'])})?(?P<num>.{{1,4}}?)(?P<sub>{_alts(sub)})"))
+                     for cur, sub in c["subunits"].items()}
     return p
 
 
@@ -107,11 +121,20 @@ def _clean(v: float | None) -> float | None:
     return float(f"{v:.12g}")
 
 
+def _discount(v: float) -> float | None:
+    """A discount 折 as percent: 8折 = 80 %, 7.5折 = 75 %, 75折 = 75 %; 十折 is none."""
+    if 0 < v < 10:
+        return v * 10
+    if 10 < v < 100 and v % 10:
+        return v
+    return None
+
+
 def _scaled(v, factor, discount=False):
     if v is None:
         return None
     if discount:
-        return v * 10 if abs(v) < 10 else v
+        return _discount(v)
     return v * factor
 
 
@@ -131,25 +154,24 @@ def _match_unit(text: str, pos: int):
     return None
 
 
-def _shorter(num: Num, text: str) -> Num | None:
-    """The numeral without its last multiplier character (5千米 -> 5 + 千米)."""
-    c = num_cfg()
-    if len(num.text) < 2 or not (num.text[-1] in c["_small"] or num.text[-1] in c["_big"]):
-        return None
-    short = parse_number(num.text[:-1])
-    if short is None:
-        return None
-    short.start, short.end, short.text = num.start, num.end - 1, num.text[:-1]
-    return short
+def _prefixes(num: Num, text: str) -> list[Num]:
+    """``num`` and each shorter reading of its text that ends before a multiplier
+    character (5千米 = 5 + 千米, 300兆瓦 = 300 + 兆瓦, 三千两百两 = 三千两百 + 两)."""
+    out = [num]
+    for k in range(len(num.text) - 1, 0, -1):
+        short = parse_number(num.text[:k])
+        if short is not None and short.value is not None:
+            short.start, short.end, short.text = num.start, num.start + k, num.text[:k]
+            out.append(short)
+    return out
 
 
 def _unit_after(num: Num, text: str):
-    """(num, inside-hedge, unit row, unit end, half) for the best reading of what follows."""
+    """(num, inside-hedge, unit row, unit end, half) for the reading of the numeral and what
+    follows it that gives the longest unit (ties: the longest numeral)."""
     p = _patterns()
-    options = []
-    for cand in (num, _shorter(num, text)):
-        if cand is None:
-            continue
+    best = None
+    for cand in _prefixes(num, text):
         pos = cand.end
         inside_h = None
         hi, hi_re = p["hedge_inside"]
@@ -158,12 +180,9 @@ def _unit_after(num: Num, text: str):
             inside_h = hi[m.group(0)]
             pos = m.end()
         u = _match_unit(text, pos)
-        if u:
-            options.append((u[1] - cand.end, cand, inside_h, *u))
-    if not options:
-        return None
-    options.sort(key=lambda o: -o[0])
-    return options[0][1:]
+        if u and (best is None or u[1] - pos > best[0]):
+            best = (u[1] - pos, cand, inside_h, *u)
+    return best[1:] if best else None
 
 
 def _record(text, start, end, kind, value=None, low=None, high=None, unit=None,
@@ -261,7 +280,8 @@ def find_figures(text: str) -> list[dict]:
     if not isinstance(text, str) or not text:
         return []
     try:
-        return _find(text)
+        sq, offsets = squeeze(text)
+        return unsqueeze(_find(sq), text, offsets)
     except Exception:  # noqa: BLE001 - bad input gives an empty result, never a traceback
         return []
 
@@ -272,6 +292,7 @@ def _find(text: str) -> list[dict]:
     table, _ = _units()
     homs = homograph_spans(text)
     slogans = [(m.start(), m.end()) for m in p["slogan"].finditer(text)]
+    slogans += [(m.start(), m.end()) for m in p["not_inside"].finditer(text)]
     nums = scan(text)
     cands = _magnitudes(text) + _fixed(text, homs)
     used_until = -1
@@ -280,7 +301,8 @@ def _find(text: str) -> list[dict]:
             continue
         if inside(homs, num.start, num.end) or inside(slogans, num.start, num.end):
             continue
-        if _is_code(text, num) or lone_financial(num):
+        if _is_code(text, num) or (lone_financial(num) and not p["percent_prefix"].search(
+                text, max(0, num.start - 8), num.start)):
             continue
         rec = _figure(text, num, nums[i + 1] if i + 1 < len(nums) else None, p, c, table)
         if rec is None:
@@ -307,12 +329,14 @@ def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
     if num.value is None:
         low, high = num.low, num.high
     # percent written before: 百分之三十二点六
-    pp, pp_re = p["percent_prefix"]
-    m = pp_re.search(text, max(0, start - 4), start)
+    m = p["percent_prefix"].search(text, max(0, start - 8), start)
     if m and value is not None:
+        mag = parse_number("一" + m.group("mag"))
+        if mag is None or not mag.value:
+            return None
         start = m.start()
         after = _after_hedge(text, num.end, p)
-        return _finish(text, start, after[0], "percent", value * float(pp[m.group(0).strip()]),
+        return _finish(text, start, after[0], "percent", value * 100 / mag.value,
                        None, None, "%", approx or after[1], None, None)
     # range or product with the next numeral
     joined = None
@@ -371,14 +395,16 @@ def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
     unit = row["unit"]
     discount = row["factor"] == "discount"
     factor = 1.0 if discount else float(row["factor"])
-    # money may be preceded by a currency sign or word (人民币 50元, ￥300元)
+    if discount and not all(_discount(v) is not None for v in (value, low, high) if v is not None):
+        return None
+    # money may be preceded by a currency sign or word of the same currency (人民币 50元)
     if kind == "money":
         cur, cur_re = p["currency"]
         m = cur_re.search(text, max(0, start - 4), start)
-        if m:
+        if m and cur[m.group(0).strip()] == unit:
             start = m.start()
-        if unit == "CNY":
-            uend, value = _cny_subunits(text, uend, value, p)
+        if unit in p["subunits"]:
+            uend, value = _subunits(text, uend, value, p["subunits"][unit])
     if joined and joined[0] == "times":
         per_v = _scaled(per, factor, discount)
         value = per_v * count if per_v is not None else None
@@ -399,24 +425,20 @@ def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
     return rec
 
 
-def _cny_subunits(text, pos, value, p):
-    sub, sub_re = p["cny_sub"]
+def _subunits(text, pos, value, spec):
+    """Smaller coins after a money amount: 五元三毛 (+0.3), 50元6角三分 (+0.63)."""
+    sub, sub_re = spec
     if value is None:
         return pos, value
     while True:
-        found = False
-        for k in (1, 2, 3):
-            num = parse_number(text[pos:pos + k])
-            if num is None or num.value is None:
-                continue
-            m = sub_re.match(text, pos + k)
-            if m:
-                value += num.value * float(sub[m.group(0)])
-                pos = m.end()
-                found = True
-                break
-        if not found:
+        m = sub_re.match(text, pos)
+        if not m:
             return pos, value
+        num = parse_number(m.group("num"))
+        if num is None or num.value is None:
+            return pos, value
+        value += num.value * float(sub[m.group("sub")])
+        pos = m.end()
 
 
 def _after_hedge(text, pos, p):

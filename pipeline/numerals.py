@@ -36,6 +36,7 @@ class Num:
     high: float | None = None
     approx: str = "exact"
     multiplier: float | None = None
+    sequence: bool = False      # read digit by digit (二〇〇二)
     start: int = 0
     end: int = 0
     text: str = ""
@@ -65,8 +66,9 @@ def _token_re():
     c = cfg()
     d = "0-9０-９"
     sep = _esc(c["group_separators"])
-    arabic = (rf"(?:[{d}]{{1,3}}(?:[{sep}][{d}]{{3}})+(?![{d}])|[{d}]+)(?:[.．][{d}]+)?"
-              rf"|(?<![{d}])[.．][{d}]+")
+    fsep = _esc(c["group_separators_fullwidth"])
+    arabic = (rf"(?:[{d}]{{1,3}}(?:[{sep}][{d}]{{3}})+(?![{d}])|[０-９]{{1,3}}(?:[{fsep}][０-９]{{3}})+(?![{d}])"
+              rf"|[{d}]+)(?:[.．][{d}]+)?|(?<![{d}])[.．][{d}]+")
     sci = rf"(?:[eE][+\-－]?[{d}]+|\^[+\-]?[{d}]+(?:[.．][{d}]+)?)"
     latin = _esc(c["latin_multipliers"])
     prefix = "|".join(rf"{regex.escape(k)}(?!{v})" for k, v in c["prefix_of_unit"].items())
@@ -76,7 +78,8 @@ def _token_re():
     chars |= set(bigs)
     chars -= set("."".")
     cjk = "[" + _esc(sorted(chars - {".", "．"})) + "]"
-    word = "|".join(regex.escape(w) for w in (c["fraction"], c["mixed_fraction"]))
+    minus = _esc(c["minus"])
+    word = "|".join([rf"{regex.escape(c['fraction'])}[{minus}]?", regex.escape(c["mixed_fraction"])])
     slash = "[" + _esc(c["fraction_slash"]) + "]"
     return regex.compile(
         rf"(?P<arabic>{arabic}){sci}?(?:[{latin}](?![A-Za-z]))?|{cjk}|{prefix}|{word}|{slash}(?=[{d}])")
@@ -87,7 +90,8 @@ def _run_re():
     c = cfg()
     tok = _token_re().pattern
     minus = _esc(c["minus"])
-    return regex.compile(rf"(?:[{minus}](?=[0-9０-９.．]|[^\W\d_]))?(?:{tok})+")
+    words = "|".join(regex.escape(w) for w in c["minus_words"])
+    return regex.compile(rf"(?:{words}|[{minus}](?=[0-9０-９.．]|[^\W\d_]))?(?:{tok})+")
 
 
 # ---------------------------------------------------------------------------------------
@@ -101,7 +105,7 @@ def _arabic_value(tok: str) -> float:
     c = cfg()
     s = "".join(str(c["_digits"][ch]) if ch in c["_arabic"] else ch for ch in tok)
     s = s.replace("．", ".").replace("－", "-")
-    for sep in c["group_separators"]:
+    for sep in c["group_separators"] + c["group_separators_fullwidth"]:
         s = s.replace(sep, "")
     mult = 1.0
     if s and s[-1] in c["latin_multipliers"]:
@@ -179,7 +183,7 @@ def _structured(toks) -> tuple[float, str, float | None]:
     n = len(toks)
     while i < n:
         kind, v = toks[i]
-        if closed:
+        if closed and kind != "b":
             raise _Bad
         if kind == "num":
             if cur is not None:
@@ -210,10 +214,12 @@ def _structured(toks) -> tuple[float, str, float | None]:
                     j += 1
             if not digits:
                 raise _Bad
-            whole = (cur or 0.0) if cur is not None else 0.0
             if cur is None and section == 0 and not pieces and not after_zero:
                 raise _Bad
-            cur = whole + float("0." + digits)
+            if cur is not None and cur_cjk and last_unit and last_unit >= 100 and not after_zero:
+                section += cur * last_unit / 10      # 两千三点一 = 2300.1
+                cur = None
+            cur = (cur or 0.0) + float("0." + digits)
             cur_cjk, cur_decimal = False, True
             last_unit = None
             i = j
@@ -238,7 +244,7 @@ def _structured(toks) -> tuple[float, str, float | None]:
             last_small = 10
             last_unit = 10
         elif kind == "over":
-            if not (i + 1 < n and toks[i + 1][0] == "b") or (cur is None and section == 0):
+            if not (i + 1 < n and toks[i + 1][0] == "b") or (cur is None and section == 0 and not pieces):
                 raise _Bad
             approx = "over"
         elif kind == "b":
@@ -263,6 +269,8 @@ def _structured(toks) -> tuple[float, str, float | None]:
         elif kind == "sev":
             raise _Bad
         i += 1
+    if not any(k in ("d", "num", "half", "tens") for k, _ in toks) and toks[0] != ("u", 10):
+        raise _Bad           # 千, 百万: a multiplier alone is not a number (十 is)
     if cur is not None:
         if cur_cjk and last_unit and last_unit >= 100 and not after_zero:
             cur = cur * last_unit / 10       # colloquial: 三万五, 一百二, 两千六
@@ -315,10 +323,15 @@ def parse_number(s: str) -> Num | None:
     if c["fraction"] in s or any(ch in s for ch in c["fraction_slash"]):
         return _fraction(s)
     sign = 1.0
-    if s[0] in c["minus"]:
-        sign, s = -1.0, s[1:]
-        if not s:
-            return None
+    for w in c["minus_words"]:
+        if s.startswith(w):
+            sign, s = -1.0, s[len(w):]
+            break
+    else:
+        if s[0] in c["minus"]:
+            sign, s = -1.0, s[1:]
+    if not s:
+        return None
     try:
         toks = _tokens(s)
     except _Bad:
@@ -330,11 +343,18 @@ def parse_number(s: str) -> Num | None:
         toks = [("d", 1)] + toks[1:]
         if len(toks) < 2 or toks[1][0] not in ("u", "b"):
             return None
+    # 二三十, 三四百, 五六个: two neighbouring digits give a range (概数)
+    if (len(toks) >= 2 and toks[0][0] == "d" and toks[1][0] == "d" and toks[1][1] == toks[0][1] + 1
+            and toks[0][1] > 0 and all(k in ("u", "b") for k, _ in toks[2:])):
+        lo = parse_number(s[0] + s[2:]) if len(toks) > 2 else Num(float(toks[0][1]))
+        hi = parse_number(s[1:])
+        if lo is not None and hi is not None and lo.value is not None and hi.value is not None:
+            return Num(None, sign * lo.value, sign * hi.value, "about", hi.multiplier)
     seq = _sequence(toks)
     if seq is not None and len(toks) > 1:
         if any(k == "d" and s_ch in c["not_in_sequence"] for (k, _), s_ch in zip(toks, s)):
             return None
-        return Num(sign * seq)
+        return Num(sign * seq, sequence=True)
     try:
         value, approx, mult = _structured(toks)
     except _Bad:
@@ -455,8 +475,8 @@ def _not_numbers_re():
 def _followers_re():
     """Measure and calendar words that let a lone 两/半/financial digit be a number."""
     from .figures import unit_table
-    words = sorted({u["surface"] for u in unit_table()} | set(cfg()["calendar_words"]),
-                   key=len, reverse=True)
+    units = {u["surface"] for u in unit_table() if not all(ch in cfg()["_digits"] for ch in u["surface"])}
+    words = sorted(units | set(cfg()["calendar_words"]), key=len, reverse=True)
     return regex.compile("|".join(regex.escape(w) for w in words))
 
 
@@ -464,13 +484,12 @@ def scan(text: str) -> list[Num]:
     """Every maximal numeral in ``text`` (no filtering): the longest readable prefix of each
     run of numeral characters, then the rest of the run."""
     out = []
-    prefixes = _percent_prefixes()
+    part_re = part_of_re()
     for m in _run_re().finditer(text):
         s, e = m.start(), m.end()
-        for pre in prefixes:          # 百分之三十: the number is 三十
-            if text.startswith(pre, s):
-                s += len(pre)
-                break
+        pm = part_re.match(text, s, e)   # 百分之三十: the number is 三十
+        if pm:
+            s = pm.end()
         while s < e:
             best = None
             # token boundaries inside the run, longest first
@@ -491,8 +510,10 @@ def scan(text: str) -> list[Num]:
 
 
 @functools.cache
-def _percent_prefixes() -> tuple[str, ...]:
-    return tuple(sorted(rules.load("figures/figures.yaml")["percent_prefixes"], key=len, reverse=True))
+def part_of_re():
+    """百分之, 千分之, 百万分之 … at the start of a run (no digit before the magnitude)."""
+    c = cfg()
+    return regex.compile(rf"(?P<mag>[{_esc(c['part_of'])}]+){regex.escape(c['fraction'])}")
 
 
 def _cuts(text: str, s: int, e: int) -> list[int]:
@@ -500,8 +521,13 @@ def _cuts(text: str, s: int, e: int) -> list[int]:
     cuts = []
     pos = s
     c = cfg()
-    if text[pos] in c["minus"]:
-        pos += 1
+    for w in c["minus_words"]:
+        if text.startswith(w, pos):
+            pos += len(w)
+            break
+    else:
+        if text[pos] in c["minus"]:
+            pos += 1
     tre = _token_re()
     while pos < e:
         m = tre.match(text, pos, e)
@@ -542,22 +568,197 @@ def lone_word(num: Num, text: str) -> bool:
     return False
 
 
-def find_numbers(text: str) -> list[dict]:
-    """Every number mention in ``text``: start, end, text, value, low, high, approx."""
-    if not isinstance(text, str) or not text:
-        return []
+@functools.cache
+def _squeeze_re():
+    chars = _esc(cfg()["squeeze_chars"])
+    return regex.compile(rf"(?<=[{chars}])[ \t\u3000]+(?=[{chars}])")
+
+
+def squeeze(text: str) -> tuple[str, list[int] | None]:
+    """``text`` without the spaces inside numbers (三千 九百 六十五, 百 分 之 2), and for each
+    character of the result its index in ``text`` (None when nothing was removed). Spaces
+    between two Arabic digits stay (10 20 are two numbers)."""
+    arabic = cfg()["_arabic"]
+    cuts = [m.span() for m in _squeeze_re().finditer(text)
+            if not (text[m.start() - 1] in arabic and text[m.end()] in arabic)]
+    if not cuts:
+        return text, None
+    parts, offsets, pos = [], [], 0
+    for s, e in cuts:
+        parts.append(text[pos:s])
+        offsets.extend(range(pos, s))
+        pos = e
+    parts.append(text[pos:])
+    offsets.extend(range(pos, len(text)))
+    return "".join(parts), offsets
+
+
+def unsqueeze(records: list[dict], text: str, offsets: list[int] | None) -> list[dict]:
+    """Map records found on the squeezed text back to ``text``."""
+    if offsets is None:
+        return records
+    for r in records:
+        s, e = r["start"], r["end"]
+        r["start"], r["end"] = offsets[s], (offsets[e - 1] + 1 if e > s else offsets[s])
+        r["text"] = text[r["start"]:r["end"]]
+    return records
+
+
+def _mentions(text: str) -> list[Num]:
+    """Numbers of ``text`` (already squeezed) that read as numbers, not words or codes."""
     homs = homograph_spans(text)
     out = []
     for num in scan(text):
         if inside(homs, num.start, num.end) or lone_word(num, text):
             continue
-        if num.start > 0 and text[num.start - 1].isascii() and text[num.start - 1].isalpha():
-            continue
-        out.append({"start": num.start, "end": num.end, "text": num.text, "value": num.value,
-                    "low": num.low, "high": num.high, "approx": num.approx})
+        if num.start > 0 and text[num.start - 1].isascii() and text[num.start - 1].isalpha() \
+                and text[num.start] not in cfg()["minus"]:
+            continue        # N95, G1: codes
+        if num.sequence and len(num.text) < 3 and not any(ch in "〇零" for ch in num.text):
+            continue        # 九九, 三八: words; 二〇〇二, 一七二零 are numbers
+        out.append(num)
     return out
 
 
+def find_numbers(text: str) -> list[dict]:
+    """Every number mention in ``text``: start, end, text, value, low, high, approx."""
+    if not isinstance(text, str) or not text:
+        return []
+    sq, offsets = squeeze(text)
+    out = [{"start": n.start, "end": n.end, "text": n.text, "value": n.value, "low": n.low,
+            "high": n.high, "approx": n.approx} for n in _mentions(sq)]
+    return unsqueeze(out, text, offsets)
+
+
+# ---------------------------------------------------------------------------------------
+# ranges and comparisons
+
+def _phrase(words) -> str:
+    """Alternation of ``words``, longest first, spaces allowed between their characters."""
+    alts = sorted(set(words), key=len, reverse=True)
+    return "|".join(r"[ \t]*".join(regex.escape(ch) for ch in w) for w in alts)
+
+
+@functools.cache
+def _range_cfg() -> dict:
+    c = dict(rules.load("figures/ranges.yaml"))
+    sp = r"[ \t]*"
+    c["_before"] = [(k, regex.compile(rf"(?:{_phrase(ws)}){sp}$")) for k, ws in c["before"].items()]
+    c["_after"] = [(k, regex.compile(rf"{sp}(?:{_phrase(ws)})")) for k, ws in c["after"].items()]
+    c["_cmp_before"] = regex.compile(rf"{regex.escape(c['compare_word'])}{sp}$")
+    c["_cmp_after"] = [(k, regex.compile(rf"{sp}(?:{_phrase(ws)})")) for k, ws in c["compare_after"].items()]
+    c["_range"] = regex.compile(rf"{sp}(?:{_phrase(c['range_connectors'])}){sp}(?:{regex.escape(c['ordinal_prefix'])})?$")
+    c["_between"] = regex.compile(rf"{sp}(?:{_phrase(c['between_connectors'])}){sp}(?:{regex.escape(c['ordinal_prefix'])})?$")
+    c["_between_after"] = regex.compile(rf"{sp}(?:{_phrase(c['between_after'])})")
+    c["_between_before"] = regex.compile(
+        rf"(?:{_phrase(c['between_before'])}){sp}(?:{regex.escape(c['ordinal_prefix'])})?$")
+    c["_joiners"] = regex.compile(rf"(?:[ \t]|{_phrase(c['joiners'])})*")
+    return c
+
+
+def _bound(kind: str, v: float) -> dict:
+    side, _, closed = kind.partition("_")
+    if kind == "equal":
+        return {"low": v, "high": v, "low_inclusive": True, "high_inclusive": True}
+    if side == "low":
+        return {"low": v, "high": None, "low_inclusive": closed == "closed", "high_inclusive": False}
+    return {"low": None, "high": v, "low_inclusive": False, "high_inclusive": closed == "closed"}
+
+
 def find_ranges(text: str) -> list[dict]:
-    """Placeholder until comparisons are written."""
-    return []
+    """Number ranges and comparisons: start, end, text, low, high, low_inclusive,
+    high_inclusive (an open side is None). Rules in ``rules/figures/ranges.yaml``."""
+    if not isinstance(text, str) or not text:
+        return []
+    sq, offsets = squeeze(text)
+    c = _range_cfg()
+    nums = _mentions(sq)
+    items: list[dict] = []
+    i = 0
+    while i < len(nums):
+        n = nums[i]
+        # X 到 Y, X 和 Y 之间
+        if i + 1 < len(nums) and n.value is not None and nums[i + 1].value is not None:
+            m2 = nums[i + 1]
+            gap = sq[n.end:m2.start]
+            rm = c["_range"].fullmatch(gap) if gap else None
+            bm = c["_between"].fullmatch(gap) if gap else None
+            if not gap and m2.text[:1] in cfg()["minus"]:
+                rm, hi = True, abs(m2.value)
+            else:
+                hi = m2.value
+            if rm or bm:
+                end = m2.end
+                after = c["_between_after"].match(sq, end)
+                if bm and not after:
+                    pass
+                else:
+                    if after:
+                        end = after.end()
+                    start = n.start
+                    before = c["_between_before"].search(sq, max(0, start - 6), start)
+                    if before and after:
+                        start = before.start()
+                    items.append({"start": start, "end": end, "low": n.value, "high": hi,
+                                  "low_inclusive": True, "high_inclusive": not after})
+                    i += 2
+                    continue
+        item = _comparison(sq, n, c)
+        if item:
+            items.append(item)
+        i += 1
+    merged: list[dict] = []
+    for it in items:
+        if merged:
+            prev = merged[-1]
+            gap = sq[prev["end"]:it["start"]]
+            halves = (prev["high"] is None and it["low"] is None and prev["low"] is not None
+                      and it["high"] is not None) or \
+                     (prev["low"] is None and it["high"] is None and prev["high"] is not None
+                      and it["low"] is not None)
+            if halves and c["_joiners"].fullmatch(gap):
+                low = prev if prev["low"] is not None else it
+                high = it if low is prev else prev
+                if low["low"] < high["high"]:
+                    prev.update(end=it["end"], low=low["low"], high=high["high"],
+                                low_inclusive=low["low_inclusive"], high_inclusive=high["high_inclusive"])
+                    continue
+        merged.append(it)
+    for it in merged:
+        it["text"] = sq[it["start"]:it["end"]]
+    return unsqueeze(merged, text, offsets)
+
+
+def _comparison(sq: str, n: Num, c: dict) -> dict | None:
+    if n.value is None:
+        if n.low is None:
+            return None
+        return {"start": n.start, "end": n.end, "low": n.low, "high": n.high,
+                "low_inclusive": True, "high_inclusive": True}
+    start, end, kind = n.start, n.end, None
+    for k, rx in c["_before"]:
+        m = rx.search(sq, max(0, start - 12), start)
+        if m and (kind is None or m.start() < start_kind):
+            kind, start_kind = k, m.start()
+    if kind:
+        start = start_kind
+    elif c["_cmp_before"].search(sq, max(0, start - 4), start):
+        for k, rx in c["_cmp_after"]:
+            m = rx.match(sq, end)
+            if m:
+                kind, start = k, c["_cmp_before"].search(sq, max(0, start - 4), start).start()
+                end = m.end()
+                break
+    if kind is None or kind == "equal":
+        best = None
+        for k, rx in c["_after"]:
+            m = rx.match(sq, end)
+            if m and (best is None or m.end() > best[1]):
+                best = (k, m.end())
+        if best and kind is None:
+            kind, end = best
+    if kind is None and n.approx == "over":
+        kind = "low_open"
+    if kind is None:
+        return None
+    return {"start": start, "end": end, **_bound(kind, n.value)}
