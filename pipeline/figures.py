@@ -71,6 +71,11 @@ def _units() -> tuple[dict, regex.Pattern]:
     return table, regex.compile("|".join(alts))
 
 
+def unit_surfaces() -> list[str]:
+    """Every unit spelling, traditional forms included."""
+    return list(_units()[0])
+
+
 def _alts(words) -> str:
     return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
 

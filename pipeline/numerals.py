@@ -67,8 +67,9 @@ def _token_re():
     d = "0-9０-９"
     sep = _esc(c["group_separators"])
     fsep = _esc(c["group_separators_fullwidth"])
+    # a decimal part is not read where another .digits follows (2222.2222.222 is no decimal)
     arabic = (rf"(?:[{d}]{{1,3}}(?:[{sep}][{d}]{{3}})+(?![{d}])|[０-９]{{1,3}}(?:[{fsep}][０-９]{{3}})+(?![{d}])"
-              rf"|[{d}]+)(?:[.．][{d}]+)?|(?<![{d}])[.．][{d}]+")
+              rf"|[{d}]+)(?:[.．][{d}]+(?![.．][{d}]))?|(?<![{d}.．])[.．][{d}]+")
     sci = rf"(?:[eE][+\-－]?[{d}]+|\^[+\-]?[{d}]+(?:[.．][{d}]+)?)"
     latin = _esc(c["latin_multipliers"])
     prefix = "|".join(rf"{regex.escape(k)}(?!{v})" for k, v in c["prefix_of_unit"].items())
@@ -91,7 +92,9 @@ def _run_re():
     tok = _token_re().pattern
     minus = _esc(c["minus"])
     words = "|".join(regex.escape(w) for w in c["minus_words"])
-    return regex.compile(rf"(?:{words}|[{minus}](?=[0-9０-９.．]|[^\W\d_]))?(?:{tok})+")
+    d = "0-9０-９"
+    mixed = rf"[{d}]+[ ][{d}]+[{_esc(c['fraction_slash'])}][{d}]+(?![{d}])"     # 1 4/3
+    return regex.compile(rf"(?:{words}|(?<![{minus}])[{minus}](?=[0-9０-９.．]|[^\W\d_]))?(?:{mixed}|(?:{tok})+)")
 
 
 # ---------------------------------------------------------------------------------------
@@ -474,8 +477,8 @@ def _not_numbers_re():
 @functools.cache
 def _followers_re():
     """Measure and calendar words that let a lone 两/半/financial digit be a number."""
-    from .figures import unit_table
-    units = {u["surface"] for u in unit_table() if not all(ch in cfg()["_digits"] for ch in u["surface"])}
+    from .figures import unit_surfaces
+    units = {u for u in unit_surfaces() if not all(ch in cfg()["_digits"] for ch in u)}
     words = sorted(units | set(cfg()["calendar_words"]), key=len, reverse=True)
     return regex.compile("|".join(regex.escape(w) for w in words))
 
@@ -494,6 +497,8 @@ def scan(text: str) -> list[Num]:
             best = None
             # token boundaries inside the run, longest first
             cuts = _cuts(text, s, e)
+            if cuts[-1] != e:
+                cuts.append(e)
             for cut in reversed(cuts):
                 num = parse_number(text[s:cut])
                 if num is not None:
