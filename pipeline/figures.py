@@ -321,6 +321,24 @@ def _find(text: str) -> list[dict]:
         if r["start"] >= end:
             out.append(r)
             end = r["end"]
+    return _unit_ranges(text, out, p)
+
+
+def _unit_ranges(text: str, figs: list[dict], p) -> list[dict]:
+    """Two figures of the same unit joined by a range connector are one range
+    (5%—10%, 6℃—10℃, 15岁—44岁)."""
+    out: list[dict] = []
+    for f in figs:
+        prev = out[-1] if out else None
+        if (prev and prev["unit"] == f["unit"] and prev["kind"] == f["kind"] != "magnitude"
+                and prev["value"] is not None and f["value"] is not None
+                and prev["approx"] == "exact" and p["range"].fullmatch(text, prev["end"], f["start"])):
+            merged = _record(text, prev["start"], f["end"], f["kind"], low=prev["value"],
+                             high=f["value"], unit=f["unit"], approx=f["approx"],
+                             change=prev.get("change"))
+            out[-1] = merged
+            continue
+        out.append(f)
     return out
 
 
@@ -372,7 +390,8 @@ def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
         v2 = abs(other.value) if other.value is not None else None
         v1 = value
         if kind_j == "range":
-            if other.multiplier and not num.multiplier and v1 < (v2 or 0) / other.multiplier * 10:
+            # 3到5万元: the first end takes the multiplier of the second
+            if other.multiplier and not num.multiplier and v2 and v1 <= v2 / other.multiplier:
                 v1 = v1 * other.multiplier
             low, high, value = v1, v2, None
         else:

@@ -68,8 +68,9 @@ def _token_re():
     sep = _esc(c["group_separators"])
     fsep = _esc(c["group_separators_fullwidth"])
     # a decimal part is not read where another .digits follows (2222.2222.222 is no decimal)
+    pt = _esc(c["arabic_decimal_points"])
     arabic = (rf"(?:[{d}]{{1,3}}(?:[{sep}][{d}]{{3}})+(?![{d}])|[０-９]{{1,3}}(?:[{fsep}][０-９]{{3}})+(?![{d}])"
-              rf"|[{d}]+)(?:[.．][{d}]+(?![.．][{d}]))?|(?<![{d}.．])[.．][{d}]+")
+              rf"|[{d}]+)(?:[{pt}][{d}]+(?![{pt}][{d}]))?|(?<![{d}{pt}])[.．][{d}]+")
     sci = rf"(?:[eE][+\-－]?[{d}]+|\^[+\-]?[{d}]+(?:[.．][{d}]+)?)"
     latin = _esc(c["latin_multipliers"])
     prefix = "|".join(rf"{regex.escape(k)}(?!{v})" for k, v in c["prefix_of_unit"].items())
@@ -107,7 +108,9 @@ class _Bad(Exception):
 def _arabic_value(tok: str) -> float:
     c = cfg()
     s = "".join(str(c["_digits"][ch]) if ch in c["_arabic"] else ch for ch in tok)
-    s = s.replace("．", ".").replace("－", "-")
+    for ch in c["arabic_decimal_points"]:
+        s = s.replace(ch, ".")
+    s = s.replace("－", "-")
     for sep in c["group_separators"] + c["group_separators_fullwidth"]:
         s = s.replace(sep, "")
     mult = 1.0
@@ -137,7 +140,7 @@ def _tokens(s: str) -> list[tuple[str, object]]:
             raise _Bad
         t = m.group(0)
         if m.group("arabic") is not None:
-            out.append(("num", (_arabic_value(t), "." in t or "．" in t)))
+            out.append(("num", (_arabic_value(t), any(ch in t for ch in c["arabic_decimal_points"]))))
         elif t in c["_cjk_digits"]:
             out.append(("d", c["_cjk_digits"][t]) if t not in c["half"] else ("half", 0.5))
         elif t in c["half"]:
@@ -419,8 +422,15 @@ def _strict_int(s: str) -> float | None:
 def cn2an(s: str, mode: str = "strict") -> float | None:
     """Convert a whole Chinese numeral as cn2an does in ``mode`` (strict, normal, smart);
     None when the mode refuses it."""
-    if not isinstance(s, str) or not s:
+    if not isinstance(s, str) or not s or mode not in ("strict", "normal", "smart"):
         return None
+    try:
+        return _cn2an(s, mode)
+    except (_Bad, ValueError, OverflowError, RecursionError):
+        return None
+
+
+def _cn2an(s: str, mode: str) -> float | None:
     c = cfg()
     s = s.strip()
     rmb = c["rmb"]
@@ -429,7 +439,7 @@ def cn2an(s: str, mode: str = "strict") -> float | None:
     if m and not regex.search(rf"[{rmb['yuan']}].*[{rmb['yuan']}]", s):
         if mode == "strict" and not (m.group(2) or m.group(3)):
             return None
-        whole = cn2an(m.group(1), mode)
+        whole = _cn2an(m.group(1), mode)
         if whole is None:
             return None
         total = whole
@@ -629,6 +639,13 @@ def find_numbers(text: str) -> list[dict]:
     """Every number mention in ``text``: start, end, text, value, low, high, approx."""
     if not isinstance(text, str) or not text:
         return []
+    try:
+        return _find_numbers(text)
+    except Exception:  # noqa: BLE001 - bad input gives an empty result, never a traceback
+        return []
+
+
+def _find_numbers(text: str) -> list[dict]:
     sq, offsets = squeeze(text)
     out = [{"start": n.start, "end": n.end, "text": n.text, "value": n.value, "low": n.low,
             "high": n.high, "approx": n.approx} for n in _mentions(sq)]
@@ -675,6 +692,13 @@ def find_ranges(text: str) -> list[dict]:
     high_inclusive (an open side is None). Rules in ``rules/figures/ranges.yaml``."""
     if not isinstance(text, str) or not text:
         return []
+    try:
+        return _find_ranges(text)
+    except Exception:  # noqa: BLE001 - bad input gives an empty result, never a traceback
+        return []
+
+
+def _find_ranges(text: str) -> list[dict]:
     sq, offsets = squeeze(text)
     c = _range_cfg()
     nums = _mentions(sq)
