@@ -107,7 +107,7 @@ def _patterns() -> dict:
     _, unit_re = _units()
     p["magnitude"] = regex.compile(
         rf"(?:(?P<count>[{num_chars}十]+){regex.escape(m['count_marker'])}|(?P<pair>{_alts(m['count_words'])}))?"
-        rf"(?P<hedge>{_alts(hb)})?(?P<mag>[{regex.escape(m['chars'])}]+)(?P<unit>{unit_re.pattern})?"
+        rf"(?P<hedge>{_alts(hb)})?(?P<mag>[{num_chars}]*[{regex.escape(m['chars'])}]+)(?P<unit>{unit_re.pattern})?"
         rf"{regex.escape(m['suffix'])}")
     q = c["slogan_quotes"]
     n = int(c["slogan_max_chars"])
@@ -410,6 +410,8 @@ def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
     if row["kind"] == "count":
         if first.text in c["article_numerals"] and not joined:
             return None
+        if value == 0.5 and not joined:
+            return None           # 半个世纪
         surface = text[last2.end:uend] if not inside_h else None
         if surface and text.startswith(surface, uend):
             return None          # 一个个, 一位位

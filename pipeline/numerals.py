@@ -349,13 +349,18 @@ def parse_number(s: str) -> Num | None:
         toks = [("d", 1)] + toks[1:]
         if len(toks) < 2 or toks[1][0] not in ("u", "b"):
             return None
-    # 二三十, 三四百, 五六个: two neighbouring digits give a range (概数)
-    if (len(toks) >= 2 and toks[0][0] == "d" and toks[1][0] == "d" and toks[1][1] == toks[0][1] + 1
-            and toks[0][1] > 0 and all(k in ("u", "b") for k, _ in toks[2:])):
-        lo = parse_number(s[0] + s[2:]) if len(toks) > 2 else Num(float(toks[0][1]))
-        hi = parse_number(s[1:])
-        if lo is not None and hi is not None and lo.value is not None and hi.value is not None:
-            return Num(None, sign * lo.value, sign * hi.value, "about", hi.multiplier)
+    # 二三十, 三四百, 十五六, 五六个: two neighbouring digits give a range (概数)
+    for k in range(len(toks) - 1):
+        a, b = toks[k], toks[k + 1]
+        if (a[0] == b[0] == "d" and a[1] > 0 and b[1] == a[1] + 1
+                and all(kind in ("u", "b") for kind, _ in toks[k + 2:])
+                and (k == 0 or toks[k - 1][0] in ("u", "b"))):
+            lo = parse_number(s[:k + 1] + s[k + 2:])
+            hi = parse_number(s[:k] + s[k + 1:])
+            if lo is not None and hi is not None and lo.value is not None and hi.value is not None \
+                    and lo.value < hi.value:
+                return Num(None, sign * lo.value, sign * hi.value, "about", hi.multiplier)
+            break
     seq = _sequence(toks)
     if seq is not None and len(toks) > 1:
         if any(k == "d" and s_ch in c["not_in_sequence"] for (k, _), s_ch in zip(toks, s)):
