@@ -106,7 +106,7 @@ def _patterns() -> dict:
     num_chars = "".join(regex.escape(ch) for ch in num_cfg()["_cjk_digits"]) + "0-9"
     _, unit_re = _units()
     p["magnitude"] = regex.compile(
-        rf"(?:(?P<count>[{num_chars}十]+){regex.escape(m['count_marker'])}|(?P<pair>{_alts(m['count_words'])}))?"
+        rf"(?:(?P<count>[{num_chars}{''.join(regex.escape(u) for u in num_cfg()['_small'])}]+){regex.escape(m['count_marker'])}|(?P<pair>{_alts(m['count_words'])}))?"
         rf"(?P<hedge>{_alts(hb)})?(?P<mag>[{num_chars}]*[{regex.escape(m['chars'])}]+)(?P<unit>{unit_re.pattern})?"
         rf"{regex.escape(m['suffix'])}")
     q = c["slogan_quotes"]
@@ -118,6 +118,11 @@ def _patterns() -> dict:
     p["subunits"] = {cur: (sub, regex.compile(rf"(?:{_alts(c['subunit_joiners'])})?(?P<num>.{{1,4}}?)(?P<sub>{_alts(sub)})"))
                      for cur, sub in c["subunits"].items()}
     return p
+
+
+def _one() -> str:
+    """The digit one, put before a bare magnitude word (千亿级 reads as 一千亿)."""
+    return num_cfg()["standard"]["digits"][1]
 
 
 def _clean(v: float | None) -> float | None:
@@ -241,7 +246,7 @@ def _magnitudes(text: str) -> list[dict]:
     hb, _ = p["hedge_before"]
     out = []
     for m in p["magnitude"].finditer(text):
-        mag = parse_number(m.group("mag")) or parse_number("一" + m.group("mag"))
+        mag = parse_number(m.group("mag")) or parse_number(_one() + m.group("mag"))
         if mag is None or mag.value is None:
             continue
         count = None
@@ -354,7 +359,7 @@ def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
     # percent written before: 百分之三十二点六
     m = p["percent_prefix"].search(text, max(0, start - 8), start)
     if m and value is not None:
-        mag = parse_number("一" + m.group("mag"))
+        mag = parse_number(_one() + m.group("mag"))
         if mag is None or not mag.value:
             return None
         start = m.start()

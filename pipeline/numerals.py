@@ -378,50 +378,59 @@ def parse_number(s: str) -> Num | None:
 # ---------------------------------------------------------------------------------------
 # cn2an's modes
 
-_LOWER = dict(zip("壹贰貳叁參肆伍陆陸柒捌玖拾佰仟萬億", "一二二三三四五六六七八九十百千万亿"))
+def _std() -> dict:
+    return cfg()["standard"]
 
 
 def _render4(n: int) -> str:
-    digits = "零一二三四五六七八九"
-    out, zero = [], False
-    for unit, p in (("千", 1000), ("百", 100), ("十", 10), ("", 1)):
+    std = _std()
+    digits, zero = std["digits"], std["digits"][0]
+    out, pending = [], False
+    for unit, p in [*std["units"].items(), ("", 1)]:
         d = n // p % 10
         if d == 0:
-            zero = bool(out)
+            pending = bool(out)
             continue
-        if zero:
-            out.append("零")
-            zero = False
+        if pending:
+            out.append(zero)
+            pending = False
         out.append(digits[d] + unit)
     return "".join(out)
 
 
 def render(n: int) -> str:
     """The standard Chinese reading of a non-negative integer (an2cn 'low')."""
+    std = _std()
+    zero = std["digits"][0]
     if n == 0:
-        return "零"
+        return zero
     if n >= 10 ** 8:
         hi, lo = divmod(n, 10 ** 8)
-        return render(hi) + "亿" + (("零" if lo < 10 ** 7 else "") + render(lo) if lo else "")
+        return render(hi) + std["yi"] + ((zero if lo < 10 ** 7 else "") + render(lo) if lo else "")
     if n >= 10 ** 4:
         hi, lo = divmod(n, 10 ** 4)
-        return _render4(hi) + "万" + (("零" if lo < 1000 else "") + _render4(lo) if lo else "")
+        return _render4(hi) + std["wan"] + ((zero if lo < 1000 else "") + _render4(lo) if lo else "")
     return _render4(n)
 
 
 def _strict_int(s: str) -> float | None:
-    s = "".join(_LOWER.get(ch, ch) for ch in s).replace("廿", "二十").replace("卅", "三十")
-    if not s or any(ch not in "零一二两三四五六七八九十百千万亿" for ch in s):
+    """The value of ``s`` when it is the standard reading of an integer (or an accepted
+    shortening of it), else None."""
+    std = _std()
+    s = "".join(std["spell"].get(ch, ch) for ch in s)
+    allowed = set(std["digits"]) | set(std["units"]) | {std["wan"], std["yi"]}
+    if not s or any(ch not in allowed for ch in s):
         return None
-    s = s.replace("两", "二")
     num = parse_number(s)
     if num is None or num.value is None or num.value != int(num.value):
         return None
-    norm = s.replace("零十", "零一十").replace("零百", "零一百")
-    if norm.startswith("十"):
-        norm = "一" + norm
-    canon = render(int(num.value))
-    return num.value if norm == canon else None
+    norm = s
+    for short, full in std["shortened"].items():
+        norm = norm.replace(short, full)
+    for short, full in std["leading"].items():
+        if norm.startswith(short):
+            norm = full + norm[len(short):]
+    return num.value if norm == render(int(num.value)) else None
 
 
 def cn2an(s: str, mode: str = "strict") -> float | None:
@@ -464,9 +473,10 @@ def _cn2an(s: str, mode: str) -> float | None:
     if mode in ("strict", "normal") and has_arabic:
         return None
     if mode == "strict":
-        whole, point, dec = s.partition("点")
+        digits = _std()["digits"]
+        whole, point, dec = s.partition(_std()["point"])
         if point:
-            if not dec or any(ch not in "零一二三四五六七八九" for ch in dec) or dec[-1] == "零":
+            if not dec or any(ch not in digits for ch in dec) or dec[-1] == digits[0]:
                 return None
             w = _strict_int(whole)
             return None if w is None else sign * float(f"{int(w)}.{''.join(str(c['_cjk_digits'][ch]) for ch in dec)}")
@@ -634,7 +644,7 @@ def _mentions(text: str) -> list[Num]:
         if num.start > 0 and text[num.start - 1].isascii() and text[num.start - 1].isalpha() \
                 and text[num.start] not in cfg()["minus"]:
             continue        # N95, G1: codes
-        if num.sequence and len(num.text) < 3 and not any(ch in "〇零" for ch in num.text):
+        if num.sequence and len(num.text) < 3 and not any(ch in cfg()["zero_digits"] for ch in num.text):
             continue        # 九九, 三八: words; 二〇〇二, 一七二零 are numbers
         out.append(num)
     return out
