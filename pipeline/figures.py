@@ -211,8 +211,11 @@ def _prefix(text: str, start: int) -> tuple[int, str | None, str | None]:
     hb, hb_re = p["hedge_before"]
     m = hb_re.search(text, max(0, start - 6), start)
     if m:
-        approx = hb[m.group(0).strip()]
-        start = m.start()
+        word = m.group(0).strip()
+        blockers = _cfg()["hedge_not_after"].get(word, "")
+        if not (m.start() > 0 and text[m.start() - 1] in blockers):
+            approx = hb[word]
+            start = m.start()
     ch, ch_re = p["change"]
     change = None
     m = ch_re.search(text, max(0, start - 8), start)
