@@ -67,6 +67,8 @@ def _units() -> tuple[dict, regex.Pattern]:
             a += "(?![A-Za-z])"       # 5G is no unit; 660MW is
         if w in guards:
             a += f"(?!{guards[w]})"
+        if table[w]["kind"] == "count":
+            a += f"(?!{_cfg()['count_guard']})"
         alts.append(a)
     return table, regex.compile("|".join(alts))
 
@@ -111,9 +113,13 @@ def _patterns() -> dict:
         rf"{regex.escape(m['suffix'])}")
     q = c["slogan_quotes"]
     n = int(c["slogan_max_chars"])
+    tn = int(c["title_max_chars"])
     p["slogan"] = regex.compile("|".join(
-        rf"{regex.escape(a)}[^{regex.escape(b)}\n]{{1,{n}}}{regex.escape(b)}" for a, b in q.items()))
+        [rf"{regex.escape(a)}[^{regex.escape(b)}\n]{{1,{n}}}{regex.escape(b)}" for a, b in q.items()]
+        + [rf"{regex.escape(a)}[^{regex.escape(b)}\n]{{1,{tn}}}{regex.escape(b)}"
+           for a, b in c["title_quotes"].items()]))
     p["not_after"] = regex.compile(rf"(?:{_alts(c['not_after'])})$")
+    p["not_after_patterns"] = regex.compile("|".join(c["not_after_patterns"]))
     p["not_before"] = regex.compile(_alts(c["not_before"]))
     p["subunits"] = {cur: (sub, regex.compile(rf"(?:{_alts(c['subunit_joiners'])})?(?P<num>.{{1,4}}?)(?P<sub>{_alts(sub)})"))
                      for cur, sub in c["subunits"].items()}
@@ -238,6 +244,8 @@ def _is_code(text: str, num: Num) -> bool:
     if p["not_after"].search(text, max(0, num.start - 2), num.start):
         return True
     if p["not_before"].match(text, num.end):
+        return True
+    if p["not_after_patterns"].search(text, max(0, num.start - 8), num.start):
         return True
     return False
 
@@ -366,7 +374,12 @@ def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
         if mag is None or not mag.value:
             return None
         start = m.start()
-        after = _after_hedge(text, num.end, p)
+        end = num.end
+        hi, hi_re = p["hedge_inside"]
+        mi = hi_re.match(text, end)          # 百分之十几
+        if mi:
+            approx, end = approx or hi[mi.group(0)], mi.end()
+        after = _after_hedge(text, end, p)
         return _finish(text, start, after[0], "percent", value * 100 / mag.value,
                        None, None, "%", approx or after[1], None, None)
     # range or product with the next numeral
@@ -428,6 +441,8 @@ def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
     kind = row["kind"]
     unit = row["unit"]
     discount = row["factor"] == "discount"
+    if _short_sequence(first) and not discount:
+        return None               # 三五成群, 九九: digit pairs are words, except 九五折
     factor = 1.0 if discount else float(row["factor"])
     if discount and not all(_discount(v) is not None for v in (value, low, high) if v is not None):
         return None
@@ -457,6 +472,11 @@ def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
     if per is not None:
         rec["per"] = _clean(per)
     return rec
+
+
+def _short_sequence(num: Num) -> bool:
+    nc = num_cfg()
+    return num.sequence and len(num.text) < 3 and not any(ch in nc["zero_digits"] for ch in num.text)
 
 
 def _subunits(text, pos, value, spec):
