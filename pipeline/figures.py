@@ -155,18 +155,18 @@ def _scaled(v, factor, discount=False):
 
 
 def _match_unit(text: str, pos: int):
-    """The longest unit at ``pos`` as (row, end, half); 个半 before a unit adds a half
-    (两个半小时)."""
+    """The longest unit at ``pos`` as (row, end, half, approx): 个半 before a measure adds
+    a half (两个半小时), 个多 makes it "over" (两个多小时)."""
     c = _cfg()
     table, unit_re = _units()
-    hb = c["half_before_unit"]
-    if text.startswith(hb, pos):
-        m = unit_re.match(text, pos + len(hb))
-        if m and table[m.group(0)]["kind"] != "count":
-            return table[m.group(0)], m.end(), 0.5
+    for infix, half, approx in ((c["half_before_unit"], 0.5, None), (c["over_before_unit"], 0.0, "over")):
+        if text.startswith(infix, pos):
+            m = unit_re.match(text, pos + len(infix))
+            if m and table[m.group(0)]["kind"] != "count":
+                return table[m.group(0)], m.end(), half, approx
     m = unit_re.match(text, pos)
     if m:
-        return table[m.group(0)], m.end(), 0.0
+        return table[m.group(0)], m.end(), 0.0, None
     return None
 
 
@@ -404,7 +404,8 @@ def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
             return _record(text, s2, num.end, "money", value=value, unit=cur[m.group(0).strip()],
                            approx=a2 or approx or "exact", change=ch)
         return None
-    last2, inside_h, row, uend, half = ua
+    last2, inside_h, row, uend, half, infix_approx = ua
+    inside_h = inside_h or infix_approx
     if joined:
         kind_j, other = joined
         other = last2
@@ -424,10 +425,13 @@ def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
     if inside_h:
         approx = approx or inside_h
     value = value + half if (value is not None and half) else value
-    # 半 after the unit: 一吨半, 三成半
+    # 半 after the unit: 一吨半, 三成半; 多 after a measure: 一米多, 3公里多
     if text.startswith(c["half_after_unit"], uend) and value is not None and row["kind"] != "count":
         value += 0.5
         uend += 1
+    elif text.startswith(c["over_after_measure"], uend) and row["kind"] == "quantity":
+        approx = approx or "over"
+        uend += len(c["over_after_measure"])
     if row["kind"] == "count":
         if first.text in c["article_numerals"] and not joined:
             return None
