@@ -150,6 +150,16 @@ def test_offsets_map_back_to_the_original_text():
     assert source[fig["start"]:fig["end"]] == "一百三十五吨"
 
 
+@pytest.mark.parametrize("stem", ["000", "001", "002", "003", "004"])
+def test_every_figure_points_at_its_text_in_the_page_as_given(stem, pages):
+    source = corpus_page(stem).read_text(encoding="utf-8")
+    out = annotate_record({"id": stem, "text": source}, layers=["figures"])
+    assert len(out["figures"]) == len(pages[stem][1])
+    for fig in out["figures"]:
+        given = "".join(source[fig["start"]:fig["end"]].split())
+        assert given == "".join(fig["text"].split()), fig
+
+
 def test_bad_input_gives_nothing():
     assert find_figures("") == []
     assert find_figures(None) == []  # type: ignore[arg-type]
