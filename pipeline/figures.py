@@ -445,6 +445,12 @@ def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
     kind = row["kind"]
     unit = row["unit"]
     discount = row["factor"] == "discount"
+    surface = text[last2.end:uend]
+    if not joined and first.text in c["article_numerals"] and surface in c["article_quantity_units"]:
+        return None               # 有一天
+    if (not joined and row["surface"] in c["single_char_not_for"] and len(first.text) == 1
+            and not first.text[0].isdigit() and first.text not in num_cfg()["zero_digits"]):
+        return None               # 两度访华
     if _short_sequence(first) and not discount:
         return None               # 三五成群, 九九: digit pairs are words, except 九五折
     factor = 1.0 if discount else float(row["factor"])
