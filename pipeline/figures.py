@@ -91,7 +91,10 @@ def _patterns() -> dict:
     hi = {w: k for k, ws in c["hedges_inside"].items() for w in ws}
     p["hedge_inside"] = (hi, regex.compile(_alts(hi)))
     ha = {w: k for k, ws in c["hedges_after"].items() for w in ws}
-    p["hedge_after"] = (ha, regex.compile(_alts(ha)))
+    guards = c["hedge_after_guards"]
+    p["hedge_after"] = (ha, regex.compile("|".join(
+        regex.escape(w) + (f"(?!{guards[w]})" if w in guards else "")
+        for w in sorted(ha, key=len, reverse=True))))
     ch = {w: k for k, ws in c["change_words"].items() for w in ws}
     p["change"] = (ch, regex.compile(rf"({_alts(ch)})(?:{_alts(c['change_gap'])})?$"))
     p["range"] = regex.compile(rf"[ \t]*(?:{_alts(c['range_connectors'])})[ \t]*")
