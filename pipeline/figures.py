@@ -340,7 +340,17 @@ def _find(text: str) -> list[dict]:
         if r["start"] >= end:
             out.append(r)
             end = r["end"]
-    return _unit_ranges(text, out, p)
+    return _carry_changes(text, _unit_ranges(text, out, p))
+
+
+def _carry_changes(text: str, figs: list[dict]) -> list[dict]:
+    """增长32.7%和93.7%: the second figure changes the same way."""
+    joiners = set(_cfg()["change_carries_over"])
+    for prev, f in zip(figs, figs[1:]):
+        if (prev.get("change") and "change" not in f and f["kind"] == prev["kind"]
+                and text[prev["end"]:f["start"]] in joiners):
+            f["change"] = prev["change"]
+    return figs
 
 
 def _unit_ranges(text: str, figs: list[dict], p) -> list[dict]:
