@@ -440,13 +440,15 @@ def cn2an(s: str, mode: str = "strict") -> float | None:
         return None
     try:
         return _cn2an(s, mode)
-    except (_Bad, ValueError, OverflowError, RecursionError):
+    except (_Bad, ValueError, OverflowError, RecursionError, IndexError):
         return None
 
 
 def _cn2an(s: str, mode: str) -> float | None:
     c = cfg()
     s = s.strip()
+    if not s:
+        return None
     rmb = c["rmb"]
     # money in words: X元整, X元Y角Z分
     m = regex.fullmatch(rf"(.+?)[{rmb['yuan']}](?:([{rmb['whole']}])|(.)[{rmb['jiao']}](?:(.)[{rmb['fen']}])?)?", s)

@@ -97,3 +97,9 @@ def test_find_ranges(text, low, high):
 def test_ranges_that_do_not_join():
     found = find_ranges("大于50小于12的目标")
     assert [(r["low"], r["high"]) for r in found] == [(50, None), (None, 12)]
+
+
+def test_bad_input_gives_nothing():
+    assert cn2an(" ", "strict") is None and cn2an("一", "loose") is None
+    assert parse_number(" ") is None and parse_number(None) is None  # type: ignore[arg-type]
+    assert find_numbers(None) == [] and find_ranges("") == []  # type: ignore[arg-type]
