@@ -164,9 +164,15 @@ def _match_unit(text: str, pos: int):
     table, unit_re = _units()
     for infix, half, approx in ((c["half_before_unit"], 0.5, None), (c["over_before_unit"], 0.0, "over")):
         if text.startswith(infix, pos):
-            m = unit_re.match(text, pos + len(infix))
+            after = pos + len(infix)
+            m = unit_re.match(text, after)
             if m and table[m.group(0)]["kind"] != "count":
                 return table[m.group(0)], m.end(), half, approx
+            # 一个多月, 一个半月: the unit is 个月 with its classifier before the infix
+            probe = infix[0] + text[after:after + 8]
+            m = unit_re.match(probe)
+            if m and m.end() > 1 and table[m.group(0)]["kind"] != "count":
+                return table[m.group(0)], after + m.end() - 1, half, approx
     m = unit_re.match(text, pos)
     if m:
         return table[m.group(0)], m.end(), 0.0, None
