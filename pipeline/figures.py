@@ -23,7 +23,11 @@ Decisions: 百分点 has unit ``pp``; 成 is tenths as percent (九成 = 90 %); 
 read as percent (8折 = 80 %, 75折 = 75 %); 数十亿 is the range 2e9..9e9 with approx about;
 2×660MW is 1.32e9 W with count 2 and per 6.6e8; days and months are quantities in ``d`` and
 ``month`` (7天内 = at most 7 d), years are left to the dates layer; 厘米级 (precision class)
-is not a figure; 度 alone is degrees (°), 度电 is kWh.
+is not a figure; 度 alone is degrees (°), 度电 is kWh; 千亿级 has unit null (the scale of an
+output value, currency implied), 超百吨级 is magnitude 100 with unit t and approx over; 二三十,
+十五六岁, 一两个 are ranges (概数) with approx about; a count of one written 一 (一名, 一个)
+and 一天 (a time reference) are not figures; spaces inside a number (三千 九百) are read
+through.
 """
 from __future__ import annotations
 
