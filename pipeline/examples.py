@@ -98,6 +98,9 @@ def check(ex: rules.Example) -> list[str]:
         got = resolve(case["surface"], case.get("label", "LOC"), case.get("home"),
                       case.get("context", ""))
         return problems([got], {"expect": [case["expect"]]})
+    if layer in ("numbers", "ranges"):
+        from .numerals import find_numbers, find_ranges
+        return problems((find_numbers if layer == "numbers" else find_ranges)(text), case)
     from .annotate import annotate_record, parse_date
     out = annotate_record({"id": ex.id, "text": text}, issue_date=parse_date(
         str(case["issue_date"]) if case.get("issue_date") else None),
