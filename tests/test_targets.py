@@ -1,6 +1,5 @@
 """Targets on real corpus sentences; figure linking with hand-made figure lists, and end to
-end through ``annotate_record`` / ``nlp.annotate`` (those figure-index checks need the
-figures layer and are marked xfail until it is merged).
+end through ``annotate_record`` / ``nlp.annotate`` with the real figures layer.
 
 Issue dates as in test_dates.py: page 000 2022-11-18; pages 002–004 unknown (None), tested
 also with an assumed date (002: 2022-08-12, 003: 2022-11-30, 004: 2024-06-04).
@@ -22,7 +21,6 @@ P000 = dt.date(2022, 11, 18)
 P002 = dt.date(2022, 8, 12)
 P003 = dt.date(2022, 11, 30)
 P004 = dt.date(2024, 6, 4)
-needs_figures = pytest.mark.xfail(strict=False, reason="needs figures layer")
 
 
 def page_text(stem: str) -> str:
@@ -192,7 +190,6 @@ def test_nlp_annotate_gives_targets():
     assert [s.text for s in doc.spans["targets"]] == [t["text"]]
 
 
-@needs_figures
 def test_end_to_end_links_the_four_clusters_figure():
     raw = corpus_page("000").read_text(encoding="utf-8")
     out = annotate_record({"id": "000", "text": raw}, issue_date=P000,
@@ -203,7 +200,6 @@ def test_end_to_end_links_the_four_clusters_figure():
     assert (four["kind"], four["count"]) == ("magnitude", 4)
 
 
-@needs_figures
 def test_end_to_end_links_both_figures_of_the_year_target():
     text = "打造具有太原特色的产业集群，年内省市专业镇新增投资30亿元以上，工业产值增速达到20%以上。"
     out = annotate_record({"id": "x", "text": text, "issue_date": "2024-06-04"},
@@ -214,7 +210,6 @@ def test_end_to_end_links_both_figures_of_the_year_target():
     assert linked[0]["value"] == pytest.approx(3e9)
 
 
-@needs_figures
 def test_end_to_end_page_002_target_figures():
     text = "加快燃料电池整车及装备的布局，至2025年建成氢能装备产业园2个，全产业链累计产值超100亿元。"
     out = annotate_record({"id": "x", "text": text}, layers=["figures", "targets"])
