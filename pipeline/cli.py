@@ -5,21 +5,28 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import nlp
+# spaCy (through pipeline.nlp) is imported only by the commands that need it, so that
+# `baozhi run` with nothing to redo, `show` and `report` start at once.
+LAYERS = ("entities", "figures", "dates", "targets")   # = nlp.LAYERS (checked in tests)
 
 
 def _cmd_run(args) -> int:
-    from .batch import run
+    from .batch import RunError, run
 
     try:
         summary = run(Path(args.input_dir), Path(args.out), workers=args.workers)
-    except FileNotFoundError as exc:
+    except RunError as exc:
         print(f"baozhi run: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        return 130
+    if summary.interrupted:
+        return 130
     return 1 if summary.counts.get("errors") else 0
 
 
 def _cmd_annotate(args) -> int:
+    from . import nlp
     from .annotate import InputError, annotate_stream, parse_date
 
     try:
@@ -48,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("annotate", help="JSONL in (id, text), JSONL out (entities, figures, dates, targets)")
     p.add_argument("--issue-date", default=None, help="YYYY-MM-DD for lines that give none")
     p.add_argument("--home", default=None, help="the paper's home region, e.g. 山西省太原市")
-    p.add_argument("--layers", default=",".join(nlp.LAYERS), help="comma-separated layers")
+    p.add_argument("--layers", default=",".join(LAYERS), help="comma-separated layers")
     p.set_defaults(func=_cmd_annotate)
     return parser
 
