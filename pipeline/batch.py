@@ -337,6 +337,7 @@ def _run(input_dir, out_dir, state: State, workers, log, started) -> Summary:
 
     sources: list[str] = []
     keys: dict[str, str | None] = {}
+    shas: dict[str, str | None] = {}
     todo: list[tuple[Path, str]] = []
     read_errors: dict[str, dict[str, list[dict]]] = {}
     for path in pages:
@@ -349,6 +350,7 @@ def _run(input_dir, out_dir, state: State, workers, log, started) -> Summary:
             read_errors[source] = _empty() | {"errors": [_error_row(
                 source, "ingest", f"{source}: cannot read: {exc.strerror or exc}")]}
             continue
+        shas[source] = sha
         keys[source] = key = page_key(source, sha, meta)
         if not state.has(key):
             todo.append((path, source))
@@ -362,7 +364,7 @@ def _run(input_dir, out_dir, state: State, workers, log, started) -> Summary:
 
     results: dict[str, dict[str, list[dict]]] = {}
     try:
-        _process(todo, input_dir, meta, state, keys, results, summary, workers, log)
+        _process(todo, input_dir, meta, state, keys, shas, results, summary, workers, log)
     except KeyboardInterrupt:
         summary.interrupted = True
         summary.seconds = time.perf_counter() - started
@@ -383,7 +385,7 @@ def _run(input_dir, out_dir, state: State, workers, log, started) -> Summary:
             key = keys[source]
             rows = read_errors.get(source) or results.get(source) or state.load(key)
             if rows is None:  # a saved result went missing or bad since: redo it now
-                rows = _redo(input_dir / source, input_dir, meta, state, keys, source)
+                rows = _redo(input_dir / source, input_dir, meta, state, keys, shas, source)
                 summary.processed.append(source)
                 summary.reused.remove(source)
             counts_by_page[source] = {t: len(rows[t]) for t in TABLES}
@@ -401,7 +403,8 @@ def _run(input_dir, out_dir, state: State, workers, log, started) -> Summary:
     manifest = {
         "format": STATE_FORMAT, "input_dir": str(input_dir.resolve()),
         "rules_version": rules.version(), "code_version": code_version(),
-        "pages": {s: {"key": keys[s], "counts": counts_by_page[s]} for s in sources},
+        "pages": {s: {"key": keys[s], "sha256": shas.get(s), "counts": counts_by_page[s]}
+                  for s in sources},
         "counts": summary.counts,
         "tables": file_hashes(out_dir) if summary.tables_written else old.get("tables"),
     }
@@ -418,15 +421,16 @@ def _run(input_dir, out_dir, state: State, workers, log, started) -> Summary:
     return summary
 
 
-def _redo(path, root, meta, state, keys, source) -> dict[str, list[dict]]:
+def _redo(path, root, meta, state, keys, shas, source) -> dict[str, list[dict]]:
     sha, rows = work(path, root, meta)
     if sha is None:
         return rows
+    shas[source] = sha
     keys[source] = key = page_key(source, sha, meta)
     return state.save(key, source, sha, rows)
 
 
-def _process(todo, input_dir, meta, state: State, keys, results, summary: Summary,
+def _process(todo, input_dir, meta, state: State, keys, shas, results, summary: Summary,
              workers, log) -> None:
     """Process the pages in ``todo``, saving each result as it comes."""
     if not todo:
@@ -435,6 +439,7 @@ def _process(todo, input_dir, meta, state: State, keys, results, summary: Summar
 
     def finish(source: str, sha: str | None, rows: dict[str, list[dict]]) -> None:
         if sha is not None:  # saved under the bytes actually read
+            shas[source] = sha
             keys[source] = key = page_key(source, sha, meta)
             rows = state.save(key, source, sha, rows)
         results[source] = rows
