@@ -349,7 +349,7 @@ def build_report(out_dir: Path, filters: Filters | None = None, input_dir: Path 
                      f'<span class="sw {c}">{esc(name)}</span></label>'
                      for c, name in LEGEND)
     chosen = " ".join(f"{k.replace('date_', '')} {v}" for k, v in vars(filters).items() if v)
-    title = f"baozhi report — {out_dir.resolve().name}"
+    title = f"baozhi report — {(input_dir or out_dir.resolve()).name}"
     return "".join([
         '<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',

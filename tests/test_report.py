@@ -190,6 +190,24 @@ def test_report_renders_in_headless_chromium(synthetic, tmp_path):
     spans = spans_of(dom)
     assert spans.text["D1"] == "11月16日" and spans.text["E1"] == "省发改委"
     assert spans.text["T1"].startswith("到2025年") and spans.text["T1"].endswith("四大千亿级产业集群")
+    assert "Uncaught" not in proc.stderr, proc.stderr[-2000:]
+
+    # the filter box hides the articles and table rows that do not contain the words typed
+    page = html_path.read_text(encoding="utf-8")
+    typed = ("<script>for (const [id, q] of [['issues', '司法厅'], ['t-entities', '晋中']]) {"
+             "const box = document.querySelector('input[data-target=\"' + id + '\"]');"
+             "box.value = q; box.dispatchEvent(new Event('input'));}"
+             "document.querySelector('.legend input[value=fig]').click();</script></body>")
+    filtered = tmp_path / "filtered.html"
+    filtered.write_text(page.replace("</body>", typed), encoding="utf-8")
+    dom = _browser("--virtual-time-budget=2000", "--dump-dom", filtered.as_uri()).stdout
+    shown = re.findall(r'<article class="art" id="([^"]+)"(?! style="display: none;")', dom)
+    hidden = re.findall(r'<article class="art" id="([^"]+)" style="display: none;"', dom)
+    assert len(shown) == 1 and len(hidden) > 10
+    assert '<body class="off-fig">' in dom           # the legend turns a colour off
+    rows = re.findall(r'<table id="t-entities">.*?</table>', dom, re.S)[0].split("<tr")[2:]
+    assert [("display: none" in r, "晋中" in r) for r in rows] == [(True, False), (False, True), (True, False)]
+
     shot = tmp_path / "shot.png"
     _browser("--window-size=1200,1600", f"--screenshot={shot}", html_path.as_uri())
     assert shot.is_file() and shot.stat().st_size > 10_000
