@@ -29,6 +29,7 @@ import os
 import signal
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -155,8 +156,17 @@ def _work_args(args):
 
 
 def _worker_init() -> None:
-    # Ctrl-C reaches the whole process group: only the main process handles it
+    """In each worker: leave Ctrl-C to the main process (it reaches the whole process
+    group), and exit when the main process is gone (killed outright), not linger."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 # --------------------------------------------------------------------------- state
@@ -468,11 +478,12 @@ def _process(todo, input_dir, meta, state: State, keys, shas, results, summary: 
                         keys[source] = None  # not saved: tried again next run
                         summary.processed.append(source)
                         progress.step(source)
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        except BaseException:  # Ctrl-C: stop the workers now, mid-page (their pages are redone)
+            procs = list((getattr(pool, "_processes", None) or {}).values())
+            for proc in procs:
                 with contextlib.suppress(Exception):
                     proc.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
             raise
         pool.shutdown(wait=True)
     finally:

@@ -262,3 +262,51 @@ def test_the_cli_knows_the_layers_without_importing_spacy():
     from pipeline import cli, nlp
 
     assert cli.LAYERS == nlp.LAYERS
+
+
+def _alive(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+def test_workers_do_not_outlive_a_killed_run(tmp_path):
+    if not Path("/proc/self/task").is_dir():
+        pytest.skip("needs /proc")
+    src = make_input(tmp_path, PAGES, copies=2)
+    out = tmp_path / "out"
+    env = dict(os.environ, BAOZHI_TEST_PAGE_DELAY="0.3")
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "run", str(src), "--out", str(out),
+                             "--workers", "2"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    _wait_for_results(out, 1, proc)
+    children = [int(c) for f in Path(f"/proc/{proc.pid}/task").glob("*/children")
+                for c in f.read_text().split()]
+    assert children
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(c) for c in children) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    lingering = [c for c in children if _alive(c)]
+    for c in lingering:  # do not leave them behind when the check fails
+        os.kill(c, signal.SIGKILL)
+    assert not lingering
+    resumed = batch.run(src, out, workers=2, log=io.StringIO())
+    assert resumed.reused and resumed.processed
+    assert_same_tables(out, fresh(src, tmp_path))
+
+
+def test_progress_on_a_terminal_is_a_bar():
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    term = Terminal()
+    bar = batch.Progress(3, term)
+    for name in "abc":
+        bar.step(name)
+    bar.close()
+    assert "3/3" in term.getvalue() and "page/s" in term.getvalue() and "\r" in term.getvalue()
