@@ -96,7 +96,14 @@ def build_parser() -> argparse.ArgumentParser:
         prog="baozhi", description="Tables of figures, dates, targets and entities from Chinese newspaper pages.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("run", help="a folder of page files to tables (CSV, JSONL, SQLite)")
+    p = sub.add_parser(
+        "run", help="a folder of page files to tables (CSV, JSONL, SQLite)",
+        description="Reads every page file under INPUT_DIR and writes the tables under OUT. "
+        "A rerun redoes only pages that are new or changed (or all, when a rule or model "
+        "changed) and leaves the tables as a fresh run would; the state is kept in OUT/.state. "
+        "Ctrl-C (or a kill) leaves the previous tables; the next run goes on where it stopped. "
+        "Exit status: 0, 1 if any page failed (see the errors table), 2 bad arguments, "
+        "130 interrupted.")
     p.add_argument("input_dir", help="folder of page files (*.txt), with an optional metadata.toml")
     p.add_argument("--out", default="outputs", help="output folder (default: outputs/)")
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: cores)")
