@@ -41,8 +41,9 @@ from .ingest import IngestError, Metadata, load_metadata, read_page
 
 STATE_DIR = ".state"
 STATE_FORMAT = 1
-# modules that only present the tables: changing them does not change any page's result
-_PRESENTATION = {"cli.py", "show.py", "report.py", "browse.py", "bench.py"}
+# modules that do not make a page's rows: changing them does not redo any page
+_NOT_IN_RESULTS = {"cli.py", "show.py", "report.py", "browse.py", "batch.py", "export.py",
+                   "examples.py"}
 # a test hook: seconds each page's processing is made to last longer (0 in real runs)
 _DELAY_ENV = "BAOZHI_TEST_PAGE_DELAY"
 
@@ -95,12 +96,13 @@ _code_version: str | None = None
 
 
 def code_version() -> str:
-    """A hash of the stage modules' source (``pipeline/*.py`` but the presentation ones)."""
+    """A hash of the source of the modules that make a page's rows (``pipeline/*.py`` but
+    the command line, batch, export and presentation modules)."""
     global _code_version
     if _code_version is None:
         h = hashlib.sha256()
         for p in sorted(rules.PACKAGE_DIR.glob("*.py")):
-            if p.name not in _PRESENTATION:
+            if p.name not in _NOT_IN_RESULTS:
                 h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
         _code_version = h.hexdigest()[:16]
     return _code_version

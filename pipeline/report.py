@@ -291,6 +291,10 @@ details.tbl>summary{font-weight:bold;cursor:pointer;margin:.4em 0}
 """
 
 SCRIPT = """
+function reveal(){var el=location.hash&&document.getElementById(decodeURIComponent(location.hash.slice(1)));
+  for(var d=el&&el.parentElement;d;d=d.parentElement){if(d.tagName==='DETAILS'){d.open=true;}}
+  if(el){el.scrollIntoView();}}
+window.addEventListener('hashchange',reveal);reveal();
 document.querySelectorAll('.legend input').forEach(function(box){
   box.addEventListener('change',function(){document.body.classList.toggle('off-'+box.value,!box.checked);});
 });

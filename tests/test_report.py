@@ -205,6 +205,15 @@ def test_report_renders_in_headless_chromium(synthetic, tmp_path):
     hidden = re.findall(r'<article class="art" id="([^"]+)" style="display: none;"', dom)
     assert len(shown) == 1 and len(hidden) > 10
     assert '<body class="off-fig">' in dom           # the legend turns a colour off
+
+    # a link from a table row opens the (collapsed) issue the article is in
+    collapsed = tmp_path / "collapsed.html"
+    collapsed.write_text(page.replace('<details class="issue" open>', '<details class="issue">'),
+                         encoding="utf-8")
+    art = rows["targets"][0]["article_id"]
+    opened = _browser("--virtual-time-budget=2000", "--dump-dom", collapsed.as_uri() + "#" + art).stdout
+    assert re.search(r'<details class="issue" open="">\s*<summary>2022-11-18', opened)
+    assert not re.search(r'<details class="issue" open="">\s*<summary>no issue date', opened)
     rows = re.findall(r'<table id="t-entities">.*?</table>', dom, re.S)[0].split("<tr")[2:]
     assert [("display: none" in r, "晋中" in r) for r in rows] == [(True, False), (False, True), (True, False)]
 
