@@ -344,6 +344,9 @@ def _run(input_dir, out_dir, state: State, workers, log, started) -> Summary:
         folder_errors.append(_error_row(rules.load("ingest/ingest.yaml")["metadata_file"],
                                         "ingest", str(exc)))
     pages = find_pages(input_dir, exclude=out_dir)
+    if not pages:
+        globs = ", ".join(rules.load("ingest/ingest.yaml")["page_globs"])
+        print(f"baozhi run: no page files ({globs}) under {input_dir}", file=log, flush=True)
     old = state.manifest()
     old_pages = old.get("pages") or {}
 
