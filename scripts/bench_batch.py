@@ -77,7 +77,6 @@ def main() -> int:
         shutil.copy(pages[-1], src / pages[-1].name)
         secs, err, rc = baozhi("run", str(src), "--out", str(out), "--workers", "1")
         rows.append(("rerun, one page added", parsed(err), secs, rc))
-        t0 = time.perf_counter()
         secs, err, rc = baozhi("report", "--out", str(out), "--html", str(tmp / "report.html"))
         size = (tmp / "report.html").stat().st_size if (tmp / "report.html").exists() else 0
 
