@@ -65,7 +65,9 @@ def _umask_mode() -> int:
     return 0o666 & ~mask
 
 
-def _atomic(path: Path, write) -> None:
+def _atomic(path: Path, write, staged: list | None = None) -> None:
+    """Write ``path`` through a temporary file beside it. Renamed into place at once, or,
+    with ``staged``, left for the caller to rename (``(tmp, path)`` appended)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     os.chmod(tmp, _umask_mode())
@@ -73,13 +75,16 @@ def _atomic(path: Path, write) -> None:
         with os.fdopen(fd, "w", encoding="utf-8-sig" if path.suffix == ".csv" else "utf-8",
                        newline="") as fh:
             write(fh)
-        os.replace(tmp, path)
+        if staged is None:
+            os.replace(tmp, path)
+        else:
+            staged.append((tmp, path))
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def write_csv(path: Path, table: str, rows: list[dict]) -> None:
+def write_csv(path: Path, table: str, rows: list[dict], staged: list | None = None) -> None:
     cols = columns(table, rows)
 
     def write(fh):
@@ -87,19 +92,19 @@ def write_csv(path: Path, table: str, rows: list[dict]) -> None:
         w.writerow(cols)
         for row in rows:
             w.writerow(["" if row.get(c) is None else _cell(row.get(c)) for c in cols])
-    _atomic(path, write)
+    _atomic(path, write, staged)
 
 
-def write_jsonl(path: Path, table: str, rows: list[dict]) -> None:
+def write_jsonl(path: Path, table: str, rows: list[dict], staged: list | None = None) -> None:
     cols = columns(table, rows)
 
     def write(fh):
         for row in rows:
             fh.write(json.dumps({c: row.get(c) for c in cols}, ensure_ascii=False) + "\n")
-    _atomic(path, write)
+    _atomic(path, write, staged)
 
 
-def write_sqlite(path: Path, tables: dict[str, list[dict]]) -> None:
+def write_sqlite(path: Path, tables: dict[str, list[dict]], staged: list | None = None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     os.close(fd)
@@ -118,7 +123,10 @@ def write_sqlite(path: Path, tables: dict[str, list[dict]]) -> None:
                     if key in cols:
                         con.execute(f"CREATE INDEX idx_{table}_{key} ON {table} ({key})")
         con.close()
-        os.replace(tmp, path)
+        if staged is None:
+            os.replace(tmp, path)
+        else:
+            staged.append((tmp, path))
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -129,16 +137,24 @@ def _q(col: str) -> str:
 
 
 def write_tables(out_dir: Path, tables: dict[str, list[dict]]) -> list[Path]:
-    """Write every table as CSV and JSONL, and all of them into one SQLite file."""
+    """Write every table as CSV and JSONL, and all of them into one SQLite file.
+
+    Every file is first written under a temporary name; only when all are complete are they
+    renamed into place, one after the other, so an interrupted run leaves the previous
+    tables (a kill inside the last few renames can mix old and new files; ``baozhi run``
+    notices that and rewrites them on its next run)."""
     out_dir = Path(out_dir)
-    written = []
-    for table in TABLES:
-        rows = tables.get(table, [])
-        for suffix, writer in ((".csv", write_csv), (".jsonl", write_jsonl)):
-            path = out_dir / f"{table}{suffix}"
-            writer(path, table, rows)
-            written.append(path)
-    db = out_dir / DB_NAME
-    write_sqlite(db, tables)
-    written.append(db)
-    return written
+    staged: list[tuple[str, Path]] = []
+    try:
+        for table in TABLES:
+            rows = tables.get(table, [])
+            for suffix, writer in ((".csv", write_csv), (".jsonl", write_jsonl)):
+                writer(out_dir / f"{table}{suffix}", table, rows, staged)
+        write_sqlite(out_dir / DB_NAME, tables, staged)
+    except BaseException:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
+        raise
+    for tmp, path in staged:
+        os.replace(tmp, path)
+    return [path for _, path in staged]
