@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: all setup run test eval eval-ner train-ner bench clean
+.PHONY: all setup run test eval eval-ner train-ner bench bench-batch report clean
 
 all: run
 
@@ -22,6 +22,18 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+eval: setup
+	$(BIN)/python scripts/eval_peers.py
+
+bench: setup
+	$(BIN)/python scripts/bench_stages.py
+
+bench-batch: setup
+	$(BIN)/python scripts/bench_batch.py
+
+report: setup
+	$(BIN)/baozhi report --out outputs
 
 clean:
 	rm -rf $(VENV) outputs/*.csv outputs/*.jsonl outputs/*.sqlite outputs/.state
