@@ -69,7 +69,7 @@ def _cfg() -> dict:
     cfg = dict(rules.load("articles/articles.yaml"))
     for key in ("section_heading", "subheading", "dateline", "continuation", "byline",
                 "byline_inline", "column_byline", "credit", "credit_inline", "name_noise",
-                "caption_start", "signature_date"):
+                "caption_start", "signature_date", "name_separator"):
         cfg["_" + key] = regex.compile(cfg[key])
     cfg["_boilerplate"] = [regex.compile(p) for p in cfg["boilerplate"]]
     cfg["_ad"] = [regex.compile(p) for p in cfg["ad_signals"]]
@@ -81,7 +81,7 @@ def _names(m: regex.Match) -> list[str]:
     raw = m.groupdict().get("names") or m.groupdict().get("names2") or ""
     noise = _cfg()["_name_noise"]
     out = []
-    for name in regex.split(r"[、\s　]+", raw.strip()):
+    for name in _cfg()["_name_separator"].split(raw.strip()):
         name = noise.sub("", name)
         if len(name) >= 2:
             out.append(name)
@@ -252,8 +252,9 @@ def _is_caption(p: Para, nxt: Para | None) -> bool:
     cfg = _cfg()
     if cfg["_caption_start"].match(p.text):
         return True
-    sentence_ends = sum(p.text.count(c) for c in "。！？")
-    return len(p.text) <= cfg["caption_max_chars"] and sentence_ends == 1 and p.text.endswith("。") \
+    sentence_ends = sum(p.text.count(c) for c in cfg["sentence_end"])
+    return len(p.text) <= cfg["caption_max_chars"] and sentence_ends == 1 \
+        and p.text[-1] in cfg["sentence_end"] \
         and (nxt is None or not cfg["_credit"].match(nxt.text))
 
 

@@ -27,7 +27,6 @@ from . import rules
 
 CJK = r"\p{Han}"
 _CJK_RE = regex.compile(CJK)
-_CJK_PUNCT = set("，。、；：？！“”‘’（）《》【】—…「」『』·")
 
 
 def is_cjk(ch: str) -> bool:
@@ -35,7 +34,7 @@ def is_cjk(ch: str) -> bool:
 
 
 def _cjkish(ch: str) -> bool:
-    return is_cjk(ch) or ch in _CJK_PUNCT
+    return is_cjk(ch) or ch in _cfg()["_cjk_punct"]
 
 
 @dataclass
@@ -66,6 +65,7 @@ def _cfg() -> dict:
     cfg["_bold"] = regex.compile(cfg["bold_marker"], regex.M)
     cfg["_not_before"] = regex.compile(cfg["stray_break"]["not_before"])
     cfg["_not_after"] = regex.compile(cfg["stray_break"]["not_after"])
+    cfg["_cjk_punct"] = frozenset(cfg["cjk_punctuation"])
     return cfg
 
 
