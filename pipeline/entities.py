@@ -1,10 +1,144 @@
 """Stage 6 — entities: organisations, places and people, with official names and codes.
 
-Entry point: ``find_entities(text, home) -> list[dict]`` with start, end, text, label
-(ORG, LOC, PER), canonical, adcode.
+Entry point: ``find_entities(text, home, tokens=None) -> list[dict]`` with start, end, text,
+label (ORG, LOC, PER), canonical, adcode (from ``pipeline.names.resolve``) and ``source``
+(``crf``, ``article`` or ``rule``).
+
+Three layers:
+
+1. a character CRF (python-crfsuite, ``pipeline/models/ner.crfsuite``, trained by
+   ``scripts/train_ner.py`` on People's Daily 1998) with character, word (the Doc's jieba
+   tokens, when given) and gazetteer features (``pipeline/ner_features.py``);
+2. article consistency: a surface tagged once is tagged where else it stands in the same text;
+3. the rule and gazetteer layer of ``rules/entities/`` (``pipeline/ner_rules.py``) for what a
+   1998 corpus lacks: 2020s organisations, zones, companies, schools, bodies.
+
+The model and gazetteers are loaded once per process. Bad input gives an empty list.
 """
 from __future__ import annotations
 
+import functools
+import gzip
+import json
+from typing import Sequence
 
-def find_entities(text: str, home: str | None) -> list[dict]:
-    return []
+from . import ner_features as nf
+from .rules import MODELS_DIR
+
+MODEL = MODELS_DIR / "ner.crfsuite"
+GAZETTEER = MODELS_DIR / "ner_gazetteer.tsv.gz"
+INFO = MODELS_DIR / "ner.json"
+
+
+@functools.cache
+def _tagger():
+    import pycrfsuite
+
+    if not MODEL.exists():
+        return None
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(MODEL))
+    return tagger
+
+
+def read_gazetteer(path=None) -> list[tuple[str, str]]:
+    """(surface, label) pairs of the shipped training gazetteer (gzip TSV)."""
+    path = path or GAZETTEER
+    if not path.exists():
+        return []
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        return [tuple(line.rstrip("\n").split("\t")[:2]) for line in fh if "\t" in line]
+
+
+def jieba_entries() -> list[tuple[str, str]]:
+    """(word, label) for jieba dictionary words whose tag ``ner.yaml: jieba_tags`` maps."""
+    by_tag = {t: lab for lab, tags in nf.config()["jieba_tags"].items() for t in tags}
+    return [(w, by_tag[t]) for w, t in nf.jieba_tags().items() if t in by_tag]
+
+
+@functools.cache
+def automata() -> tuple:
+    """The gazetteers the model was trained with, by source name, built once."""
+    info = json.loads(INFO.read_text(encoding="utf-8")) if INFO.exists() else {}
+    sources = info.get("gazetteers", ["t", "j"])
+    out = []
+    if "t" in sources:
+        out.append(("t", nf.build_automaton(read_gazetteer())))
+    if "j" in sources:
+        out.append(("j", nf.build_automaton(jieba_entries())))
+    return tuple(out)
+
+
+def crf_spans(text: str, tokens: Sequence[tuple[int, int]] | None = None) -> list[tuple[int, int, str]]:
+    """The CRF's (start, end, label) spans over ``text``."""
+    tagger = _tagger()
+    if tagger is None or not text:
+        return []
+    out = []
+    for s, _, feats in nf.text_features(text, tokens, automata()):
+        labels = tagger.tag(feats)
+        out.extend((s + a, s + b, lab) for a, b, lab in nf.decode(labels))
+    return out
+
+
+def article_spans(text: str, spans: list[tuple[int, int, str]], min_len: int = 2) -> list[tuple[int, int, str]]:
+    """Other occurrences in ``text`` of surfaces already tagged, where they overlap nothing."""
+    if not spans:
+        return []
+    taken = bytearray(len(text))
+    for s, e, _ in spans:
+        taken[s:e] = b"\1" * (e - s)
+    labels: dict[str, str] = {}
+    for s, e, lab in spans:
+        if e - s >= min_len:
+            labels.setdefault(text[s:e], lab)
+    found = []
+    for surface in sorted(labels, key=len, reverse=True):
+        start = text.find(surface)
+        while start >= 0:
+            end = start + len(surface)
+            if not any(taken[start:end]):
+                found.append((start, end, labels[surface]))
+                taken[start:end] = b"\1" * (end - start)
+            start = text.find(surface, end)
+    return found
+
+
+def spans(text: str, tokens: Sequence[tuple[int, int]] | None = None, *,
+          article: bool = True, use_rules: bool = True) -> list[tuple[int, int, str, str]]:
+    """(start, end, label, source) of every entity in ``text``, in text order."""
+    got = [(s, e, lab, "crf") for s, e, lab in crf_spans(text, tokens)]
+    if article:
+        got += [(s, e, lab, "article") for s, e, lab in article_spans(text, [g[:3] for g in got])]
+    if use_rules:
+        from .ner_rules import merge_rules
+        got = merge_rules(text, got)
+    return sorted(got)
+
+
+def find_entities(text: str, home: str | None, tokens: Sequence[tuple[int, int]] | None = None) -> list[dict]:
+    """Entities of ``text``: records with start, end, text, label, canonical, adcode.
+
+    ``tokens`` are the Doc's (start, end) token offsets; without them the text is segmented
+    here with the same segmenter.
+    """
+    if not isinstance(text, str) or not text.strip():
+        return []
+    try:
+        found = spans(text, tokens)
+    except Exception:  # noqa: BLE001 - bad input gives an empty result
+        return []
+    from .names import resolve
+
+    out = []
+    for s, e, lab, src in found:
+        surface = text[s:e]
+        try:
+            names = resolve(surface, lab, home, text[max(0, s - 20):e + 20]) or {}
+        except Exception:  # noqa: BLE001 - a name lookup must not lose the entity
+            names = {}
+        rec = {"start": s, "end": e, "text": surface, "label": lab,
+               "canonical": names.get("canonical"), "adcode": names.get("adcode"), "source": src}
+        rec.update({k: v for k, v in names.items() if k not in rec})
+        out.append(rec)
+    return out

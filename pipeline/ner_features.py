@@ -1,0 +1,212 @@
+"""Features of the character tagger behind the entity stage (shared by training and tagging).
+
+Every character of a chunk gets a list of string features:
+
+- characters and character bigrams in a window of ±2, the character's type;
+- its word (a jieba token of the Doc): position in the word (B/I/E/S) with the word's
+  length, the word's tag in jieba's dictionary (``?`` when the word is not there), the word
+  itself, and at word edges the neighbouring word and its tag;
+- gazetteer matches (start/inside/end/single per type) from named sources: ``t`` the
+  entities of the training corpus (shipped inside the model artefact), ``j`` jieba's
+  dictionary entries tagged as names, places or organisations.
+
+Chunks are the text cut after the characters in ``rules/entities/ner.yaml: chunk_end``
+and at line breaks. No rules are written here: character classes come from that file.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from typing import Iterable, Sequence
+
+from . import rules
+
+POS = ("S", "B", "I", "E")
+
+
+@functools.cache
+def config() -> dict:
+    return rules.load("entities/ner.yaml")
+
+
+@functools.cache
+def _chunk_re() -> re.Pattern:
+    ends = "".join(re.escape(c) for c in config()["chunk_end"])
+    return re.compile(rf"[^{ends}\n]*(?:[{ends}]+|\n+|$)")
+
+
+def chunks(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the chunks the tagger works on, empty ones left out."""
+    out = []
+    for m in _chunk_re().finditer(text):
+        s, e = m.span()
+        if e > s and text[s:e].strip():
+            out.append((s, e))
+    return out
+
+
+@functools.cache
+def _numerals() -> frozenset:
+    return frozenset(config()["numerals"])
+
+
+@functools.lru_cache(maxsize=65536)
+def char_type(ch: str) -> str:
+    """D digit, N numeral character, L latin letter, C CJK, P punctuation, W space, O other."""
+    if ch in _numerals():
+        return "N"
+    cat = unicodedata.category(ch)
+    if cat == "Nd":
+        return "D"
+    if ch.isspace():
+        return "W"
+    if cat[0] == "L":
+        return "C" if ord(ch) >= 0x2E80 and not (0xFF00 <= ord(ch) <= 0xFFEF) else "L"
+    if cat[0] in "PS":
+        return "P"
+    return "O"
+
+
+@functools.cache
+def jieba_tags() -> dict:
+    """jieba's word -> POS tag table (the dictionary as extended by the segment stage)."""
+    from .segment import _jieba
+
+    _jieba()
+    import jieba.posseg
+
+    return jieba.posseg.dt.word_tag_tab
+
+
+def tokenize(text: str) -> list[tuple[int, int]]:
+    """jieba tokens of ``text`` as (start, end), as the Doc's segmenter would give them."""
+    from .segment import _jieba
+
+    jb = _jieba()
+    return [(s, e) for _, s, e in jb.tokenize(text)]
+
+
+def word_features(text: str, tokens: Sequence[tuple[int, int]]) -> list[list[str]]:
+    """Per character of ``text``, the features of the token it falls in."""
+    n = len(text)
+    feats: list[list[str]] = [[] for _ in range(n)]
+    tab = jieba_tags()
+    words = [(s, e, text[s:e]) for s, e in tokens if 0 <= s < e <= n]
+    tags = [tab.get(w, "?") for _, _, w in words]
+    for k, (s, e, w) in enumerate(words):
+        L = e - s
+        tg = tags[k]
+        lw = words[k - 1][2] if k else "^"
+        lt = tags[k - 1] if k else "^"
+        rw = words[k + 1][2] if k + 1 < len(words) else "$"
+        rt = tags[k + 1] if k + 1 < len(words) else "$"
+        ln = str(L if L < 5 else 5)
+        if L == 1:
+            feats[s] = ["wp=S1", "wt=S" + tg, "w=" + w, "wl=" + lw, "tl=" + lt, "wr=" + rw, "tr=" + rt]
+            continue
+        feats[s] = ["wp=B" + ln, "wt=B" + tg, "w=" + w, "wl=" + lw, "tl=" + lt]
+        for i in range(s + 1, e - 1):
+            feats[i] = ["wp=I" + ln, "wt=I" + tg, "w=" + w]
+        feats[e - 1] = ["wp=E" + ln, "wt=E" + tg, "w=" + w, "wr=" + rw, "tr=" + rt]
+    return feats
+
+
+def build_automaton(entries: Iterable[tuple[str, str]]):
+    """An Aho-Corasick automaton over (surface, label) pairs; a surface may carry labels."""
+    import ahocorasick
+
+    by_surface: dict[str, set] = {}
+    for surface, label in entries:
+        if len(surface) >= 2:
+            by_surface.setdefault(surface, set()).add(label)
+    auto = ahocorasick.Automaton()
+    for surface, labels in by_surface.items():
+        auto.add_word(surface, (len(surface), tuple(sorted(labels))))
+    if len(auto):
+        auto.make_automaton()
+    return auto
+
+
+def gazetteer_features(text: str, automata: Sequence[tuple[str, object]]) -> list[list[str]]:
+    """Per character, the gazetteer matches covering it: ``g<source>=<label>-<B|I|E|S>``."""
+    n = len(text)
+    feats: list[set] = [set() for _ in range(n)]
+    for name, auto in automata:
+        if auto is None or not len(auto):
+            continue
+        for end, (L, labels) in auto.iter(text):
+            s = end - L + 1
+            for lab in labels:
+                head = "g" + name + "=" + lab
+                feats[s].add(head + "-B")
+                for i in range(s + 1, end):
+                    feats[i].add(head + "-I")
+                feats[end].add(head + "-E")
+    return [sorted(f) for f in feats]
+
+
+def chunk_features(text: str, wfeats: Sequence[list[str]], gfeats: Sequence[list[str]]) -> list[list[str]]:
+    """Features of every character of a chunk, given its word and gazetteer features."""
+    p = "\x02\x02" + text + "\x03\x03"
+    out = []
+    for i, c in enumerate(text):
+        a, b, d, e = p[i], p[i + 1], p[i + 3], p[i + 4]
+        f = ["u0=" + c, "u-1=" + b, "u1=" + d, "u-2=" + a, "u2=" + e,
+             "b-2=" + a + b, "b-1=" + b + c, "b0=" + c + d, "b1=" + d + e,
+             "t=" + char_type(b) + char_type(c) + char_type(d)]
+        f.extend(wfeats[i])
+        f.extend(gfeats[i])
+        out.append(f)
+    return out
+
+
+def text_features(text: str, tokens: Sequence[tuple[int, int]] | None,
+                  automata: Sequence[tuple[str, object]]) -> list[tuple[int, int, list[list[str]]]]:
+    """(start, end, features) for every chunk of ``text``."""
+    if tokens is None:
+        tokens = tokenize(text)
+    wf = word_features(text, tokens)
+    out = []
+    for s, e in chunks(text):
+        piece = text[s:e]
+        gf = gazetteer_features(piece, automata)
+        out.append((s, e, chunk_features(piece, wf[s:e], gf)))
+    return out
+
+
+def bies(length: int, spans: Iterable[tuple[int, int, str]]) -> list[str]:
+    """BIES labels (``B-PER`` ...) for entity spans over a sequence of ``length`` characters."""
+    y = ["O"] * length
+    for s, e, lab in spans:
+        if e - s == 1:
+            y[s] = "S-" + lab
+        else:
+            y[s] = "B-" + lab
+            for i in range(s + 1, e - 1):
+                y[i] = "I-" + lab
+            y[e - 1] = "E-" + lab
+    return y
+
+
+def decode(labels: Sequence[str]) -> list[tuple[int, int, str]]:
+    """Spans from BIES labels; an I/E without its B starts a span where it stands."""
+    out = []
+    start, cur = None, None
+    for i, y in enumerate(labels):
+        if y == "O":
+            start, cur = None, None
+            continue
+        pos, lab = y[0], y[2:]
+        if pos == "S":
+            out.append((i, i + 1, lab))
+            start, cur = None, None
+        elif pos == "B" or cur != lab:
+            start, cur = i, lab
+            if pos == "E":
+                out.append((i, i + 1, lab))
+                start, cur = None, None
+        if pos == "E" and start is not None:
+            out.append((start, i + 1, lab))
+            start, cur = None, None
+    return out
