@@ -107,12 +107,14 @@ def article_spans(text: str, spans: list[tuple[int, int, str]], min_len: int = 2
 def spans(text: str, tokens: Sequence[tuple[int, int]] | None = None, *,
           article: bool = True, use_rules: bool = True) -> list[tuple[int, int, str, str]]:
     """(start, end, label, source) of every entity in ``text``, in text order."""
+    if tokens is None:
+        tokens = nf.tokenize(text)
     got = [(s, e, lab, "crf") for s, e, lab in crf_spans(text, tokens)]
     if article:
         got += [(s, e, lab, "article") for s, e, lab in article_spans(text, [g[:3] for g in got])]
     if use_rules:
         from .ner_rules import merge_rules
-        got = merge_rules(text, got)
+        got = merge_rules(text, got, tokens)
     return sorted(got)
 
 
