@@ -31,6 +31,10 @@ def _org() -> dict:
     return {
         "suffixes": set(cfg["suffixes"]),
         "lengths": sorted({len(x) for x in cfg["suffixes"]}, reverse=True),
+        "company": set(cfg["company_suffixes"]),
+        "weak": set(cfg["weak_suffixes"]),
+        "not": set(cfg["not_suffixes"]),
+        "not_lengths": sorted({len(x) for x in cfg["not_suffixes"]}, reverse=True),
         "strict": set(cfg["strict_suffixes"]),
         "strict_tags": set(cfg["strict_tags"]),
         "patterns": [re.compile(f"(?:{p})$") for p in cfg.get("suffix_patterns") or []],
@@ -39,7 +43,10 @@ def _org() -> dict:
         "proper": set(cfg["proper_tags"]),
         "prefixes": set(cfg["prefixes"]),
         "stop": set(cfg["stop_words"]),
+        "stop_chars": set(cfg["stop_chars"]),
         "inner": set(cfg["inner"]),
+        "open": cfg["inner"][0],
+        "close": cfg["inner"][1],
         "max": int(cfg["max_chars"]),
     }
 
@@ -64,71 +71,115 @@ def _byline():
     }
 
 
-def _suffix_at(word: str, tag: str) -> int | None:
-    """Where in ``word`` an organisation suffix starts (the suffix ends with the word)."""
+def _suffix_at(word: str, tag: str) -> tuple[int, str] | None:
+    """Where in ``word`` an organisation suffix starts (the suffix ends with the word), and
+    the suffix; a numbered name (小店一中) gives the suffix ``""``."""
     cfg = _org()
+    for n in cfg["not_lengths"]:
+        if len(word) >= n and word[-n:] in cfg["not"]:
+            return None
     for n in cfg["lengths"]:
         if len(word) >= n and word[-n:] in cfg["suffixes"]:
-            return len(word) - n
+            return len(word) - n, word[-n:]
     for pat in cfg["patterns"]:
         m = pat.search(word)
         if m:
-            return -1 - m.start()  # negative: a numbered name, proper by itself
+            return m.start(), ""
     if word[-1:] in cfg["strict"] and (len(word) == 1 or tag in cfg["strict_tags"]):
-        return len(word) - 1
+        return len(word) - 1, word[-1]
     return None
 
 
-def organisation_spans(text: str, tokens: Sequence[tuple[int, int]], found: Sequence[Span]) -> list[Span]:
-    """Organisations ending with a suffix word, with the longest head the tokens allow."""
+def organisation_spans(text: str, tokens: Sequence[tuple[int, int]], found: Sequence[Span],
+                       fixed: Sequence[Span] = ()) -> list[Span]:
+    """Organisations ending with a suffix word, with the longest head the tokens allow.
+
+    The head starts at its leftmost proper part (a place, a name, an unknown word, a prefix
+    such as 省, a place or organisation of the tagger); verbs may stand in a company's name
+    when a place stands to their left. ``fixed`` spans (gazetteer) are taken whole.
+    """
     cfg = _org()
     tab = nf.jieba_tags()
     words = [(s, e, text[s:e]) for s, e in tokens if 0 <= s < e <= len(text)]
-    tags = [tab.get(w, "?") for _, _, w in words]
-    placed = bytearray(len(text))  # tagger places and organisations
+    tags = [tab.get(w) or ("?" if w[0].isalpha() else "m" if w[0].isdigit() else "w") for _, _, w in words]
+    placed = bytearray(len(text))  # 1: tagger place or organisation, 2: place
     for s, e, lab, _ in found:
         if lab in ("LOC", "ORG"):
-            placed[s:e] = b"\1" * (e - s)
+            placed[s:e] = (b"\2" if lab == "LOC" else b"\1") * (e - s)
+    fixed_at = {}
+    for s, e, _, _ in fixed:
+        for i in range(s, e):
+            fixed_at[i] = (s, e)
     out = []
     for k, (s, e, w) in enumerate(words):
-        if not w[-1:].strip() or not w[-1].isalnum():
+        if not w[-1].isalnum():
             continue
-        off = _suffix_at(w, tags[k])
-        if off is None:
+        hit = _suffix_at(w, tags[k])
+        if hit is None or (e - 1) in fixed_at:
             continue
-        proper = off > 0 and (tags[k] in cfg["proper"] or tags[k] == "?")
-        if off < 0:
-            off, proper = -1 - off, True
-        start, nonverb_start, anchor = s, s, None
+        off, suffix = hit
+        if suffix in cfg["weak"] and k + 1 < len(words) and tags[k + 1] in ("n", "ns", "vn"):
+            continue
+        proper = [s] if (off > 0 and tags[k] in cfg["proper"]) or suffix == "" else []
+        # a common-noun suffix (中心) needs a known proper part, not just an unknown word
+        proper_tags = cfg["proper"] - {"?"} if suffix in cfg["weak"] else cfg["proper"]
+        anchors: list[int] = []  # places beyond verbs (companies only)
         verb_seen = False
         i = k - 1
+        if off == 0 and len(w) == 1:
+            # a bare one-character suffix (局): the word before it is part of the name
+            if i < 0 or not words[i][2][0].isalnum() or words[i][2] in cfg["stop"]:
+                continue
+            if tags[i] in cfg["verb"]:
+                i -= 1
         while i >= 0:
             ws, we, ww = words[i]
             tg = tags[i]
-            if e - ws > cfg["max"] or ww in cfg["stop"] or not ww[0].isalnum():
-                if ww not in cfg["inner"]:
-                    break
+            if ws in fixed_at or (we - 1) in fixed_at:
+                fs = fixed_at[we - 1][0]
+                if e - fs <= cfg["max"]:
+                    (anchors if verb_seen else proper).append(fs)
+                break
+            if e - ws > cfg["max"] or ww in cfg["stop"]:
+                break
             if ww in cfg["inner"]:
                 i -= 1
                 continue
-            is_proper = tg in cfg["proper"] or ww in cfg["prefixes"] or placed[ws]
+            if not ww[0].isalnum():
+                break
+            if tg == "?" and ww[0] in cfg["stop_chars"]:
+                if len(ww) > 1 and ww[1:] in cfg["prefixes"] and not verb_seen:
+                    proper.append(ws + 1)
+                break
+            is_proper = tg in proper_tags or ww in cfg["prefixes"] or placed[ws]
             if tg in cfg["verb"] and not is_proper:
+                if suffix not in cfg["company"]:
+                    break
                 verb_seen = True
             elif tg in cfg["head"] or is_proper:
-                if not verb_seen:
-                    nonverb_start = ws
-                    proper = proper or is_proper
-                elif is_proper:
-                    anchor = ws
+                if is_proper:
+                    if not verb_seen:
+                        proper.append(ws)
+                    elif tg == "ns" or placed[ws] == 2:
+                        anchors.append(ws)
             else:
                 break
             i -= 1
-        start = anchor if anchor is not None else nonverb_start
-        if anchor is not None:
-            proper = True
-        while start < s + off and text[start] in "".join(cfg["inner"]):
-            start += 1
-        if start >= s + off or not proper:
+        starts = anchors or proper
+        if not starts:
+            continue
+        start = min(starts)
+        span = text[start:e]
+        # brackets must pair up inside the name
+        close = span.rfind(cfg["close"])
+        if span.count(cfg["open"]) != span.count(cfg["close"]) or (
+                close >= 0 and span.find(cfg["open"]) > close):
+            cut = span.rfind(cfg["close"]) + 1 if span.find(cfg["open"]) < 0 or span.find(cfg["open"]) > close else 0
+            start += cut
+            span = text[start:e]
+            if span.count(cfg["open"]) != span.count(cfg["close"]):
+                continue
+        if start >= s + off:
             continue
         out.append((start, e, "ORG", "rule"))
     return out
@@ -188,8 +239,8 @@ def merge_rules(text: str, found: list[Span], tokens: Sequence[tuple[int, int]] 
     """The tagger's spans with the rule layer's put over them."""
     if tokens is None:
         tokens = nf.tokenize(text)
-    rule = _longest_first(gazetteer_spans(text, tokens) + byline_spans(text)
-                          + organisation_spans(text, tokens, found))
+    gaz = gazetteer_spans(text, tokens)
+    rule = _longest_first(gaz + byline_spans(text) + organisation_spans(text, tokens, found, gaz))
     if not rule:
         return found
     keep_rule = []
