@@ -69,52 +69,62 @@ def automata() -> tuple:
     return tuple(out)
 
 
-def crf_spans(text: str, tokens: Sequence[tuple[int, int]] | None = None) -> list[tuple[int, int, str]]:
-    """The CRF's (start, end, label) spans over ``text``."""
+def crf_spans(text: str, tokens: Sequence[tuple[int, int]] | None = None) -> list[tuple[int, int, str, float]]:
+    """The CRF's (start, end, label, confidence) spans over ``text``; the confidence is the
+    lowest marginal probability of the span's labels."""
     tagger = _tagger()
     if tagger is None or not text:
         return []
     out = []
     for s, _, feats in nf.text_features(text, tokens, automata()):
         labels = tagger.tag(feats)
-        out.extend((s + a, s + b, lab) for a, b, lab in nf.decode(labels))
+        for a, b, lab in nf.decode(labels):
+            conf = min(tagger.marginal(labels[i], i) for i in range(a, b))
+            out.append((s + a, s + b, lab, conf))
     return out
 
 
-def article_spans(text: str, spans: list[tuple[int, int, str]], min_len: int = 2) -> list[tuple[int, int, str]]:
-    """Other occurrences in ``text`` of surfaces already tagged, where they overlap nothing."""
+def article_spans(text: str, spans: list[tuple], tokens: Sequence[tuple[int, int]],
+                  min_len: int = 2, min_conf: float = 0.9) -> list[tuple[int, int, str]]:
+    """Other occurrences in ``text`` of surfaces the tagger was sure of, where they start and
+    end at token edges and overlap nothing tagged."""
     if not spans:
         return []
     taken = bytearray(len(text))
-    for s, e, _ in spans:
-        taken[s:e] = b"\1" * (e - s)
+    for sp in spans:
+        taken[sp[0]:sp[1]] = b"\1" * (sp[1] - sp[0])
     labels: dict[str, str] = {}
-    for s, e, lab in spans:
-        if e - s >= min_len:
+    for s, e, lab, conf in spans:
+        if e - s >= min_len and conf >= min_conf:
             labels.setdefault(text[s:e], lab)
+    if not labels:
+        return []
+    starts = {s for s, _ in tokens}
+    ends = {e for _, e in tokens}
     found = []
     for surface in sorted(labels, key=len, reverse=True):
         start = text.find(surface)
         while start >= 0:
             end = start + len(surface)
-            if not any(taken[start:end]):
+            if start in starts and end in ends and not any(taken[start:end]):
                 found.append((start, end, labels[surface]))
                 taken[start:end] = b"\1" * (end - start)
             start = text.find(surface, end)
     return found
 
 
-def spans(text: str, tokens: Sequence[tuple[int, int]] | None = None, *,
+def spans(text: str, tokens: Sequence[tuple[int, int]] | None = None, home: str | None = None, *,
           article: bool = True, use_rules: bool = True) -> list[tuple[int, int, str, str]]:
     """(start, end, label, source) of every entity in ``text``, in text order."""
     if tokens is None:
         tokens = nf.tokenize(text)
-    got = [(s, e, lab, "crf") for s, e, lab in crf_spans(text, tokens)]
+    tagged = crf_spans(text, tokens)
+    got = [(s, e, lab, "crf") for s, e, lab, _ in tagged]
     if article:
-        got += [(s, e, lab, "article") for s, e, lab in article_spans(text, [g[:3] for g in got])]
+        got += [(s, e, lab, "article") for s, e, lab in article_spans(text, tagged, tokens)]
     if use_rules:
         from .ner_rules import merge_rules
-        got = merge_rules(text, got, tokens)
+        got = merge_rules(text, got, tokens, home)
     return sorted(got)
 
 
@@ -127,7 +137,7 @@ def find_entities(text: str, home: str | None, tokens: Sequence[tuple[int, int]]
     if not isinstance(text, str) or not text.strip():
         return []
     try:
-        found = spans(text, tokens)
+        found = spans(text, tokens, home)
     except Exception:  # noqa: BLE001 - bad input gives an empty result
         return []
     from .names import resolve

@@ -15,6 +15,7 @@ and at line breaks. No rules are written here: character classes come from that 
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import unicodedata
@@ -33,7 +34,8 @@ def config() -> dict:
 @functools.cache
 def _chunk_re() -> re.Pattern:
     ends = "".join(re.escape(c) for c in config()["chunk_end"])
-    return re.compile(rf"[^{ends}\n]*(?:[{ends}]+|\n+|$)")
+    trail = "".join(re.escape(c) for c in config().get("chunk_trailing") or [])
+    return re.compile(rf"[^{ends}\n]+(?:[{ends}]+[{trail}]*)?|[{ends}]+[{trail}]*")
 
 
 def chunks(text: str) -> list[tuple[int, int]]:
@@ -41,7 +43,11 @@ def chunks(text: str) -> list[tuple[int, int]]:
     out = []
     for m in _chunk_re().finditer(text):
         s, e = m.span()
-        if e > s and text[s:e].strip():
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
             out.append((s, e))
     return out
 
@@ -149,15 +155,21 @@ def gazetteer_features(text: str, automata: Sequence[tuple[str, object]]) -> lis
 def chunk_features(text: str, wfeats: Sequence[list[str]], gfeats: Sequence[list[str]]) -> list[list[str]]:
     """Features of every character of a chunk, given its word and gazetteer features."""
     p = "\x02\x02" + text + "\x03\x03"
-    out = []
-    for i, c in enumerate(text):
-        a, b, d, e = p[i], p[i + 1], p[i + 3], p[i + 4]
-        f = ["u0=" + c, "u-1=" + b, "u1=" + d, "u-2=" + a, "u2=" + e,
-             "b-2=" + a + b, "b-1=" + b + c, "b0=" + c + d, "b1=" + d + e,
-             "t=" + char_type(b) + char_type(c) + char_type(d)]
-        f.extend(wfeats[i])
-        f.extend(gfeats[i])
-        out.append(f)
+    n = len(text)
+    ty = "W" + "".join([char_type(c) for c in text]) + "W"
+    m2, m1, c0, p1, p2 = p[:n], p[1:n + 1], text, p[3:n + 3], p[4:n + 4]
+    cols = (
+        ["u0=" + c for c in c0], ["u-1=" + c for c in m1], ["u1=" + c for c in p1],
+        ["u-2=" + c for c in m2], ["u2=" + c for c in p2],
+        ["b-2=" + a + b for a, b in zip(m2, m1)], ["b-1=" + a + b for a, b in zip(m1, c0)],
+        ["b0=" + a + b for a, b in zip(c0, p1)], ["b1=" + a + b for a, b in zip(p1, p2)],
+        ["t=" + ty[i:i + 3] for i in range(n)],
+    )
+    out = [list(x) for x in zip(*cols)]
+    for f, w, g in zip(out, wfeats, gfeats):
+        f += w
+        if g:
+            f += g
     return out
 
 
@@ -166,12 +178,21 @@ def text_features(text: str, tokens: Sequence[tuple[int, int]] | None,
     """(start, end, features) for every chunk of ``text``."""
     if tokens is None:
         tokens = tokenize(text)
-    wf = word_features(text, tokens)
+    tokens = sorted(tokens)
+    starts = [t[0] for t in tokens]
     out = []
     for s, e in chunks(text):
         piece = text[s:e]
+        k = max(0, bisect.bisect_right(starts, s) - 1)
+        local = []
+        while k < len(tokens) and tokens[k][0] < e:
+            a, b = max(tokens[k][0], s), min(tokens[k][1], e)
+            if a < b:
+                local.append((a - s, b - s))
+            k += 1
+        wf = word_features(piece, local)
         gf = gazetteer_features(piece, automata)
-        out.append((s, e, chunk_features(piece, wf[s:e], gf)))
+        out.append((s, e, chunk_features(piece, wf, gf)))
     return out
 
 

@@ -42,6 +42,8 @@ def _org() -> dict:
         "verb": set(cfg["verb_tags"]),
         "proper": set(cfg["proper_tags"]),
         "prefixes": set(cfg["prefixes"]),
+        "home_prefixes": set(cfg["home_prefixes"]),
+        "abbrev_tags": set(cfg["abbrev_tags"]),
         "stop": set(cfg["stop_words"]),
         "stop_chars": set(cfg["stop_chars"]),
         "inner": set(cfg["inner"]),
@@ -91,17 +93,24 @@ def _suffix_at(word: str, tag: str) -> tuple[int, str] | None:
 
 
 def organisation_spans(text: str, tokens: Sequence[tuple[int, int]], found: Sequence[Span],
-                       fixed: Sequence[Span] = ()) -> list[Span]:
+                       fixed: Sequence[Span] = (), home: str | None = None) -> list[Span]:
     """Organisations ending with a suffix word, with the longest head the tokens allow.
 
     The head starts at its leftmost proper part (a place, a name, an unknown word, a prefix
-    such as 省, a place or organisation of the tagger); verbs may stand in a company's name
-    when a place stands to their left. ``fixed`` spans (gazetteer) are taken whole.
+    such as 省 where ``home`` is known, a place or organisation of the tagger); verbs may stand
+    in a company's name when a place stands to their left. ``fixed`` spans (gazetteer) are
+    taken whole. A span that is one dictionary word is left to the tagger.
     """
     cfg = _org()
+    prefixes = cfg["prefixes"] | cfg["home_prefixes"] if home else cfg["prefixes"]
+    stop_chars = cfg["stop_chars"]
     tab = nf.jieba_tags()
     words = [(s, e, text[s:e]) for s, e in tokens if 0 <= s < e <= len(text)]
     tags = [tab.get(w) or ("?" if w[0].isalpha() else "m" if w[0].isdigit() else "w") for _, _, w in words]
+    # an unknown word counts as proper (东义, 巍阁) when it is longer than one character and
+    # holds no function character
+    tags = ["u" if t == "?" and (len(w) < 2 or any(c in stop_chars for c in w)) else t
+            for t, (_, _, w) in zip(tags, words)]
     placed = bytearray(len(text))  # 1: tagger place or organisation, 2: place
     for s, e, lab, _ in found:
         if lab in ("LOC", "ORG"):
@@ -118,6 +127,14 @@ def organisation_spans(text: str, tokens: Sequence[tuple[int, int]], found: Sequ
         if hit is None or (e - 1) in fixed_at:
             continue
         off, suffix = hit
+        if len(suffix) == 1 and off > 0:
+            # 审批局, 发改委: a head of two characters at least, and an abbreviation needs a
+            # place or a home prefix right before it
+            if off < 2:
+                continue
+            if tags[k] in cfg["abbrev_tags"] and not (
+                    k > 0 and (words[k - 1][2] in prefixes or tags[k - 1] == "ns" or placed[words[k - 1][0]] == 2)):
+                continue
         if suffix in cfg["weak"] and k + 1 < len(words) and tags[k + 1] in ("n", "ns", "vn"):
             continue
         proper = [s] if (off > 0 and tags[k] in cfg["proper"]) or suffix == "" else []
@@ -147,11 +164,11 @@ def organisation_spans(text: str, tokens: Sequence[tuple[int, int]], found: Sequ
                 continue
             if not ww[0].isalnum():
                 break
-            if tg == "?" and ww[0] in cfg["stop_chars"]:
-                if len(ww) > 1 and ww[1:] in cfg["prefixes"] and not verb_seen:
+            if tg == "u" and ww[0] in stop_chars:
+                if len(ww) > 1 and ww[1:] in prefixes and not verb_seen:
                     proper.append(ws + 1)
                 break
-            is_proper = tg in proper_tags or ww in cfg["prefixes"] or placed[ws]
+            is_proper = tg in proper_tags or ww in prefixes or placed[ws]
             if tg in cfg["verb"] and not is_proper:
                 if suffix not in cfg["company"]:
                     break
@@ -179,7 +196,7 @@ def organisation_spans(text: str, tokens: Sequence[tuple[int, int]], found: Sequ
             span = text[start:e]
             if span.count(cfg["open"]) != span.count(cfg["close"]):
                 continue
-        if start >= s + off:
+        if start >= s + off or (start == s and tags[k] not in ("?", "u")):
             continue
         out.append((start, e, "ORG", "rule"))
     return out
@@ -235,12 +252,13 @@ def _longest_first(spans: list[Span]) -> list[Span]:
     return out
 
 
-def merge_rules(text: str, found: list[Span], tokens: Sequence[tuple[int, int]] | None = None) -> list[Span]:
+def merge_rules(text: str, found: list[Span], tokens: Sequence[tuple[int, int]] | None = None,
+                home: str | None = None) -> list[Span]:
     """The tagger's spans with the rule layer's put over them."""
     if tokens is None:
         tokens = nf.tokenize(text)
     gaz = gazetteer_spans(text, tokens)
-    rule = _longest_first(gaz + byline_spans(text) + organisation_spans(text, tokens, found, gaz))
+    rule = _longest_first(gaz + byline_spans(text) + organisation_spans(text, tokens, found, gaz, home))
     if not rule:
         return found
     keep_rule = []
