@@ -94,27 +94,26 @@ def tokenize(text: str) -> list[tuple[int, int]]:
 
 
 def word_features(text: str, tokens: Sequence[tuple[int, int]]) -> list[list[str]]:
-    """Per character of ``text``, the features of the token it falls in."""
+    """Per character of ``text``, the features of the token it falls in: position and tag
+    (``wt=B.nr``), the word (``w=``), and at the word's edges the neighbouring word."""
     n = len(text)
     feats: list[list[str]] = [[] for _ in range(n)]
     tab = jieba_tags()
     words = [(s, e, text[s:e]) for s, e in tokens if 0 <= s < e <= n]
-    tags = [tab.get(w, "?") for _, _, w in words]
+    last = len(words) - 1
     for k, (s, e, w) in enumerate(words):
-        L = e - s
-        tg = tags[k]
-        lw = words[k - 1][2] if k else "^"
-        lt = tags[k - 1] if k else "^"
-        rw = words[k + 1][2] if k + 1 < len(words) else "$"
-        rt = tags[k + 1] if k + 1 < len(words) else "$"
-        ln = str(L if L < 5 else 5)
-        if L == 1:
-            feats[s] = ["wp=S1", "wt=S" + tg, "w=" + w, "wl=" + lw, "tl=" + lt, "wr=" + rw, "tr=" + rt]
+        tg = tab.get(w, "?")
+        ww = "w=" + w
+        lw = "wl=" + (words[k - 1][2] if k else "^")
+        rw = "wr=" + (words[k + 1][2] if k < last else "$")
+        if e - s == 1:
+            feats[s] = ["wt=S" + tg, ww, lw, rw]
             continue
-        feats[s] = ["wp=B" + ln, "wt=B" + tg, "w=" + w, "wl=" + lw, "tl=" + lt]
+        feats[s] = ["wt=B" + tg, ww, lw]
+        mid = ["wt=I" + tg, ww]
         for i in range(s + 1, e - 1):
-            feats[i] = ["wp=I" + ln, "wt=I" + tg, "w=" + w]
-        feats[e - 1] = ["wp=E" + ln, "wt=E" + tg, "w=" + w, "wr=" + rw, "tr=" + rt]
+            feats[i] = mid
+        feats[e - 1] = ["wt=E" + tg, ww, rw]
     return feats
 
 
@@ -134,10 +133,10 @@ def build_automaton(entries: Iterable[tuple[str, str]]):
     return auto
 
 
-def gazetteer_features(text: str, automata: Sequence[tuple[str, object]]) -> list[list[str]]:
-    """Per character, the gazetteer matches covering it: ``g<source>=<label>-<B|I|E|S>``."""
-    n = len(text)
-    feats: list[set] = [set() for _ in range(n)]
+def gazetteer_features(text: str, automata: Sequence[tuple[str, object]]) -> dict[int, list[str]]:
+    """The gazetteer matches covering each character (only characters with some):
+    ``{i: ["g<source>=<label>-<B|I|E>", ...]}``."""
+    feats: dict[int, list[str]] = {}
     for name, auto in automata:
         if auto is None or not len(auto):
             continue
@@ -145,14 +144,14 @@ def gazetteer_features(text: str, automata: Sequence[tuple[str, object]]) -> lis
             s = end - L + 1
             for lab in labels:
                 head = "g" + name + "=" + lab
-                feats[s].add(head + "-B")
+                feats.setdefault(s, []).append(head + "-B")
                 for i in range(s + 1, end):
-                    feats[i].add(head + "-I")
-                feats[end].add(head + "-E")
-    return [sorted(f) for f in feats]
+                    feats.setdefault(i, []).append(head + "-I")
+                feats.setdefault(end, []).append(head + "-E")
+    return feats
 
 
-def chunk_features(text: str, wfeats: Sequence[list[str]], gfeats: Sequence[list[str]]) -> list[list[str]]:
+def chunk_features(text: str, wfeats: Sequence[list[str]], gfeats: dict[int, list[str]]) -> list[list[str]]:
     """Features of every character of a chunk, given its word and gazetteer features."""
     p = "\x02\x02" + text + "\x03\x03"
     n = len(text)
@@ -166,10 +165,10 @@ def chunk_features(text: str, wfeats: Sequence[list[str]], gfeats: Sequence[list
         ["t=" + ty[i:i + 3] for i in range(n)],
     )
     out = [list(x) for x in zip(*cols)]
-    for f, w, g in zip(out, wfeats, gfeats):
+    for f, w in zip(out, wfeats):
         f += w
-        if g:
-            f += g
+    for i, g in gfeats.items():
+        out[i] += g
     return out
 
 

@@ -111,10 +111,9 @@ def organisation_spans(text: str, tokens: Sequence[tuple[int, int]], found: Sequ
     # holds no function character
     tags = ["u" if t == "?" and (len(w) < 2 or any(c in stop_chars for c in w)) else t
             for t, (_, _, w) in zip(tags, words)]
-    placed = bytearray(len(text))  # 1: tagger place or organisation, 2: place
+    placed = bytearray(len(text))  # 1: tagger organisation, 2: place, 3: person
     for s, e, lab, _ in found:
-        if lab in ("LOC", "ORG"):
-            placed[s:e] = (b"\2" if lab == "LOC" else b"\1") * (e - s)
+        placed[s:e] = bytes([{"ORG": 1, "LOC": 2}.get(lab, 3)]) * (e - s)
     fixed_at = {}
     for s, e, _, _ in fixed:
         for i in range(s, e):
@@ -157,7 +156,7 @@ def organisation_spans(text: str, tokens: Sequence[tuple[int, int]], found: Sequ
                 if e - fs <= cfg["max"]:
                     (anchors if verb_seen else proper).append(fs)
                 break
-            if e - ws > cfg["max"] or ww in cfg["stop"]:
+            if e - ws > cfg["max"] or ww in cfg["stop"] or placed[we - 1] == 3:
                 break
             if ww in cfg["inner"]:
                 i -= 1
@@ -168,7 +167,7 @@ def organisation_spans(text: str, tokens: Sequence[tuple[int, int]], found: Sequ
                 if len(ww) > 1 and ww[1:] in prefixes and not verb_seen:
                     proper.append(ws + 1)
                 break
-            is_proper = tg in proper_tags or ww in prefixes or placed[ws]
+            is_proper = tg in proper_tags or ww in prefixes or placed[ws] in (1, 2)
             if tg in cfg["verb"] and not is_proper:
                 if suffix not in cfg["company"]:
                     break

@@ -122,8 +122,8 @@ def main(argv=None) -> int:
             "entries": sum(1 for s, _ in pairs if len(s) >= 2),
         },
         "features": ["characters and bigrams in a window of +-2", "character types of -1,0,+1",
-                     "jieba token: position B/I/E/S with length, dictionary tag, word; "
-                     "neighbouring word and tag at token edges",
+                     "jieba token (the Doc's): position B/I/E/S with the word's tag in jieba's "
+                     "dictionary, the word; the neighbouring word at token edges",
                      "gazetteer matches per source and type (B/I/E)"],
         "folds": args.folds,
     }
