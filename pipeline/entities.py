@@ -2,7 +2,8 @@
 
 Entry point: ``find_entities(text, home, tokens=None) -> list[dict]`` with start, end, text,
 label (ORG, LOC, PER), canonical, adcode (from ``pipeline.names.resolve``) and ``source``
-(``crf``, ``article`` or ``rule``).
+(``crf`` the tagger, ``article`` another occurrence of a name tagged in the same text,
+``rule`` the rule/gazetteer layer, ``byline`` a reporter's name in brackets).
 
 Three layers:
 
@@ -80,6 +81,13 @@ def crf_spans(text: str, tokens: Sequence[tuple[int, int]] | None = None) -> lis
         labels = tagger.tag(feats)
         for a, b, lab in nf.decode(labels):
             conf = min(tagger.marginal(labels[i], i) for i in range(a, b))
+            piece = text[s + a:s + b]
+            if not piece.isprintable() or " " in piece or "\u3000" in piece:
+                # no name spans a space: keep what follows the last one
+                cut = max(piece.rfind(" "), piece.rfind("\u3000"), piece.rfind("\t")) + 1
+                a += cut
+                if a >= b:
+                    continue
             out.append((s + a, s + b, lab, conf))
     return out
 

@@ -2,10 +2,10 @@
 
 Every character of a chunk gets a list of string features:
 
-- characters and character bigrams in a window of ±2, the character's type;
-- its word (a jieba token of the Doc): position in the word (B/I/E/S) with the word's
-  length, the word's tag in jieba's dictionary (``?`` when the word is not there), the word
-  itself, and at word edges the neighbouring word and its tag;
+- characters and character bigrams in a window of ±2;
+- its word (a jieba token of the Doc): position in the word (B/I/E/S) with the word's tag
+  in jieba's dictionary (``?`` when the word is not there), the word itself, and at word
+  edges the neighbouring word and its tag;
 - gazetteer matches (start/inside/end/single per type) from named sources: ``t`` the
   entities of the training corpus (shipped inside the model artefact), ``j`` jieba's
   dictionary entries tagged as names, places or organisations.
@@ -95,25 +95,32 @@ def tokenize(text: str) -> list[tuple[int, int]]:
 
 def word_features(text: str, tokens: Sequence[tuple[int, int]]) -> list[list[str]]:
     """Per character of ``text``, the features of the token it falls in: position and tag
-    (``wt=B.nr``), the word (``w=``), and at the word's edges the neighbouring word."""
+    (``wt=Bnr``), the word (``w=``), and at the word's edges the neighbouring word and its tag."""
     n = len(text)
     feats: list[list[str]] = [[] for _ in range(n)]
     tab = jieba_tags()
     words = [(s, e, text[s:e]) for s, e in tokens if 0 <= s < e <= n]
     last = len(words) - 1
+    tags = [tab.get(w, "?") for _, _, w in words]
     for k, (s, e, w) in enumerate(words):
-        tg = tab.get(w, "?")
+        tg = tags[k]
         ww = "w=" + w
-        lw = "wl=" + (words[k - 1][2] if k else "^")
-        rw = "wr=" + (words[k + 1][2] if k < last else "$")
+        if k:
+            lw, lt = "wl=" + words[k - 1][2], "tl=" + tags[k - 1]
+        else:
+            lw, lt = "wl=^", "tl=^"
+        if k < last:
+            rw, rt = "wr=" + words[k + 1][2], "tr=" + tags[k + 1]
+        else:
+            rw, rt = "wr=$", "tr=$"
         if e - s == 1:
-            feats[s] = ["wt=S" + tg, ww, lw, rw]
+            feats[s] = ["wt=S" + tg, ww, lw, lt, rw, rt]
             continue
-        feats[s] = ["wt=B" + tg, ww, lw]
+        feats[s] = ["wt=B" + tg, ww, lw, lt]
         mid = ["wt=I" + tg, ww]
         for i in range(s + 1, e - 1):
             feats[i] = mid
-        feats[e - 1] = ["wt=E" + tg, ww, rw]
+        feats[e - 1] = ["wt=E" + tg, ww, rw, rt]
     return feats
 
 
@@ -155,14 +162,12 @@ def chunk_features(text: str, wfeats: Sequence[list[str]], gfeats: dict[int, lis
     """Features of every character of a chunk, given its word and gazetteer features."""
     p = "\x02\x02" + text + "\x03\x03"
     n = len(text)
-    ty = "W" + "".join([char_type(c) for c in text]) + "W"
     m2, m1, c0, p1, p2 = p[:n], p[1:n + 1], text, p[3:n + 3], p[4:n + 4]
     cols = (
         ["u0=" + c for c in c0], ["u-1=" + c for c in m1], ["u1=" + c for c in p1],
         ["u-2=" + c for c in m2], ["u2=" + c for c in p2],
         ["b-2=" + a + b for a, b in zip(m2, m1)], ["b-1=" + a + b for a, b in zip(m1, c0)],
         ["b0=" + a + b for a, b in zip(c0, p1)], ["b1=" + a + b for a, b in zip(p1, p2)],
-        ["t=" + ty[i:i + 3] for i in range(n)],
     )
     out = [list(x) for x in zip(*cols)]
     for f, w in zip(out, wfeats):

@@ -8,6 +8,8 @@ Three sources, all data under ``rules/entities/``:
   from the suffix the name runs left over the Doc's tokens while they can belong to a name
   (jieba dictionary tags), and it must hold something proper (a place, an unknown word, a
   prefix such as 省 or 市, or a place or organisation the tagger found);
+- ``bodies.tsv``: government bodies by abbreviation after a home prefix (市工信局), where the
+  paper's home is known;
 - ``bylines.yaml``: reporters' names in brackets at the end of a paragraph (（杨沫、杨宇雨）).
 
 ``merge_rules`` puts these spans over the tagger's: a rule span removes the tagger's spans it
@@ -56,6 +58,11 @@ def _org() -> dict:
 @functools.cache
 def _gazetteer():
     return nf.build_automaton((r["surface"], r["label"]) for r in rules.load("entities/gazetteer.tsv"))
+
+
+@functools.cache
+def _bodies():
+    return nf.build_automaton((r["word"], r["label"]) for r in rules.load("entities/bodies.tsv"))
 
 
 @functools.cache
@@ -216,6 +223,21 @@ def gazetteer_spans(text: str, tokens: Sequence[tuple[int, int]]) -> list[Span]:
     return out
 
 
+def body_spans(text: str, tokens: Sequence[tuple[int, int]], home: str | None) -> list[Span]:
+    """``bodies.tsv`` words right after a home prefix that starts a token: 市工信局, 省发改委."""
+    auto = _bodies()
+    if not home or not len(auto):
+        return []
+    prefixes = _org()["home_prefixes"]
+    starts = {s for s, _ in tokens}
+    out = []
+    for end, (n, labels) in auto.iter(text):
+        s = end - n + 1
+        if s > 0 and text[s - 1] in prefixes and (s - 1) in starts:
+            out.append((s - 1, end + 1, labels[0], "rule"))
+    return out
+
+
 def byline_spans(text: str) -> list[Span]:
     """Reporters' names in a bracket that ends a paragraph."""
     cfg = _byline()
@@ -257,7 +279,8 @@ def merge_rules(text: str, found: list[Span], tokens: Sequence[tuple[int, int]] 
     if tokens is None:
         tokens = nf.tokenize(text)
     gaz = gazetteer_spans(text, tokens)
-    rule = _longest_first(gaz + byline_spans(text) + organisation_spans(text, tokens, found, gaz, home))
+    rule = _longest_first(gaz + byline_spans(text) + body_spans(text, tokens, home)
+                          + organisation_spans(text, tokens, found, gaz, home))
     if not rule:
         return found
     keep_rule = []

@@ -121,9 +121,9 @@ def main(argv=None) -> int:
                      "jackknifed by day folds at training time"),
             "entries": sum(1 for s, _ in pairs if len(s) >= 2),
         },
-        "features": ["characters and bigrams in a window of +-2", "character types of -1,0,+1",
+        "features": ["characters and bigrams in a window of +-2",
                      "jieba token (the Doc's): position B/I/E/S with the word's tag in jieba's "
-                     "dictionary, the word; the neighbouring word at token edges",
+                     "dictionary, the word; the neighbouring word and its tag at token edges",
                      "gazetteer matches per source and type (B/I/E)"],
         "folds": args.folds,
     }
@@ -134,7 +134,7 @@ def main(argv=None) -> int:
         entities.automata.cache_clear()
         dev = ner_eval.read_jsonl(data / "dev.jsonl")
         res = ner_eval.evaluate(dev, lambda t, tk: [s[:3] for s in entities.spans(t, tk)], nf.tokenize)
-        crf_only = ner_eval.evaluate(dev, lambda t, tk: entities.crf_spans(t, tk))
+        crf_only = ner_eval.evaluate(dev, lambda t, tk: [s[:3] for s in entities.crf_spans(t, tk)])
         info["dev"] = {"file": "../shared/pd1998/dev.jsonl", "sha256": sha256(data / "dev.jsonl"),
                        "stage": res, "crf_only": {k: crf_only[k] for k in ("sentence", "article")}}
         (out / "ner.json").write_text(json.dumps(info, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

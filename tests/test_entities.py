@@ -97,3 +97,30 @@ def test_bad_input_gives_nothing(bad):
 def test_model_is_loaded_once():
     assert entities._tagger() is entities._tagger()
     assert entities.automata() is entities.automata()
+
+
+def _dev_scores(shared) -> dict:
+    from pipeline import ner_eval
+
+    rows = ner_eval.read_jsonl(shared / "pd1998" / "dev.jsonl")
+    arts = ner_eval.articles(rows)
+    pred = [{(r["start"], r["end"], r["label"]) for r in find_entities(t, None)} for t, _ in arts]
+    return ner_eval.score([g for _, g in arts], pred)
+
+
+@pytest.fixture(scope="module")
+def dev_scores(request):
+    shared = request.getfixturevalue("shared")
+    return _dev_scores(shared)
+
+
+def test_dev_score_holds(dev_scores):
+    """People's Daily 1998 dev, article by article, exact span and label: the level the
+    shipped model reaches (pipeline/models/ner.json), less a little slack."""
+    assert dev_scores["ALL"]["f1"] >= 0.905, dev_scores
+    assert dev_scores["ORG"]["f1"] >= 0.88, dev_scores
+
+
+@pytest.mark.xfail(strict=True, reason="goal of the issue (F1 0.94, ORG 0.90) not reached yet")
+def test_dev_score_goal(dev_scores):
+    assert dev_scores["ALL"]["f1"] >= 0.94 and dev_scores["ORG"]["f1"] >= 0.90, dev_scores
