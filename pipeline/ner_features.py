@@ -2,9 +2,9 @@
 
 Every character of a chunk gets a list of string features:
 
-- characters and character bigrams in a window of ±2;
-- its word (a jieba token of the Doc): position in the word (B/I/E/S) with the word's tag
-  in jieba's dictionary (``?`` when the word is not there), the word itself, and at word
+- characters and character bigrams in a window of ±2, the character types of -1, 0, +1;
+- its word (a jieba token of the Doc): position in the word (B/I/E/S) with the word's length
+  and tag in jieba's dictionary (``?`` when the word is not there), the word itself, and at word
   edges the neighbouring word and its tag;
 - gazetteer matches (start/inside/end/single per type) from named sources: ``t`` the
   entities of the training corpus (shipped inside the model artefact), ``j`` jieba's
@@ -15,7 +15,6 @@ and at line breaks. No rules are written here: character classes come from that 
 """
 from __future__ import annotations
 
-import bisect
 import functools
 import re
 import unicodedata
@@ -90,12 +89,12 @@ def tokenize(text: str) -> list[tuple[int, int]]:
     from .segment import _jieba
 
     jb = _jieba()
-    return [(s, e) for _, s, e in jb.tokenize(text)]
+    return [(s, e) for w, s, e in jb.tokenize(text) if not w.isspace()]
 
 
 def word_features(text: str, tokens: Sequence[tuple[int, int]]) -> list[list[str]]:
     """Per character of ``text``, the features of the token it falls in: position and tag
-    (``wt=Bnr``), the word (``w=``), and at the word's edges the neighbouring word and its tag."""
+    with the word's length (``wt=B3nr``), the word (``w=``), and at the word's edges the neighbouring word and its tag."""
     n = len(text)
     feats: list[list[str]] = [[] for _ in range(n)]
     tab = jieba_tags()
@@ -103,7 +102,7 @@ def word_features(text: str, tokens: Sequence[tuple[int, int]]) -> list[list[str
     last = len(words) - 1
     tags = [tab.get(w, "?") for _, _, w in words]
     for k, (s, e, w) in enumerate(words):
-        tg = tags[k]
+        tg = str(min(e - s, 5)) + tags[k]
         ww = "w=" + w
         if k:
             lw, lt = "wl=" + words[k - 1][2], "tl=" + tags[k - 1]
@@ -140,6 +139,12 @@ def build_automaton(entries: Iterable[tuple[str, str]]):
     return auto
 
 
+@functools.lru_cache(maxsize=1024)
+def _marks(name: str, labels: tuple) -> tuple[list[str], list[str], list[str]]:
+    heads = ["g" + name + "=" + lab for lab in labels]
+    return [h + "-B" for h in heads], [h + "-I" for h in heads], [h + "-E" for h in heads]
+
+
 def gazetteer_features(text: str, automata: Sequence[tuple[str, object]]) -> dict[int, list[str]]:
     """The gazetteer matches covering each character (only characters with some):
     ``{i: ["g<source>=<label>-<B|I|E>", ...]}``."""
@@ -148,13 +153,14 @@ def gazetteer_features(text: str, automata: Sequence[tuple[str, object]]) -> dic
         if auto is None or not len(auto):
             continue
         for end, (L, labels) in auto.iter(text):
+            mb, mi, me = _marks(name, labels)
             s = end - L + 1
-            for lab in labels:
-                head = "g" + name + "=" + lab
-                feats.setdefault(s, []).append(head + "-B")
-                for i in range(s + 1, end):
-                    feats.setdefault(i, []).append(head + "-I")
-                feats.setdefault(end, []).append(head + "-E")
+            for i, m in ((s, mb), *((j, mi) for j in range(s + 1, end)), (end, me)):
+                x = feats.get(i)
+                if x is None:
+                    feats[i] = list(m)
+                else:
+                    x += m
     return feats
 
 
@@ -162,37 +168,49 @@ def chunk_features(text: str, wfeats: Sequence[list[str]], gfeats: dict[int, lis
     """Features of every character of a chunk, given its word and gazetteer features."""
     p = "\x02\x02" + text + "\x03\x03"
     n = len(text)
-    m2, m1, c0, p1, p2 = p[:n], p[1:n + 1], text, p[3:n + 3], p[4:n + 4]
-    cols = (
-        ["u0=" + c for c in c0], ["u-1=" + c for c in m1], ["u1=" + c for c in p1],
-        ["u-2=" + c for c in m2], ["u2=" + c for c in p2],
-        ["b-2=" + a + b for a, b in zip(m2, m1)], ["b-1=" + a + b for a, b in zip(m1, c0)],
-        ["b0=" + a + b for a, b in zip(c0, p1)], ["b1=" + a + b for a, b in zip(p1, p2)],
-    )
-    out = [list(x) for x in zip(*cols)]
-    for f, w in zip(out, wfeats):
-        f += w
+    ty = "W" + "".join([char_type(c) for c in text]) + "W"
+    out = [["u0=" + c, "u-1=" + b, "u1=" + d, "u-2=" + a, "u2=" + e, "b-2=" + a + b, "b-1=" + b + c,
+            "b0=" + c + d, "b1=" + d + e, "t=" + t3] + w
+           for a, b, c, d, e, t3, w in zip(p, p[1:], text, p[3:], p[4:],
+                                           [ty[i:i + 3] for i in range(n)], wfeats)]
     for i, g in gfeats.items():
         out[i] += g
     return out
 
 
+# ASCII letters, digits and signs -> their full-width forms, as People's Daily 1998 writes
+# them (１９９８年); one character for one, so offsets stay
+_FULL_WIDTH = {c: c + 0xFEE0 for c in range(0x21, 0x7F)}
+
+
+def full_width(text: str) -> str:
+    """``text`` with ASCII letters, digits and signs in their full-width forms."""
+    return text.translate(_FULL_WIDTH)
+
+
 def text_features(text: str, tokens: Sequence[tuple[int, int]] | None,
                   automata: Sequence[tuple[str, object]]) -> list[tuple[int, int, list[list[str]]]]:
-    """(start, end, features) for every chunk of ``text``."""
+    """(start, end, features) for every chunk of ``text`` (ASCII read as full-width)."""
     if tokens is None:
         tokens = tokenize(text)
+    text = full_width(text)
     tokens = sorted(tokens)
-    starts = [t[0] for t in tokens]
+    ntok = len(tokens)
+    k = 0
     out = []
     for s, e in chunks(text):
         piece = text[s:e]
-        k = max(0, bisect.bisect_right(starts, s) - 1)
+        while k < ntok and tokens[k][1] <= s:
+            k += 1
         local = []
-        while k < len(tokens) and tokens[k][0] < e:
-            a, b = max(tokens[k][0], s), min(tokens[k][1], e)
-            if a < b:
+        while k < ntok and tokens[k][0] < e:
+            a, b = tokens[k]
+            if a < s or b > e:
+                a, b = max(a, s), min(b, e)
+            if not text[a:b].isspace():
                 local.append((a - s, b - s))
+            if tokens[k][1] > e:
+                break
             k += 1
         wf = word_features(piece, local)
         gf = gazetteer_features(piece, automata)
@@ -218,7 +236,11 @@ def decode(labels: Sequence[str]) -> list[tuple[int, int, str]]:
     """Spans from BIES labels; an I/E without its B starts a span where it stands."""
     out = []
     start, cur = None, None
-    for i, y in enumerate(labels):
+    first = next((i for i, y in enumerate(labels) if y != "O"), None)
+    if first is None:
+        return out
+    for i in range(first, len(labels)):
+        y = labels[i]
         if y == "O":
             start, cur = None, None
             continue

@@ -40,6 +40,9 @@ def _org() -> dict:
         "strict": set(cfg["strict_suffixes"]),
         "strict_tags": set(cfg["strict_tags"]),
         "patterns": [re.compile(f"(?:{p})$") for p in cfg.get("suffix_patterns") or []],
+        # last characters of every suffix: a quick test before the real one
+        "last": {x[-1] for x in cfg["suffixes"]} | set(cfg["strict_suffixes"])
+        | {re.sub(r"[^\w]", "", p)[-1:] for p in cfg.get("suffix_patterns") or []},
         "head": set(cfg["head_tags"]),
         "verb": set(cfg["verb_tags"]),
         "proper": set(cfg["proper_tags"]),
@@ -84,6 +87,8 @@ def _suffix_at(word: str, tag: str) -> tuple[int, str] | None:
     """Where in ``word`` an organisation suffix starts (the suffix ends with the word), and
     the suffix; a numbered name (小店一中) gives the suffix ``""``."""
     cfg = _org()
+    if word[-1] not in cfg["last"]:
+        return None
     for n in cfg["not_lengths"]:
         if len(word) >= n and word[-n:] in cfg["not"]:
             return None
@@ -112,12 +117,36 @@ def organisation_spans(text: str, tokens: Sequence[tuple[int, int]], found: Sequ
     prefixes = cfg["prefixes"] | cfg["home_prefixes"] if home else cfg["prefixes"]
     stop_chars = cfg["stop_chars"]
     tab = nf.jieba_tags()
-    words = [(s, e, text[s:e]) for s, e in tokens if 0 <= s < e <= len(text)]
-    tags = [tab.get(w) or ("?" if w[0].isalpha() else "m" if w[0].isdigit() else "w") for _, _, w in words]
-    # an unknown word counts as proper (东义, 巍阁) when it is longer than one character and
-    # holds no function character
-    tags = ["u" if t == "?" and (len(w) < 2 or any(c in stop_chars for c in w)) else t
-            for t, (_, _, w) in zip(tags, words)]
+    last = cfg["last"]
+    cands = [k for k, (s, e) in enumerate(tokens) if 0 <= s < e <= len(text) and text[e - 1] in last]
+    if not cands:
+        return []
+
+    class Words(dict):
+        """(start, end, word) of token k, made when first asked."""
+
+        def __missing__(self, k):
+            s, e = tokens[k]
+            self[k] = v = (s, e, text[s:e])
+            return v
+
+    words = Words()
+    ntok = len(tokens)
+
+    class Tags(dict):
+        """jieba's tag of word k, computed when first asked: an unknown word is ``?`` and
+        counts as proper (东义, 巍阁) when it is longer than one character and holds no
+        function character, else ``u``; punctuation ``w``, digits ``m``."""
+
+        def __missing__(self, k):
+            w = words[k][2]
+            t = tab.get(w) or ("?" if w[0].isalpha() else "m" if w[0].isdigit() else "w")
+            if t == "?" and (len(w) < 2 or any(c in stop_chars for c in w)):
+                t = "u"
+            self[k] = t
+            return t
+
+    tags = Tags()
     placed = bytearray(len(text))  # 1: tagger organisation, 2: place, 3: person
     for s, e, lab, _ in found:
         placed[s:e] = bytes([{"ORG": 1, "LOC": 2}.get(lab, 3)]) * (e - s)
@@ -126,9 +155,8 @@ def organisation_spans(text: str, tokens: Sequence[tuple[int, int]], found: Sequ
         for i in range(s, e):
             fixed_at[i] = (s, e)
     out = []
-    for k, (s, e, w) in enumerate(words):
-        if not w[-1].isalnum():
-            continue
+    for k in cands:
+        s, e, w = words[k]
         hit = _suffix_at(w, tags[k])
         if hit is None or (e - 1) in fixed_at:
             continue
@@ -141,7 +169,7 @@ def organisation_spans(text: str, tokens: Sequence[tuple[int, int]], found: Sequ
             if tags[k] in cfg["abbrev_tags"] and not (
                     k > 0 and (words[k - 1][2] in prefixes or tags[k - 1] == "ns" or placed[words[k - 1][0]] == 2)):
                 continue
-        if suffix in cfg["weak"] and k + 1 < len(words) and tags[k + 1] in ("n", "ns", "vn"):
+        if suffix in cfg["weak"] and k + 1 < ntok and tags[k + 1] in ("n", "ns", "vn"):
             continue
         proper = [s] if (off > 0 and tags[k] in cfg["proper"]) or suffix == "" else []
         # a common-noun suffix (中心) needs a known proper part, not just an unknown word
@@ -163,7 +191,7 @@ def organisation_spans(text: str, tokens: Sequence[tuple[int, int]], found: Sequ
                 if e - fs <= cfg["max"]:
                     (anchors if verb_seen else proper).append(fs)
                 break
-            if e - ws > cfg["max"] or ww in cfg["stop"] or placed[we - 1] == 3:
+            if e - ws > cfg["max"] or ww in cfg["stop"]:
                 break
             if ww in cfg["inner"]:
                 i -= 1

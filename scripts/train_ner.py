@@ -35,6 +35,13 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def org_final_chars(rows: list[dict]) -> str:
+    """Characters that end at least ``ner.yaml: org_final_min`` organisations of ``rows``."""
+    least = nf.config().get("org_final_min", 3)
+    counts = Counter(e[3][-1] for r in rows for e in r["entities"] if e[2] == "ORG")
+    return "".join(sorted(c for c, n in counts.items() if n >= least))
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", default=str(ROOT.parent / "shared" / "pd1998"))
@@ -121,11 +128,13 @@ def main(argv=None) -> int:
                      "jackknifed by day folds at training time"),
             "entries": sum(1 for s, _ in pairs if len(s) >= 2),
         },
-        "features": ["characters and bigrams in a window of +-2",
-                     "jieba token (the Doc's): position B/I/E/S with the word's tag in jieba's "
+        "features": ["characters and bigrams in a window of +-2", "character types of -1, 0, +1",
+                     "jieba token (the Doc's): position B/I/E/S with the word's length and tag in jieba's "
                      "dictionary, the word; the neighbouring word and its tag at token edges",
                      "gazetteer matches per source and type (B/I/E)"],
         "folds": args.folds,
+        # characters ending >= org_final_min training organisations (a plausibility test)
+        "org_final_chars": org_final_chars(rows),
     }
     (out / "ner.json").write_text(json.dumps(info, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     if not args.no_eval and (data / "dev.jsonl").exists():
@@ -134,7 +143,7 @@ def main(argv=None) -> int:
         entities.automata.cache_clear()
         dev = ner_eval.read_jsonl(data / "dev.jsonl")
         res = ner_eval.evaluate(dev, lambda t, tk: [s[:3] for s in entities.spans(t, tk)], nf.tokenize)
-        crf_only = ner_eval.evaluate(dev, lambda t, tk: [s[:3] for s in entities.crf_spans(t, tk)])
+        crf_only = ner_eval.evaluate(dev, lambda t, tk: entities.crf_spans(t, tk))
         info["dev"] = {"file": "../shared/pd1998/dev.jsonl", "sha256": sha256(data / "dev.jsonl"),
                        "stage": res, "crf_only": {k: crf_only[k] for k in ("sentence", "article")}}
         (out / "ner.json").write_text(json.dumps(info, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
