@@ -65,9 +65,18 @@ def _info() -> dict:
 
 
 @functools.cache
+def _known_people() -> frozenset:
+    return frozenset([s for s, lab in read_gazetteer() if lab == "PER"]
+                     + [w for w, lab in jieba_entries() if lab == "PER"])
+
+
+@functools.cache
 def _checks() -> dict:
+    from . import rules
+
     cfg = nf.config()
     return {"punct": set(cfg.get("span_punctuation") or ()),
+            "surnames": set(rules.load("entities/surnames.txt")),
             "place_endings": tuple(cfg.get("place_endings") or ()),
             "org_final": set(_info().get("org_final_chars", ""))}
 
@@ -75,6 +84,9 @@ def _checks() -> dict:
 def plausible(surface: str, label: str) -> str | None:
     """The label a span of the tagger keeps (PER may turn LOC), or None for no name."""
     chk = _checks()
+    if label == "PER" and 2 <= len(surface) <= 3 and surface[0] not in chk["surnames"] \
+            and surface[:2] not in chk["surnames"] and "·" not in surface and surface not in _known_people():
+        return None  # a short name that starts with no surname and no gazetteer knows (高端化)
     for ch in surface:
         if ch.isdigit() or (not ch.isalnum() and ch not in chk["punct"]):
             return None
@@ -221,8 +233,11 @@ def find_entities(text: str, home: str | None, tokens: Sequence[tuple[int, int]]
     out = []
     for s, e, lab, src in found:
         surface = text[s:e]
+        context = text[max(0, s - 20):e + 20]
         try:
-            names = resolve(surface, lab, home, text[max(0, s - 20):e + 20]) or {}
+            if lab == "PER" and src == "crf" and (resolve(surface, "LOC", home, context) or {}).get("adcode"):
+                lab = "LOC"  # the tagger's person is an administrative division (阳泉, 清徐)
+            names = resolve(surface, lab, home, context) or {}
         except Exception:  # noqa: BLE001 - a name lookup must not lose the entity
             names = {}
         rec = {"start": s, "end": e, "text": surface, "label": lab,

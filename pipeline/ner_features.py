@@ -98,28 +98,29 @@ def word_features(text: str, tokens: Sequence[tuple[int, int]]) -> list[list[str
     n = len(text)
     feats: list[list[str]] = [[] for _ in range(n)]
     tab = jieba_tags()
-    words = [(s, e, text[s:e]) for s, e in tokens if 0 <= s < e <= n]
-    last = len(words) - 1
-    tags = [tab.get(w, "?") for _, _, w in words]
-    for k, (s, e, w) in enumerate(words):
-        tg = str(min(e - s, 5)) + tags[k]
-        ww = "w=" + w
-        if k:
-            lw, lt = "wl=" + words[k - 1][2], "tl=" + tags[k - 1]
-        else:
-            lw, lt = "wl=^", "tl=^"
-        if k < last:
-            rw, rt = "wr=" + words[k + 1][2], "tr=" + tags[k + 1]
-        else:
-            rw, rt = "wr=$", "tr=$"
-        if e - s == 1:
-            feats[s] = ["wt=S" + tg, ww, lw, lt, rw, rt]
+    spans = [(s, e) for s, e in tokens if 0 <= s < e <= n]
+    if not spans:
+        return feats
+    words = [text[s:e] for s, e in spans]
+    tags = [tab.get(w, "?") for w in words]
+    ws = ["w=" + w for w in words]
+    # neighbours: left of token k is k-1, right is k+1; text edges are ^ and $
+    wl = ["wl=^"] + ["wl=" + w for w in words[:-1]]
+    tl = ["tl=^"] + ["tl=" + t for t in tags[:-1]]
+    wr = ["wr=" + w for w in words[1:]] + ["wr=$"]
+    tr = ["tr=" + t for t in tags[1:]] + ["tr=$"]
+    for k, (s, e) in enumerate(spans):
+        L = e - s
+        tg = str(L if L < 5 else 5) + tags[k]
+        if L == 1:
+            feats[s] = ["wt=S" + tg, ws[k], wl[k], tl[k], wr[k], tr[k]]
             continue
-        feats[s] = ["wt=B" + tg, ww, lw, lt]
-        mid = ["wt=I" + tg, ww]
-        for i in range(s + 1, e - 1):
-            feats[i] = mid
-        feats[e - 1] = ["wt=E" + tg, ww, rw, rt]
+        feats[s] = ["wt=B" + tg, ws[k], wl[k], tl[k]]
+        if L > 2:
+            mid = ["wt=I" + tg, ws[k]]
+            for i in range(s + 1, e - 1):
+                feats[i] = mid
+        feats[e - 1] = ["wt=E" + tg, ws[k], wr[k], tr[k]]
     return feats
 
 
@@ -152,15 +153,26 @@ def gazetteer_features(text: str, automata: Sequence[tuple[str, object]]) -> dic
     for name, auto in automata:
         if auto is None or not len(auto):
             continue
+        get = feats.get
         for end, (L, labels) in auto.iter(text):
             mb, mi, me = _marks(name, labels)
             s = end - L + 1
-            for i, m in ((s, mb), *((j, mi) for j in range(s + 1, end)), (end, me)):
-                x = feats.get(i)
+            x = get(s)
+            if x is None:
+                feats[s] = mb[:]
+            else:
+                x += mb
+            for j in range(s + 1, end):
+                x = get(j)
                 if x is None:
-                    feats[i] = list(m)
+                    feats[j] = mi[:]
                 else:
-                    x += m
+                    x += mi
+            x = get(end)
+            if x is None:
+                feats[end] = me[:]
+            else:
+                x += me
     return feats
 
 

@@ -183,8 +183,12 @@ def organisation_spans(text: str, tokens: Sequence[tuple[int, int]], found: Sequ
                 continue
             if tags[i] in cfg["verb"]:
                 i -= 1
+        edge = s  # where the name so far starts: the next word must end right there
         while i >= 0:
             ws, we, ww = words[i]
+            if we != edge:
+                break
+            edge = ws
             tg = tags[i]
             if ws in fixed_at or (we - 1) in fixed_at:
                 fs = fixed_at[we - 1][0]
@@ -303,7 +307,9 @@ def _longest_first(spans: list[Span]) -> list[Span]:
 
 def merge_rules(text: str, found: list[Span], tokens: Sequence[tuple[int, int]] | None = None,
                 home: str | None = None) -> list[Span]:
-    """The tagger's spans with the rule layer's put over them."""
+    """The tagger's spans with the rule layer's put over them: a rule span removes the
+    tagger's spans it overlaps, unless a place or organisation of the tagger holds it and is
+    longer (太原市公安局 over the gazetteer's 太原); bylines always win."""
     if tokens is None:
         tokens = nf.tokenize(text)
     gaz = gazetteer_spans(text, tokens)
@@ -314,7 +320,8 @@ def merge_rules(text: str, found: list[Span], tokens: Sequence[tuple[int, int]] 
     keep_rule = []
     for r in rule:
         if r[3] == "byline" or not any(
-                f[0] <= r[0] and r[1] <= f[1] and (f[1] - f[0]) > (r[1] - r[0]) for f in found):
+                f[0] <= r[0] and r[1] <= f[1] and (f[1] - f[0]) > (r[1] - r[0]) and f[2] != "PER"
+                for f in found):
             keep_rule.append(r)
     kept = [f for f in found if not any(f[0] < r[1] and r[0] < f[1] for r in keep_rule)]
     return kept + keep_rule
