@@ -70,6 +70,7 @@ def annotate_record(rec: object, *, issue_date: dt.date | None = None, home: str
                     layers: Iterable[str] = nlp.LAYERS) -> dict:
     """One output line for one input record (already parsed from JSON)."""
     rid = rec.get("id") if isinstance(rec, dict) else None
+    layers = nlp.resolve_output_layers(layers)
     try:
         if not isinstance(rec, dict):
             raise InputError("a line must be a JSON object with \"id\" and \"text\"")

@@ -3,7 +3,8 @@
 Used by the one test runner (``tests/test_rule_examples.py``) and by ``baozhi check``-style
 scripts. An example is ``{text, expect?, absent?, exact?, issue_date?, home?}`` plus
 layer-specific keys (``expect_text`` for repair, ``expect_sentences``/``expect_tokens`` for
-segment, ``expect_articles`` for articles, ``expect_page`` for ingest).
+segment, ``expect_articles`` for articles, ``expect_page`` for ingest; ``surface``, ``label``,
+``context`` and a single partial record ``expect`` for names).
 
 ``expect`` lists partial records: each must match some output record on every field it
 gives (numbers to a relative 1e-9; ``null`` matches None). ``expect: []`` means the layer
@@ -32,6 +33,8 @@ def _same(want: Any, got: Any) -> bool:
         return len(want) == len(got) and all(_same(w, g) for w, g in zip(want, got))
     if hasattr(want, "isoformat"):
         want = want.isoformat()
+    if hasattr(got, "isoformat"):
+        got = got.isoformat()
     return want == got
 
 
@@ -90,6 +93,14 @@ def check(ex: rules.Example) -> list[str]:
         from .ingest import page_info_from_name
         got = page_info_from_name(case["name"])
         return problems([got], {"expect": [case["expect_page"]]})
+    if layer == "names":
+        from .names import resolve
+        got = resolve(case["surface"], case.get("label", "LOC"), case.get("home"),
+                      case.get("context", ""))
+        return problems([got], {"expect": [case["expect"]]})
+    if layer in ("numbers", "ranges"):
+        from .numerals import find_numbers, find_ranges
+        return problems((find_numbers if layer == "numbers" else find_ranges)(text), case)
     from .annotate import annotate_record, parse_date
     out = annotate_record({"id": ex.id, "text": text}, issue_date=parse_date(
         str(case["issue_date"]) if case.get("issue_date") else None),

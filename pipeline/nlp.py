@@ -153,11 +153,14 @@ def resolve_layers(layers: Iterable[str]) -> tuple[str, ...]:
 
 
 def resolve_output_layers(layers: Iterable[str]) -> tuple[str, ...]:
-    """Check the asked layers and keep the contract's order."""
-    asked = [l.strip() for l in layers if l.strip()]
+    """Check the asked layers and keep the contract's order. Targets name their figures by
+    index into the figures list, so asking for targets brings the figures too."""
+    asked = {l.strip() for l in layers if l.strip()}
     for layer in asked:
         if layer not in LAYERS:
             raise ValueError(f"unknown layer {layer!r}; layers are {', '.join(LAYERS)}")
+    if "targets" in asked:
+        asked.add("figures")
     return tuple(l for l in LAYERS if l in asked)
 
 

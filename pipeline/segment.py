@@ -9,7 +9,9 @@ from __future__ import annotations
 import functools
 import logging
 
+import numpy
 import spacy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -31,34 +33,79 @@ def _jieba():
     return jieba
 
 
+@functools.cache
+def _sentence_cfg() -> tuple[frozenset, frozenset]:
+    cfg = rules.load("segment/segment.yaml")
+    return frozenset(cfg["sentence_end"]), frozenset(cfg["trailing"])
+
+
 @Language.component("baozhi_sentences")
 def sentences(doc: Doc) -> Doc:
     """Sentence starts after end punctuation (keeping closing quotes) and at line breaks."""
-    cfg = rules.load("segment/segment.yaml")
-    ends = set(cfg["sentence_end"])
-    trailing = set(cfg["trailing"])
+    ends, trailing = _sentence_cfg()
+    starts = numpy.zeros((len(doc), 1), dtype="int32")
     start_next = False
     for i, tok in enumerate(doc):
+        text = tok.text
         if i == 0:
-            tok.is_sent_start = True
-            continue
-        if start_next and tok.text not in trailing and not tok.is_space:
-            tok.is_sent_start = True
+            starts[i, 0] = 1
+        elif start_next and text not in trailing and not text.isspace():
+            starts[i, 0] = 1
             start_next = False
         else:
-            tok.is_sent_start = False
-        if "\n" in tok.text or "\n" in tok.whitespace_:
+            starts[i, 0] = -1
+        if "\n" in text or (text in ends or all(ch in ends for ch in text)):
             start_next = True
-        elif all(ch in ends for ch in tok.text) or tok.text in ends:
-            start_next = True
+    if len(doc):
+        doc.from_array([SENT_START], starts.astype("uint64"))
     return doc
+
+
+class JiebaTokenizer:
+    """jieba words to a Doc, without spaCy's generic (and slow) word/space alignment:
+    jieba's words concatenate to the text, so a single space after a word is its
+    trailing whitespace and every other piece is a token."""
+
+    def __init__(self, vocab):
+        self.vocab = vocab
+
+    def __call__(self, text: str) -> Doc:
+        words: list[str] = []
+        spaces: list[bool] = []
+        for w in _jieba().cut(text):
+            if w == " " and words and not spaces[-1] and not words[-1].isspace():
+                spaces[-1] = True
+            else:
+                words.append(w)
+                spaces.append(False)
+        return Doc(self.vocab, words=words, spaces=spaces)
+
+    # a tokenizer of our own needs no training data and has nothing to save
+    def to_bytes(self, **kwargs) -> bytes:
+        return b""
+
+    def from_bytes(self, data: bytes, **kwargs) -> "JiebaTokenizer":
+        return self
+
+    def to_disk(self, path, **kwargs) -> None:
+        pass
+
+    def from_disk(self, path, **kwargs) -> "JiebaTokenizer":
+        return self
+
+
+@spacy.registry.tokenizers("baozhi.JiebaTokenizer.v1")
+def create_tokenizer():
+    def make(nlp):
+        return JiebaTokenizer(nlp.vocab)
+    return make
 
 
 @functools.cache
 def blank_zh() -> Language:
     """The Language: blank Chinese, jieba tokens, rule sentences. Built once per process."""
     _jieba()
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "baozhi.JiebaTokenizer.v1"}}})
     nlp.add_pipe("baozhi_sentences")
     return nlp
 

@@ -1,0 +1,39 @@
+# `make` sets everything up (a virtual environment in .venv/) and runs the main job on
+# corpus/ into outputs/; `make test` runs the tests. Only python3 (3.11+), bash and make
+# are needed; packages install from PyPI.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: all setup run test eval eval-ner train-ner bench bench-batch report clean
+
+all: run
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+run: setup
+	$(BIN)/baozhi run corpus --out outputs
+
+test: setup
+	$(BIN)/python -m pytest
+
+eval: setup
+	$(BIN)/python scripts/eval_peers.py
+
+bench: setup
+	$(BIN)/python scripts/bench_stages.py
+
+bench-batch: setup
+	$(BIN)/python scripts/bench_batch.py
+
+report: setup
+	$(BIN)/baozhi report --out outputs
+
+clean:
+	rm -rf $(VENV) outputs/*.csv outputs/*.jsonl outputs/*.sqlite outputs/.state

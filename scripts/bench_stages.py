@@ -1,0 +1,87 @@
+"""Time every stage on a folder of pages, in one process (one core).
+
+    python scripts/bench_stages.py [FOLDER ...] [--repeat N]
+
+Defaults to the bundled corpus, plus ../shared/pd1998/pages when it is there. Prints, per
+stage, seconds and characters per second, and the peak memory of the process. Loading
+(rules, jieba, spaCy, the NER model) is timed apart from the work: it happens once per process.
+"""
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("folders", nargs="*")
+    ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--limit", type=int, default=0, help="at most this many pages per folder")
+    args = ap.parse_args()
+    folders = [Path(f) for f in args.folders] or [ROOT / "corpus"] + [
+        p for p in [ROOT.parent / "shared" / "pd1998" / "pages"] if p.is_dir()]
+
+    t0 = time.perf_counter()
+    from pipeline import nlp
+    from pipeline.articles import split_articles
+    from pipeline.batch import find_pages
+    from pipeline.ingest import load_metadata, read_page
+    from pipeline.process import article_text
+    from pipeline.repair import repair
+    pipe = nlp.get_nlp()
+    # warm every layer once so that model and rules loading is not counted as work
+    nlp.annotate("太原市公安局11月16日投资24.7亿元，到2025年形成四大千亿级产业集群。")
+    load_s = time.perf_counter() - t0
+    print(f"loading (once per process): {load_s:.2f} s")
+
+    for folder in folders:
+        meta = load_metadata(folder)
+        paths = find_pages(folder)
+        if args.limit:
+            paths = paths[: args.limit]
+        times = {k: 0.0 for k in ("ingest", "repair", "articles", "segment", *nlp.resolve_layers(nlp.LAYERS))}
+        chars = 0
+        for _ in range(args.repeat):
+            for path in paths:
+                t = time.perf_counter()
+                page = read_page(path, folder, meta)
+                times["ingest"] += time.perf_counter() - t
+                chars += len(page.text)
+                t = time.perf_counter()
+                rep = repair(page.text)
+                times["repair"] += time.perf_counter() - t
+                t = time.perf_counter()
+                arts = split_articles(rep)
+                times["articles"] += time.perf_counter() - t
+                for art in arts:
+                    text = article_text(rep, art)
+                    t = time.perf_counter()
+                    doc = pipe.make_doc(text)
+                    for name, proc in pipe.pipeline:
+                        if not isinstance(proc, nlp.LayerComponent):
+                            doc = proc(doc)
+                    times["segment"] += time.perf_counter() - t
+                    doc._.issue_date = page.issue_date
+                    doc._.home = page.home
+                    for layer in nlp.resolve_layers(nlp.LAYERS):
+                        t = time.perf_counter()
+                        doc = pipe.get_pipe(f"baozhi_{layer}")(doc)
+                        times[layer] += time.perf_counter() - t
+        total = sum(times.values())
+        print(f"\n{folder} — {len(paths)} pages × {args.repeat}, {chars:,} characters")
+        print(f"{'stage':<10} {'seconds':>8} {'chars/s':>12}")
+        for stage, sec in times.items():
+            print(f"{stage:<10} {sec:8.2f} {chars / sec if sec else float('inf'):12,.0f}")
+        print(f"{'all':<10} {total:8.2f} {chars / total:12,.0f}")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\npeak memory: {peak:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

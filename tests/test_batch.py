@@ -1,0 +1,312 @@
+"""`baozhi run` on a folder: reruns redo only what changed, interrupted runs resume, workers
+agree, errors are rows. Each check compares the tables with those of a fresh run."""
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline import batch, rules
+from pipeline.cli import main
+from pipeline.export import DB_NAME, TABLES
+
+from conftest import CORPUS, ROOT
+
+PAGES = sorted(p.name for p in CORPUS.glob("*.txt"))
+
+
+def make_input(tmp_path: Path, names=PAGES[:3], copies: int = 1, name="in") -> Path:
+    """A folder with some corpus pages (``copies`` > 1: each page also as ``k_<name>``)."""
+    src = tmp_path / name
+    src.mkdir()
+    shutil.copy(CORPUS / "metadata.toml", src / "metadata.toml")
+    for n in names:
+        shutil.copy(CORPUS / n, src / n)
+        for k in range(1, copies):
+            shutil.copy(CORPUS / n, src / f"{k}_{n}")
+    return src
+
+
+def sqlite_rows(out: Path) -> dict:
+    con = sqlite3.connect(out / DB_NAME)
+    try:
+        return {t: (tuple(d[0] for d in con.execute(f"select * from {t}").description),
+                    con.execute(f"select * from {t}").fetchall()) for t in TABLES}
+    finally:
+        con.close()
+
+
+def assert_same_tables(a: Path, b: Path) -> None:
+    for t in TABLES:
+        for suffix in (".jsonl", ".csv"):
+            assert (a / f"{t}{suffix}").read_bytes() == (b / f"{t}{suffix}").read_bytes(), t + suffix
+    assert sqlite_rows(a) == sqlite_rows(b)
+
+
+def fresh(src: Path, tmp_path: Path, name="fresh") -> Path:
+    out = tmp_path / name
+    batch.run(src, out, workers=1, log=io.StringIO())
+    return out
+
+
+def articles(out: Path) -> list[dict]:
+    return [json.loads(l) for l in (out / "articles.jsonl").open(encoding="utf-8")]
+
+
+def test_rerun_redoes_only_new_and_changed_pages_and_drops_removed_ones(tmp_path):
+    src = make_input(tmp_path)
+    out = tmp_path / "out"
+    first = batch.run(src, out, workers=1, log=io.StringIO())
+    assert first.processed == PAGES[:3] and first.reused == [] and first.tables_written
+    assert {a["source"] for a in articles(out)} == set(PAGES[:3])
+
+    shutil.copy(CORPUS / PAGES[3], src / PAGES[3])                       # added
+    changed = src / PAGES[1]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n\n## 新增一条消息\n\n本报讯 新的一段。\n",
+                       encoding="utf-8")                                  # changed
+    (src / PAGES[2]).unlink()                                             # removed
+    log = io.StringIO()
+    again = batch.run(src, out, workers=1, log=log)
+    assert again.processed == [PAGES[1], PAGES[3]]
+    assert again.reused == [PAGES[0]] and again.removed == [PAGES[2]]
+    assert f"processed {PAGES[1]}, {PAGES[3]}" in log.getvalue()
+    assert "1 reused, 1 removed" in log.getvalue()
+    assert "新增一条消息" in {a["headline"] for a in articles(out)}
+    assert PAGES[2] not in {a["source"] for a in articles(out)}
+    assert_same_tables(out, fresh(src, tmp_path))
+    # only the results of the pages now in the folder are kept
+    assert len(list((out / ".state" / "pages").glob("*.json"))) == 3
+
+
+def test_nothing_changed_leaves_the_tables_alone_and_repairs_damaged_ones(tmp_path):
+    src = make_input(tmp_path, PAGES[:2])
+    out = tmp_path / "out"
+    batch.run(src, out, workers=1, log=io.StringIO())
+    before = {p.name: p.stat().st_mtime_ns for p in batch.table_files(out)}
+    again = batch.run(src, out, workers=1, log=io.StringIO())
+    assert again.processed == [] and again.reused == PAGES[:2] and not again.tables_written
+    assert again.counts["articles"] == len(articles(out)) > 0
+    assert {p.name: p.stat().st_mtime_ns for p in batch.table_files(out)} == before
+
+    (out / "figures.csv").unlink()
+    (out / "articles.jsonl").write_text("", encoding="utf-8")
+    repaired = batch.run(src, out, workers=1, log=io.StringIO())
+    assert repaired.processed == [] and repaired.tables_written
+    assert_same_tables(out, fresh(src, tmp_path))
+
+
+def test_metadata_and_rules_changes_redo_the_pages_they_touch(tmp_path, monkeypatch):
+    src = make_input(tmp_path, PAGES[:2])
+    out = tmp_path / "out"
+    batch.run(src, out, workers=1, log=io.StringIO())
+    assert {a["issue_date_origin"] for a in articles(out) if a["source"] == PAGES[1]} != {"metadata"}
+
+    meta = src / "metadata.toml"
+    meta.write_text(meta.read_text(encoding="utf-8") +
+                    f'\n[pages."{PAGES[1]}"]\nissue_date = 2022-11-17\n', encoding="utf-8")
+    s = batch.run(src, out, workers=1, log=io.StringIO())
+    assert s.processed == [PAGES[1]] and s.reused == [PAGES[0]]
+    assert {(a["issue_date"], a["issue_date_origin"]) for a in articles(out)
+            if a["source"] == PAGES[1]} == {("2022-11-17", "metadata")}
+
+    meta.write_text(meta.read_text(encoding="utf-8").replace("太原日报", "山西日报"), encoding="utf-8")
+    s = batch.run(src, out, workers=1, log=io.StringIO())
+    assert s.processed == PAGES[:2]
+    assert {a["paper"] for a in articles(out)} == {"山西日报"}
+
+    monkeypatch.setattr(rules, "version", lambda: "a-new-rule")
+    s = batch.run(src, out, workers=1, log=io.StringIO())
+    assert s.processed == PAGES[:2] and s.reused == []
+    assert_same_tables(out, fresh(src, tmp_path))
+
+
+def test_one_and_two_workers_give_the_same_tables(tmp_path):
+    src = make_input(tmp_path, PAGES)
+    one, two = tmp_path / "one", tmp_path / "two"
+    batch.run(src, one, workers=1, log=io.StringIO())
+    s = batch.run(src, two, workers=2, log=io.StringIO())
+    assert s.processed == PAGES
+    assert_same_tables(one, two)
+
+
+def _start(src: Path, out: Path, delay: float) -> subprocess.Popen:
+    env = dict(os.environ, BAOZHI_TEST_PAGE_DELAY=str(delay))
+    return subprocess.Popen([sys.executable, "-m", "pipeline.cli", "run", str(src), "--out", str(out),
+                             "--workers", "1"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def _wait_for_results(out: Path, n: int, proc: subprocess.Popen, timeout: float = 60) -> None:
+    pages_dir = out / ".state" / "pages"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if pages_dir.is_dir() and len(list(pages_dir.glob("*.json"))) >= n:
+            return
+        if proc.poll() is not None:
+            pytest.fail(f"the run ended before it could be stopped: {proc.stderr.read()}")
+        time.sleep(0.02)
+    proc.kill()
+    pytest.fail("no page was saved in time")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
+def test_a_run_stopped_part_way_leaves_the_old_tables_and_the_next_run_finishes(tmp_path, sig):
+    src = make_input(tmp_path, PAGES[:2])
+    out = tmp_path / "out"
+    batch.run(src, out, workers=1, log=io.StringIO())
+    old = {p.name: p.read_bytes() for p in batch.table_files(out)}
+    for n in PAGES[2:]:                                   # three new pages, each twice
+        shutil.copy(CORPUS / n, src / n)
+        shutil.copy(CORPUS / n, src / f"1_{n}")
+    proc = _start(src, out, delay=0.4)
+    _wait_for_results(out, 2 + 2, proc)                  # two of the six new pages are done
+    proc.send_signal(sig)
+    rc = proc.wait(timeout=30)
+    if sig == signal.SIGINT:
+        assert rc == 130 and "interrupted" in proc.stderr.read()
+    else:
+        assert rc == -signal.SIGKILL
+    assert {p.name: p.read_bytes() for p in batch.table_files(out)} == old
+    assert not [p for p in out.iterdir() if p.name.startswith(".") and p.name != ".state"]
+
+    resumed = batch.run(src, out, workers=1, log=io.StringIO())
+    assert 2 <= len(resumed.reused) - 2 < 6                 # the pages done before the stop
+    assert len(resumed.processed) == 6 - (len(resumed.reused) - 2)
+    assert_same_tables(out, fresh(src, tmp_path))
+
+
+def test_a_page_that_fails_is_an_error_row_and_the_exit_status_says_so(tmp_path, monkeypatch):
+    src = make_input(tmp_path, PAGES[:2])
+    (src / "bad.txt").write_bytes(bytes(range(128, 256)) * 10)
+    out = tmp_path / "out"
+    assert main(["run", str(src), "--out", str(out), "--workers", "1"]) == 1
+    errors = [json.loads(l) for l in (out / "errors.jsonl").open(encoding="utf-8")]
+    assert [(e["source"], e["stage"]) for e in errors] == [("bad.txt", "ingest")]
+    assert {a["source"] for a in articles(out)} == set(PAGES[:2])
+    # a rerun reuses the failed page's result and still says it failed
+    log = io.StringIO()
+    s = batch.run(src, out, workers=1, log=log)
+    assert s.processed == [] and s.failed_pages == 1 and "1 errors" in log.getvalue()
+    assert main(["run", str(src), "--out", str(out), "--workers", "1"]) == 1
+
+    # a page whose processing raises: the other pages go on
+    import pipeline.process as process
+
+    real = process.process_page
+
+    def flaky(page):
+        if page.source == PAGES[0]:
+            raise RuntimeError("layer exploded")
+        return real(page)
+
+    monkeypatch.setattr(process, "process_page", flaky)
+    monkeypatch.setattr(rules, "version", lambda: "changed")
+    assert main(["run", str(src), "--out", str(out), "--workers", "1"]) == 1
+    errors = [json.loads(l) for l in (out / "errors.jsonl").open(encoding="utf-8")]
+    assert [(e["source"], e["stage"]) for e in errors] == [(PAGES[0], "process"), ("bad.txt", "ingest")]
+    assert "RuntimeError: layer exploded" in errors[0]["error"]
+    assert {a["source"] for a in articles(out)} == {PAGES[1]}
+
+
+def test_a_broken_metadata_file_is_an_error_row(tmp_path):
+    src = make_input(tmp_path, PAGES[:1])
+    (src / "metadata.toml").write_text("paper = \n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["run", str(src), "--out", str(out), "--workers", "1"]) == 1
+    errors = [json.loads(l) for l in (out / "errors.jsonl").open(encoding="utf-8")]
+    assert [(e["source"], e["stage"]) for e in errors] == [("metadata.toml", "ingest")]
+    assert articles(out)
+
+
+def test_progress_in_a_log_is_plain_lines(tmp_path):
+    src = make_input(tmp_path, PAGES[:2])
+    log = io.StringIO()
+    batch.run(src, tmp_path / "out", workers=1, log=log)
+    lines = log.getvalue().splitlines()
+    assert "2/2 pages (100%)" in "\n".join(lines) and "pages/s" in lines[2]
+    assert lines[-1].startswith("baozhi run: 2 pages (2 processed, 0 reused, 0 removed), ")
+    assert "\r" not in log.getvalue()
+
+
+def test_two_runs_cannot_write_one_output_folder(tmp_path):
+    src = make_input(tmp_path, PAGES[:1])
+    out = tmp_path / "out"
+    with batch.State(out).lock():
+        with pytest.raises(batch.RunError, match="another baozhi run"):
+            batch.run(src, out, workers=1, log=io.StringIO())
+    assert main(["run", str(tmp_path / "nowhere"), "--out", str(out)]) == 2
+
+
+def test_a_rerun_with_nothing_to_do_does_not_import_spacy(tmp_path):
+    src = make_input(tmp_path, PAGES[:1])
+    out = tmp_path / "out"
+    batch.run(src, out, workers=1, log=io.StringIO())
+    code = ("import sys; from pipeline.cli import main; rc = main(['run', sys.argv[1], '--out', sys.argv[2]]);"
+            "print(rc, 'spacy' in sys.modules, 'jieba' in sys.modules)")
+    proc = subprocess.run([sys.executable, "-c", code, str(src), str(out)], cwd=ROOT,
+                          capture_output=True, text=True, check=True)
+    assert proc.stdout.split() == ["0", "False", "False"]
+    assert "(0 processed, 1 reused, 0 removed)" in proc.stderr
+
+
+def test_the_cli_knows_the_layers_without_importing_spacy():
+    from pipeline import cli, nlp
+
+    assert cli.LAYERS == nlp.LAYERS
+
+
+def _alive(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+def test_workers_do_not_outlive_a_killed_run(tmp_path):
+    if not Path("/proc/self/task").is_dir():
+        pytest.skip("needs /proc")
+    src = make_input(tmp_path, PAGES[:3], copies=2)
+    out = tmp_path / "out"
+    env = dict(os.environ, BAOZHI_TEST_PAGE_DELAY="0.3")
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "run", str(src), "--out", str(out),
+                             "--workers", "2"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    _wait_for_results(out, 1, proc)
+    children = [int(c) for f in Path(f"/proc/{proc.pid}/task").glob("*/children")
+                for c in f.read_text().split()]
+    assert children
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(c) for c in children) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    lingering = [c for c in children if _alive(c)]
+    for c in lingering:  # do not leave them behind when the check fails
+        os.kill(c, signal.SIGKILL)
+    assert not lingering
+    resumed = batch.run(src, out, workers=2, log=io.StringIO())
+    assert resumed.reused and resumed.processed
+    assert_same_tables(out, fresh(src, tmp_path))
+
+
+def test_progress_on_a_terminal_is_a_bar():
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    term = Terminal()
+    bar = batch.Progress(3, term)
+    for name in "abc":
+        bar.step(name)
+    bar.close()
+    assert "3/3" in term.getvalue() and "page/s" in term.getvalue() and "\r" in term.getvalue()

@@ -1,0 +1,105 @@
+"""Numerals: the parser, cn2an's modes, number mentions and ranges."""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from pipeline.numerals import cn2an, find_numbers, find_ranges, parse_number, render
+
+
+@pytest.mark.parametrize("text,value", [
+    ("24.7亿", 2.47e9), ("一百三十五", 135), ("两千", 2000), ("1.5万", 15000), ("3万4000", 34000),
+    ("二十万亿", 2e13), ("1,100万", 1.1e7), ("１９９８", 1998), ("4.78万亿", 4.78e12),
+    ("一万五千亿", 1.5e12), ("四万万", 4e8), ("五兆六十二亿四万五千二", 5006200045200),
+    ("一百二十万三", 1203000), ("两千三点一", 2300.1), ("九百九", 990), ("百三", 130),
+    ("一千零十二", 1012), ("零十", 10), ("半百", 50), ("负三十二", -32), ("零下四", -4),
+    ("二〇〇二", 2002), ("一七二零点一", 1720.1), ("五分之一", 0.2), ("3又一千分之23", 3.023),
+    ("１６/5", 3.2), ("2e5", 2e5), ("40k", 40000), ("９１·８", 91.8), ("９，９９９", 9999),
+])
+def test_parse_number(text, value):
+    num = parse_number(text)
+    assert num is not None and math.isclose(num.value, value, rel_tol=1e-9)
+
+
+@pytest.mark.parametrize("text", ["", "万", "万万", "千", "十一十二", "10.1万零100", "10..1万", "点五", "亿万"])
+def test_not_numerals(text):
+    assert parse_number(text) is None
+
+
+def test_several_and_over():
+    several = parse_number("数十亿")
+    assert (several.value, several.low, several.high, several.approx) == (None, 2e9, 9e9, "about")
+    over = parse_number("十余万")
+    assert (over.value, over.approx) == (1e5, "over")
+    pair = parse_number("二三十")
+    assert (pair.value, pair.low, pair.high) == (None, 20, 30)
+
+
+@pytest.mark.parametrize("n,text", [
+    (0, "零"), (10, "一十"), (101, "一百零一"), (1010, "一千零一十"), (100001, "一十万零一"),
+    (100010001001, "一千亿一千万一千零一"), (1111111111111111, "一千一百一十一万一千一百一十一亿一千一百一十一万一千一百一十一"),
+])
+def test_render(n, text):
+    assert render(n) == text
+
+
+@pytest.mark.parametrize("text,mode,value", [
+    ("一百一十一", "strict", 111), ("十一", "strict", 11), ("一千零十", "strict", 1010),
+    ("壹拾壹元整", "strict", 11), ("玖仟陆佰陆拾伍圆壹角捌分", "strict", 9665.18),
+    ("零点零零一", "strict", 0.001), ("廿二", "strict", 22), ("负十一", "strict", -11),
+    ("三万五", "normal", 35000), ("一百十一", "normal", 111), ("一七二零", "normal", 1720),
+    ("〇", "normal", 0), ("壹拾壹元", "normal", 11), ("零点零", "normal", 0),
+    ("100万三千", "smart", 1003000), ("1百01", "smart", 101), ("200亿零四千230", "smart", 20000004230),
+    ("一百点123", "smart", 100.123), ("-10.1万", "smart", -101000),
+])
+def test_cn2an_accepts(text, mode, value):
+    got = cn2an(text, mode)
+    assert got is not None and math.isclose(got, value, rel_tol=1e-9, abs_tol=1e-12)
+
+
+@pytest.mark.parametrize("text,mode", [
+    ("一百十一", "strict"), ("十万零一千", "strict"), ("一一", "strict"), ("三万五", "strict"),
+    ("壹拾壹元", "strict"), ("零点零", "strict"), ("〇", "strict"), ("100万", "strict"),
+    ("100万", "normal"), ("10.1万零100", "smart"), ("10..1万", "smart"), ("元整", "normal"),
+    ("", "strict"), ("负", "strict"), ("零点", "strict"), ("十七十八", "strict"),
+])
+def test_cn2an_refuses(text, mode):
+    assert cn2an(text, mode) is None
+
+
+def test_find_numbers_in_a_sentence():
+    found = find_numbers("小王的生日是二零零一年三月四日，约2.5亿年~6500万年")
+    assert [(f["text"], f["value"]) for f in found] == [
+        ("二零零一", 2001), ("三", 3), ("四", 4), ("2.5亿", 2.5e8), ("6500万", 6.5e7)]
+
+
+def test_find_numbers_skips_words():
+    assert find_numbers("小明拾起石子，这个岛屿远离大陆，两岸关系，一切为了统一，四川，陽光九九") == []
+
+
+def test_find_numbers_reads_spaced_numbers():
+    text = "共 三千 九百 六十五 人"
+    (num,) = find_numbers(text)
+    assert num["value"] == 3965 and text[num["start"]:num["end"]] == "三千 九百 六十五"
+
+
+@pytest.mark.parametrize("text,low,high", [
+    ("大于等于0并小于230.3964", 0, 230.3964), ("这些苹果最多100最少20个", 20, 100),
+    ("10000与20000之间", 10000, 20000), ("他的年龄不小于三十岁", 30, None),
+    ("小明的身高比 170 低 ", None, 170), ("5k-20k", 5000, 20000), ("500多亿", 5e10, None),
+])
+def test_find_ranges(text, low, high):
+    (r,) = find_ranges(text)
+    assert (r["low"], r["high"]) == (low, high)
+
+
+def test_ranges_that_do_not_join():
+    found = find_ranges("大于50小于12的目标")
+    assert [(r["low"], r["high"]) for r in found] == [(50, None), (None, 12)]
+
+
+def test_bad_input_gives_nothing():
+    assert cn2an(" ", "strict") is None and cn2an("一", "loose") is None
+    assert parse_number(" ") is None and parse_number(None) is None  # type: ignore[arg-type]
+    assert find_numbers(None) == [] and find_ranges("") == []  # type: ignore[arg-type]

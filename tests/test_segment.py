@@ -1,0 +1,50 @@
+"""Stage 4: spaCy Doc with jieba tokens, the user dictionary and sentences; layer wiring."""
+from __future__ import annotations
+
+import spacy
+
+from pipeline import nlp
+from pipeline.segment import blank_zh, segment
+
+
+def test_the_language_is_chinese_with_jieba_and_built_once():
+    a, b = blank_zh(), blank_zh()
+    assert a is b
+    assert isinstance(a, spacy.language.Language) and a.lang == "zh"
+    assert type(a.tokenizer).__name__ == "JiebaTokenizer"
+
+
+def test_sentences_end_at_chinese_punctuation_and_line_breaks():
+    doc = segment("省发改委公布规划。太原、晋中五市协同发展！\n\n记者 何宝国")
+    assert [s.text.strip() for s in doc.sents] == [
+        "省发改委公布规划。", "太原、晋中五市协同发展！", "记者 何宝国"]
+
+
+def test_tokens_rebuild_the_text_exactly():
+    text = "太原 舞起龙头  引领带动\n\n总投资24.7亿元, 记者 何宝国"
+    doc = segment(text)
+    assert doc.text == text
+    assert [t.text for t in doc][:3] == ["太原", "舞起", "龙头"]
+
+
+def test_the_user_dictionary_keeps_zone_names_whole():
+    doc = segment("依托山西转型综改示范区和太忻一体化经济区")
+    assert "山西转型综改示范区" in [t.text for t in doc]
+    assert "太忻一体化经济区" in [t.text for t in doc]
+
+
+def test_layer_components_are_registered_spacy_factories():
+    pipe = nlp.get_nlp()
+    for layer in nlp.LAYERS:
+        assert f"baozhi_{layer}" in pipe.pipe_names
+
+
+def test_targets_pull_in_the_layers_they_need():
+    assert nlp.resolve_layers(["targets"]) == ("figures", "dates", "targets")
+
+
+def test_splitting_tokens_at_entity_edges():
+    doc = segment("河北省和三峡工程")
+    nlp.split_tokens_at(doc, [2])
+    assert [t.text for t in doc][:2] == ["河北", "省"]
+    assert doc.text == "河北省和三峡工程"
