@@ -1,8 +1,8 @@
 """Stage 6 — entities: organisations, places and people, with official names and codes.
 
 Entry point: ``find_entities(text, home, tokens=None) -> list[dict]`` with start, end, text,
-label (ORG, LOC, PER), canonical, adcode (from ``pipeline.names.resolve``) and ``source``
-(``crf`` the tagger, ``article`` another occurrence of a name tagged in the same text,
+label (ORG, LOC, PER), canonical, adcode and the other keys of ``pipeline.names.resolve``, and
+``found_by`` (``crf`` the tagger, ``article`` another occurrence of a name tagged in the same text,
 ``rule`` the rule/gazetteer layer, ``byline`` a reporter's name in brackets).
 
 Three layers:
@@ -241,7 +241,7 @@ def find_entities(text: str, home: str | None, tokens: Sequence[tuple[int, int]]
         except Exception:  # noqa: BLE001 - a name lookup must not lose the entity
             names = {}
         rec = {"start": s, "end": e, "text": surface, "label": lab,
-               "canonical": names.get("canonical"), "adcode": names.get("adcode"), "source": src}
+               "canonical": names.get("canonical"), "adcode": names.get("adcode"), "found_by": src}
         rec.update({k: v for k, v in names.items() if k not in rec})
         out.append(rec)
     return out
