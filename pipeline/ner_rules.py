@@ -151,9 +151,9 @@ def organisation_spans(text: str, tokens: Sequence[tuple[int, int]], found: Sequ
     for s, e, lab, _ in found:
         placed[s:e] = bytes([{"ORG": 1, "LOC": 2}.get(lab, 3)]) * (e - s)
     fixed_at = {}
-    for s, e, _, _ in fixed:
+    for s, e, lab, _ in fixed:
         for i in range(s, e):
-            fixed_at[i] = (s, e)
+            fixed_at[i] = (s, e, lab)
     out = []
     for k in cands:
         s, e, w = words[k]
@@ -190,11 +190,20 @@ def organisation_spans(text: str, tokens: Sequence[tuple[int, int]], found: Sequ
                 break
             edge = ws
             tg = tags[i]
-            if ws in fixed_at or (we - 1) in fixed_at:
-                fs = fixed_at[we - 1][0]
-                if e - fs <= cfg["max"]:
-                    (anchors if verb_seen else proper).append(fs)
-                break
+            fix = fixed_at.get(we - 1) or fixed_at.get(ws)
+            if fix:
+                # a gazetteer name inside: an organisation (山西转型综改示范区) starts the name
+                # here; a place (太原 in 凯赛太原生物材料有限公司) is a proper part of it
+                fs = fix[0]
+                if e - fs > cfg["max"]:
+                    break
+                (anchors if verb_seen else proper).append(fs)
+                if fix[2] != "LOC":
+                    break
+                edge = fs
+                while i >= 0 and words[i][1] > fs:
+                    i -= 1
+                continue
             if e - ws > cfg["max"] or ww in cfg["stop"]:
                 break
             if ww in cfg["inner"]:
