@@ -35,13 +35,25 @@ def found(pages, stem: str) -> set[tuple[str, str]]:
     ("000", "王瑞福", "PER"),
     ("003", "苗武军", "PER"),
     ("003", "潘新旺", "PER"),
+    ("000", "韦韬", "PER"),
+    ("000", "魏民", "PER"),
+    ("001", "穆映州", "PER"),
+    ("001", "胡丽梅", "PER"),
+    ("002", "谢建军", "PER"),
+    ("003", "蓝佛安", "PER"),
+    ("004", "李俊琳", "PER"),
     # places
     ("000", "太原", "LOC"),
     ("000", "晋中", "LOC"),
     ("000", "忻州", "LOC"),
     ("000", "吕梁", "LOC"),
     ("000", "阳泉", "LOC"),
-    ("003", "雄安新区", "LOC"),
+    ("000", "雄安新区", "LOC"),
+    ("000", "上海", "LOC"),
+    ("001", "小店区", "LOC"),
+    ("001", "清徐县", "LOC"),
+    ("002", "阳曲县", "LOC"),
+    ("003", "古交", "LOC"),
     # organisations come out whole
     ("001", "山西转型综改示范区武宿综合保税区", "ORG"),
     ("001", "中国铁路太原局集团有限公司太原工务机械段", "ORG"),
@@ -52,6 +64,18 @@ def found(pages, stem: str) -> set[tuple[str, str]]:
     ("002", "市防汛抗旱指挥部办公室", "ORG"),
     ("004", "迎泽区检察院", "ORG"),
     ("004", "山西农业大学", "ORG"),
+    ("000", "太原理工大学", "ORG"),
+    ("001", "山西东义煤电铝集团有限公司", "ORG"),
+    ("001", "上海外高桥企业发展促进中心有限公司", "ORG"),
+    ("001", "小店一中", "ORG"),
+    ("001", "市审批局", "ORG"),
+    ("001", "太原市档案馆", "ORG"),
+    ("002", "凯赛太原生物材料有限公司", "ORG"),
+    ("002", "市工信局", "ORG"),
+    ("002", "市纪委监委", "ORG"),
+    ("002", "市疾控中心", "ORG"),
+    ("004", "双塔南巷小学", "ORG"),
+    ("004", "市检察院", "ORG"),
 ])
 def test_entities_on_corpus_pages(pages, stem, surface, label):
     assert (surface, label) in found(pages, stem)
@@ -60,6 +84,12 @@ def test_entities_on_corpus_pages(pages, stem, surface, label):
 def test_common_words_are_not_organisations(pages):
     orgs = {t for stem in pages for t, lab in found(pages, stem) if lab == "ORG"}
     assert not {"新格局", "产业链发展新格局", "科创中心", "县（市）局"} & orgs
+
+
+def test_names_and_codes_come_from_pipeline_names(pages):
+    recs = {(r["text"], r["label"]): r for r in pages["000"][1]}
+    assert recs[("太原", "LOC")]["adcode"] == "140100"
+    assert recs[("省发改委", "ORG")]["canonical"] == "山西省发展和改革委员会"
 
 
 def test_records_carry_the_contract_fields(pages):
