@@ -332,10 +332,11 @@ def merge_rules(text: str, found: list[Span], tokens: Sequence[tuple[int, int]] 
                 f[0] <= r[0] and r[1] <= f[1] and (f[1] - f[0]) > (r[1] - r[0]) and f[2] != "PER"
                 for f in found):
             keep_rule.append(r)
-    # a tagger span holding two rule names is two names run together (山西中部城市群联通雄安新区)
-    inside = [sum(1 for r in rule if f[0] <= r[0] and r[1] <= f[1]) for f in found]
-    for f, n in zip(found, inside):
-        if n >= 2:
-            keep_rule.extend(r for r in rule if f[0] <= r[0] and r[1] <= f[1] and r not in keep_rule)
+    # a tagger span holding two places of the rules, and nothing else of them, is two names
+    # run together (山西中部城市群联通雄安新区)
+    for f in found:
+        held = [r for r in rule if f[0] <= r[0] and r[1] <= f[1]]
+        if len(held) >= 2 and all(r[2] == "LOC" for r in held):
+            keep_rule.extend(r for r in held if r not in keep_rule)
     kept = [f for f in found if not any(f[0] < r[1] and r[0] < f[1] for r in keep_rule)]
     return kept + keep_rule
