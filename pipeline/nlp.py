@@ -41,7 +41,7 @@ def _finder(layer: str) -> Callable[[Doc], list[dict]]:
         return lambda doc: find_targets(doc.text, doc._.figures or [], doc._.dates or [], doc._.issue_date)
     if layer == "entities":
         from .entities import find_entities
-        return lambda doc: find_entities(doc.text, doc._.home)
+        return lambda doc: find_entities(doc.text, doc._.home, [(t.idx, t.idx + len(t)) for t in doc])
     raise ValueError(f"unknown layer {layer!r}; layers are {', '.join(LAYERS)}")
 
 

@@ -1,0 +1,158 @@
+"""Entity stage: people, places and organisations on real pages, token alignment, dev score."""
+from __future__ import annotations
+
+import functools
+
+import pytest
+
+from conftest import corpus_page
+from pipeline import entities, nlp
+from pipeline.entities import find_entities
+from pipeline.repair import repair
+
+HOME = "山西省太原市"
+
+
+@pytest.fixture(scope="module")
+def pages() -> dict[str, tuple[str, list[dict]]]:
+    out = {}
+    for stem in ("000", "001", "002", "003", "004"):
+        text = repair(corpus_page(stem).read_text(encoding="utf-8")).text
+        out[stem] = (text, find_entities(text, HOME))
+    return out
+
+
+def found(pages, stem: str) -> set[tuple[str, str]]:
+    return {(r["text"], r["label"]) for r in pages[stem][1]}
+
+
+@pytest.mark.parametrize("stem, surface, label", [
+    # people, including bylines in brackets
+    ("004", "何宝国", "PER"),
+    ("000", "杨沫", "PER"),
+    ("000", "杨宇雨", "PER"),
+    ("000", "张峰", "PER"),
+    ("000", "王瑞福", "PER"),
+    ("003", "苗武军", "PER"),
+    ("003", "潘新旺", "PER"),
+    ("000", "韦韬", "PER"),
+    ("000", "魏民", "PER"),
+    ("001", "穆映州", "PER"),
+    ("001", "胡丽梅", "PER"),
+    ("002", "谢建军", "PER"),
+    ("003", "蓝佛安", "PER"),
+    ("004", "李俊琳", "PER"),
+    # places
+    ("000", "太原", "LOC"),
+    ("000", "晋中", "LOC"),
+    ("000", "忻州", "LOC"),
+    ("000", "吕梁", "LOC"),
+    ("000", "阳泉", "LOC"),
+    ("000", "雄安新区", "LOC"),
+    ("000", "上海", "LOC"),
+    ("001", "小店区", "LOC"),
+    ("001", "清徐县", "LOC"),
+    ("002", "阳曲县", "LOC"),
+    ("003", "古交", "LOC"),
+    # organisations come out whole
+    ("001", "山西转型综改示范区武宿综合保税区", "ORG"),
+    ("001", "中国铁路太原局集团有限公司太原工务机械段", "ORG"),
+    ("001", "国家税务总局太原市税务局", "ORG"),
+    ("001", "太原市人民代表大会常务委员会", "ORG"),
+    ("000", "省发改委", "ORG"),
+    ("000", "巍阁（北京）品牌管理有限公司", "ORG"),
+    ("002", "市防汛抗旱指挥部办公室", "ORG"),
+    ("004", "迎泽区检察院", "ORG"),
+    ("004", "山西农业大学", "ORG"),
+    ("000", "太原理工大学", "ORG"),
+    ("001", "山西东义煤电铝集团有限公司", "ORG"),
+    ("001", "上海外高桥企业发展促进中心有限公司", "ORG"),
+    ("001", "小店一中", "ORG"),
+    ("001", "市审批局", "ORG"),
+    ("001", "太原市档案馆", "ORG"),
+    ("002", "凯赛太原生物材料有限公司", "ORG"),
+    ("002", "市工信局", "ORG"),
+    ("002", "市纪委监委", "ORG"),
+    ("002", "市疾控中心", "ORG"),
+    ("004", "双塔南巷小学", "ORG"),
+    ("004", "市检察院", "ORG"),
+])
+def test_entities_on_corpus_pages(pages, stem, surface, label):
+    assert (surface, label) in found(pages, stem)
+
+
+def test_common_words_are_not_organisations(pages):
+    orgs = {t for stem in pages for t, lab in found(pages, stem) if lab == "ORG"}
+    assert not {"新格局", "产业链发展新格局", "科创中心", "县（市）局"} & orgs
+
+
+def test_names_and_codes_come_from_pipeline_names(pages):
+    recs = {(r["text"], r["label"]): r for r in pages["000"][1]}
+    assert recs[("太原", "LOC")]["adcode"] == "140100"
+    assert recs[("省发改委", "ORG")]["canonical"] == "山西省发展和改革委员会"
+
+
+def test_records_carry_the_contract_fields(pages):
+    text, recs = pages["000"]
+    assert recs
+    for r in recs:
+        assert {"start", "end", "text", "label", "canonical", "adcode"} <= set(r)
+        assert text[r["start"]:r["end"]] == r["text"]
+        assert r["label"] in ("PER", "LOC", "ORG")
+
+
+def test_spans_align_with_doc_tokens():
+    text = repair(corpus_page("001").read_text(encoding="utf-8")).text[:3000]
+    doc = nlp.annotate(text, home=HOME, layers=["entities"])
+    recs = doc._.entities
+    assert recs
+    starts = {t.idx for t in doc}
+    ends = {t.idx + len(t.text) for t in doc}
+    for r in recs:
+        assert r["start"] in starts and r["end"] in ends, r
+    assert [(e.start_char, e.end_char, e.label_) for e in doc.ents] == \
+        [(r["start"], r["end"], r["label"]) for r in recs]
+
+
+def test_tokens_given_or_not_give_the_same_entities():
+    text = repair(corpus_page("002").read_text(encoding="utf-8")).text[:2000]
+    doc = nlp.segment.segment(text)
+    tokens = [(t.idx, t.idx + len(t)) for t in doc]
+    assert find_entities(text, HOME, tokens) == find_entities(text, HOME)
+
+
+@pytest.mark.parametrize("bad", [None, "", "   \n", 42, "。。。"])
+def test_bad_input_gives_nothing(bad):
+    assert find_entities(bad, HOME) == []
+
+
+def test_model_is_loaded_once():
+    assert entities._tagger() is entities._tagger()
+    assert entities.automata() is entities.automata()
+
+
+@functools.cache
+def _dev_scores(shared) -> dict:
+    from pipeline import ner_eval
+
+    rows = ner_eval.read_jsonl(shared / "pd1998" / "dev.jsonl")
+    arts = ner_eval.articles(rows)
+    pred = [{(r["start"], r["end"], r["label"]) for r in find_entities(t, None)} for t, _ in arts]
+    return ner_eval.score([g for _, g in arts], pred)
+
+
+@pytest.fixture
+def dev_scores(shared):
+    return _dev_scores(shared)
+
+
+def test_dev_score_holds(dev_scores):
+    """People's Daily 1998 dev, article by article, exact span and label: the level the
+    shipped model reaches (pipeline/models/ner.json), less a little slack."""
+    assert dev_scores["ALL"]["f1"] >= 0.905, dev_scores
+    assert dev_scores["ORG"]["f1"] >= 0.88, dev_scores
+
+
+@pytest.mark.xfail(strict=True, reason="goal of the issue (F1 0.94, ORG 0.90) not reached yet")
+def test_dev_score_goal(dev_scores):
+    assert dev_scores["ALL"]["f1"] >= 0.94 and dev_scores["ORG"]["f1"] >= 0.90, dev_scores
