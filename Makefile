@@ -26,6 +26,12 @@ test: setup
 eval: setup
 	$(BIN)/python scripts/eval_peers.py
 
+eval-ner: setup
+	$(BIN)/python scripts/eval_ner.py
+
+train-ner: setup
+	$(BIN)/python scripts/train_ner.py
+
 bench: setup
 	$(BIN)/python scripts/bench_stages.py
 
