@@ -40,9 +40,23 @@ FIGURES = [
 ]
 
 
-@pytest.mark.parametrize("text, surface, want", FIGURES, ids=[f[1] for f in FIGURES])
-def test_figures_of_the_issue_through_annotate(text, surface, want):
-    (out,) = annotate([{"id": "x", "text": text}], "--layers", "figures")
+NOT_FIGURES = ["第九届“大唐杯”", "“十四五”是太原", "阳泉市委“14510”总体思路", "“1+5+15”梯次发展格局",
+               "在5G时代", "N95/KN95颗粒物防护口罩", "电话：13453172658", "拾起", "大陆", "肆意"]
+
+
+@pytest.fixture(scope="module")
+def annotated() -> dict[str, dict]:
+    """Every text of this module through one `baozhi annotate` process, by id."""
+    records = [{"id": f"f{i}", "text": t} for i, (t, _, _) in enumerate(FIGURES)]
+    records += [{"id": f"n{i}", "text": t} for i, t in enumerate(NOT_FIGURES)]
+    records += [{"id": f"d{i}", "text": t, "issue_date": "2022-11-18"} for i, (t, *_) in enumerate(DATES)]
+    return {o["id"]: o for o in annotate(records, "--layers", "figures,dates")}
+
+
+@pytest.mark.parametrize("i", range(len(FIGURES)), ids=[f[1] for f in FIGURES])
+def test_figures_of_the_issue_through_annotate(annotated, i):
+    text, surface, want = FIGURES[i]
+    out = annotated[f"f{i}"]
     fig = next((f for f in out["figures"] if f["text"] == surface), None)
     assert fig is not None, out["figures"]
     assert text[fig["start"]:fig["end"]] == surface
@@ -50,12 +64,9 @@ def test_figures_of_the_issue_through_annotate(text, surface, want):
         assert fig[key] == pytest.approx(value) if isinstance(value, float) else fig[key] == value, key
 
 
-@pytest.mark.parametrize("text", ["第九届“大唐杯”", "“十四五”是太原", "阳泉市委“14510”总体思路",
-                                  "“1+5+15”梯次发展格局", "在5G时代", "N95/KN95颗粒物防护口罩",
-                                  "电话：13453172658", "拾起", "大陆", "肆意"])
-def test_what_is_not_a_figure(text):
-    (out,) = annotate([{"id": "x", "text": text}], "--layers", "figures")
-    assert out["figures"] == []
+@pytest.mark.parametrize("i", range(len(NOT_FIGURES)), ids=NOT_FIGURES)
+def test_what_is_not_a_figure(annotated, i):
+    assert annotated[f"n{i}"]["figures"] == []
 
 
 DATES = [
@@ -68,9 +79,10 @@ DATES = [
 ]
 
 
-@pytest.mark.parametrize("text, surface, start, end", DATES, ids=[d[1] for d in DATES])
-def test_dates_resolve_against_the_issue_date(text, surface, start, end):
-    (out,) = annotate([{"id": "x", "text": text, "issue_date": "2022-11-18"}], "--layers", "dates")
+@pytest.mark.parametrize("i", range(len(DATES)), ids=[d[1] for d in DATES])
+def test_dates_resolve_against_the_issue_date(annotated, i):
+    text, surface, start, end = DATES[i]
+    out = annotated[f"d{i}"]
     got = next(d for d in out["dates"] if surface in d["text"])
     assert (got["start_date"], got["end_date"]) == (start, end)
 
