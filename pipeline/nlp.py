@@ -14,6 +14,7 @@ import functools
 from typing import Callable, Iterable
 
 from spacy.language import Language
+from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -28,28 +29,38 @@ for _layer in LAYERS:
         Doc.set_extension(_layer, default=None)
 
 
-def _finder(layer: str) -> Callable[[Doc], list[dict]]:
-    """The plain function behind a layer, called with the Doc's text and context."""
+def _finder(layer: str) -> Callable[[Doc, str], list[dict]]:
+    """The plain function behind a layer, called with the Doc, its text (computed once:
+    ``doc.text`` joins every token) and the Doc's context."""
     if layer == "figures":
         from .figures import find_figures
-        return lambda doc: find_figures(doc.text)
+        return lambda doc, text: find_figures(text)
     if layer == "dates":
         from .dates import find_dates
-        return lambda doc: find_dates(doc.text, doc._.issue_date)
+        return lambda doc, text: find_dates(text, doc._.issue_date)
     if layer == "targets":
         from .targets import find_targets
-        return lambda doc: find_targets(doc.text, doc._.figures or [], doc._.dates or [], doc._.issue_date)
+        return lambda doc, text: find_targets(text, doc._.figures or [], doc._.dates or [],
+                                              doc._.issue_date)
     if layer == "entities":
         from .entities import find_entities
-        return lambda doc: find_entities(doc.text, doc._.home, [(t.idx, t.idx + len(t)) for t in doc])
+        return lambda doc, text: find_entities(text, doc._.home, token_offsets(doc))
     raise ValueError(f"unknown layer {layer!r}; layers are {', '.join(LAYERS)}")
 
 
-def split_tokens_at(doc: Doc, offsets: Iterable[int]) -> None:
+def token_offsets(doc: Doc) -> list[tuple[int, int]]:
+    """(start, end) character offsets of every token, read from the Doc's arrays."""
+    arr = doc.to_array([IDX, LENGTH])
+    return [(int(s), int(s + n)) for s, n in arr]
+
+
+def split_tokens_at(doc: Doc, offsets: Iterable[int], n_chars: int | None = None) -> None:
     """Split every token that a character offset falls strictly inside."""
     cuts: dict[int, list[int]] = {}
+    if n_chars is None:
+        n_chars = len(doc.text)       # doc.text joins every token: pass it when known
     for off in set(offsets):
-        if off <= 0 or off >= len(doc.text):
+        if off <= 0 or off >= n_chars:
             continue
         tok_i = _token_at(doc, off)
         if tok_i is None:
@@ -99,10 +110,11 @@ class LayerComponent:
         self.find = _finder(layer)
 
     def __call__(self, doc: Doc) -> Doc:
-        records = self.find(doc)
+        text = doc.text
+        records = self.find(doc, text)
         doc._.set(self.layer, records)
         if self.layer == "entities":
-            split_tokens_at(doc, [o for r in records for o in (r["start"], r["end"])])
+            split_tokens_at(doc, [o for r in records for o in (r["start"], r["end"])], len(text))
             ents = _spans(doc, records, "label")
             doc.ents = filter_spans(ents)
         doc.spans[self.layer] = _spans(doc, records, {"figures": "kind", "dates": "granularity",
