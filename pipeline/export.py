@@ -7,6 +7,7 @@ sees a half-written table.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -65,16 +66,17 @@ def _umask_mode() -> int:
     return 0o666 & ~mask
 
 
-def _atomic(path: Path, write, staged: list | None = None) -> None:
-    """Write ``path`` through a temporary file beside it. Renamed into place at once, or,
-    with ``staged``, left for the caller to rename (``(tmp, path)`` appended)."""
+@contextlib.contextmanager
+def _beside(path: Path, staged: list | None):
+    """A temporary file beside ``path``, renamed into place when the block ends, or, with
+    ``staged``, left for the caller to rename (``(tmp, path)`` appended); removed if the
+    block fails."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
     os.chmod(tmp, _umask_mode())
     try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig" if path.suffix == ".csv" else "utf-8",
-                       newline="") as fh:
-            write(fh)
+        yield tmp
         if staged is None:
             os.replace(tmp, path)
         else:
@@ -82,6 +84,14 @@ def _atomic(path: Path, write, staged: list | None = None) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _atomic(path: Path, write, staged: list | None = None) -> None:
+    """Write a text file through ``_beside``: ``write(fh)`` fills it."""
+    with _beside(path, staged) as tmp:
+        with open(tmp, "w", encoding="utf-8-sig" if path.suffix == ".csv" else "utf-8",
+                  newline="") as fh:
+            write(fh)
 
 
 def write_csv(path: Path, table: str, rows: list[dict], staged: list | None = None) -> None:
@@ -105,31 +115,22 @@ def write_jsonl(path: Path, table: str, rows: list[dict], staged: list | None = 
 
 
 def write_sqlite(path: Path, tables: dict[str, list[dict]], staged: list | None = None) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    os.chmod(tmp, _umask_mode())
-    try:
+    with _beside(path, staged) as tmp:
         con = sqlite3.connect(tmp)
-        with con:
-            for table in TABLES:
-                rows = tables.get(table, [])
-                cols = columns(table, rows)
-                con.execute(f"CREATE TABLE {table} ({', '.join(_q(c) for c in cols)})")
-                con.executemany(
-                    f"INSERT INTO {table} VALUES ({', '.join('?' for _ in cols)})",
-                    ([_sql(row.get(c)) for c in cols] for row in rows))
-                for key in ("article_id", "source", "issue_date"):
-                    if key in cols:
-                        con.execute(f"CREATE INDEX idx_{table}_{key} ON {table} ({key})")
-        con.close()
-        if staged is None:
-            os.replace(tmp, path)
-        else:
-            staged.append((tmp, path))
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        try:
+            with con:
+                for table in TABLES:
+                    rows = tables.get(table, [])
+                    cols = columns(table, rows)
+                    con.execute(f"CREATE TABLE {table} ({', '.join(_q(c) for c in cols)})")
+                    con.executemany(
+                        f"INSERT INTO {table} VALUES ({', '.join('?' for _ in cols)})",
+                        ([_sql(row.get(c)) for c in cols] for row in rows))
+                    for key in ("article_id", "source", "issue_date"):
+                        if key in cols:
+                            con.execute(f"CREATE INDEX idx_{table}_{key} ON {table} ({key})")
+        finally:
+            con.close()
 
 
 def _q(col: str) -> str:
