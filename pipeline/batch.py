@@ -157,10 +157,17 @@ def _work_args(args):
     return work(*args)
 
 
+_LOCK_FD: int | None = None    # the run's lock file, which forked workers must not keep
+
+
 def _worker_init() -> None:
     """In each worker: leave Ctrl-C to the main process (it reaches the whole process
-    group), and exit when the main process is gone (killed outright), not linger."""
+    group), drop the inherited lock file (so a killed run's lock goes with the main
+    process), and exit when the main process is gone (killed outright), not linger."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if _LOCK_FD is not None:
+        with contextlib.suppress(OSError):
+            os.close(_LOCK_FD)
     parent = os.getppid()
 
     def watch() -> None:
@@ -236,9 +243,12 @@ class State:
                 fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
                 raise RunError(f"another baozhi run is writing to {self.out_dir}") from None
+            global _LOCK_FD
+            _LOCK_FD = fh.fileno()
             try:
                 yield
             finally:
+                _LOCK_FD = None
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
 
