@@ -223,23 +223,17 @@ def find_entities(text: str, home: str | None, tokens: Sequence[tuple[int, int]]
     here with the same segmenter.
     """
     if not isinstance(text, str) or not text.strip():
-        return []
-    try:
-        found = spans(text, tokens, home)
-    except Exception:  # noqa: BLE001 - bad input gives an empty result
-        return []
+        return []          # bad input: empty; a fault of ours is raised, not hidden
+    found = spans(text, tokens, home)
     from .names import resolve
 
     out = []
     for s, e, lab, src in found:
         surface = text[s:e]
         context = text[max(0, s - 20):e + 20]
-        try:
-            if lab == "PER" and src == "crf" and (resolve(surface, "LOC", home, context) or {}).get("adcode"):
-                lab = "LOC"  # the tagger's person is an administrative division (阳泉, 清徐)
-            names = resolve(surface, lab, home, context) or {}
-        except Exception:  # noqa: BLE001 - a name lookup must not lose the entity
-            names = {}
+        if lab == "PER" and src == "crf" and (resolve(surface, "LOC", home, context) or {}).get("adcode"):
+            lab = "LOC"  # the tagger's person is an administrative division (阳泉, 清徐)
+        names = resolve(surface, lab, home, context) or {}
         rec = {"start": s, "end": e, "text": surface, "label": lab,
                "canonical": names.get("canonical"), "adcode": names.get("adcode"), "found_by": src}
         rec.update({k: v for k, v in names.items() if k not in rec})

@@ -312,12 +312,9 @@ def _fixed(text: str, homs) -> list[dict]:
 def find_figures(text: str) -> list[dict]:
     """Every figure in ``text`` (already repaired), sorted by start, not overlapping."""
     if not isinstance(text, str) or not text:
-        return []
-    try:
-        sq, offsets = squeeze(text)
-        return unsqueeze(_find(sq), text, offsets)
-    except Exception:  # noqa: BLE001 - bad input gives an empty result, never a traceback
-        return []
+        return []          # bad input gives an empty result; a fault of ours is raised and
+    sq, offsets = squeeze(text)   # becomes an error row (process) or error line (annotate)
+    return unsqueeze(_find(sq), text, offsets)
 
 
 def _find(text: str) -> list[dict]:

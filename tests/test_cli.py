@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+from pipeline.annotate import annotate_record
 from pipeline.cli import main
 from pipeline.export import TABLES
 
@@ -101,3 +102,26 @@ def test_annotate_rejects_a_bad_flag_clearly():
     proc = subprocess.run([sys.executable, "-m", "pipeline.cli", "annotate", "--issue-date", "18/11/2022"],
                           input="", capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 2 and "YYYY-MM-DD" in proc.stderr
+
+
+def test_a_fault_in_a_layer_is_an_error_row_not_a_silent_empty_table(tmp_path, monkeypatch):
+    import pipeline.figures
+
+    def broken(text):
+        raise RuntimeError("figures broke")
+    monkeypatch.setattr(pipeline.figures, "_find", broken)
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "p.txt").write_text("## 标题\n\n本报讯 总投资24.7亿元。\n\n(周皓)\n\n## 第二篇\n\n本报讯 省发改委公布。\n\n(辛欣)",
+                               encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["run", str(src), "--out", str(out), "--workers", "1"]) == 1
+    errors = [json.loads(l) for l in (out / "errors.jsonl").open(encoding="utf-8")]
+    assert [(e["source"], e["stage"], e["line"]) for e in errors] == [("p.txt", "layers", 1), ("p.txt", "layers", 7)]
+    assert all("figures broke" in e["error"] for e in errors)
+    # the articles themselves are still there
+    arts = [json.loads(l) for l in (out / "articles.jsonl").open(encoding="utf-8")]
+    assert [a["headline"] for a in arts] == ["标题", "第二篇"]
+    # and through annotate, the line says so
+    line = annotate_record({"id": "a", "text": "24.7亿元"})
+    assert line["id"] == "a" and "figures broke" in line["error"]
