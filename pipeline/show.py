@@ -78,18 +78,12 @@ def where(table_cols: list[str], f: Filters) -> tuple[str, list]:
         if col not in table_cols:
             raise ShowError(f"{flag}: this table has no {col} column")
 
-    if f.date:
-        need("issue_date", "--date")
-        clauses.append("issue_date = ?")
-        params.append(_iso(f.date, "--date"))
-    if f.date_from:
-        need("issue_date", "--from")
-        clauses.append("issue_date >= ?")
-        params.append(_iso(f.date_from, "--from"))
-    if f.date_to:
-        need("issue_date", "--to")
-        clauses.append("issue_date <= ?")
-        params.append(_iso(f.date_to, "--to"))
+    for value, op, flag in ((f.date, "=", "--date"), (f.date_from, ">=", "--from"),
+                            (f.date_to, "<=", "--to")):
+        if value:
+            need("issue_date", flag)
+            clauses.append(f"issue_date {op} ?")
+            params.append(_iso(value, flag))
     if f.article:
         need("article_id", "--article")
         clauses.append("(article_id = ? OR substr(article_id, 1, ?) = ?)")
