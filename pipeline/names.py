@@ -244,7 +244,7 @@ def _home_region(home: tuple[str, ...], which: str) -> str | None:
     if which == "home_prefecture":
         for c in home:
             d = t.divisions[c]
-            if d.level == "prefecture" or d.type == "直辖市":
+            if d.level == "prefecture" or d.type in t.config.get("province_and_prefecture", ()):
                 return c
     return None
 
@@ -256,8 +256,9 @@ def _norm(text: str) -> str:
 # ---------------------------------------------------------------- organisations
 
 def _levels(code: str) -> frozenset[str]:
-    d = _tables().divisions[code]
-    if d.type == "直辖市":
+    t = _tables()
+    d = t.divisions[code]
+    if d.type in t.config.get("province_and_prefecture", ()):
         return frozenset(("province", "prefecture"))
     return frozenset((d.level,))
 

@@ -10,7 +10,8 @@ Three sources, all data under ``rules/entities/``:
   prefix such as 省 or 市, or a place or organisation the tagger found);
 - ``bodies.tsv``: government bodies by abbreviation after a home prefix (市工信局), where the
   paper's home is known;
-- ``bylines.yaml``: reporters' names in brackets at the end of a paragraph (（杨沫、杨宇雨）).
+- ``bylines.yaml``: reporters' names in brackets at the end of a paragraph (（杨沫、杨宇雨）);
+- ``places.yaml``: roads the tagger cuts up (滨河 + 东路 → 滨河东路; 南延 is no place).
 
 ``merge_rules`` puts these spans over the tagger's: a rule span removes the tagger's spans it
 overlaps, unless one of them strictly contains it.
@@ -81,6 +82,58 @@ def _byline():
         "name": re.compile(rf"\w{{{lo},{hi}}}"),
         "surnames": set(surnames),
     }
+
+
+@functools.cache
+def _places() -> dict:
+    cfg = rules.load("entities/places.yaml")
+    return {"roads": sorted(cfg["road_words"], key=len, reverse=True),
+            "road_set": set(cfg["road_words"]),
+            "ext": sorted(cfg["extension_words"], key=len, reverse=True),
+            "ext_set": set(cfg["extension_words"]),
+            "head": set(cfg["head_tags"])}
+
+
+def road_spans(text: str, found: Sequence[Span], tokens: Sequence[tuple[int, int]]) -> list[Span]:
+    """The tagger's spans with roads made whole: a place (or a person the tagger mistook)
+    followed by a road word that ends at a token edge takes it (龙城 + 大街); a bare road word
+    takes the word before it (东路 → 滨河东路) when that word can be a name; an extension
+    word (南延) is cut off a span's end and is no place alone."""
+    cfg = _places()
+    if not found:
+        return list(found)
+    starts = {s: e for s, e in tokens}
+    ends = {e: s for s, e in tokens}
+    tab = nf.jieba_tags()
+    out: list[Span] = []
+    for s, e, lab, src in sorted(found):
+        if out and s < out[-1][1]:
+            continue  # taken into the road before
+        piece = text[s:e]
+        if lab not in ("LOC", "PER") or src not in ("crf", "article"):
+            out.append((s, e, lab, src))
+            continue
+        if piece in cfg["ext_set"]:
+            continue
+        for x in cfg["ext"]:
+            if piece.endswith(x):
+                e, lab, piece = e - len(x), "LOC", piece[: -len(x)]
+                break
+        if piece in cfg["road_set"]:
+            ws = ends.get(s)
+            w = text[ws:s] if ws is not None else ""
+            if not w or not w[0].isalpha() or (tab.get(w) or "?") not in cfg["head"]:
+                continue
+            out = [o for o in out if o[1] <= ws]
+            out.append((ws, e, "LOC", src))
+            continue
+        if not any(piece.endswith(r) for r in cfg["roads"]):
+            for r in cfg["roads"]:
+                if text.startswith(r, e) and (e + len(r)) in ends:
+                    e, lab = e + len(r), "LOC"
+                    break
+        out.append((s, e, lab, src))
+    return out
 
 
 def _suffix_at(word: str, tag: str) -> tuple[int, str] | None:
@@ -321,6 +374,7 @@ def merge_rules(text: str, found: list[Span], tokens: Sequence[tuple[int, int]] 
     longer (太原市公安局 over the gazetteer's 太原); bylines always win."""
     if tokens is None:
         tokens = nf.tokenize(text)
+    found = road_spans(text, found, tokens)
     gaz = gazetteer_spans(text, tokens)
     rule = _longest_first(gaz + byline_spans(text) + body_spans(text, tokens, home)
                           + organisation_spans(text, tokens, found, gaz, home))
