@@ -119,7 +119,7 @@ def _tag(text: str, tokens: Sequence[tuple[int, int]] | None) -> tuple[list[tupl
     if tagger is None or not text:
         return [], []
     spans, chunks = [], []
-    for s, _, feats in nf.text_features(text, tokens, automata()):
+    for s, _, feats in nf.text_features(text, tokens, automata(), _info().get("feature_groups", ())):
         labels = tagger.tag(feats)
         ci = len(chunks)
         chunks.append((s, feats, labels))

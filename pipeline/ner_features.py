@@ -92,35 +92,50 @@ def tokenize(text: str) -> list[tuple[int, int]]:
     return [(s, e) for w, s, e in jb.tokenize(text) if not w.isspace()]
 
 
+_WORDS: dict[str, tuple] = {}  # word -> its feature strings (bounded: cleared when large)
+_WORDS_MAX = 200_000
+_EDGES = (("wl=^", "tl=^"), ("wr=$", "tr=$"))
+
+
+def _word(w: str, tab: dict) -> tuple:
+    """The feature strings of a word: (w=, wl=, wr=, tl=, tr=, wt=S/B/I/E with length and tag)."""
+    x = _WORDS.get(w)
+    if x is None:
+        if len(_WORDS) >= _WORDS_MAX:
+            _WORDS.clear()
+        t = tab.get(w, "?")
+        L = len(w)
+        tg = str(L if L < 5 else 5) + t
+        x = _WORDS[w] = ("w=" + w, "wl=" + w, "wr=" + w, "tl=" + t, "tr=" + t,
+                         "wt=S" + tg, "wt=B" + tg, "wt=I" + tg, "wt=E" + tg)
+    return x
+
+
 def word_features(text: str, tokens: Sequence[tuple[int, int]]) -> list[list[str]]:
     """Per character of ``text``, the features of the token it falls in: position and tag
-    with the word's length (``wt=B3nr``), the word (``w=``), and at the word's edges the neighbouring word and its tag."""
+    with the word's length (``wt=B3nr``), the word (``w=``), and at the word's edges the
+    neighbouring word and its tag."""
     n = len(text)
     feats: list[list[str]] = [[] for _ in range(n)]
-    tab = jieba_tags()
     spans = [(s, e) for s, e in tokens if 0 <= s < e <= n]
     if not spans:
         return feats
-    words = [text[s:e] for s, e in spans]
-    tags = [tab.get(w, "?") for w in words]
-    ws = ["w=" + w for w in words]
-    # neighbours: left of token k is k-1, right is k+1; text edges are ^ and $
-    wl = ["wl=^"] + ["wl=" + w for w in words[:-1]]
-    tl = ["tl=^"] + ["tl=" + t for t in tags[:-1]]
-    wr = ["wr=" + w for w in words[1:]] + ["wr=$"]
-    tr = ["tr=" + t for t in tags[1:]] + ["tr=$"]
+    tab = jieba_tags()
+    fs = [_word(text[s:e], tab) for s, e in spans]
+    last = len(spans) - 1
     for k, (s, e) in enumerate(spans):
-        L = e - s
-        tg = str(L if L < 5 else 5) + tags[k]
-        if L == 1:
-            feats[s] = ["wt=S" + tg, ws[k], wl[k], tl[k], wr[k], tr[k]]
+        f = fs[k]
+        wl, tl = (fs[k - 1][1], fs[k - 1][3]) if k else _EDGES[0]
+        wr, tr = (fs[k + 1][2], fs[k + 1][4]) if k < last else _EDGES[1]
+        if e - s == 1:
+            feats[s] = [f[5], f[0], wl, tl, wr, tr]
             continue
-        feats[s] = ["wt=B" + tg, ws[k], wl[k], tl[k]]
-        if L > 2:
-            mid = ["wt=I" + tg, ws[k]]
+        feats[s] = [f[6], f[0], wl, tl]
+        if e - s > 2:
+            mid = [f[7], f[0]]
             for i in range(s + 1, e - 1):
                 feats[i] = mid
-        feats[e - 1] = ["wt=E" + tg, ws[k], wr[k], tr[k]]
+        feats[e - 1] = [f[8], f[0], wr, tr]
     return feats
 
 
@@ -140,22 +155,28 @@ def build_automaton(entries: Iterable[tuple[str, str]]):
     return auto
 
 
-@functools.lru_cache(maxsize=1024)
+_MARKS: dict[tuple, tuple] = {}
+
+
 def _marks(name: str, labels: tuple) -> tuple[list[str], list[str], list[str]]:
-    heads = ["g" + name + "=" + lab for lab in labels]
-    return [h + "-B" for h in heads], [h + "-I" for h in heads], [h + "-E" for h in heads]
+    x = _MARKS.get((name, labels))
+    if x is None:
+        heads = ["g" + name + "=" + lab for lab in labels]
+        x = _MARKS[name, labels] = ([h + "-B" for h in heads], [h + "-I" for h in heads],
+                                    [h + "-E" for h in heads])
+    return x
 
 
 def gazetteer_features(text: str, automata: Sequence[tuple[str, object]]) -> dict[int, list[str]]:
     """The gazetteer matches covering each character (only characters with some):
     ``{i: ["g<source>=<label>-<B|I|E>", ...]}``."""
     feats: dict[int, list[str]] = {}
+    get = feats.get
     for name, auto in automata:
         if auto is None or not len(auto):
             continue
-        get = feats.get
         for end, (L, labels) in auto.iter(text):
-            mb, mi, me = _marks(name, labels)
+            mb, mi, me = _MARKS.get((name, labels)) or _marks(name, labels)
             s = end - L + 1
             x = get(s)
             if x is None:
@@ -176,18 +197,85 @@ def gazetteer_features(text: str, automata: Sequence[tuple[str, object]]) -> dic
     return feats
 
 
-def chunk_features(text: str, wfeats: Sequence[list[str]], gfeats: dict[int, list[str]]) -> list[list[str]]:
-    """Features of every character of a chunk, given its word and gazetteer features."""
+_CHARS: dict[str, tuple] = {}  # character -> its feature strings and type (bounded)
+
+
+def _char(c: str) -> tuple:
+    """The unigram features of a character at 0, -1, +1, -2, +2 and its type."""
+    if len(_CHARS) >= _WORDS_MAX:
+        _CHARS.clear()
+    x = _CHARS[c] = ("u0=" + c, "u-1=" + c, "u1=" + c, "u-2=" + c, "u2=" + c, char_type(c))
+    return x
+
+
+def chunk_features(text: str, wfeats: Sequence[list[str]], gfeats: dict[int, list[str]],
+                   extra: Sequence[str] = ()) -> list[list[str]]:
+    """Features of every character of a chunk, given its word and gazetteer features.
+
+    ``extra`` names optional feature groups (the model records which it was trained with):
+    ``window3`` characters at -3 and +3; ``trigram`` the trigram centred on the character and
+    the bigram skipping it."""
     p = "\x02\x02" + text + "\x03\x03"
     n = len(text)
-    ty = "W" + "".join([char_type(c) for c in text]) + "W"
-    out = [["u0=" + c, "u-1=" + b, "u1=" + d, "u-2=" + a, "u2=" + e, "b-2=" + a + b, "b-1=" + b + c,
-            "b0=" + c + d, "b1=" + d + e, "t=" + t3] + w
-           for a, b, c, d, e, t3, w in zip(p, p[1:], text, p[3:], p[4:],
-                                           [ty[i:i + 3] for i in range(n)], wfeats)]
+    get = _CHARS.get
+    us = [get(c) or _char(c) for c in p]
+    bg = [p[i:i + 2] for i in range(n + 3)]
+    ty = "W" + "".join([u[5] for u in us[2:-2]]) + "W"
+    out = [[uc[0], ub[1], ud[2], ua[3], ue[4], "b-2=" + ab, "b-1=" + bc, "b0=" + cd, "b1=" + de,
+            "t=" + t3, *w]
+           for ua, ub, uc, ud, ue, ab, bc, cd, de, t3, w in zip(
+               us, us[1:], us[2:], us[3:], us[4:], bg, bg[1:], bg[2:], bg[3:],
+               [ty[i:i + 3] for i in range(n)], wfeats)]
+    if "trigram" in extra:
+        for f, b, c, d in zip(out, p[1:], text, p[3:]):
+            f += ("c3=" + b + c + d, "k=" + b + d)
+    if "window3" in extra:
+        q = "\x02\x02\x02" + text + "\x03\x03\x03"
+        for f, a, g in zip(out, q, q[6:]):
+            f += ("u-3=" + a, "u3=" + g)
     for i, g in gfeats.items():
         out[i] += g
     return out
+
+
+def lexicon_features(text: str, auto) -> dict[int, list[str]]:
+    """Dictionary words (length >= 2) over the text, whatever the segmenter chose: for each
+    character the longest word starting there (``ls=<length><tag>``) and ending there
+    (``le=<length><tag>``)."""
+    if auto is None or not len(auto):
+        return {}
+    start: dict[int, tuple] = {}
+    end: dict[int, tuple] = {}
+    for e, (L, tag) in auto.iter(text):
+        s = e - L + 1
+        if L > start.get(s, (0,))[0]:
+            start[s] = (L, tag)
+        if L > end.get(e, (0,))[0]:
+            end[e] = (L, tag)
+    feats: dict[int, list[str]] = {}
+    for i, (L, tag) in start.items():
+        feats[i] = ["ls=" + str(L if L < 5 else 5) + tag]
+    for i, (L, tag) in end.items():
+        x = "le=" + str(L if L < 5 else 5) + tag
+        if i in feats:
+            feats[i].append(x)
+        else:
+            feats[i] = [x]
+    return feats
+
+
+@functools.cache
+def lexicon_automaton():
+    """An Aho-Corasick automaton over jieba's dictionary words of two characters or more,
+    each with its tag (built once)."""
+    import ahocorasick
+
+    auto = ahocorasick.Automaton()
+    for w, t in jieba_tags().items():
+        if len(w) >= 2:
+            auto.add_word(full_width(w), (len(w), t))
+    auto.make_automaton()
+    return auto
 
 
 # ASCII letters, digits and signs -> their full-width forms, as People's Daily 1998 writes
@@ -200,8 +288,23 @@ def full_width(text: str) -> str:
     return text.translate(_FULL_WIDTH)
 
 
+def features(piece: str, local: Sequence[tuple[int, int]], automata: Sequence[tuple[str, object]],
+             extra: Sequence[str] = ()) -> list[list[str]]:
+    """The features of one chunk (full-width text) with its tokens."""
+    wf = word_features(piece, local)
+    gf = gazetteer_features(piece, automata)
+    if "lexicon" in extra:
+        for i, f in lexicon_features(piece, lexicon_automaton()).items():
+            if i in gf:
+                gf[i] = gf[i] + f
+            else:
+                gf[i] = f
+    return chunk_features(piece, wf, gf, extra)
+
+
 def text_features(text: str, tokens: Sequence[tuple[int, int]] | None,
-                  automata: Sequence[tuple[str, object]]) -> list[tuple[int, int, list[list[str]]]]:
+                  automata: Sequence[tuple[str, object]],
+                  extra: Sequence[str] = ()) -> list[tuple[int, int, list[list[str]]]]:
     """(start, end, features) for every chunk of ``text`` (ASCII read as full-width)."""
     if tokens is None:
         tokens = tokenize(text)
@@ -224,9 +327,7 @@ def text_features(text: str, tokens: Sequence[tuple[int, int]] | None,
             if tokens[k][1] > e:
                 break
             k += 1
-        wf = word_features(piece, local)
-        gf = gazetteer_features(piece, automata)
-        out.append((s, e, chunk_features(piece, wf, gf)))
+        out.append((s, e, features(piece, local, automata, extra)))
     return out
 
 

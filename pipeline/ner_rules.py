@@ -91,7 +91,10 @@ def _places() -> dict:
             "road_set": set(cfg["road_words"]),
             "ext": sorted(cfg["extension_words"], key=len, reverse=True),
             "ext_set": set(cfg["extension_words"]),
-            "head": set(cfg["head_tags"])}
+            "head": set(cfg["head_tags"]),
+            # first characters of road and extension words, last of extension words
+            "first": {w[0] for w in cfg["road_words"] + cfg["extension_words"]},
+            "last": {w[-1] for w in cfg["extension_words"]}}
 
 
 def road_spans(text: str, found: Sequence[Span], tokens: Sequence[tuple[int, int]]) -> list[Span]:
@@ -100,9 +103,10 @@ def road_spans(text: str, found: Sequence[Span], tokens: Sequence[tuple[int, int
     takes the word before it (东路 → 滨河东路) when that word can be a name; an extension
     word (南延) is cut off a span's end and is no place alone."""
     cfg = _places()
-    if not found:
+    first = cfg["first"]
+    if not any(f[2] in ("LOC", "PER") and (text[f[0]] in first or text[f[1]:f[1] + 1] in first
+                                            or text[f[1] - 1] in cfg["last"]) for f in found):
         return list(found)
-    starts = {s: e for s, e in tokens}
     ends = {e: s for s, e in tokens}
     tab = nf.jieba_tags()
     out: list[Span] = []

@@ -57,6 +57,8 @@ def main(argv=None) -> int:
     ap.add_argument("--minfreq", type=float, default=2)
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--gazetteers", default="t,j", help="sources: t (training entities), j (jieba dictionary)")
+    ap.add_argument("--features", default=",".join(nf.config().get("feature_groups") or ()),
+                    help="optional feature groups: window3, trigram, lexicon (ner.yaml: feature_groups)")
     ap.add_argument("--limit", type=int, default=0, help="train on the first N sentences only (quick runs)")
     ap.add_argument("--no-eval", action="store_true")
     ap.add_argument("--holdout", type=int, default=None, metavar="K",
@@ -78,6 +80,7 @@ def main(argv=None) -> int:
         held = [r for r in rows if r["date"] in out_days]
         rows = [r for r in rows if r["date"] not in out_days]
     sources = [s for s in args.gazetteers.split(",") if s]
+    extra = [f for f in args.features.split(",") if f]
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
@@ -106,9 +109,7 @@ def main(argv=None) -> int:
         text = r["text"]
         tokens = nf.tokenize(text)
         text = nf.full_width(text)  # as the tagger reads text (pipeline/ner_features.py)
-        wf = nf.word_features(text, tokens)
-        gf = nf.gazetteer_features(text, fold_autos[fold_of[r["date"]]])
-        x = nf.chunk_features(text, wf, gf)
+        x = nf.features(text, tokens, fold_autos[fold_of[r["date"]]], extra)
         y = nf.bies(len(text), [(s, e, lab) for s, e, lab, _ in r["entities"]])
         trainer.append(x, y)
         n_chars += len(text)
@@ -136,6 +137,7 @@ def main(argv=None) -> int:
         "training_seconds": round(time.time() - t0),
         "params": params,
         "gazetteers": sources,
+        "feature_groups": extra,
         "gazetteer_file": {
             "file": "ner_gazetteer.tsv.gz",
             "note": ("surfaces of the training corpus's entities (len >= 2), derived from "
