@@ -36,6 +36,7 @@ def _org() -> dict:
         "lengths": sorted({len(x) for x in cfg["suffixes"]}, reverse=True),
         "company": set(cfg["company_suffixes"]),
         "weak": set(cfg["weak_suffixes"]),
+        "weak_before": set(cfg["weak_before_tags"]),
         "not": set(cfg["not_suffixes"]),
         "not_lengths": sorted({len(x) for x in cfg["not_suffixes"]}, reverse=True),
         "strict": set(cfg["strict_suffixes"]),
@@ -140,6 +141,25 @@ def road_spans(text: str, found: Sequence[Span], tokens: Sequence[tuple[int, int
     return out
 
 
+def weak_spans(text: str, found: Sequence[Span], tokens: Sequence[tuple[int, int]]) -> list[Span]:
+    """The tagger's organisations less those ending with a weak suffix (中心) that a noun
+    follows: 太原市中心城区 holds no organisation 太原市中心."""
+    cfg = _org()
+    weak = tuple(cfg["weak"])
+    if not any(f[2] == "ORG" and text[f[0]:f[1]].endswith(weak) for f in found):
+        return list(found)
+    tab = nf.jieba_tags()
+    after = {s: text[s:e] for s, e in tokens}
+    out = []
+    for f in found:
+        if f[2] == "ORG" and f[3] in ("crf", "article") and text[f[0]:f[1]].endswith(weak):
+            nxt = after.get(f[1])
+            if nxt and tab.get(nxt) in cfg["weak_before"]:
+                continue
+        out.append(f)
+    return out
+
+
 def _suffix_at(word: str, tag: str) -> tuple[int, str] | None:
     """Where in ``word`` an organisation suffix starts (the suffix ends with the word), and
     the suffix; a numbered name (小店一中) gives the suffix ``""``."""
@@ -226,7 +246,7 @@ def organisation_spans(text: str, tokens: Sequence[tuple[int, int]], found: Sequ
             if tags[k] in cfg["abbrev_tags"] and not (
                     k > 0 and (words[k - 1][2] in prefixes or tags[k - 1] == "ns" or placed[words[k - 1][0]] == 2)):
                 continue
-        if suffix in cfg["weak"] and k + 1 < ntok and tags[k + 1] in ("n", "ns", "vn"):
+        if suffix in cfg["weak"] and k + 1 < ntok and tags[k + 1] in cfg["weak_before"]:
             continue
         proper = [s] if (off > 0 and tags[k] in cfg["proper"]) or suffix == "" else []
         # a common-noun suffix (中心) needs a known proper part, not just an unknown word
@@ -378,7 +398,7 @@ def merge_rules(text: str, found: list[Span], tokens: Sequence[tuple[int, int]] 
     longer (太原市公安局 over the gazetteer's 太原); bylines always win."""
     if tokens is None:
         tokens = nf.tokenize(text)
-    found = road_spans(text, found, tokens)
+    found = weak_spans(text, road_spans(text, found, tokens), tokens)
     gaz = gazetteer_spans(text, tokens)
     rule = _longest_first(gaz + byline_spans(text) + body_spans(text, tokens, home)
                           + organisation_spans(text, tokens, found, gaz, home))
