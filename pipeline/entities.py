@@ -59,6 +59,14 @@ def jieba_entries() -> list[tuple[str, str]]:
     return [(w, by_tag[t]) for w, t in nf.jieba_tags().items() if t in by_tag]
 
 
+def division_entries() -> list[tuple[str, str]]:
+    """(name, LOC) for every administrative division's full and short names
+    (``rules/entities/names/divisions.tsv``)."""
+    from .names import _tables
+
+    return [(name, "LOC") for name in _tables().by_name]
+
+
 @functools.cache
 def _info() -> dict:
     return json.loads(INFO.read_text(encoding="utf-8")) if INFO.exists() else {}
@@ -109,6 +117,8 @@ def automata() -> tuple:
         out.append(("t", nf.build_automaton(read_gazetteer())))
     if "j" in sources:
         out.append(("j", nf.build_automaton(jieba_entries())))
+    if "d" in sources:
+        out.append(("d", nf.build_automaton(division_entries())))
     return tuple(out)
 
 

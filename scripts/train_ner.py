@@ -56,7 +56,7 @@ def main(argv=None) -> int:
     ap.add_argument("--iterations", type=int, default=150)
     ap.add_argument("--minfreq", type=float, default=2)
     ap.add_argument("--folds", type=int, default=5)
-    ap.add_argument("--gazetteers", default="t,j", help="sources: t (training entities), j (jieba dictionary)")
+    ap.add_argument("--gazetteers", default="t,j", help="sources: t (training entities), j (jieba dictionary), d (administrative divisions)")
     ap.add_argument("--features", default=",".join(nf.config().get("feature_groups") or ()),
                     help="optional feature groups: window3, trigram, lexicon (ner.yaml: feature_groups)")
     ap.add_argument("--limit", type=int, default=0, help="train on the first N sentences only (quick runs)")
@@ -95,12 +95,15 @@ def main(argv=None) -> int:
     t0 = time.time()
     fold_autos = []
     jieba_auto = nf.build_automaton(entities.jieba_entries()) if "j" in sources else None
+    div_auto = nf.build_automaton(entities.division_entries()) if "d" in sources else None
     for k in range(args.folds):
         autos = []
         if "t" in sources:
             autos.append(("t", nf.build_automaton(set().union(*(by_fold[j] for j in range(args.folds) if j != k)))))
         if "j" in sources:
             autos.append(("j", jieba_auto))
+        if "d" in sources:
+            autos.append(("d", div_auto))
         fold_autos.append(autos)
 
     trainer = pycrfsuite.Trainer(verbose=False)

@@ -162,11 +162,11 @@ def dev_scores(shared):
 def test_dev_score_holds(dev_scores):
     """People's Daily 1998 dev, article by article, exact span and label: the level the
     shipped model reaches (pipeline/models/ner.json), less a little slack."""
-    assert dev_scores["ALL"]["f1"] >= 0.905, dev_scores
-    assert dev_scores["ORG"]["f1"] >= 0.88, dev_scores
+    assert dev_scores["ALL"]["f1"] >= 0.908, dev_scores
+    assert dev_scores["ORG"]["f1"] >= 0.90, dev_scores
 
 
-@pytest.mark.xfail(strict=True, reason="goal of the issue (F1 0.94, ORG 0.90) not reached yet")
+@pytest.mark.xfail(strict=True, reason="goal of the issue (F1 0.94) not reached: the CRF levels off near 0.91-0.92 (docs/MODELS.md)")
 def test_dev_score_goal(dev_scores):
     assert dev_scores["ALL"]["f1"] >= 0.94 and dev_scores["ORG"]["f1"] >= 0.90, dev_scores
 
