@@ -106,7 +106,8 @@ def annotate_stream(inp: IO[str], out: IO[str], *, issue_date: dt.date | None = 
             result = annotate_record(rec, issue_date=issue_date, home=home, layers=layers)
         if "error" in result:
             errors += 1
-            print(f"baozhi annotate: <stdin> line {lineno}: {result['error']}", file=err)
+            why = result["error"].removeprefix(f"line {lineno}: ")
+            print(f"baozhi annotate: <stdin> line {lineno}: {why}", file=err)
         out.write(json.dumps(result, ensure_ascii=False) + "\n")
         out.flush()
     return errors
