@@ -62,8 +62,13 @@ def annotate_text(text: str, issue_date: dt.date | None, home: str | None,
     layers = tuple(layers)
     rep = repair(text)
     doc = nlp.annotate(rep.text, issue_date=issue_date, home=home, layers=layers)
-    return {layer: [ordered(layer, r) for r in to_source(rep, recs)]
-            for layer, recs in nlp.records(doc, layers).items()}
+    out = {layer: [ordered(layer, r) for r in to_source(rep, recs)]
+           for layer, recs in nlp.records(doc, layers).items()}
+    if "entities" in out:
+        from .entities import link_short_forms
+
+        link_short_forms(out["entities"])
+    return out
 
 
 def annotate_record(rec: object, *, issue_date: dt.date | None = None, home: str | None = None,

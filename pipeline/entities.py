@@ -249,3 +249,36 @@ def find_entities(text: str, home: str | None, tokens: Sequence[tuple[int, int]]
         rec.update({k: v for k, v in names.items() if k not in rec})
         out.append(rec)
     return out
+
+
+def _shortens(short: str, full: str) -> bool:
+    """``short`` is ``full`` shortened: the same first and last character, every character of
+    ``short`` in ``full`` in order, and not the leading part of ``full`` (民生银行 is the bank,
+    民生银行太原分行 a branch of it)."""
+    if len(short) >= len(full) or short[0] != full[0] or short[-1] != full[-1] or full.startswith(short):
+        return False
+    pos = 0
+    for ch in short:
+        pos = full.find(ch, pos) + 1
+        if not pos:
+            return False
+    return True
+
+
+def link_short_forms(records: list[dict]) -> None:
+    """In place: an organisation with no official name takes the full name of the one other
+    organisation of the same page (or text) it shortens (中车太原公司 -> 中车太原机车车辆有限公司,
+    named in another article of the page). Only surfaces of ``names.yaml: short_form_min_chars``
+    characters or more; where two full names fit, none is taken."""
+    from .names import _tables
+
+    least = int(_tables().config.get("short_form_min_chars", 4))
+    orgs = [r for r in records if r.get("label") == "ORG"]
+    fulls = {(r.get("canonical") or r["text"]) for r in orgs}
+    for r in orgs:
+        if r.get("canonical") or len(r["text"]) < least:
+            continue
+        fits = {f for f in fulls if _shortens(r["text"], f)}
+        if len(fits) == 1:
+            r["canonical"] = fits.pop()
+

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from . import nlp
 from .annotate import ordered
+from .entities import link_short_forms
 from .articles import Article, split_articles
 from .ingest import Page
 from .repair import Repaired, repair
@@ -80,4 +81,5 @@ def process_page(page: Page) -> dict[str, list[dict]]:
                 if layer == "targets":
                     row["figures"] = [fig_ids[j] for j in rec.get("figures") or [] if j < len(fig_ids)]
                 out[layer].append(row)
+    link_short_forms(out["entities"])
     return out

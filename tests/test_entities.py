@@ -191,3 +191,37 @@ def test_lexicon_features_mark_the_longest_dictionary_words():
     got = nf.lexicon_features(text, nf.lexicon_automaton())
     assert "ls=3nr" in got[0] and "le=3nr" in got[2]        # 江泽民
     assert any(f.startswith("ls=5") for f in got[4])         # 人民大会堂
+
+
+def test_short_form_takes_the_full_name_named_elsewhere_on_the_page():
+    """Page 002: the photo caption's 中车太原公司 and the article's 中车太原机车车辆有限公司."""
+    from pathlib import Path
+
+    from pipeline.ingest import read_page
+    from pipeline.process import process_page
+
+    path = corpus_page("002")
+    rows = process_page(read_page(path, Path(path).parent))["entities"]
+    short = [r for r in rows if r["text"] == "中车太原公司"]
+    assert short and all(r["canonical"] == "中车太原机车车辆有限公司" for r in short)
+
+
+@pytest.mark.parametrize("short, full, expect", [
+    ("中车太原公司", "中车太原机车车辆有限公司", True),
+    ("民生银行", "民生银行太原分行", False),      # the bank, not its branch
+    ("太原公司", "中车太原机车车辆有限公司", False),  # another first character
+    ("中车太原局", "中车太原机车车辆有限公司", False),  # another last character
+])
+def test_shortens(short, full, expect):
+    assert entities._shortens(short, full) is expect
+
+
+def test_two_fitting_full_names_give_none():
+    recs = [{"label": "ORG", "text": "山西建投集团", "canonical": None},
+            {"label": "ORG", "text": "山西建设投资集团", "canonical": None},
+            {"label": "ORG", "text": "山西建筑投资集团", "canonical": None}]
+    entities.link_short_forms(recs)
+    assert recs[0]["canonical"] is None
+    recs.pop()
+    entities.link_short_forms(recs)
+    assert recs[0]["canonical"] == "山西建设投资集团"
