@@ -93,7 +93,7 @@ def tokenize(text: str) -> list[tuple[int, int]]:
 
 
 _WORDS: dict[str, tuple] = {}  # word -> its feature strings (bounded: cleared when large)
-_WORDS_MAX = 200_000
+_WORDS_MAX = 50_000
 _EDGES = (("wl=^", "tl=^"), ("wr=$", "tr=$"))
 
 

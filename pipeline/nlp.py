@@ -9,6 +9,8 @@ from writing to the Doc, as in spaCy's span_ruler.
 """
 from __future__ import annotations
 
+import bisect
+
 import datetime as dt
 import functools
 from typing import Callable, Iterable
@@ -50,46 +52,43 @@ def _finder(layer: str) -> Callable[[Doc, str], list[dict]]:
 
 def token_offsets(doc: Doc) -> list[tuple[int, int]]:
     """(start, end) character offsets of every token, read from the Doc's arrays."""
-    arr = doc.to_array([IDX, LENGTH])
-    return [(int(s), int(s + n)) for s, n in arr]
+    return [(s, s + n) for s, n in doc.to_array([IDX, LENGTH]).tolist()]
 
 
 def split_tokens_at(doc: Doc, offsets: Iterable[int], n_chars: int | None = None) -> None:
     """Split every token that a character offset falls strictly inside."""
-    cuts: dict[int, list[int]] = {}
     if n_chars is None:
-        n_chars = len(doc.text)       # doc.text joins every token: pass it when known
-    for off in set(offsets):
-        if off <= 0 or off >= n_chars:
+        n_chars = len(doc_text(doc))
+    wanted = sorted({o for o in offsets if 0 < o < n_chars})
+    if not wanted:
+        return
+    spans = token_offsets(doc)
+    starts = [s for s, _ in spans]
+    cuts: dict[int, list[int]] = {}
+    for off in wanted:
+        i = bisect.bisect_right(starts, off) - 1
+        if i < 0:
             continue
-        tok_i = _token_at(doc, off)
-        if tok_i is None:
-            continue
-        tok = doc[tok_i]
-        if tok.idx < off < tok.idx + len(tok.text):
-            cuts.setdefault(tok_i, []).append(off - tok.idx)
+        s, e = spans[i]
+        if s < off < e:
+            cuts.setdefault(i, []).append(off - s)
     if not cuts:
         return
     with doc.retokenize() as retok:
         for tok_i, local in cuts.items():
             tok = doc[tok_i]
-            bounds = [0, *sorted(local), len(tok.text)]
+            bounds = [0, *local, len(tok.text)]
             orths = [tok.text[a:b] for a, b in zip(bounds, bounds[1:])]
             retok.split(tok, orths, heads=[(tok, k) for k in range(len(orths))])
 
 
-def _token_at(doc: Doc, off: int) -> int | None:
-    lo, hi = 0, len(doc) - 1
-    while lo <= hi:
-        mid = (lo + hi) // 2
-        tok = doc[mid]
-        if off < tok.idx:
-            hi = mid - 1
-        elif off >= tok.idx + len(tok.text) + len(tok.whitespace_):
-            lo = mid + 1
-        else:
-            return mid
-    return None
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, computed once per Doc (spaCy joins every token each time it is asked;
+    splitting tokens never changes the text)."""
+    text = doc.user_data.get(segment.TEXT_KEY)
+    if text is None:
+        text = doc.user_data[segment.TEXT_KEY] = doc.text
+    return text
 
 
 def _spans(doc: Doc, records: list[dict], label_key: str) -> list[Span]:
@@ -110,7 +109,7 @@ class LayerComponent:
         self.find = _finder(layer)
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         records = self.find(doc, text)
         doc._.set(self.layer, records)
         if self.layer == "entities":

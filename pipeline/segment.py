@@ -61,6 +61,10 @@ def sentences(doc: Doc) -> Doc:
     return doc
 
 
+# where a Doc keeps its text (pipeline.nlp.doc_text): spaCy's doc.text joins every token anew
+TEXT_KEY = "baozhi.text"
+
+
 class JiebaTokenizer:
     """jieba words to a Doc, without spaCy's generic (and slow) word/space alignment:
     jieba's words concatenate to the text, so a single space after a word is its
@@ -78,7 +82,9 @@ class JiebaTokenizer:
             else:
                 words.append(w)
                 spaces.append(False)
-        return Doc(self.vocab, words=words, spaces=spaces)
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        doc.user_data[TEXT_KEY] = text  # the words and spaces give the text back exactly
+        return doc
 
     # a tokenizer of our own needs no training data and has nothing to save
     def to_bytes(self, **kwargs) -> bytes:

@@ -48,3 +48,16 @@ def test_splitting_tokens_at_entity_edges():
     nlp.split_tokens_at(doc, [2])
     assert [t.text for t in doc][:2] == ["河北", "省"]
     assert doc.text == "河北省和三峡工程"
+
+
+def test_the_doc_keeps_its_text_exactly():
+    """The tokenizer records the text it was given; it must be what spaCy's tokens join to,
+    on every corpus page (spaces, line breaks and all), also after tokens are split."""
+    from conftest import corpus_page
+
+    for stem in ("000", "001", "002", "003", "004"):
+        text = corpus_page(stem).read_text(encoding="utf-8")
+        doc = segment(text)
+        assert nlp.doc_text(doc) == doc.text == text
+        nlp.split_tokens_at(doc, range(0, len(text), 7))
+        assert doc.text == text
