@@ -237,6 +237,22 @@ def _home(home: str | None) -> tuple[str, ...]:
     return (code, *_tables().divisions[code].ancestors)
 
 
+def place_names(home: str | None) -> tuple[list[str], list[str]]:
+    """Names that are places wherever they stand: the full name of every division (防城港市,
+    张湾区), and the short names (定襄, 榆次) of the divisions of the home province; none that
+    is also a common word (common_words.tsv)."""
+    t = _tables()
+    full = sorted(n for n in t.full_names if n not in t.common)
+    codes = _home(home)
+    province = next((c for c in codes if t.divisions[c].level == "province"), None)
+    shorts = []
+    if province:
+        for d in t.divisions.values():
+            if d.code == province or province in d.ancestors:
+                shorts.extend(x for x in d.shorts if x not in t.common and x not in t.full_names)
+    return full, sorted(set(shorts))
+
+
 def _home_region(home: tuple[str, ...], which: str) -> str | None:
     t = _tables()
     if which == "home_province":

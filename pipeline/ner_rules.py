@@ -60,9 +60,49 @@ def _org() -> dict:
     }
 
 
+@functools.lru_cache(maxsize=16)
+def _gazetteer(home: str | None = None):
+    """One automaton over ``gazetteer.tsv`` and, where the paper's home is known and
+    ``places.yaml: divisions: home_province_short_names`` says so, the short names of the home
+    province's divisions (pipeline.names.place_names). A surface of gazetteer.tsv keeps its label."""
+    own = [(r["surface"], r["label"]) for r in rules.load("entities/gazetteer.tsv")]
+    shorts: list[str] = []
+    if home and (rules.load("entities/places.yaml").get("divisions") or {}).get("home_province_short_names"):
+        from .names import place_names
+
+        known = {s for s, _ in own}
+        shorts = [n for n in place_names(home)[1] if n not in known]
+    return nf.build_automaton(own + [(n, "LOC") for n in shorts])
+
+
 @functools.cache
-def _gazetteer():
-    return nf.build_automaton((r["surface"], r["label"]) for r in rules.load("entities/gazetteer.tsv"))
+def _division_names() -> tuple[frozenset, frozenset, int]:
+    """The full division names that are places wherever they stand (``places.yaml: divisions:
+    full_names``), their last characters and the longest length."""
+    if not (rules.load("entities/places.yaml").get("divisions") or {}).get("full_names"):
+        return frozenset(), frozenset(), 0
+    from .names import place_names
+
+    full = frozenset(place_names(None)[0])
+    return full, frozenset(n[-1] for n in full), max(map(len, full), default=0)
+
+
+def division_spans(text: str, tokens: Sequence[tuple[int, int]], starts: set | None = None) -> list[Span]:
+    """Full division names (防城港市, 张湾区) that start and end at token edges: looked up
+    backwards from every token that ends with a division's last character (市, 县, 区 …)."""
+    full, lasts, longest = _division_names()
+    if not full:
+        return []
+    out = []
+    for _, e in tokens:
+        if e < 2 or text[e - 1] not in lasts:
+            continue
+        if starts is None:
+            starts = {s for s, _ in tokens}
+        for a in range(e - 2, max(e - longest, 0) - 1, -1):
+            if a in starts and text[a:e] in full:
+                out.append((a, e, "LOC", "rule"))
+    return out
 
 
 @functools.cache
@@ -95,7 +135,8 @@ def _places() -> dict:
             "head": set(cfg["head_tags"]),
             # first characters of road and extension words, last of extension words
             "first": {w[0] for w in cfg["road_words"] + cfg["extension_words"]},
-            "last": {w[-1] for w in cfg["extension_words"]}}
+            "last": {w[-1] for w in cfg["extension_words"]},
+            "bare": set(cfg["road_words"]) | set(cfg["extension_words"])}
 
 
 def road_spans(text: str, found: Sequence[Span], tokens: Sequence[tuple[int, int]]) -> list[Span]:
@@ -104,9 +145,9 @@ def road_spans(text: str, found: Sequence[Span], tokens: Sequence[tuple[int, int
     takes the word before it (东路 → 滨河东路) when that word can be a name; an extension
     word (南延) is cut off a span's end and is no place alone."""
     cfg = _places()
-    first = cfg["first"]
-    if not any(f[2] in ("LOC", "PER") and (text[f[0]] in first or text[f[1]:f[1] + 1] in first
-                                            or text[f[1] - 1] in cfg["last"]) for f in found):
+    first, last, bare = cfg["first"], cfg["last"], cfg["bare"]
+    if not any(f[2] in ("LOC", "PER") and (text[f[1]:f[1] + 1] in first or text[f[1] - 1] in last
+                                            or text[f[0]:f[1]] in bare) for f in found):
         return list(found)
     ends = {e: s for s, e in tokens}
     tab = nf.jieba_tags()
@@ -326,9 +367,10 @@ def organisation_spans(text: str, tokens: Sequence[tuple[int, int]], found: Sequ
     return out
 
 
-def gazetteer_spans(text: str, tokens: Sequence[tuple[int, int]]) -> list[Span]:
-    """Matches of ``gazetteer.tsv`` that start and end at token edges."""
-    auto = _gazetteer()
+def gazetteer_spans(text: str, tokens: Sequence[tuple[int, int]], home: str | None = None) -> list[Span]:
+    """Matches of ``gazetteer.tsv`` (and of the home province's short division names, see
+    ``_gazetteer``) that start and end at token edges."""
+    auto = _gazetteer(home or None)
     if not len(auto):
         return []
     starts = {s for s, _ in tokens}
@@ -399,7 +441,7 @@ def merge_rules(text: str, found: list[Span], tokens: Sequence[tuple[int, int]] 
     if tokens is None:
         tokens = nf.tokenize(text)
     found = weak_spans(text, road_spans(text, found, tokens), tokens)
-    gaz = gazetteer_spans(text, tokens)
+    gaz = gazetteer_spans(text, tokens, home) + division_spans(text, tokens)
     rule = _longest_first(gaz + byline_spans(text) + body_spans(text, tokens, home)
                           + organisation_spans(text, tokens, found, gaz, home))
     if not rule:
@@ -410,11 +452,12 @@ def merge_rules(text: str, found: list[Span], tokens: Sequence[tuple[int, int]] 
                 f[0] <= r[0] and r[1] <= f[1] and (f[1] - f[0]) > (r[1] - r[0]) and f[2] != "PER"
                 for f in found):
             keep_rule.append(r)
-    # a tagger span holding two places of the rules, and nothing else of them, is two names
-    # run together (山西中部城市群联通雄安新区)
+    # a tagger span holding two places of the rules, and nothing else of them, and ending with
+    # the last of them, is two names run together (山西中部城市群联通雄安新区); an organisation
+    # holds places but ends with its own word (江苏省靖江市市委)
     for f in found:
         held = [r for r in rule if f[0] <= r[0] and r[1] <= f[1]]
-        if len(held) >= 2 and all(r[2] == "LOC" for r in held):
+        if len(held) >= 2 and all(r[2] == "LOC" for r in held) and max(r[1] for r in held) == f[1]:
             keep_rule.extend(r for r in held if r not in keep_rule)
     kept = [f for f in found if not any(f[0] < r[1] and r[0] < f[1] for r in keep_rule)]
     return kept + keep_rule

@@ -225,3 +225,19 @@ def test_two_fitting_full_names_give_none():
     recs.pop()
     entities.link_short_forms(recs)
     assert recs[0]["canonical"] == "山西建设投资集团"
+
+
+@pytest.mark.parametrize("stem, surface, adcode", [
+    # full division names in a list the 1998 tagger passed over
+    ("002", "防城港市", "450600"),
+    ("002", "张湾区", "420303"),
+    ("002", "琼海市", "469002"),
+    ("002", "海沧区", "350205"),
+    # the home province's divisions by short name
+    ("003", "榆次", "140702"),
+    ("003", "定襄", "140921"),
+    ("003", "岚县", "141127"),
+])
+def test_divisions_found_with_codes(pages, stem, surface, adcode):
+    got = {(r["text"], r["label"], r["adcode"]) for r in pages[stem][1]}
+    assert (surface, "LOC", adcode) in got
