@@ -139,13 +139,14 @@ def word_features(text: str, tokens: Sequence[tuple[int, int]]) -> list[list[str
     return feats
 
 
-def build_automaton(entries: Iterable[tuple[str, str]]):
-    """An Aho-Corasick automaton over (surface, label) pairs; a surface may carry labels."""
+def build_automaton(entries: Iterable[tuple[str, str]], min_len: int = 2):
+    """An Aho-Corasick automaton over (surface, label) pairs of ``min_len`` characters or more;
+    a surface may carry labels."""
     import ahocorasick
 
     by_surface: dict[str, set] = {}
     for surface, label in entries:
-        if len(surface) >= 2:
+        if len(surface) >= min_len:
             by_surface.setdefault(surface, set()).add(label)
     auto = ahocorasick.Automaton()
     for surface, labels in by_surface.items():

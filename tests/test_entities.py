@@ -80,6 +80,11 @@ def found(pages, stem: str) -> set[tuple[str, str]]:
     ("002", "市疾控中心", "ORG"),
     ("004", "双塔南巷小学", "ORG"),
     ("004", "市检察院", "ORG"),
+    ("003", "省委", "ORG"),
+    ("000", "省直工委", "ORG"),
+    ("002", "市防指", "ORG"),
+    ("002", "市防办", "ORG"),
+    ("002", "市消防救援支队", "ORG"),
 ])
 def test_entities_on_corpus_pages(pages, stem, surface, label):
     assert (surface, label) in found(pages, stem)
