@@ -237,6 +237,8 @@ def find_entities(text: str, home: str | None, tokens: Sequence[tuple[int, int]]
     found = spans(text, tokens, home)
     from .names import resolve
 
+    from .ner_rules import alias_core
+
     out = []
     for s, e, lab, src in found:
         surface = text[s:e]
@@ -248,6 +250,14 @@ def find_entities(text: str, home: str | None, tokens: Sequence[tuple[int, int]]
                "canonical": names.get("canonical"), "adcode": names.get("adcode"), "found_by": src}
         rec.update({k: v for k, v in names.items() if k not in rec})
         out.append(rec)
+    if any(r["found_by"] == "alias" for r in out):
+        full = {}
+        for r in out:
+            if r["label"] == "ORG" and r["found_by"] != "alias":
+                full.setdefault(alias_core(r["text"]), r["canonical"] or r["text"])
+        for r in out:
+            if r["found_by"] == "alias" and not r["canonical"]:
+                r["canonical"] = full.get(r["text"])
     return out
 
 

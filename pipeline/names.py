@@ -371,6 +371,12 @@ def _organisation(text: str, home: tuple[str, ...], context: str, outside: str) 
     return _empty(region_adcode=_leading_region(text, home, outside))
 
 
+def leading_divisions(text: str) -> int:
+    """How many characters of ``text`` are division names read from its start, each under
+    the one before (山西美锦能源 -> 2, 浙江省温州市乐清市 -> 9)."""
+    return _path(_norm(text))[1] if text else 0
+
+
 def _leading_region(text: str, home: tuple[str, ...], context: str) -> str | None:
     """The division a name starts with, if it is written in full (太原市热力集团 -> 140100)."""
     steps, end = _path(text)

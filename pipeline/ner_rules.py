@@ -202,6 +202,52 @@ def weak_spans(text: str, found: Sequence[Span], tokens: Sequence[tuple[int, int
     return out
 
 
+@functools.cache
+def _alias_cfg() -> tuple[tuple[str, ...], int, str, str]:
+    cfg = rules.load("entities/organisations.yaml")
+    return (tuple(sorted(cfg.get("alias_endings") or (), key=len, reverse=True)),
+            int(cfg.get("alias_min_chars", 3)), cfg["inner"][0], cfg["inner"][1])
+
+
+def alias_core(name: str) -> str | None:
+    """The core a company's full name is also known by (山西美锦能源股份有限公司 -> 美锦能源), or
+    None when the name has no such ending or the core is too short."""
+    endings, least, open_, close = _alias_cfg()
+    end = next((e for e in endings if name.endswith(e)), None)
+    if end is None:
+        return None
+    from .names import leading_divisions
+
+    core = name[: len(name) - len(end)]
+    if core.endswith(close) and open_ in core:
+        core = core[: core.rindex(open_)]
+    core = core[leading_divisions(core):]
+    return core if len(core) >= least else None
+
+
+def alias_spans(text: str, found: Sequence[Span], tokens: Sequence[tuple[int, int]]) -> list[Span]:
+    """Other mentions of a company by its core (see ``alias_core``) in the same text, where
+    they start and end at token edges and overlap nothing found."""
+    cores = {alias_core(text[s:e]) for s, e, lab, _ in found if lab == "ORG"} - {None}
+    if not cores:
+        return []
+    taken = bytearray(len(text))
+    for s, e, _, _ in found:
+        taken[s:e] = b"\1" * (e - s)
+    starts = {s for s, _ in tokens}
+    ends = {e for _, e in tokens}
+    out = []
+    for core in sorted(cores, key=len, reverse=True):
+        i = text.find(core)
+        while i >= 0:
+            j = i + len(core)
+            if i in starts and j in ends and not any(taken[i:j]):
+                out.append((i, j, "ORG", "alias"))
+                taken[i:j] = b"\1" * (j - i)
+            i = text.find(core, j)
+    return out
+
+
 def _suffix_at(word: str, tag: str) -> tuple[int, str] | None:
     """Where in ``word`` an organisation suffix starts (the suffix ends with the word), and
     the suffix; a numbered name (小店一中) gives the suffix ``""``."""
@@ -446,7 +492,7 @@ def merge_rules(text: str, found: list[Span], tokens: Sequence[tuple[int, int]] 
     rule = _longest_first(gaz + byline_spans(text) + body_spans(text, tokens, home)
                           + organisation_spans(text, tokens, found, gaz, home))
     if not rule:
-        return found
+        return found + alias_spans(text, found, tokens)
     keep_rule = []
     for r in rule:
         if r[3] == "byline" or not any(
@@ -461,4 +507,4 @@ def merge_rules(text: str, found: list[Span], tokens: Sequence[tuple[int, int]] 
         if len(held) >= 2 and all(r[2] == "LOC" for r in held) and max(r[1] for r in held) == f[1]:
             keep_rule.extend(r for r in held if r not in keep_rule)
     kept = [f for f in found if not any(f[0] < r[1] and r[0] < f[1] for r in keep_rule)]
-    return kept + keep_rule
+    return kept + keep_rule + alias_spans(text, kept + keep_rule, tokens)

@@ -246,3 +246,22 @@ def test_two_fitting_full_names_give_none():
 def test_divisions_found_with_codes(pages, stem, surface, adcode):
     got = {(r["text"], r["label"], r["adcode"]) for r in pages[stem][1]}
     assert (surface, "LOC", adcode) in got
+
+
+def test_company_core_is_the_company(pages):
+    """Page 002 names 山西美锦能源股份有限公司 in full, then 美锦能源 twice."""
+    cores = [r for r in pages["002"][1] if r["text"] == "美锦能源"]
+    assert len(cores) == 2
+    assert all(r["label"] == "ORG" and r["canonical"] == "山西美锦能源股份有限公司" for r in cores)
+
+
+@pytest.mark.parametrize("name, core", [
+    ("山西美锦能源股份有限公司", "美锦能源"),
+    ("山西东义煤电铝集团有限公司", "东义煤电铝"),
+    ("太原钢铁（集团）有限公司", None),          # 钢铁 alone is too short to stand for it
+    ("太原理工大学", None),                      # no company ending
+])
+def test_alias_core(name, core):
+    from pipeline.ner_rules import alias_core
+
+    assert alias_core(name) == core
