@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import functools
 import re
+
+import regex
 from typing import Sequence
 
 from . import ner_features as nf
@@ -138,6 +140,55 @@ def _places() -> dict:
             "first": {w[0] for w in cfg["road_words"] + cfg["extension_words"]},
             "last": {w[-1] for w in cfg["extension_words"]},
             "bare": set(cfg["road_words"]) | set(cfg["extension_words"])}
+
+
+@functools.cache
+def _infrastructure() -> dict:
+    cfg = rules.load("entities/places.yaml").get("infrastructure") or {}
+    return {"words": set(cfg.get("words") or ()), "last": {w[-1] for w in cfg.get("words") or ()},
+            "chars": set(cfg.get("head_chars") or ()), "home_only": bool(cfg.get("home_only")),
+            "tags": set(cfg.get("head_tags") or ()),
+            "patterns": [regex.compile(p) for p in cfg.get("patterns") or ()]}
+
+
+@functools.cache
+def division_names() -> frozenset:
+    """Every division name, full or short (pipeline.names)."""
+    from .names import _tables
+
+    return frozenset(_tables().by_name)
+
+
+def infrastructure_spans(text: str, tokens: Sequence[tuple[int, int]], home: str | None = None) -> list[Span]:
+    """Railways and highways (雄忻高铁, 青银二广高速) and numbered roads (国道307), see
+    ``places.yaml: infrastructure``."""
+    cfg = _infrastructure()
+    if cfg["home_only"] and not home:
+        return []
+    out = [(m.start(), m.end(), "LOC", "rule") for p in cfg["patterns"] for m in p.finditer(text)]
+    if not cfg["words"]:
+        return out
+    tab = nf.jieba_tags()
+    last = cfg["last"]
+    for k, (s, e) in enumerate(tokens):
+        if k == 0 or text[e - 1] not in last or text[s:e] not in cfg["words"]:
+            continue
+        # the head: tokens right before, all of allowed tags or of one character
+        start, i = s, k - 1
+        best = None
+        stop = _org()["stop_chars"]
+        while i >= 0 and tokens[i][1] == start and s - tokens[i][0] <= max(cfg["chars"], default=0):
+            w = text[tokens[i][0]:tokens[i][1]]
+            if not w.isalpha() or any(c in stop for c in w) or w in division_names() or (
+                    len(w) > 1 and (tab.get(w) or "?") not in cfg["tags"]):
+                break  # a division's own name (太原铁路枢纽) is a place and a word, not a head
+            start = tokens[i][0]
+            if s - start in cfg["chars"]:
+                best = start
+            i -= 1
+        if best is not None:
+            out.append((best, e, "LOC", "rule"))
+    return out
 
 
 def road_spans(text: str, found: Sequence[Span], tokens: Sequence[tuple[int, int]]) -> list[Span]:
@@ -490,6 +541,7 @@ def merge_rules(text: str, found: list[Span], tokens: Sequence[tuple[int, int]] 
     found = weak_spans(text, road_spans(text, found, tokens), tokens)
     gaz = gazetteer_spans(text, tokens, home) + division_spans(text, tokens)
     rule = _longest_first(gaz + byline_spans(text) + body_spans(text, tokens, home)
+                          + infrastructure_spans(text, tokens, home)
                           + organisation_spans(text, tokens, found, gaz, home))
     if not rule:
         return found + alias_spans(text, found, tokens)

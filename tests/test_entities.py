@@ -58,6 +58,10 @@ def found(pages, stem: str) -> set[tuple[str, str]]:
     ("003", "滨河东路", "LOC"),   # 滨河东路南延: 滨河 + 东路 + 南延 before
     ("003", "龙城大街", "LOC"),
     ("003", "晋阳大道", "LOC"),
+    ("000", "雄忻高铁", "LOC"),   # railways and highways named by their ends
+    ("000", "石太高铁", "LOC"),
+    ("003", "青银二广高速", "LOC"),
+    ("003", "国道307", "LOC"),
     # organisations come out whole
     ("001", "山西转型综改示范区武宿综合保税区", "ORG"),
     ("001", "中国铁路太原局集团有限公司太原工务机械段", "ORG"),
