@@ -79,6 +79,25 @@ def _known_people() -> frozenset:
 
 
 @functools.cache
+def _common_words() -> dict:
+    """jieba's dictionary words that are common words: tagged none of ``ner.yaml:
+    name_tags`` and at least ``common_word_min_freq`` frequent, less the training gazetteer's
+    surfaces and division names (校园, 沙袋; not 合肥, not 老张)."""
+    from .ner_rules import division_names
+    from .segment import _jieba
+
+    cfg = nf.config()
+    least = cfg.get("common_word_min_freq")
+    if not least:
+        return {}
+    names = set(cfg.get("name_tags") or ())
+    freq = _jieba().dt.FREQ
+    known = {s for s, _ in read_gazetteer()} | division_names()
+    return {w: t for w, t in nf.jieba_tags().items()
+            if len(w) > 1 and t not in names and freq.get(w, 0) >= least and w not in known}
+
+
+@functools.cache
 def _checks() -> dict:
     from . import rules
 
@@ -98,6 +117,8 @@ def plausible(surface: str, label: str) -> str | None:
     for ch in surface:
         if ch.isdigit() or (not ch.isalnum() and ch not in chk["punct"]):
             return None
+    if surface in _common_words():
+        return None  # a common word (校园, 沙袋), not a name
     if label == "PER":
         if any(ch.isascii() for ch in surface):
             return None
