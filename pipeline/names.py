@@ -371,6 +371,25 @@ def _organisation(text: str, home: tuple[str, ...], context: str, outside: str) 
     return _empty(region_adcode=_leading_region(text, home, outside))
 
 
+def known_organisations(home: str | None) -> list[str]:
+    """Surfaces of organisations.tsv to look for in a text: those of no region, and those of
+    a region in the home's province (太重 only in a Shanxi paper: elsewhere 负担太重 is "too heavy")."""
+    t = _tables()
+    codes = _home(home)
+    if not codes and (t.config.get("known_organisations") or {}).get("home_only"):
+        return []
+    province = next((c for c in codes if t.divisions[c].level == "province"), None)
+    out = []
+    for alias, row in t.organisations.items():
+        region = row.get("region") or ""
+        if not region:
+            out.append(alias)
+        elif province and region in t.divisions and (
+                region == province or province in t.divisions[region].ancestors):
+            out.append(alias)
+    return out
+
+
 def leading_divisions(text: str) -> int:
     """How many characters of ``text`` are division names read from its start, each under
     the one before (山西美锦能源 -> 2, 浙江省温州市乐清市 -> 9)."""

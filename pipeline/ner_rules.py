@@ -64,17 +64,21 @@ def _org() -> dict:
 
 @functools.lru_cache(maxsize=16)
 def _gazetteer(home: str | None = None):
-    """One automaton over ``gazetteer.tsv`` and, where the paper's home is known and
-    ``places.yaml: divisions: home_province_short_names`` says so, the short names of the home
-    province's divisions (pipeline.names.place_names). A surface of gazetteer.tsv keeps its label."""
+    """One automaton over ``gazetteer.tsv``, the organisations of ``names/organisations.tsv``
+    that apply to the home (pipeline.names.known_organisations) and, where the paper's home is
+    known and ``places.yaml: divisions: home_province_short_names`` says so, the short names of
+    the home province's divisions (pipeline.names.place_names). A surface of gazetteer.tsv
+    keeps its label."""
+    from .names import known_organisations, place_names
+
     own = [(r["surface"], r["label"]) for r in rules.load("entities/gazetteer.tsv")]
+    known = {s for s, _ in own}
+    orgs = [n for n in known_organisations(home) if n not in known]
+    known.update(orgs)
     shorts: list[str] = []
     if home and (rules.load("entities/places.yaml").get("divisions") or {}).get("home_province_short_names"):
-        from .names import place_names
-
-        known = {s for s, _ in own}
         shorts = [n for n in place_names(home)[1] if n not in known]
-    return nf.build_automaton(own + [(n, "LOC") for n in shorts])
+    return nf.build_automaton(own + [(n, "ORG") for n in orgs] + [(n, "LOC") for n in shorts])
 
 
 @functools.cache

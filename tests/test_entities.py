@@ -89,6 +89,10 @@ def found(pages, stem: str) -> set[tuple[str, str]]:
     ("002", "市防指", "ORG"),
     ("002", "市防办", "ORG"),
     ("002", "市消防救援支队", "ORG"),
+    ("004", "太重", "ORG"),        # known short names (names/organisations.tsv)
+    ("004", "太重集团", "ORG"),
+    ("002", "中来光能", "ORG"),
+    ("001", "太铁", "ORG"),
 ])
 def test_entities_on_corpus_pages(pages, stem, surface, label):
     assert (surface, label) in found(pages, stem)
@@ -250,6 +254,17 @@ def test_two_fitting_full_names_give_none():
 def test_divisions_found_with_codes(pages, stem, surface, adcode):
     got = {(r["text"], r["label"], r["adcode"]) for r in pages[stem][1]}
     assert (surface, "LOC", adcode) in got
+
+
+def test_known_short_names_carry_full_names(pages):
+    taizhong = [r for r in pages["004"][1] if r["text"] == "太重"]
+    assert len(taizhong) == 6 and all(r["canonical"] == "太原重型机械集团有限公司" for r in taizhong)
+
+
+def test_a_known_short_name_of_a_region_counts_only_in_that_province():
+    text = "负担太重，太重集团新款挖掘机下线。"
+    assert not any(r["text"].startswith("太重") for r in find_entities(text, "北京市"))
+    assert {"太重集团"} <= {r["text"] for r in find_entities(text, HOME)}
 
 
 def test_company_core_is_the_company(pages):
