@@ -62,9 +62,9 @@ def jieba_entries() -> list[tuple[str, str]]:
 def division_entries() -> list[tuple[str, str]]:
     """(name, LOC) for every administrative division's full and short names
     (``rules/entities/names/divisions.tsv``)."""
-    from .names import _tables
+    from .names import division_names
 
-    return [(name, "LOC") for name in _tables().by_name]
+    return [(name, "LOC") for name in sorted(division_names())]
 
 
 @functools.cache
@@ -83,7 +83,7 @@ def _common_words() -> dict:
     """jieba's dictionary words that are common words: tagged none of ``ner.yaml:
     name_tags`` and at least ``common_word_min_freq`` frequent, less the training gazetteer's
     surfaces and division names (校园, 沙袋; not 合肥, not 老张)."""
-    from .ner_rules import division_names
+    from .names import division_names
     from .segment import _jieba
 
     cfg = nf.config()
@@ -257,7 +257,6 @@ def find_entities(text: str, home: str | None, tokens: Sequence[tuple[int, int]]
         return []          # bad input: empty; a fault of ours is raised, not hidden
     found = spans(text, tokens, home)
     from .names import resolve
-
     from .ner_rules import alias_core
 
     out = []
@@ -301,9 +300,9 @@ def link_short_forms(records: list[dict]) -> None:
     organisation of the same page (or text) it shortens (中车太原公司 -> 中车太原机车车辆有限公司,
     named in another article of the page). Only surfaces of ``names.yaml: short_form_min_chars``
     characters or more; where two full names fit, none is taken."""
-    from .names import _tables
+    from .names import setting
 
-    least = int(_tables().config.get("short_form_min_chars", 4))
+    least = int(setting("short_form_min_chars", 4))
     orgs = [r for r in records if r.get("label") == "ORG"]
     fulls = {(r.get("canonical") or r["text"]) for r in orgs}
     for r in orgs:

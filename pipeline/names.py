@@ -237,6 +237,17 @@ def _home(home: str | None) -> tuple[str, ...]:
     return (code, *_tables().divisions[code].ancestors)
 
 
+@functools.cache
+def division_names() -> frozenset[str]:
+    """Every division name, full or short (太原市, 太原, 小店区, 小店)."""
+    return frozenset(_tables().by_name)
+
+
+def setting(key: str, default=None):
+    """A setting of ``names.yaml``."""
+    return _tables().config.get(key, default)
+
+
 def place_names(home: str | None) -> tuple[list[str], list[str]]:
     """Names that are places wherever they stand: the full name of every division (防城港市,
     张湾区), and the short names (定襄, 榆次) of the divisions of the home province; none that

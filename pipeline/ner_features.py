@@ -92,8 +92,8 @@ def tokenize(text: str) -> list[tuple[int, int]]:
     return [(s, e) for w, s, e in jb.tokenize(text) if not w.isspace()]
 
 
-_WORDS: dict[str, tuple] = {}  # word -> its feature strings (bounded: cleared when large)
-_WORDS_MAX = 50_000
+_CACHE_MAX = 50_000  # entries of each feature-string cache below (cleared when full)
+_WORDS: dict[str, tuple] = {}  # word -> its feature strings
 _EDGES = (("wl=^", "tl=^"), ("wr=$", "tr=$"))
 
 
@@ -101,7 +101,7 @@ def _word(w: str, tab: dict) -> tuple:
     """The feature strings of a word: (w=, wl=, wr=, tl=, tr=, wt=S/B/I/E with length and tag)."""
     x = _WORDS.get(w)
     if x is None:
-        if len(_WORDS) >= _WORDS_MAX:
+        if len(_WORDS) >= _CACHE_MAX:
             _WORDS.clear()
         t = tab.get(w, "?")
         L = len(w)
@@ -203,7 +203,7 @@ _CHARS: dict[str, tuple] = {}  # character -> its feature strings and type (boun
 
 def _char(c: str) -> tuple:
     """The unigram features of a character at 0, -1, +1, -2, +2 and its type."""
-    if len(_CHARS) >= _WORDS_MAX:
+    if len(_CHARS) >= _CACHE_MAX:
         _CHARS.clear()
     x = _CHARS[c] = ("u0=" + c, "u-1=" + c, "u1=" + c, "u-2=" + c, "u2=" + c, char_type(c))
     return x
@@ -247,8 +247,8 @@ def lexicon_features(text: str, auto) -> dict[int, list[str]]:
         return {}
     start: dict[int, tuple] = {}
     end: dict[int, tuple] = {}
-    for e, (L, tag) in auto.iter(text):
-        s = e - L + 1
+    for e, (L, tags) in auto.iter(text):
+        s, tag = e - L + 1, tags[0]
         if L > start.get(s, (0,))[0]:
             start[s] = (L, tag)
         if L > end.get(e, (0,))[0]:
@@ -267,16 +267,9 @@ def lexicon_features(text: str, auto) -> dict[int, list[str]]:
 
 @functools.cache
 def lexicon_automaton():
-    """An Aho-Corasick automaton over jieba's dictionary words of two characters or more,
-    each with its tag (built once)."""
-    import ahocorasick
-
-    auto = ahocorasick.Automaton()
-    for w, t in jieba_tags().items():
-        if len(w) >= 2:
-            auto.add_word(full_width(w), (len(w), t))
-    auto.make_automaton()
-    return auto
+    """An automaton over jieba's dictionary words of two characters or more, each with its
+    tag (built once)."""
+    return build_automaton((full_width(w), t) for w, t in jieba_tags().items())
 
 
 # ASCII letters, digits and signs -> their full-width forms, as People's Daily 1998 writes

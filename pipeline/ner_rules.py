@@ -76,16 +76,16 @@ def _gazetteer(home: str | None = None):
     orgs = [n for n in known_organisations(home) if n not in known]
     known.update(orgs)
     shorts: list[str] = []
-    if home and (rules.load("entities/places.yaml").get("divisions") or {}).get("home_province_short_names"):
+    if home and _places()["divisions"].get("home_province_short_names"):
         shorts = [n for n in place_names(home)[1] if n not in known]
     return nf.build_automaton(own + [(n, "ORG") for n in orgs] + [(n, "LOC") for n in shorts])
 
 
 @functools.cache
-def _division_names() -> tuple[frozenset, frozenset, int]:
+def _full_division_names() -> tuple[frozenset, frozenset, int]:
     """The full division names that are places wherever they stand (``places.yaml: divisions:
     full_names``), their last characters and the longest length."""
-    if not (rules.load("entities/places.yaml").get("divisions") or {}).get("full_names"):
+    if not _places()["divisions"].get("full_names"):
         return frozenset(), frozenset(), 0
     from .names import place_names
 
@@ -93,13 +93,13 @@ def _division_names() -> tuple[frozenset, frozenset, int]:
     return full, frozenset(n[-1] for n in full), max(map(len, full), default=0)
 
 
-def division_spans(text: str, tokens: Sequence[tuple[int, int]], starts: set | None = None) -> list[Span]:
+def division_spans(text: str, tokens: Sequence[tuple[int, int]]) -> list[Span]:
     """Full division names (防城港市, 张湾区) that start and end at token edges: looked up
     backwards from every token that ends with a division's last character (市, 县, 区 …)."""
-    full, lasts, longest = _division_names()
+    full, lasts, longest = _full_division_names()
     if not full:
         return []
-    out = []
+    out, starts = [], None
     for _, e in tokens:
         if e < 2 or text[e - 1] not in lasts:
             continue
@@ -135,7 +135,8 @@ def _byline():
 @functools.cache
 def _places() -> dict:
     cfg = rules.load("entities/places.yaml")
-    return {"roads": sorted(cfg["road_words"], key=len, reverse=True),
+    return {"divisions": cfg.get("divisions") or {},
+            "roads": sorted(cfg["road_words"], key=len, reverse=True),
             "road_set": set(cfg["road_words"]),
             "ext": sorted(cfg["extension_words"], key=len, reverse=True),
             "ext_set": set(cfg["extension_words"]),
@@ -148,19 +149,14 @@ def _places() -> dict:
 
 @functools.cache
 def _infrastructure() -> dict:
+    from .names import division_names
+
     cfg = rules.load("entities/places.yaml").get("infrastructure") or {}
     return {"words": set(cfg.get("words") or ()), "last": {w[-1] for w in cfg.get("words") or ()},
             "chars": set(cfg.get("head_chars") or ()), "home_only": bool(cfg.get("home_only")),
             "tags": set(cfg.get("head_tags") or ()),
-            "patterns": [regex.compile(p) for p in cfg.get("patterns") or ()]}
-
-
-@functools.cache
-def division_names() -> frozenset:
-    """Every division name, full or short (pipeline.names)."""
-    from .names import _tables
-
-    return frozenset(_tables().by_name)
+            "patterns": [regex.compile(p) for p in cfg.get("patterns") or ()],
+            "stop": _org()["stop_chars"], "divisions": division_names()}
 
 
 def infrastructure_spans(text: str, tokens: Sequence[tuple[int, int]], home: str | None = None) -> list[Span]:
@@ -173,17 +169,17 @@ def infrastructure_spans(text: str, tokens: Sequence[tuple[int, int]], home: str
     if not cfg["words"]:
         return out
     tab = nf.jieba_tags()
-    last = cfg["last"]
+    last, stop, divisions = cfg["last"], cfg["stop"], cfg["divisions"]
+    longest = max(cfg["chars"], default=0)
     for k, (s, e) in enumerate(tokens):
         if k == 0 or text[e - 1] not in last or text[s:e] not in cfg["words"]:
             continue
         # the head: tokens right before, all of allowed tags or of one character
         start, i = s, k - 1
         best = None
-        stop = _org()["stop_chars"]
-        while i >= 0 and tokens[i][1] == start and s - tokens[i][0] <= max(cfg["chars"], default=0):
+        while i >= 0 and tokens[i][1] == start and s - tokens[i][0] <= longest:
             w = text[tokens[i][0]:tokens[i][1]]
-            if not w.isalpha() or any(c in stop for c in w) or w in division_names() or (
+            if not w.isalpha() or any(c in stop for c in w) or w in divisions or (
                     len(w) > 1 and (tab.get(w) or "?") not in cfg["tags"]):
                 break  # a division's own name (太原铁路枢纽) is a place and a word, not a head
             start = tokens[i][0]
