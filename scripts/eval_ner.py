@@ -17,7 +17,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline import entities, ner_eval, ner_features as nf  # noqa: E402
+from baozhi.layers.entities import entities  # noqa: E402
+from baozhi.layers.entities import features as nf  # noqa: E402
+import ner_eval  # noqa: E402
 
 
 def main(argv=None) -> int:

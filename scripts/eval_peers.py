@@ -16,16 +16,16 @@ is found.
 
 What each file is evaluated against:
 
-- ``cn2an.jsonl``: a numeral converter task, so ``pipeline.numerals.cn2an(input, mode)``
+- ``cn2an.jsonl``: a numeral converter task, so ``baozhi.resources.numerals.cn2an(input, mode)``
   with the mode the case names (strict, normal, smart); an ``expect_error`` case must be
   refused both in the default strict mode (as the peer's own loop calls it) and in the mode
   its list is named after. ``transform(input, "cn2an")`` cases are evaluated against
   ``find_numbers`` (the number mentions of a sentence; a ``None`` value only needs a
   mention there). an2cn and "direct" cases (Arabic to Chinese, digit strings) are outside
   this project and are not scored (none is newspaper-relevant).
-- ``rt_number.jsonl``: ``pipeline.numerals.find_numbers`` (every number mention; the
+- ``rt_number.jsonl``: ``baozhi.resources.numerals.find_numbers`` (every number mention; the
   figures layer is built on the same scanner).
-- ``rt_number_range.jsonl``: ``pipeline.numerals.find_ranges`` (comparisons and ranges:
+- ``rt_number_range.jsonl``: ``baozhi.resources.numerals.find_ranges`` (comparisons and ranges:
   大于10小于20, 20~100, 五百以上, 十几万); low and high are compared, inclusivity is not
   (the peer's two copies of these cases disagree on it).
 - ``rt_currency.jsonl``: ``find_figures``, money figures (ISO currency compared where the
@@ -48,8 +48,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.figures import find_figures, unit_table  # noqa: E402
-from pipeline.numerals import cn2an, find_numbers, find_ranges  # noqa: E402
+from baozhi.layers.figures.figures import find_figures, unit_table  # noqa: E402
+from baozhi.resources.numerals import cn2an, find_numbers, find_ranges  # noqa: E402
 
 # peer unit name -> the surface in rules/figures/units.tsv that means the same unit
 RT_UNITS = {

@@ -24,7 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline import entities, ner_eval, ner_features as nf  # noqa: E402
+from baozhi.layers.entities import entities  # noqa: E402
+from baozhi.layers.entities import features as nf  # noqa: E402
+import ner_eval  # noqa: E402
 
 
 def sha256(path: Path) -> str:
@@ -111,7 +113,7 @@ def main(argv=None) -> int:
     for r in rows:
         text = r["text"]
         tokens = nf.tokenize(text)
-        text = nf.full_width(text)  # as the tagger reads text (pipeline/ner_features.py)
+        text = nf.full_width(text)  # as the tagger reads text (pipeline/layers/entities/features.py)
         x = nf.features(text, tokens, fold_autos[fold_of[r["date"]]], extra)
         y = nf.bies(len(text), [(s, e, lab) for s, e, lab, _ in r["entities"]])
         trainer.append(x, y)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 SHARED = Path(os.environ.get("BAOZHI_SHARED", ROOT.parent / "shared"))
+# evaluation code (scripts/ner_eval.py) lives outside the runtime package
+sys.path.insert(0, str(ROOT / "scripts"))
 
 
 def corpus_page(stem: str) -> Path:

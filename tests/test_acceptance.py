@@ -8,14 +8,14 @@ import sys
 
 import pytest
 
-from pipeline.cli import main
+from baozhi.apps.cli import main
 
 from conftest import CORPUS, ROOT
 
 
 def annotate(records: list[dict], *flags: str) -> list[dict]:
     lines = "\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n"
-    proc = subprocess.run([sys.executable, "-m", "pipeline.cli", "annotate", *flags], input=lines,
+    proc = subprocess.run([sys.executable, "-m", "baozhi", "annotate", *flags], input=lines,
                           capture_output=True, text=True, encoding="utf-8", cwd=ROOT, check=True)
     return [json.loads(l) for l in proc.stdout.splitlines()]
 

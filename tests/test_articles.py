@@ -1,8 +1,8 @@
 """Stage 3: the items of a page, with headlines and authors, on the corpus pages."""
 from __future__ import annotations
 
-from pipeline.articles import split_articles
-from pipeline.repair import repair
+from baozhi.stages.articles import split_articles
+from baozhi.stages.repair import repair
 
 from conftest import corpus_page
 

@@ -15,9 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import batch, rules
-from pipeline.cli import main
-from pipeline.export import DB_NAME, TABLES
+from baozhi.run import batch
+
+from baozhi.resources import ruleset
+from baozhi.apps.cli import main
+from baozhi.layers.registry import tables as _tables
+from baozhi.run.export import DB_NAME
+
+TABLES = _tables()
 
 from conftest import CORPUS, ROOT
 
@@ -123,7 +128,7 @@ def test_metadata_and_rules_changes_redo_the_pages_they_touch(tmp_path, monkeypa
     assert s.processed == PAGES[:2]
     assert {a["paper"] for a in articles(out)} == {"山西日报"}
 
-    monkeypatch.setattr(rules, "version", lambda: "a-new-rule")
+    monkeypatch.setattr(ruleset, "version", lambda: "a-new-rule")
     s = batch.run(src, out, workers=1, log=io.StringIO())
     assert s.processed == PAGES[:2] and s.reused == []
     assert_same_tables(out, fresh(src, tmp_path))
@@ -140,7 +145,7 @@ def test_one_and_two_workers_give_the_same_tables(tmp_path):
 
 def _start(src: Path, out: Path, delay: float) -> subprocess.Popen:
     env = dict(os.environ, BAOZHI_TEST_PAGE_DELAY=str(delay))
-    return subprocess.Popen([sys.executable, "-m", "pipeline.cli", "run", str(src), "--out", str(out),
+    return subprocess.Popen([sys.executable, "-m", "baozhi", "run", str(src), "--out", str(out),
                              "--workers", "1"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
 
@@ -199,7 +204,7 @@ def test_a_page_that_fails_is_an_error_row_and_the_exit_status_says_so(tmp_path,
     assert main(["run", str(src), "--out", str(out), "--workers", "1"]) == 1
 
     # a page whose processing raises: the other pages go on
-    import pipeline.process as process
+    import baozhi.run.process as process
 
     real = process.process_page
 
@@ -209,7 +214,7 @@ def test_a_page_that_fails_is_an_error_row_and_the_exit_status_says_so(tmp_path,
         return real(page)
 
     monkeypatch.setattr(process, "process_page", flaky)
-    monkeypatch.setattr(rules, "version", lambda: "changed")
+    monkeypatch.setattr(ruleset, "version", lambda: "changed")
     assert main(["run", str(src), "--out", str(out), "--workers", "1"]) == 1
     errors = [json.loads(l) for l in (out / "errors.jsonl").open(encoding="utf-8")]
     assert [(e["source"], e["stage"]) for e in errors] == [(PAGES[0], "process"), ("bad.txt", "ingest")]
@@ -250,7 +255,7 @@ def test_a_rerun_with_nothing_to_do_does_not_import_spacy(tmp_path):
     src = make_input(tmp_path, PAGES[:1])
     out = tmp_path / "out"
     batch.run(src, out, workers=1, log=io.StringIO())
-    code = ("import sys; from pipeline.cli import main; rc = main(['run', sys.argv[1], '--out', sys.argv[2]]);"
+    code = ("import sys; from baozhi.apps.cli import main; rc = main(['run', sys.argv[1], '--out', sys.argv[2]]);"
             "print(rc, 'spacy' in sys.modules, 'jieba' in sys.modules)")
     proc = subprocess.run([sys.executable, "-c", code, str(src), str(out)], cwd=ROOT,
                           capture_output=True, text=True, check=True)
@@ -259,9 +264,10 @@ def test_a_rerun_with_nothing_to_do_does_not_import_spacy(tmp_path):
 
 
 def test_the_cli_knows_the_layers_without_importing_spacy():
-    from pipeline import cli, nlp
-
-    assert cli.LAYERS == nlp.LAYERS
+    code = ("import sys; from baozhi.apps import cli; p = cli.build_parser(); "
+            "print('spacy' in sys.modules)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "False"
 
 
 def _alive(pid: int) -> bool:
@@ -278,7 +284,7 @@ def test_workers_do_not_outlive_a_killed_run(tmp_path):
     src = make_input(tmp_path, PAGES[:3], copies=2)
     out = tmp_path / "out"
     env = dict(os.environ, BAOZHI_TEST_PAGE_DELAY="0.3")
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "run", str(src), "--out", str(out),
+    proc = subprocess.Popen([sys.executable, "-m", "baozhi", "run", str(src), "--out", str(out),
                              "--workers", "2"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
     _wait_for_results(out, 1, proc)

@@ -9,9 +9,11 @@ import sys
 
 import pytest
 
-from pipeline.annotate import annotate_record
-from pipeline.cli import main
-from pipeline.export import TABLES
+from baozhi.apps.annotate import annotate_record
+from baozhi.apps.cli import main
+from baozhi.layers.registry import tables as _tables
+
+TABLES = _tables()
 
 from conftest import CORPUS, ROOT
 
@@ -72,7 +74,7 @@ def test_a_bad_page_becomes_an_error_row_and_the_run_goes_on(tmp_path):
 
 
 def annotate(lines: list[str], *args: str) -> list[dict]:
-    proc = subprocess.run([sys.executable, "-m", "pipeline.cli", "annotate", *args],
+    proc = subprocess.run([sys.executable, "-m", "baozhi", "annotate", *args],
                           input="\n".join(lines) + "\n", capture_output=True, text=True,
                           encoding="utf-8", cwd=ROOT, check=True)
     return [json.loads(l) for l in proc.stdout.splitlines()]
@@ -99,17 +101,17 @@ def test_annotate_layers_flag_limits_the_output():
 
 
 def test_annotate_rejects_a_bad_flag_clearly():
-    proc = subprocess.run([sys.executable, "-m", "pipeline.cli", "annotate", "--issue-date", "18/11/2022"],
+    proc = subprocess.run([sys.executable, "-m", "baozhi", "annotate", "--issue-date", "18/11/2022"],
                           input="", capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 2 and "YYYY-MM-DD" in proc.stderr
 
 
 def test_a_fault_in_a_layer_is_an_error_row_not_a_silent_empty_table(tmp_path, monkeypatch):
-    import pipeline.figures
+    import baozhi.layers.figures.figures
 
     def broken(text):
         raise RuntimeError("figures broke")
-    monkeypatch.setattr(pipeline.figures, "_find", broken)
+    monkeypatch.setattr(baozhi.layers.figures.figures, "_find", broken)
     src = tmp_path / "in"
     src.mkdir()
     (src / "p.txt").write_text("## 标题\n\n本报讯 总投资24.7亿元。\n\n(周皓)\n\n## 第二篇\n\n本报讯 省发改委公布。\n\n(辛欣)",

@@ -10,9 +10,9 @@ import datetime as dt
 
 import pytest
 
-from pipeline.annotate import annotate_record
-from pipeline.dates import find_dates
-from pipeline.repair import repair
+from baozhi.apps.annotate import annotate_record
+from baozhi.layers.dates.dates import find_dates
+from baozhi.stages.repair import repair
 
 from conftest import corpus_page
 

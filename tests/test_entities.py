@@ -6,9 +6,10 @@ import functools
 import pytest
 
 from conftest import corpus_page
-from pipeline import entities, nlp
-from pipeline.entities import find_entities
-from pipeline.repair import repair
+from baozhi.layers.entities import entities
+from baozhi.frame import components as nlp
+from baozhi.layers.entities.entities import find_entities
+from baozhi.stages.repair import repair
 
 HOME = "山西省太原市"
 
@@ -159,7 +160,7 @@ def test_model_is_loaded_once():
 
 @functools.cache
 def _dev_scores(shared) -> dict:
-    from pipeline import ner_eval
+    import ner_eval
 
     rows = ner_eval.read_jsonl(shared / "pd1998" / "dev.jsonl")
     arts = ner_eval.articles(rows)
@@ -187,7 +188,7 @@ def test_dev_score_goal(dev_scores):
 def test_feature_groups_add_their_strings():
     """Optional feature groups (a model records which it was trained with): trigram and
     window3 add their strings; without them the features are the base set."""
-    from pipeline import ner_features as nf
+    from baozhi.layers.entities import features as nf
 
     text = "太原市小店区"
     base = nf.chunk_features(text, [[] for _ in text], {})
@@ -198,7 +199,7 @@ def test_feature_groups_add_their_strings():
 
 
 def test_lexicon_features_mark_the_longest_dictionary_words():
-    from pipeline import ner_features as nf
+    from baozhi.layers.entities import features as nf
 
     text = "江泽民在人民大会堂会见代表"
     got = nf.lexicon_features(text, nf.lexicon_automaton())
@@ -210,8 +211,8 @@ def test_short_form_takes_the_full_name_named_elsewhere_on_the_page():
     """Page 002: the photo caption's 中车太原公司 and the article's 中车太原机车车辆有限公司."""
     from pathlib import Path
 
-    from pipeline.ingest import read_page
-    from pipeline.process import process_page
+    from baozhi.stages.ingest import read_page
+    from baozhi.run.process import process_page
 
     path = corpus_page("002")
     rows = process_page(read_page(path, Path(path).parent))["entities"]
@@ -281,6 +282,6 @@ def test_company_core_is_the_company(pages):
     ("太原理工大学", None),                      # no company ending
 ])
 def test_alias_core(name, core):
-    from pipeline.ner_rules import alias_core
+    from baozhi.layers.entities.ner_rules import alias_core
 
     assert alias_core(name) == core

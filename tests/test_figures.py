@@ -7,9 +7,9 @@ import math
 import pytest
 
 from conftest import ROOT, corpus_page
-from pipeline.annotate import annotate_record
-from pipeline.figures import FIELDS, find_figures
-from pipeline.repair import repair
+from baozhi.apps.annotate import annotate_record
+from baozhi.layers.figures.figures import FIELDS, find_figures
+from baozhi.stages.repair import repair
 
 
 def page_figures(stem: str) -> tuple[str, list[dict]]:

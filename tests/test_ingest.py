@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from pipeline.ingest import IngestError, decode, infer_issue_date, load_metadata, read_page
+from baozhi.stages.ingest import IngestError, decode, infer_issue_date, load_metadata, read_page
 
 from conftest import CORPUS, corpus_page
 

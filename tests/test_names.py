@@ -1,4 +1,4 @@
-"""pipeline.names.resolve: official names and division codes, as a user sees them."""
+"""baozhi.layers.entities.names.resolve: official names and division codes, as a user sees them."""
 from __future__ import annotations
 
 import importlib.util
@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from pipeline import rules
-from pipeline.names import resolve
+from baozhi.resources import ruleset
+from baozhi.layers.entities.names import resolve
 from tests.conftest import ROOT, corpus_page
 
 HOME = "山西省太原市"
@@ -194,12 +194,12 @@ def test_ambiguous_names_need_home_or_context():
 # ---------------------------------------------------------------- the tables themselves
 
 def _names():
-    rows = rules.load("entities/names/divisions.tsv")
+    rows = ruleset.load("entities/names/divisions.tsv")
     return {n for r in rows for n in (r["name"], *filter(None, r["short"].split(";")))}
 
 
 def test_division_table_is_consistent():
-    rows = rules.load("entities/names/divisions.tsv")
+    rows = ruleset.load("entities/names/divisions.tsv")
     codes = {r["code"] for r in rows}
     assert len(codes) == len(rows) > 3000
     for r in rows:
@@ -214,16 +214,16 @@ def test_division_table_is_consistent():
 
 def test_common_words_are_division_names():
     names = _names()
-    missing = [r["word"] for r in rules.load("entities/names/common_words.tsv")
+    missing = [r["word"] for r in ruleset.load("entities/names/common_words.tsv")
                if r["word"] not in names]
     assert missing == []
 
 
 def test_name_tables_say_where_each_name_comes_from():
-    for r in rules.load("entities/names/departments.tsv"):
+    for r in ruleset.load("entities/names/departments.tsv"):
         assert "{}" in r["full"] and r["source"], r
         assert set(r["level"].split()) <= {"province", "prefecture", "county"}, r
-    for r in rules.load("entities/names/organisations.tsv"):
+    for r in ruleset.load("entities/names/organisations.tsv"):
         assert r["canonical"] and r["source"], r
 
 

@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from pipeline.numerals import cn2an, find_numbers, find_ranges, parse_number, render
+from baozhi.resources.numerals import cn2an, find_numbers, find_ranges, parse_number, render
 
 
 @pytest.mark.parametrize("text,value", [

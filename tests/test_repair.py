@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.repair import repair
+from baozhi.stages.repair import repair
 
 from conftest import CORPUS, corpus_page
 

@@ -16,11 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import batch
-from pipeline.cli import main
-from pipeline.export import TABLES, write_tables
-from pipeline.report import Mark, build_report, highlight, nest
-from pipeline.show import Filters
+from baozhi.run import batch
+from baozhi.apps.cli import main
+from baozhi.layers.registry import tables as _tables
+from baozhi.run.export import write_tables
+
+TABLES = _tables()
+from baozhi.apps.report import Mark, build_report, highlight, nest
+from baozhi.apps.show import Filters
 
 from conftest import CORPUS
 

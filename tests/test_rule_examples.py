@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline import rules
-from pipeline.examples import check
+from baozhi.resources import ruleset
+from rule_examples import check
 
-EXAMPLES = list(rules.examples())
+EXAMPLES = list(ruleset.examples())
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[e.id for e in EXAMPLES])

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import spacy
 
-from pipeline import nlp
-from pipeline.segment import blank_zh, segment
+from baozhi.frame import components as nlp
+from baozhi.layers import registry
+from baozhi.frame.language import blank_zh, segment
 
 
 def test_the_language_is_chinese_with_jieba_and_built_once():
@@ -35,12 +36,13 @@ def test_the_user_dictionary_keeps_zone_names_whole():
 
 def test_layer_components_are_registered_spacy_factories():
     pipe = nlp.get_nlp()
-    for layer in nlp.LAYERS:
+    for layer in registry.names():
         assert f"baozhi_{layer}" in pipe.pipe_names
 
 
 def test_targets_pull_in_the_layers_they_need():
-    assert nlp.resolve_layers(["targets"]) == ("figures", "dates", "targets")
+    assert [l.name for l in registry.compute_order(["targets"])] == ["figures", "dates", "targets"]
+    assert registry.output_layers(["targets"]) == ("figures", "targets")
 
 
 def test_splitting_tokens_at_entity_edges():

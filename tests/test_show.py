@@ -13,11 +13,11 @@ import urllib.request
 
 import pytest
 
-from pipeline import batch
-from pipeline.browse import datasette_command, prepare
-from pipeline.cli import main
-from pipeline.export import write_tables
-from pipeline.show import Filters, cell, format_table, query, width
+from baozhi.run import batch
+from baozhi.apps.browse import datasette_command, prepare
+from baozhi.apps.cli import main
+from baozhi.run.export import write_tables
+from baozhi.apps.show import Filters, cell, format_table, query, width
 
 from conftest import CORPUS, ROOT
 
@@ -54,7 +54,7 @@ def out(tmp_path_factory):
 
 
 def show(out, *args) -> tuple[int, str, str]:
-    proc = subprocess.run([sys.executable, "-m", "pipeline.cli", "show", *args, "--out", str(out)],
+    proc = subprocess.run([sys.executable, "-m", "baozhi", "show", *args, "--out", str(out)],
                           capture_output=True, text=True, encoding="utf-8", cwd=ROOT)
     return proc.returncode, proc.stdout, proc.stderr
 

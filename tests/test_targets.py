@@ -11,11 +11,11 @@ import datetime as dt
 import pytest
 
 from conftest import corpus_page
-from pipeline import nlp
-from pipeline.annotate import annotate_record
-from pipeline.dates import find_dates
-from pipeline.repair import repair
-from pipeline.targets import find_targets
+from baozhi.frame import components as nlp
+from baozhi.apps.annotate import annotate_record
+from baozhi.layers.dates.dates import find_dates
+from baozhi.stages.repair import repair
+from baozhi.layers.targets.targets import find_targets
 
 P000 = dt.date(2022, 11, 18)
 P002 = dt.date(2022, 8, 12)

@@ -1,0 +1,218 @@
+"""``baozhi show``: one table of a run in the terminal, with simple filters.
+
+Entry point: ``show(out_dir, table, filters, ...)``. Reads ``OUT/baozhi.sqlite`` (read-only)
+and prints a plain aligned table (CJK characters count two columns), as CSV or as JSON.
+Filters: issue date (``date``, ``date_from``, ``date_to``), ``article`` (an article id, or a
+page id for all its articles), ``kind``, ``label``, ``source`` and ``text`` (substrings).
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import sqlite3
+import sys
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from baozhi.layers import registry
+from baozhi.run.export import DB_NAME, PAGE_COLUMNS
+
+# what the terminal shows of each table unless --columns says otherwise
+PAGE_DEFAULT_COLUMNS = {
+    "articles": ["article_id", "issue_date", "page", "kind", "headline", "authors", "chars"],
+    "errors": PAGE_COLUMNS["errors"],
+}
+
+
+def default_columns(table: str) -> list[str]:
+    """The columns shown unless --columns says otherwise (a layer's from the registry)."""
+    if table in PAGE_DEFAULT_COLUMNS:
+        return list(PAGE_DEFAULT_COLUMNS[table])
+    layer = registry.get(table)
+    return list(layer.show_columns) or registry.columns(layer)
+TERMINAL_LIMIT = 50
+CELL_WIDTH = 40
+
+
+class ShowError(Exception):
+    """Bad arguments or no tables; the message says what to do."""
+
+
+@dataclass
+class Filters:
+    date: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    article: str | None = None
+    kind: str | None = None
+    label: str | None = None
+    source: str | None = None
+    text: str | None = None
+
+
+def table_name(name: str) -> str:
+    """``figures`` (also ``figure``); ShowError naming the tables otherwise."""
+    for t in registry.tables():
+        singular = registry.get(t).item if t in registry.names() else t[:-1]
+        if name in (t, singular):
+            return t
+    raise ShowError(f"no table {name!r}; tables are {', '.join(registry.tables())}")
+
+
+def connect(out_dir: Path) -> sqlite3.Connection:
+    """The run's SQLite file, opened read-only."""
+    db = Path(out_dir) / DB_NAME
+    if not db.is_file():
+        raise ShowError(f"{db} not found: run `baozhi run INPUT_DIR --out {out_dir}` first")
+    return sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+
+
+def _iso(value: str, flag: str) -> str:
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise ShowError(f"{flag} {value!r}: give a date as YYYY-MM-DD") from None
+
+
+def where(table_cols: list[str], f: Filters) -> tuple[str, list]:
+    """SQL WHERE clause and parameters for the filters (ShowError if a filter does not apply)."""
+    clauses, params = [], []
+
+    def need(col: str, flag: str) -> None:
+        if col not in table_cols:
+            raise ShowError(f"{flag}: this table has no {col} column")
+
+    for value, op, flag in ((f.date, "=", "--date"), (f.date_from, ">=", "--from"),
+                            (f.date_to, "<=", "--to")):
+        if value:
+            need("issue_date", flag)
+            clauses.append(f"issue_date {op} ?")
+            params.append(_iso(value, flag))
+    if f.article:
+        need("article_id", "--article")
+        clauses.append("(article_id = ? OR substr(article_id, 1, ?) = ?)")
+        params += [f.article, len(f.article) + 1, f.article + ":"]
+    for col, value in (("kind", f.kind), ("label", f.label)):
+        if value:
+            need(col, f"--{col}")
+            clauses.append(f"{col} = ?")
+            params.append(value)
+    for col, value in (("source", f.source), ("text", f.text)):
+        if value:
+            need(col, f"--{col}")
+            clauses.append(f"instr({col}, ?) > 0")
+            params.append(value)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def query(out_dir: Path, table: str, filters: Filters | None = None, columns: list[str] | None = None,
+          limit: int | None = None) -> tuple[list[str], list[tuple], int]:
+    """(columns, rows, number of rows matching) of a table, filtered, in table order."""
+    table = table_name(table)
+    con = connect(out_dir)
+    try:
+        have = [r[1] for r in con.execute(f"PRAGMA table_info({table})")]
+        if not have:
+            raise ShowError(f"{out_dir}: table {table} is missing; rerun `baozhi run`")
+        bad = [c for c in columns or [] if c not in have]
+        if bad:
+            raise ShowError(f"no column {', '.join(bad)} in {table}; columns are {', '.join(have)}")
+        cols = list(columns) if columns else have
+        sql_where, params = where(have, filters or Filters())
+        total = con.execute(f"SELECT count(*) FROM {table}{sql_where}", params).fetchone()[0]
+        sql = f"SELECT {', '.join(_q(c) for c in cols)} FROM {table}{sql_where} ORDER BY rowid"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return cols, con.execute(sql, params).fetchall(), total
+    finally:
+        con.close()
+
+
+def _q(col: str) -> str:
+    return '"' + col.replace('"', '""') + '"'
+
+
+def width(s: str) -> int:
+    """Terminal columns ``s`` takes (wide and full-width characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+
+def clip(s: str, limit: int) -> str:
+    """``s`` cut to ``limit`` terminal columns, with … where cut."""
+    if width(s) <= limit:
+        return s
+    out, w = [], 0
+    for ch in s:
+        cw = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if w + cw > limit - 1:
+            break
+        out.append(ch)
+        w += cw
+    return "".join(out) + "…"
+
+
+def cell(value) -> str:
+    """How a value reads in a table: lists (stored as JSON) joined, floats without .0."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] == "[" and value[-1:] == "]":
+        try:
+            items = json.loads(value)
+        except ValueError:
+            items = None
+        if isinstance(items, list):
+            return ", ".join(str(v) for v in items)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    return " ".join(str(value).split()) if isinstance(value, str) else str(value)
+
+
+def format_table(cols: list[str], rows: list[tuple], cell_width: int = CELL_WIDTH) -> str:
+    """A plain aligned table: header, dashes, rows; numbers right-aligned."""
+    cells = [[clip(cell(v), cell_width) for v in row] for row in rows]
+    widths = [max([width(c)] + [width(r[i]) for r in cells]) for i, c in enumerate(cols)]
+    numeric = [all(isinstance(row[i], (int, float)) or row[i] is None for row in rows) and rows
+               for i in range(len(cols))]
+
+    def line(values: list[str]) -> str:
+        parts = []
+        for i, v in enumerate(values):
+            pad = " " * (widths[i] - width(v))
+            parts.append(pad + v if numeric[i] else v + pad)
+        return "  ".join(parts).rstrip()
+
+    return "\n".join([line(list(cols)), line(["-" * w for w in widths])] + [line(r) for r in cells])
+
+
+def show(out_dir: Path, table: str, filters: Filters | None = None, columns: list[str] | None = None,
+         limit: int | None = None, fmt: str = "table", file=None) -> int:
+    """Print a table; returns the number of rows printed."""
+    file = file or sys.stdout
+    table = table_name(table)
+    if columns == ["*"]:
+        columns = None
+    elif not columns and fmt == "table":
+        columns = default_columns(table)
+    if limit is None and fmt == "table":
+        limit = TERMINAL_LIMIT
+    cols, rows, total = query(out_dir, table, filters, columns, limit)
+    if fmt == "table":
+        print(format_table(cols, rows), file=file, flush=True)
+        more = " (--limit to see more)" if total > len(rows) else ""
+        print(f"{len(rows)} of {total} rows{more}", file=sys.stderr)
+    elif fmt == "csv":
+        w = csv.writer(file, lineterminator="\n")
+        w.writerow(cols)
+        w.writerows(rows)
+    elif fmt in ("json", "jsonl"):
+        objs = [dict(zip(cols, r)) for r in rows]
+        if fmt == "jsonl":
+            for o in objs:
+                print(json.dumps(o, ensure_ascii=False), file=file)
+        else:
+            print("[" + ",\n ".join(json.dumps(o, ensure_ascii=False) for o in objs) + "]", file=file)
+    else:
+        raise ShowError(f"--format {fmt!r}: give table, csv, json or jsonl")
+    return len(rows)

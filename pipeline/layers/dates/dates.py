@@ -1,0 +1,285 @@
+"""Stage 5b — dates: every date expression resolved against the issue date.
+
+Entry point: ``find_dates(text, issue_date) -> list[dict]`` with start, end, text,
+start_date, end_date (inclusive ISO dates or None), granularity. Date words, patterns and
+the resolution rules live in ``rules/dates/dates.yaml`` (read its header for the rules);
+this module only compiles the patterns, picks the leftmost-longest matches and turns the
+named groups of each match into an interval of days.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+import regex
+
+from baozhi.resources import ruleset
+
+RULES = "dates/dates.yaml"
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    name: str
+    rx: Any
+    not_after: Any
+    not_before: Any
+    bare_only: bool
+
+
+def _expand(pattern: str, fragments: dict[str, str]) -> str:
+    """Replace ``@name@`` by its fragment, repeatedly (fragments may use fragments)."""
+    for _ in range(5):
+        new = regex.sub(r"@(\w+)@", lambda m: fragments[m.group(1)], pattern)
+        if new == pattern:
+            break
+        pattern = new
+    return pattern
+
+
+@functools.cache
+def _cfg() -> dict:
+    cfg = ruleset.load(RULES)
+    frags = cfg["fragments"]
+    pats = []
+    for p in cfg["patterns"]:
+        pats.append(_Pattern(
+            p["name"], regex.compile(_expand(p["re"], frags)),
+            regex.compile(p["not_after"]) if p.get("not_after") else None,
+            regex.compile(p["not_before"]) if p.get("not_before") else None,
+            bool(p.get("bare_only"))))
+    return {**cfg, "_patterns": pats}
+
+
+# ---------------------------------------------------------------- numbers and days
+
+def _num(s: str | None) -> int | None:
+    """Arabic or Chinese numerals (一九九〇, 十一, 二十三, 31) as an int."""
+    if not s:
+        return None
+    if s.isdigit():
+        return int(s)
+    digits = _cfg()["numerals"]
+    vals = [digits.get(ch) for ch in s]
+    if any(v is None for v in vals):
+        return None
+    if 10 not in vals:                       # positional: 二〇二二
+        n = 0
+        for v in vals:
+            n = n * 10 + v
+        return n
+    tens, _, ones = s.partition(next(ch for ch in s if digits[ch] == 10))
+    return (digits[tens] if tens else 1) * 10 + (digits[ones] if ones else 0)
+
+
+def _last_day(y: int, m: int) -> int:
+    return calendar.monthrange(y, m)[1]
+
+
+def _month_shift(y: int, m: int, k: int) -> tuple[int, int]:
+    idx = y * 12 + (m - 1) + k
+    return idx // 12, idx % 12 + 1
+
+
+def _iso(d: dt.date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+# ---------------------------------------------------------------- resolution
+
+class _Reject(Exception):
+    """The match is not a date after all (year out of range, 2月30日, …)."""
+
+
+def _year(g: dict, issue: dt.date | None, cfg: dict, suffix: str = "") -> tuple[int | None, bool]:
+    """(year, stated): the year a match names; None when relative and no issue date."""
+    y = g.get("y" + suffix)
+    if y:
+        n = _num(y)
+        lo, hi = cfg["year_range"]
+        if n is None or not lo <= n <= hi:
+            raise _Reject
+        return n, True
+    if suffix:
+        return None, False
+    for key, table in (("yrel", "relative_years"), ("ystem", "year_stems")):
+        if g.get(key):
+            return (issue.year + cfg[table][g[key]] if issue else None), True
+    return None, False
+
+
+def _resolve(g: dict, issue: dt.date | None, cfg: dict) -> tuple[dt.date | None, dt.date | None, str]:
+    """Named groups of one match -> (start, end, granularity)."""
+    if g.get("plan"):
+        a, b = cfg["plans"][g["plan"]]
+        return dt.date(a, 1, 1), dt.date(b, 12, 31), "range"
+    if g.get("multi"):
+        a, b = cfg["multi_years"][g["multi"]]
+        if not issue:
+            return None, None, "range"
+        return dt.date(issue.year + a, 1, 1), dt.date(issue.year + b, 12, 31), "range"
+    if g.get("recent"):
+        return None, issue, "recent"
+    if g.get("rday"):
+        if not issue:
+            return None, None, "day"
+        day = issue + dt.timedelta(days=cfg["relative_days"][g["rday"]])
+        return day, day, "day"
+
+    year, stated = _year(g, issue, cfg)
+    m = _num(g.get("m"))
+    d = _num(g.get("d"))
+    if g.get("rmonth"):
+        if not issue:
+            return None, None, "tenday" if g.get("mpart") else "month"
+        year, m = _month_shift(issue.year, issue.month, cfg["relative_months"][g["rmonth"]])
+        stated = True
+    if m is not None and not 1 <= m <= 12:
+        raise _Reject
+    if d is not None and not 1 <= d <= 31:
+        raise _Reject
+    if d is not None and m is not None and d > _last_day(2000, m):     # 2月30日, 4月31日
+        raise _Reject
+    if not stated:
+        if issue is None:
+            year = None
+        elif m is not None:
+            year = issue.year
+            if m - issue.month > cfg["future_months_max"]:
+                year -= 1
+        elif d is not None:              # a day with no month: this month or the one before
+            year, m = issue.year, issue.month
+            if d > issue.day:
+                year, m = _month_shift(year, m, -1)
+        else:
+            year = issue.year
+
+    gran: str
+    start = end = None
+    try:
+        if d is not None:
+            gran = "hour" if g.get("h") else "day"
+            if year is not None:
+                start = end = dt.date(year, m, d)
+        elif g.get("mpart"):
+            gran = "tenday"
+            a, b = cfg["month_parts"][g["mpart"]]
+            if year is not None:
+                start = dt.date(year, m, a)
+                end = dt.date(year, m, min(b, _last_day(year, m)))
+        elif m is not None:
+            gran = "month"
+            if year is not None:
+                start, end = dt.date(year, m, 1), dt.date(year, m, _last_day(year, m))
+        elif g.get("ypart"):
+            a, b, gran = cfg["year_parts"][g["ypart"]]
+            if year is not None:
+                start, end = dt.date(year, a, 1), dt.date(year, b, _last_day(year, b))
+        else:
+            gran = "year"
+            if year is not None:
+                start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+        # the second end of a range borrows what it leaves out
+        if g.get("y2") or g.get("m2") or g.get("d2") or g.get("h2"):
+            y2, stated2 = _year(g, issue, cfg, "2")
+            m2 = _num(g.get("m2"))
+            d2 = _num(g.get("d2"))
+            if year is None and not stated2:
+                end = None
+            else:
+                y2 = y2 if stated2 else year
+                if d2 is not None:
+                    end = dt.date(y2, m2 or m, d2)
+                elif m2 is not None:
+                    if m is not None and m2 < m and not stated2:
+                        y2 += 1
+                    end = dt.date(y2, m2, _last_day(y2, m2))
+                elif g.get("y2"):
+                    end = dt.date(y2, 12, 31)
+            if start and end and end < start:
+                raise _Reject
+            if not (start and end and start == end) and not (g.get("h2") and not g.get("d2")):
+                gran = "range"
+    except ValueError:                   # 2月30日
+        raise _Reject from None
+
+    kind = cfg["suffixes"].get(g.get("sfx") or "")
+    if kind == "before":
+        start, gran = None, "before"
+    elif kind == "since":
+        end = issue if issue and start and issue >= start else None
+        gran = "since"
+    elif kind == "from":
+        end, gran = None, "from"
+    return start, end, gran
+
+
+# ---------------------------------------------------------------- matching
+
+# full-width digits (１９９８年) match as ASCII ones; one character for one, so offsets hold
+_ASCII_DIGITS = {0xFF10 + i: ord("0") + i for i in range(10)}
+
+
+def _candidates(text: str, cfg: dict) -> list[tuple[int, int, dict]]:
+    text = text.translate(_ASCII_DIGITS)
+    out = []
+    for pat in cfg["_patterns"]:
+        for mt in pat.rx.finditer(text):
+            if mt.end() == mt.start():
+                continue
+            g = {k: v for k, v in mt.groupdict().items() if v}
+            if not g:
+                continue
+            bare = not (g.get("y") or g.get("yrel") or g.get("ystem"))
+            if not pat.bare_only or bare:
+                if pat.not_after and pat.not_after.search(text[max(0, mt.start() - 8):mt.start()]):
+                    continue
+                if pat.not_before and pat.not_before.match(text, mt.end()):
+                    continue
+            out.append((mt.start(), mt.end(), g))
+    return out
+
+
+def find_dates(text: str, issue_date: dt.date | None) -> list[dict]:
+    """Every date expression in ``text`` as a record of the contract (see module doc).
+
+    ``issue_date`` is the day the page appeared; relative dates resolve against it and to
+    null without it. Bad input gives an empty list.
+    """
+    if not isinstance(text, str) or not text:
+        return []
+    if isinstance(issue_date, dt.datetime):
+        issue_date = issue_date.date()
+    elif not isinstance(issue_date, dt.date):
+        issue_date = None
+    cfg = _cfg()
+    resolved: list[tuple[int, int, dict, tuple | None]] = []
+    for start, end, g in _candidates(text, cfg):
+        if g.get("same"):
+            resolved.append((start, end, g, None))
+            continue
+        try:
+            resolved.append((start, end, g, _resolve(g, issue_date, cfg)))
+        except _Reject:              # not a date: let a shorter reading of the span win
+            continue
+
+    out: list[dict] = []
+    taken_until = -1
+    for start, end, g, res in sorted(resolved, key=lambda c: (c[0], -(c[1] - c[0]))):
+        if start < taken_until:
+            continue
+        taken_until = end
+        if res is None:              # 当日: the day last named, if close enough
+            prev = next((r for r in reversed(out) if r["granularity"] in ("day", "hour")
+                         and r["start_date"] and r["start_date"] == r["end_date"]
+                         and start - r["end"] <= cfg["anaphor_window"]), None)
+            res = (prev["start_date"], prev["end_date"], "day") if prev else (None, None, "day")
+        else:
+            res = (_iso(res[0]), _iso(res[1]), res[2])
+        out.append({"start": start, "end": end, "text": text[start:end],
+                    "start_date": res[0], "end_date": res[1], "granularity": res[2]})
+    return out

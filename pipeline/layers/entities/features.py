@@ -1,0 +1,358 @@
+"""Features of the character tagger behind the entity stage (shared by training and tagging).
+
+Every character of a chunk gets a list of string features:
+
+- characters and character bigrams in a window of ±2, the character types of -1, 0, +1;
+- its word (a jieba token of the Doc): position in the word (B/I/E/S) with the word's length
+  and tag in jieba's dictionary (``?`` when the word is not there), the word itself, and at word
+  edges the neighbouring word and its tag;
+- gazetteer matches (start/inside/end/single per type) from named sources: ``t`` the
+  entities of the training corpus (shipped inside the model artefact), ``j`` jieba's
+  dictionary entries tagged as names, places or organisations.
+
+Chunks are the text cut after the characters in ``rules/entities/ner.yaml: chunk_end``
+and at line breaks. No rules are written here: character classes come from that file.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from typing import Iterable, Sequence
+
+from baozhi.resources import ruleset, segmenter
+
+POS = ("S", "B", "I", "E")
+
+
+@functools.cache
+def config() -> dict:
+    return ruleset.load("entities/ner.yaml")
+
+
+@functools.cache
+def _chunk_re() -> re.Pattern:
+    ends = "".join(re.escape(c) for c in config()["chunk_end"])
+    trail = "".join(re.escape(c) for c in config().get("chunk_trailing") or [])
+    return re.compile(rf"[^{ends}\n]+(?:[{ends}]+[{trail}]*)?|[{ends}]+[{trail}]*")
+
+
+def chunks(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the chunks the tagger works on, empty ones left out."""
+    out = []
+    for m in _chunk_re().finditer(text):
+        s, e = m.span()
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+@functools.cache
+def _numerals() -> frozenset:
+    return frozenset(config()["numerals"])
+
+
+@functools.lru_cache(maxsize=65536)
+def char_type(ch: str) -> str:
+    """D digit, N numeral character, L latin letter, C CJK, P punctuation, W space, O other."""
+    if ch in _numerals():
+        return "N"
+    cat = unicodedata.category(ch)
+    if cat == "Nd":
+        return "D"
+    if ch.isspace():
+        return "W"
+    if cat[0] == "L":
+        return "C" if ord(ch) >= 0x2E80 and not (0xFF00 <= ord(ch) <= 0xFFEF) else "L"
+    if cat[0] in "PS":
+        return "P"
+    return "O"
+
+
+@functools.cache
+def jieba_tags() -> dict:
+    """jieba's word -> POS tag table (the dictionary as extended by the segment stage)."""
+    return segmenter.default().tags
+
+
+def tokenize(text: str) -> list[tuple[int, int]]:
+    """jieba tokens of ``text`` as (start, end), as the Doc's segmenter would give them."""
+    return [(s, e) for w, s, e in segmenter.default().tokenize(text) if not w.isspace()]
+
+
+_CACHE_MAX = 50_000  # entries of each feature-string cache below (cleared when full)
+_WORDS: dict[str, tuple] = {}  # word -> its feature strings
+_EDGES = (("wl=^", "tl=^"), ("wr=$", "tr=$"))
+
+
+def _word(w: str, tab: dict) -> tuple:
+    """The feature strings of a word: (w=, wl=, wr=, tl=, tr=, wt=S/B/I/E with length and tag)."""
+    x = _WORDS.get(w)
+    if x is None:
+        if len(_WORDS) >= _CACHE_MAX:
+            _WORDS.clear()
+        t = tab.get(w, "?")
+        L = len(w)
+        tg = str(L if L < 5 else 5) + t
+        x = _WORDS[w] = ("w=" + w, "wl=" + w, "wr=" + w, "tl=" + t, "tr=" + t,
+                         "wt=S" + tg, "wt=B" + tg, "wt=I" + tg, "wt=E" + tg)
+    return x
+
+
+def word_features(text: str, tokens: Sequence[tuple[int, int]]) -> list[list[str]]:
+    """Per character of ``text``, the features of the token it falls in: position and tag
+    with the word's length (``wt=B3nr``), the word (``w=``), and at the word's edges the
+    neighbouring word and its tag."""
+    n = len(text)
+    feats: list[list[str]] = [[] for _ in range(n)]
+    spans = [(s, e) for s, e in tokens if 0 <= s < e <= n]
+    if not spans:
+        return feats
+    tab = jieba_tags()
+    fs = [_word(text[s:e], tab) for s, e in spans]
+    last = len(spans) - 1
+    for k, (s, e) in enumerate(spans):
+        f = fs[k]
+        wl, tl = (fs[k - 1][1], fs[k - 1][3]) if k else _EDGES[0]
+        wr, tr = (fs[k + 1][2], fs[k + 1][4]) if k < last else _EDGES[1]
+        if e - s == 1:
+            feats[s] = [f[5], f[0], wl, tl, wr, tr]
+            continue
+        feats[s] = [f[6], f[0], wl, tl]
+        if e - s > 2:
+            mid = [f[7], f[0]]
+            for i in range(s + 1, e - 1):
+                feats[i] = mid
+        feats[e - 1] = [f[8], f[0], wr, tr]
+    return feats
+
+
+def build_automaton(entries: Iterable[tuple[str, str]], min_len: int = 2):
+    """An Aho-Corasick automaton over (surface, label) pairs of ``min_len`` characters or more;
+    a surface may carry labels."""
+    import ahocorasick
+
+    by_surface: dict[str, set] = {}
+    for surface, label in entries:
+        if len(surface) >= min_len:
+            by_surface.setdefault(surface, set()).add(label)
+    auto = ahocorasick.Automaton()
+    for surface, labels in by_surface.items():
+        auto.add_word(surface, (len(surface), tuple(sorted(labels))))
+    if len(auto):
+        auto.make_automaton()
+    return auto
+
+
+_MARKS: dict[tuple, tuple] = {}
+
+
+def _marks(name: str, labels: tuple) -> tuple[list[str], list[str], list[str]]:
+    x = _MARKS.get((name, labels))
+    if x is None:
+        heads = ["g" + name + "=" + lab for lab in labels]
+        x = _MARKS[name, labels] = ([h + "-B" for h in heads], [h + "-I" for h in heads],
+                                    [h + "-E" for h in heads])
+    return x
+
+
+def gazetteer_features(text: str, automata: Sequence[tuple[str, object]]) -> dict[int, list[str]]:
+    """The gazetteer matches covering each character (only characters with some):
+    ``{i: ["g<source>=<label>-<B|I|E>", ...]}``."""
+    feats: dict[int, list[str]] = {}
+    get = feats.get
+    for name, auto in automata:
+        if auto is None or not len(auto):
+            continue
+        for end, (L, labels) in auto.iter(text):
+            mb, mi, me = _MARKS.get((name, labels)) or _marks(name, labels)
+            s = end - L + 1
+            x = get(s)
+            if x is None:
+                feats[s] = mb[:]
+            else:
+                x += mb
+            for j in range(s + 1, end):
+                x = get(j)
+                if x is None:
+                    feats[j] = mi[:]
+                else:
+                    x += mi
+            x = get(end)
+            if x is None:
+                feats[end] = me[:]
+            else:
+                x += me
+    return feats
+
+
+_CHARS: dict[str, tuple] = {}  # character -> its feature strings and type (bounded)
+
+
+def _char(c: str) -> tuple:
+    """The unigram features of a character at 0, -1, +1, -2, +2 and its type."""
+    if len(_CHARS) >= _CACHE_MAX:
+        _CHARS.clear()
+    x = _CHARS[c] = ("u0=" + c, "u-1=" + c, "u1=" + c, "u-2=" + c, "u2=" + c, char_type(c))
+    return x
+
+
+def chunk_features(text: str, wfeats: Sequence[list[str]], gfeats: dict[int, list[str]],
+                   extra: Sequence[str] = ()) -> list[list[str]]:
+    """Features of every character of a chunk, given its word and gazetteer features.
+
+    ``extra`` names optional feature groups (the model records which it was trained with):
+    ``window3`` characters at -3 and +3; ``trigram`` the trigram centred on the character and
+    the bigram skipping it."""
+    p = "\x02\x02" + text + "\x03\x03"
+    n = len(text)
+    get = _CHARS.get
+    us = [get(c) or _char(c) for c in p]
+    bg = [p[i:i + 2] for i in range(n + 3)]
+    ty = "W" + "".join([u[5] for u in us[2:-2]]) + "W"
+    out = [[uc[0], ub[1], ud[2], ua[3], ue[4], "b-2=" + ab, "b-1=" + bc, "b0=" + cd, "b1=" + de,
+            "t=" + t3, *w]
+           for ua, ub, uc, ud, ue, ab, bc, cd, de, t3, w in zip(
+               us, us[1:], us[2:], us[3:], us[4:], bg, bg[1:], bg[2:], bg[3:],
+               [ty[i:i + 3] for i in range(n)], wfeats)]
+    if "trigram" in extra:
+        for f, b, c, d in zip(out, p[1:], text, p[3:]):
+            f += ("c3=" + b + c + d, "k=" + b + d)
+    if "window3" in extra:
+        q = "\x02\x02\x02" + text + "\x03\x03\x03"
+        for f, a, g in zip(out, q, q[6:]):
+            f += ("u-3=" + a, "u3=" + g)
+    for i, g in gfeats.items():
+        out[i] += g
+    return out
+
+
+def lexicon_features(text: str, auto) -> dict[int, list[str]]:
+    """Dictionary words (length >= 2) over the text, whatever the segmenter chose: for each
+    character the longest word starting there (``ls=<length><tag>``) and ending there
+    (``le=<length><tag>``)."""
+    if auto is None or not len(auto):
+        return {}
+    start: dict[int, tuple] = {}
+    end: dict[int, tuple] = {}
+    for e, (L, tags) in auto.iter(text):
+        s, tag = e - L + 1, tags[0]
+        if L > start.get(s, (0,))[0]:
+            start[s] = (L, tag)
+        if L > end.get(e, (0,))[0]:
+            end[e] = (L, tag)
+    feats: dict[int, list[str]] = {}
+    for i, (L, tag) in start.items():
+        feats[i] = ["ls=" + str(L if L < 5 else 5) + tag]
+    for i, (L, tag) in end.items():
+        x = "le=" + str(L if L < 5 else 5) + tag
+        if i in feats:
+            feats[i].append(x)
+        else:
+            feats[i] = [x]
+    return feats
+
+
+@functools.cache
+def lexicon_automaton():
+    """An automaton over jieba's dictionary words of two characters or more, each with its
+    tag (built once)."""
+    return build_automaton((full_width(w), t) for w, t in jieba_tags().items())
+
+
+# ASCII letters, digits and signs -> their full-width forms, as People's Daily 1998 writes
+# them (１９９８年); one character for one, so offsets stay
+_FULL_WIDTH = {c: c + 0xFEE0 for c in range(0x21, 0x7F)}
+
+
+def full_width(text: str) -> str:
+    """``text`` with ASCII letters, digits and signs in their full-width forms."""
+    return text.translate(_FULL_WIDTH)
+
+
+def features(piece: str, local: Sequence[tuple[int, int]], automata: Sequence[tuple[str, object]],
+             extra: Sequence[str] = ()) -> list[list[str]]:
+    """The features of one chunk (full-width text) with its tokens."""
+    wf = word_features(piece, local)
+    gf = gazetteer_features(piece, automata)
+    if "lexicon" in extra:
+        for i, f in lexicon_features(piece, lexicon_automaton()).items():
+            if i in gf:
+                gf[i] = gf[i] + f
+            else:
+                gf[i] = f
+    return chunk_features(piece, wf, gf, extra)
+
+
+def text_features(text: str, tokens: Sequence[tuple[int, int]] | None,
+                  automata: Sequence[tuple[str, object]],
+                  extra: Sequence[str] = ()) -> list[tuple[int, int, list[list[str]]]]:
+    """(start, end, features) for every chunk of ``text`` (ASCII read as full-width)."""
+    if tokens is None:
+        tokens = tokenize(text)
+    text = full_width(text)
+    tokens = sorted(tokens)
+    ntok = len(tokens)
+    k = 0
+    out = []
+    for s, e in chunks(text):
+        piece = text[s:e]
+        while k < ntok and tokens[k][1] <= s:
+            k += 1
+        local = []
+        while k < ntok and tokens[k][0] < e:
+            a, b = tokens[k]
+            if a < s or b > e:
+                a, b = max(a, s), min(b, e)
+            if not text[a:b].isspace():
+                local.append((a - s, b - s))
+            if tokens[k][1] > e:
+                break
+            k += 1
+        out.append((s, e, features(piece, local, automata, extra)))
+    return out
+
+
+def bies(length: int, spans: Iterable[tuple[int, int, str]]) -> list[str]:
+    """BIES labels (``B-PER`` ...) for entity spans over a sequence of ``length`` characters."""
+    y = ["O"] * length
+    for s, e, lab in spans:
+        if e - s == 1:
+            y[s] = "S-" + lab
+        else:
+            y[s] = "B-" + lab
+            for i in range(s + 1, e - 1):
+                y[i] = "I-" + lab
+            y[e - 1] = "E-" + lab
+    return y
+
+
+def decode(labels: Sequence[str]) -> list[tuple[int, int, str]]:
+    """Spans from BIES labels; an I/E without its B starts a span where it stands."""
+    out = []
+    start, cur = None, None
+    first = next((i for i, y in enumerate(labels) if y != "O"), None)
+    if first is None:
+        return out
+    for i in range(first, len(labels)):
+        y = labels[i]
+        if y == "O":
+            start, cur = None, None
+            continue
+        pos, lab = y[0], y[2:]
+        if pos == "S":
+            out.append((i, i + 1, lab))
+            start, cur = None, None
+        elif pos == "B" or cur != lab:
+            start, cur = i, lab
+            if pos == "E":
+                out.append((i, i + 1, lab))
+                start, cur = None, None
+        if pos == "E" and start is not None:
+            out.append((start, i + 1, lab))
+            start, cur = None, None
+    return out

@@ -1,0 +1,562 @@
+"""Rule and gazetteer layer of the entity stage: what a 1998 corpus cannot teach the tagger.
+
+Three sources, all data under ``rules/entities/``:
+
+- ``gazetteer.tsv``: names (2020s zones, bodies) matched where they start and end at token
+  edges;
+- ``organisations.yaml``: an organisation ends with a suffix word (有限公司, 大学, 检察院, 局 …);
+  from the suffix the name runs left over the Doc's tokens while they can belong to a name
+  (jieba dictionary tags), and it must hold something proper (a place, an unknown word, a
+  prefix such as 省 or 市, or a place or organisation the tagger found);
+- ``bodies.tsv``: government bodies by abbreviation after a home prefix (市工信局), where the
+  paper's home is known;
+- ``bylines.yaml``: reporters' names in brackets at the end of a paragraph (（杨沫、杨宇雨）);
+- ``places.yaml``: roads the tagger cuts up (滨河 + 东路 → 滨河东路; 南延 is no place).
+
+``merge_rules`` puts these spans over the tagger's: a rule span removes the tagger's spans it
+overlaps, unless one of them strictly contains it.
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+import regex
+from typing import Sequence
+
+from baozhi.layers.entities import features as nf
+from baozhi.resources import ruleset
+
+Span = tuple[int, int, str, str]
+
+
+@functools.cache
+def _org() -> dict:
+    cfg = ruleset.load("entities/organisations.yaml")
+    return {
+        "suffixes": set(cfg["suffixes"]),
+        "lengths": sorted({len(x) for x in cfg["suffixes"]}, reverse=True),
+        "company": set(cfg["company_suffixes"]),
+        "weak": set(cfg["weak_suffixes"]),
+        "weak_before": set(cfg["weak_before_tags"]),
+        "not": set(cfg["not_suffixes"]),
+        "not_lengths": sorted({len(x) for x in cfg["not_suffixes"]}, reverse=True),
+        "strict": set(cfg["strict_suffixes"]),
+        "strict_tags": set(cfg["strict_tags"]),
+        "patterns": [re.compile(f"(?:{p})$") for p in cfg.get("suffix_patterns") or []],
+        # last characters of every suffix: a quick test before the real one
+        "last": {x[-1] for x in cfg["suffixes"]} | set(cfg["strict_suffixes"])
+        | {re.sub(r"[^\w]", "", p)[-1:] for p in cfg.get("suffix_patterns") or []},
+        "head": set(cfg["head_tags"]),
+        "verb": set(cfg["verb_tags"]),
+        "proper": set(cfg["proper_tags"]),
+        "prefixes": set(cfg["prefixes"]),
+        "home_prefixes": set(cfg["home_prefixes"]),
+        "abbrev_tags": set(cfg["abbrev_tags"]),
+        "stop": set(cfg["stop_words"]),
+        "stop_chars": set(cfg["stop_chars"]),
+        "inner": set(cfg["inner"]),
+        "open": cfg["inner"][0],
+        "close": cfg["inner"][1],
+        "max": int(cfg["max_chars"]),
+    }
+
+
+@functools.lru_cache(maxsize=16)
+def _gazetteer(home: str | None = None):
+    """One automaton over ``gazetteer.tsv``, the organisations of ``names/organisations.tsv``
+    that apply to the home (baozhi.layers.entities.names.known_organisations) and, where the paper's home is
+    known and ``places.yaml: divisions: home_province_short_names`` says so, the short names of
+    the home province's divisions (baozhi.layers.entities.names.place_names). A surface of gazetteer.tsv
+    keeps its label."""
+    from baozhi.layers.entities.names import known_organisations, place_names
+
+    own = [(r["surface"], r["label"]) for r in ruleset.load("entities/gazetteer.tsv")]
+    known = {s for s, _ in own}
+    orgs = [n for n in known_organisations(home) if n not in known]
+    known.update(orgs)
+    shorts: list[str] = []
+    if home and _places()["divisions"].get("home_province_short_names"):
+        shorts = [n for n in place_names(home)[1] if n not in known]
+    return nf.build_automaton(own + [(n, "ORG") for n in orgs] + [(n, "LOC") for n in shorts])
+
+
+@functools.cache
+def _full_division_names() -> tuple[frozenset, frozenset, int]:
+    """The full division names that are places wherever they stand (``places.yaml: divisions:
+    full_names``), their last characters and the longest length."""
+    if not _places()["divisions"].get("full_names"):
+        return frozenset(), frozenset(), 0
+    from baozhi.layers.entities.names import place_names
+
+    full = frozenset(place_names(None)[0])
+    return full, frozenset(n[-1] for n in full), max(map(len, full), default=0)
+
+
+def division_spans(text: str, tokens: Sequence[tuple[int, int]]) -> list[Span]:
+    """Full division names (防城港市, 张湾区) that start and end at token edges: looked up
+    backwards from every token that ends with a division's last character (市, 县, 区 …)."""
+    full, lasts, longest = _full_division_names()
+    if not full:
+        return []
+    out, starts = [], None
+    for _, e in tokens:
+        if e < 2 or text[e - 1] not in lasts:
+            continue
+        if starts is None:
+            starts = {s for s, _ in tokens}
+        for a in range(e - 2, max(e - longest, 0) - 1, -1):
+            if a in starts and text[a:e] in full:
+                out.append((a, e, "LOC", "rule"))
+    return out
+
+
+@functools.cache
+def _bodies():
+    # one-character words count here (省委: the prefix makes the name)
+    return nf.build_automaton(((r["word"], r["label"]) for r in ruleset.load("entities/bodies.tsv")), min_len=1)
+
+
+@functools.cache
+def _byline():
+    cfg = ruleset.load("entities/bylines.yaml")
+    surnames = ruleset.load("entities/surnames.txt")
+    o, c = re.escape(cfg["open"]), re.escape(cfg["close"])
+    lo, hi = cfg["name_length"]
+    return {
+        "re": re.compile(rf"{o}([^{c}\n]{{2,40}}){c}(?=[ \t]*(?:\n|$))"),
+        "sep": re.compile("|".join(re.escape(s) for s in cfg["separators"])),
+        "trailers": sorted(cfg["trailers"], key=len, reverse=True),
+        "name": re.compile(rf"\w{{{lo},{hi}}}"),
+        "surnames": set(surnames),
+    }
+
+
+@functools.cache
+def _places() -> dict:
+    cfg = ruleset.load("entities/places.yaml")
+    return {"divisions": cfg.get("divisions") or {},
+            "roads": sorted(cfg["road_words"], key=len, reverse=True),
+            "road_set": set(cfg["road_words"]),
+            "ext": sorted(cfg["extension_words"], key=len, reverse=True),
+            "ext_set": set(cfg["extension_words"]),
+            "head": set(cfg["head_tags"]),
+            # first characters of road and extension words, last of extension words
+            "first": {w[0] for w in cfg["road_words"] + cfg["extension_words"]},
+            "last": {w[-1] for w in cfg["extension_words"]},
+            "bare": set(cfg["road_words"]) | set(cfg["extension_words"])}
+
+
+@functools.cache
+def _infrastructure() -> dict:
+    from baozhi.layers.entities.names import division_names
+
+    cfg = ruleset.load("entities/places.yaml").get("infrastructure") or {}
+    return {"words": set(cfg.get("words") or ()), "last": {w[-1] for w in cfg.get("words") or ()},
+            "chars": set(cfg.get("head_chars") or ()), "home_only": bool(cfg.get("home_only")),
+            "tags": set(cfg.get("head_tags") or ()),
+            "patterns": [regex.compile(p) for p in cfg.get("patterns") or ()],
+            "stop": _org()["stop_chars"], "divisions": division_names()}
+
+
+def infrastructure_spans(text: str, tokens: Sequence[tuple[int, int]], home: str | None = None) -> list[Span]:
+    """Railways and highways (雄忻高铁, 青银二广高速) and numbered roads (国道307), see
+    ``places.yaml: infrastructure``."""
+    cfg = _infrastructure()
+    if cfg["home_only"] and not home:
+        return []
+    out = [(m.start(), m.end(), "LOC", "rule") for p in cfg["patterns"] for m in p.finditer(text)]
+    if not cfg["words"]:
+        return out
+    tab = nf.jieba_tags()
+    last, stop, divisions = cfg["last"], cfg["stop"], cfg["divisions"]
+    longest = max(cfg["chars"], default=0)
+    for k, (s, e) in enumerate(tokens):
+        if k == 0 or text[e - 1] not in last or text[s:e] not in cfg["words"]:
+            continue
+        # the head: tokens right before, all of allowed tags or of one character
+        start, i = s, k - 1
+        best = None
+        while i >= 0 and tokens[i][1] == start and s - tokens[i][0] <= longest:
+            w = text[tokens[i][0]:tokens[i][1]]
+            if not w.isalpha() or any(c in stop for c in w) or w in divisions or (
+                    len(w) > 1 and (tab.get(w) or "?") not in cfg["tags"]):
+                break  # a division's own name (太原铁路枢纽) is a place and a word, not a head
+            start = tokens[i][0]
+            if s - start in cfg["chars"]:
+                best = start
+            i -= 1
+        if best is not None:
+            out.append((best, e, "LOC", "rule"))
+    return out
+
+
+def road_spans(text: str, found: Sequence[Span], tokens: Sequence[tuple[int, int]]) -> list[Span]:
+    """The tagger's spans with roads made whole: a place (or a person the tagger mistook)
+    followed by a road word that ends at a token edge takes it (龙城 + 大街); a bare road word
+    takes the word before it (东路 → 滨河东路) when that word can be a name; an extension
+    word (南延) is cut off a span's end and is no place alone."""
+    cfg = _places()
+    first, last, bare = cfg["first"], cfg["last"], cfg["bare"]
+    if not any(f[2] in ("LOC", "PER") and (text[f[1]:f[1] + 1] in first or text[f[1] - 1] in last
+                                            or text[f[0]:f[1]] in bare) for f in found):
+        return list(found)
+    ends = {e: s for s, e in tokens}
+    tab = nf.jieba_tags()
+    out: list[Span] = []
+    for s, e, lab, src in sorted(found):
+        if out and s < out[-1][1]:
+            continue  # taken into the road before
+        piece = text[s:e]
+        if lab not in ("LOC", "PER") or src not in ("crf", "article"):
+            out.append((s, e, lab, src))
+            continue
+        if piece in cfg["ext_set"]:
+            continue
+        for x in cfg["ext"]:
+            if piece.endswith(x):
+                e, lab, piece = e - len(x), "LOC", piece[: -len(x)]
+                break
+        if piece in cfg["road_set"]:
+            ws = ends.get(s)
+            w = text[ws:s] if ws is not None else ""
+            if not w or not w[0].isalpha() or (tab.get(w) or "?") not in cfg["head"]:
+                continue
+            out = [o for o in out if o[1] <= ws]
+            out.append((ws, e, "LOC", src))
+            continue
+        if not any(piece.endswith(r) for r in cfg["roads"]):
+            for r in cfg["roads"]:
+                if text.startswith(r, e) and (e + len(r)) in ends:
+                    e, lab = e + len(r), "LOC"
+                    break
+        out.append((s, e, lab, src))
+    return out
+
+
+def weak_spans(text: str, found: Sequence[Span], tokens: Sequence[tuple[int, int]]) -> list[Span]:
+    """The tagger's organisations less those ending with a weak suffix (中心) that a noun
+    follows: 太原市中心城区 holds no organisation 太原市中心."""
+    cfg = _org()
+    weak = tuple(cfg["weak"])
+    if not any(f[2] == "ORG" and text[f[0]:f[1]].endswith(weak) for f in found):
+        return list(found)
+    tab = nf.jieba_tags()
+    after = {s: text[s:e] for s, e in tokens}
+    out = []
+    for f in found:
+        if f[2] == "ORG" and f[3] in ("crf", "article") and text[f[0]:f[1]].endswith(weak):
+            nxt = after.get(f[1])
+            if nxt and tab.get(nxt) in cfg["weak_before"]:
+                continue
+        out.append(f)
+    return out
+
+
+@functools.cache
+def _alias_cfg() -> tuple[tuple[str, ...], int, str, str]:
+    cfg = ruleset.load("entities/organisations.yaml")
+    return (tuple(sorted(cfg.get("alias_endings") or (), key=len, reverse=True)),
+            int(cfg.get("alias_min_chars", 3)), cfg["inner"][0], cfg["inner"][1])
+
+
+def alias_core(name: str) -> str | None:
+    """The core a company's full name is also known by (山西美锦能源股份有限公司 -> 美锦能源), or
+    None when the name has no such ending or the core is too short."""
+    endings, least, open_, close = _alias_cfg()
+    end = next((e for e in endings if name.endswith(e)), None)
+    if end is None:
+        return None
+    from baozhi.layers.entities.names import leading_divisions
+
+    core = name[: len(name) - len(end)]
+    if core.endswith(close) and open_ in core:
+        core = core[: core.rindex(open_)]
+    core = core[leading_divisions(core):]
+    return core if len(core) >= least else None
+
+
+def alias_spans(text: str, found: Sequence[Span], tokens: Sequence[tuple[int, int]]) -> list[Span]:
+    """Other mentions of a company by its core (see ``alias_core``) in the same text, where
+    they start and end at token edges and overlap nothing found."""
+    cores = {alias_core(text[s:e]) for s, e, lab, _ in found if lab == "ORG"} - {None}
+    if not cores:
+        return []
+    taken = bytearray(len(text))
+    for s, e, _, _ in found:
+        taken[s:e] = b"\1" * (e - s)
+    starts = {s for s, _ in tokens}
+    ends = {e for _, e in tokens}
+    out = []
+    for core in sorted(cores, key=len, reverse=True):
+        i = text.find(core)
+        while i >= 0:
+            j = i + len(core)
+            if i in starts and j in ends and not any(taken[i:j]):
+                out.append((i, j, "ORG", "alias"))
+                taken[i:j] = b"\1" * (j - i)
+            i = text.find(core, j)
+    return out
+
+
+def _suffix_at(word: str, tag: str) -> tuple[int, str] | None:
+    """Where in ``word`` an organisation suffix starts (the suffix ends with the word), and
+    the suffix; a numbered name (小店一中) gives the suffix ``""``."""
+    cfg = _org()
+    if word[-1] not in cfg["last"]:
+        return None
+    for n in cfg["not_lengths"]:
+        if len(word) >= n and word[-n:] in cfg["not"]:
+            return None
+    for n in cfg["lengths"]:
+        if len(word) >= n and word[-n:] in cfg["suffixes"]:
+            return len(word) - n, word[-n:]
+    for pat in cfg["patterns"]:
+        m = pat.search(word)
+        if m:
+            return m.start(), ""
+    if word[-1:] in cfg["strict"] and (len(word) == 1 or tag in cfg["strict_tags"]):
+        return len(word) - 1, word[-1]
+    return None
+
+
+def organisation_spans(text: str, tokens: Sequence[tuple[int, int]], found: Sequence[Span],
+                       fixed: Sequence[Span] = (), home: str | None = None) -> list[Span]:
+    """Organisations ending with a suffix word, with the longest head the tokens allow.
+
+    The head starts at its leftmost proper part (a place, a name, an unknown word, a prefix
+    such as 省 where ``home`` is known, a place or organisation of the tagger); verbs may stand
+    in a company's name when a place stands to their left. ``fixed`` spans (gazetteer) are
+    taken whole. A span that is one dictionary word is left to the tagger.
+    """
+    cfg = _org()
+    prefixes = cfg["prefixes"] | cfg["home_prefixes"] if home else cfg["prefixes"]
+    stop_chars = cfg["stop_chars"]
+    tab = nf.jieba_tags()
+    last = cfg["last"]
+    cands = [k for k, (s, e) in enumerate(tokens) if 0 <= s < e <= len(text) and text[e - 1] in last]
+    if not cands:
+        return []
+
+    class Words(dict):
+        """(start, end, word) of token k, made when first asked."""
+
+        def __missing__(self, k):
+            s, e = tokens[k]
+            self[k] = v = (s, e, text[s:e])
+            return v
+
+    words = Words()
+    ntok = len(tokens)
+
+    class Tags(dict):
+        """jieba's tag of word k, computed when first asked: an unknown word is ``?`` and
+        counts as proper (东义, 巍阁) when it is longer than one character and holds no
+        function character, else ``u``; punctuation ``w``, digits ``m``."""
+
+        def __missing__(self, k):
+            w = words[k][2]
+            t = tab.get(w) or ("?" if w[0].isalpha() else "m" if w[0].isdigit() else "w")
+            if t == "?" and (len(w) < 2 or any(c in stop_chars for c in w)):
+                t = "u"
+            self[k] = t
+            return t
+
+    tags = Tags()
+    placed = bytearray(len(text))  # 1: tagger organisation, 2: place, 3: person
+    for s, e, lab, _ in found:
+        placed[s:e] = bytes([{"ORG": 1, "LOC": 2}.get(lab, 3)]) * (e - s)
+    fixed_at = {}
+    for s, e, lab, _ in fixed:
+        for i in range(s, e):
+            fixed_at[i] = (s, e, lab)
+    out = []
+    for k in cands:
+        s, e, w = words[k]
+        hit = _suffix_at(w, tags[k])
+        if hit is None or (e - 1) in fixed_at:
+            continue
+        off, suffix = hit
+        if len(suffix) == 1 and off > 0:
+            # 审批局, 发改委: a head of two characters at least, and an abbreviation needs a
+            # place or a home prefix right before it
+            if off < 2:
+                continue
+            if tags[k] in cfg["abbrev_tags"] and not (
+                    k > 0 and (words[k - 1][2] in prefixes or tags[k - 1] == "ns" or placed[words[k - 1][0]] == 2)):
+                continue
+        if suffix in cfg["weak"] and k + 1 < ntok and tags[k + 1] in cfg["weak_before"]:
+            continue
+        proper = [s] if (off > 0 and tags[k] in cfg["proper"]) or suffix == "" else []
+        # a common-noun suffix (中心) needs a known proper part, not just an unknown word
+        proper_tags = cfg["proper"] - {"?"} if suffix in cfg["weak"] else cfg["proper"]
+        anchors: list[int] = []  # places beyond verbs (companies only)
+        verb_seen = False
+        i = k - 1
+        if off == 0 and len(w) == 1:
+            # a bare one-character suffix (局): the word before it is part of the name
+            if i < 0 or not words[i][2][0].isalnum() or words[i][2] in cfg["stop"]:
+                continue
+            if tags[i] in cfg["verb"]:
+                i -= 1
+        edge = s  # where the name so far starts: the next word must end right there
+        while i >= 0:
+            ws, we, ww = words[i]
+            if we != edge:
+                break
+            edge = ws
+            tg = tags[i]
+            fix = fixed_at.get(we - 1) or fixed_at.get(ws)
+            if fix:
+                # a gazetteer name inside: an organisation (山西转型综改示范区) starts the name
+                # here; a place (太原 in 凯赛太原生物材料有限公司) is a proper part of it
+                fs = fix[0]
+                if e - fs > cfg["max"]:
+                    break
+                (anchors if verb_seen else proper).append(fs)
+                if fix[2] != "LOC":
+                    break
+                edge = fs
+                while i >= 0 and words[i][1] > fs:
+                    i -= 1
+                continue
+            if e - ws > cfg["max"] or ww in cfg["stop"]:
+                break
+            if ww in cfg["inner"]:
+                i -= 1
+                continue
+            if not ww[0].isalnum():
+                break
+            if tg == "u" and ww[0] in stop_chars:
+                if len(ww) > 1 and ww[1:] in prefixes and not verb_seen:
+                    proper.append(ws + 1)
+                break
+            is_proper = tg in proper_tags or ww in prefixes or placed[ws] in (1, 2)
+            if tg in cfg["verb"] and not is_proper:
+                if suffix not in cfg["company"]:
+                    break
+                verb_seen = True
+            elif tg in cfg["head"] or is_proper:
+                if is_proper:
+                    if not verb_seen:
+                        proper.append(ws)
+                    elif tg == "ns" or placed[ws] == 2:
+                        anchors.append(ws)
+            else:
+                break
+            i -= 1
+        starts = anchors or proper
+        if not starts:
+            continue
+        start = min(starts)
+        span = text[start:e]
+        # brackets must pair up inside the name
+        close = span.rfind(cfg["close"])
+        if span.count(cfg["open"]) != span.count(cfg["close"]) or (
+                close >= 0 and span.find(cfg["open"]) > close):
+            cut = span.rfind(cfg["close"]) + 1 if span.find(cfg["open"]) < 0 or span.find(cfg["open"]) > close else 0
+            start += cut
+            span = text[start:e]
+            if span.count(cfg["open"]) != span.count(cfg["close"]):
+                continue
+        if start >= s + off or (start == s and tags[k] not in ("?", "u")):
+            continue
+        out.append((start, e, "ORG", "rule"))
+    return out
+
+
+def gazetteer_spans(text: str, tokens: Sequence[tuple[int, int]], home: str | None = None) -> list[Span]:
+    """Matches of ``gazetteer.tsv`` (and of the home province's short division names, see
+    ``_gazetteer``) that start and end at token edges."""
+    auto = _gazetteer(home or None)
+    if not len(auto):
+        return []
+    starts = {s for s, _ in tokens}
+    ends = {e for _, e in tokens}
+    out = []
+    for end, (n, labels) in auto.iter(text):
+        s, e = end - n + 1, end + 1
+        if s in starts and e in ends:
+            out.append((s, e, labels[0], "rule"))
+    return out
+
+
+def body_spans(text: str, tokens: Sequence[tuple[int, int]], home: str | None) -> list[Span]:
+    """``bodies.tsv`` words right after a home prefix that starts a token: 市工信局, 省发改委."""
+    auto = _bodies()
+    if not home or not len(auto):
+        return []
+    prefixes = _org()["home_prefixes"]
+    starts = {s for s, _ in tokens}
+    out = []
+    for end, (n, labels) in auto.iter(text):
+        s = end - n + 1
+        if s > 0 and text[s - 1] in prefixes and (s - 1) in starts:
+            out.append((s - 1, end + 1, labels[0], "rule"))
+    return out
+
+
+def byline_spans(text: str) -> list[Span]:
+    """Reporters' names in a bracket that ends a paragraph."""
+    cfg = _byline()
+    out = []
+    for m in cfg["re"].finditer(text):
+        inner, base = m.group(1), m.start(1)
+        for t in cfg["trailers"]:
+            if inner.endswith(t):
+                inner = inner[: -len(t)]
+                break
+        pos, names = 0, []
+        for part in cfg["sep"].split(inner):
+            if part and not (cfg["name"].fullmatch(part) and
+                             (part[0] in cfg["surnames"] or part[:2] in cfg["surnames"])):
+                names = []
+                break
+            if part:
+                s = inner.index(part, pos)
+                names.append((base + s, base + s + len(part), "PER", "byline"))
+                pos = s + len(part)
+        out.extend(names)
+    return out
+
+
+def _longest_first(spans: list[Span]) -> list[Span]:
+    taken = set()
+    out = []
+    for sp in sorted(spans, key=lambda x: (-(x[1] - x[0]), x[0])):
+        if any(i in taken for i in range(sp[0], sp[1])):
+            continue
+        taken.update(range(sp[0], sp[1]))
+        out.append(sp)
+    return out
+
+
+def merge_rules(text: str, found: list[Span], tokens: Sequence[tuple[int, int]] | None = None,
+                home: str | None = None) -> list[Span]:
+    """The tagger's spans with the rule layer's put over them: a rule span removes the
+    tagger's spans it overlaps, unless a place or organisation of the tagger holds it and is
+    longer (太原市公安局 over the gazetteer's 太原); bylines always win."""
+    if tokens is None:
+        tokens = nf.tokenize(text)
+    found = weak_spans(text, road_spans(text, found, tokens), tokens)
+    gaz = gazetteer_spans(text, tokens, home) + division_spans(text, tokens)
+    rule = _longest_first(gaz + byline_spans(text) + body_spans(text, tokens, home)
+                          + infrastructure_spans(text, tokens, home)
+                          + organisation_spans(text, tokens, found, gaz, home))
+    if not rule:
+        return found + alias_spans(text, found, tokens)
+    keep_rule = []
+    for r in rule:
+        if r[3] == "byline" or not any(
+                f[0] <= r[0] and r[1] <= f[1] and (f[1] - f[0]) > (r[1] - r[0]) and f[2] != "PER"
+                for f in found):
+            keep_rule.append(r)
+    # a tagger span holding two places of the rules, and nothing else of them, and ending with
+    # the last of them, is two names run together (山西中部城市群联通雄安新区); an organisation
+    # holds places but ends with its own word (江苏省靖江市市委)
+    for f in found:
+        held = [r for r in rule if f[0] <= r[0] and r[1] <= f[1]]
+        if len(held) >= 2 and all(r[2] == "LOC" for r in held) and max(r[1] for r in held) == f[1]:
+            keep_rule.extend(r for r in held if r not in keep_rule)
+    kept = [f for f in found if not any(f[0] < r[1] and r[0] < f[1] for r in keep_rule)]
+    return kept + keep_rule + alias_spans(text, kept + keep_rule, tokens)

@@ -1,0 +1,509 @@
+"""Stage 5a — figures: every number on the page with its normalised value.
+
+Entry point: ``find_figures(text) -> list[dict]``, one dict per figure with the fields of
+``../shared/contract.md``: start, end (offsets into ``text``), text, kind, value, low, high,
+unit, approx, magnitude, count; plus ``change`` (increase/decrease, for 增长32.6%) and
+``per`` (for 2×660MW: the figure per item) where they apply. Records are sorted by start and
+never overlap. Patterns, units and hedges live in ``rules/figures/``.
+
+How a figure is read (each step driven by ``rules/figures/figures.yaml``):
+
+1. numerals come from ``baozhi.resources.numerals.scan`` (24.7亿, 一百三十五, 十余万, 数十亿);
+2. a numeral becomes a figure only with a unit after it (``units.tsv``: 元, 亿元 via the
+   numeral, 吨, 千瓦, 个, 名 …), a percent prefix (百分之) or a currency sign (￥);
+   the split of numeral and unit that gives the longest unit wins (300兆瓦 = 300 MW);
+3. ranges (3到4个小时, 1万-5万元) and products (2×660MW) join two numerals;
+4. hedges before (约, 近, 超, 不少于), inside (余, 多) and after (左右, 以上, 以内) set
+   ``approx``; a change word before (增长, 下降) sets ``change``;
+5. scale classes (千亿级, 四大千亿级, 超百吨级) are ``kind: magnitude``;
+6. ordinals (第九届), codes (N95, 043号, 1+5+15), short quoted slogans (“十四五”), articles
+   (一名母亲, 一个个) and homographs (一起, 统一) are not figures.
+
+Decisions: 百分点 has unit ``pp``; 成 is tenths as percent (九成 = 90 %); 折 is a discount
+read as percent (8折 = 80 %, 75折 = 75 %); 数十亿 is the range 2e9..9e9 with approx about;
+2×660MW is 1.32e9 W with count 2 and per 6.6e8; days and months are quantities in ``d`` and
+``month`` (7天内 = at most 7 d), years are left to the dates layer; 厘米级 (precision class)
+is not a figure; 度 alone is degrees (°), 度电 is kWh; 千亿级 has unit null (the scale of an
+output value, currency implied), 超百吨级 is magnitude 100 with unit t and approx over; 二三十,
+十五六岁, 一两个 are ranges (概数) with approx about; a count of one written 一 (一名, 一个)
+and 一天 (a time reference) are not figures; spaces inside a number (三千 九百) are read
+through.
+"""
+from __future__ import annotations
+
+import functools
+
+import regex
+
+from baozhi.resources import ruleset
+from baozhi.resources.units import unit_surfaces, unit_table, units as _units
+from baozhi.resources.numerals import (Num, cfg as num_cfg, homograph_spans, inside, lone_financial, lone_word,
+                       parse_number, scan, squeeze, unsqueeze)
+
+FIELDS = ("start", "end", "text", "kind", "value", "low", "high", "unit", "approx",
+          "magnitude", "count")
+
+
+@functools.cache
+def _cfg() -> dict:
+    return ruleset.load("figures/figures.yaml")
+
+
+def _alts(words) -> str:
+    return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@functools.cache
+def _patterns() -> dict:
+    c = _cfg()
+    p = {}
+    hb = {w: k for k, ws in c["hedges_before"].items() for w in ws}
+    p["hedge_before"] = (hb, regex.compile(rf"(?:{_alts(hb)})[ \t]*$"))
+    hi = {w: k for k, ws in c["hedges_inside"].items() for w in ws}
+    p["hedge_inside"] = (hi, regex.compile(_alts(hi)))
+    ha = {w: k for k, ws in c["hedges_after"].items() for w in ws}
+    guards = c["hedge_after_guards"]
+    p["hedge_after"] = (ha, regex.compile("|".join(
+        regex.escape(w) + (f"(?!{guards[w]})" if w in guards else "")
+        for w in sorted(ha, key=len, reverse=True))))
+    ch = {w: k for k, ws in c["change_words"].items() for w in ws}
+    p["change"] = (ch, regex.compile(rf"({_alts(ch)})(?:{_alts(c['change_gap'])})?$"))
+    p["range"] = regex.compile(rf"[ \t]*(?:{_alts(c['range_connectors'])})[ \t]*")
+    p["times"] = regex.compile(rf"[ \t]*(?:{_alts(c['times_signs'])})[ \t]*")
+    p["currency"] = (c["currency_prefixes"],
+                     regex.compile(rf"(?:{_alts(c['currency_prefixes'])})[ \t]*$"))
+    nc = num_cfg()
+    p["percent_prefix"] = regex.compile(
+        rf"(?<![{''.join(regex.escape(ch) for ch in nc['_digits'])}])"
+        rf"(?P<mag>[{regex.escape(nc['part_of'])}]+){regex.escape(nc['fraction'])}$")
+    p["not_inside"] = regex.compile("|".join(c["not_inside"]))
+    p["fixed"] = regex.compile(_alts(c["fixed_words"]))
+    m = c["magnitude"]
+    num_chars = "".join(regex.escape(ch) for ch in num_cfg()["_cjk_digits"]) + "0-9"
+    _, unit_re = _units()
+    p["magnitude"] = regex.compile(
+        rf"(?:(?P<count>[{num_chars}{''.join(regex.escape(u) for u in num_cfg()['_small'])}]+){regex.escape(m['count_marker'])}|(?P<pair>{_alts(m['count_words'])}))?"
+        rf"(?P<hedge>{_alts(hb)})?(?P<mag>[{num_chars}]*[{regex.escape(m['chars'])}]+)(?P<unit>{unit_re.pattern})?"
+        rf"{regex.escape(m['suffix'])}")
+    q = c["slogan_quotes"]
+    n = int(c["slogan_max_chars"])
+    tn = int(c["title_max_chars"])
+    p["slogan"] = regex.compile("|".join(
+        [rf"{regex.escape(a)}[^{regex.escape(b)}\n]{{1,{n}}}{regex.escape(b)}" for a, b in q.items()]
+        + [rf"{regex.escape(a)}[^{regex.escape(b)}\n]{{1,{tn}}}{regex.escape(b)}"
+           for a, b in c["title_quotes"].items()]))
+    p["not_after"] = regex.compile(rf"(?:{_alts(c['not_after'])})$")
+    p["not_after_patterns"] = regex.compile("|".join(c["not_after_patterns"]))
+    p["not_before"] = regex.compile(_alts(c["not_before"]))
+    p["subunits"] = {cur: (sub, regex.compile(rf"(?:{_alts(c['subunit_joiners'])})?(?P<num>.{{1,4}}?)(?P<sub>{_alts(sub)})"))
+                     for cur, sub in c["subunits"].items()}
+    return p
+
+
+def _one() -> str:
+    """The digit one, put before a bare magnitude word (千亿级 reads as 一千亿)."""
+    return num_cfg()["standard"]["digits"][1]
+
+
+def _clean(v: float | None) -> float | None:
+    if v is None:
+        return None
+    return float(f"{v:.12g}")
+
+
+def _discount(v: float) -> float | None:
+    """A discount 折 as percent: 8折 = 80 %, 7.5折 = 75 %, 75折 = 75 %; 十折 is none."""
+    if 0 < v < 10:
+        return v * 10
+    if 10 < v < 100 and v % 10:
+        return v
+    return None
+
+
+def _scaled(v, factor, discount=False):
+    if v is None:
+        return None
+    if discount:
+        return _discount(v)
+    return v * factor
+
+
+def _match_unit(text: str, pos: int):
+    """The longest unit at ``pos`` as (row, end, half, approx): 个半 before a measure adds
+    a half (两个半小时), 个多 makes it "over" (两个多小时)."""
+    c = _cfg()
+    table, unit_re = _units()
+    for infix, half, approx in ((c["half_before_unit"], 0.5, None), (c["over_before_unit"], 0.0, "over")):
+        if text.startswith(infix, pos):
+            after = pos + len(infix)
+            m = unit_re.match(text, after)
+            if m and table[m.group(0)]["kind"] != "count":
+                return table[m.group(0)], m.end(), half, approx
+            # 一个多月, 一个半月: the unit is 个月 with its classifier before the infix
+            probe = infix[0] + text[after:after + 8]
+            m = unit_re.match(probe)
+            if m and m.end() > 1 and table[m.group(0)]["kind"] != "count":
+                return table[m.group(0)], after + m.end() - 1, half, approx
+    m = unit_re.match(text, pos)
+    if m:
+        return table[m.group(0)], m.end(), 0.0, None
+    return None
+
+
+def _prefixes(num: Num, text: str) -> list[Num]:
+    """``num`` and each shorter reading of its text that ends before a multiplier
+    character (5千米 = 5 + 千米, 300兆瓦 = 300 + 兆瓦, 三千两百两 = 三千两百 + 两)."""
+    out = [num]
+    for k in range(len(num.text) - 1, 0, -1):
+        short = parse_number(num.text[:k])
+        if short is not None and short.value is not None:
+            short.start, short.end, short.text = num.start, num.start + k, num.text[:k]
+            out.append(short)
+    return out
+
+
+def _unit_after(num: Num, text: str):
+    """(num, inside-hedge, unit row, unit end, half) for the reading of the numeral and what
+    follows it that gives the longest unit (ties: the longest numeral)."""
+    p = _patterns()
+    best = None
+    for cand in _prefixes(num, text):
+        pos = cand.end
+        inside_h = None
+        hi, hi_re = p["hedge_inside"]
+        m = hi_re.match(text, pos)
+        if m and _match_unit(text, m.end()):
+            inside_h = hi[m.group(0)]
+            pos = m.end()
+        u = _match_unit(text, pos)
+        if u and (best is None or u[1] - pos > best[0]):
+            best = (u[1] - pos, cand, inside_h, *u)
+    return best[1:] if best else None
+
+
+def _record(text, start, end, kind, value=None, low=None, high=None, unit=None,
+            approx="exact", magnitude=None, count=None, **extra) -> dict:
+    rec = {"start": start, "end": end, "text": text[start:end], "kind": kind,
+           "value": _clean(value), "low": _clean(low), "high": _clean(high), "unit": unit,
+           "approx": approx, "magnitude": _clean(magnitude), "count": count}
+    rec.update({k: v for k, v in extra.items() if v is not None})
+    return rec
+
+
+def _prefix(text: str, start: int) -> tuple[int, str | None, str | None]:
+    """Hedge and change word right before ``start``: (new start, approx, change)."""
+    p = _patterns()
+    approx = None
+    hb, hb_re = p["hedge_before"]
+    m = hb_re.search(text, max(0, start - 6), start)
+    if m:
+        word = m.group(0).strip()
+        blockers = _cfg()["hedge_not_after"].get(word, "")
+        if not (m.start() > 0 and text[m.start() - 1] in blockers):
+            approx = hb[word]
+            start = m.start()
+    ch, ch_re = p["change"]
+    change = None
+    m = ch_re.search(text, max(0, start - 8), start)
+    if m:
+        change = ch[m.group(1)]
+    return start, approx, change
+
+
+def _is_code(text: str, num: Num) -> bool:
+    c = _cfg()
+    p = _patterns()
+    before = text[num.start - 1] if num.start > 0 else ""
+    after = text[num.end] if num.end < len(text) else ""
+    if before.isascii() and before.isalpha():
+        return True
+    if before in c["code_joiners"] or after in c["code_joiners"]:
+        return True
+    if before in ("-", "－") and num.start > 1 and text[num.start - 2].isascii() and text[num.start - 2].isalnum():
+        return True
+    if p["not_after"].search(text, max(0, num.start - 2), num.start):
+        return True
+    if p["not_before"].match(text, num.end):
+        return True
+    if p["not_after_patterns"].search(text, max(0, num.start - 8), num.start):
+        return True
+    return False
+
+
+def _magnitudes(text: str) -> list[dict]:
+    p = _patterns()
+    m_cfg = _cfg()["magnitude"]
+    table, _ = _units()
+    hb, _ = p["hedge_before"]
+    out = []
+    for m in p["magnitude"].finditer(text):
+        mag = parse_number(m.group("mag")) or parse_number(_one() + m.group("mag"))
+        if mag is None or mag.value is None:
+            continue
+        count = None
+        if m.group("count"):
+            cn = parse_number(m.group("count"))
+            if cn is None or cn.value is None:
+                continue
+            count = int(cn.value)
+        elif m.group("pair"):
+            count = int(m_cfg["count_words"][m.group("pair")])
+        start = m.start()
+        approx = hb[m.group("hedge")] if m.group("hedge") else "exact"
+        if not m.group("count") and not m.group("pair") and not m.group("hedge"):
+            s2, a2, _ = _prefix(text, start)
+            if a2:
+                start, approx = s2, a2
+        row = table.get(m.group("unit")) if m.group("unit") else None
+        unit = row["unit"] if row else None
+        factor = float(row["factor"]) if row and row["factor"] != "discount" else 1.0
+        out.append(_record(text, start, m.end(), "magnitude", magnitude=mag.value * factor,
+                           unit=unit, approx=approx, count=count))
+    return out
+
+
+def _fixed(text: str, homs) -> list[dict]:
+    p = _patterns()
+    words = _cfg()["fixed_words"]
+    out = []
+    for m in p["fixed"].finditer(text):
+        if inside(homs, m.start(), m.end()) and not any(a == m.start() and b == m.end() for a, b in homs):
+            continue
+        w = words[m.group(0)]
+        start, approx, change = _prefix(text, m.start())
+        out.append(_record(text, start, m.end(), w["kind"], value=float(w["value"]),
+                           unit=w["unit"], approx=approx or "exact", change=change))
+    return out
+
+
+def find_figures(text: str) -> list[dict]:
+    """Every figure in ``text`` (already repaired), sorted by start, not overlapping."""
+    if not isinstance(text, str) or not text:
+        return []          # bad input gives an empty result; a fault of ours is raised and
+    sq, offsets = squeeze(text)   # becomes an error row (process) or error line (annotate)
+    return unsqueeze(_find(sq), text, offsets)
+
+
+def _find(text: str) -> list[dict]:
+    p = _patterns()
+    c = _cfg()
+    table, _ = _units()
+    homs = homograph_spans(text)
+    slogans = [(m.start(), m.end()) for m in p["slogan"].finditer(text)]
+    slogans += [(m.start(), m.end()) for m in p["not_inside"].finditer(text)]
+    nums = scan(text)
+    cands = _magnitudes(text) + _fixed(text, homs)
+    used_until = -1
+    for i, num in enumerate(nums):
+        if num.start < used_until:
+            continue
+        if inside(homs, num.start, num.end) or inside(slogans, num.start, num.end):
+            continue
+        if _is_code(text, num) or (lone_financial(num) and not p["percent_prefix"].search(
+                text, max(0, num.start - 8), num.start)):
+            continue
+        rec = _figure(text, num, nums[i + 1] if i + 1 < len(nums) else None, p, c, table)
+        if rec is None:
+            continue
+        used_until = rec["end"]
+        cands.append(rec)
+    # earliest first, then longest; drop what overlaps an earlier pick
+    cands.sort(key=lambda r: (r["start"], -(r["end"] - r["start"])))
+    out, end = [], -1
+    for r in cands:
+        if r["start"] >= end:
+            out.append(r)
+            end = r["end"]
+    return _carry_changes(text, _unit_ranges(text, out, p))
+
+
+def _carry_changes(text: str, figs: list[dict]) -> list[dict]:
+    """增长32.7%和93.7%: the second figure changes the same way."""
+    joiners = set(_cfg()["change_carries_over"])
+    for prev, f in zip(figs, figs[1:]):
+        if (prev.get("change") and "change" not in f and f["kind"] == prev["kind"]
+                and text[prev["end"]:f["start"]] in joiners):
+            f["change"] = prev["change"]
+    return figs
+
+
+def _unit_ranges(text: str, figs: list[dict], p) -> list[dict]:
+    """Two figures of the same unit joined by a range connector are one range
+    (5%—10%, 6℃—10℃, 15岁—44岁)."""
+    out: list[dict] = []
+    for f in figs:
+        prev = out[-1] if out else None
+        if (prev and prev["unit"] == f["unit"] and prev["kind"] == f["kind"] != "magnitude"
+                and prev["value"] is not None and f["value"] is not None
+                and prev["approx"] == "exact" and p["range"].fullmatch(text, prev["end"], f["start"])):
+            merged = _record(text, prev["start"], f["end"], f["kind"], low=prev["value"],
+                             high=f["value"], unit=f["unit"], approx=f["approx"],
+                             change=prev.get("change"))
+            out[-1] = merged
+            continue
+        out.append(f)
+    return out
+
+
+def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
+    start = num.start
+    low = high = None
+    count = per = None
+    first = num
+    value = num.value
+    approx = num.approx if num.approx != "exact" else None
+    if num.value is None:
+        low, high = num.low, num.high
+    # percent written before: 百分之三十二点六
+    m = p["percent_prefix"].search(text, max(0, start - 8), start)
+    if m and value is not None:
+        mag = parse_number(_one() + m.group("mag"))
+        if mag is None or not mag.value:
+            return None
+        start = m.start()
+        end = num.end
+        hi, hi_re = p["hedge_inside"]
+        mi = hi_re.match(text, end)          # 百分之十几
+        if mi:
+            approx, end = approx or hi[mi.group(0)], mi.end()
+        after = _after_hedge(text, end, p)
+        return _finish(text, start, after[0], "percent", value * 100 / mag.value,
+                       None, None, "%", approx or after[1], None, None)
+    # range or product with the next numeral
+    joined = None
+    if nxt is not None and value is not None:
+        rm = p["range"].match(text, num.end)
+        tm = p["times"].match(text, num.end)
+        if rm and rm.end() == nxt.start and nxt.value is not None:
+            joined = ("range", nxt)
+        elif num.end == nxt.start and nxt.text[:1] in ("-", "－") and nxt.value is not None:
+            joined = ("range", nxt)
+        elif tm and tm.end() == nxt.start and nxt.value is not None:
+            joined = ("times", nxt)
+    last = joined[1] if joined else num
+    ua = _unit_after(last, text)
+    if ua is None:
+        # currency sign before a bare number: ￥300, $20
+        cur, cur_re = p["currency"]
+        m = cur_re.search(text, max(0, start - 4), start)
+        if m and joined is None and value is not None:
+            s2, a2, ch = _prefix(text, m.start())
+            return _record(text, s2, num.end, "money", value=value, unit=cur[m.group(0).strip()],
+                           approx=a2 or approx or "exact", change=ch)
+        return None
+    last2, inside_h, row, uend, half, infix_approx = ua
+    inside_h = inside_h or infix_approx
+    if joined:
+        kind_j, other = joined
+        other = last2
+        v2 = abs(other.value) if other.value is not None else None
+        v1 = value
+        if kind_j == "range":
+            # 3到5万元: the first end takes the multiplier of the second
+            if other.multiplier and not num.multiplier and v2 and v1 <= v2 / other.multiplier:
+                v1 = v1 * other.multiplier
+            low, high, value = v1, v2, None
+        else:
+            count, per, value = int(v1) if v1 == int(v1) else v1, v2, None
+    else:
+        value = last2.value
+        if last2 is not num and last2.value is None:
+            low, high = last2.low, last2.high
+    if inside_h:
+        approx = approx or inside_h
+    value = value + half if (value is not None and half) else value
+    # 半 after the unit: 一吨半, 三成半; 多 after a measure: 一米多, 3公里多
+    if text.startswith(c["half_after_unit"], uend) and value is not None and row["kind"] != "count":
+        value += 0.5
+        uend += 1
+    elif text.startswith(c["over_after_measure"], uend) and row["kind"] == "quantity":
+        approx = approx or "over"
+        uend += len(c["over_after_measure"])
+    if row["kind"] == "count":
+        if first.text in c["article_numerals"] and not joined:
+            return None
+        if value == 0.5 and not joined:
+            return None           # 半个世纪
+        surface = text[last2.end:uend] if not inside_h else None
+        if surface and text.startswith(surface, uend):
+            return None          # 一个个, 一位位
+    if lone_word(first, text) and not _match_unit(text, first.end) and not joined:
+        return None
+    kind = row["kind"]
+    unit = row["unit"]
+    discount = row["factor"] == "discount"
+    surface = text[last2.end:uend]
+    if not joined and first.text in c["article_numerals"] and surface in c["article_quantity_units"]:
+        return None               # 有一天
+    if (not joined and row["surface"] in c["single_char_not_for"] and len(first.text) == 1
+            and not first.text[0].isdigit() and first.text not in num_cfg()["zero_digits"]):
+        return None               # 两度访华
+    if _short_sequence(first) and not discount:
+        return None               # 三五成群, 九九: digit pairs are words, except 九五折
+    factor = 1.0 if discount else float(row["factor"])
+    if discount and not all(_discount(v) is not None for v in (value, low, high) if v is not None):
+        return None
+    # money may be preceded by a currency sign or word of the same currency (人民币 50元)
+    if kind == "money":
+        cur, cur_re = p["currency"]
+        m = cur_re.search(text, max(0, start - 4), start)
+        if m and cur[m.group(0).strip()] == unit:
+            start = m.start()
+        if unit in p["subunits"]:
+            uend, value = _subunits(text, uend, value, p["subunits"][unit])
+    if joined and joined[0] == "times":
+        per_v = _scaled(per, factor, discount)
+        value = per_v * count if per_v is not None else None
+        per = per_v
+    else:
+        value = _scaled(value, factor, discount)
+        low = _scaled(low, factor, discount)
+        high = _scaled(high, factor, discount)
+    if num.value is None and num.approx == "about":
+        approx = approx or "about"
+    end, after_h = _after_hedge(text, uend, p)
+    rec = _finish(text, start, end, kind, value, low, high, unit, approx or after_h, None,
+                  count if joined and joined[0] == "times" else None)
+    if kind not in _cfg()["change_kinds"]:
+        rec.pop("change", None)
+    if per is not None:
+        rec["per"] = _clean(per)
+    return rec
+
+
+def _short_sequence(num: Num) -> bool:
+    nc = num_cfg()
+    return num.sequence and len(num.text) < 3 and not any(ch in nc["zero_digits"] for ch in num.text)
+
+
+def _subunits(text, pos, value, spec):
+    """Smaller coins after a money amount: 五元三毛 (+0.3), 50元6角三分 (+0.63)."""
+    sub, sub_re = spec
+    if value is None:
+        return pos, value
+    while True:
+        m = sub_re.match(text, pos)
+        if not m:
+            return pos, value
+        num = parse_number(m.group("num"))
+        if num is None or num.value is None:
+            return pos, value
+        value += num.value * float(sub[m.group("sub")])
+        pos = m.end()
+
+
+def _after_hedge(text, pos, p):
+    ha, ha_re = p["hedge_after"]
+    m = ha_re.match(text, pos)
+    if m:
+        return m.end(), ha[m.group(0)]
+    return pos, None
+
+
+def _finish(text, start, end, kind, value, low, high, unit, approx, magnitude, count) -> dict:
+    s2, a2, change = _prefix(text, start)
+    if a2:
+        start = s2
+        approx = approx if approx and approx != "exact" else a2
+    return _record(text, start, end, kind, value=value, low=low, high=high, unit=unit,
+                   approx=approx or "exact", magnitude=magnitude, count=count, change=change)

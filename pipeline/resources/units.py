@@ -1,0 +1,49 @@
+"""Units of measure and money: the surfaces of ``rules/figures/units.tsv`` (traditional
+spellings added) and one pattern for all of them. A resource shared by the numeral scanner
+(a unit after 两/半 makes it a number) and the figures layer."""
+from __future__ import annotations
+
+import functools
+
+import regex
+
+from baozhi.resources import ruleset
+
+
+@functools.cache
+def _cfg() -> dict:
+    return ruleset.load("figures/figures.yaml")
+
+
+@functools.cache
+def unit_table() -> list[dict]:
+    """Rows of ``rules/figures/units.tsv``: surface, kind, unit, factor."""
+    return ruleset.load("figures/units.tsv")
+
+
+@functools.cache
+def units() -> tuple[dict, regex.Pattern]:
+    """Surface -> row (traditional spellings added), and one pattern for all surfaces."""
+    trad = {v: k for k, v in _cfg()["traditional"].items()}     # simplified -> traditional
+    table = {}
+    for row in unit_table():
+        table[row["surface"]] = row
+        alt = "".join(trad.get(ch, ch) for ch in row["surface"])
+        table.setdefault(alt, row)
+    guards = _cfg()["unit_guards"]
+    alts = []
+    for w in sorted(table, key=len, reverse=True):
+        a = regex.escape(w)
+        if w[-1].isascii() and w[-1].isalpha():
+            a += "(?![A-Za-z])"       # 5G is no unit; 660MW is
+        if w in guards:
+            a += f"(?!{guards[w]})"
+        if table[w]["kind"] == "count":
+            a += f"(?!{_cfg()['count_guard']})"
+        alts.append(a)
+    return table, regex.compile("|".join(alts))
+
+
+def unit_surfaces() -> list[str]:
+    """Every unit spelling, traditional forms included."""
+    return list(units()[0])

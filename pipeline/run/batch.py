@@ -1,0 +1,508 @@
+"""``baozhi run``: a folder of page files to tables, redoing only what changed.
+
+Entry point: ``run(input_dir, out_dir, workers) -> Summary``.
+
+State lives in ``OUT/.state/``:
+
+- ``pages/<key>.json``: one page's result (its rows of every table), saved atomically as
+  soon as the page is done. ``key`` hashes everything the result depends on: the page's
+  path in the folder, its bytes, its metadata entry and the folder's defaults (paper,
+  home), ``ruleset.version()`` (rules files and shipped models) and the code of the stages.
+  A page whose key has a result is not processed again.
+- ``manifest.json``: written after the tables, at the end of a complete run: the input
+  folder, each page's key and row counts, and a hash of every table file written.
+
+A run finds the pages, computes their keys (reading and hashing each file; spaCy and the
+models are only imported when some page has no result), processes the missing ones
+(in ``workers`` processes), and rebuilds the tables from the saved results in source
+order, so they are exactly what a fresh run gives. When every page is reused and the table
+files still match the manifest, the tables are left alone. A run that is interrupted
+(Ctrl-C, or killed) leaves the previous tables; the next run reuses the pages already
+saved. A page that cannot be read or processed becomes rows of ``errors``; the run goes on.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import signal
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from baozhi.resources import ruleset
+from baozhi.layers import registry
+from baozhi.run.export import DB_NAME, _umask_mode, write_tables
+from baozhi.stages.ingest import IngestError, Metadata, load_metadata, read_page
+
+STATE_DIR = ".state"
+STATE_FORMAT = 1
+# modules that do not make a page's rows: changing them does not redo any page
+# source files that make no page's rows: the apps tier, and how a run schedules and writes
+_NOT_IN_RESULTS = ("apps/", "run/batch.py", "run/export.py")
+# a test hook: seconds each page's processing is made to last longer (0 in real runs)
+_DELAY_ENV = "BAOZHI_TEST_PAGE_DELAY"
+
+
+class RunError(Exception):
+    """The run cannot start (no such folder, another run writing the same output)."""
+
+
+@dataclass
+class Summary:
+    """What a run did. ``counts`` are rows per table of the tables as written."""
+
+    pages: int = 0
+    failed_pages: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    processed: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    tables_written: bool = False
+    interrupted: bool = False
+
+    def line(self) -> str:
+        c = self.counts
+        return (f"{self.pages} pages ({len(self.processed)} processed, {len(self.reused)} reused, "
+                f"{len(self.removed)} removed), {c.get('articles', 0)} articles, "
+                f"{c.get('figures', 0)} figures, {c.get('dates', 0)} dates, "
+                f"{c.get('targets', 0)} targets, {c.get('entities', 0)} entities, "
+                f"{c.get('errors', 0)} errors, {self.seconds:.1f} s")
+
+
+def find_pages(input_dir: Path, exclude: Path | None = None) -> list[Path]:
+    """Every page file under ``input_dir`` (hidden folders and ``exclude`` skipped), sorted."""
+    input_dir = Path(input_dir)
+    found = set()
+    for pattern in ruleset.load("ingest/ingest.yaml")["page_globs"]:
+        for p in input_dir.rglob(pattern):
+            rel = p.relative_to(input_dir)
+            if any(part.startswith(".") for part in rel.parts) or not p.is_file():
+                continue
+            if exclude is not None and p.resolve().is_relative_to(exclude.resolve()):
+                continue
+            found.add(p)
+    return sorted(found, key=lambda p: p.relative_to(input_dir).as_posix())
+
+
+# --------------------------------------------------------------------------- keys
+
+_code_version: str | None = None
+
+
+def code_version() -> str:
+    """A hash of the source of the modules that make a page's rows: every ``*.py`` of the
+    package, in every folder, but the apps tier and the run's own scheduling and writing."""
+    global _code_version
+    if _code_version is None:
+        h = hashlib.sha256()
+        for p in sorted(ruleset.PACKAGE_DIR.rglob("*.py")):
+            rel = p.relative_to(ruleset.PACKAGE_DIR).as_posix()
+            if not rel.startswith(_NOT_IN_RESULTS):
+                h.update(rel.encode() + b"\0" + p.read_bytes() + b"\0")
+        _code_version = h.hexdigest()[:16]
+    return _code_version
+
+
+def page_key(source: str, sha256: str, meta: Metadata) -> str:
+    """The hash a page's result is saved under: changes when anything it depends on does."""
+    basis = {"format": STATE_FORMAT, "rules": ruleset.version(), "code": code_version(),
+             "source": source, "sha256": sha256, "entry": meta.for_page(source),
+             "paper": meta.paper, "home": meta.home}
+    return hashlib.sha256(json.dumps(basis, sort_keys=True, default=str,
+                                     ensure_ascii=False).encode()).hexdigest()[:32]
+
+
+# --------------------------------------------------------------------------- work
+
+
+def _empty() -> dict[str, list[dict]]:
+    return {t: [] for t in registry.tables()}
+
+
+def _error_row(source: str, stage: str, message: str) -> dict:
+    # same shape as process.error_row, without importing spaCy in the main process
+    return {"source": source, "article_id": None, "stage": stage, "line": None, "error": message}
+
+
+def work(path: Path, root: Path, meta: Metadata) -> tuple[str | None, dict[str, list[dict]]]:
+    """One page: (sha256 of the bytes read, its rows of every table). A page that fails
+    gives one row of ``errors`` instead; sha256 is None when the file could not be read."""
+    source = Path(path).relative_to(root).as_posix()
+    delay = float(os.environ.get(_DELAY_ENV) or 0)
+    if delay:
+        time.sleep(delay)
+    try:
+        page = read_page(path, root, meta)
+    except IngestError as exc:
+        try:
+            sha = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        except OSError:
+            sha = None
+        return sha, _empty() | {"errors": [_error_row(source, "ingest", str(exc))]}
+    try:
+        from baozhi.run.process import process_page
+
+        return page.sha256, process_page(page)
+    except Exception as exc:  # noqa: BLE001 - one page must not stop the run
+        return page.sha256, _empty() | {
+            "errors": [_error_row(source, "process", f"{type(exc).__name__}: {exc}")]}
+
+
+def _work_args(args):
+    return work(*args)
+
+
+_LOCK_FD: int | None = None    # the run's lock file, which forked workers must not keep
+
+
+def _worker_init() -> None:
+    """In each worker: leave Ctrl-C to the main process (it reaches the whole process
+    group), drop the inherited lock file (so a killed run's lock goes with the main
+    process), and exit when the main process is gone (killed outright), not linger."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if _LOCK_FD is not None:
+        with contextlib.suppress(OSError):
+            os.close(_LOCK_FD)
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+# --------------------------------------------------------------------------- state
+
+
+class State:
+    """``OUT/.state``: saved page results and the manifest of the last complete run."""
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = Path(out_dir)
+        self.dir = self.out_dir / STATE_DIR
+        self.pages_dir = self.dir / "pages"
+        self.manifest_path = self.dir / "manifest.json"
+
+    def manifest(self) -> dict:
+        try:
+            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) and data.get("format") == STATE_FORMAT else {}
+
+    def result_path(self, key: str) -> Path:
+        return self.pages_dir / f"{key}.json"
+
+    def has(self, key: str) -> bool:
+        return self.result_path(key).is_file()
+
+    def save(self, key: str, source: str, sha256: str, rows: dict[str, list[dict]]) -> dict:
+        """Save one page's result atomically; returns the rows as they read back."""
+        text = json.dumps({"key": key, "source": source, "sha256": sha256, "rows": rows},
+                          ensure_ascii=False)
+        atomic_write(self.result_path(key), text)
+        return json.loads(text)["rows"]
+
+    def load(self, key: str) -> dict[str, list[dict]] | None:
+        try:
+            data = json.loads(self.result_path(key).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.get("key") != key:
+            return None
+        rows = data.get("rows") or {}
+        return {t: rows.get(t) or [] for t in registry.tables()}
+
+    def prune(self, keep: set[str]) -> None:
+        """Remove saved results no page of the last complete run uses (and stray temp files)."""
+        if not self.pages_dir.is_dir():
+            return
+        for p in self.pages_dir.iterdir():
+            if p.name.startswith(".") or (p.suffix == ".json" and p.stem not in keep):
+                with contextlib.suppress(OSError):
+                    p.unlink()
+
+    @contextlib.contextmanager
+    def lock(self):
+        """Hold ``.state/lock`` for the run: two runs must not write one output folder."""
+        self.dir.mkdir(parents=True, exist_ok=True)
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: no lock
+            yield
+            return
+        with open(self.dir / "lock", "w") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                raise RunError(f"another baozhi run is writing to {self.out_dir}") from None
+            global _LOCK_FD
+            _LOCK_FD = fh.fileno()
+            try:
+                yield
+            finally:
+                _LOCK_FD = None
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file renamed into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.chmod(tmp, _umask_mode())
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def table_files(out_dir: Path) -> list[Path]:
+    out_dir = Path(out_dir)
+    return [out_dir / f"{t}{s}" for t in registry.tables() for s in (".csv", ".jsonl")] + [out_dir / DB_NAME]
+
+
+def file_hashes(out_dir: Path) -> dict[str, str | None]:
+    """sha256 of every table file (None where missing)."""
+    out = {}
+    for p in table_files(out_dir):
+        try:
+            out[p.name] = hashlib.sha256(p.read_bytes()).hexdigest()
+        except OSError:
+            out[p.name] = None
+    return out
+
+
+# --------------------------------------------------------------------------- progress
+
+
+class Progress:
+    """A tqdm bar on a terminal; in a log, a plain line every 10 % or every 30 s."""
+
+    def __init__(self, total: int, log, every_s: float = 30.0):
+        self.total, self.done, self.log, self.every_s = total, 0, log, every_s
+        self.t0 = self.last_t = time.perf_counter()
+        self.last_pct = 0
+        self.bar = None
+        if total and getattr(log, "isatty", lambda: False)():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="page", desc="baozhi run", file=log,
+                            dynamic_ncols=True)
+
+    def step(self, source: str) -> None:
+        self.done += 1
+        if self.bar is not None:
+            self.bar.update(1)
+            return
+        now = time.perf_counter()
+        pct = 100 * self.done // self.total
+        if self.done == self.total or pct >= self.last_pct + 10 or now - self.last_t >= self.every_s:
+            self.last_pct, self.last_t = pct - pct % 10, now
+            rate = self.done / max(now - self.t0, 1e-9)
+            left = (self.total - self.done) / rate if rate else 0
+            print(f"baozhi run: {self.done}/{self.total} pages ({pct}%), {rate:.1f} pages/s, "
+                  f"{_clock(left)} left", file=self.log, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _clock(seconds: float) -> str:
+    s = int(round(seconds))
+    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
+
+
+# --------------------------------------------------------------------------- run
+
+
+def _names(items: list[str], n: int = 10) -> str:
+    return ", ".join(items[:n]) + (f" and {len(items) - n} more" if len(items) > n else "")
+
+
+def run(input_dir: Path, out_dir: Path, workers: int | None = None, log=sys.stderr) -> Summary:
+    """Bring the tables under ``out_dir`` up to date with the pages under ``input_dir``.
+
+    Returns a Summary (``interrupted`` when Ctrl-C stopped it: the previous tables are left
+    and the pages done so far are kept for the next run). Raises RunError when the run
+    cannot start."""
+    started = time.perf_counter()
+    input_dir, out_dir = Path(input_dir), Path(out_dir)
+    if not input_dir.is_dir():
+        raise RunError(f"{input_dir}: no such folder")
+    state = State(out_dir)
+    with state.lock():
+        return _run(input_dir, out_dir, state, workers, log, started)
+
+
+def _run(input_dir, out_dir, state: State, workers, log, started) -> Summary:
+    folder_errors: list[dict] = []
+    try:
+        meta = load_metadata(input_dir)
+    except IngestError as exc:  # reported, and the pages are read without it
+        meta = Metadata()
+        folder_errors.append(_error_row(ruleset.load("ingest/ingest.yaml")["metadata_file"],
+                                        "ingest", str(exc)))
+    pages = find_pages(input_dir, exclude=out_dir)
+    if not pages:
+        globs = ", ".join(ruleset.load("ingest/ingest.yaml")["page_globs"])
+        print(f"baozhi run: no page files ({globs}) under {input_dir}", file=log, flush=True)
+    old = state.manifest()
+    old_pages = old.get("pages") or {}
+
+    sources: list[str] = []
+    keys: dict[str, str | None] = {}
+    shas: dict[str, str | None] = {}
+    todo: list[tuple[Path, str]] = []
+    read_errors: dict[str, dict[str, list[dict]]] = {}
+    for path in pages:
+        source = path.relative_to(input_dir).as_posix()
+        sources.append(source)
+        try:
+            sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError as exc:
+            keys[source] = None
+            read_errors[source] = _empty() | {"errors": [_error_row(
+                source, "ingest", f"{source}: cannot read: {exc.strerror or exc}")]}
+            continue
+        shas[source] = sha
+        keys[source] = key = page_key(source, sha, meta)
+        if not state.has(key):
+            todo.append((path, source))
+    removed = sorted(set(old_pages) - set(sources))
+    summary = Summary(pages=len(pages), removed=removed)
+    todo_sources = {src for _, src in todo}
+    summary.reused = [s for s in sources if keys[s] and s not in todo_sources]
+    if todo:
+        print(f"baozhi run: {len(pages)} pages in {input_dir}: {len(todo)} to process, "
+              f"{len(summary.reused)} reused, {len(removed)} removed", file=log, flush=True)
+
+    results: dict[str, dict[str, list[dict]]] = {}
+    try:
+        _process(todo, input_dir, meta, state, keys, shas, results, summary, workers, log)
+    except KeyboardInterrupt:
+        summary.interrupted = True
+        summary.seconds = time.perf_counter() - started
+        print(f"baozhi run: interrupted after {len(summary.processed)} of {len(todo)} pages; "
+              "the tables were not changed. Run again to finish (pages done are kept).",
+              file=log, flush=True)
+        return summary
+
+    # every page's rows, in source order
+    counts_by_page: dict[str, dict[str, int]] = {}
+    changed = bool(todo or removed or read_errors or folder_errors) or \
+        any((old_pages.get(s) or {}).get("key") != keys[s] for s in sources)
+    stale = old.get("tables") != file_hashes(out_dir)
+    tables: dict[str, list[dict]] | None = None
+    if changed or stale or not old:
+        tables = {t: list(folder_errors) if t == "errors" else [] for t in registry.tables()}
+        for source in sources:
+            key = keys[source]
+            rows = read_errors.get(source) or results.get(source) or state.load(key)
+            if rows is None:  # a saved result went missing or bad since: redo it now
+                rows = _redo(input_dir / source, input_dir, meta, state, keys, shas, source)
+                summary.processed.append(source)
+                summary.reused.remove(source)
+            counts_by_page[source] = {t: len(rows[t]) for t in registry.tables()}
+            for t in registry.tables():
+                tables[t].extend(rows[t])
+        write_tables(out_dir, tables)
+        summary.tables_written = True
+        summary.counts = {t: len(rows) for t, rows in tables.items()}
+    else:
+        counts_by_page = {s: old_pages[s]["counts"] for s in sources}
+        summary.counts = dict(old.get("counts") or {})
+
+    summary.failed_pages = sum(1 for s in sources if counts_by_page[s].get("errors")) + \
+        (1 if folder_errors else 0)
+    manifest = {
+        "format": STATE_FORMAT, "input_dir": str(input_dir.resolve()),
+        "rules_version": ruleset.version(), "code_version": code_version(),
+        "pages": {s: {"key": keys[s], "sha256": shas.get(s), "counts": counts_by_page[s]}
+                  for s in sources},
+        "counts": summary.counts,
+        "tables": file_hashes(out_dir) if summary.tables_written else old.get("tables"),
+    }
+    if manifest != {k: old.get(k) for k in manifest}:
+        atomic_write(state.manifest_path, json.dumps(manifest, ensure_ascii=False, indent=1))
+    state.prune({k for k in keys.values() if k})
+    summary.seconds = time.perf_counter() - started
+    if summary.processed and len(summary.processed) <= 10:
+        print(f"baozhi run: processed {_names(summary.processed)}", file=log)
+    if removed:
+        print(f"baozhi run: removed {_names(removed)}", file=log)
+    where = "written to" if summary.tables_written else "unchanged in"
+    print(f"baozhi run: {summary.line()}; tables {where} {out_dir}", file=log, flush=True)
+    return summary
+
+
+def _redo(path, root, meta, state, keys, shas, source) -> dict[str, list[dict]]:
+    sha, rows = work(path, root, meta)
+    if sha is None:
+        return rows
+    shas[source] = sha
+    keys[source] = key = page_key(source, sha, meta)
+    return state.save(key, source, sha, rows)
+
+
+def _process(todo, input_dir, meta, state: State, keys, shas, results, summary: Summary,
+             workers, log) -> None:
+    """Process the pages in ``todo``, saving each result as it comes."""
+    if not todo:
+        return
+    progress = Progress(len(todo), log)
+
+    def finish(source: str, sha: str | None, rows: dict[str, list[dict]]) -> None:
+        if sha is not None:  # saved under the bytes actually read
+            shas[source] = sha
+            keys[source] = key = page_key(source, sha, meta)
+            rows = state.save(key, source, sha, rows)
+        results[source] = rows
+        summary.processed.append(source)
+        progress.step(source)
+
+    workers = max(1, workers or os.cpu_count() or 1)
+    try:
+        if workers == 1 or len(todo) == 1:
+            for path, source in todo:
+                finish(source, *work(path, input_dir, meta))
+            return
+        pool = ProcessPoolExecutor(max_workers=min(workers, len(todo)), initializer=_worker_init)
+        try:
+            futures = {pool.submit(work, path, input_dir, meta): source for path, source in todo}
+            pending = set(futures)
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in sorted(done, key=lambda f: futures[f]):
+                    source = futures[fut]
+                    try:
+                        finish(source, *fut.result())
+                    except Exception as exc:  # noqa: BLE001 - a worker died (killed, out of memory)
+                        results[source] = _empty() | {"errors": [_error_row(
+                            source, "process", f"worker failed: {type(exc).__name__}: {exc}")]}
+                        keys[source] = None  # not saved: tried again next run
+                        summary.processed.append(source)
+                        progress.step(source)
+        except BaseException:  # Ctrl-C: stop the workers now, mid-page (their pages are redone)
+            procs = list((getattr(pool, "_processes", None) or {}).values())
+            for proc in procs:
+                with contextlib.suppress(Exception):
+                    proc.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
+    finally:
+        progress.close()
+        summary.processed.sort()
