@@ -49,10 +49,21 @@ class Segmenter:
     @functools.cached_property
     def tags(self) -> dict[str, str]:
         """Word -> part-of-speech tag of jieba's dictionary (the tags the entity model was
-        trained with: the lexicon's own tags are not merged in)."""
-        from jieba.posseg import POSTokenizer
-
-        return POSTokenizer(self.tokenizer).word_tag_tab
+        trained with: the lexicon's own tags are not merged in). Read from the dictionary
+        file as ``jieba.posseg`` reads it, without importing ``jieba.posseg``, whose import
+        loads a second, process-wide copy of the same table."""
+        table = {}
+        with self.tokenizer.get_dict_file() as fh:
+            for lineno, raw in enumerate(fh, 1):
+                line = raw.strip().decode("utf-8")
+                if not line:
+                    continue
+                try:
+                    word, _, tag = line.split(" ")
+                except ValueError:
+                    raise ValueError(f"jieba dictionary line {lineno}: {line!r}") from None
+                table[word] = tag
+        return table
 
 
 @functools.cache
