@@ -14,3 +14,10 @@ The rules (``baozhi/rules``, the top-level ``rules/`` folder of a checkout) and 
 model (``baozhi/models``) ship inside the package.
 """
 __version__ = "0.2.0"
+
+
+def read_tables(out_dir, tables=None):
+    """A run's tables as pandas DataFrames with the right dtypes (``baozhi.run.frames``)."""
+    from baozhi.run.frames import read_tables as _read_tables
+
+    return _read_tables(out_dir, tables)

@@ -25,3 +25,13 @@ def shared() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is not here")
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def corpus_out(tmp_path_factory) -> Path:
+    """One `baozhi run` of the whole corpus, shared by the tests that only read its tables."""
+    from baozhi.apps.cli import main
+
+    out = tmp_path_factory.mktemp("corpus-out")
+    assert main(["run", str(CORPUS), "--out", str(out), "--workers", "1"]) == 0
+    return out

@@ -39,6 +39,8 @@ class Layer:
     show_columns: tuple[str, ...] = ()   # what `baozhi show` prints unless --columns says
     needs: tuple[str, ...] = ()          # layers computed first on the same text (Context.found)
     refs: dict[str, str] = field(default_factory=dict)  # field -> layer whose indices it holds
+    # field -> the values it can take (``show --kind``/``--label`` are checked against them)
+    values: dict[str, tuple[str, ...]] = field(default_factory=dict)
     ents: bool = False        # its spans are also the Doc's entities (doc.ents)
     # a pass over the records of a whole page (or annotate line), in place, after every article
     finish: Callable[[list[Record]], None] | None = None

@@ -4,6 +4,17 @@ Entry point: ``write_tables(out_dir, tables)``. Column order is fixed per table 
 contract's fields first); lists are JSON arrays in JSONL and SQLite and ``; ``-joined in
 CSV. Every file is written to a temporary name and renamed into place, so a reader never
 sees a half-written table.
+
+CSV only: a text cell that Excel or LibreOffice would run as a formula (one beginning with
+``=``, ``@``, a tab or a carriage return, or with ``+``/``-`` and not a number) is written
+with a leading apostrophe ``'`` (the OWASP "CSV injection" mitigation); JSONL and SQLite
+keep the true text.
+
+The SQLite file is a real database (``write_sqlite``, through sqlite-utils): declared column
+types, a primary key on each table's id, foreign keys from every layer table to
+``articles`` and from ``articles`` to ``pages``, indexes on the columns ``baozhi show``
+filters by, an FTS5 index (trigram tokenizer, so it works for Chinese) over article
+headlines and text, and views joining each layer to its article.
 """
 from __future__ import annotations
 
@@ -11,6 +22,7 @@ import contextlib
 import csv
 import json
 import os
+import re
 import sqlite3
 import tempfile
 from pathlib import Path
@@ -49,12 +61,25 @@ def columns(table: str, rows: Iterable[dict]) -> list[str]:
     return cols
 
 
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?")
+
+
+def formula_safe(text: str) -> str:
+    """``text`` as a spreadsheet will not run it: a leading apostrophe before a cell that
+    begins with ``=``, ``@``, tab or CR, or with ``+``/``-`` and is not a plain number
+    (``-5``, ``+3.2%`` stay as they are). CSV only."""
+    if text[:1] in ("=", "@", "\t", "\r") or (
+            text[:1] in ("+", "-") and not _NUMBER.fullmatch(text)):
+        return "'" + text
+    return text
+
+
 def _cell(value):
     if isinstance(value, (list, tuple)):
-        return "; ".join(str(v) for v in value)
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False)
-    return value
+        value = "; ".join(str(v) for v in value)
+    elif isinstance(value, dict):
+        value = json.dumps(value, ensure_ascii=False)
+    return formula_safe(value) if isinstance(value, str) else value
 
 
 def _sql(value):
@@ -119,23 +144,107 @@ def write_jsonl(path: Path, table: str, rows: list[dict], staged: list | None = 
     _atomic(path, write, staged)
 
 
+# a column's SQLite type when no row has a value for it (otherwise: from the values)
+FIELD_TYPES = {"start": int, "end": int, "chars": int, "seq": int, "page": int, "line": int,
+               "value": float, "low": float, "high": float, "magnitude": float, "count": int}
+PAGES_COLUMNS = {"source": str, "paper": str, "page": int, "issue_date": str,
+                 "issue_date_origin": str, "sha256": str, "articles": int}
+FTS_COLUMNS = ("headline", "text")      # articles_fts, trigram-tokenised
+
+
+def _type(col: str, values: list) -> type:
+    """The Python type sqlite-utils declares a column as: int (INTEGER), float (REAL) or
+    str (TEXT; also lists and dicts, stored as JSON)."""
+    seen = {type(v) for v in values if v is not None}
+    if not seen:
+        return FIELD_TYPES.get(col, str)
+    if seen <= {int, bool}:
+        return int
+    if seen <= {int, bool, float}:
+        return float
+    return str
+
+
+def pages_rows(articles: list[dict]) -> list[dict]:
+    """One row per page file that gave articles: its source, paper, page number, issue
+    date (and where it came from), sha256 of the file and number of articles."""
+    pages: dict[str, dict] = {}
+    for a in articles:
+        p = pages.setdefault(a["source"], {
+            "source": a["source"], "paper": a.get("paper"), "page": a.get("page"),
+            "issue_date": a.get("issue_date"), "issue_date_origin": a.get("issue_date_origin"),
+            "sha256": a.get("_sha256"), "articles": 0})
+        p["articles"] += 1
+    return list(pages.values())
+
+
+def primary_key(table: str) -> str | None:
+    """The id column of a table (None for errors, addressed by rowid)."""
+    if table == "articles":
+        return "article_id"
+    if table in registry.names():
+        return registry.get(table).id_field
+    return None
+
+
+def views() -> dict[str, str]:
+    """Views that join what users ask for: each layer with its article's headline, paper and
+    page (``figures_in_articles``, ...); and, for a layer with canonical names, one row per
+    name with its mentions (``entity_names``)."""
+    out = {}
+    for layer in registry.LAYERS:
+        out[f"{layer.name}_in_articles"] = (
+            f"SELECT l.*, a.headline, a.paper, a.page, a.kind AS article_kind "
+            f"FROM {layer.name} l JOIN articles a ON a.article_id = l.article_id")
+        if "canonical" in layer.fields:
+            group = [f for f in ("label", "adcode") if f in layer.fields]
+            out[f"{layer.item}_names"] = (
+                f"SELECT coalesce(canonical, text) AS name, {', '.join(group)}, "
+                f"count(*) AS mentions, count(DISTINCT article_id) AS articles, "
+                f"group_concat(DISTINCT text) AS surfaces, min(issue_date) AS first_issue, "
+                f"max(issue_date) AS last_issue FROM {layer.name} "
+                f"GROUP BY coalesce(canonical, text), {', '.join(group)}")
+    return out
+
+
+INDEXED = ("article_id", "source", "issue_date", "kind", "label")
+
+
 def write_sqlite(path: Path, tables: dict[str, list[dict]], staged: list | None = None) -> None:
+    import sqlite_utils
+
     with _beside(path, staged) as tmp:
         con = sqlite3.connect(tmp)
         try:
+            db = sqlite_utils.Database(con)
             with con:
+                _create(db, "pages", PAGES_COLUMNS, pages_rows(tables.get("articles", [])),
+                        pk="source")
                 for table in registry.tables():
                     rows = tables.get(table, [])
                     cols = columns(table, rows)
-                    con.execute(f"CREATE TABLE {table} ({', '.join(_q(c) for c in cols)})")
-                    con.executemany(
-                        f"INSERT INTO {table} VALUES ({', '.join('?' for _ in cols)})",
-                        ([_sql(row.get(c)) for c in cols] for row in rows))
-                    for key in ("article_id", "source", "issue_date"):
-                        if key in cols:
-                            con.execute(f"CREATE INDEX idx_{table}_{key} ON {table} ({key})")
+                    types = {c: _type(c, [r.get(c) for r in rows]) for c in cols}
+                    fks = [("source", "pages", "source")] if table == "articles" else \
+                        [("article_id", "articles", "article_id")] if table in registry.names() else []
+                    _create(db, table, types, rows, pk=primary_key(table), foreign_keys=fks)
+                    for key in INDEXED:
+                        if key in cols and key != primary_key(table):
+                            db[table].create_index([key], index_name=f"idx_{table}_{key}")
+                db["articles"].enable_fts(list(FTS_COLUMNS), tokenize="trigram")
+                db["articles"].populate_fts(list(FTS_COLUMNS))
+                for name, sql in views().items():
+                    db.create_view(name, sql)
         finally:
             con.close()
+
+
+def _create(db, table: str, types: dict[str, type], rows: list[dict], pk=None,
+            foreign_keys=()) -> None:
+    db[table].create(types, pk=pk, foreign_keys=list(foreign_keys) or None)
+    cols = list(types)
+    db.conn.executemany(
+        f"INSERT INTO {_q(table)} VALUES ({', '.join('?' for _ in cols)})",
+        ([_sql(row.get(c)) for c in cols] for row in rows))
 
 
 def _q(col: str) -> str:

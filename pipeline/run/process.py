@@ -58,7 +58,7 @@ def process_page(page: Page) -> dict[str, list[dict]]:
         out["articles"].append({
             **base, "paper": page.paper, "page": page.page_no,
             "issue_date_origin": page.issue_date_origin, **art.as_row(), "start": s, "end": e,
-            "chars": len(body), "text": body,
+            "chars": len(body), "text": body, "_sha256": page.sha256,
         })
         try:
             doc = nlp.annotate(article_text(rep, art), issue_date=page.issue_date, home=page.home)

@@ -20,5 +20,6 @@ LAYER = Layer(
     fields=("start", "end", "text", "label", "canonical", "adcode"),
     description="Organisations, places and people (ORG/LOC/PER), with official names and adcodes.",
     show_columns=("entity_id", "issue_date", "text", "label", "canonical", "adcode"),
+    values={"label": ("ORG", "LOC", "PER")},
     ents=True,
 )

@@ -14,4 +14,6 @@ LAYER = Layer(
             "magnitude", "count"),
     description="Figures with normalised values: money, percent, quantity, count, magnitude.",
     show_columns=("figure_id", "issue_date", "text", "kind", "value", "low", "high", "unit", "approx"),
+    values={"kind": ("money", "percent", "quantity", "count", "magnitude"),
+            "approx": ("exact", "about", "over", "under", "at_least", "at_most")},
 )
