@@ -1,15 +1,16 @@
 """``baozhi browse``: the run's SQLite tables in Datasette, on 127.0.0.1 only.
 
 Entry point: ``browse(out_dir, port, open_browser)``. Runs
-``python -m datasette serve -i OUT/baozhi.sqlite --host 127.0.0.1 --port PORT`` (the
-database opened immutable: read-only, and Datasette can count rows once) with a small
-metadata file giving the title and what each table holds. Stop it with Ctrl-C.
+``datasette serve -i OUT/baozhi.sqlite --host 127.0.0.1 --port PORT`` (the database opened
+immutable: read-only, and Datasette can count rows once) with a small metadata file giving
+the title and what each table holds, in this process (no child: stopping ``baozhi
+browse`` by Ctrl-C or by killing its PID stops the server). The articles table has a
+search box (Datasette finds the articles_fts index).
 """
 from __future__ import annotations
 
 import importlib.util
 import json
-import subprocess
 import sys
 from pathlib import Path
 
@@ -69,7 +70,12 @@ def browse(out_dir: Path, port: int = 8001, open_browser: bool = False) -> int:
     """Serve the tables until Ctrl-C; returns Datasette's exit status."""
     cmd = prepare(out_dir, port, open_browser)
     print(f"baozhi browse: http://{HOST}:{port}/ (Ctrl-C to stop)", file=sys.stderr)
-    try:
-        return subprocess.call(cmd)
+    from datasette.cli import cli
+
+    try:   # Datasette's server (uvicorn) stops on SIGINT and SIGTERM
+        cli.main(cmd[3:], prog_name="datasette", standalone_mode=False)
     except KeyboardInterrupt:
         return 0
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 1
+    return 0

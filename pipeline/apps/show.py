@@ -4,12 +4,17 @@ Entry point: ``show(out_dir, table, filters, ...)``. Reads ``OUT/baozhi.sqlite``
 and prints a plain aligned table (CJK characters count two columns), as CSV or as JSON.
 Filters: issue date (``date``, ``date_from``, ``date_to``), ``article`` (an article id, or a
 page id for all its articles), ``kind``, ``label``, ``source`` and ``text`` (substrings).
+A ``kind`` or ``label`` must be one of the values the layer registry lists for the table
+(``--kind moneyy`` is an error naming the kinds, not an empty table). Control characters in
+the page text (terminal escape sequences) are never printed: they are removed from table
+and CSV output; JSON escapes them.
 """
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import json
+import re
 import sqlite3
 import sys
 import unicodedata
@@ -32,6 +37,36 @@ def default_columns(table: str) -> list[str]:
         return list(PAGE_DEFAULT_COLUMNS[table])
     layer = registry.get(table)
     return list(layer.show_columns) or registry.columns(layer)
+# the values a column of a page table can take (a layer's come from the registry)
+PAGE_VALUES = {"articles": {"kind": ("article", "notice", "ad", "photo", "caption")}}
+
+
+def allowed_values(table: str, col: str) -> tuple[str, ...] | None:
+    """The values ``col`` of ``table`` can take, or None where any value goes."""
+    if table in registry.names():
+        return registry.get(table).values.get(col)
+    return PAGE_VALUES.get(table, {}).get(col)
+
+
+# C0 and C1 control characters, DEL; \t \n \r are handled by the caller
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+_C1 = re.compile(r"[\x7f-\x9f]")
+
+
+def json_line(obj) -> str:
+    """JSON of ``obj`` with non-ASCII text as is, but every control character escaped
+    (json escapes C0 itself; C1, which some terminals obey, is escaped here)."""
+    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(obj, ensure_ascii=False))
+
+
+def no_controls(text: str) -> str:
+    """``text`` without control characters (an ESC [ ... sequence loses its ESC and cannot
+    act on the terminal)."""
+    return CONTROL.sub("", text)
+
+
 TERMINAL_LIMIT = 50
 CELL_WIDTH = 40
 
@@ -76,8 +111,9 @@ def _iso(value: str, flag: str) -> str:
         raise ShowError(f"{flag} {value!r}: give a date as YYYY-MM-DD") from None
 
 
-def where(table_cols: list[str], f: Filters) -> tuple[str, list]:
-    """SQL WHERE clause and parameters for the filters (ShowError if a filter does not apply)."""
+def where(table_cols: list[str], f: Filters, table: str | None = None) -> tuple[str, list]:
+    """SQL WHERE clause and parameters for the filters (ShowError if a filter does not apply,
+    or gives a value the registry does not list for ``table``)."""
     clauses, params = [], []
 
     def need(col: str, flag: str) -> None:
@@ -97,6 +133,9 @@ def where(table_cols: list[str], f: Filters) -> tuple[str, list]:
     for col, value in (("kind", f.kind), ("label", f.label)):
         if value:
             need(col, f"--{col}")
+            allowed = allowed_values(table, col) if table else None
+            if allowed and value not in allowed:
+                raise ShowError(f"--{col} {value!r}: {table} {col}s are {', '.join(allowed)}")
             clauses.append(f"{col} = ?")
             params.append(value)
     for col, value in (("source", f.source), ("text", f.text)):
@@ -120,7 +159,7 @@ def query(out_dir: Path, table: str, filters: Filters | None = None, columns: li
         if bad:
             raise ShowError(f"no column {', '.join(bad)} in {table}; columns are {', '.join(have)}")
         cols = list(columns) if columns else have
-        sql_where, params = where(have, filters or Filters())
+        sql_where, params = where(have, filters or Filters(), table)
         total = con.execute(f"SELECT count(*) FROM {table}{sql_where}", params).fetchone()[0]
         sql = f"SELECT {', '.join(_q(c) for c in cols)} FROM {table}{sql_where} ORDER BY rowid"
         if limit is not None:
@@ -163,10 +202,10 @@ def cell(value) -> str:
         except ValueError:
             items = None
         if isinstance(items, list):
-            return ", ".join(str(v) for v in items)
+            return no_controls(", ".join(str(v) for v in items))
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    return " ".join(str(value).split()) if isinstance(value, str) else str(value)
+    return no_controls(" ".join(str(value).split())) if isinstance(value, str) else str(value)
 
 
 def format_table(cols: list[str], rows: list[tuple], cell_width: int = CELL_WIDTH) -> str:
@@ -205,14 +244,14 @@ def show(out_dir: Path, table: str, filters: Filters | None = None, columns: lis
     elif fmt == "csv":
         w = csv.writer(file, lineterminator="\n")
         w.writerow(cols)
-        w.writerows(rows)
+        w.writerows([no_controls(v) if isinstance(v, str) else v for v in row] for row in rows)
     elif fmt in ("json", "jsonl"):
         objs = [dict(zip(cols, r)) for r in rows]
         if fmt == "jsonl":
             for o in objs:
-                print(json.dumps(o, ensure_ascii=False), file=file)
+                print(json_line(o), file=file)
         else:
-            print("[" + ",\n ".join(json.dumps(o, ensure_ascii=False) for o in objs) + "]", file=file)
+            print("[" + ",\n ".join(json_line(o) for o in objs) + "]", file=file)
     else:
         raise ShowError(f"--format {fmt!r}: give table, csv, json or jsonl")
     return len(rows)
