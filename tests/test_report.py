@@ -217,7 +217,7 @@ def test_report_renders_in_headless_chromium(synthetic, tmp_path):
     opened = _browser("--virtual-time-budget=2000", "--dump-dom", collapsed.as_uri() + "#" + art).stdout
     assert re.search(r'<details class="issue" open="">\s*<summary>2022-11-18', opened)
     assert not re.search(r'<details class="issue" open="">\s*<summary>no issue date', opened)
-    rows = re.findall(r'<table id="t-entities">.*?</table>', dom, re.S)[0].split("<tr")[2:]
+    rows = re.findall(r'<table id="t-entities">.*?<tbody>(.*?)</tbody>', dom, re.S)[0].split("<tr")[1:]
     assert [("display: none" in r, "晋中" in r) for r in rows] == [(True, False), (False, True), (True, False)]
 
     shot = tmp_path / "shot.png"
@@ -225,3 +225,96 @@ def test_report_renders_in_headless_chromium(synthetic, tmp_path):
     assert shot.is_file() and shot.stat().st_size > 10_000
     if os.environ.get("BAOZHI_KEEP_SCREENSHOT"):
         shutil.copy(shot, os.environ["BAOZHI_KEEP_SCREENSHOT"])
+
+
+# ------------------------------------------------------------ the report of the whole corpus
+
+from baozhi.apps.report import human  # noqa: E402
+
+
+@pytest.mark.parametrize("value, unit, shown", [
+    (2.47e9, "CNY", "24.7 亿元"), (1.5e7, "CNY", "1500 万元"), (60.0, "CNY", "60 元"),
+    (16e9, "W", "16 GW"), (1.32e9, "W", "1.32 GW"), (25800.0, "m2", "2.58 公顷"),
+    (1e8, "m2", "100 平方公里"), (5.2e6, "t", "520 万吨"), (30.0, "%", "30%"), (5.0, "个", "5 个"),
+    (None, "CNY", "")])
+def test_numbers_are_written_for_people(value, unit, shown):
+    assert human(value, unit) == shown
+
+
+@pytest.fixture(scope="module")
+def corpus_report(corpus_out, tmp_path_factory):
+    path = tmp_path_factory.mktemp("corpus-report") / "report.html"
+    assert main(["report", "--out", str(corpus_out), "--html", str(path)]) == 0
+    return path
+
+
+def _article_parts(page: str) -> dict[str, tuple[str, str]]:
+    """article id -> (its headings' text, its body's text), tags removed."""
+    out = {}
+    for aid, inner in re.findall(r'<article class="art" id="([^"]+)">(.*?)</article>', page, re.S):
+        body = re.search(r'<div class="text">(.*)</div>', inner, re.S).group(1)
+        heads = inner[:inner.index('<div class="meta">')]
+        strip = lambda s: html.unescape(re.sub(r"<[^>]+>", "", s))   # noqa: E731
+        out[aid] = (strip(heads), strip(body.replace("</p><p>", "\n")))
+    return out
+
+
+def test_the_report_reads_like_the_page(corpus_report, corpus_out):
+    page = corpus_report.read_text(encoding="utf-8")
+    parts = _article_parts(page)
+    arts = {a["article_id"]: a for a in map(json.loads, (corpus_out / "articles.jsonl").open(encoding="utf-8"))}
+    assert set(parts) == set(arts)
+    raw = (CORPUS / "001_6aabacdc9d3ce053.txt").read_text(encoding="utf-8")
+    assert "运\n\n营商" in raw and "## " in raw            # what the page file has
+    bodies = "\n".join(body for _, body in parts.values())
+    assert "运营商及全产业链集成服务供应商" in bodies       # the word joined again
+    assert "## " not in bodies and "##" not in "".join(h for h, _ in parts.values())
+    for aid, (heads, body) in parts.items():
+        headline = arts[aid]["headline"]
+        if headline:
+            assert headline in heads
+            assert not body.lstrip().startswith(headline), aid   # not repeated in the body
+
+
+def test_the_report_tooltips_give_values_for_people_and_say_why_a_date_is_open(corpus_report):
+    page = html.unescape(corpus_report.read_text(encoding="utf-8"))
+    assert 'title="figure (quantity) · 16 GW · 16000000000 W · exact"' in page
+    assert "2.58 公顷 · 25800 m2" in page and "24.7 亿元 · 2470000000 CNY" in page
+    assert "open (day)" not in page and "date: open" not in page
+    assert "a relative date, and this page has no issue date" in page
+    assert "these pages have no issue date" in page and "metadata.toml" in page
+    # the figures table reads like the text too, with the canonical value as its tooltip
+    fig_table = re.search(r'<table id="t-figures">.*?</table>', page, re.S).group(0)
+    assert ">reads<" in fig_table and 'title="2470000000 CNY">24.7 亿元<' in fig_table
+
+
+def test_the_tables_filter_by_column_sort_and_download_in_chromium(corpus_report, corpus_out, tmp_path):
+    page = corpus_report.read_text(encoding="utf-8")
+    script = """<script>
+    const ents = document.getElementById('t-entities');
+    const label = [...ents.tHead.rows[0].cells].findIndex(th => th.textContent === 'label');
+    const box = ents.querySelector('tr.colfilters input[data-col="' + label + '"]');
+    box.value = 'PER'; box.dispatchEvent(new Event('input'));
+    const figs = document.getElementById('t-figures');
+    const value = [...figs.tHead.rows[0].cells].findIndex(th => th.textContent === 'value');
+    figs.tHead.rows[0].cells[value].click(); figs.tHead.rows[0].cells[value].click();
+    document.body.dataset.order = [...figs.tBodies[0].rows].slice(0, 3).map(r => r.cells[value].dataset.v).join('|');
+    document.body.dataset.csv = tableCsv(ents);
+    </script></body>"""
+    probe = tmp_path / "probe.html"
+    probe.write_text(page.replace("</body>", script), encoding="utf-8")
+    proc = _browser("--virtual-time-budget=3000", "--dump-dom", probe.as_uri())
+    dom = proc.stdout
+    assert "Uncaught" not in proc.stderr, proc.stderr[-2000:]
+    body = re.search(r'<tbody>(.*?)</tbody>', re.search(r'<table id="t-entities">.*?</table>', dom, re.S).group(0), re.S).group(1)
+    rows = body.split("<tr")[1:]
+    shown = [r for r in rows if "display: none" not in r]
+    assert 0 < len(shown) < len(rows) and all(">PER<" in r for r in shown)
+    order = re.search(r'data-order="([^"]*)"', dom).group(1).split("|")
+    assert [float(v) for v in order] == sorted((float(v) for v in order), reverse=True)
+    values = [f["value"] for f in map(json.loads, (corpus_out / "figures.jsonl").open(encoding="utf-8"))]
+    assert float(order[0]) == max(v for v in values if v is not None)   # numbers sort as numbers
+    csv_text = html.unescape(re.search(r'data-csv="([^"]*)"', dom).group(1))
+    lines = [l for l in csv_text.lstrip("\ufeff").splitlines() if l]
+    assert lines[0].startswith("entity_id,issue_date,text,label") and len(lines) == len(shown) + 1
+    assert all(",PER," in l for l in lines[1:])

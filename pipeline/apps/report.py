@@ -1,19 +1,27 @@
 """``baozhi report``: one self-contained HTML file to read a run's results.
 
 Entry point: ``write_report(out_dir, html_path, filters)``. Per issue and article, the
-page text with entities, figures, dates and targets highlighted (a colour each, a legend
-that turns them on and off, a tooltip with the normalised value); the tables, each with a
-filter box; a few charts as inline SVG. No network, no external scripts or styles.
+article as the tables read it — the repaired text (no ``## `` marks, no words split by
+stray line breaks, the headline above the body and not again inside it) — with entities,
+figures, dates and targets highlighted (a colour each, a legend that turns them on and
+off, a tooltip with the value for people first and the canonical value after: ``24.7 亿元
+· 2470000000 CNY``); the tables, each with a filter box, a filter per column, sorting by
+any column and a CSV download of the rows shown; a few charts as inline SVG. No network, no
+external scripts or styles. The page is a jinja2 template (``templates/report.html.j2``,
+with its CSS and script beside it).
 
-The text comes from the page files themselves (``ingest.read_page``), sliced by the
-offsets in the tables: that is what the offsets are for. The page folder is the one the
-run recorded in ``OUT/.state/manifest.json`` (or ``input_dir``); a page that is missing or
-changed since the run is shown from the ``articles`` table without highlights.
+The text comes from the page files themselves (``ingest.read_page``), repaired and split
+into articles again by the same stages as the run, and the rows' offsets (into the page
+file) are mapped onto the repaired text. The page folder is the one the run recorded in
+``OUT/.state/manifest.json`` (or ``input_dir``); a page that is missing or changed since the
+run is shown from the ``articles`` table without highlights.
 """
 from __future__ import annotations
 
+import functools
 import heapq
 import html
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,19 +119,100 @@ def _range(a, b) -> str:
     return a if a == b else f"{a} – {b}"
 
 
+# ----------------------------------------------------------------------- numbers for people
+
+CURRENCY = {"CNY": "元", "USD": "美元", "EUR": "欧元", "HKD": "港元", "JPY": "日元", "GBP": "英镑"}
+SI_PREFIXED = ("W", "Wh", "V", "Hz", "J", "B")      # 16000000000 W -> 16 GW
+CN_SCALES = ((1e12, "万亿"), (1e8, "亿"), (1e4, "万"))
+SI_SCALES = ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"))
+UNIT_WORDS = {"t": "吨", "d": "天", "h": "小时", "month": "个月", "year": "年", "m": "米",
+              "m2": "平方米", "m3": "立方米", "°": "°", "%": "%"}
+
+
+def _plain(x: float) -> str:
+    """``24.7``, ``16``, ``2.58``: at most two decimals, no trailing zeros."""
+    text = f"{x:,.2f}".rstrip("0").rstrip(".") if abs(x) < 1e15 else f"{x:.3g}"
+    return text.replace(",", "") if abs(x) < 10000 else text
+
+
+def human(value: float | None, unit: str | None) -> str:
+    """A canonical value as a reader writes it: ``24.7 亿元``, ``16 GW``, ``2.58 公顷``,
+    ``520 万吨``, ``30%``, ``5 个``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    unit = unit or ""
+    if unit == "%":
+        return f"{_plain(value)}%"
+    if unit in SI_PREFIXED:
+        for scale, prefix in SI_SCALES:
+            if abs(value) >= scale:
+                return f"{_plain(value / scale)} {prefix}{unit}"
+        return f"{_plain(value)} {unit}"
+    if unit == "m2" and abs(value) >= 1e6:
+        return f"{_plain(value / 1e6)} 平方公里"
+    if unit == "m2" and abs(value) >= 1e4:
+        return f"{_plain(value / 1e4)} 公顷"
+    if unit == "m" and abs(value) >= 1e3:
+        return f"{_plain(value / 1e3)} 公里"
+    word = CURRENCY.get(unit) or UNIT_WORDS.get(unit, unit)
+    for scale, prefix in CN_SCALES:
+        if abs(value) >= scale:
+            return f"{_plain(value / scale)} {prefix}{word}".rstrip()
+    return f"{_plain(value)} {word}".rstrip()
+
+
+def human_figure(row: dict) -> str:
+    """A figure row for people: its value, or its range, or its scale class."""
+    if row.get("value") is not None:
+        return human(row["value"], row.get("unit"))
+    lo, hi = row.get("low"), row.get("high")
+    if lo is not None or hi is not None:
+        return " – ".join(human(v, row.get("unit")) if v is not None else "…" for v in (lo, hi))
+    if row.get("magnitude"):
+        n = f"{cell(row['count'])} × " if row.get("count") else ""
+        scale = MAGNITUDES.get(round(math.log10(row["magnitude"]))) if row["magnitude"] > 0 else None
+        return f"{n}{scale}级" if scale else f"{n}{cell(row['magnitude'])}"
+    return ""
+
+
+MAGNITUDES = {2: "百", 3: "千", 4: "万", 5: "十万", 6: "百万", 7: "千万", 8: "亿", 9: "十亿",
+              10: "百亿", 11: "千亿", 12: "万亿"}
+
+
+def _canonical(row: dict) -> str:
+    if row.get("value") is not None:
+        v = cell(row["value"])
+    else:
+        v = _range(row.get("low"), row.get("high")) if row.get("low") is not None or \
+            row.get("high") is not None else ""
+    return f"{v} {cell(row.get('unit'))}".strip() if v else ""
+
+
+def date_reason(row: dict) -> str:
+    """Why a date has no start and no end."""
+    if row.get("issue_date"):
+        return "not resolved: the expression gives no bound"
+    return ("not resolved: a relative date, and this page has no issue date "
+            "(give one in metadata.toml or the file name)")
+
+
 def tooltip(table: str, row: dict) -> str:
-    """What hovering a highlighted span says: the row's normalised values."""
+    """What hovering a highlighted span says: the value for people, then the canonical one."""
     if table == "figures":
-        value = cell(row.get("value")) if row.get("value") is not None else _range(row.get("low"), row.get("high"))
         extra = [f"magnitude {cell(row['magnitude'])}" if row.get("magnitude") else "",
                  f"count {cell(row['count'])}" if row.get("count") else ""]
-        return " · ".join(x for x in [f"figure ({row.get('kind')})", f"{value} {cell(row.get('unit'))}".strip(),
-                                      row.get("approx") or "", *extra] if x)
+        shown, canon = human_figure(row), _canonical(row)
+        return " · ".join(x for x in [f"figure ({row.get('kind')})", shown,
+                                      canon if canon != shown else "", row.get("approx") or "",
+                                      *extra] if x)
     if table == "dates":
+        if not row.get("start_date") and not row.get("end_date"):
+            return f"date ({row.get('granularity')}): {date_reason(row)}"
         return f"date: {_range(row.get('start_date'), row.get('end_date'))} ({row.get('granularity')})"
     if table == "targets":
         dl = _range(row.get("deadline_start"), row.get("deadline_end")) \
-            if row.get("deadline_start") or row.get("deadline_end") else "none stated"
+            if row.get("deadline_start") or row.get("deadline_end") else (
+                "none stated" if not row.get("deadline_text") else date_reason(row))
         text = f" ({row['deadline_text']})" if row.get("deadline_text") else ""
         return f"target, {row.get('modality') or '—'}: deadline {dl}{text}"
     if table == "entities":
@@ -159,6 +248,19 @@ class Pages:
             self.cache[source] = self._read(source)
         return self.cache[source]
 
+    @functools.lru_cache(maxsize=64)
+    def split(self, source: str):
+        """(repaired text, {seq: article}) of a page, by the run's own stages; None when the
+        page is missing or changed."""
+        from baozhi.stages.articles import split_articles
+        from baozhi.stages.repair import repair
+
+        text = self.text(source)
+        if text is None:
+            return None
+        rep = repair(text)
+        return rep, {a.seq: a for a in split_articles(rep)}
+
     def _read(self, source: str) -> str | None:
         from baozhi.stages.ingest import IngestError, read_page
 
@@ -176,31 +278,22 @@ class Pages:
 # ----------------------------------------------------------------------- charts
 
 
-def bar_chart(title: str, items: list[tuple[str, int]], color: str, width: int = 440) -> str:
-    """A horizontal bar chart as inline SVG."""
-    esc = html.escape
+def bar_chart(title: str, items: list[tuple[str, int]], color: str, width: int = 440) -> dict:
+    """A horizontal bar chart, laid out for the template's inline SVG."""
     label_w, bar_h, gap, top = 150, 18, 6, 28
     height = top + max(1, len(items)) * (bar_h + gap) + 4
     most = max((n for _, n in items), default=0) or 1
-    out = [f'<svg class="chart" role="img" aria-label="{esc(title)}" width="{width}" height="{height}" '
-           f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">',
-           f'<text x="0" y="16" class="ct">{esc(title)}</text>']
-    if not items:
-        out.append(f'<text x="0" y="{top + 14}" class="cl">no rows</text>')
+    bars = []
     for i, (label, n) in enumerate(items):
         y = top + i * (bar_h + gap)
         w = max(1, round((width - label_w - 50) * n / most))
-        short = label if len(label) <= 10 else label[:9] + "…"
-        out.append(f'<text x="{label_w - 6}" y="{y + 13}" text-anchor="end" class="cl">'
-                   f'<title>{esc(label)}</title>{esc(short)}</text>'
-                   f'<rect x="{label_w}" y="{y}" width="{w}" height="{bar_h}" fill="{color}">'
-                   f'<title>{esc(label)}: {n}</title></rect>'
-                   f'<text x="{label_w + w + 4}" y="{y + 13}" class="cl">{n}</text>')
-    out.append("</svg>")
-    return "".join(out)
+        bars.append({"label": label, "short": label if len(label) <= 10 else label[:9] + "…",
+                     "n": n, "y": y, "w": w})
+    return {"title": title, "color": color, "width": width, "height": height, "top": top,
+            "label_w": label_w, "bar_h": bar_h, "bars": bars}
 
 
-def charts(tables: dict[str, list[dict]]) -> str:
+def charts(tables: dict[str, list[dict]]) -> list[dict]:
     kinds = Counter(r.get("kind") or "?" for r in tables["figures"])
     years = Counter()
     for r in tables["targets"]:
@@ -210,129 +303,119 @@ def charts(tables: dict[str, list[dict]]) -> str:
                           for r in tables["entities"] if r.get("label") == lab) for lab in ("ORG", "LOC")}
     year_items = sorted(((y, n) for y, n in years.items() if y != "none")) + \
         ([("none", years["none"])] if years["none"] else [])
-    return "".join([
+    return [
         bar_chart("Figures by kind", kinds.most_common(), "#e0a800"),
         bar_chart("Targets by deadline year", year_items, "#c9302c"),
         bar_chart("Most-named organisations", names["ORG"].most_common(TOP_NAMES), "#3b6fc4"),
         bar_chart("Most-named places", names["LOC"].most_common(TOP_NAMES), "#8a4fd0"),
-    ])
+    ]
 
 
-# ----------------------------------------------------------------------- the page
+# ----------------------------------------------------------------------- the articles
 
 
-def _article_html(art: dict, marks_rows: dict[str, list[tuple[str, dict]]], pages: Pages) -> str:
-    esc = html.escape
-    aid = art["article_id"]
-    rows = marks_rows.get(aid, [])
-    text = pages.text(art["source"])
+def _marks(rows: list[tuple[str, dict]], to_local) -> list[Mark]:
+    marks = []
+    for table, r in rows:
+        s, e = to_local(r.get("start") or 0, r.get("end") or 0)
+        if e > s:
+            rid = r.get(registry.get(table).id_field) or ""
+            marks.append(Mark(s, e, rank(table), css_class(table, r), tooltip(table, r), rid))
+    return marks
+
+
+def _body_from_table(art: dict) -> list[str]:
+    """The article's body from the articles table (repaired text), heading lines dropped."""
+    heads = {h for h in (art.get("kicker"), art.get("headline"), art.get("subheading")) if h}
+    paras = [p.strip() for p in (art.get("text") or "").split("\n") if p.strip()]
+    while paras and (paras[0] in heads or " ".join(paras[:1]) in " ".join(heads)):
+        paras.pop(0)
+    return paras
+
+
+def article_view(art: dict, rows: list[tuple[str, dict]], pages: Pages) -> dict:
+    """What the template shows of one article: headings, a meta line, and the body's
+    paragraphs as HTML with the rows highlighted (or plain, with a note)."""
     start, end = art.get("start"), art.get("end")
-    note = ""
-    if text is not None and start is not None and end is not None and 0 <= start <= end <= len(text):
-        body_text = text[start:end]
-        marks = []
-        for table, r in rows:
-            s, e = (r.get("start") or 0) - start, (r.get("end") or 0) - start
-            s, e = max(0, s), min(len(body_text), e)
-            if e > s:
-                rid = r.get(registry.get(table).id_field) or ""
-                marks.append(Mark(s, e, rank(table), css_class(table, r), tooltip(table, r), rid))
-        body = highlight(body_text, marks)
+    split = pages.split(art["source"]) if art.get("source") else None
+    found = split[1].get(art.get("seq")) if split else None
+    paras, note, heads = [], "", []
+    if found is not None and split[0].source_span(found.start, found.end) == (start, end):
+        rep = split[0]
+
+        def shown(p) -> str:
+            def local(s, e):
+                return (max(0, rep.from_source(s) - p.start),
+                        min(p.end - p.start, rep.from_source(e) - p.start))
+            return highlight(rep.text[p.start:p.end], _marks(rows, local))
+
+        paras = [shown(p) for p in found.body]
+        # the heading paragraphs, highlighted too, each in its role
+        for p in found.heads:
+            role = "headline" if p.text == art.get("headline") else (
+                "kicker" if not any(r == "headline" for r, _ in heads) else "subheading")
+            heads.append((role, shown(p)))
     else:
-        body = esc(art.get("text") or "")
-        note = '<p class="note">page file not found or changed since the run: text without highlights</p>'
+        paras = [html.escape(p) for p in _body_from_table(art)]
+        note = "page file not found or changed since the run: text without highlights"
+    if not any(r == "headline" for r, _ in heads):
+        heads = [(r, html.escape(art[r])) for r in ("kicker", "headline", "subheading") if art.get(r)] \
+            or [("headline", "(no headline)")]
     counts = Counter(t for t, _ in rows)
-    meta = " · ".join(x for x in [
-        esc(aid), esc(art.get("source") or ""),
-        f"page {art['page']}" if art.get("page") else "", esc(art.get("kind") or ""),
-        esc(cell(art.get("authors"))),
-        ", ".join(f"{counts[t]} {t}" for t in layer_tables() if counts[t]),
-    ] if x)
-    kicker = f'<div class="kicker">{esc(art["kicker"])}</div>' if art.get("kicker") else ""
-    headline = esc(art.get("headline") or "(no headline)")
-    return (f'<article class="art" id="{esc(aid)}">{kicker}<h3>{headline}</h3>'
-            f'<div class="meta">{meta}</div>{note}<div class="text">{body}</div></article>')
+    meta = [x for x in [
+        art["article_id"], art.get("source") or "", f"page {art['page']}" if art.get("page") else "",
+        art.get("kind") or "", cell(art.get("authors")),
+        ", ".join(f"{counts[t]} {t}" for t in layer_tables() if counts[t])] if x]
+    return {"id": art["article_id"], "heads": heads, "meta": meta, "note": note, "paras": paras}
 
 
-def _table_html(table: str, rows: list[dict], max_rows: int) -> str:
-    esc = html.escape
-    shown = default_columns(table)
-    cols = shown + (["article_id"] if "article_id" not in shown else [])
-    head = "".join(f"<th>{esc(c)}</th>" for c in cols)
-    body = []
+# ----------------------------------------------------------------------- the tables
+
+
+def table_view(table: str, rows: list[dict], max_rows: int) -> dict:
+    """A table for the template: columns and, per cell, what it shows, its sort key and its
+    tooltip (a figure's canonical value; why a date is unresolved)."""
+    cols = default_columns(table)
+    if "article_id" not in cols:
+        cols.append("article_id")
+    if table == "figures":
+        cols.insert(cols.index("text") + 1 if "text" in cols else 0, "reads")
+    out = []
     for r in rows[:max_rows]:
-        tds = []
+        cells = []
         for c in cols:
-            v = cell(r.get(c))
-            if c == "article_id" and v:
-                v_html = f'<a href="#{esc(v)}">{esc(v)}</a>'
+            v, title = r.get(c), ""
+            if c == "reads":
+                shown, title = human_figure(r), _canonical(r)
+                v = r.get("value") if r.get("value") is not None else r.get("low")
             else:
-                v_html = esc(v)
-            tds.append(f"<td>{v_html}</td>")
-        body.append("<tr>" + "".join(tds) + "</tr>")
-    more = (f'<p class="note">first {max_rows} of {len(rows)} rows; '
-            f'<code>baozhi show {table}</code> shows the rest</p>') if len(rows) > max_rows else ""
-    return (f'<details class="tbl" {"open" if table == "errors" and rows else ""}>'
-            f'<summary>{esc(table)} ({len(rows)})</summary>'
-            f'<input class="filter" type="search" placeholder="filter {esc(table)}…" data-target="t-{table}">'
-            f'{more}<table id="t-{table}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
-            f'</details>')
+                shown = cell(v)
+                if table in ("dates", "targets") and c in ("start_date", "end_date", "deadline_end") \
+                        and v is None and not (r.get("start_date") or r.get("end_date")) \
+                        and (table == "dates" or r.get("deadline_text")):
+                    shown, title = "—", date_reason(r)
+            sort = v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+            cells.append({"text": shown, "sort": sort, "title": title,
+                          "link": c == "article_id" and bool(shown)})
+        out.append(cells)
+    return {"name": table, "columns": cols, "rows": out, "total": len(rows),
+            "description": registry.get(table).description if table in registry.names() else ""}
 
 
-STYLE = """
-body{font-family:system-ui,"Noto Sans CJK SC","Source Han Sans SC","WenQuanYi Micro Hei",sans-serif;
- margin:0 auto;max-width:1100px;padding:0 1em 4em;color:#222;line-height:1.6}
-h1{font-size:1.4em;margin:.8em 0 .2em}.sub{color:#666;margin:0 0 1em}
-.legend{position:sticky;top:0;background:#fff;padding:.4em 0;border-bottom:1px solid #ddd;z-index:2}
-.legend label{margin-right:1em;white-space:nowrap;cursor:pointer}
-.sw{display:inline-block;padding:0 .4em;border-radius:3px}
-.charts{display:flex;flex-wrap:wrap;gap:1em;margin:1em 0}.chart{background:#fafafa;border:1px solid #eee}
-.ct{font-weight:bold;font-size:13px}.cl{font-size:12px;fill:#333}
-details.issue>summary{font-size:1.15em;font-weight:bold;cursor:pointer;margin:.6em 0}
-article.art{border-top:1px solid #e4e4e4;padding:.5em 0 .8em}
-article.art h3{margin:.2em 0;font-size:1.1em}.kicker{color:#666;font-size:.9em}
-.meta{color:#777;font-size:.8em}.note{color:#a60;font-size:.85em}
-.text{white-space:pre-wrap}
-.hl{border-radius:2px;cursor:help}
-.fig{background:#ffe08a}.date{background:#b9e8c8}
-.target{background:#fdecea;border-bottom:2px solid #d9534f}
-.ent-ORG{background:#cfe0ff}.ent-LOC{background:#e8d6ff}.ent-PER{background:#ffd3e2}
-body.off-fig .fig,body.off-date .date,body.off-target .target,body.off-ent-ORG .ent-ORG,
-body.off-ent-LOC .ent-LOC,body.off-ent-PER .ent-PER{background:none;border-bottom:none}
-input.filter{display:block;margin:.4em 0;padding:.3em .5em;width:20em;font-size:1em}
-table{border-collapse:collapse;font-size:.85em;width:100%}
-th,td{border-bottom:1px solid #eee;padding:.15em .4em;text-align:left;vertical-align:top}
-th{background:#f4f4f4;position:sticky;top:2.2em}
-details.tbl>summary{font-weight:bold;cursor:pointer;margin:.4em 0}
-.errors{color:#b00}
-"""
+def _environment():
+    from jinja2 import Environment, PackageLoader, select_autoescape
 
-SCRIPT = """
-function reveal(){var el=location.hash&&document.getElementById(decodeURIComponent(location.hash.slice(1)));
-  for(var d=el&&el.parentElement;d;d=d.parentElement){if(d.tagName==='DETAILS'){d.open=true;}}
-  if(el){el.scrollIntoView();}}
-window.addEventListener('hashchange',reveal);reveal();
-document.querySelectorAll('.legend input').forEach(function(box){
-  box.addEventListener('change',function(){document.body.classList.toggle('off-'+box.value,!box.checked);});
-});
-document.querySelectorAll('input.filter').forEach(function(inp){
-  inp.addEventListener('input',function(){
-    var q=inp.value.trim().toLowerCase(), target=document.getElementById(inp.dataset.target);
-    var items=target.tagName==='TABLE'?target.tBodies[0].rows:target.querySelectorAll('article.art');
-    Array.prototype.forEach.call(items,function(el){
-      el.style.display=(!q||el.textContent.toLowerCase().indexOf(q)>=0)?'':'none';});
-    if(target.tagName!=='TABLE'){target.querySelectorAll('details.issue').forEach(function(d){
-      var shown=Array.prototype.some.call(d.querySelectorAll('article.art'),function(a){return a.style.display!=='none';});
-      d.style.display=shown?'':'none'; if(q&&shown){d.open=true;}});}
-  });
-});
-"""
+    env = Environment(loader=PackageLoader("baozhi.apps", "templates"),
+                      autoescape=select_autoescape(["html", "j2"]), trim_blocks=True,
+                      lstrip_blocks=True)
+    return env
 
 
 def build_report(out_dir: Path, filters: Filters | None = None, input_dir: Path | None = None,
                  max_rows: int = 5000) -> str:
     """The report's HTML."""
-    esc = html.escape
+    from markupsafe import Markup
+
     filters = filters or Filters()
     out_dir = Path(out_dir)
     manifest = State(out_dir).manifest()
@@ -349,46 +432,39 @@ def build_report(out_dir: Path, filters: Filters | None = None, input_dir: Path 
     for t in layer_tables():
         for r in tables[t]:
             by_article[r.get("article_id")].append((t, r))
-    issues: dict[str, list[dict]] = defaultdict(list)
+    grouped: dict[str, list[dict]] = defaultdict(list)
     for art in tables["articles"]:
-        issues[art.get("issue_date") or "no issue date"].append(art)
+        grouped[art.get("issue_date") or NO_DATE].append(art)
+    issues = []
+    for issue, arts in sorted(grouped.items(), key=lambda kv: (kv[0] == NO_DATE, kv[0])):
+        articles = [article_view(a, by_article.get(a["article_id"], []), pages) for a in arts]
+        for a in articles:       # HTML built by highlight() (escaped there)
+            a["paras"] = [Markup(p) for p in a["paras"]]
+            a["heads"] = [(r, Markup(h)) for r, h in a["heads"]]
+        issues.append({"date": issue, "papers": ", ".join(sorted({a.get("paper") for a in arts if a.get("paper")})),
+                       "pages": _n(len({a.get("source") for a in arts}), "page"),
+                       "articles": articles, "n": _n(len(arts), "article")})
 
-    many = len(issues) > 3
-    issue_html = []
-    for issue, arts in sorted(issues.items(), key=lambda kv: (kv[0] == "no issue date", kv[0])):
-        papers = ", ".join(sorted({a.get("paper") for a in arts if a.get("paper")}))
-        sources = len({a.get("source") for a in arts})
-        issue_html.append(
-            f'<details class="issue" {"" if many else "open"}><summary>{esc(issue)}'
-            f'{" · " + esc(papers) if papers else ""} · {_n(sources, "page")} · {_n(len(arts), "article")}</summary>'
-            + "".join(_article_html(a, by_article, pages) for a in arts) + "</details>")
-
-    n = {t: len(rows) for t, rows in tables.items()}
-    counts = ", ".join(f"{n[t]} {t}" for t in registry.tables() if t != "errors")
-    err = f' · <span class="errors">{n["errors"]} errors</span>' if n["errors"] else " · 0 errors"
-    legend = "".join(f'<label><input type="checkbox" value="{c}" checked> '
-                     f'<span class="sw {c}">{esc(name)}</span></label>'
-                     for c, name in LEGEND)
-    chosen = " ".join(f"{k.replace('date_', '')} {v}" for k, v in vars(filters).items() if v)
+    order = (*(t for t in TABLE_ORDER if t in registry.names()),
+             *(t for t in registry.names() if t not in TABLE_ORDER), "errors")
     title = f"baozhi report — {(input_dir or out_dir.resolve()).name}"
-    return "".join([
-        '<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{esc(title)}</title><style>{STYLE}</style></head><body>",
-        f"<h1>{esc(title)}</h1>",
-        f'<p class="sub">{esc(str(input_dir) if input_dir else "")}{" · " + esc(chosen) if chosen else ""}'
-        f"<br>{counts}{err}</p>",
-        f'<div class="legend">{legend}<span class="meta">hover a highlight for its values</span></div>',
-        f'<section class="charts">{charts(tables)}</section>',
-        '<h2>Articles</h2><input class="filter" type="search" placeholder="filter articles…" '
-        'data-target="issues">',
-        f'<section id="issues">{"".join(issue_html)}</section>',
-        "<h2>Tables</h2>",
-        "".join(_table_html(t, tables[t], max_rows) for t in (
-            *(t for t in TABLE_ORDER if t in registry.names()),
-            *(t for t in registry.names() if t not in TABLE_ORDER), "errors")),
-        f"<script>{SCRIPT}</script></body></html>",
-    ])
+    env = _environment()
+    return env.get_template("report.html.j2").render(
+        title=title, input_dir=str(input_dir) if input_dir else "",
+        chosen=" ".join(f"{k.replace('date_', '')} {v}" for k, v in vars(filters).items() if v),
+        counts={t: len(rows) for t, rows in tables.items()},
+        layer_names=[t for t in registry.tables() if t != "errors"],
+        legend=LEGEND, charts=charts(tables), issues=issues, many=len(issues) > 3,
+        no_date=NO_DATE, no_date_why=NO_DATE_WHY,
+        tables=[table_view(t, tables[t], max_rows) for t in order],
+        style=Markup(env.loader.get_source(env, "report.css")[0]),
+        script=Markup(env.loader.get_source(env, "report.js")[0]))
+
+
+NO_DATE = "no issue date"
+NO_DATE_WHY = ("these pages have no issue date: none in metadata.toml, the file name or the "
+               "page text, so relative dates in them (今年, 11月16日) stay unresolved; "
+               "give one in metadata.toml")
 
 
 def write_report(out_dir: Path, html_path: Path, filters: Filters | None = None,
