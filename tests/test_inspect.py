@@ -207,3 +207,15 @@ def test_killing_browse_by_its_pid_stops_datasette(corpus_out, sig):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_a_date_filter_says_how_many_rows_it_leaves_out_for_want_of_an_issue_date(corpus_out):
+    money = _baozhi("show", "figures", "--kind", "money", "--out", str(corpus_out), "--format", "jsonl")
+    rows = [json.loads(l) for l in money.stdout.splitlines()]
+    undated = sum(1 for r in rows if r["issue_date"] is None)
+    assert undated > 0
+    proc = _baozhi("show", "figures", "--kind", "money", "--from", "2022-11-01", "--out", str(corpus_out))
+    assert proc.returncode == 0
+    assert f"{undated} more rows come from pages with no issue date" in proc.stderr
+    assert "metadata.toml" in proc.stderr
+    assert "no issue date" not in _baozhi("show", "figures", "--kind", "money", "--out", str(corpus_out)).stderr

@@ -169,6 +169,25 @@ def query(out_dir: Path, table: str, filters: Filters | None = None, columns: li
         con.close()
 
 
+def undated(out_dir: Path, table: str, filters: Filters) -> int:
+    """How many rows the other filters keep that a date filter leaves out because their page
+    has no issue date (0 when no date filter is given)."""
+    if not (filters.date or filters.date_from or filters.date_to):
+        return 0
+    table = table_name(table)
+    rest = Filters(**{**vars(filters), "date": None, "date_from": None, "date_to": None})
+    con = connect(out_dir)
+    try:
+        have = [r[1] for r in con.execute(f"PRAGMA table_info({table})")]
+        if "issue_date" not in have:
+            return 0
+        sql_where, params = where(have, rest, table)
+        sql_where = (sql_where + " AND" if sql_where else " WHERE") + " issue_date IS NULL"
+        return con.execute(f"SELECT count(*) FROM {table}{sql_where}", params).fetchone()[0]
+    finally:
+        con.close()
+
+
 def _q(col: str) -> str:
     return '"' + col.replace('"', '""') + '"'
 
@@ -254,4 +273,8 @@ def show(out_dir: Path, table: str, filters: Filters | None = None, columns: lis
             print("[" + ",\n ".join(json_line(o) for o in objs) + "]", file=file)
     else:
         raise ShowError(f"--format {fmt!r}: give table, csv, json or jsonl")
+    missing = undated(out_dir, table, filters or Filters())
+    if missing:
+        print(f"{missing} more rows come from pages with no issue date, which a date filter leaves "
+              "out: give their dates in metadata.toml (see the README)", file=sys.stderr)
     return len(rows)
