@@ -219,3 +219,13 @@ def test_a_date_filter_says_how_many_rows_it_leaves_out_for_want_of_an_issue_dat
     assert f"{undated} more rows come from pages with no issue date" in proc.stderr
     assert "metadata.toml" in proc.stderr
     assert "no issue date" not in _baozhi("show", "figures", "--kind", "money", "--out", str(corpus_out)).stderr
+
+
+def test_datasette_metadata_describes_the_pages_table_and_the_views(corpus_out):
+    from baozhi.apps.browse import metadata
+
+    tables = metadata(corpus_out)["databases"]["baozhi"]["tables"]
+    con = _db(corpus_out)
+    views = {r[0] for r in con.execute("select name from sqlite_master where type = 'view'")}
+    assert views and views <= set(tables) and "sha256" in tables["pages"]["description"]
+    assert set(registry.tables()) <= set(tables)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from baozhi.run.batch import STATE_DIR, atomic_write
 from baozhi.layers import registry
-from baozhi.run.export import DB_NAME
+from baozhi.run.export import DB_NAME, view_descriptions
 
 HOST = "127.0.0.1"
 PAGE_DESCRIPTIONS = {
@@ -35,11 +35,17 @@ class BrowseError(Exception):
     """No tables to browse, or Datasette is not installed."""
 
 
+PAGES_DESCRIPTION = ("One row per page file: paper, page, issue date and where it came from "
+                     "(metadata, filename, inferred; empty when none is known), sha256, articles.")
+
+
 def metadata(out_dir: Path) -> dict:
-    """Datasette metadata: a title and a description of each table."""
+    """Datasette metadata: a title and a description of each table and view."""
+    tables = {"pages": {"description": PAGES_DESCRIPTION}}
+    tables.update({t: {"description": d} for t, d in descriptions().items()})
+    tables.update({v: {"description": d} for v, d in view_descriptions().items()})
     return {"title": f"baozhi — {Path(out_dir).resolve().name}",
-            "databases": {Path(DB_NAME).stem: {"tables": {
-                t: {"description": d} for t, d in descriptions().items()}}}}
+            "databases": {Path(DB_NAME).stem: {"tables": tables}}}
 
 
 def datasette_command(out_dir: Path, port: int = 8001, open_browser: bool = False,

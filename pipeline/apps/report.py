@@ -454,7 +454,7 @@ def build_report(out_dir: Path, filters: Filters | None = None, input_dir: Path 
         chosen=" ".join(f"{k.replace('date_', '')} {v}" for k, v in vars(filters).items() if v),
         counts={t: len(rows) for t, rows in tables.items()},
         layer_names=[t for t in registry.tables() if t != "errors"],
-        legend=LEGEND, charts=charts(tables), issues=issues, many=len(issues) > 3,
+        legend=LEGEND, charts=charts(tables), open_up_to=OPEN_UP_TO, issues=issues, many=len(issues) > 3,
         no_date=NO_DATE, no_date_why=NO_DATE_WHY,
         tables=[table_view(t, tables[t], max_rows) for t in order],
         style=Markup(env.loader.get_source(env, "report.css")[0]),
@@ -462,6 +462,7 @@ def build_report(out_dir: Path, filters: Filters | None = None, input_dir: Path 
 
 
 NO_DATE = "no issue date"
+OPEN_UP_TO = 300      # a table of at most this many rows is shown open
 NO_DATE_WHY = ("these pages have no issue date: none in metadata.toml, the file name or the "
                "page text, so relative dates in them (今年, 11月16日) stay unresolved; "
                "give one in metadata.toml")

@@ -207,6 +207,17 @@ def views() -> dict[str, str]:
     return out
 
 
+def view_descriptions() -> dict[str, str]:
+    """One line on each view, for Datasette."""
+    out = {}
+    for name in views():
+        if name.endswith("_in_articles"):
+            out[name] = f"{name[:-len('_in_articles')]} with their article's headline, paper and page."
+        else:
+            out[name] = "One row per name (canonical where known): mentions, articles, surfaces, first and last issue."
+    return out
+
+
 INDEXED = ("article_id", "source", "issue_date", "kind", "label")
 
 
