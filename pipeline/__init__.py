@@ -10,6 +10,9 @@ The code is in tiers, lowest first; a module imports only from its own tier or l
     run        one page -> rows; a folder of pages -> tables (process, batch, export)
     apps       the command line: run, annotate, show, report, browse
 
+From Python: ``nlp = baozhi.load(home="山西省太原市")`` is a ``spacy.Language`` whose Docs carry
+``doc.spans[<layer>]``, ``doc.ents`` and ``span._.record`` (README, "Python API").
+
 The rules (``baozhi/rules``, the top-level ``rules/`` folder of a checkout) and the entity
 model (``baozhi/models``) ship inside the package.
 """

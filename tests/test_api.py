@@ -127,6 +127,7 @@ def test_factories_have_config_assigns_and_requires_for_every_layer():
         assert {"home", "issue_date"} <= set(meta.default_config)
     assert Language.get_factory_meta("baozhi_entities").default_config["finish"] is True
     assert "doc.ents" in Language.get_factory_meta("baozhi_entities").assigns
+    assert Language.get_factory_meta("baozhi_entities").retokenizes
     assert Language.get_factory_meta("baozhi_sentences").assigns == ["token.is_sent_start"]
 
 
@@ -246,3 +247,12 @@ def test_displacy_renders_the_spans_and_entities(nlp):
     ents = displacy.render(doc, style="ent")
     marked = re.findall(r"<mark[^>]*>\s*(\S+)\s*<span[^>]*>\s*(\w+)\s*</span>", ents)
     assert marked == [("省发改委", "ORG"), ("山西中部城市群", "LOC"), ("市公安局", "ORG"), ("张峰", "PER")]
+
+
+def test_the_readme_python_api_example_prints_what_the_readme_shows():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Python API", 1)[1]
+    code, shown = re.search(r"```python\n(.*?)```\n```\n(.*?)```", section, re.S).groups()
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == shown

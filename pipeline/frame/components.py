@@ -192,7 +192,8 @@ def _register_factory(layer) -> None:
     """One spaCy factory per layer of the registry: ``baozhi_<layer>``, config ``home`` and
     ``issue_date`` (defaults for Docs that carry none), plus ``finish`` for a layer with a
     whole-text pass; ``assigns`` its Doc extension, spans (and entities); ``requires`` the
-    Doc extensions of the layers it needs."""
+    Doc extensions of the layers it needs; ``retokenizes`` for entities (tokens are split
+    where an entity edge falls inside one)."""
     if Language.has_factory(factory_name(layer.name)):
         return
     config = {"home": None, "issue_date": None}
@@ -208,7 +209,8 @@ def _register_factory(layer) -> None:
                  issue_date: Optional[str]) -> LayerComponent:
             return LayerComponent(layer.name, name=name, home=home, issue_date=issue_date)
     Language.factory(factory_name(layer.name), default_config=config, assigns=_assigns(layer),
-                     requires=[f"doc._.{n}" for n in layer.needs], func=make)
+                     requires=[f"doc._.{n}" for n in layer.needs], retokenizes=layer.ents,
+                     func=make)
 
 
 def register_factories() -> None:
