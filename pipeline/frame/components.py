@@ -13,7 +13,7 @@ import bisect
 
 import datetime as dt
 import functools
-from typing import Iterable
+from typing import Iterable, Optional
 
 from spacy.language import Language
 from spacy.attrs import IDX, LENGTH
@@ -30,6 +30,25 @@ def _ensure_extensions() -> None:
     for layer in registry.LAYERS:
         if not Doc.has_extension(layer.name):
             Doc.set_extension(layer.name, default=None)
+    if not Span.has_extension("record"):
+        Span.set_extension("record", getter=span_record)
+
+
+def span_record(span: Span) -> dict | None:
+    """``span._.record``: the contract record behind a span of ``doc.spans[<layer>]`` or
+    ``doc.ents`` (fields in the contract's order, offsets into the Doc's text; a target's
+    ``figures`` are indices into ``doc._.figures``), or None for a span baozhi did not make.
+    The span's ``id_`` names it: ``"figures:0"`` is the first record of ``doc._.figures``."""
+    layer, _, index = span.id_.rpartition(":")
+    if not index.isdigit() or not Doc.has_extension(layer):
+        return None
+    try:
+        spec = registry.get(layer)
+    except ValueError:
+        return None
+    recs = span.doc._.get(layer) or []
+    i = int(index)
+    return spec.ordered(recs[i]) if i < len(recs) else None
 
 
 _ensure_extensions()
@@ -76,59 +95,159 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
-def _spans(doc: Doc, records: list[dict], label_key: str) -> list[Span]:
+def _spans(doc: Doc, layer: str, records: list[dict], label_key: str) -> list[Span]:
     spans = []
-    for rec in records:
+    for i, rec in enumerate(records):
         span = doc.char_span(rec["start"], rec["end"], label=str(rec.get(label_key) or ""),
-                             alignment_mode="expand")
+                             alignment_mode="expand", span_id=f"{layer}:{i}")
         if span is not None:
             spans.append(span)
     return spans
 
 
-class LayerComponent:
-    """Writes a layer's records to the Doc: ``doc._.<layer>``, ``doc.spans[<layer>]`` and,
-    for a layer of entities, ``doc.ents`` (after splitting any token an entity would cut)."""
+def as_date(value: object, what: str = "issue_date") -> dt.date | None:
+    """A date from a ``datetime.date`` or an ISO ``YYYY-MM-DD`` string (None stays None)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError(f"{what} {value!r} is not a date (a datetime.date or 'YYYY-MM-DD')")
 
-    def __init__(self, layer: str):
+
+class LayerComponent:
+    """Writes a layer's records to the Doc: ``doc._.<layer>``, ``doc.spans[<layer>]`` (each
+    span's ``span._.record`` its record) and, for a layer of entities, ``doc.ents`` (after
+    splitting any token an entity would cut).
+
+    The issue date and home come from the Doc (``doc._.issue_date``, ``doc._.home``), else
+    from the context dict of ``nlp.pipe(..., as_tuples=True)`` (keys ``issue_date``, ``home``),
+    else from the component's config. A layer that ``needs`` others (targets: figures and
+    dates) reads their records from the Doc and raises if they were not computed first.
+    ``finish``: also run the layer's pass over a whole text (entities: a short organisation
+    name takes the full name of the one other organisation of the Doc it shortens), as
+    ``baozhi annotate`` does per line; ``baozhi run`` does it per page instead."""
+
+    def __init__(self, layer: str, *, name: str | None = None, home: str | None = None,
+                 issue_date: object = None, finish: bool = False):
         self.layer = registry.get(layer)
+        self.name = name or factory_name(layer)
+        self.home = home or None
+        self.issue_date = as_date(issue_date)
+        self.finish = bool(finish and self.layer.finish)
         _ensure_extensions()
+
+    def _given(self, doc: Doc) -> tuple[dt.date | None, str | None]:
+        context = getattr(doc, "_context", None)       # nlp.pipe(..., as_tuples=True)
+        context = context if isinstance(context, dict) else {}
+        day = as_date(doc._.issue_date)
+        if day is None:
+            day = as_date(context.get("issue_date")) or self.issue_date
+        return day, doc._.home or context.get("home") or self.home
 
     def __call__(self, doc: Doc) -> Doc:
         layer = self.layer
         text = doc_text(doc)
-        ctx = Context(issue_date=doc._.issue_date, home=doc._.home,
-                      tokens=lambda: token_offsets(doc),
-                      found={n: doc._.get(n) or [] for n in layer.needs})
+        found = {n: doc._.get(n) for n in layer.needs}
+        missing = [n for n, recs in found.items() if recs is None]
+        if missing:
+            before = " and ".join(factory_name(n) for n in missing)
+            raise ValueError(
+                f"{self.name} needs the {' and '.join(missing)} of the Doc: add {before} before it "
+                f"(nlp.add_pipe({factory_name(missing[0])!r}, before={self.name!r})), or build the "
+                f"pipeline with baozhi.load(), which adds what a layer needs")
+        issue_date, home = self._given(doc)
+        # the entity model's features are jieba words: the Doc's own when a JiebaTokenizer made
+        # them, else the layer segments the text itself (someone else's spacy.blank("zh"))
+        tokens = (lambda: token_offsets(doc)) if doc.user_data.get(segment.WORDS_KEY) else None
+        ctx = Context(issue_date=issue_date, home=home, tokens=tokens, found=found)
         records = layer.find(text, ctx)
+        if self.finish:
+            layer.finish(records)
         doc._.set(layer.name, records)
         if layer.ents:
             split_tokens_at(doc, [o for r in records for o in (r["start"], r["end"])], len(text))
-            doc.ents = filter_spans(_spans(doc, records, layer.label))
-        doc.spans[layer.name] = _spans(doc, records, layer.label)
+            doc.ents = filter_spans(_spans(doc, layer.name, records, layer.label))
+        doc.spans[layer.name] = _spans(doc, layer.name, records, layer.label)
         return doc
 
 
-def _make_factory(layer: str):
-    def make(nlp: Language, name: str) -> LayerComponent:
-        return LayerComponent(layer)
-    return make
+def factory_name(layer: str) -> str:
+    """The spaCy factory (and default component name) of a layer: ``baozhi_<layer>``."""
+    return f"baozhi_{layer}"
 
 
-for _layer in registry.LAYERS:
-    Language.factory(f"baozhi_{_layer.name}", func=_make_factory(_layer.name))
+def _assigns(layer) -> list[str]:
+    out = [f"doc._.{layer.name}", "doc.spans", "span._.record"]
+    return out + (["doc.ents", "token.ent_iob", "token.ent_type"] if layer.ents else [])
+
+
+def _register_factory(layer) -> None:
+    """One spaCy factory per layer of the registry: ``baozhi_<layer>``, config ``home`` and
+    ``issue_date`` (defaults for Docs that carry none), plus ``finish`` for a layer with a
+    whole-text pass; ``assigns`` its Doc extension, spans (and entities); ``requires`` the
+    Doc extensions of the layers it needs; ``retokenizes`` for entities (tokens are split
+    where an entity edge falls inside one)."""
+    if Language.has_factory(factory_name(layer.name)):
+        return
+    config = {"home": None, "issue_date": None}
+    if layer.finish:
+        config["finish"] = True
+
+        def make(nlp: Language, name: str, home: Optional[str], issue_date: Optional[str],
+                 finish: bool) -> LayerComponent:
+            return LayerComponent(layer.name, name=name, home=home, issue_date=issue_date,
+                                  finish=finish)
+    else:
+        def make(nlp: Language, name: str, home: Optional[str],
+                 issue_date: Optional[str]) -> LayerComponent:
+            return LayerComponent(layer.name, name=name, home=home, issue_date=issue_date)
+    Language.factory(factory_name(layer.name), default_config=config, assigns=_assigns(layer),
+                     requires=[f"doc._.{n}" for n in layer.needs], retokenizes=layer.ents,
+                     func=make)
+
+
+def register_factories() -> None:
+    """Register a factory for every layer of the registry not yet registered (those of
+    layers added at run time too)."""
+    _ensure_extensions()
+    for layer in registry.LAYERS:
+        _register_factory(layer)
+
+
+register_factories()
+
+
+def load(home: str | None = None, *, issue_date: object = None,
+         layers: Iterable[str] | None = None) -> Language:
+    """A new ``spacy.Language``: jieba tokens, sentences and the asked layers (default: all;
+    a layer's needs are added before it). ``home`` and ``issue_date`` are the components'
+    defaults for Docs that carry none of their own. See ``baozhi.load``."""
+    day = as_date(issue_date)
+    nlp = segment.new_language()
+    register_factories()
+    for layer in registry.compute_order(registry.names() if layers is None else layers):
+        nlp.add_pipe(factory_name(layer.name),
+                     config={"home": home, "issue_date": day.isoformat() if day else None})
+    return nlp
 
 
 @functools.cache
 def get_nlp() -> Language:
-    """The Language with every layer component, built once per process."""
+    """The Language with every layer component, built once per process. The whole-text
+    passes (``finish``) are left to the callers, who run them over a page or a line."""
     nlp = segment.blank_zh()
+    register_factories()
     for layer in registry.LAYERS:
-        name = f"baozhi_{layer.name}"
+        name = factory_name(layer.name)
         if name not in nlp.pipe_names:
-            if name not in Language.factories:
-                Language.factory(name, func=_make_factory(layer.name))
-            nlp.add_pipe(name, name=name)
+            nlp.add_pipe(name, name=name, config={"finish": False} if layer.finish else {})
     return nlp
 
 
@@ -143,7 +262,7 @@ def annotate(text: str, issue_date: dt.date | None = None, home: str | None = No
         if not isinstance(proc, LayerComponent):
             doc = proc(doc)
     for layer in registry.compute_order(registry.names() if layers is None else layers):
-        name = f"baozhi_{layer.name}"
+        name = factory_name(layer.name)
         proc = nlp.get_pipe(name) if name in nlp.pipe_names else LayerComponent(layer.name)
         doc = proc(doc)
     return doc

@@ -18,6 +18,15 @@ LEXICON = "segment/lexicon.tsv"
 DEFAULT_FREQ = 2000
 
 
+Row = tuple[str, int, "str | None"]
+
+
+def rows(lexicon: Iterable[dict]) -> tuple[Row, ...]:
+    """Lexicon rows ``{word, freq?, tag?}`` as ``(word, freq, tag)`` tuples, freq defaulted."""
+    return tuple((row["word"], int(row.get("freq") or DEFAULT_FREQ), row.get("tag") or None)
+                 for row in lexicon)
+
+
 class Segmenter:
     """jieba's default dictionary plus ``lexicon``: rows of ``{word, freq?, tag?}``."""
 
@@ -25,9 +34,7 @@ class Segmenter:
         import jieba
 
         jieba.setLogLevel(logging.WARNING)
-        self.lexicon: tuple[tuple[str, int, str | None], ...] = tuple(
-            (row["word"], int(row.get("freq") or DEFAULT_FREQ), row.get("tag") or None)
-            for row in lexicon)
+        self.lexicon = rows(lexicon)
         self.tokenizer = jieba.Tokenizer()
         self.tokenizer.initialize()
         for word, freq, tag in self.lexicon:
