@@ -10,6 +10,10 @@ segment, ``expect_articles`` for articles, ``expect_page`` for ingest; ``surface
 gives (numbers to a relative 1e-9; ``null`` matches None). ``expect: []`` means the layer
 finds nothing; ``absent`` lists partial records none may match; ``exact: true`` asks for
 exactly as many records as expected.
+
+Keys are checked before anything runs: an example with a key its layer does not know (a
+misspelled ``expected:`` for ``expect:``) or with nothing to check fails, naming its file
+and index, instead of passing without checking anything.
 """
 from __future__ import annotations
 
@@ -63,7 +67,36 @@ def problems(records: list[dict], case: dict) -> list[str]:
     return out
 
 
+# per layer: the keys an example may have, and the keys of which it needs at least one
+# (what it checks); every other layer goes through annotate (figures, dates, targets, ...)
+_RECORDS = {"expect", "absent", "exact"}
+KEYS: dict[str, tuple[set[str], set[str]]] = {
+    "repair": ({"text", "expect_text"}, {"expect_text"}),
+    "segment": ({"text", "expect_sentences", "expect_tokens"}, {"expect_sentences", "expect_tokens"}),
+    "articles": ({"text", "expect_articles", "absent", "exact"}, {"expect_articles", "absent"}),
+    "ingest": ({"name", "expect_page"}, {"expect_page"}),
+    "names": ({"surface", "label", "home", "context", "expect"}, {"expect"}),
+    "numbers": ({"text"} | _RECORDS, {"expect", "absent"}),
+    "ranges": ({"text"} | _RECORDS, {"expect", "absent"}),
+}
+ANNOTATE_KEYS = ({"text", "issue_date", "home"} | _RECORDS, {"expect", "absent"})
+
+
+def key_problems(ex: ruleset.Example) -> list[str]:
+    """Unknown keys, or no key that checks anything: each message names file and example."""
+    known, checks = KEYS.get(ex.layer, ANNOTATE_KEYS)
+    where = f"{ex.file} example #{ex.index} ({str(ex.case.get('text', ex.case.get('surface', '')))[:24]!r})"
+    out = [f"{where}: unknown key {k!r} for layer {ex.layer!r}; known: {sorted(known | {'layer'})}"
+           for k in ex.case if k not in known and k != "layer"]
+    if not checks & set(ex.case):
+        out.append(f"{where}: checks nothing; give one of {sorted(checks)}")
+    return out
+
+
 def check(ex: ruleset.Example) -> list[str]:
+    bad = key_problems(ex)
+    if bad:
+        return bad
     case, layer = ex.case, ex.layer
     text = case.get("text", "")
     if layer == "repair":
