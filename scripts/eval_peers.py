@@ -16,16 +16,16 @@ is found.
 
 What each file is evaluated against:
 
-- ``cn2an.jsonl``: a numeral converter task, so ``baozhi.resources.numerals.cn2an(input, mode)``
+- ``cn2an.jsonl``: a numeral converter task, so ``peer_numerals.cn2an(input, mode)``
   with the mode the case names (strict, normal, smart); an ``expect_error`` case must be
   refused both in the default strict mode (as the peer's own loop calls it) and in the mode
   its list is named after. ``transform(input, "cn2an")`` cases are evaluated against
   ``find_numbers`` (the number mentions of a sentence; a ``None`` value only needs a
   mention there). an2cn and "direct" cases (Arabic to Chinese, digit strings) are outside
   this project and are not scored (none is newspaper-relevant).
-- ``rt_number.jsonl``: ``baozhi.resources.numerals.find_numbers`` (every number mention; the
+- ``rt_number.jsonl``: ``peer_numerals.find_numbers`` (every number mention; the
   figures layer is built on the same scanner).
-- ``rt_number_range.jsonl``: ``baozhi.resources.numerals.find_ranges`` (comparisons and ranges:
+- ``rt_number_range.jsonl``: ``peer_numerals.find_ranges`` (comparisons and ranges:
   大于10小于20, 20~100, 五百以上, 十几万); low and high are compared, inclusivity is not
   (the peer's two copies of these cases disagree on it).
 - ``rt_currency.jsonl``: ``find_figures``, money figures (ISO currency compared where the
@@ -49,7 +49,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from baozhi.layers.figures.figures import find_figures, unit_table  # noqa: E402
-from baozhi.resources.numerals import cn2an, find_numbers, find_ranges  # noqa: E402
+from peer_numerals import cn2an, find_numbers, find_ranges  # noqa: E402
 
 # peer unit name -> the surface in rules/figures/units.tsv that means the same unit
 RT_UNITS = {
@@ -181,9 +181,9 @@ def eval_dimension(case):
 
 
 EVALUATORS = {
-    "cn2an.jsonl": (eval_cn2an, "numerals.cn2an / find_numbers"),
-    "rt_number.jsonl": (eval_number, "numerals.find_numbers"),
-    "rt_number_range.jsonl": (eval_range, "numerals.find_ranges"),
+    "cn2an.jsonl": (eval_cn2an, "peer_numerals.cn2an / find_numbers"),
+    "rt_number.jsonl": (eval_number, "peer_numerals.find_numbers"),
+    "rt_number_range.jsonl": (eval_range, "peer_numerals.find_ranges"),
     "rt_currency.jsonl": (eval_currency, "find_figures (money)"),
     "rt_percent.jsonl": (eval_percent, "find_figures (percent)"),
     "rt_dimension.jsonl": (eval_dimension, "find_figures (quantity)"),
@@ -231,10 +231,10 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     failures = [] if args.show_failures else None
     rows = evaluate(Path(args.peers), failures)
-    print(f"{'file':24s} {'evaluated against':32s} {'relevant':>8s} {'right':>6s} {'share':>7s} "
+    print(f"{'file':24s} {'evaluated against':36s} {'relevant':>8s} {'right':>6s} {'share':>7s} "
           f"{'negatives':>9s} {'matched':>7s} {'of them relevant':>16s}")
     for r in rows:
-        print(f"{r['file']:24s} {r['api']:32s} {r['relevant']:8d} {r['right']:6d} {r['share']:7.1%} "
+        print(f"{r['file']:24s} {r['api']:36s} {r['relevant']:8d} {r['right']:6d} {r['share']:7.1%} "
               f"{r['negatives']:9d} {r['negatives_matched']:7d} {r['relevant_negatives_matched']:16d}")
     if failures:
         print()

@@ -132,7 +132,7 @@ def check(ex: ruleset.Example) -> list[str]:
                       case.get("context", ""))
         return problems([got], {"expect": [case["expect"]]})
     if layer in ("numbers", "ranges"):
-        from baozhi.resources.numerals import find_numbers, find_ranges
+        from peer_numerals import find_numbers, find_ranges
         return problems((find_numbers if layer == "numbers" else find_ranges)(text), case)
     from baozhi.apps.annotate import annotate_record, parse_date
     out = annotate_record({"id": ex.id, "text": text}, issue_date=parse_date(

@@ -1,11 +1,13 @@
-"""Numerals: the parser, cn2an's modes, number mentions and ranges."""
+"""Numerals: the runtime parser and its characters; the evaluation-only readers of
+scripts/peer_numerals.py (cn2an's modes, number mentions and ranges)."""
 from __future__ import annotations
 
 import math
 
 import pytest
 
-from baozhi.resources.numerals import cn2an, find_numbers, find_ranges, parse_number, render
+from baozhi.resources.numerals import chars, parse_number
+from peer_numerals import cn2an, find_numbers, find_ranges, render
 
 
 @pytest.mark.parametrize("text,value", [
@@ -103,3 +105,25 @@ def test_bad_input_gives_nothing():
     assert cn2an(" ", "strict") is None and cn2an("一", "loose") is None
     assert parse_number(" ") is None and parse_number(None) is None  # type: ignore[arg-type]
     assert find_numbers(None) == [] and find_ranges("") == []  # type: ignore[arg-type]
+
+
+def test_chars_are_the_numeral_characters():
+    c = chars()
+    assert c.one == "一" and c.fraction == "分之" and set("〇零") == set(c.zero)
+    assert {"5", "５", "五", "伍", "两"} <= set(c.digits) and c.values["两"] == 2
+    assert "百" in c.part_of and "百" in c.small_units and "5" not in c.cjk_digits
+
+
+def test_the_package_reads_numerals_only_through_its_public_names():
+    """The figures layer once read numerals' private tables (cfg()["_digits"]); and the
+    evaluation-only readers stay out of the runtime package."""
+    import ast
+    from conftest import ROOT
+    from baozhi.resources import numerals
+    for path in (ROOT / "pipeline").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "baozhi.resources.numerals":
+                bad = [a.name for a in node.names if a.name.startswith("_") or a.name == "cfg"]
+                assert not bad, f"{path} imports {bad} from numerals"
+    for name in ("cn2an", "render", "find_numbers", "find_ranges"):
+        assert not hasattr(numerals, name)

@@ -37,8 +37,8 @@ import regex
 
 from baozhi.resources import ruleset
 from baozhi.resources.units import unit_surfaces, unit_table, units as _units
-from baozhi.resources.numerals import (Num, cfg as num_cfg, homograph_spans, inside, lone_financial, lone_word,
-                       parse_number, scan, squeeze, unsqueeze)
+from baozhi.resources.numerals import (Num, chars as num_chars, homograph_spans, inside, lone_financial,
+                                      lone_word, parse_number, scan, squeeze, unsqueeze)
 
 FIELDS = ("start", "end", "text", "kind", "value", "low", "high", "unit", "approx",
           "magnitude", "count")
@@ -72,18 +72,18 @@ def _patterns() -> dict:
     p["times"] = regex.compile(rf"[ \t]*(?:{_alts(c['times_signs'])})[ \t]*")
     p["currency"] = (c["currency_prefixes"],
                      regex.compile(rf"(?:{_alts(c['currency_prefixes'])})[ \t]*$"))
-    nc = num_cfg()
+    nc = num_chars()
     p["percent_prefix"] = regex.compile(
-        rf"(?<![{''.join(regex.escape(ch) for ch in nc['_digits'])}])"
-        rf"(?P<mag>[{regex.escape(nc['part_of'])}]+){regex.escape(nc['fraction'])}$")
+        rf"(?<![{''.join(regex.escape(ch) for ch in nc.digits)}])"
+        rf"(?P<mag>[{regex.escape(nc.part_of)}]+){regex.escape(nc.fraction)}$")
     p["not_inside"] = regex.compile("|".join(c["not_inside"]))
     p["fixed"] = regex.compile(_alts(c["fixed_words"]))
     m = c["magnitude"]
-    num_chars = "".join(regex.escape(ch) for ch in num_cfg()["_cjk_digits"]) + "0-9"
+    digits = "".join(regex.escape(ch) for ch in nc.cjk_digits) + "0-9"
     _, unit_re = _units()
     p["magnitude"] = regex.compile(
-        rf"(?:(?P<count>[{num_chars}{''.join(regex.escape(u) for u in num_cfg()['_small'])}]+){regex.escape(m['count_marker'])}|(?P<pair>{_alts(m['count_words'])}))?"
-        rf"(?P<hedge>{_alts(hb)})?(?P<mag>[{num_chars}]*[{regex.escape(m['chars'])}]+)(?P<unit>{unit_re.pattern})?"
+        rf"(?:(?P<count>[{digits}{''.join(regex.escape(u) for u in nc.small_units)}]+){regex.escape(m['count_marker'])}|(?P<pair>{_alts(m['count_words'])}))?"
+        rf"(?P<hedge>{_alts(hb)})?(?P<mag>[{digits}]*[{regex.escape(m['chars'])}]+)(?P<unit>{unit_re.pattern})?"
         rf"{regex.escape(m['suffix'])}")
     q = c["slogan_quotes"]
     n = int(c["slogan_max_chars"])
@@ -102,7 +102,7 @@ def _patterns() -> dict:
 
 def _one() -> str:
     """The digit one, put before a bare magnitude word (千亿级 reads as 一千亿)."""
-    return num_cfg()["standard"]["digits"][1]
+    return num_chars().one
 
 
 def _clean(v: float | None) -> float | None:
@@ -436,7 +436,7 @@ def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
     if not joined and first.text in c["article_numerals"] and surface in c["article_quantity_units"]:
         return None               # 有一天
     if (not joined and row["surface"] in c["single_char_not_for"] and len(first.text) == 1
-            and not first.text[0].isdigit() and first.text not in num_cfg()["zero_digits"]):
+            and not first.text[0].isdigit() and first.text not in num_chars().zero):
         return None               # 两度访华
     if _short_sequence(first) and not discount:
         return None               # 三五成群, 九九: digit pairs are words, except 九五折
@@ -472,8 +472,7 @@ def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
 
 
 def _short_sequence(num: Num) -> bool:
-    nc = num_cfg()
-    return num.sequence and len(num.text) < 3 and not any(ch in nc["zero_digits"] for ch in num.text)
+    return num.sequence and len(num.text) < 3 and not any(ch in num_chars().zero for ch in num.text)
 
 
 def _subunits(text, pos, value, spec):
