@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: all setup run test eval eval-ner train-ner bench bench-batch report clean
+.PHONY: all setup run test wheel eval eval-ner train-ner bench bench-batch report clean
 
 all: run
 
@@ -22,6 +22,10 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+# dist/baozhi-VERSION-py3-none-any.whl: code, rules and model (tests/test_packaging.py checks it)
+wheel: setup
+	$(BIN)/python -m build --wheel --no-isolation --outdir dist .
 
 eval: setup
 	$(BIN)/python scripts/eval_peers.py
@@ -42,4 +46,4 @@ report: setup
 	$(BIN)/baozhi report --out outputs
 
 clean:
-	rm -rf $(VENV) outputs/*.csv outputs/*.jsonl outputs/*.sqlite outputs/.state
+	rm -rf $(VENV) build dist *.egg-info outputs/*.csv outputs/*.jsonl outputs/*.sqlite outputs/.state

@@ -27,9 +27,17 @@ def shared() -> Path:
     return SHARED
 
 
+def clean_env() -> dict:
+    """The environment of a user's shell: no rules folder or import path of ours forced."""
+    env = {k: v for k, v in os.environ.items() if k not in ("BAOZHI_RULES", "PYTHONPATH")}
+    env["PYTHONIOENCODING"] = "utf-8"
+    return env
+
+
 @pytest.fixture(scope="session")
 def corpus_out(tmp_path_factory) -> Path:
-    """One `baozhi run` of the whole corpus, shared by the tests that only read its tables."""
+    """One `baozhi run` of the whole corpus, shared by the tests that only read its tables
+    (and the wheel test, which compares them with an installed wheel's)."""
     from baozhi.apps.cli import main
 
     out = tmp_path_factory.mktemp("corpus-out")

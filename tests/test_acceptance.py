@@ -8,8 +8,6 @@ import sys
 
 import pytest
 
-from baozhi.apps.cli import main
-
 from conftest import CORPUS, ROOT
 
 
@@ -104,9 +102,8 @@ def test_target_with_deadline_and_figures_through_annotate():
 
 
 @pytest.fixture(scope="module")
-def tables(tmp_path_factory):
-    out = tmp_path_factory.mktemp("run")
-    assert main(["run", str(CORPUS), "--out", str(out), "--workers", "1"]) == 0
+def tables(corpus_out):
+    out = corpus_out
     return {t: [json.loads(l) for l in (out / f"{t}.jsonl").open(encoding="utf-8")]
             for t in ("articles", "figures", "dates", "targets", "entities")}
 

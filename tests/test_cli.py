@@ -19,10 +19,8 @@ from conftest import CORPUS, ROOT
 
 
 @pytest.fixture(scope="module")
-def corpus_run(tmp_path_factory):
-    out = tmp_path_factory.mktemp("out")
-    assert main(["run", str(CORPUS), "--out", str(out), "--workers", "1"]) == 0
-    return out
+def corpus_run(corpus_out):
+    return corpus_out              # the session's one run of the corpus
 
 
 def test_run_writes_every_table_as_csv_jsonl_and_sqlite(corpus_run):
