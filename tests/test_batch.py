@@ -316,3 +316,80 @@ def test_progress_on_a_terminal_is_a_bar():
         bar.step(name)
     bar.close()
     assert "3/3" in term.getvalue() and "page/s" in term.getvalue() and "\r" in term.getvalue()
+
+
+def _package_copy(tmp_path: Path, monkeypatch) -> Path:
+    """A copy of the package's source that the rerun key reads instead of the real one (the
+    rules stay where they are)."""
+    monkeypatch.setenv("BAOZHI_RULES", str(ruleset.rules_dir()))
+    copy = tmp_path / "package"
+    shutil.copytree(ruleset.PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__", "models"))
+    monkeypatch.setattr(ruleset, "PACKAGE_DIR", copy)
+    monkeypatch.setattr(batch, "_code_version", None)
+    return copy
+
+
+def _touch(path: Path) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+
+
+def test_a_change_in_any_nested_module_redoes_the_pages(tmp_path, monkeypatch):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "001_small.txt").write_text("山西日报\n2022年11月18日\n\n项目总投资24.7亿元，年内新增投资30亿元以上。\n",
+                                       encoding="utf-8")
+    out = tmp_path / "out"
+    copy = _package_copy(tmp_path, monkeypatch)
+    assert batch.run(src, out, workers=1, log=io.StringIO()).processed == ["001_small.txt"]
+    assert batch.run(src, out, workers=1, log=io.StringIO()).reused == ["001_small.txt"]
+
+    _touch(copy / "layers" / "entities" / "names.py")        # two folders down
+    monkeypatch.setattr(batch, "_code_version", None)
+    s = batch.run(src, out, workers=1, log=io.StringIO())
+    assert s.processed == ["001_small.txt"] and s.reused == []
+
+    _touch(copy / "apps" / "report.py")                      # not in the rows: no redo
+    _touch(copy / "run" / "export.py")
+    monkeypatch.setattr(batch, "_code_version", None)
+    assert batch.run(src, out, workers=1, log=io.StringIO()).reused == ["001_small.txt"]
+    assert [r["text"] for r in map(json.loads, (out / "figures.jsonl").open(encoding="utf-8"))] \
+        == ["24.7亿元", "30亿元以上"]
+
+
+def test_the_code_key_covers_every_nested_module(tmp_path, monkeypatch):
+    copy = _package_copy(tmp_path, monkeypatch)
+    keys = [batch.code_version()]
+
+    def changed(edit) -> bool:
+        edit()
+        batch._code_version = None
+        keys.append(batch.code_version())
+        return keys[-1] != keys[-2]
+
+    assert changed(lambda: _touch(copy / "layers" / "figures" / "figures.py"))
+    assert changed(lambda: _touch(copy / "resources" / "numerals.py"))
+    assert not changed(lambda: (copy / "layers" / "dates" / "extra" / "deep").mkdir(parents=True))
+    assert changed(lambda: (copy / "layers" / "dates" / "extra" / "deep" / "more.py").write_text("x = 1\n"))
+    assert changed(lambda: _touch(copy / "run" / "process.py"))
+    assert not changed(lambda: _touch(copy / "apps" / "cli.py"))
+    assert not changed(lambda: _touch(copy / "run" / "batch.py"))
+
+
+def test_the_rules_key_covers_nested_rules_files_and_the_model(tmp_path, monkeypatch):
+    rules, models = tmp_path / "rules", tmp_path / "models"
+    shutil.copytree(ruleset.rules_dir(), rules)
+    shutil.copytree(ruleset.MODELS_DIR, models)
+    monkeypatch.setenv("BAOZHI_RULES", str(rules))
+    monkeypatch.setattr(ruleset, "MODELS_DIR", models)
+    ruleset.version.cache_clear()
+    try:
+        keys = [ruleset.version()]
+        for edit in (lambda: _touch(rules / "entities" / "names" / "divisions.tsv"),     # two folders down
+                     lambda: (rules / "entities" / "names" / "new.yaml").write_text("a: 1\n"),
+                     lambda: (models / "ner.json").write_bytes((models / "ner.json").read_bytes() + b" ")):
+            edit()
+            ruleset.version.cache_clear()
+            keys.append(ruleset.version())
+        assert len(set(keys)) == len(keys)
+    finally:
+        ruleset.version.cache_clear()
