@@ -1,4 +1,4 @@
-"""The wheel alone carries the code, the rules and the model.
+"""The wheel alone carries the code, the rules, the model and the report's templates.
 
 The wheel is built (``python -m build --wheel --no-isolation``) from a copy of the checkout and
 installed into a new virtual environment outside it. That environment reaches the
@@ -6,7 +6,7 @@ dependencies (spaCy, jieba …) already installed here through a ``.pth`` line a
 install, which names only the site-packages folders (``.pth`` files there, such as the
 editable install's, are not run), so ``baozhi`` can only come from the wheel. From another
 folder it then runs ``baozhi run`` on a copy of ``corpus/``: the tables must be byte-identical
-to the checkout's.
+to the checkout's (the session's ``corpus_out``), and ``baozhi report`` must render them.
 """
 from __future__ import annotations
 
