@@ -7,7 +7,8 @@ Three sources, all data under ``rules/entities/``:
 - ``organisations.yaml``: an organisation ends with a suffix word (有限公司, 大学, 检察院, 局 …);
   from the suffix the name runs left over the Doc's tokens while they can belong to a name
   (jieba dictionary tags), and it must hold something proper (a place, an unknown word, a
-  prefix such as 省 or 市, or a place or organisation the tagger found);
+  prefix such as 省 or 市, or a place or organisation the tagger found): the named rules of
+  ``baozhi.layers.entities.organisations``;
 - ``bodies.tsv``: government bodies by abbreviation after a home prefix (市工信局), where the
   paper's home is known;
 - ``bylines.yaml``: reporters' names in brackets at the end of a paragraph (（杨沫、杨宇雨）);
@@ -25,41 +26,11 @@ import regex
 from typing import Sequence
 
 from baozhi.layers.entities import features as nf
+from baozhi.layers.entities.organisations import config as _org
+from baozhi.layers.entities.organisations import organisation_spans
 from baozhi.resources import ruleset
 
 Span = tuple[int, int, str, str]
-
-
-@functools.cache
-def _org() -> dict:
-    cfg = ruleset.load("entities/organisations.yaml")
-    return {
-        "suffixes": set(cfg["suffixes"]),
-        "lengths": sorted({len(x) for x in cfg["suffixes"]}, reverse=True),
-        "company": set(cfg["company_suffixes"]),
-        "weak": set(cfg["weak_suffixes"]),
-        "weak_before": set(cfg["weak_before_tags"]),
-        "not": set(cfg["not_suffixes"]),
-        "not_lengths": sorted({len(x) for x in cfg["not_suffixes"]}, reverse=True),
-        "strict": set(cfg["strict_suffixes"]),
-        "strict_tags": set(cfg["strict_tags"]),
-        "patterns": [re.compile(f"(?:{p})$") for p in cfg.get("suffix_patterns") or []],
-        # last characters of every suffix: a quick test before the real one
-        "last": {x[-1] for x in cfg["suffixes"]} | set(cfg["strict_suffixes"])
-        | {re.sub(r"[^\w]", "", p)[-1:] for p in cfg.get("suffix_patterns") or []},
-        "head": set(cfg["head_tags"]),
-        "verb": set(cfg["verb_tags"]),
-        "proper": set(cfg["proper_tags"]),
-        "prefixes": set(cfg["prefixes"]),
-        "home_prefixes": set(cfg["home_prefixes"]),
-        "abbrev_tags": set(cfg["abbrev_tags"]),
-        "stop": set(cfg["stop_words"]),
-        "stop_chars": set(cfg["stop_chars"]),
-        "inner": set(cfg["inner"]),
-        "open": cfg["inner"][0],
-        "close": cfg["inner"][1],
-        "max": int(cfg["max_chars"]),
-    }
 
 
 @functools.lru_cache(maxsize=16)
@@ -296,172 +267,6 @@ def alias_spans(text: str, found: Sequence[Span], tokens: Sequence[tuple[int, in
                 out.append((i, j, "ORG", "alias"))
                 taken[i:j] = b"\1" * (j - i)
             i = text.find(core, j)
-    return out
-
-
-def _suffix_at(word: str, tag: str) -> tuple[int, str] | None:
-    """Where in ``word`` an organisation suffix starts (the suffix ends with the word), and
-    the suffix; a numbered name (小店一中) gives the suffix ``""``."""
-    cfg = _org()
-    if word[-1] not in cfg["last"]:
-        return None
-    for n in cfg["not_lengths"]:
-        if len(word) >= n and word[-n:] in cfg["not"]:
-            return None
-    for n in cfg["lengths"]:
-        if len(word) >= n and word[-n:] in cfg["suffixes"]:
-            return len(word) - n, word[-n:]
-    for pat in cfg["patterns"]:
-        m = pat.search(word)
-        if m:
-            return m.start(), ""
-    if word[-1:] in cfg["strict"] and (len(word) == 1 or tag in cfg["strict_tags"]):
-        return len(word) - 1, word[-1]
-    return None
-
-
-def organisation_spans(text: str, tokens: Sequence[tuple[int, int]], found: Sequence[Span],
-                       fixed: Sequence[Span] = (), home: str | None = None) -> list[Span]:
-    """Organisations ending with a suffix word, with the longest head the tokens allow.
-
-    The head starts at its leftmost proper part (a place, a name, an unknown word, a prefix
-    such as 省 where ``home`` is known, a place or organisation of the tagger); verbs may stand
-    in a company's name when a place stands to their left. ``fixed`` spans (gazetteer) are
-    taken whole. A span that is one dictionary word is left to the tagger.
-    """
-    cfg = _org()
-    prefixes = cfg["prefixes"] | cfg["home_prefixes"] if home else cfg["prefixes"]
-    stop_chars = cfg["stop_chars"]
-    tab = nf.jieba_tags()
-    last = cfg["last"]
-    cands = [k for k, (s, e) in enumerate(tokens) if 0 <= s < e <= len(text) and text[e - 1] in last]
-    if not cands:
-        return []
-
-    class Words(dict):
-        """(start, end, word) of token k, made when first asked."""
-
-        def __missing__(self, k):
-            s, e = tokens[k]
-            self[k] = v = (s, e, text[s:e])
-            return v
-
-    words = Words()
-    ntok = len(tokens)
-
-    class Tags(dict):
-        """jieba's tag of word k, computed when first asked: an unknown word is ``?`` and
-        counts as proper (东义, 巍阁) when it is longer than one character and holds no
-        function character, else ``u``; punctuation ``w``, digits ``m``."""
-
-        def __missing__(self, k):
-            w = words[k][2]
-            t = tab.get(w) or ("?" if w[0].isalpha() else "m" if w[0].isdigit() else "w")
-            if t == "?" and (len(w) < 2 or any(c in stop_chars for c in w)):
-                t = "u"
-            self[k] = t
-            return t
-
-    tags = Tags()
-    placed = bytearray(len(text))  # 1: tagger organisation, 2: place, 3: person
-    for s, e, lab, _ in found:
-        placed[s:e] = bytes([{"ORG": 1, "LOC": 2}.get(lab, 3)]) * (e - s)
-    fixed_at = {}
-    for s, e, lab, _ in fixed:
-        for i in range(s, e):
-            fixed_at[i] = (s, e, lab)
-    out = []
-    for k in cands:
-        s, e, w = words[k]
-        hit = _suffix_at(w, tags[k])
-        if hit is None or (e - 1) in fixed_at:
-            continue
-        off, suffix = hit
-        if len(suffix) == 1 and off > 0:
-            # 审批局, 发改委: a head of two characters at least, and an abbreviation needs a
-            # place or a home prefix right before it
-            if off < 2:
-                continue
-            if tags[k] in cfg["abbrev_tags"] and not (
-                    k > 0 and (words[k - 1][2] in prefixes or tags[k - 1] == "ns" or placed[words[k - 1][0]] == 2)):
-                continue
-        if suffix in cfg["weak"] and k + 1 < ntok and tags[k + 1] in cfg["weak_before"]:
-            continue
-        proper = [s] if (off > 0 and tags[k] in cfg["proper"]) or suffix == "" else []
-        # a common-noun suffix (中心) needs a known proper part, not just an unknown word
-        proper_tags = cfg["proper"] - {"?"} if suffix in cfg["weak"] else cfg["proper"]
-        anchors: list[int] = []  # places beyond verbs (companies only)
-        verb_seen = False
-        i = k - 1
-        if off == 0 and len(w) == 1:
-            # a bare one-character suffix (局): the word before it is part of the name
-            if i < 0 or not words[i][2][0].isalnum() or words[i][2] in cfg["stop"]:
-                continue
-            if tags[i] in cfg["verb"]:
-                i -= 1
-        edge = s  # where the name so far starts: the next word must end right there
-        while i >= 0:
-            ws, we, ww = words[i]
-            if we != edge:
-                break
-            edge = ws
-            tg = tags[i]
-            fix = fixed_at.get(we - 1) or fixed_at.get(ws)
-            if fix:
-                # a gazetteer name inside: an organisation (山西转型综改示范区) starts the name
-                # here; a place (太原 in 凯赛太原生物材料有限公司) is a proper part of it
-                fs = fix[0]
-                if e - fs > cfg["max"]:
-                    break
-                (anchors if verb_seen else proper).append(fs)
-                if fix[2] != "LOC":
-                    break
-                edge = fs
-                while i >= 0 and words[i][1] > fs:
-                    i -= 1
-                continue
-            if e - ws > cfg["max"] or ww in cfg["stop"]:
-                break
-            if ww in cfg["inner"]:
-                i -= 1
-                continue
-            if not ww[0].isalnum():
-                break
-            if tg == "u" and ww[0] in stop_chars:
-                if len(ww) > 1 and ww[1:] in prefixes and not verb_seen:
-                    proper.append(ws + 1)
-                break
-            is_proper = tg in proper_tags or ww in prefixes or placed[ws] in (1, 2)
-            if tg in cfg["verb"] and not is_proper:
-                if suffix not in cfg["company"]:
-                    break
-                verb_seen = True
-            elif tg in cfg["head"] or is_proper:
-                if is_proper:
-                    if not verb_seen:
-                        proper.append(ws)
-                    elif tg == "ns" or placed[ws] == 2:
-                        anchors.append(ws)
-            else:
-                break
-            i -= 1
-        starts = anchors or proper
-        if not starts:
-            continue
-        start = min(starts)
-        span = text[start:e]
-        # brackets must pair up inside the name
-        close = span.rfind(cfg["close"])
-        if span.count(cfg["open"]) != span.count(cfg["close"]) or (
-                close >= 0 and span.find(cfg["open"]) > close):
-            cut = span.rfind(cfg["close"]) + 1 if span.find(cfg["open"]) < 0 or span.find(cfg["open"]) > close else 0
-            start += cut
-            span = text[start:e]
-            if span.count(cfg["open"]) != span.count(cfg["close"]):
-                continue
-        if start >= s + off or (start == s and tags[k] not in ("?", "u")):
-            continue
-        out.append((start, e, "ORG", "rule"))
     return out
 
 
