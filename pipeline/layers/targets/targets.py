@@ -89,46 +89,6 @@ class _Marker:
     opens_only: bool = False     # the date opens its clause (全年新增…)
 
 
-def _markers(text: str, dates: list[dict], cfg: dict, b: _Bounds) -> list[_Marker]:
-    out: list[_Marker] = []
-    in_date = [(d["start"], d["end"]) for d in dates]
-
-    def inside_date(pos: int) -> bool:
-        return any(s <= pos < e for s, e in in_date)
-
-    for modality, rx, weak in cfg["_markers"]:
-        for m in rx.finditer(text):
-            if not inside_date(m.start()):
-                out.append(_Marker(m.start(), m.end(), modality, None, weak))
-    starts = {d["start"]: i for i, d in enumerate(dates)}
-    ends = {d["end"] for d in dates}
-    for m in cfg["_to_date"].finditer(text):
-        i = starts.get(m.end())
-        if i is None or inside_date(m.start()) or m.start() in ends:   # 29日至2月3日: a range
-            continue
-        if cfg["_to_date_not_dates"].search(dates[i]["text"]):
-            continue
-        if cfg["_to_date_not"].search(text, b.clause_start(m.start()), m.start()):
-            continue
-        out.append(_Marker(m.start(), dates[i]["end"], m.group(), i))
-    for i, d in enumerate(dates):
-        for dm in cfg["_date_markers"]:
-            if dm["_text"] is not None and not dm["_text"].search(d["text"]):
-                continue
-            if dm.get("granularity") and d.get("granularity") != dm["granularity"]:
-                continue
-            out.append(_Marker(d["start"], d["end"], d["text"], i, bool(dm.get("weak")),
-                               bool(dm.get("fronted_only")), bool(dm.get("opens_only"))))
-            break
-        else:
-            if cfg["_year_goal_date"].search(d["text"]) and _opens_clause(text, d["start"], cfg, b):
-                verb = cfg["_year_goal_verb"].search(text, d["end"], b.clause_end(d["end"]))
-                if verb:
-                    out.append(_Marker(d["start"], d["end"], verb.group(), i))
-    out.sort(key=lambda mk: mk.start)
-    return out
-
-
 def _paragraph_scope_end(mk: _Marker, dates: list[dict], b: _Bounds) -> int:
     """A fronted time phrase governs the rest of its paragraph, up to a sentence that names
     a date of its own."""
@@ -153,10 +113,236 @@ def _past(dates: list[dict], i: int | None, issue: dt.date | None) -> bool:
     return bool(end) and dt.date.fromisoformat(end) < issue
 
 
+@dataclass
+class _Text:
+    """What the rules look at in one text: the text, the records of the figures and dates
+    layers on it, the issue date, the rules and the text's bounds."""
+    text: str
+    figures: list
+    dates: list
+    issue: dt.date | None
+    cfg: dict
+    b: _Bounds
+
+    def inside_date(self, pos: int) -> bool:
+        return any(d["start"] <= pos < d["end"] for d in self.dates)
+
+
+@dataclass
+class _Marked:
+    """A marker with its clause: ``cs:ce`` (``cs`` past leading spaces); ``opens`` when the
+    marker opens its clause (after at most a lead-in word), ``ends_clause`` when nothing of
+    the clause follows it."""
+    mk: _Marker
+    cs: int
+    ce: int
+    opens: bool
+    ends_clause: bool
+
+
+# -- marker rules: where targets are announced (each a section of targets.yaml) ---------
+
+def marker_words(t: _Text) -> list[_Marker]:
+    """``markers``: words such as 力争, 确保, 预计, 计划 (not inside a date)."""
+    return [_Marker(m.start(), m.end(), modality, None, weak)
+            for modality, rx, weak in t.cfg["_markers"]
+            for m in rx.finditer(t.text) if not t.inside_date(m.start())]
+
+
+def to_date(t: _Text) -> list[_Marker]:
+    """``to_date``: 到/至 right before a date (到2025年), not in a range (29日至2月3日), not
+    before a date of ``not_dates`` (今天), not in a clause that says 从…到…."""
+    cfg, dates, out = t.cfg, t.dates, []
+    starts = {d["start"]: i for i, d in enumerate(dates)}
+    ends = {d["end"] for d in dates}
+    for m in cfg["_to_date"].finditer(t.text):
+        i = starts.get(m.end())
+        if i is None or t.inside_date(m.start()) or m.start() in ends:
+            continue
+        if cfg["_to_date_not_dates"].search(dates[i]["text"]):
+            continue
+        if cfg["_to_date_not"].search(t.text, t.b.clause_start(m.start()), m.start()):
+            continue
+        out.append(_Marker(m.start(), dates[i]["end"], m.group(), i))
+    return out
+
+
+def _date_marker(d: dict, cfg: dict) -> dict | None:
+    """The first of ``date_markers`` that date record ``d`` is."""
+    for dm in cfg["_date_markers"]:
+        if dm["_text"] is not None and not dm["_text"].search(d["text"]):
+            continue
+        if dm.get("granularity") and d.get("granularity") != dm["granularity"]:
+            continue
+        return dm
+    return None
+
+
+def date_markers(t: _Text) -> list[_Marker]:
+    """``date_markers``: dates that are deadlines themselves (年内, 今明两年, 年底前, 全年)."""
+    out = []
+    for i, d in enumerate(t.dates):
+        dm = _date_marker(d, t.cfg)
+        if dm is not None:
+            out.append(_Marker(d["start"], d["end"], d["text"], i, bool(dm.get("weak")),
+                               bool(dm.get("fronted_only")), bool(dm.get("opens_only"))))
+    return out
+
+
+def year_goal(t: _Text) -> list[_Marker]:
+    """``year_goal``: a year that opens its clause with a goal verb later in the clause
+    (2025年…达到600万千瓦); the verb is the modality. Not a date of ``date_markers``."""
+    cfg, b, out = t.cfg, t.b, []
+    for i, d in enumerate(t.dates):
+        if _date_marker(d, cfg) is None and cfg["_year_goal_date"].search(d["text"]) \
+                and _opens_clause(t.text, d["start"], cfg, b):
+            verb = cfg["_year_goal_verb"].search(t.text, d["end"], b.clause_end(d["end"]))
+            if verb:
+                out.append(_Marker(d["start"], d["end"], verb.group(), i))
+    return out
+
+
+# -- marker filters: date markers that count only where they stand so ------------------
+
+def fronted_only(t: _Text, m: _Marked) -> bool:
+    """A ``fronted_only`` date (今年) is a marker only alone in its opening clause: 今年，…"""
+    mk = m.mk
+    return not mk.fronted_only or (m.opens and m.ce == t.dates[mk.date]["end"]
+                                   and t.text[m.ce:m.ce + 1] in t.cfg["clause_end"])
+
+
+def opens_only(t: _Text, m: _Marked) -> bool:
+    """An ``opens_only`` date (全年) is a marker only where it opens its clause."""
+    return not m.mk.opens_only or m.opens
+
+
+# -- scope rules: how far a target runs (the first that answers decides) ---------------
+
+def fronted_phrase_owns_paragraph(t: _Text, m: _Marked) -> tuple[str, int, bool] | None:
+    """A marker with its own date opening a clause of at most ``fronted_max_chars`` (到2025年，)
+    governs the rest of its paragraph, up to a sentence with a date of its own."""
+    if m.opens and m.mk.date is not None and m.ce - m.cs <= t.cfg["fronted_max_chars"]:
+        return "paragraph", _paragraph_scope_end(m.mk, t.dates, t.b), True
+    return None
+
+
+def opening_marker_owns_sentence(t: _Text, m: _Marked) -> tuple[str, int, bool] | None:
+    """A marker that opens its clause governs the rest of the sentence."""
+    return ("sentence", t.b.sentence_end(m.mk.start), False) if m.opens else None
+
+
+def marker_ending_clause_owns_sentence(t: _Text, m: _Marked) -> tuple[str, int, bool] | None:
+    """A marker that ends its clause (人士预计，…) governs the rest of the sentence."""
+    return ("sentence", t.b.sentence_end(m.mk.start), False) if m.ends_clause else None
+
+
+def inner_marker_owns_clause(t: _Text, m: _Marked) -> tuple[str, int, bool] | None:
+    """A marker inside its clause (…高速年底前竣工) governs that clause."""
+    return "clause", m.ce, False
+
+
+def phrase_owns_next_clause(t: _Text, m: _Marked, fronted: bool, end: int) -> int:
+    """Where the clause a target owns starts (a later marker there joins it): its own clause,
+    or for a fronted phrase or a marker ending its clause the clause after it."""
+    key, text = m.cs, t.text
+    if (fronted or m.ends_clause) and m.ce < t.b.sentence_end(m.mk.start):
+        key = m.ce + 1
+        while key < end and text[key].isspace():
+            key += 1
+    return key
+
+
+def join_same_clause(t: _Text, cands: list[dict]) -> list[dict]:
+    """One target per clause: a later marker in the clause a target owns joins it; a strong
+    marker joining a weak one gives the modality (将力争… -> 力争), a date the deadline."""
+    merged: list[dict] = []
+    for c in cands:
+        if merged and c["start"] in (merged[-1]["start"], merged[-1]["key"]):
+            first = merged[-1]
+            first["joined"] = True
+            if first["mk"].weak and not c["mk"].weak:
+                first["mk"] = _Marker(first["mk"].start, first["mk"].end, c["mk"].modality,
+                                      first["mk"].date)
+            if first["mk"].date is None and c["mk"].date is not None:
+                first["joined_date"] = c["mk"].date
+            continue
+        merged.append(c)
+    return merged
+
+
+# -- keep rules: plans, not reports of the past ----------------------------------------
+
+def past_deadline(t: _Text, c: dict) -> bool:
+    """A target whose own deadline ended before the issue date reports the past."""
+    mk = c["mk"]
+    return not _past(t.dates, mk.date if mk.date is not None else c.get("joined_date"), t.issue)
+
+
+def weak_marker_needs_support(t: _Text, c: dict) -> bool:
+    """A ``weak`` marker needs a telling figure, a joining marker, a deadline (将, 确保) or a
+    verb of ``plan_verbs`` (今年, 全年); see ``_weak_ok``."""
+    return not c["mk"].weak or _weak_ok(t.text, c, t.figures, t.dates, t.issue, t.cfg)
+
+
+def past_words(t: _Text, c: dict) -> bool:
+    """A target whose text holds a word of ``past`` (确保了…, 已完成) reports the past."""
+    return not t.cfg["_past"].search(t.text, c["start"], c["end"])
+
+
+def cut_before_next_target(t: _Text, kept: list[dict]) -> None:
+    """In place: a sentence-long target stops before the next target's clause; a
+    paragraph-long one before the next sentence that opens with a marker."""
+    for k, c in enumerate(kept):
+        for nxt in kept[k + 1:]:
+            if nxt["start"] >= c["end"]:
+                break
+            if c["scope"] == "sentence" or (c["scope"] == "paragraph" and nxt["sentence_start"]
+                                            and nxt["scope"] != "clause"):
+                c["end"] = nxt["start"]
+                break
+
+
+MARKER_RULES = (marker_words, to_date, date_markers, year_goal)
+MARKER_FILTERS = (fronted_only, opens_only)
+SCOPE_RULES = (fronted_phrase_owns_paragraph, opening_marker_owns_sentence,
+               marker_ending_clause_owns_sentence, inner_marker_owns_clause)
+KEEP_RULES = (past_deadline, weak_marker_needs_support, past_words)
+
+
+def rule_names() -> list[str]:
+    """The names of every rule in the order they apply, as ``targets.yaml: rules:`` lists them."""
+    return [r.__name__ for r in MARKER_RULES + MARKER_FILTERS + SCOPE_RULES] + [
+        phrase_owns_next_clause.__name__, join_same_clause.__name__] + [
+        r.__name__ for r in KEEP_RULES] + [cut_before_next_target.__name__]
+
+
+def _scoped(t: _Text, mk: _Marker) -> dict | None:
+    """The target a marker announces, before joining and keeping, or None."""
+    text, b = t.text, t.b
+    cs = b.clause_start(mk.start)
+    while cs < mk.start and text[cs].isspace():
+        cs += 1
+    ce = b.clause_end(mk.start)
+    m = _Marked(mk, cs, ce, _opens_clause(text, mk.start, t.cfg, b), not text[mk.end:ce].strip())
+    if not all(rule(t, m) for rule in MARKER_FILTERS):
+        return None
+    for rule in SCOPE_RULES:
+        got = rule(t, m)
+        if got:
+            break
+    else:
+        return None
+    scope, end, fronted = got
+    return {"mk": mk, "start": cs, "key": phrase_owns_next_clause(t, m, fronted, end), "end": end,
+            "scope": scope, "sentence_start": b.sentence_start(mk.start) == cs}
+
+
 def find_targets(text: str, figures: list[dict], dates: list[dict],
                  issue_date: dt.date | None) -> list[dict]:
     """Targets in ``text`` (see module doc); ``figures``/``dates`` are the records of those
-    layers on the same text. Bad input gives an empty list."""
+    layers on the same text. Bad input gives an empty list. The named rules above apply in
+    the order of their tables: markers are found, filtered and scoped, joined by clause,
+    kept when they are plans, and cut before the next target."""
     if not isinstance(text, str) or not text:
         return []
     figures = figures if isinstance(figures, list) else []
@@ -168,82 +354,13 @@ def find_targets(text: str, figures: list[dict], dates: list[dict],
     elif not isinstance(issue_date, dt.date):
         issue_date = None
     cfg = _cfg()
-    b = _Bounds(text, cfg)
-
-    # 1. scope of every marker
-    cands = []
-    for mk in _markers(text, dates, cfg, b):
-        cs = b.clause_start(mk.start)
-        while cs < mk.start and text[cs].isspace():
-            cs += 1
-        opens = _opens_clause(text, mk.start, cfg, b)
-        if mk.fronted_only:             # 今年， : the date alone, then a clause mark
-            ce = b.clause_end(mk.start)
-            if not (opens and ce == dates[mk.date]["end"] and text[ce:ce + 1] in cfg["clause_end"]):
-                continue
-        if mk.opens_only and not opens:
-            continue
-        ce = b.clause_end(mk.start)
-        ends_clause = not text[mk.end:ce].strip()
-        if opens:
-            fronted = mk.date is not None and ce - cs <= cfg["fronted_max_chars"]
-            scope = "paragraph" if fronted else "sentence"
-            end = _paragraph_scope_end(mk, dates, b) if fronted else b.sentence_end(mk.start)
-        elif ends_clause:                                           # 人士预计，…
-            fronted = False
-            scope, end = "sentence", b.sentence_end(mk.start)
-        else:
-            fronted = False
-            scope, end = "clause", ce
-        # a fronted phrase or a marker that ends its clause owns the clause after it
-        key = cs
-        if (fronted or ends_clause) and ce < b.sentence_end(mk.start):
-            key = ce + 1
-            while key < end and text[key].isspace():
-                key += 1
-        cands.append({"mk": mk, "start": cs, "key": key, "end": end, "scope": scope,
-                      "sentence_start": b.sentence_start(mk.start) == cs})
-
-    # 2. one target per clause: a later marker in the clause a target owns joins it
-    merged: list[dict] = []
-    for c in cands:
-        if merged and c["start"] in (merged[-1]["start"], merged[-1]["key"]):
-            first = merged[-1]
-            first["joined"] = True
-            if first["mk"].weak and not c["mk"].weak:      # 将力争… : 力争 speaks
-                first["mk"] = _Marker(first["mk"].start, first["mk"].end, c["mk"].modality,
-                                      first["mk"].date)
-            if first["mk"].date is None and c["mk"].date is not None:
-                first["joined_date"] = c["mk"].date
-            continue
-        merged.append(c)
-
-    # 3. keep those that are plans, not reports of the past
-    kept = []
-    for c in merged:
-        mk = c["mk"]
-        own = mk.date if mk.date is not None else c.get("joined_date")
-        if _past(dates, own, issue_date):
-            continue
-        if mk.weak and not _weak_ok(text, c, figures, dates, issue_date, cfg):
-            continue
-        if cfg["_past"].search(text, c["start"], c["end"]):       # 确保了…, 到6月底已完成…
-            continue
-        kept.append(c)
-
-    # 4. cut a scope before the next target's clause
-    for k, c in enumerate(kept):
-        for nxt in kept[k + 1:]:
-            if nxt["start"] >= c["end"]:
-                break
-            if c["scope"] == "sentence" or (c["scope"] == "paragraph" and nxt["sentence_start"]
-                                            and nxt["scope"] != "clause"):
-                c["end"] = nxt["start"]
-                break
-
+    t = _Text(text, figures, dates, issue_date, cfg, _Bounds(text, cfg))
+    markers = sorted((mk for rule in MARKER_RULES for mk in rule(t)), key=lambda mk: mk.start)
+    cands = [c for c in map(functools.partial(_scoped, t), markers) if c is not None]
+    kept = [c for c in join_same_clause(t, cands) if all(rule(t, c) for rule in KEEP_RULES)]
+    cut_before_next_target(t, kept)
     out = []
     for c in kept:
-        mk = c["mk"]
         s, e = _trimmed(text, c["start"], c["end"], cfg)
         if e <= s:
             continue
@@ -251,7 +368,7 @@ def find_targets(text: str, figures: list[dict], dates: list[dict],
         d = dates[deadline] if deadline is not None else {}
         out.append({"start": s, "end": e, "text": text[s:e],
                     "deadline_text": d.get("text"), "deadline_start": d.get("start_date"),
-                    "deadline_end": d.get("end_date"), "modality": mk.modality,
+                    "deadline_end": d.get("end_date"), "modality": c["mk"].modality,
                     "figures": _figures_in(figures, s, e)})
     return out
 
