@@ -23,6 +23,8 @@ import regex
 from baozhi.resources import ruleset
 from baozhi.stages.repair import Repaired
 
+_LINE_RE = regex.compile(r"[^\n]+")
+
 
 @dataclass
 class Para:
@@ -91,7 +93,7 @@ def _names(m: regex.Match) -> list[str]:
 def paragraphs(rep: Repaired) -> list[Para]:
     marks = rep.marks
     out = []
-    for m in regex.finditer(r"[^\n]+", rep.text):
+    for m in _LINE_RE.finditer(rep.text):
         s, e = m.start(), m.end()
         txt = m.group(0)
         lead = len(txt) - len(txt.lstrip())

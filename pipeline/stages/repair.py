@@ -27,6 +27,12 @@ from baozhi.resources import ruleset, segmenter
 
 CJK = r"\p{Han}"
 _CJK_RE = regex.compile(CJK)
+_PARAGRAPH_RE = regex.compile(r"[^\n]+(?:\n[^\n]+)*")
+_TRAILING_SPACE_RE = regex.compile(r"[ \t\u3000]+(?=\n)")
+_BLANK_LINE_RE = regex.compile(r"\n[ \t\u3000]*\n")
+_SINGLE_BREAK_RE = regex.compile(r"(?<=[^\n])\n(?=[^\n])")
+_LINE_RE = regex.compile(r"[^\n]+")
+_INNER_SPACE_RE = regex.compile(r"(?<=\p{Han})[ \t\u3000]+(?=\p{Han})")
 
 
 def is_cjk(ch: str) -> bool:
@@ -66,6 +72,9 @@ def _cfg() -> dict:
     cfg["_not_before"] = regex.compile(cfg["stray_break"]["not_before"])
     cfg["_not_after"] = regex.compile(cfg["stray_break"]["not_after"])
     cfg["_cjk_punct"] = frozenset(cfg["cjk_punctuation"])
+    window = int(cfg["space_window"])
+    cfg["_han_before"] = regex.compile(r"\p{Han}{1,%d}$" % window)
+    cfg["_han_after"] = regex.compile(r"\p{Han}{1,%d}" % window)
     return cfg
 
 
@@ -101,7 +110,7 @@ def _markdown(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, in
         edits.append((m.start(), m.end(), ""))
         marks.append((m.end(), line_end, f"h{min(len(m.group(1)), 3)}"))
     # a bold paragraph may span a hard break: match paragraph-wise
-    for para in regex.finditer(r"[^\n]+(?:\n[^\n]+)*", text):
+    for para in _PARAGRAPH_RE.finditer(text):
         ptxt = para.group(0)
         if ptxt.startswith("**") and ptxt.rstrip().endswith("**") and len(ptxt.strip()) > 4:
             s = para.start()
@@ -110,14 +119,14 @@ def _markdown(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, in
             edits.append((e - 2, e, ""))
             marks.append((s + 2, e - 2, "bold"))
     # trailing spaces of a markdown hard break ("  \n") and at line ends generally
-    for m in regex.finditer(r"[ \t\u3000]+(?=\n)", text):
+    for m in _TRAILING_SPACE_RE.finditer(text):
         edits.append((m.start(), m.end(), ""))
     return edits, marks
 
 
 def detect_layout(text: str) -> str:
-    blank = len(regex.findall(r"\n[ \t\u3000]*\n", text))
-    single = len(regex.findall(r"(?<=[^\n])\n(?=[^\n])", text))
+    blank = len(_BLANK_LINE_RE.findall(text))
+    single = len(_SINGLE_BREAK_RE.findall(text))
     total = blank + single
     if total == 0 or blank / total >= _cfg()["blank_line_share"]:
         return "blank-line"
@@ -126,7 +135,7 @@ def detect_layout(text: str) -> str:
 
 def _soft_breaks(text: str) -> list[tuple[int, int, str]]:
     edits = []
-    for m in regex.finditer(r"(?<=[^\n])\n(?=[^\n])", text):
+    for m in _SINGLE_BREAK_RE.finditer(text):
         if _cjkish(text[m.start() - 1]) and _cjkish(text[m.end()]):
             edits.append((m.start(), m.end(), ""))
     return edits
@@ -139,7 +148,7 @@ def _stray_breaks(text: str, keep: set[int]) -> list[tuple[int, int, str]]:
     body_punct = set(cfg["body_punct"])
     not_before = _cfg()["_not_before"]
     edits = []
-    paras = [(m.start(), m.end()) for m in regex.finditer(r"[^\n]+", text)]
+    paras = [(m.start(), m.end()) for m in _LINE_RE.finditer(text)]
     for (ps, pe), (ns, ne) in zip(paras, paras[1:]):
         gap = text[pe:ns]
         if gap.count("\n") < 2 or gap.strip():
@@ -160,9 +169,9 @@ def _stray_breaks(text: str, keep: set[int]) -> list[tuple[int, int, str]]:
 
 def _word_spans(left: str, right: str) -> bool:
     """Does a dictionary word of the segmenter span the join of ``left`` and ``right``?"""
-    window = _cfg()["space_window"]
-    lm = regex.search(r"\p{Han}{1,%d}$" % window, left)
-    rm = regex.match(r"\p{Han}{1,%d}" % window, right)
+    cfg = _cfg()
+    lm = cfg["_han_before"].search(left)
+    rm = cfg["_han_after"].match(right)
     if not lm or not rm:
         return False
     joined, gap, pos = lm.group(0) + rm.group(0), len(lm.group(0)), 0
@@ -176,7 +185,7 @@ def _word_spans(left: str, right: str) -> bool:
 def _inner_spaces(text: str) -> list[tuple[int, int, str]]:
     window = _cfg()["space_window"]
     return [(m.start(), m.end(), "")
-            for m in regex.finditer(r"(?<=\p{Han})[ \t\u3000]+(?=\p{Han})", text)
+            for m in _INNER_SPACE_RE.finditer(text)
             if _word_spans(text[max(0, m.start() - window): m.start()],
                            text[m.end(): m.end() + window])]
 

@@ -256,13 +256,14 @@ def find_entities(text: str, home: str | None, tokens: Sequence[tuple[int, int]]
     if not isinstance(text, str) or not text.strip():
         return []          # bad input: empty; a fault of ours is raised, not hidden
     found = spans(text, tokens, home)
-    from baozhi.layers.entities.names import resolve
+    from baozhi.layers.entities.names import resolve, setting
     from baozhi.layers.entities.ner_rules import alias_core
 
+    around = int(setting("context_chars"))
     out = []
     for s, e, lab, src in found:
         surface = text[s:e]
-        context = text[max(0, s - 20):e + 20]
+        context = text[max(0, s - around):e + around]
         if lab == "PER" and src == "crf" and (resolve(surface, "LOC", home, context) or {}).get("adcode"):
             lab = "LOC"  # the tagger's person is an administrative division (阳泉, 清徐)
         names = resolve(surface, lab, home, context) or {}

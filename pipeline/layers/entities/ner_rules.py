@@ -94,8 +94,9 @@ def _byline():
     surnames = ruleset.load("entities/surnames.txt")
     o, c = re.escape(cfg["open"]), re.escape(cfg["close"])
     lo, hi = cfg["name_length"]
+    least, most = cfg["bracket_chars"]
     return {
-        "re": re.compile(rf"{o}([^{c}\n]{{2,40}}){c}(?=[ \t]*(?:\n|$))"),
+        "re": re.compile(rf"{o}([^{c}\n]{{{least},{most}}}){c}(?=[ \t]*(?:\n|$))"),
         "sep": re.compile("|".join(re.escape(s) for s in cfg["separators"])),
         "trailers": sorted(cfg["trailers"], key=len, reverse=True),
         "name": re.compile(rf"\w{{{lo},{hi}}}"),
