@@ -12,7 +12,7 @@ from baozhi.layers.targets import targets as tg
 from baozhi.resources import ruleset
 from rule_examples import check
 
-RULES = {"entities/organisations.yaml": org}
+RULES = {"entities/organisations.yaml": org, "targets/targets.yaml": tg}
 # rules whose effect no example shows yet: the sentences tried were found the same way
 # without them (the tagger finds the names of longest_name's and verb_only_in_company's
 # examples whole, which makes every word of the head proper)
@@ -33,10 +33,17 @@ NEUTRAL = {
     "CANDIDATE_RULES": lambda p, n: True,
     "HEAD_RULES": lambda p, n, i: None,
     "SPAN_RULES": lambda p, n, start: start,
+    "MARKER_RULES": lambda t: [],
+    "FILTER_RULES": lambda t, m: True,
+    "SCOPE_RULES": lambda t, m: None,
+    "KEEP_RULES": lambda t, c: True,
 }
 SPECIAL = {  # rules that make what the next ones work on
     "suffix_ends_name": lambda word, tag: None,
     "name_needs_proper_part": lambda p, n, start: n.edge,  # the whole head
+    "phrase_owns_next_clause": lambda t, m, fronted, end: m.cs,
+    "join_same_clause": lambda t, cands: cands,
+    "cut_before_next_target": lambda t, kept: None,
 }
 
 
@@ -48,7 +55,7 @@ def _off(module, name: str):
         rules = getattr(module, table)
         if any(r.__name__ == name for r in rules):
             saved[table] = rules
-            neutral = SPECIAL.get(name) or NEUTRAL.get(table) or getattr(module, "NEUTRAL")[table]
+            neutral = SPECIAL.get(name) or NEUTRAL[table]
             setattr(module, table, tuple(neutral if r.__name__ == name else r for r in rules))
     if not saved:
         saved[name] = getattr(module, name)

@@ -303,7 +303,7 @@ def cut_before_next_target(t: _Text, kept: list[dict]) -> None:
 
 
 MARKER_RULES = (marker_words, to_date, date_markers, year_goal)
-MARKER_FILTERS = (fronted_only, opens_only)
+FILTER_RULES = (fronted_only, opens_only)
 SCOPE_RULES = (fronted_phrase_owns_paragraph, opening_marker_owns_sentence,
                marker_ending_clause_owns_sentence, inner_marker_owns_clause)
 KEEP_RULES = (past_deadline, weak_marker_needs_support, past_words)
@@ -311,7 +311,7 @@ KEEP_RULES = (past_deadline, weak_marker_needs_support, past_words)
 
 def rule_names() -> list[str]:
     """The names of every rule in the order they apply, as ``targets.yaml: rules:`` lists them."""
-    return [r.__name__ for r in MARKER_RULES + MARKER_FILTERS + SCOPE_RULES] + [
+    return [r.__name__ for r in MARKER_RULES + FILTER_RULES + SCOPE_RULES] + [
         phrase_owns_next_clause.__name__, join_same_clause.__name__] + [
         r.__name__ for r in KEEP_RULES] + [cut_before_next_target.__name__]
 
@@ -324,7 +324,7 @@ def _scoped(t: _Text, mk: _Marker) -> dict | None:
         cs += 1
     ce = b.clause_end(mk.start)
     m = _Marked(mk, cs, ce, _opens_clause(text, mk.start, t.cfg, b), not text[mk.end:ce].strip())
-    if not all(rule(t, m) for rule in MARKER_FILTERS):
+    if not all(rule(t, m) for rule in FILTER_RULES):
         return None
     for rule in SCOPE_RULES:
         got = rule(t, m)
