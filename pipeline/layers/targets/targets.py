@@ -124,8 +124,16 @@ class _Text:
     cfg: dict
     b: _Bounds
 
+    def __post_init__(self):
+        self._in_date = [(d["start"], d["end"]) for d in self.dates]
+
     def inside_date(self, pos: int) -> bool:
-        return any(d["start"] <= pos < d["end"] for d in self.dates)
+        return any(s <= pos < e for s, e in self._in_date)
+
+    @functools.cached_property
+    def date_kinds(self) -> list[dict | None]:
+        """For each date, the first of ``date_markers`` it is, or None."""
+        return [_date_marker(d, self.cfg) for d in self.dates]
 
 
 @dataclass
@@ -181,8 +189,7 @@ def _date_marker(d: dict, cfg: dict) -> dict | None:
 def date_markers(t: _Text) -> list[_Marker]:
     """``date_markers``: dates that are deadlines themselves (年内, 今明两年, 年底前, 全年)."""
     out = []
-    for i, d in enumerate(t.dates):
-        dm = _date_marker(d, t.cfg)
+    for i, (d, dm) in enumerate(zip(t.dates, t.date_kinds)):
         if dm is not None:
             out.append(_Marker(d["start"], d["end"], d["text"], i, bool(dm.get("weak")),
                                bool(dm.get("fronted_only")), bool(dm.get("opens_only"))))
@@ -193,8 +200,8 @@ def year_goal(t: _Text) -> list[_Marker]:
     """``year_goal``: a year that opens its clause with a goal verb later in the clause
     (2025年…达到600万千瓦); the verb is the modality. Not a date of ``date_markers``."""
     cfg, b, out = t.cfg, t.b, []
-    for i, d in enumerate(t.dates):
-        if _date_marker(d, cfg) is None and cfg["_year_goal_date"].search(d["text"]) \
+    for i, (d, dm) in enumerate(zip(t.dates, t.date_kinds)):
+        if dm is None and cfg["_year_goal_date"].search(d["text"]) \
                 and _opens_clause(t.text, d["start"], cfg, b):
             verb = cfg["_year_goal_verb"].search(t.text, d["end"], b.clause_end(d["end"]))
             if verb:
@@ -324,8 +331,9 @@ def _scoped(t: _Text, mk: _Marker) -> dict | None:
         cs += 1
     ce = b.clause_end(mk.start)
     m = _Marked(mk, cs, ce, _opens_clause(text, mk.start, t.cfg, b), not text[mk.end:ce].strip())
-    if not all(rule(t, m) for rule in FILTER_RULES):
-        return None
+    for rule in FILTER_RULES:
+        if not rule(t, m):
+            return None
     for rule in SCOPE_RULES:
         got = rule(t, m)
         if got:
@@ -355,9 +363,18 @@ def find_targets(text: str, figures: list[dict], dates: list[dict],
         issue_date = None
     cfg = _cfg()
     t = _Text(text, figures, dates, issue_date, cfg, _Bounds(text, cfg))
-    markers = sorted((mk for rule in MARKER_RULES for mk in rule(t)), key=lambda mk: mk.start)
-    cands = [c for c in map(functools.partial(_scoped, t), markers) if c is not None]
-    kept = [c for c in join_same_clause(t, cands) if all(rule(t, c) for rule in KEEP_RULES)]
+    markers: list[_Marker] = []
+    for rule in MARKER_RULES:
+        markers += rule(t)
+    markers.sort(key=lambda mk: mk.start)
+    cands = [c for c in (_scoped(t, mk) for mk in markers) if c is not None]
+    kept = []
+    for c in join_same_clause(t, cands):
+        for rule in KEEP_RULES:
+            if not rule(t, c):
+                break
+        else:
+            kept.append(c)
     cut_before_next_target(t, kept)
     out = []
     for c in kept:
