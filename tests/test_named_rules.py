@@ -1,4 +1,4 @@
-"""Named rules: every rule function of the entities' organisations and of the targets is named
+"""Named rules: every rule function of the entities (organisations, roads) and of the targets is named
 in its rules file, with examples beside it, and those examples need it: with the rule turned
 off, one of them fails (so an example that exercises nothing cannot pass for one)."""
 from __future__ import annotations
@@ -7,12 +7,13 @@ import contextlib
 
 import pytest
 
-from baozhi.layers.entities import organisations as org
+from baozhi.layers.entities import organisations as org, roads
 from baozhi.layers.targets import targets as tg
 from baozhi.resources import ruleset
 from rule_examples import check
 
-RULES = {"entities/organisations.yaml": org, "targets/targets.yaml": tg}
+RULES = {"entities/organisations.yaml": org, "entities/places.yaml": roads,
+         "targets/targets.yaml": tg}
 # rules whose effect no example shows yet: the sentences tried were found the same way
 # without them (the tagger finds the names of longest_name's and verb_only_in_company's
 # examples whole, which makes every word of the head proper)
@@ -37,6 +38,7 @@ NEUTRAL = {
     "FILTER_RULES": lambda t, m: True,
     "SCOPE_RULES": lambda t, m: None,
     "KEEP_RULES": lambda t, c: True,
+    "ROAD_RULES": lambda r, p: None,
 }
 SPECIAL = {  # rules that make what the next ones work on
     "suffix_ends_name": lambda word, tag: None,

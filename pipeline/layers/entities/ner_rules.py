@@ -12,7 +12,8 @@ Three sources, all data under ``rules/entities/``:
 - ``bodies.tsv``: government bodies by abbreviation after a home prefix (市工信局), where the
   paper's home is known;
 - ``bylines.yaml``: reporters' names in brackets at the end of a paragraph (（杨沫、杨宇雨）);
-- ``places.yaml``: roads the tagger cuts up (滨河 + 东路 → 滨河东路; 南延 is no place).
+- ``places.yaml``: roads the tagger cuts up (滨河 + 东路 → 滨河东路; 南延 is no place): the named
+  rules of ``baozhi.layers.entities.roads``.
 
 ``merge_rules`` puts these spans over the tagger's: a rule span removes the tagger's spans it
 overlaps, unless one of them strictly contains it.
@@ -28,6 +29,7 @@ from typing import Sequence
 from baozhi.layers.entities import features as nf
 from baozhi.layers.entities.organisations import config as _org
 from baozhi.layers.entities.organisations import organisation_spans
+from baozhi.layers.entities.roads import road_spans
 from baozhi.resources import ruleset
 
 Span = tuple[int, int, str, str]
@@ -106,17 +108,7 @@ def _byline():
 
 @functools.cache
 def _places() -> dict:
-    cfg = ruleset.load("entities/places.yaml")
-    return {"divisions": cfg.get("divisions") or {},
-            "roads": sorted(cfg["road_words"], key=len, reverse=True),
-            "road_set": set(cfg["road_words"]),
-            "ext": sorted(cfg["extension_words"], key=len, reverse=True),
-            "ext_set": set(cfg["extension_words"]),
-            "head": set(cfg["head_tags"]),
-            # first characters of road and extension words, last of extension words
-            "first": {w[0] for w in cfg["road_words"] + cfg["extension_words"]},
-            "last": {w[-1] for w in cfg["extension_words"]},
-            "bare": set(cfg["road_words"]) | set(cfg["extension_words"])}
+    return {"divisions": ruleset.load("entities/places.yaml").get("divisions") or {}}
 
 
 @functools.cache
@@ -160,49 +152,6 @@ def infrastructure_spans(text: str, tokens: Sequence[tuple[int, int]], home: str
             i -= 1
         if best is not None:
             out.append((best, e, "LOC", "rule"))
-    return out
-
-
-def road_spans(text: str, found: Sequence[Span], tokens: Sequence[tuple[int, int]]) -> list[Span]:
-    """The tagger's spans with roads made whole: a place (or a person the tagger mistook)
-    followed by a road word that ends at a token edge takes it (龙城 + 大街); a bare road word
-    takes the word before it (东路 → 滨河东路) when that word can be a name; an extension
-    word (南延) is cut off a span's end and is no place alone."""
-    cfg = _places()
-    first, last, bare = cfg["first"], cfg["last"], cfg["bare"]
-    if not any(f[2] in ("LOC", "PER") and (text[f[1]:f[1] + 1] in first or text[f[1] - 1] in last
-                                            or text[f[0]:f[1]] in bare) for f in found):
-        return list(found)
-    ends = {e: s for s, e in tokens}
-    tab = nf.jieba_tags()
-    out: list[Span] = []
-    for s, e, lab, src in sorted(found):
-        if out and s < out[-1][1]:
-            continue  # taken into the road before
-        piece = text[s:e]
-        if lab not in ("LOC", "PER") or src not in ("crf", "article"):
-            out.append((s, e, lab, src))
-            continue
-        if piece in cfg["ext_set"]:
-            continue
-        for x in cfg["ext"]:
-            if piece.endswith(x):
-                e, lab, piece = e - len(x), "LOC", piece[: -len(x)]
-                break
-        if piece in cfg["road_set"]:
-            ws = ends.get(s)
-            w = text[ws:s] if ws is not None else ""
-            if not w or not w[0].isalpha() or (tab.get(w) or "?") not in cfg["head"]:
-                continue
-            out = [o for o in out if o[1] <= ws]
-            out.append((ws, e, "LOC", src))
-            continue
-        if not any(piece.endswith(r) for r in cfg["roads"]):
-            for r in cfg["roads"]:
-                if text.startswith(r, e) and (e + len(r)) in ends:
-                    e, lab = e + len(r), "LOC"
-                    break
-        out.append((s, e, lab, src))
     return out
 
 
