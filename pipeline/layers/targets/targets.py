@@ -5,7 +5,9 @@ end, text, deadline_text, deadline_start, deadline_end, modality, figures (indic
 given figures list). Marker words, scope rules and the words that mark the past live in
 ``rules/targets/targets.yaml`` (read its header for the rules); this module finds the
 markers, works out each target's scope from clause/sentence/paragraph bounds and links the
-deadline and the figures.
+deadline and the figures. Each decision is a named rule (the tables ``MARKER_RULES``,
+``FILTER_RULES``, ``SCOPE_RULES``, ``KEEP_RULES`` and the steps between them), named under
+``targets.yaml: rules:`` with examples that need it (``tests/test_named_rules.py``).
 """
 from __future__ import annotations
 
