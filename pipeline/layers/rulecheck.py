@@ -1,0 +1,60 @@
+"""``check_rules()``: every rules file parses, fits its schema and every pattern compiles,
+before any page is touched (``baozhi run`` and ``baozhi annotate`` call it at start).
+
+The file checks are ``resources.validate``'s; here are the builders of the stages and layers
+that read the rules and compile their patterns (each cached for the life of the process, so
+calling them now costs nothing later). Builders that load models or build large automata
+(the tagger, the lexicon) are left to first use: they read no patterns of their own.
+"""
+from __future__ import annotations
+
+import importlib
+
+from baozhi.resources import validate
+
+# "module:function" of every zero-argument rules builder below the run tier
+BUILDERS = (
+    "baozhi.stages.ingest:_cfg",
+    "baozhi.stages.repair:_cfg",
+    "baozhi.stages.articles:_cfg",
+    "baozhi.resources.numerals:cfg",
+    "baozhi.resources.numerals:_token_re",
+    "baozhi.resources.numerals:_run_re",
+    "baozhi.resources.numerals:_not_numbers_re",
+    "baozhi.resources.numerals:_followers_re",
+    "baozhi.resources.numerals:part_of_re",
+    "baozhi.resources.numerals:_calendar_re",
+    "baozhi.resources.numerals:_squeeze_re",
+    "baozhi.resources.numerals:_range_cfg",
+    "baozhi.resources.units:units",
+    "baozhi.layers.figures.figures:_patterns",
+    "baozhi.layers.dates.dates:_cfg",
+    "baozhi.layers.targets.targets:_cfg",
+    "baozhi.layers.entities.features:_chunk_re",
+    "baozhi.layers.entities.names:_tables",
+    "baozhi.layers.entities.names:_term_re",
+    "baozhi.layers.entities.ner_rules:_org",
+    "baozhi.layers.entities.ner_rules:_bodies",
+    "baozhi.layers.entities.ner_rules:_byline",
+    "baozhi.layers.entities.ner_rules:_places",
+    "baozhi.layers.entities.ner_rules:_infrastructure",
+    "baozhi.layers.entities.ner_rules:_alias_cfg",
+    "baozhi.layers.entities.ner_rules:_gazetteer",
+    "baozhi.layers.entities.ner_rules:_full_division_names",
+    "baozhi.layers.entities.entities:_info",
+    "baozhi.layers.entities.entities:_checks",
+)
+
+
+def builders() -> list:
+    """The builder functions (a name that no longer resolves is an error: see the tests)."""
+    out = []
+    for spec in BUILDERS:
+        mod, name = spec.split(":")
+        out.append(getattr(importlib.import_module(mod), name))
+    return out
+
+
+def check_rules() -> None:
+    """Raise ``ruleset.RulesError`` naming file, line and rule of every problem."""
+    validate.check(builders())
