@@ -14,6 +14,8 @@ import codecs
 import datetime as dt
 import functools
 import hashlib
+import os
+import threading
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
@@ -54,6 +56,8 @@ class Page:
     issue_date: dt.date | None
     issue_date_origin: str | None   # metadata, filename, inferred, or None
     page_no: int | None
+    # what went wrong reading it though it could be read: (message, line), each an errors row
+    problems: list[tuple[str, int | None]] = field(default_factory=list)
 
 
 @functools.cache
@@ -65,17 +69,74 @@ def _cfg() -> dict:
     return cfg
 
 
+class MetadataError(IngestError):
+    """The folder's metadata file does not parse or has a value of the wrong type; the
+    message names the file, the key and what is wrong. A run does not start on it."""
+
+
 def load_metadata(root: Path) -> Metadata:
-    """The metadata file of an input folder, or empty metadata when there is none."""
+    """The metadata file of an input folder, or empty metadata when there is none.
+    Raises MetadataError when it does not parse or a value has the wrong type."""
     path = Path(root) / _cfg()["metadata_file"]
     if not path.is_file():
         return Metadata()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise IngestError(f"{path}: cannot read metadata: {exc}") from exc
+        data = tomllib.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise MetadataError(f"{path}: cannot read metadata: not UTF-8 (byte offset {exc.start})") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise MetadataError(f"{path}: cannot read metadata: {exc}") from exc
+    except OSError as exc:
+        raise MetadataError(f"{path}: cannot read metadata: {exc.strerror or exc}") from exc
+    _check_metadata(data, path)
     return Metadata(paper=data.get("paper"), home=data.get("home"),
                     pages=data.get("pages") or {}, file=str(path))
+
+
+def _type_name(value) -> str:
+    if isinstance(value, dt.datetime):
+        return "a date-time"
+    if isinstance(value, dt.time):
+        return "a time"
+    if isinstance(value, bool):
+        return "a boolean"
+    return {int: "a whole number", float: "a number", str: "a string", list: "an array",
+            dict: "a table", dt.date: "a date"}.get(type(value), type(value).__name__)
+
+
+def _check_metadata(data: dict, path: Path) -> None:
+    """Types of the metadata file's values: paper, home strings; pages a table of tables,
+    each with issue_date a date (2022-11-18, or the string "2022-11-18"), page a whole
+    number >= 1, paper and home strings."""
+    def bad(key: str, value, want: str) -> MetadataError:
+        return MetadataError(f"{path}: {key} = {value!r} is {_type_name(value)}; "
+                             f"it must be {want}")
+
+    for key in ("paper", "home"):
+        if key in data and not isinstance(data[key], str):
+            raise bad(key, data[key], "a string")
+    pages = data.get("pages", {})
+    if not isinstance(pages, dict):
+        raise bad("pages", pages, 'a table of pages ([pages."name.txt"])')
+    for name, entry in pages.items():
+        where = f'pages."{name}"'
+        if not isinstance(entry, dict):
+            raise bad(where, entry, "a table (issue_date, page, paper, home)")
+        for key in ("paper", "home"):
+            if key in entry and not isinstance(entry[key], str):
+                raise bad(f"{where}.{key}", entry[key], "a string")
+        if "page" in entry and (not isinstance(entry["page"], int) or
+                                isinstance(entry["page"], bool) or entry["page"] < 1):
+            raise bad(f"{where}.page", entry["page"], "a whole number from 1")
+        if "issue_date" in entry:
+            day = entry["issue_date"]
+            if isinstance(day, str):
+                try:
+                    entry["issue_date"] = dt.date.fromisoformat(day)
+                except ValueError:
+                    raise bad(f"{where}.issue_date", day, "a date such as 2022-11-18") from None
+            elif isinstance(day, dt.datetime) or not isinstance(day, dt.date):
+                raise bad(f"{where}.issue_date", day, "a date such as 2022-11-18")
 
 
 def _plausible(text: str) -> bool:
@@ -85,24 +146,122 @@ def _plausible(text: str) -> bool:
     return good / len(text) >= _cfg()["plausible_share"]
 
 
-def decode(raw: bytes, name: str = "<bytes>") -> tuple[str, str]:
-    """Text and encoding of a page's bytes; newlines made ``\\n``, BOM dropped."""
+@dataclass
+class Decoded:
+    """A page's text, the encoding it was read in, and the byte ranges that could not be
+    decoded in it (each replaced by U+FFFD in the text; empty for a clean page)."""
+
+    text: str
+    encoding: str
+    bad: list[tuple[int, int]] = field(default_factory=list)
+
+
+_BAD = threading.local()
+
+
+def _record_bad(exc: UnicodeDecodeError):
+    _BAD.ranges.append((exc.start, exc.end))
+    return "\ufffd", exc.end
+
+
+codecs.register_error("baozhi-record", _record_bad)
+
+
+def _lenient(raw: bytes, enc: str) -> Decoded:
+    """``raw`` in ``enc``, every undecodable byte run replaced by U+FFFD and recorded."""
+    _BAD.ranges = []
+    try:
+        text = raw.decode(enc, errors="baozhi-record")
+        merged: list[tuple[int, int]] = []
+        for s, e in _BAD.ranges:
+            if merged and merged[-1][1] == s:
+                merged[-1] = (merged[-1][0], e)
+            else:
+                merged.append((s, e))
+        return Decoded(text, enc, merged)
+    finally:
+        _BAD.ranges = []
+
+
+def _newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def decode_page(raw: bytes, name: str = "<bytes>") -> Decoded:
+    """A page's bytes as text: a byte-order mark decides (UTF-8, UTF-16); else strict UTF-8;
+    else the encoding charset-normalizer finds among ``encodings`` of the ingest rules
+    (GB18030/GBK, Big5, UTF-16 without BOM ...); else the encoding with a few undecodable
+    bytes (at most ``max_bad_share`` of them), read with replacement and the byte ranges kept.
+    Newlines are made ``\\n`` and the BOM dropped. Raises IngestError naming the file and
+    the first bad byte offset when no encoding reads it."""
+    cfg = _cfg()
     if raw.startswith(codecs.BOM_UTF8):
         candidates = ["utf-8-sig"]
     elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         candidates = ["utf-16"]
     else:
-        candidates = list(_cfg()["encodings"])
-        if raw[:200].count(b"\x00") > 20:
-            candidates = ["utf-16-le", "utf-16-be"] + candidates
-    for enc in candidates:
+        candidates = list(cfg["encodings"])
         try:
-            text = raw.decode(enc)
+            text = raw.decode(candidates[0])
         except UnicodeDecodeError:
-            continue
-        if _plausible(text):
-            return text.replace("\r\n", "\n").replace("\r", "\n"), enc
-    raise IngestError(f"{name}: cannot decode as {', '.join(candidates)}")
+            pass
+        else:
+            if _plausible(text):
+                return Decoded(_newlines(text), candidates[0])
+        found = _detect(raw, candidates)
+        if found is not None:
+            return found
+    best: Decoded | None = None
+    for enc in candidates:
+        got = _lenient(raw, enc)
+        if not got.bad and _plausible(got.text):
+            return Decoded(_newlines(got.text), enc)
+        n = sum(e - s for s, e in got.bad)
+        if n <= max(1, cfg["max_bad_share"] * len(raw)) and _plausible(got.text) and \
+                (best is None or n < sum(e - s for s, e in best.bad)):
+            best = got
+    if best is not None:
+        # offsets of the replacement characters move when \r\n becomes \n: none before them
+        return Decoded(_newlines(best.text), best.encoding, best.bad)
+    first = _lenient(raw, candidates[0]).bad
+    where = f" (first bad byte at offset {first[0][0]})" if first else ""
+    raise IngestError(f"{name}: cannot decode as {', '.join(candidates)}{where}: "
+                      "not a text file in a known encoding")
+
+
+def _detect(raw: bytes, candidates: list[str]) -> Decoded | None:
+    """The encoding charset-normalizer finds for ``raw`` among ``candidates``."""
+    from charset_normalizer import from_bytes
+
+    iso = [codecs.lookup(c).name for c in candidates]
+    best = from_bytes(raw, cp_isolation=iso).best()
+    if best is None:
+        return None
+    enc = codecs.lookup(best.encoding).name
+    try:
+        text = raw.decode(enc)
+    except UnicodeDecodeError:
+        return None
+    return Decoded(_newlines(text), enc) if _plausible(text) else None
+
+
+def decode(raw: bytes, name: str = "<bytes>") -> tuple[str, str]:
+    """Text and encoding of a page's bytes (see ``decode_page``)."""
+    got = decode_page(raw, name)
+    return got.text, got.encoding
+
+
+def source_of(path: Path, root: Path) -> str:
+    """A page's path relative to the input folder, with ``/``: its ``source`` in the tables.
+    A file name that is not UTF-8 (GBK bytes from an old archive) keeps its bytes as
+    ``\\xNN`` escapes, so it can be written to every table and still names the file."""
+    path, root = Path(path), Path(root)
+    rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        rel = os.fsencode(rel).decode("utf-8", "backslashreplace")
+    return rel
 
 
 def page_info_from_name(source: str) -> dict:
@@ -144,24 +303,25 @@ def infer_issue_date(text: str) -> dt.date | None:
 def read_page(path: Path, root: Path, meta: Metadata | None = None) -> Page:
     """Read one page file. Raises IngestError naming the file when it cannot be read."""
     path, root = Path(path), Path(root)
-    source = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+    source = source_of(path, root)
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise IngestError(f"{source}: cannot read: {exc.strerror or exc}") from exc
-    text, enc = decode(raw, source)
+    if not raw.strip():
+        raise IngestError(f"{source}: empty file ({len(raw)} bytes" +
+                          (", only whitespace)" if raw else ")") + ": no text to read")
+    got = decode_page(raw, source)
+    text, enc = got.text, got.encoding
+    if not text.strip():
+        raise IngestError(f"{source}: no text (only whitespace in {enc})")
+    problems = [_bad_bytes_problem(source, got, text)] if got.bad else []
     meta = meta or Metadata()
     entry = meta.for_page(source)
     from_name = page_info_from_name(source)
     issue, origin = None, None
     if entry.get("issue_date"):
-        issue, origin = entry["issue_date"], "metadata"
-        if isinstance(issue, str):
-            try:
-                issue = dt.date.fromisoformat(issue)
-            except ValueError:
-                raise IngestError(f"{meta.file}: page {source}: issue_date {issue!r} "
-                                  "is not YYYY-MM-DD") from None
+        issue, origin = entry["issue_date"], "metadata"   # a date: load_metadata checked it
     elif from_name["issue_date"]:
         issue, origin = from_name["issue_date"], "filename"
     else:
@@ -172,5 +332,16 @@ def read_page(path: Path, root: Path, meta: Metadata | None = None) -> Page:
         source=source, page_id=source.rsplit(".", 1)[0], text=text,
         encoding=enc, sha256=hashlib.sha256(raw).hexdigest(),
         paper=entry.get("paper") or meta.paper, home=entry.get("home") or meta.home,
-        issue_date=issue, issue_date_origin=origin, page_no=page_no,
+        issue_date=issue, issue_date_origin=origin, page_no=page_no, problems=problems,
     )
+
+
+def _bad_bytes_problem(source: str, got: Decoded, text: str) -> tuple[str, int | None]:
+    n = sum(e - s for s, e in got.bad)
+    spans = [f"{s}" if e - s == 1 else f"{s}-{e - 1}" for s, e in got.bad[:10]]
+    more = f" and {len(got.bad) - 10} more" if len(got.bad) > 10 else ""
+    first = text.find("\ufffd")
+    line = text.count("\n", 0, first) + 1 if first >= 0 else None
+    return (f"{source}: {n} undecodable byte{'s' if n > 1 else ''} in {got.encoding} at byte "
+            f"offset{'s' if len(got.bad) > 1 else ''} {', '.join(spans)}{more}; read as U+FFFD "
+            "and the page processed", line)
