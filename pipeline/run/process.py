@@ -8,8 +8,9 @@ article becomes a row of ``errors`` naming the file and line, and the other arti
 """
 from __future__ import annotations
 
-from baozhi.frame import components as nlp
 from baozhi.layers import registry
+from baozhi.resources.strict import finite
+from baozhi.run.chunked import layer_records
 from baozhi.stages.articles import Article, split_articles
 from baozhi.stages.ingest import Page
 from baozhi.stages.repair import Repaired, repair
@@ -61,8 +62,8 @@ def process_page(page: Page) -> dict[str, list[dict]]:
             "chars": len(body), "text": body, "_sha256": page.sha256,
         })
         try:
-            doc = nlp.annotate(article_text(rep, art), issue_date=page.issue_date, home=page.home)
-            recs = nlp.records(doc, [layer.name for layer in layers])
+            recs = layer_records(article_text(rep, art), issue_date=page.issue_date,
+                                 home=page.home, layers=[layer.name for layer in layers])
         except Exception as exc:  # noqa: BLE001
             out["errors"].append(error_row(page.source, "layers", f"{type(exc).__name__}: {exc}",
                                            article_id=aid, line=line_of(page.text, s)))
@@ -72,7 +73,8 @@ def process_page(page: Page) -> dict[str, list[dict]]:
             ids[layer.name] = []
             for i, rec in enumerate(recs[layer.name]):
                 rs, re_ = rep.source_span(art.start + rec["start"], art.start + rec["end"])
-                row = {**base, layer.id_field: f"{aid}:{layer.prefix}{i + 1}", **layer.ordered(rec)}
+                row = {**base, layer.id_field: f"{aid}:{layer.prefix}{i + 1}",
+                       **finite(layer.ordered(rec))}
                 row["start"], row["end"] = rs, re_
                 ids[layer.name].append(row[layer.id_field])
                 for key, other in layer.refs.items():   # indices -> the other layer's row ids

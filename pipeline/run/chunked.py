@@ -1,0 +1,79 @@
+"""Layers of a long text in bounded chunks: no article makes a Doc of more than
+``MAX_CHARS`` characters (spaCy refuses a Doc past 1,000,000 characters, E088, and a
+600,000-character Doc needs gigabytes).
+
+Entry point: ``layer_records(text, issue_date, home, layers) -> {layer: records}``, the same
+as ``frame.components.records(frame.components.annotate(text, ...), layers)`` for a text of at
+most ``MAX_CHARS`` characters (which is every article of a newspaper page). A longer text is
+cut at a sentence end (。！？ or a line break) before the limit, else at a clause mark
+(，；、：), else between characters that are no part of a number, else at the
+limit; each chunk is annotated alone, its records' offsets moved by
+the chunk's start, and index references between layers (a target's ``figures``) moved by
+the records of the chunks before. Offsets stay exact: they point into ``text``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterable
+
+from baozhi.layers import registry
+
+MAX_CHARS = 50_000
+SENTENCE_ENDS = "。！？!?\n"
+CLAUSE_ENDS = "，；、：,;:"
+# never cut next to one of these (a figure such as 24.7亿元 would be cut in two)
+NUMBERISH = set("0123456789０１２３４５６７８９.．%％〇零一二两三四五六七八九十百千万亿点几余多")
+
+
+def chunk_bounds(text: str, limit: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) of consecutive chunks covering ``text``, each at most ``limit`` long,
+    cut after a sentence end where there is one in the second half of the window, else
+    after a clause mark, else between two characters that are not part of a number, else
+    at the limit."""
+    limit = limit or MAX_CHARS
+    out, start, n = [], 0, len(text)
+    while n - start > limit:
+        lo, hi = start + limit // 2, start + limit
+        cut = max((text.rfind(ch, lo, hi) for ch in SENTENCE_ENDS), default=-1)
+        if cut < 0:
+            cut = max((text.rfind(ch, lo, hi) for ch in CLAUSE_ENDS), default=-1)
+        end = cut + 1 if cut >= 0 else _safe_cut(text, lo, hi)
+        out.append((start, end))
+        start = end
+    out.append((start, n))
+    return out
+
+
+def _safe_cut(text: str, lo: int, hi: int) -> int:
+    """The last offset in (lo, hi] with no number-like character on either side, else hi."""
+    for p in range(hi, lo, -1):
+        if text[p - 1] not in NUMBERISH and text[p] not in NUMBERISH:
+            return p
+    return hi
+
+
+def layer_records(text: str, issue_date: dt.date | None = None, home: str | None = None,
+                  layers: Iterable[str] | None = None,
+                  limit: int | None = None) -> dict[str, list[dict]]:
+    """The asked layers' records of ``text`` (offsets into ``text``), chunk by chunk."""
+    from baozhi.frame import components as nlp
+
+    limit = limit or MAX_CHARS
+    layers = list(registry.names() if layers is None else layers)
+    if len(text) <= limit:
+        return nlp.records(nlp.annotate(text, issue_date=issue_date, home=home, layers=layers), layers)
+    every = [layer.name for layer in registry.compute_order(layers)]  # with those referred to
+    out: dict[str, list[dict]] = {name: [] for name in every}
+    for start, end in chunk_bounds(text, limit):
+        doc = nlp.annotate(text[start:end], issue_date=issue_date, home=home, layers=layers)
+        recs = nlp.records(doc, every)
+        before = {name: len(out[name]) for name in every}
+        for name in every:
+            refs = registry.get(name).refs
+            for rec in recs[name]:
+                rec = dict(rec, start=rec["start"] + start, end=rec["end"] + start)
+                for key, other in refs.items():
+                    if rec.get(key) is not None and other in before:
+                        rec[key] = [j + before[other] for j in rec[key]]
+                out[name].append(rec)
+    return {name: out[name] for name in layers}
