@@ -222,14 +222,13 @@ def test_a_page_that_fails_is_an_error_row_and_the_exit_status_says_so(tmp_path,
     assert {a["source"] for a in articles(out)} == {PAGES[1]}
 
 
-def test_a_broken_metadata_file_is_an_error_row(tmp_path):
+def test_a_broken_metadata_file_stops_the_run_before_any_page(tmp_path, capsys):
     src = make_input(tmp_path, PAGES[:1])
     (src / "metadata.toml").write_text("paper = \n", encoding="utf-8")
     out = tmp_path / "out"
-    assert main(["run", str(src), "--out", str(out), "--workers", "1"]) == 1
-    errors = [json.loads(l) for l in (out / "errors.jsonl").open(encoding="utf-8")]
-    assert [(e["source"], e["stage"]) for e in errors] == [("metadata.toml", "ingest")]
-    assert articles(out)
+    assert main(["run", str(src), "--out", str(out), "--workers", "1"]) == 2
+    assert "metadata.toml: cannot read metadata" in capsys.readouterr().err
+    assert not out.exists()
 
 
 def test_progress_in_a_log_is_plain_lines(tmp_path):

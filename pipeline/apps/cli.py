@@ -2,11 +2,19 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
 from baozhi import __version__
 from baozhi.layers import registry
+
+# Exit statuses of `baozhi run` and `baozhi annotate` (README: "Exit codes and bad input")
+EXIT_OK = 0
+EXIT_FAILED = 1         # some pages (run) or lines (annotate) failed: see the errors rows
+EXIT_BAD_INPUT = 2      # cannot start: bad arguments, rules or metadata; nothing was changed
+EXIT_CANNOT_WRITE = 3   # the output could not be written (disk full, read-only); old tables kept
+EXIT_INTERRUPTED = 130
 
 # spaCy (through pipeline.nlp) is imported only by the commands that need it, so that
 # `baozhi run` with nothing to redo, `show` and `report` start at once.
@@ -17,14 +25,14 @@ def _cmd_run(args) -> int:
 
     try:
         summary = run(Path(args.input_dir), Path(args.out), workers=args.workers)
-    except RunError as exc:
+    except RunError as exc:   # 2: cannot start (bad rules, metadata, folder); 3: cannot write
         print(f"baozhi run: {exc}", file=sys.stderr)
-        return 2
+        return exc.exit_code
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
     if summary.interrupted:
-        return 130
-    return 1 if summary.counts.get("errors") else 0
+        return EXIT_INTERRUPTED
+    return EXIT_FAILED if summary.counts.get("errors") else EXIT_OK
 
 
 def _cmd_show(args) -> int:
@@ -79,17 +87,25 @@ def _add_date_filters(p) -> None:
 
 def _cmd_annotate(args) -> int:
     from baozhi.apps.annotate import InputError, annotate_stream, parse_date
+    from baozhi.layers.rulecheck import check_rules
+    from baozhi.resources.ruleset import RulesError
 
     try:
         issue = parse_date(args.issue_date, "--issue-date")
         layers = registry.output_layers(args.layers.split(","))
-    except (InputError, ValueError) as exc:
+        check_rules()
+    except (InputError, ValueError, RulesError) as exc:
         print(f"baozhi annotate: {exc}", file=sys.stderr)
-        return 2
-    sys.stdin.reconfigure(encoding="utf-8")
+        return EXIT_BAD_INPUT
     sys.stdout.reconfigure(encoding="utf-8")
-    annotate_stream(sys.stdin, sys.stdout, issue_date=issue, home=args.home, layers=layers)
-    return 0
+    try:   # stdin is read as bytes, line by line: a bad line is an error line, not a crash
+        failed = annotate_stream(sys.stdin.buffer, sys.stdout, issue_date=issue,
+                                 home=args.home, layers=layers)
+    except OSError as exc:   # stdout closed or full
+        with contextlib.suppress(OSError):
+            print(f"baozhi annotate: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_CANNOT_WRITE
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -104,8 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
         "A rerun redoes only pages that are new or changed (or all, when a rule or model "
         "changed) and leaves the tables as a fresh run would; the state is kept in OUT/.state. "
         "Ctrl-C (or a kill) leaves the previous tables; the next run goes on where it stopped. "
-        "Exit status: 0, 1 if any page failed (see the errors table), 2 bad arguments, "
-        "130 interrupted.")
+        "Exit status: 0, 1 if any page failed (see the errors table), 2 cannot start (bad "
+        "arguments, rules or metadata, or another run on OUT; nothing changed), 3 cannot write "
+        "the output (the previous tables are kept), 130 interrupted.")
     p.add_argument("input_dir", help="folder of page files (*.txt), with an optional metadata.toml")
     p.add_argument("--out", default="outputs", help="output folder (default: outputs/)")
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: cores)")
@@ -141,7 +158,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--open", action="store_true", help="open a web browser at the page")
     p.set_defaults(func=_cmd_browse)
 
-    p = sub.add_parser("annotate", help="JSONL in (id, text), JSONL out (entities, figures, dates, targets)")
+    p = sub.add_parser(
+        "annotate", help="JSONL in (id, text), JSONL out (entities, figures, dates, targets)",
+        description="Reads one JSON object per line on stdin and writes exactly one line of "
+        "strict JSON per input line on stdout (an {\"id\", \"error\"} line where a line cannot "
+        "be processed). Exit status: 0, 1 if any line gave an error line, 2 bad arguments or "
+        "rules, 3 the output could not be written.")
     p.add_argument("--issue-date", default=None, help="YYYY-MM-DD for lines that give none")
     p.add_argument("--home", default=None, help="the paper's home region, e.g. 山西省太原市")
     p.add_argument("--layers", default=",".join(registry.names()),

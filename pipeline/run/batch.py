@@ -38,9 +38,11 @@ from pathlib import Path
 from baozhi.resources import ruleset
 from baozhi.layers import registry
 from baozhi.run.export import DB_NAME, _umask_mode, write_tables
-from baozhi.stages.ingest import IngestError, Metadata, load_metadata, read_page
+from baozhi.stages.ingest import (IngestError, Metadata, MetadataError, load_metadata,
+                                  read_page, source_of)
 
 STATE_DIR = ".state"
+RULES_STAMP = "rules-checked"   # the rules and code version whose rules last passed the check
 STATE_FORMAT = 1
 # modules that do not make a page's rows: changing them does not redo any page
 # source files that make no page's rows: the apps tier, and how a run schedules and writes
@@ -50,7 +52,27 @@ _DELAY_ENV = "BAOZHI_TEST_PAGE_DELAY"
 
 
 class RunError(Exception):
-    """The run cannot start (no such folder, another run writing the same output)."""
+    """The run cannot start (no such folder, another run writing the same output, bad rules
+    or metadata): nothing under the output folder was changed. Exit status 2."""
+
+    exit_code = 2
+
+
+class OutputError(RunError):
+    """The output folder cannot be written (disk full, read-only, no permission): the run
+    stopped and the tables already there are the previous ones. Exit status 3."""
+
+    exit_code = 3
+
+
+@contextlib.contextmanager
+def _writing(what: Path | str):
+    """An OSError while writing ``what`` becomes an OutputError naming it."""
+    try:
+        yield
+    except OSError as exc:
+        name = exc.filename or what
+        raise OutputError(f"cannot write {name}: {exc.strerror or exc}") from exc
 
 
 @dataclass
@@ -134,7 +156,7 @@ def _error_row(source: str, stage: str, message: str) -> dict:
 def work(path: Path, root: Path, meta: Metadata) -> tuple[str | None, dict[str, list[dict]]]:
     """One page: (sha256 of the bytes read, its rows of every table). A page that fails
     gives one row of ``errors`` instead; sha256 is None when the file could not be read."""
-    source = Path(path).relative_to(root).as_posix()
+    source = source_of(path, root)
     delay = float(os.environ.get(_DELAY_ENV) or 0)
     if delay:
         time.sleep(delay)
@@ -149,7 +171,10 @@ def work(path: Path, root: Path, meta: Metadata) -> tuple[str | None, dict[str, 
     try:
         from baozhi.run.process import process_page
 
-        return page.sha256, process_page(page)
+        rows = process_page(page)
+        rows["errors"][:0] = [_error_row(source, "ingest", msg) | {"line": line}
+                              for msg, line in page.problems]
+        return page.sha256, rows
     except Exception as exc:  # noqa: BLE001 - one page must not stop the run
         return page.sha256, _empty() | {
             "errors": [_error_row(source, "process", f"{type(exc).__name__}: {exc}")]}
@@ -191,6 +216,7 @@ class State:
         self.dir = self.out_dir / STATE_DIR
         self.pages_dir = self.dir / "pages"
         self.manifest_path = self.dir / "manifest.json"
+        self.rules_stamp = self.dir / RULES_STAMP
 
     def manifest(self) -> dict:
         try:
@@ -332,119 +358,218 @@ def _names(items: list[str], n: int = 10) -> str:
     return ", ".join(items[:n]) + (f" and {len(items) - n} more" if len(items) > n else "")
 
 
-def run(input_dir: Path, out_dir: Path, workers: int | None = None, log=sys.stderr) -> Summary:
+def run(input_dir: Path, out_dir: Path, workers: int | None = None, log=None) -> Summary:
     """Bring the tables under ``out_dir`` up to date with the pages under ``input_dir``.
 
     Returns a Summary (``interrupted`` when Ctrl-C stopped it: the previous tables are left
     and the pages done so far are kept for the next run). Raises RunError when the run
-    cannot start."""
+    cannot start (bad folder, rules or metadata: nothing under ``out_dir`` is touched) and
+    OutputError when the output cannot be written (the previous tables are kept)."""
     started = time.perf_counter()
+    log = log or sys.stderr        # the stderr of the time of the call
     input_dir, out_dir = Path(input_dir), Path(out_dir)
     if not input_dir.is_dir():
         raise RunError(f"{input_dir}: no such folder")
+    rules_checked = _check_rules(out_dir)
+    meta = _load_metadata(input_dir)
     state = State(out_dir)
-    with state.lock():
-        return _run(input_dir, out_dir, state, workers, log, started)
+    with contextlib.ExitStack() as stack:
+        with _writing(state.dir):
+            stack.enter_context(state.lock())
+            if not rules_checked:
+                atomic_write(state.rules_stamp, _rules_stamp())
+        return _run(input_dir, out_dir, state, meta, workers, log, started)
 
 
-def _run(input_dir, out_dir, state: State, workers, log, started) -> Summary:
-    folder_errors: list[dict] = []
+# --------------------------------------------------------------------------- run steps
+
+
+def _rules_stamp() -> str:
+    return f"{ruleset.version()} {code_version()}\n"
+
+
+def _check_rules(out_dir: Path) -> bool:
+    """Every rules file parses and every pattern compiles, before any page is touched
+    (skipped when this output folder's last run checked these very rules and code).
+    Returns whether the stamp was already there; raises RunError naming file, line, rule."""
     try:
-        meta = load_metadata(input_dir)
-    except IngestError as exc:  # reported, and the pages are read without it
-        meta = Metadata()
-        folder_errors.append(_error_row(ruleset.load("ingest/ingest.yaml")["metadata_file"],
-                                        "ingest", str(exc)))
+        if (Path(out_dir) / STATE_DIR / RULES_STAMP).read_text(encoding="utf-8") == _rules_stamp():
+            return True
+    except (OSError, ValueError):
+        pass
+    from baozhi.layers.rulecheck import check_rules
+
+    try:
+        check_rules()
+    except ruleset.RulesError as exc:
+        raise RunError(f"{exc}\nno page was read and {out_dir} was not changed") from None
+    return False
+
+
+def _load_metadata(input_dir: Path) -> Metadata:
+    try:
+        return load_metadata(input_dir)
+    except MetadataError as exc:
+        raise RunError(str(exc)) from None
+
+
+@dataclass
+class Plan:
+    """The pages of a run and what is known of each before processing."""
+
+    sources: list[str] = field(default_factory=list)
+    keys: dict[str, str | None] = field(default_factory=dict)
+    shas: dict[str, str | None] = field(default_factory=dict)
+    todo: list[tuple[Path, str]] = field(default_factory=list)
+    # pages that give errors rows without being processed (unreadable, outside the folder)
+    unread: dict[str, dict[str, list[dict]]] = field(default_factory=dict)
+    removed: list[str] = field(default_factory=list)
+
+
+def _clean_temp(out_dir: Path, state: State, log) -> None:
+    """Remove the temporary files of a run killed while writing (``.articles.csv.x1y2``,
+    ``.baozhi.sqlite.x1y2-journal``, ``.state/.manifest.json.x1y2``, ``.state/pages/.*``)."""
+    prefixes = tuple(f".{p.name}." for p in table_files(out_dir))
+    found = []
+    for folder, pre in ((out_dir, prefixes), (state.dir, (f".{state.manifest_path.name}.",
+                                                           f".{RULES_STAMP}.")),
+                        (state.pages_dir, (".",))):
+        if not folder.is_dir():
+            continue
+        for p in folder.iterdir():
+            if p.name.startswith(pre) and p.is_file():
+                with contextlib.suppress(OSError):
+                    p.unlink()
+                    found.append(p.name)
+    if found:
+        print(f"baozhi run: removed {len(found)} temporary file(s) of an earlier run that "
+              f"was stopped while writing: {_names(sorted(found), 5)}", file=log, flush=True)
+
+
+def _outside(path: Path, input_dir: Path) -> bool:
+    """A page that is a link to a file outside the input folder."""
+    try:
+        return not path.resolve().is_relative_to(input_dir.resolve())
+    except OSError:
+        return False
+
+
+def _plan(input_dir: Path, out_dir: Path, state: State, meta: Metadata, old_pages: dict,
+          log) -> Plan:
+    """Find the pages, hash each and say which must be processed."""
     pages = find_pages(input_dir, exclude=out_dir)
     if not pages:
         globs = ", ".join(ruleset.load("ingest/ingest.yaml")["page_globs"])
         print(f"baozhi run: no page files ({globs}) under {input_dir}", file=log, flush=True)
-    old = state.manifest()
-    old_pages = old.get("pages") or {}
-
-    sources: list[str] = []
-    keys: dict[str, str | None] = {}
-    shas: dict[str, str | None] = {}
-    todo: list[tuple[Path, str]] = []
-    read_errors: dict[str, dict[str, list[dict]]] = {}
+    plan = Plan()
     for path in pages:
-        source = path.relative_to(input_dir).as_posix()
-        sources.append(source)
+        source = source_of(path, input_dir)
+        plan.sources.append(source)
+        plan.keys[source] = None
+        if _outside(path, input_dir):
+            plan.unread[source] = _empty() | {"errors": [_error_row(
+                source, "ingest", f"{source}: a link to a file outside {input_dir}; not read")]}
+            continue
         try:
             sha = hashlib.sha256(path.read_bytes()).hexdigest()
         except OSError as exc:
-            keys[source] = None
-            read_errors[source] = _empty() | {"errors": [_error_row(
+            plan.unread[source] = _empty() | {"errors": [_error_row(
                 source, "ingest", f"{source}: cannot read: {exc.strerror or exc}")]}
             continue
-        shas[source] = sha
-        keys[source] = key = page_key(source, sha, meta)
+        plan.shas[source] = sha
+        plan.keys[source] = key = page_key(source, sha, meta)
         if not state.has(key):
-            todo.append((path, source))
-    removed = sorted(set(old_pages) - set(sources))
-    summary = Summary(pages=len(pages), removed=removed)
-    todo_sources = {src for _, src in todo}
-    summary.reused = [s for s in sources if keys[s] and s not in todo_sources]
-    if todo:
-        print(f"baozhi run: {len(pages)} pages in {input_dir}: {len(todo)} to process, "
-              f"{len(summary.reused)} reused, {len(removed)} removed", file=log, flush=True)
+            plan.todo.append((path, source))
+    plan.removed = sorted(set(old_pages) - set(plan.sources))
+    return plan
 
-    results: dict[str, dict[str, list[dict]]] = {}
-    try:
-        _process(todo, input_dir, meta, state, keys, shas, results, summary, workers, log)
-    except KeyboardInterrupt:
-        summary.interrupted = True
-        summary.seconds = time.perf_counter() - started
-        print(f"baozhi run: interrupted after {len(summary.processed)} of {len(todo)} pages; "
-              "the tables were not changed. Run again to finish (pages done are kept).",
-              file=log, flush=True)
-        return summary
 
-    # every page's rows, in source order
-    counts_by_page: dict[str, dict[str, int]] = {}
-    changed = bool(todo or removed or read_errors or folder_errors) or \
-        any((old_pages.get(s) or {}).get("key") != keys[s] for s in sources)
-    stale = old.get("tables") != file_hashes(out_dir)
-    tables: dict[str, list[dict]] | None = None
-    if changed or stale or not old:
-        tables = {t: list(folder_errors) if t == "errors" else [] for t in registry.tables()}
-        for source in sources:
-            key = keys[source]
-            rows = read_errors.get(source) or results.get(source) or state.load(key)
-            if rows is None:  # a saved result went missing or bad since: redo it now
-                rows = _redo(input_dir / source, input_dir, meta, state, keys, shas, source)
-                summary.processed.append(source)
-                summary.reused.remove(source)
-            counts_by_page[source] = {t: len(rows[t]) for t in registry.tables()}
-            for t in registry.tables():
-                tables[t].extend(rows[t])
-        write_tables(out_dir, tables)
-        summary.tables_written = True
-        summary.counts = {t: len(rows) for t, rows in tables.items()}
-    else:
-        counts_by_page = {s: old_pages[s]["counts"] for s in sources}
-        summary.counts = dict(old.get("counts") or {})
+def _collect(plan: Plan, results: dict, input_dir: Path, meta: Metadata, state: State,
+             summary: Summary) -> tuple[dict[str, list[dict]], dict[str, dict[str, int]]]:
+    """Every page's rows, in source order: the tables, and each page's row counts."""
+    tables: dict[str, list[dict]] = {t: [] for t in registry.tables()}
+    counts: dict[str, dict[str, int]] = {}
+    for source in plan.sources:
+        rows = plan.unread.get(source) or results.get(source) or state.load(plan.keys[source])
+        if rows is None:  # a saved result went missing or bad since: redo it now
+            with _writing(state.pages_dir):
+                rows = _redo(input_dir / source, input_dir, meta, state, plan.keys, plan.shas, source)
+            summary.processed.append(source)
+            summary.reused.remove(source)
+        counts[source] = {t: len(rows[t]) for t in registry.tables()}
+        for t in registry.tables():
+            tables[t].extend(rows[t])
+    return tables, counts
 
-    summary.failed_pages = sum(1 for s in sources if counts_by_page[s].get("errors")) + \
-        (1 if folder_errors else 0)
+
+def _save_manifest(state: State, old: dict, input_dir: Path, out_dir: Path, plan: Plan,
+                   counts: dict, summary: Summary) -> None:
     manifest = {
         "format": STATE_FORMAT, "input_dir": str(input_dir.resolve()),
         "rules_version": ruleset.version(), "code_version": code_version(),
-        "pages": {s: {"key": keys[s], "sha256": shas.get(s), "counts": counts_by_page[s]}
-                  for s in sources},
+        "pages": {s: {"key": plan.keys[s], "sha256": plan.shas.get(s), "counts": counts[s]}
+                  for s in plan.sources},
         "counts": summary.counts,
         "tables": file_hashes(out_dir) if summary.tables_written else old.get("tables"),
     }
     if manifest != {k: old.get(k) for k in manifest}:
-        atomic_write(state.manifest_path, json.dumps(manifest, ensure_ascii=False, indent=1))
-    state.prune({k for k in keys.values() if k})
-    summary.seconds = time.perf_counter() - started
+        with _writing(state.manifest_path):
+            atomic_write(state.manifest_path, json.dumps(manifest, ensure_ascii=False, indent=1))
+
+
+def _say_done(summary: Summary, out_dir: Path, log) -> None:
     if summary.processed and len(summary.processed) <= 10:
         print(f"baozhi run: processed {_names(summary.processed)}", file=log)
-    if removed:
-        print(f"baozhi run: removed {_names(removed)}", file=log)
+    if summary.removed:
+        print(f"baozhi run: removed {_names(summary.removed)}", file=log)
     where = "written to" if summary.tables_written else "unchanged in"
     print(f"baozhi run: {summary.line()}; tables {where} {out_dir}", file=log, flush=True)
+
+
+def _run(input_dir, out_dir, state: State, meta: Metadata, workers, log, started) -> Summary:
+    """The steps of a run, under its lock: clean up, plan, process, collect, write, record."""
+    _clean_temp(out_dir, state, log)
+    old = state.manifest()
+    old_pages = old.get("pages") or {}
+    plan = _plan(input_dir, out_dir, state, meta, old_pages, log)
+    summary = Summary(pages=len(plan.sources), removed=plan.removed)
+    todo_sources = {src for _, src in plan.todo}
+    summary.reused = [s for s in plan.sources if plan.keys[s] and s not in todo_sources]
+    if plan.todo:
+        print(f"baozhi run: {len(plan.sources)} pages in {input_dir}: {len(plan.todo)} to "
+              f"process, {len(summary.reused)} reused, {len(plan.removed)} removed",
+              file=log, flush=True)
+
+    results: dict[str, dict[str, list[dict]]] = {}
+    try:
+        _process(plan.todo, input_dir, meta, state, plan.keys, plan.shas, results, summary,
+                 workers, log)
+    except KeyboardInterrupt:
+        summary.interrupted = True
+        summary.seconds = time.perf_counter() - started
+        print(f"baozhi run: interrupted after {len(summary.processed)} of {len(plan.todo)} "
+              "pages; the tables were not changed. Run again to finish (pages done are kept).",
+              file=log, flush=True)
+        return summary
+
+    changed = bool(plan.todo or plan.removed or plan.unread) or \
+        any((old_pages.get(s) or {}).get("key") != plan.keys[s] for s in plan.sources)
+    stale = old.get("tables") != file_hashes(out_dir)
+    if changed or stale or not old:
+        tables, counts = _collect(plan, results, input_dir, meta, state, summary)
+        with _writing(out_dir):
+            write_tables(out_dir, tables)
+        summary.tables_written = True
+        summary.counts = {t: len(rows) for t, rows in tables.items()}
+    else:
+        counts = {s: old_pages[s]["counts"] for s in plan.sources}
+        summary.counts = dict(old.get("counts") or {})
+
+    summary.failed_pages = sum(1 for s in plan.sources if counts[s].get("errors"))
+    _save_manifest(state, old, input_dir, out_dir, plan, counts, summary)
+    state.prune({k for k in plan.keys.values() if k})
+    summary.seconds = time.perf_counter() - started
+    _say_done(summary, out_dir, log)
     return summary
 
 
@@ -468,7 +593,8 @@ def _process(todo, input_dir, meta, state: State, keys, shas, results, summary: 
         if sha is not None:  # saved under the bytes actually read
             shas[source] = sha
             keys[source] = key = page_key(source, sha, meta)
-            rows = state.save(key, source, sha, rows)
+            with _writing(state.pages_dir):
+                rows = state.save(key, source, sha, rows)
         results[source] = rows
         summary.processed.append(source)
         progress.step(source)
