@@ -78,14 +78,15 @@ def _check_file(root: Path, path: Path, strings: list[_Str]) -> list[Problem]:
     except OSError as exc:
         return [Problem(rel, None, f"cannot read: {exc.strerror or exc}")]
     if path.suffix in (".yaml", ".yml"):
-        try:
-            node = yaml.compose(raw, Loader=yaml.SafeLoader)
-            yaml.safe_load(raw)
+        try:   # libyaml's parser where there is one: the pure-Python one takes seconds
+            node = yaml.compose(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark else None
             col = f"column {mark.column + 1}: " if mark else ""
-            return [Problem(rel, line, f"YAML does not parse: {col}{exc.problem or exc}")]
+            ctx = (f" ({exc.context} at line {exc.context_mark.line + 1})"
+                   if exc.context and exc.context_mark else "")
+            return [Problem(rel, line, f"YAML does not parse: {col}{exc.problem or exc}{ctx}")]
         except yaml.YAMLError as exc:
             return [Problem(rel, None, f"YAML does not parse: {exc}")]
         if node is not None:
@@ -237,9 +238,18 @@ def problems(builders: Iterable[Callable[[], object]] = ()) -> list[Problem]:
     return out
 
 
+_PASSED: set[tuple[str, str]] = set()    # (rules folder, version) checked in this process
+
+
 def check(builders: Iterable[Callable[[], object]] = ()) -> None:
-    """Raise RulesError naming every problem of the rules folder."""
+    """Raise RulesError naming every problem of the rules folder (once per rules version
+    and process: a folder that passed is not read again until a file changes)."""
+    seen = (str(ruleset.rules_dir()), ruleset.version())
+    if seen in _PASSED:
+        return
     found = problems(builders)
+    if not found:
+        _PASSED.add(seen)
     if found:
         root = ruleset.rules_dir()
         lines = "\n  ".join(str(p) for p in found)

@@ -58,9 +58,13 @@ def _breaks(good_run, rules, capfd, says: list[str]) -> str:
 
 
 def test_a_yaml_file_that_does_not_parse(good_run, rules, capfd):
-    line = _edit(rules / "figures" / "ranges.yaml", "\n", "\n  bad: [unclosed\n")
-    _breaks(good_run, rules, capfd, ["figures/ranges.yaml:", "YAML does not parse"])
-    assert line >= 1
+    path = rules / "figures" / "ranges.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    n = next(i for i, ln in enumerate(lines) if ln and not ln.startswith((" ", "#")))
+    lines.insert(n, "bad: [unclosed, {")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _breaks(good_run, rules, capfd, ["figures/ranges.yaml:", "YAML does not parse",
+                                     f"while parsing a flow sequence at line {n + 1})"])
 
 
 def test_a_regex_that_does_not_compile_names_file_line_and_rule(good_run, rules, capfd):
