@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: all setup run test wheel eval eval-ner train-ner bench bench-batch report clean
+.PHONY: all setup run test fuzz wheel eval eval-ner train-ner bench bench-batch report clean
 
 all: run
 
@@ -26,6 +26,13 @@ test: setup
 # dist/baozhi-VERSION-py3-none-any.whl: code, rules and model (tests/test_packaging.py checks it)
 wheel: setup
 	$(BIN)/python -m build --wheel --no-isolation --outdir dist .
+
+# the property tests of tests/faults with many examples and random seeds (about 25 min);
+# FUZZ_EXAMPLES=... to change how many
+FUZZ_EXAMPLES ?= 3000
+fuzz: setup
+	BAOZHI_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -p no:cacheprovider \
+	  tests/faults/test_properties.py --hypothesis-show-statistics
 
 eval: setup
 	$(BIN)/python scripts/eval_peers.py
