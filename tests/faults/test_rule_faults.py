@@ -61,10 +61,10 @@ def test_a_yaml_file_that_does_not_parse(good_run, rules, capfd):
     path = rules / "figures" / "ranges.yaml"
     lines = path.read_text(encoding="utf-8").splitlines()
     n = next(i for i, ln in enumerate(lines) if ln and not ln.startswith((" ", "#")))
-    lines.insert(n, "bad: [unclosed, {")
+    lines.insert(n, "bad: [unclosed, x")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     _breaks(good_run, rules, capfd, ["figures/ranges.yaml:", "YAML does not parse",
-                                     f"while parsing a flow sequence at line {n + 1})"])
+                                     f"(while parsing a flow sequence at line {n + 1})"])
 
 
 def test_a_regex_that_does_not_compile_names_file_line_and_rule(good_run, rules, capfd):
