@@ -27,6 +27,7 @@ import hashlib
 import json
 import os
 import signal
+import sqlite3
 import sys
 import tempfile
 import threading
@@ -67,12 +68,15 @@ class OutputError(RunError):
 
 @contextlib.contextmanager
 def _writing(what: Path | str):
-    """An OSError while writing ``what`` becomes an OutputError naming it."""
+    """An OSError (or SQLite's "database or disk is full") while writing ``what`` becomes
+    an OutputError naming it."""
     try:
         yield
     except OSError as exc:
         name = exc.filename or what
         raise OutputError(f"cannot write {name}: {exc.strerror or exc}") from exc
+    except sqlite3.OperationalError as exc:   # disk full, read-only database
+        raise OutputError(f"cannot write {what}: {exc}") from exc
 
 
 @dataclass
@@ -557,7 +561,7 @@ def _run(input_dir, out_dir, state: State, meta: Metadata, workers, log, started
     stale = old.get("tables") != file_hashes(out_dir)
     if changed or stale or not old:
         tables, counts = _collect(plan, results, input_dir, meta, state, summary)
-        with _writing(out_dir):
+        with _writing(out_dir):     # the previous tables stay until every new file is written
             write_tables(out_dir, tables)
         summary.tables_written = True
         summary.counts = {t: len(rows) for t, rows in tables.items()}

@@ -54,12 +54,18 @@ def strict_json(line: str):
 assert sys.version_info >= (3, 11)
 
 
+# caches that hold models, lexicons and automata, which the rules tests do not change:
+# kept, so that each test does not load them again
+_HEAVY = {"_tagger", "automata", "_known_people", "_common_words", "lexicon_automaton", "default"}
+
+
 def clear_rule_caches() -> None:
-    """Forget every rules file read and every pattern built from one (all ``functools``
+    """Forget every rules file read and every pattern built from one (the ``functools``
     caches of the package below the spaCy frame), so the next use reads $BAOZHI_RULES."""
     for name, mod in list(sys.modules.items()):
         if not name.startswith("baozhi.") or name.startswith("baozhi.frame"):
             continue
-        for obj in list(vars(mod).values()):
-            if hasattr(obj, "cache_clear") and getattr(obj, "__module__", None) == name:
+        for attr, obj in list(vars(mod).items()):
+            if hasattr(obj, "cache_clear") and getattr(obj, "__module__", None) == name \
+                    and attr not in _HEAVY:
                 obj.cache_clear()

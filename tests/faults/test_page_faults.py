@@ -212,3 +212,55 @@ def test_exit_1_when_a_page_failed_and_the_rows_are_strict_json(tmp_path, capfd)
     for name in ("figures", "errors", "articles"):
         for line in (tmp_path / "out" / f"{name}.jsonl").read_text(encoding="utf-8").splitlines():
             strict_json(line)
+
+
+def test_sqlite_saying_the_disk_is_full_is_exit_3(tmp_path, capfd, monkeypatch):
+    import sqlite3
+
+    src = folder(tmp_path, {"p.txt": PAGE})
+    out = tmp_path / "out"
+
+    def full(*args, **kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(batch, "write_tables", full)
+    code, err = run_cli(capfd, src, out)
+    assert code == 3 and f"cannot write {out}: database or disk is full" in err
+    assert "Traceback" not in err and not list(out.glob("*.csv"))
+
+
+def _tmpfs(path, size: str) -> bool:
+    import subprocess
+
+    path.mkdir()
+    return subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
+                          capture_output=True).returncode == 0
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mounts a small tmpfs: needs root")
+def test_a_really_full_disk_and_a_really_read_only_folder(tmp_path, capfd):
+    import subprocess
+
+    disk = tmp_path / "disk"
+    if not _tmpfs(disk, "2m"):
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        src = folder(tmp_path, {"p.txt": PAGE})
+        out = disk / "out"
+        assert run_cli(capfd, src, out)[0] == 0
+        before = snapshot(out)
+        (src / "q.txt").write_text(PAGE * 40, encoding="utf-8")
+        filler = disk / "filler"
+        subprocess.run(["dd", "if=/dev/zero", f"of={filler}", "bs=4k"], capture_output=True)
+        code, err = run_cli(capfd, src, out)                     # the disk is full
+        assert code == 3 and "No space left on device" in err and "Traceback" not in err
+        assert {k: v for k, v in snapshot(out).items() if not k.startswith(".state/")} == \
+            {k: v for k, v in before.items() if not k.startswith(".state/")}
+        filler.unlink()
+        subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
+        code, err = run_cli(capfd, src, out)                     # read-only, even for root
+        assert code == 3 and "Read-only file system" in err
+        assert {k: v for k, v in snapshot(out).items() if not k.startswith(".state/")} == \
+            {k: v for k, v in before.items() if not k.startswith(".state/")}
+    finally:
+        subprocess.run(["umount", str(disk)], capture_output=True)
