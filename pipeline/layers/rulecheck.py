@@ -25,7 +25,7 @@ BUILDERS = (
     "baozhi.resources.numerals:part_of_re",
     "baozhi.resources.numerals:_calendar_re",
     "baozhi.resources.numerals:_squeeze_re",
-    "baozhi.resources.numerals:_range_cfg",
+    "baozhi.resources.numerals:chars",
     "baozhi.resources.units:units",
     "baozhi.layers.figures.figures:_patterns",
     "baozhi.layers.dates.dates:_cfg",
