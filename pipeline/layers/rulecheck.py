@@ -43,6 +43,29 @@ BUILDERS = (
     "baozhi.layers.entities.ner_rules:_full_division_names",
     "baozhi.layers.entities.entities:_info",
     "baozhi.layers.entities.entities:_checks",
+    "baozhi.layers.entities.organisations:config",
+    "baozhi.layers.entities.roads:config",
+)
+
+# zero-argument caches below the run tier that are no builders to call here: they load
+# models or build automata (slow, no patterns of their own), or they only read what a
+# builder above reads already (tests/faults/test_rule_faults.py checks every cache is in
+# one list or the other)
+NOT_BUILDERS = (
+    "baozhi.layers.entities.entities:_tagger",
+    "baozhi.layers.entities.entities:_known_people",
+    "baozhi.layers.entities.entities:_common_words",
+    "baozhi.layers.entities.entities:automata",
+    "baozhi.layers.entities.features:lexicon_automaton",
+    "baozhi.layers.entities.features:jieba_tags",
+    "baozhi.layers.entities.features:config",
+    "baozhi.layers.entities.features:_numerals",
+    "baozhi.layers.entities.names:division_names",
+    "baozhi.layers.figures.figures:_cfg",
+    "baozhi.resources.ruleset:version",
+    "baozhi.resources.segmenter:default",
+    "baozhi.resources.units:_cfg",
+    "baozhi.resources.units:unit_table",
 )
 
 

@@ -132,3 +132,25 @@ def test_annotate_with_broken_rules_says_so_and_writes_nothing(rules, capsys, mo
 def test_every_rules_builder_still_exists_and_the_shipped_rules_pass():
     assert len(rulecheck.builders()) == len(rulecheck.BUILDERS)
     assert validate.problems(rulecheck.builders()) == []
+
+
+def test_every_cache_below_the_run_tier_is_a_listed_builder_or_said_not_to_be():
+    """A new cached builder of patterns must be added to rulecheck.BUILDERS, or the check
+    would not see its patterns before a run."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import baozhi
+
+    found = set()
+    for m in pkgutil.walk_packages(baozhi.__path__, "baozhi."):
+        if not m.name.startswith(("baozhi.resources", "baozhi.stages", "baozhi.layers")):
+            continue
+        mod = importlib.import_module(m.name)
+        for name, f in vars(mod).items():
+            if hasattr(f, "cache_info") and getattr(f, "__module__", "") == m.name:
+                params = inspect.signature(f).parameters.values()
+                if all(p.default is not p.empty for p in params):
+                    found.add(f"{m.name}:{name}")
+    assert found - set(rulecheck.BUILDERS) - set(rulecheck.NOT_BUILDERS) == set()
