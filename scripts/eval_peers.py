@@ -47,7 +47,7 @@ What each file is evaluated against:
   matched by an overlapping found date with the same inclusive start and end; accepted
   readings, each a documented convention (docs/CONVENTIONS.md): the peer's other readings
   (``alternatives``), ``end_with_named_end`` for X到Y ranges, and for open ranges (``mod``)
-  the project's own reading of the named point (``anchor_start`` / ``anchor_end`` of the
+  the project's own reading of the named point (``_anchor_start`` / ``_anchor_end`` of the
   record: 2015年前 = before the end of 2015, 之后 = after it). Cases in
   ``docs/peer_exceptions.yaml`` (a peer expectation this project does not share, with
   the reason) are counted apart, not in the share.
@@ -244,7 +244,7 @@ def date_key(e, f) -> bool:
     mod = v.get("mod")
     # open ranges: the peer names the point excluded (before/after) or included (since/until);
     # the record carries the point it read (anchor_start..anchor_end) and which side is open
-    a0, a1 = f.get("anchor_start"), f.get("anchor_end")
+    a0, a1 = f.get("_anchor_start"), f.get("_anchor_end")
     if mod == "before" and f["start_date"] is None and a0:
         return v["start"] is None and _shift(v["end"], 1) == a0
     if mod == "after" and f["end_date"] is None and a1:

@@ -1,0 +1,47 @@
+"""Traditional characters read as Simplified ones, character for character, so that offsets
+found on the copy are offsets into the original (前兩個月, 禮拜三, 港幣50億元).
+
+The table is OpenCC's own character table (``TSCharacters.txt`` of the maintained
+``opencc-python-reimplemented`` package), never a hand-typed one: each Traditional character
+with a one-character Simplified form is replaced by it (the first one OpenCC lists). Phrase
+conversions that change a text's length are not used.
+"""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+
+@functools.cache
+def _table() -> dict[int, int]:
+    import opencc
+
+    path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    table: dict[int, int] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) != 2:
+            continue
+        src, dst = parts[0], parts[1].split(" ")[0]
+        if len(src) == 1 and len(dst) == 1 and src != dst:
+            table[ord(src)] = ord(dst)
+    return table
+
+
+@functools.cache
+def _chars() -> frozenset[str]:
+    return frozenset(chr(c) for c in _table())
+
+
+@functools.cache
+def _table_keeping(keep: str) -> dict[int, int]:
+    return {k: v for k, v in _table().items() if chr(k) not in keep}
+
+
+def simplified(text: str, keep: str = "") -> str:
+    """``text`` with its Traditional characters replaced by Simplified ones, same length;
+    characters in ``keep`` stay as they are (a caller's own reading of them, such as the
+    financial numeral 參 = 3, which OpenCC would turn into 参)."""
+    if _chars().isdisjoint(text):
+        return text
+    return text.translate(_table_keeping(keep) if keep else _table())
