@@ -209,10 +209,27 @@ def absolute(y: int | None, ystated: bool, m: int | None, d: int | None,
 def b_ymd(g, issue, cfg):
     if g.get("m2"):
         g = {**g, "m": g["m2"], "d": g["d2"]}
+    if g.get("d") and not g.get("m") and not g.get("y") and not g.get("yy"):
+        d = num(g["d"])            # a day alone: this month, or the last when still to come
+        if issue is None:
+            return Value(None, None, "day", {"y": None, "m": None, "d": d})
+        y, m = issue.year, issue.month
+        if d > issue.day and d <= last_day(*month_shift(y, m, -1)):
+            y, m = month_shift(y, m, -1)
+        v = absolute(y, True, m, d, issue)
+        v.fields = {"y": None, "m": None, "d": d}
+        return v
     y, stated = year_of(g, issue, cfg)
     if g.get("yy") and not g.get("m") and not g["yy"].startswith(("0", "零", "〇", "○")):
         raise Reject         # 20年 alone is a count of years; 08年, 零八年 are years
     return absolute(y, stated, num(g.get("m")), num(g.get("d")), issue)
+
+
+def b_year_range(g, issue, cfg):
+    a, b = num(g["y"]), num(g["y2"])
+    if not (1000 <= a <= 2200 and a <= b <= 2200):
+        raise Reject
+    return Value(dt.date(a, 1, 1), dt.date(b, 12, 31), "range")
 
 
 def b_rel_day(g, issue, cfg):
@@ -276,6 +293,8 @@ def _count(g) -> float:
 
 
 def b_offset(g, issue, cfg):
+    if g.get("n2"):
+        g = {**g, "n": g["n2"], "unit": g["unit2"]}
     unit = cfg["words"]["units"][g["unit"]]
     n = _count(g)
     if issue is None:
@@ -314,8 +333,27 @@ def b_months_of_year(g, issue, cfg):
     if not stated:
         y = issue.year if issue else None
     unit = g.get("unit") or g.get("unit2")
-    size = 3 if unit == "季度" else 1
     n = num(g.get("n") or g.get("nth"))
+    if unit in ("周", "星期", "天"):
+        if not stated:
+            raise Reject          # 前两天 with no year is a span (b_span)
+        if not n or y is None:
+            if not n:
+                raise Reject
+            return Value(None, None, "range")
+        if unit == "天":
+            if g.get("front"):
+                return Value(dt.date(y, 1, 1), dt.date(y, 1, 1) + dt.timedelta(days=n - 1), "range")
+            return Value(dt.date(y, 12, 31) - dt.timedelta(days=n - 1), dt.date(y, 12, 31), "range")
+        # whole weeks (Monday to Sunday) inside the year
+        if g.get("front"):
+            first = dt.date(y, 1, 1)
+            mon = first + dt.timedelta(days=(7 - first.weekday()) % 7)
+            return Value(mon, mon + dt.timedelta(days=7 * n - 1), "range")
+        last = dt.date(y, 12, 31)
+        sun = last - dt.timedelta(days=(last.weekday() + 1) % 7)
+        return Value(sun - dt.timedelta(days=7 * n - 1), sun, "range")
+    size = 3 if unit == "季度" else 1
     if not n or n * size > 12:
         raise Reject
     if y is None:
@@ -461,29 +499,64 @@ def b_century(g, issue, cfg):
     return Value(dt.date(max(a, 1), 1, 1), dt.date(b, 12, 31), "range")
 
 
-def festival_day(name: str, year: int, cfg: dict) -> tuple[dt.date, dt.date]:
+def festival_day(name: str, year: int, cfg: dict, orthodox: bool = False) -> tuple[dt.date, dt.date]:
+    """The first and last day of festival ``name`` in Gregorian ``year``."""
     spec = cfg["words"]["festivals"][name]
+    days = int(spec.get("days", 1))
     if "solar" in spec:
         d = dt.date(year, *spec["solar"])
-        return d, d
-    if "lunar" in spec:
+    elif "lunar" in spec:
         lm, ld = spec["lunar"]
         if ld == "last":          # 除夕: the day before the next lunar new year
             d = lunar_to_solar(year + 1, 1, 1) - dt.timedelta(days=1)
-            return d, d
-        d = lunar_to_solar(year, lm, ld)
-        return d, d
-    if "term" in spec:
+        else:
+            d = lunar_to_solar(year, lm, ld)
+    elif "term" in spec:
         from lunar_python import Solar
-        d = Solar.fromYmd(year, 6, 1).getLunar().getJieQiTable()[spec["term"]]
-        if d.getYear() != year:       # 冬至 of the table may be last year's
-            d = Solar.fromYmd(year, 12, 31).getLunar().getJieQiTable()[spec["term"]]
-        day = dt.date(d.getYear(), d.getMonth(), d.getDay())
-        return day, day
-    from dateutil.easter import EASTER_ORTHODOX, EASTER_WESTERN, easter
-    d = easter(year, EASTER_ORTHODOX if spec.get("orthodox") else EASTER_WESTERN)
-    d += dt.timedelta(days=spec["easter"])
-    return d, d
+        t = Solar.fromYmd(year, 6, 1).getLunar().getJieQiTable()[spec["term"]]
+        if t.getYear() != year:       # 冬至 of the table may be last year's
+            t = Solar.fromYmd(year, 12, 31).getLunar().getJieQiTable()[spec["term"]]
+        d = dt.date(t.getYear(), t.getMonth(), t.getDay())
+    elif "easter" in spec:
+        from dateutil.easter import EASTER_ORTHODOX, EASTER_WESTERN, easter
+        ortho = orthodox or spec.get("orthodox")
+        d = easter(year, EASTER_ORTHODOX if ortho else EASTER_WESTERN) + dt.timedelta(days=spec["easter"])
+    else:
+        d = _calendar_day(spec["calendar"], spec["holiday"], year)
+        if spec.get("until"):
+            end = _calendar_day(spec["calendar"], spec["until"], year, after=d)
+            return d, end - dt.timedelta(days=1)
+    d += dt.timedelta(days=spec.get("offset", 0))
+    start = d - dt.timedelta(days=1) if spec.get("eve") else d
+    return start, d + dt.timedelta(days=days - 1)
+
+
+@functools.cache
+def _calendars() -> dict:
+    from holidays.calendars.buddhist import _BuddhistLunisolar
+    from holidays.calendars.hebrew import _HebrewLunisolar
+    from holidays.calendars.hindu import _HinduLunisolar
+    from holidays.calendars.islamic import _IslamicLunar
+    return {"hebrew": _HebrewLunisolar(), "islamic": _IslamicLunar(), "hindu": _HinduLunisolar(),
+            "buddhist": _BuddhistLunisolar()}
+
+
+def _calendar_day(cal: str, holiday: str, year: int, after: dt.date | None = None) -> dt.date:
+    """A holiday of another calendar in Gregorian ``year`` (the first after ``after``)."""
+    obj = _calendars()[cal]
+    fn = getattr(obj, f"{holiday}_date", None) or getattr(obj, f"{holiday}_dates")
+    found: list[dt.date] = []
+    for y in (year, year + 1) if after else (year,):
+        res = fn(y)
+        items = res if isinstance(res, (set, list)) or hasattr(res, "__next__") else [res]
+        for it in items:
+            d = it[0] if isinstance(it, tuple) else it
+            if isinstance(d, dt.date):
+                found.append(d)
+    found = sorted(d for d in found if (d.year == year if after is None else d > after))
+    if not found:
+        raise Reject
+    return found[0]
 
 
 def lunar_to_solar(year: int, month: int, day: int) -> dt.date:
@@ -497,18 +570,28 @@ def lunar_to_solar(year: int, month: int, day: int) -> dt.date:
 
 def b_festival(g, issue, cfg):
     y, stated = year_of(g, issue, cfg)
-    name = g["fest"]
+    name, orth = g["fest"], bool(g.get("orth"))
+    if orth and "easter" not in cfg["words"]["festivals"][name]:
+        raise Reject
+    shift = 1 if g.get("next") else (num(g["nth"]) - 1 if g.get("nth") else None)
+
+    def value(a, b):
+        if shift is not None:
+            a = b = a + dt.timedelta(days=shift)
+        return Value(a, b, "day" if a == b else "range")
     if stated:
         if y is None:
             return Value(None, None, "day")
-        a, b = festival_day(name, y, cfg)
-        return Value(a, b, "day" if a == b else "range")
+        return value(*festival_day(name, y, cfg, orth))
     if issue is None:
         return Value(None, None, "day")
     for year in (issue.year - 1, issue.year, issue.year + 1):
-        a, b = festival_day(name, year, cfg)
+        try:
+            a, b = festival_day(name, year, cfg, orth)
+        except Reject:
+            continue
         if b >= issue - dt.timedelta(days=cfg["festival_past_days"]):
-            return Value(a, b, "day" if a == b else "range")
+            return value(a, b)
     raise Reject
 
 
@@ -572,7 +655,7 @@ def b_bare_day(g, issue, cfg):
 
 
 BUILDERS: dict[str, Callable] = {
-    "ymd": b_ymd, "rel_day": b_rel_day, "weekday": b_weekday, "rel_period": b_rel_period,
+    "ymd": b_ymd, "year_range": b_year_range, "rel_day": b_rel_day, "weekday": b_weekday, "rel_period": b_rel_period,
     "span": b_span, "offset": b_offset, "since_span": b_since_span, "quarter": b_quarter,
     "months_of_year": b_months_of_year, "month_part": b_month_part, "half": b_half,
     "week_of": b_week_of, "nth_weekday": b_nth_weekday, "decade": b_decade,
@@ -721,6 +804,8 @@ def combine(text: str, recs: list[dict], issue: dt.date | None) -> list[dict]:
         elif m_before:
             mode = modes[m_before.group(0)]
             r["start"] = m_before.start()
+            if v.gran == "range" and mode == "since":
+                continue                 # 从 X 到 Y: the range with its 从
         if mode is None:
             continue
         r["anchor"] = (v.start, v.end)
