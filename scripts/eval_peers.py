@@ -183,6 +183,7 @@ def eval_currency(case):
     def key(e, f):
         v = e["value_norm"]
         cur = v.get("currency", "")
+        cur = {"Bitcoin": "BTC"}.get(cur, cur)
         if len(cur) == 3 and cur.isupper() and cur != f["unit"]:
             return False
         if v.get("amount") is not None:

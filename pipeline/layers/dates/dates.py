@@ -284,8 +284,9 @@ def _records(text: str, issue: dt.date | None) -> list[dict]:
         cands.append({"start": start, "end": end, "kind": "open" if opened else "plain",
                       "value": grammar.Value(s, e, gran, _fields(g, issue, cfg, s)),
                       "anchor": _Anchor.last if opened else None})
-    for start, end, val, _name in grammar.candidates(text, issue):
-        cands.append({"start": start, "end": end, "kind": "plain", "value": val, "anchor": None})
+    for start, end, val, name in grammar.candidates(text, issue):
+        cands.append({"start": start, "end": end, "kind": "plain", "value": val, "anchor": None,
+                      "weekday": name == "weekday"})
     out, taken_until = [], -1
     for c in sorted(cands, key=lambda c: (c["start"], -(c["end"] - c["start"]))):
         if c["start"] < taken_until:

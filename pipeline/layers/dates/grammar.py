@@ -63,6 +63,7 @@ def grammar() -> dict:
     g = ruleset.load(RULES)
     frags = dict(g["fragments"])
     frags["festival"] = f"(?:{_alts(g['words']['festivals'])})"
+    frags["era"] = f"(?:{_alts(g['eras'])})"
     prods = []
     for p in g["productions"]:
         prods.append(Production(
@@ -78,6 +79,8 @@ def grammar() -> dict:
             "_range": regex.compile(comb["range"]),
             "_between": regex.compile(comb["between"]),
             "_list": regex.compile(comb["list"]),
+            "_appos_after": regex.compile(comb["apposition_after"]),
+            "_appos_before": regex.compile("(?:" + comb["apposition_before"] + ")$"),
             "_open_after": regex.compile(comb["open_after"]),
             "_open_before": regex.compile("(?:" + comb["open_before"] + ")$"),
             "_range_prefix": regex.compile("(?:" + comb["range_prefix"] + ")$"),
@@ -189,6 +192,9 @@ def absolute(y: int | None, ystated: bool, m: int | None, d: int | None,
             y = None
         elif m is not None:
             y = issue.year - (1 if m - issue.month > future_months_max else 0)
+            if (m, d) == (2, 29) and not calendar.isleap(y):   # the nearest leap year
+                y = min((c for c in range(issue.year - 4, issue.year + 5) if calendar.isleap(c)),
+                        key=lambda c: (abs(c - issue.year), -c))
         else:
             y = issue.year
     if y is None:
@@ -223,6 +229,13 @@ def b_ymd(g, issue, cfg):
     if g.get("yy") and not g.get("m") and not g["yy"].startswith(("0", "零", "〇", "○")):
         raise Reject         # 20年 alone is a count of years; 08年, 零八年 are years
     return absolute(y, stated, num(g.get("m")), num(g.get("d")), issue)
+
+
+def b_era(g, issue, cfg):
+    n = 1 if g["n"] == "元" else num(g["n"])
+    if not n:
+        raise Reject
+    return absolute(cfg["eras"][g["era"]] + n - 1, True, num(g.get("m")), num(g.get("d")), issue)
 
 
 def b_year_range(g, issue, cfg):
@@ -655,7 +668,7 @@ def b_bare_day(g, issue, cfg):
 
 
 BUILDERS: dict[str, Callable] = {
-    "ymd": b_ymd, "year_range": b_year_range, "rel_day": b_rel_day, "weekday": b_weekday, "rel_period": b_rel_period,
+    "ymd": b_ymd, "era": b_era, "year_range": b_year_range, "rel_day": b_rel_day, "weekday": b_weekday, "rel_period": b_rel_period,
     "span": b_span, "offset": b_offset, "since_span": b_since_span, "quarter": b_quarter,
     "months_of_year": b_months_of_year, "month_part": b_month_part, "half": b_half,
     "week_of": b_week_of, "nth_weekday": b_nth_weekday, "decade": b_decade,
@@ -751,6 +764,23 @@ def combine(text: str, recs: list[dict], issue: dt.date | None) -> list[dict]:
         elif v.start is not None and v.start == v.end or v.gran in ("year", "month", "day"):
             if v.start is not None:
                 last_year = v.start.year
+    # a day and its weekday in apposition: one record with the day's value
+    kept = []
+    for r in recs:
+        v = r["value"]
+        if kept and kept[-1].get("weekday") and v.gran == "day" and not r.get("weekday") \
+                and cfg["_appos_before"].search(text, kept[-1]["start"], r["start"]) \
+                and cfg["_appos_before"].search(text, kept[-1]["start"], r["start"]).start() == kept[-1]["start"]:
+            r = {**r, "start": kept[-1]["start"]}
+            kept[-1] = r
+            continue
+        if kept and r.get("weekday") and kept[-1]["value"].gran == "day":
+            m = cfg["_appos_after"].match(text, kept[-1]["end"])
+            if m and m.end() >= r["end"] and r["start"] >= kept[-1]["end"]:
+                kept[-1] = {**kept[-1], "end": m.end()}
+                continue
+        kept.append(r)
+    recs = kept
     # lists: X、Y with Y a bare day (or a yearless month) inherits from X
     for a, b in zip(recs, recs[1:]):
         if (b["value"].fields.get("bare") and cfg["_list"].fullmatch(text, a["end"], b["start"])):

@@ -36,6 +36,7 @@ import functools
 import regex
 
 from baozhi.resources import ruleset
+from baozhi.resources.script import simplified
 from baozhi.resources.units import unit_surfaces, unit_table, units as _units
 from baozhi.resources.numerals import (Num, chars as num_chars, homograph_spans, inside, lone_financial,
                                       lone_word, parse_number, scan, squeeze, unsqueeze)
@@ -97,6 +98,12 @@ def _patterns() -> dict:
     p["not_before"] = regex.compile(_alts(c["not_before"]))
     p["subunits"] = {cur: (sub, regex.compile(rf"(?:{_alts(c['subunit_joiners'])})?(?P<num>.{{1,4}}?)(?P<sub>{_alts(sub)})"))
                      for cur, sub in c["subunits"].items()}
+    digits = "".join(regex.escape(ch) for ch in num_cfg()["_digits"] if len(ch) == 1)
+    p["subunit_tail"] = regex.compile(
+        rf"(?P<skip>{regex.escape(c['subunit_tail_skip'])})?(?P<d>[{digits}])(?![{digits}.．])")
+    p["money_closer"] = regex.compile(_alts(c["money_closers"]))
+    p["count_as_money"] = {w: (spec["currency"], regex.compile(spec["followed_by"]))
+                           for w, spec in c["count_as_money"].items()}
     return p
 
 
@@ -280,8 +287,15 @@ def find_figures(text: str) -> list[dict]:
     """Every figure in ``text`` (already repaired), sorted by start, not overlapping."""
     if not isinstance(text, str) or not text:
         return []          # bad input gives an empty result; a fault of ours is raised and
-    sq, offsets = squeeze(text)   # becomes an error row (process) or error line (annotate)
-    return unsqueeze(_find(sq), text, offsets)
+    # read on a Simplified copy, one character for one (港幣50億元 as 港币50億元); the numeral
+    # characters stay as written, the numeral scanner reads their Traditional forms itself
+    work = simplified(text, keep=num_cfg()["squeeze_chars"])
+    sq, offsets = squeeze(work)   # becomes an error row (process) or error line (annotate)
+    recs = unsqueeze(_find(sq), work, offsets)
+    if work is not text:
+        for r in recs:
+            r["text"] = text[r["start"]:r["end"]]
+    return recs
 
 
 def _find(text: str) -> list[dict]:
@@ -333,6 +347,15 @@ def _unit_ranges(text: str, figs: list[dict], p) -> list[dict]:
     out: list[dict] = []
     for f in figs:
         prev = out[-1] if out else None
+        if (prev and prev["unit"] == f["unit"] and prev["kind"] == f["kind"] == "money"
+                and f["start"] == prev["end"] and f["text"][:1] in ("-", "－")
+                and prev["value"] is not None and f["value"] is not None and f["value"] < 0
+                and prev["approx"] == "exact" and -f["value"] >= prev["value"]):
+            # 五元六角-五元七毛八分: the minus is the range's dash
+            out[-1] = _record(text, prev["start"], f["end"], f["kind"], low=prev["value"],
+                              high=-f["value"], unit=f["unit"], approx=f["approx"],
+                              change=prev.get("change"))
+            continue
         if (prev and prev["unit"] == f["unit"] and prev["kind"] == f["kind"] != "magnitude"
                 and prev["value"] is not None and f["value"] is not None
                 and prev["approx"] == "exact" and p["range"].fullmatch(text, prev["end"], f["start"])):
@@ -392,6 +415,9 @@ def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
                            approx=a2 or approx or "exact", change=ch)
         return None
     last2, inside_h, row, uend, half, infix_approx = ua
+    cm = p["count_as_money"].get(row["surface"])
+    if cm and cm[1].match(text, uend):           # 二十块五毛, 7块: the yuan, not a count
+        row = {**row, "kind": "money", "unit": cm[0], "factor": "1"}
     inside_h = inside_h or infix_approx
     if joined:
         kind_j, other = joined
@@ -450,7 +476,10 @@ def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
         if m and cur[m.group(0).strip()] == unit:
             start = m.start()
         if unit in p["subunits"]:
-            uend, value = _subunits(text, uend, value, p["subunits"][unit])
+            uend, value = _subunits(text, uend, value, p["subunits"][unit], float(row["factor"]), p, c)
+        mc = p["money_closer"].match(text, uend)
+        if mc:
+            uend = mc.end()
     if joined and joined[0] == "times":
         per_v = _scaled(per, factor, discount)
         value = per_v * count if per_v is not None else None
@@ -475,20 +504,37 @@ def _short_sequence(num: Num) -> bool:
     return num.sequence and len(num.text) < 3 and not any(ch in num_chars().zero for ch in num.text)
 
 
-def _subunits(text, pos, value, spec):
-    """Smaller coins after a money amount: 五元三毛 (+0.3), 50元6角三分 (+0.63)."""
+def _subunits(text, pos, value, spec, factor=1.0, p=None, c=None):
+    """Smaller coins after a money amount: 五元三毛 (+0.3), 50元6角三分 (+0.63); a bare digit
+    after the last coin is the next smaller one (一块二 +0.2, 两毛五 +0.05, 三块零四 +0.04).
+    ``value`` is in the main unit already; ``factor`` is the last coin's (1 for 元)."""
     sub, sub_re = spec
     if value is None:
         return pos, value
+    sign = -1.0 if value < 0 else 1.0        # -五元七毛八分 (a range's second end)
+    value *= factor                          # in the main currency unit while adding coins
+    last = factor
     while True:
         m = sub_re.match(text, pos)
         if not m:
-            return pos, value
+            break
         num = parse_number(m.group("num"))
         if num is None or num.value is None:
-            return pos, value
-        value += num.value * float(sub[m.group("sub")])
+            break
+        value += sign * num.value * float(sub[m.group("sub")])
+        last = float(sub[m.group("sub")])
         pos = m.end()
+    if p is not None:
+        m = p["subunit_tail"].match(text, pos)
+        if m and not _match_unit(text, m.end()):
+            step = float(c["subunit_tail_step"])
+            digit = parse_number(m.group("d"))
+            if digit is not None and digit.value is not None:
+                scale = last / step / (step if m.group("skip") else 1.0)
+                if scale >= 0.01 - 1e-12:
+                    value += sign * digit.value * scale
+                    pos = m.end()
+    return pos, value / factor
 
 
 def _after_hedge(text, pos, p):
