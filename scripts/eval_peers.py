@@ -90,7 +90,8 @@ def _exceptions() -> dict[str, str]:
     if not EXCEPTIONS.exists():
         return {}
     data = yaml.safe_load(EXCEPTIONS.read_text(encoding="utf-8")) or {}
-    return {e["id"]: e["reason"] for e in data.get("exceptions", [])}
+    reasons = data.get("reasons", {})
+    return {e["id"]: reasons.get(e["reason"], e["reason"]) for e in data.get("exceptions", [])}
 
 
 def relevant(case: dict) -> bool:
