@@ -102,7 +102,8 @@ def _patterns() -> dict:
     p["subunit_tail"] = regex.compile(
         rf"(?P<skip>{regex.escape(c['subunit_tail_skip'])})?(?P<d>[{digits}])(?![{digits}.．])")
     p["money_closer"] = regex.compile(_alts(c["money_closers"]))
-    p["count_as_money"] = {w: (spec["currency"], regex.compile(spec["followed_by"]))
+    p["count_as_money"] = {w: (spec["currency"], regex.compile(spec["followed_by"]),
+                               regex.compile(spec["or_at_clause_end"]), regex.compile(spec["money_words"]))
                            for w, spec in c["count_as_money"].items()}
     return p
 
@@ -416,7 +417,9 @@ def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
         return None
     last2, inside_h, row, uend, half, infix_approx = ua
     cm = p["count_as_money"].get(row["surface"])
-    if cm and cm[1].match(text, uend):           # 二十块五毛, 7块: the yuan, not a count
+    whole = last2.value is None or float(last2.value).is_integer()
+    if cm and (cm[1].match(text, uend) or (cm[2].match(text, uend) and (not whole or cm[3].search(
+            text, max(0, start - 12), start)))):  # 二十块五毛, 花费我三块, 3.04块: the yuan
         row = {**row, "kind": "money", "unit": cm[0], "factor": "1"}
     inside_h = inside_h or infix_approx
     if joined:
@@ -475,6 +478,8 @@ def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
         m = cur_re.search(text, max(0, start - 4), start)
         if m and cur[m.group(0).strip()] == unit:
             start = m.start()
+        elif m and row["surface"] in c["generic_yuan"]:
+            start, unit = m.start(), cur[m.group(0).strip()]   # 港币50亿元: Hong Kong dollars
         if unit in p["subunits"]:
             uend, value = _subunits(text, uend, value, p["subunits"][unit], float(row["factor"]), p, c)
         mc = p["money_closer"].match(text, uend)
