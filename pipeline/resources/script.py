@@ -29,19 +29,17 @@ def _table() -> dict[int, int]:
 
 
 @functools.cache
-def _chars() -> frozenset[str]:
-    return frozenset(chr(c) for c in _table())
-
-
-@functools.cache
-def _table_keeping(keep: str) -> dict[int, int]:
-    return {k: v for k, v in _table().items() if chr(k) not in keep}
+def translation(keep: str = "", extra: tuple = ()) -> dict[int, int]:
+    """The table ``simplified`` translates with: OpenCC's characters except those in ``keep``,
+    plus ``extra`` (pairs of code points: a caller's own one-for-one readings, such as
+    full-width digits as ASCII ones), so that a caller translates once."""
+    table = {k: v for k, v in _table().items() if chr(k) not in keep}
+    table.update(dict(extra))
+    return table
 
 
 def simplified(text: str, keep: str = "") -> str:
     """``text`` with its Traditional characters replaced by Simplified ones, same length;
     characters in ``keep`` stay as they are (a caller's own reading of them, such as the
     financial numeral 參 = 3, which OpenCC would turn into 参)."""
-    if _chars().isdisjoint(text):
-        return text
-    return text.translate(_table_keeping(keep) if keep else _table())
+    return text.translate(translation(keep))

@@ -18,7 +18,7 @@ import regex
 
 from baozhi.layers.dates import grammar
 from baozhi.resources import ruleset
-from baozhi.resources.script import simplified
+from baozhi.resources.script import translation
 
 RULES = "dates/dates.yaml"
 
@@ -230,6 +230,7 @@ def _resolve(g: dict, issue: dt.date | None, cfg: dict) -> tuple[dt.date | None,
 
 # full-width digits (１９９８年) match as ASCII ones; one character for one, so offsets hold
 _ASCII_DIGITS = {0xFF10 + i: ord("0") + i for i in range(10)}
+_ASCII_PAIRS = tuple(_ASCII_DIGITS.items())
 
 
 def _candidates(text: str, cfg: dict) -> list[tuple[int, int, dict]]:
@@ -311,7 +312,7 @@ def find_dates(text: str, issue_date: dt.date | None) -> list[dict]:
     elif not isinstance(issue_date, dt.date):
         issue_date = None
     cfg = _cfg()
-    work = simplified(text).translate(_ASCII_DIGITS)
+    work = text.translate(translation(extra=_ASCII_PAIRS))
     recs = grammar.combine(work, _records(work, issue_date), issue_date)
     out: list[dict] = []
     for r in recs:

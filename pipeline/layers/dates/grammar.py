@@ -42,6 +42,9 @@ class Production:
     not_after: Any
     not_before: Any
     require_one_of: tuple
+    prefix: Any = None
+    needs: frozenset = frozenset()
+    anchors: Any = None          # an automaton of the words the pattern starts with
 
 
 def expand(pattern: str, fragments: dict[str, str]) -> str:
@@ -58,11 +61,40 @@ def _alts(words) -> str:
     return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
+def _automaton(words):
+    import ahocorasick
+    a = ahocorasick.Automaton()
+    for w in words:
+        a.add_word(w, w)
+    a.make_automaton()
+    return a
+
+
+def trie_pattern(words) -> str:
+    """One pattern for many words, factored by common prefixes (longest match first): the
+    regex engine tries one branch per character instead of every word at every position."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        ends = "" in node
+        branches = [regex.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends else body
+    return "(?:" + emit(trie) + ")"
+
+
 @functools.cache
 def grammar() -> dict:
     g = ruleset.load(RULES)
     frags = dict(g["fragments"])
-    frags["festival"] = f"(?:{_alts(g['words']['festivals'])})"
+    frags["festival"] = trie_pattern(g["words"]["festivals"])
     frags["era"] = f"(?:{_alts(g['eras'])})"
     prods = []
     for p in g["productions"]:
@@ -70,7 +102,10 @@ def grammar() -> dict:
             p["name"], regex.compile(expand(p["re"], frags)), p["build"],
             regex.compile(p["not_after"]) if p.get("not_after") else None,
             regex.compile(p["not_before"]) if p.get("not_before") else None,
-            tuple(p.get("require_one_of") or ())))
+            tuple(p.get("require_one_of") or ()),
+            regex.compile("(?:" + expand(p["prefix"], frags) + ")$") if p.get("prefix") else None,
+            frozenset(p.get("needs") or ()),
+            _automaton(g["words"][p["anchor_words"]]) if p.get("anchor_words") else None))
     guards = {w: (regex.compile(gd["not_after"]) if gd.get("not_after") else None,
                   regex.compile(gd["not_before"]) if gd.get("not_before") else None)
               for w, gd in g["words"].get("festival_guards", {}).items()}
@@ -685,25 +720,39 @@ def candidates(text: str, issue: dt.date | None) -> list[tuple[int, int, Value, 
     cfg = grammar()
     out = []
     fguards = cfg["_festival_guards"]
+    chars = set(text)
     for p in cfg["_productions"]:
+        if p.needs and p.needs.isdisjoint(chars):
+            continue
         build = BUILDERS[p.build]
-        for mt in p.rx.finditer(text):
+        if p.anchors is not None:     # only where one of its words starts
+            starts = sorted({end - len(w) + 1 for end, w in p.anchors.iter(text)})
+            matches = (m for m in (p.rx.match(text, s0) for s0 in starts) if m)
+        else:
+            matches = p.rx.finditer(text)
+        for mt in matches:
             if mt.end() == mt.start():
                 continue
             g = {k: v for k, v in mt.groupdict().items() if v}
             if not g:
                 continue
+            start = mt.start()
+            if p.prefix is not None:
+                pm = p.prefix.search(text, max(0, start - 12), start)
+                if pm and pm.end() > pm.start():
+                    g.update({k: v for k, v in pm.groupdict().items() if v})
+                    start = pm.start()
             if p.require_one_of and not any(
                     g.get(k) or (k == "zero_lead" and g.get("yy", "x")[0] in "0零〇○")
                     for k in p.require_one_of):
                 continue
-            if p.not_after and p.not_after.search(text[max(0, mt.start() - 8):mt.start()]):
+            if p.not_after and p.not_after.search(text[max(0, start - 8):start]):
                 continue
             if p.not_before and p.not_before.match(text, mt.end()):
                 continue
             if g.get("fest") in fguards:
                 na, nb = fguards[g["fest"]]
-                if na and na.search(text[max(0, mt.start() - 8):mt.start()]):
+                if na and na.search(text[max(0, start - 8):start]):
                     continue
                 if nb and nb.match(text, mt.end()):
                     continue
@@ -711,7 +760,7 @@ def candidates(text: str, issue: dt.date | None) -> list[tuple[int, int, Value, 
                 val = build(g, issue, cfg)
             except Reject:
                 continue
-            out.append((mt.start(), mt.end(), val, p.name))
+            out.append((start, mt.end(), val, p.name))
     return out
 
 
