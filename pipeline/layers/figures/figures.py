@@ -100,8 +100,8 @@ def _patterns() -> dict:
                      for cur, sub in c["subunits"].items()}
     digits = "".join(regex.escape(ch) for ch in num_cfg()["_digits"] if len(ch) == 1)
     p["subunit_tail"] = regex.compile(
-        rf"(?P<skip>{regex.escape(c['subunit_tail_skip'])})?(?P<d>[{digits}])(?![{digits}.．])")
-    p["money_closer"] = regex.compile(_alts(c["money_closers"]))
+        rf"(?P<skip>{regex.escape(c['subunit_tail_skip'])})?(?P<d>[{digits}])(?![{digits}.．])(?!(?![{regex.escape(c['subunit_tail_before'])}])\p{{Han}})")
+    p["money_closers"] = [(w, regex.compile(after)) for w, after in c["money_closers"].items()]
     p["count_as_money"] = {w: (spec["currency"], regex.compile(spec["followed_by"]),
                                regex.compile(spec["or_at_clause_end"]), regex.compile(spec["money_words"]))
                            for w, spec in c["count_as_money"].items()}
@@ -481,10 +481,12 @@ def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
         elif m and row["surface"] in c["generic_yuan"]:
             start, unit = m.start(), cur[m.group(0).strip()]   # 港币50亿元: Hong Kong dollars
         if unit in p["subunits"]:
-            uend, value = _subunits(text, uend, value, p["subunits"][unit], float(row["factor"]), p, c)
-        mc = p["money_closer"].match(text, uend)
-        if mc:
-            uend = mc.end()
+            uend, value = _subunits(text, uend, value, p["subunits"][unit], float(row["factor"]),
+                                    p if unit in c["subunit_tail_currencies"] else None, c)
+        for word, after in p["money_closers"]:
+            if text.startswith(word, uend) and after.search(text, max(0, uend - 1), uend):
+                uend += len(word)
+                break
     if joined and joined[0] == "times":
         per_v = _scaled(per, factor, discount)
         value = per_v * count if per_v is not None else None
@@ -524,8 +526,8 @@ def _subunits(text, pos, value, spec, factor=1.0, p=None, c=None):
         if not m:
             break
         num = parse_number(m.group("num"))
-        if num is None or num.value is None:
-            break
+        if num is None or num.value is None or float(sub[m.group("sub")]) >= last:
+            break                      # each coin smaller than the last (一角两角 is a list)
         value += sign * num.value * float(sub[m.group("sub")])
         last = float(sub[m.group("sub")])
         pos = m.end()
