@@ -321,6 +321,8 @@ def b_span(g, issue, cfg):
     if issue is None:
         return Value(None, None, "range")
     direction = g["dir"].rstrip("的")
+    if direction in ("前", "后") and n == 1 and unit == "day":
+        raise Reject         # 前一天 / 后一天: the day before / after an event named nearby
     if direction in ("过去", "近", "最近"):
         return Value(add_units(issue, unit, -n), issue - dt.timedelta(days=1), "range")
     if direction == "未来":
