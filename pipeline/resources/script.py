@@ -17,13 +17,17 @@ def _table() -> dict[int, int]:
     import opencc
 
     path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    # characters Simplified text uses too (著, 乾, 后 …: keys of OpenCC's Simplified-to-Traditional
+    # table) stay: they need no reading, and most Simplified pages then need no translation
+    simp = {line.split("\t", 1)[0] for line in
+            (path.parent / "STCharacters.txt").read_text(encoding="utf-8").splitlines() if line}
     table: dict[int, int] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         parts = line.split("\t")
         if len(parts) != 2:
             continue
         src, dst = parts[0], parts[1].split(" ")[0]
-        if len(src) == 1 and len(dst) == 1 and src != dst:
+        if len(src) == 1 and len(dst) == 1 and src != dst and src not in simp:
             table[ord(src)] = ord(dst)
     return table
 
@@ -38,8 +42,22 @@ def translation(keep: str = "", extra: tuple = ()) -> dict[int, int]:
     return table
 
 
+@functools.cache
+def _changed(keep: str = "", extra: tuple = ()) -> frozenset[str]:
+    """The characters ``translation(keep, extra)`` changes."""
+    return frozenset(chr(k) for k in translation(keep, extra))
+
+
+def convert(text: str, keep: str = "", extra: tuple = ()) -> str:
+    """``text`` through ``translation(keep, extra)``; the text itself when nothing changes
+    (the usual case for a Simplified page: one pass over it, no copy)."""
+    if _changed(keep, extra).isdisjoint(text):
+        return text
+    return text.translate(translation(keep, extra))
+
+
 def simplified(text: str, keep: str = "") -> str:
     """``text`` with its Traditional characters replaced by Simplified ones, same length;
     characters in ``keep`` stay as they are (a caller's own reading of them, such as the
     financial numeral 參 = 3, which OpenCC would turn into 参)."""
-    return text.translate(translation(keep))
+    return convert(text, keep)

@@ -18,7 +18,7 @@ import regex
 
 from baozhi.layers.dates import grammar
 from baozhi.resources import ruleset
-from baozhi.resources.script import translation
+from baozhi.resources.script import convert
 
 RULES = "dates/dates.yaml"
 
@@ -48,8 +48,9 @@ def _cfg() -> dict:
     frags = cfg["fragments"]
     pats = []
     for p in cfg["patterns"]:
+        first = f"(?=[{p['first']}])" if p.get("first") else ""
         pats.append(_Pattern(
-            p["name"], regex.compile(_expand(p["re"], frags)),
+            p["name"], regex.compile(first + _expand(p["re"], frags)),
             regex.compile(p["not_after"]) if p.get("not_after") else None,
             regex.compile(p["not_before"]) if p.get("not_before") else None,
             bool(p.get("bare_only"))))
@@ -312,7 +313,7 @@ def find_dates(text: str, issue_date: dt.date | None) -> list[dict]:
     elif not isinstance(issue_date, dt.date):
         issue_date = None
     cfg = _cfg()
-    work = text.translate(translation(extra=_ASCII_PAIRS))
+    work = convert(text, extra=_ASCII_PAIRS)
     recs = grammar.combine(work, _records(work, issue_date), issue_date)
     out: list[dict] = []
     for r in recs:

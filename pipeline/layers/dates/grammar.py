@@ -98,8 +98,9 @@ def grammar() -> dict:
     frags["era"] = f"(?:{_alts(g['eras'])})"
     prods = []
     for p in g["productions"]:
+        first = f"(?=[{p['first']}])" if p.get("first") else ""
         prods.append(Production(
-            p["name"], regex.compile(expand(p["re"], frags)), p["build"],
+            p["name"], regex.compile(first + expand(p["re"], frags)), p["build"],
             regex.compile(p["not_after"]) if p.get("not_after") else None,
             regex.compile(p["not_before"]) if p.get("not_before") else None,
             tuple(p.get("require_one_of") or ()),
@@ -651,8 +652,6 @@ _LUNAR_MONTHS = {"正": 1, "冬": 11, "腊": 12}
 def b_lunar(g, issue, cfg):
     if g.get("ny"):
         lm, ld = 1, num(g["nd"].lstrip("初"))
-        if g["nd"] == "三十":             # 年三十: new year's eve
-            lm, ld = 12, 30
     else:
         lm = _LUNAR_MONTHS.get(g["lm"]) or num(g["lm"])
         ldt = g.get("ld")
