@@ -293,7 +293,7 @@ EVALUATORS = {
     "rt_currency.jsonl": (eval_currency, "find_figures (money)"),
     "rt_percent.jsonl": (eval_percent, "find_figures (percent)"),
     "rt_dimension.jsonl": (eval_dimension, "find_figures (quantity)"),
-    "duckling_number_zh.jsonl": (eval_number, "numerals.find_numbers"),
+    "duckling_number_zh.jsonl": (eval_number, "peer_numerals.find_numbers"),
     "duckling_money_zh.jsonl": (eval_money, "find_figures (money)"),
     "rt_datetime.jsonl": (eval_dates, "find_dates (day-level)"),
     "duckling_time_zh.jsonl": (eval_dates, "find_dates (day-level)"),

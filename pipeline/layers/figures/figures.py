@@ -98,7 +98,7 @@ def _patterns() -> dict:
     p["not_before"] = regex.compile(_alts(c["not_before"]))
     p["subunits"] = {cur: (sub, regex.compile(rf"(?:{_alts(c['subunit_joiners'])})?(?P<num>.{{1,4}}?)(?P<sub>{_alts(sub)})"))
                      for cur, sub in c["subunits"].items()}
-    digits = "".join(regex.escape(ch) for ch in num_cfg()["_digits"] if len(ch) == 1)
+    digits = "".join(regex.escape(ch) for ch in num_chars().digits)
     p["subunit_tail"] = regex.compile(
         rf"(?P<skip>{regex.escape(c['subunit_tail_skip'])})?(?P<d>[{digits}])(?![{digits}.．])(?!(?![{regex.escape(c['subunit_tail_before'])}])\p{{Han}})")
     p["money_closers"] = [(w, regex.compile(after)) for w, after in c["money_closers"].items()]
@@ -290,7 +290,8 @@ def find_figures(text: str) -> list[dict]:
         return []          # bad input gives an empty result; a fault of ours is raised and
     # read on a Simplified copy, one character for one (港幣50億元 as 港币50億元); the numeral
     # characters stay as written, the numeral scanner reads their Traditional forms itself
-    work = simplified(text, keep=num_cfg()["squeeze_chars"])
+    nc = num_chars()
+    work = simplified(text, keep=nc.digits + nc.small_units)
     sq, offsets = squeeze(work)   # becomes an error row (process) or error line (annotate)
     recs = unsqueeze(_find(sq), work, offsets)
     if work is not text:
