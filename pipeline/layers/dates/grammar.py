@@ -551,8 +551,13 @@ def b_century(g, issue, cfg):
 
 
 def festival_day(name: str, year: int, cfg: dict, orthodox: bool = False) -> tuple[dt.date, dt.date]:
-    """The first and last day of festival ``name`` in Gregorian ``year``."""
-    spec = cfg["words"]["festivals"][name]
+    """The first and last day of festival ``name`` in Gregorian ``year`` (computed once)."""
+    return _festival_day(name, year, bool(orthodox))
+
+
+@functools.lru_cache(maxsize=4096)
+def _festival_day(name: str, year: int, orthodox: bool) -> tuple[dt.date, dt.date]:
+    spec = grammar()["words"]["festivals"][name]
     days = int(spec.get("days", 1))
     if "solar" in spec:
         d = dt.date(year, *spec["solar"])
@@ -610,6 +615,7 @@ def _calendar_day(cal: str, holiday: str, year: int, after: dt.date | None = Non
     return found[0]
 
 
+@functools.lru_cache(maxsize=4096)
 def lunar_to_solar(year: int, month: int, day: int) -> dt.date:
     from lunar_python import Lunar
     try:
