@@ -172,8 +172,24 @@ def test_peer_cases_reach_the_goal(shared):
     spec = importlib.util.spec_from_file_location("eval_peers", ROOT / "scripts" / "eval_peers.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
-    rows = mod.evaluate(shared / "peers")
-    assert len(rows) == 6
-    for row in rows:
-        assert row["share"] >= 0.95, row
+    rows = {r["file"]: r for r in mod.evaluate(shared / "peers")}
+    for name in ("cn2an.jsonl", "rt_number.jsonl", "rt_number_range.jsonl", "rt_currency.jsonl",
+                 "rt_percent.jsonl", "rt_dimension.jsonl"):
+        row = rows[name]
+        assert row["right"] / row["relevant"] >= 0.95, row
         assert row["relevant_negatives_matched"] == 0, row
+
+
+# the bars of issue 10 on every evaluable case (exceptions apart: docs/peer_exceptions.yaml)
+BARS = {"rt_currency.jsonl": 0.95, "duckling_money_zh.jsonl": 0.90,
+        "rt_datetime.jsonl": 0.90, "duckling_time_zh.jsonl": 0.85}
+
+
+def test_money_and_date_peers_reach_the_bars(shared):
+    spec = importlib.util.spec_from_file_location("eval_peers", ROOT / "scripts" / "eval_peers.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    rows = {r["file"]: r for r in mod.evaluate(shared / "peers")}
+    for name, bar in BARS.items():
+        assert rows[name]["share"] >= bar, rows[name]
+        assert rows[name]["negatives_matched"] == 0, rows[name]

@@ -16,7 +16,9 @@ from typing import Any
 
 import regex
 
+from baozhi.layers.dates import grammar
 from baozhi.resources import ruleset
+from baozhi.resources.script import convert
 
 RULES = "dates/dates.yaml"
 
@@ -46,8 +48,9 @@ def _cfg() -> dict:
     frags = cfg["fragments"]
     pats = []
     for p in cfg["patterns"]:
+        first = f"(?=[{p['first']}])" if p.get("first") else ""
         pats.append(_Pattern(
-            p["name"], regex.compile(_expand(p["re"], frags)),
+            p["name"], regex.compile(first + _expand(p["re"], frags)),
             regex.compile(p["not_after"]) if p.get("not_after") else None,
             regex.compile(p["not_before"]) if p.get("not_before") else None,
             bool(p.get("bare_only"))))
@@ -92,6 +95,11 @@ def _iso(d: dt.date | None) -> str | None:
 
 class _Reject(Exception):
     """The match is not a date after all (year out of range, 2月30日, …)."""
+
+
+class _Anchor:
+    """The period a match named before its suffix opened it (2015年前: all of 2015)."""
+    last: tuple = (None, None)
 
 
 def _year(g: dict, issue: dt.date | None, cfg: dict, suffix: str = "") -> tuple[int | None, bool]:
@@ -207,6 +215,7 @@ def _resolve(g: dict, issue: dt.date | None, cfg: dict) -> tuple[dt.date | None,
     except ValueError:                   # 2月30日
         raise _Reject from None
 
+    _Anchor.last = (start, end)
     kind = cfg["suffixes"].get(g.get("sfx") or "")
     if kind == "before":
         start, gran = None, "before"
@@ -222,10 +231,10 @@ def _resolve(g: dict, issue: dt.date | None, cfg: dict) -> tuple[dt.date | None,
 
 # full-width digits (１９９８年) match as ASCII ones; one character for one, so offsets hold
 _ASCII_DIGITS = {0xFF10 + i: ord("0") + i for i in range(10)}
+_ASCII_PAIRS = tuple(_ASCII_DIGITS.items())
 
 
 def _candidates(text: str, cfg: dict) -> list[tuple[int, int, dict]]:
-    text = text.translate(_ASCII_DIGITS)
     out = []
     for pat in cfg["_patterns"]:
         for mt in pat.rx.finditer(text):
@@ -244,11 +253,58 @@ def _candidates(text: str, cfg: dict) -> list[tuple[int, int, dict]]:
     return out
 
 
+def _fields(g: dict, issue: dt.date | None, cfg: dict, start: dt.date | None) -> dict:
+    """The parts a dates.yaml match stated, for the grammar's inheritance (see grammar.py)."""
+    if g.get("m2") or g.get("d2") or g.get("y2") or g.get("ypart") or g.get("mpart"):
+        return {}
+    y = None
+    if g.get("y"):
+        y = _num(g["y"])
+    elif (g.get("yrel") or g.get("ystem") or g.get("rmonth")) and start is not None:
+        y = start.year
+    m = _num(g.get("m"))
+    if g.get("rmonth") and start is not None:
+        m = start.month
+    return {"y": y, "m": m, "d": _num(g.get("d"))}
+
+
+def _records(text: str, issue: dt.date | None) -> list[dict]:
+    """dates.yaml's matches and the grammar's productions, leftmost longest, as the grammar's
+    working records (start, end, kind, value, anchor)."""
+    cfg = _cfg()
+    cands = []
+    for start, end, g in _candidates(text, cfg):
+        if g.get("same"):
+            cands.append({"start": start, "end": end, "kind": "same",
+                          "value": grammar.Value(None, None, "day"), "anchor": None})
+            continue
+        try:
+            s, e, gran = _resolve(g, issue, cfg)
+        except _Reject:              # not a date: let a shorter reading of the span win
+            continue
+        opened = gran in ("before", "since", "from", "recent")
+        cands.append({"start": start, "end": end, "kind": "open" if opened else "plain",
+                      "value": grammar.Value(s, e, gran, _fields(g, issue, cfg, s)),
+                      "anchor": _Anchor.last if opened else None})
+    for start, end, val, name in grammar.candidates(text, issue):
+        cands.append({"start": start, "end": end, "kind": "plain", "value": val, "anchor": None,
+                      "weekday": name == "weekday"})
+    out, taken_until = [], -1
+    for c in sorted(cands, key=lambda c: (c["start"], -(c["end"] - c["start"]))):
+        if c["start"] < taken_until:
+            continue
+        taken_until = c["end"]
+        out.append(c)
+    return out
+
+
 def find_dates(text: str, issue_date: dt.date | None) -> list[dict]:
     """Every date expression in ``text`` as a record of the contract (see module doc).
 
     ``issue_date`` is the day the page appeared; relative dates resolve against it and to
-    null without it. Bad input gives an empty list.
+    null without it. Bad input gives an empty list. Matching is done on a Simplified copy of
+    the text (one character for one: offsets are the original's). An open record also
+    carries, privately, the period it named (``_anchor_start``, ``_anchor_end``).
     """
     if not isinstance(text, str) or not text:
         return []
@@ -257,29 +313,20 @@ def find_dates(text: str, issue_date: dt.date | None) -> list[dict]:
     elif not isinstance(issue_date, dt.date):
         issue_date = None
     cfg = _cfg()
-    resolved: list[tuple[int, int, dict, tuple | None]] = []
-    for start, end, g in _candidates(text, cfg):
-        if g.get("same"):
-            resolved.append((start, end, g, None))
-            continue
-        try:
-            resolved.append((start, end, g, _resolve(g, issue_date, cfg)))
-        except _Reject:              # not a date: let a shorter reading of the span win
-            continue
-
+    work = convert(text, extra=_ASCII_PAIRS)
+    recs = grammar.combine(work, _records(work, issue_date), issue_date)
     out: list[dict] = []
-    taken_until = -1
-    for start, end, g, res in sorted(resolved, key=lambda c: (c[0], -(c[1] - c[0]))):
-        if start < taken_until:
-            continue
-        taken_until = end
-        if res is None:              # 当日: the day last named, if close enough
-            prev = next((r for r in reversed(out) if r["granularity"] in ("day", "hour")
-                         and r["start_date"] and r["start_date"] == r["end_date"]
-                         and start - r["end"] <= cfg["anaphor_window"]), None)
+    for r in recs:
+        v = r["value"]
+        res = (_iso(v.start), _iso(v.end), v.gran)
+        if r["kind"] == "same":      # 当日: the day last named, if close enough
+            prev = next((o for o in reversed(out) if o["granularity"] in ("day", "hour")
+                         and o["start_date"] and o["start_date"] == o["end_date"]
+                         and r["start"] - o["end"] <= cfg["anaphor_window"]), None)
             res = (prev["start_date"], prev["end_date"], "day") if prev else (None, None, "day")
-        else:
-            res = (_iso(res[0]), _iso(res[1]), res[2])
-        out.append({"start": start, "end": end, "text": text[start:end],
-                    "start_date": res[0], "end_date": res[1], "granularity": res[2]})
+        rec = {"start": r["start"], "end": r["end"], "text": text[r["start"]:r["end"]],
+               "start_date": res[0], "end_date": res[1], "granularity": res[2]}
+        if r.get("anchor"):
+            rec["_anchor_start"], rec["_anchor_end"] = map(_iso, r["anchor"])
+        out.append(rec)
     return out

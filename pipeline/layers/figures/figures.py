@@ -36,6 +36,7 @@ import functools
 import regex
 
 from baozhi.resources import ruleset
+from baozhi.resources.script import simplified
 from baozhi.resources.units import unit_surfaces, unit_table, units as _units
 from baozhi.resources.numerals import (Num, chars as num_chars, homograph_spans, inside, lone_financial,
                                       lone_word, parse_number, scan, squeeze, unsqueeze)
@@ -97,6 +98,13 @@ def _patterns() -> dict:
     p["not_before"] = regex.compile(_alts(c["not_before"]))
     p["subunits"] = {cur: (sub, regex.compile(rf"(?:{_alts(c['subunit_joiners'])})?(?P<num>.{{1,4}}?)(?P<sub>{_alts(sub)})"))
                      for cur, sub in c["subunits"].items()}
+    digits = "".join(regex.escape(ch) for ch in num_chars().digits)
+    p["subunit_tail"] = regex.compile(
+        rf"(?P<skip>{regex.escape(c['subunit_tail_skip'])})?(?P<d>[{digits}])(?![{digits}.．])(?!(?![{regex.escape(c['subunit_tail_before'])}])\p{{Han}})")
+    p["money_closers"] = [(w, regex.compile(after)) for w, after in c["money_closers"].items()]
+    p["count_as_money"] = {w: (spec["currency"], regex.compile(spec["followed_by"]),
+                               regex.compile(spec["or_at_clause_end"]), regex.compile(spec["money_words"]))
+                           for w, spec in c["count_as_money"].items()}
     return p
 
 
@@ -280,8 +288,16 @@ def find_figures(text: str) -> list[dict]:
     """Every figure in ``text`` (already repaired), sorted by start, not overlapping."""
     if not isinstance(text, str) or not text:
         return []          # bad input gives an empty result; a fault of ours is raised and
-    sq, offsets = squeeze(text)   # becomes an error row (process) or error line (annotate)
-    return unsqueeze(_find(sq), text, offsets)
+    # read on a Simplified copy, one character for one (港幣50億元 as 港币50億元); the numeral
+    # characters stay as written, the numeral scanner reads their Traditional forms itself
+    nc = num_chars()
+    work = simplified(text, keep=nc.digits + nc.small_units)
+    sq, offsets = squeeze(work)   # becomes an error row (process) or error line (annotate)
+    recs = unsqueeze(_find(sq), work, offsets)
+    if work is not text:
+        for r in recs:
+            r["text"] = text[r["start"]:r["end"]]
+    return recs
 
 
 def _find(text: str) -> list[dict]:
@@ -333,6 +349,15 @@ def _unit_ranges(text: str, figs: list[dict], p) -> list[dict]:
     out: list[dict] = []
     for f in figs:
         prev = out[-1] if out else None
+        if (prev and prev["unit"] == f["unit"] and prev["kind"] == f["kind"] == "money"
+                and f["start"] == prev["end"] and f["text"][:1] in ("-", "－")
+                and prev["value"] is not None and f["value"] is not None and f["value"] < 0
+                and prev["approx"] == "exact" and -f["value"] >= prev["value"]):
+            # 五元六角-五元七毛八分: the minus is the range's dash
+            out[-1] = _record(text, prev["start"], f["end"], f["kind"], low=prev["value"],
+                              high=-f["value"], unit=f["unit"], approx=f["approx"],
+                              change=prev.get("change"))
+            continue
         if (prev and prev["unit"] == f["unit"] and prev["kind"] == f["kind"] != "magnitude"
                 and prev["value"] is not None and f["value"] is not None
                 and prev["approx"] == "exact" and p["range"].fullmatch(text, prev["end"], f["start"])):
@@ -392,6 +417,11 @@ def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
                            approx=a2 or approx or "exact", change=ch)
         return None
     last2, inside_h, row, uend, half, infix_approx = ua
+    cm = p["count_as_money"].get(row["surface"])
+    whole = last2.value is None or float(last2.value).is_integer()
+    if cm and (cm[1].match(text, uend) or (cm[2].match(text, uend) and (not whole or cm[3].search(
+            text, max(0, start - 12), start)))):  # 二十块五毛, 花费我三块, 3.04块: the yuan
+        row = {**row, "kind": "money", "unit": cm[0], "factor": "1"}
     inside_h = inside_h or infix_approx
     if joined:
         kind_j, other = joined
@@ -449,8 +479,15 @@ def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
         m = cur_re.search(text, max(0, start - 4), start)
         if m and cur[m.group(0).strip()] == unit:
             start = m.start()
+        elif m and row["surface"] in c["generic_yuan"]:
+            start, unit = m.start(), cur[m.group(0).strip()]   # 港币50亿元: Hong Kong dollars
         if unit in p["subunits"]:
-            uend, value = _subunits(text, uend, value, p["subunits"][unit])
+            uend, value = _subunits(text, uend, value, p["subunits"][unit], float(row["factor"]),
+                                    p if unit in c["subunit_tail_currencies"] else None, c)
+        for word, after in p["money_closers"]:
+            if text.startswith(word, uend) and after.search(text, max(0, uend - 1), uend):
+                uend += len(word)
+                break
     if joined and joined[0] == "times":
         per_v = _scaled(per, factor, discount)
         value = per_v * count if per_v is not None else None
@@ -475,20 +512,37 @@ def _short_sequence(num: Num) -> bool:
     return num.sequence and len(num.text) < 3 and not any(ch in num_chars().zero for ch in num.text)
 
 
-def _subunits(text, pos, value, spec):
-    """Smaller coins after a money amount: 五元三毛 (+0.3), 50元6角三分 (+0.63)."""
+def _subunits(text, pos, value, spec, factor=1.0, p=None, c=None):
+    """Smaller coins after a money amount: 五元三毛 (+0.3), 50元6角三分 (+0.63); a bare digit
+    after the last coin is the next smaller one (一块二 +0.2, 两毛五 +0.05, 三块零四 +0.04).
+    ``value`` is in the main unit already; ``factor`` is the last coin's (1 for 元)."""
     sub, sub_re = spec
     if value is None:
         return pos, value
+    sign = -1.0 if value < 0 else 1.0        # -五元七毛八分 (a range's second end)
+    value *= factor                          # in the main currency unit while adding coins
+    last = factor
     while True:
         m = sub_re.match(text, pos)
         if not m:
-            return pos, value
+            break
         num = parse_number(m.group("num"))
-        if num is None or num.value is None:
-            return pos, value
-        value += num.value * float(sub[m.group("sub")])
+        if num is None or num.value is None or float(sub[m.group("sub")]) >= last:
+            break                      # each coin smaller than the last (一角两角 is a list)
+        value += sign * num.value * float(sub[m.group("sub")])
+        last = float(sub[m.group("sub")])
         pos = m.end()
+    if p is not None:
+        m = p["subunit_tail"].match(text, pos)
+        if m and not _match_unit(text, m.end()):
+            step = float(c["subunit_tail_step"])
+            digit = parse_number(m.group("d"))
+            if digit is not None and digit.value is not None:
+                scale = last / step / (step if m.group("skip") else 1.0)
+                if scale >= 0.01 - 1e-12:
+                    value += sign * digit.value * scale
+                    pos = m.end()
+    return pos, value / factor
 
 
 def _after_hedge(text, pos, p):
