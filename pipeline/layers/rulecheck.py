@@ -29,6 +29,7 @@ BUILDERS = (
     "baozhi.resources.units:units",
     "baozhi.layers.figures.figures:_patterns",
     "baozhi.layers.dates.dates:_cfg",
+    "baozhi.layers.dates.grammar:grammar",
     "baozhi.layers.targets.targets:_cfg",
     "baozhi.layers.entities.features:_chunk_re",
     "baozhi.layers.entities.names:_tables",
@@ -66,6 +67,10 @@ NOT_BUILDERS = (
     "baozhi.resources.segmenter:default",
     "baozhi.resources.units:_cfg",
     "baozhi.resources.units:unit_table",
+    "baozhi.layers.dates.grammar:_calendars",    # the holidays package's calendars, no rules
+    "baozhi.resources.script:_table",            # OpenCC's character table, no rules
+    "baozhi.resources.script:translation",       # takes arguments: derived from _table
+    "baozhi.resources.script:_changed",          # takes arguments: derived from translation
 )
 
 
