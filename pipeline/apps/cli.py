@@ -24,7 +24,8 @@ def _cmd_run(args) -> int:
     from baozhi.run.batch import RunError, run
 
     try:
-        summary = run(Path(args.input_dir), Path(args.out), workers=args.workers)
+        summary = run(Path(args.input_dir), Path(args.out), workers=args.workers,
+                      executor=args.executor, scheduler=args.scheduler)
     except RunError as exc:   # 2: cannot start (bad rules, metadata, folder); 3: cannot write
         print(f"baozhi run: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -125,7 +126,15 @@ def build_parser() -> argparse.ArgumentParser:
         "the output (the previous tables are kept), 130 interrupted.")
     p.add_argument("input_dir", help="folder of page files (*.txt), with an optional metadata.toml")
     p.add_argument("--out", default="outputs", help="output folder (default: outputs/)")
-    p.add_argument("--workers", type=int, default=None, help="worker processes (default: cores)")
+    p.add_argument("--workers", type=int, default=None,
+                   help="worker processes (default: cores); with --executor dask, the "
+                   "LocalCluster's workers")
+    p.add_argument("--executor", choices=("local", "dask"), default="local",
+                   help="local: a pool of processes on this machine (default); dask: a Dask "
+                   "distributed cluster, a LocalCluster unless --scheduler is given (docs/SCALE.md)")
+    p.add_argument("--scheduler", default=None, metavar="tcp://HOST:8786",
+                   help="with --executor dask: a running scheduler whose workers have baozhi "
+                   "installed and see INPUT_DIR under the same path")
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("show", help="print a table of a run, with filters")

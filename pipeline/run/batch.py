@@ -26,6 +26,7 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import sys
@@ -38,7 +39,7 @@ from pathlib import Path
 
 from baozhi.resources import ruleset
 from baozhi.layers import registry
-from baozhi.run.export import DB_NAME, _umask_mode, write_tables
+from baozhi.run.export import DB_NAME, PARQUET_DIR, _umask_mode, dataset_hash, write_tables
 from baozhi.stages.ingest import (IngestError, Metadata, MetadataError, load_metadata,
                                   read_page, source_of)
 
@@ -47,7 +48,7 @@ RULES_STAMP = "rules-checked"   # the rules and code version whose rules last pa
 STATE_FORMAT = 1
 # modules that do not make a page's rows: changing them does not redo any page
 # source files that make no page's rows: the apps tier, and how a run schedules and writes
-_NOT_IN_RESULTS = ("apps/", "run/batch.py", "run/export.py")
+_NOT_IN_RESULTS = ("apps/", "run/batch.py", "run/export.py", "run/cluster.py")
 # a test hook: seconds each page's processing is made to last longer (0 in real runs)
 _DELAY_ENV = "BAOZHI_TEST_PAGE_DELAY"
 
@@ -304,8 +305,8 @@ def table_files(out_dir: Path) -> list[Path]:
 
 
 def file_hashes(out_dir: Path) -> dict[str, str | None]:
-    """sha256 of every table file (None where missing)."""
-    out = {}
+    """sha256 of every table file and of the Parquet dataset (None where missing)."""
+    out = {PARQUET_DIR: dataset_hash(Path(out_dir) / PARQUET_DIR)}
     for p in table_files(out_dir):
         try:
             out[p.name] = hashlib.sha256(p.read_bytes()).hexdigest()
@@ -362,14 +363,26 @@ def _names(items: list[str], n: int = 10) -> str:
     return ", ".join(items[:n]) + (f" and {len(items) - n} more" if len(items) > n else "")
 
 
-def run(input_dir: Path, out_dir: Path, workers: int | None = None, log=None) -> Summary:
+EXECUTORS = ("local", "dask")
+
+
+def run(input_dir: Path, out_dir: Path, workers: int | None = None, log=None,
+        executor: str = "local", scheduler: str | None = None) -> Summary:
     """Bring the tables under ``out_dir`` up to date with the pages under ``input_dir``.
 
     Returns a Summary (``interrupted`` when Ctrl-C stopped it: the previous tables are left
     and the pages done so far are kept for the next run). Raises RunError when the run
     cannot start (bad folder, rules or metadata: nothing under ``out_dir`` is touched) and
-    OutputError when the output cannot be written (the previous tables are kept)."""
+    OutputError when the output cannot be written (the previous tables are kept).
+
+    ``executor="dask"`` processes the pages on a Dask cluster (``run.cluster``): a
+    LocalCluster of ``workers`` processes, or the one at ``scheduler``; the tables and state
+    are the same as with the local executor."""
     started = time.perf_counter()
+    if executor not in EXECUTORS:
+        raise RunError(f"unknown executor {executor!r}; executors are {', '.join(EXECUTORS)}")
+    if scheduler and executor != "dask":
+        raise RunError("--scheduler needs --executor dask")
     log = log or sys.stderr        # the stderr of the time of the call
     input_dir, out_dir = Path(input_dir), Path(out_dir)
     if not input_dir.is_dir():
@@ -382,7 +395,7 @@ def run(input_dir: Path, out_dir: Path, workers: int | None = None, log=None) ->
             stack.enter_context(state.lock())
             if not rules_checked:
                 atomic_write(state.rules_stamp, _rules_stamp())
-        return _run(input_dir, out_dir, state, meta, workers, log, started)
+        return _run(input_dir, out_dir, state, meta, workers, log, started, executor, scheduler)
 
 
 # --------------------------------------------------------------------------- run steps
@@ -435,6 +448,11 @@ def _clean_temp(out_dir: Path, state: State, log) -> None:
     ``.baozhi.sqlite.x1y2-journal``, ``.state/.manifest.json.x1y2``, ``.state/pages/.*``)."""
     prefixes = tuple(f".{p.name}." for p in table_files(out_dir))
     found = []
+    if out_dir.is_dir():     # a Parquet dataset half written, or an old one set aside
+        for p in out_dir.iterdir():
+            if p.name.startswith(f".{PARQUET_DIR}.") and p.is_dir():
+                shutil.rmtree(p, ignore_errors=True)
+                found.append(p.name)
     for folder, pre in ((out_dir, prefixes), (state.dir, (f".{state.manifest_path.name}.",
                                                            f".{RULES_STAMP}.")),
                         (state.pages_dir, (".",))):
@@ -530,7 +548,8 @@ def _say_done(summary: Summary, out_dir: Path, log) -> None:
     print(f"baozhi run: {summary.line()}; tables {where} {out_dir}", file=log, flush=True)
 
 
-def _run(input_dir, out_dir, state: State, meta: Metadata, workers, log, started) -> Summary:
+def _run(input_dir, out_dir, state: State, meta: Metadata, workers, log, started,
+         executor: str = "local", scheduler: str | None = None) -> Summary:
     """The steps of a run, under its lock: clean up, plan, process, collect, write, record."""
     _clean_temp(out_dir, state, log)
     old = state.manifest()
@@ -547,7 +566,7 @@ def _run(input_dir, out_dir, state: State, meta: Metadata, workers, log, started
     results: dict[str, dict[str, list[dict]]] = {}
     try:
         _process(plan.todo, input_dir, meta, state, plan.keys, plan.shas, results, summary,
-                 workers, log)
+                 workers, log, executor, scheduler)
     except KeyboardInterrupt:
         summary.interrupted = True
         summary.seconds = time.perf_counter() - started
@@ -587,7 +606,7 @@ def _redo(path, root, meta, state, keys, shas, source) -> dict[str, list[dict]]:
 
 
 def _process(todo, input_dir, meta, state: State, keys, shas, results, summary: Summary,
-             workers, log) -> None:
+             workers, log, executor: str = "local", scheduler: str | None = None) -> None:
     """Process the pages in ``todo``, saving each result as it comes."""
     if not todo:
         return
@@ -603,8 +622,31 @@ def _process(todo, input_dir, meta, state: State, keys, shas, results, summary: 
         summary.processed.append(source)
         progress.step(source)
 
+    def failed(source: str, exc: BaseException) -> None:
+        results[source] = _empty() | {"errors": [_error_row(
+            source, "process", f"worker failed: {type(exc).__name__}: {exc}")]}
+        keys[source] = None  # not saved: tried again next run
+        summary.processed.append(source)
+        progress.step(source)
+
     workers = max(1, workers or os.cpu_count() or 1)
     try:
+        if executor == "dask":
+            from baozhi.run.cluster import dask_map
+
+            # absolute paths (not resolved: a link keeps its own name as its source)
+            root = input_dir.absolute()
+            jobs = [(root / path.relative_to(input_dir), root, meta) for path, _ in todo]
+            done = dask_map(work, jobs, workers, scheduler)
+            try:
+                for i, result in done:
+                    if isinstance(result, BaseException):
+                        failed(todo[i][1], result)
+                    else:
+                        finish(todo[i][1], *result)
+            finally:
+                done.close()
+            return
         if workers == 1 or len(todo) == 1:
             for path, source in todo:
                 finish(source, *work(path, input_dir, meta))
@@ -620,11 +662,7 @@ def _process(todo, input_dir, meta, state: State, keys, shas, results, summary: 
                     try:
                         finish(source, *fut.result())
                     except Exception as exc:  # noqa: BLE001 - a worker died (killed, out of memory)
-                        results[source] = _empty() | {"errors": [_error_row(
-                            source, "process", f"worker failed: {type(exc).__name__}: {exc}")]}
-                        keys[source] = None  # not saved: tried again next run
-                        summary.processed.append(source)
-                        progress.step(source)
+                        failed(source, exc)
         except BaseException:  # Ctrl-C: stop the workers now, mid-page (their pages are redone)
             procs = list((getattr(pool, "_processes", None) or {}).values())
             for proc in procs:

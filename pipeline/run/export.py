@@ -15,14 +15,25 @@ types, a primary key on each table's id, foreign keys from every layer table to
 ``articles`` and from ``articles`` to ``pages``, indexes on the columns ``baozhi show``
 filters by, an FTS5 index (trigram tokenizer, so it works for Chinese) over article
 headlines and text, and views joining each layer to its article.
+
+Parquet (``write_parquet``, through pyarrow): every table also as a hive-partitioned dataset
+``parquet/<table>/issue_year=Y/issue_month=M/part-0.parquet`` (a row with no issue date, and an
+error row whose page has none, under ``issue_year=__HIVE_DEFAULT_PARTITION__``, which
+pyarrow, DuckDB and Spark read as null). Columns are typed: ids, adcodes and other text as
+string, dates as date32, counts and offsets as int64, amounts as float64, flags as bool, lists
+as list<string> (a dict as its JSON text). The dataset is written in a temporary folder and
+swapped in with the other tables.
 """
 from __future__ import annotations
 
 import contextlib
 import csv
+import datetime as dt
+import hashlib
 import json
 import os
 import re
+import shutil
 import sqlite3
 import tempfile
 from pathlib import Path
@@ -38,6 +49,7 @@ PAGE_COLUMNS = {
     "errors": ["source", "article_id", "stage", "line", "error"],
 }
 DB_NAME = "baozhi.sqlite"
+PARQUET_DIR = "parquet"
 
 
 def tables() -> tuple[str, ...]:
@@ -262,6 +274,149 @@ def _q(col: str) -> str:
     return '"' + col.replace('"', '""') + '"'
 
 
+# --------------------------------------------------------------------------- Parquet
+
+# a column's Arrow type by name (dates are ISO text in the rows); others from their values
+DATE_COLUMNS = ("issue_date", "start_date", "end_date", "deadline_start", "deadline_end")
+STRING_COLUMNS = ("adcode", "article_id", "source", "continued_from")
+PARTITIONS = ("issue_year", "issue_month")
+HIVE_NULL = "__HIVE_DEFAULT_PARTITION__"
+
+
+def _date(value):
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def arrow_type(col: str, values: list):
+    """The Arrow type of a column: by name for dates, ids and adcodes; otherwise from the
+    values (int64, float64, bool, list<string>, string), or from ``FIELD_TYPES`` when every
+    value is null, so an empty table has the same schema as a full one."""
+    import pyarrow as pa
+
+    if col in DATE_COLUMNS or col.endswith("_date"):
+        if all(v is None or _date(v) is not None for v in values):
+            return pa.date32()
+        return pa.string()
+    if col in STRING_COLUMNS or col.endswith("_id"):
+        return pa.string()
+    seen = {type(v) for v in values if v is not None}
+    if not seen:
+        return {int: pa.int64(), float: pa.float64()}.get(FIELD_TYPES.get(col), pa.string())
+    if seen == {bool}:
+        return pa.bool_()
+    if seen <= {int, bool}:
+        return pa.int64()
+    if seen <= {int, bool, float}:
+        return pa.float64()
+    if seen <= {list, tuple}:
+        return pa.list_(pa.string())
+    return pa.string()
+
+
+def _arrow_value(value, typ):
+    import pyarrow as pa
+
+    if value is None:
+        return None
+    if pa.types.is_date32(typ):
+        return _date(value)
+    if pa.types.is_list(typ):
+        return [None if v is None else str(v) for v in value]
+    if pa.types.is_string(typ):
+        if isinstance(value, (list, tuple, dict)):
+            return json.dumps(value, ensure_ascii=False)
+        return str(value)
+    if pa.types.is_floating(typ):
+        return float(value)
+    if pa.types.is_integer(typ):
+        return int(value)
+    return value
+
+
+def arrow_table(table: str, rows: list[dict], issue_dates: dict[str, str | None]):
+    """A table's rows as an Arrow table with typed columns and the partition columns
+    ``issue_year`` and ``issue_month`` (from the row's issue date, or its page's)."""
+    import pyarrow as pa
+
+    cols = [c for c in columns(table, rows) if c not in PARTITIONS]
+    fields, arrays = [], []
+    for c in cols:
+        values = [r.get(c) for r in rows]
+        typ = arrow_type(c, values)
+        fields.append(pa.field(c, typ))
+        arrays.append(pa.array([_arrow_value(v, typ) for v in values], type=typ))
+    days = [_date(r.get("issue_date") if r.get("issue_date") is not None
+                  else issue_dates.get(r.get("source"))) for r in rows]
+    fields += [pa.field("issue_year", pa.int32()), pa.field("issue_month", pa.int32())]
+    arrays += [pa.array([d.year if d else None for d in days], type=pa.int32()),
+               pa.array([d.month if d else None for d in days], type=pa.int32())]
+    return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+
+
+def write_parquet(path: Path, tables: dict[str, list[dict]], staged: list | None = None) -> None:
+    """Every table as a hive-partitioned Parquet dataset under ``path/<table>/``, written in
+    a temporary folder beside ``path`` and swapped in (see ``_swap_dir``)."""
+    import pyarrow.dataset as ds
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+    os.chmod(tmp, _umask_mode() | (_umask_mode() & 0o444) >> 2)   # mkdtemp makes it 0700
+    try:
+        issue_dates = {a.get("source"): a.get("issue_date") for a in tables.get("articles", [])}
+        for table in registry.tables():
+            data = arrow_table(table, tables.get(table, []), issue_dates)
+            if data.num_rows == 0:
+                # no partition folder to infer the partition columns' types from: one file
+                # at the top holding them as ordinary (int32) columns, so the schema is whole
+                import pyarrow.parquet as pq
+
+                (tmp / table).mkdir(parents=True, exist_ok=True)
+                pq.write_table(data, tmp / table / "part-0.parquet")
+                continue
+            part = ds.partitioning(data.select(list(PARTITIONS)).schema, flavor="hive")
+            ds.write_dataset(data, tmp / table, format="parquet", partitioning=part,
+                             basename_template="part-{i}.parquet",
+                             existing_data_behavior="overwrite_or_ignore",
+                             preserve_order=True, max_rows_per_group=1 << 20)
+        if staged is None:
+            _swap_dir(tmp, path)
+        else:
+            staged.append((str(tmp), path))
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _swap_dir(tmp: Path | str, path: Path) -> None:
+    """Put the folder ``tmp`` in place of ``path``: the old one is renamed aside, then
+    removed (a kill between the two renames leaves no ``path``; ``baozhi run`` rewrites it)."""
+    path = Path(path)
+    old = None
+    if path.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+        os.replace(path, old / "old")
+    os.replace(tmp, path)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def dataset_hash(path: Path) -> str | None:
+    """sha256 over every file of a Parquet dataset folder (names and bytes); None if missing."""
+    path = Path(path)
+    if not path.is_dir():
+        return None
+    h = hashlib.sha256()
+    for p in sorted(path.rglob("*")):
+        if p.is_file():
+            h.update(p.relative_to(path).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
 def write_tables(out_dir: Path, tables: dict[str, list[dict]]) -> list[Path]:
     """Write every table as CSV and JSONL, and all of them into one SQLite file.
 
@@ -277,10 +432,17 @@ def write_tables(out_dir: Path, tables: dict[str, list[dict]]) -> list[Path]:
             for suffix, writer in ((".csv", write_csv), (".jsonl", write_jsonl)):
                 writer(out_dir / f"{table}{suffix}", table, rows, staged)
         write_sqlite(out_dir / DB_NAME, tables, staged)
+        write_parquet(out_dir / PARQUET_DIR, tables, staged)
     except BaseException:
         for tmp, _ in staged:
-            Path(tmp).unlink(missing_ok=True)
+            if Path(tmp).is_dir():
+                shutil.rmtree(tmp, ignore_errors=True)
+            else:
+                Path(tmp).unlink(missing_ok=True)
         raise
     for tmp, path in staged:
-        os.replace(tmp, path)
+        if Path(tmp).is_dir():
+            _swap_dir(tmp, path)
+        else:
+            os.replace(tmp, path)
     return [path for _, path in staged]

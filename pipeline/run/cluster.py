@@ -1,0 +1,98 @@
+"""``baozhi run --executor dask``: pages processed on a Dask distributed cluster.
+
+Entry point: ``dask_map(fn, jobs, workers, scheduler) -> iterator of (job index, result or
+exception)``. ``batch`` hands it ``work`` and, per page, its path, the input folder and the
+folder's metadata: a worker reads the page file itself (the workers must see the input folder
+under the same path as the machine that runs ``baozhi run``) and only the page's rows travel
+back. Everything else of a run — keys, saved results, tables, manifest — stays in the main
+process, so a Dask run writes the same tables and ``.state`` as a local one.
+
+Without ``scheduler`` a ``LocalCluster`` is started on 127.0.0.1 (``workers`` processes with
+one thread each) and closed at the end; with ``scheduler`` (``tcp://host:8786``) the run
+connects to a running cluster whose workers have baozhi installed. Each worker loads the
+models once, before its first page (``WarmUp``, a worker plugin).
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import Callable, Iterable, Iterator
+
+from distributed import WorkerPlugin
+
+WARM_UP_TEXT = "1998年1月1日，北京市国内生产总值增长8.8%，达到1810亿元。"
+
+
+def warm_up() -> None:
+    """Import the pipeline and load its models (jieba, the CRF, the rules) in this process."""
+    from baozhi.run.chunked import layer_records
+
+    layer_records(WARM_UP_TEXT)
+
+
+class WarmUp(WorkerPlugin):
+    """A Dask worker plugin: every worker (and every one that joins later) loads the models
+    when it starts, before it is given a page."""
+
+    name = "baozhi-warm-up"
+
+    def setup(self, worker) -> None:  # noqa: D401 - Dask's hook
+        warm_up()
+
+    def teardown(self, worker) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def client(workers: int | None, scheduler: str | None):
+    """A ``distributed.Client``: to ``scheduler``, or to a LocalCluster of ``workers``
+    processes (one thread each, on 127.0.0.1, no dashboard) closed on the way out."""
+    import dask
+    from distributed import Client, LocalCluster
+
+    with dask.config.set({"distributed.worker.daemon": False,
+                          "distributed.scheduler.work-stealing": True,
+                          "logging.distributed": "error"}):
+        if scheduler:
+            c = Client(scheduler, timeout="30s")
+            try:
+                yield c
+            finally:
+                c.close()
+            return
+        cluster = LocalCluster(n_workers=max(1, workers or 2), threads_per_worker=1,
+                               processes=True, host="127.0.0.1", dashboard_address=None,
+                               silence_logs=logging.ERROR)
+        try:
+            c = Client(cluster)
+            try:
+                yield c
+            finally:
+                c.close()
+        finally:
+            cluster.close()
+
+
+def dask_map(fn: Callable, jobs: Iterable[tuple], workers: int | None = None,
+             scheduler: str | None = None) -> Iterator[tuple[int, object]]:
+    """Run ``fn(*job)`` for every job on the cluster; yield ``(index, result)`` as each
+    finishes, or ``(index, exception)`` when a job failed (its worker died, ...). Closing the
+    iterator early (Ctrl-C) cancels what has not finished."""
+    from distributed import as_completed
+
+    jobs = list(jobs)
+    with client(workers, scheduler) as c:
+        c.register_plugin(WarmUp())
+        futures = [c.submit(fn, *job, key=f"baozhi-page-{i}", pure=False, retries=0)
+                   for i, job in enumerate(jobs)]
+        index = {f.key: i for i, f in enumerate(futures)}
+        try:
+            for fut in as_completed(futures):
+                try:
+                    result = fut.result()
+                except Exception as exc:  # noqa: BLE001 - a page's worker failed
+                    result = exc
+                yield index[fut.key], result
+                fut.release()
+        finally:
+            c.cancel([f for f in futures if not f.done()], force=True)
