@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: all setup run test fuzz wheel eval eval-ner train-ner bench bench-batch report clean
+.PHONY: all setup run test fuzz wheel eval eval-ner train-ner bench bench-batch bench-scale report clean
 
 all: run
 
@@ -48,6 +48,12 @@ bench: setup
 
 bench-batch: setup
 	$(BIN)/python scripts/bench_batch.py
+
+# pages per CPU-second and peak RSS of `baozhi run` (docs/SCALE.md); EXECUTOR=dask WORKERS=2
+EXECUTOR ?= local
+WORKERS ?= 1
+bench-scale: setup
+	$(BIN)/python scripts/bench_scale.py --executor $(EXECUTOR) --workers $(WORKERS)
 
 report: setup
 	$(BIN)/baozhi report --out outputs
