@@ -3,7 +3,9 @@
     python scripts/bench_stages.py [FOLDER ...] [--repeat N] [--clock cpu]
 
 Defaults to the bundled corpus, plus ../shared/pd1998/pages when it is there. Prints, per
-stage, seconds and characters per second, and the peak memory of the process. Loading
+stage, seconds and characters per second, and the peak memory of the process; then
+``jieba.lcut`` alone on the same page texts and the pipeline/jieba speed ratio, and the cold
+start of ``baozhi annotate`` on one line (a fresh process: CPU time and peak RSS). Loading
 (rules, jieba, spaCy, the NER model) is timed apart from the work: it happens once per process.
 ``--clock cpu`` times the process's CPU (``time.process_time``) instead of the wall clock:
 steadier on a machine whose cores are shared. The script runs whichever ``baozhi`` the Python
@@ -12,7 +14,9 @@ that runs it has installed, so two checkouts can be compared with the same scrip
 from __future__ import annotations
 
 import argparse
+import json
 import resource
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -53,12 +57,14 @@ def main() -> None:
             paths = paths[: args.limit]
         times = {k: 0.0 for k in ("ingest", "repair", "articles", "segment", *(l.name for l in registry.compute_order(registry.names())))}
         chars = 0
+        texts = []
         for _ in range(args.repeat):
             for path in paths:
                 t = clock()
                 page = read_page(path, folder, meta)
                 times["ingest"] += clock() - t
                 chars += len(page.text)
+                texts.append(page.text)
                 t = clock()
                 rep = repair(page.text)
                 times["repair"] += clock() - t
@@ -85,8 +91,34 @@ def main() -> None:
         for stage, sec in times.items():
             print(f"{stage:<10} {sec:8.2f} {chars / sec if sec else float('inf'):12,.0f}")
         print(f"{'all':<10} {total:8.2f} {chars / total:12,.0f}")
+        import jieba
+
+        jieba.lcut("初始化词典")      # the default tokenizer loads its dictionary on first use
+        t = clock()
+        for text in texts:
+            jieba.lcut(text)
+        jieba_s = clock() - t
+        print(f"{'jieba.lcut':<10} {jieba_s:8.2f} {chars / jieba_s if jieba_s else float('inf'):12,.0f}"
+              f"   (alone, same texts; pipeline/jieba speed: {jieba_s / total if total else 0:.2f}×)")
+    cold_start()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak memory: {peak:.0f} MB")
+
+
+def cold_start() -> None:
+    """``baozhi annotate`` on one line in a fresh process: its CPU time and peak RSS."""
+    line = json.dumps({"id": "1", "text": "太原市公安局11月16日投资24.7亿元，到2025年形成四大千亿级产业集群。"},
+                      ensure_ascii=False)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "baozhi", "annotate"], input=line, text=True,
+                          capture_output=True, cwd=ROOT)
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    ok = "ok" if proc.returncode == 0 else f"exit {proc.returncode}"
+    print(f"\ncold start, baozhi annotate on one line: {cpu:.2f} s CPU, {wall:.2f} s wall, "
+          f"peak RSS {after.ru_maxrss / 1024:.0f} MB ({ok})")
 
 
 if __name__ == "__main__":
