@@ -30,6 +30,7 @@ class _Pattern:
     not_after: Any
     not_before: Any
     bare_only: bool
+    needs: str = ""          # one of these characters is in every match (a cheap gate)
 
 
 def _expand(pattern: str, fragments: dict[str, str]) -> str:
@@ -53,7 +54,7 @@ def _cfg() -> dict:
             p["name"], regex.compile(first + _expand(p["re"], frags)),
             regex.compile(p["not_after"]) if p.get("not_after") else None,
             regex.compile(p["not_before"]) if p.get("not_before") else None,
-            bool(p.get("bare_only"))))
+            bool(p.get("bare_only")), p.get("needs") or ""))
     return {**cfg, "_patterns": pats}
 
 
@@ -237,6 +238,8 @@ _ASCII_PAIRS = tuple(_ASCII_DIGITS.items())
 def _candidates(text: str, cfg: dict) -> list[tuple[int, int, dict]]:
     out = []
     for pat in cfg["_patterns"]:
+        if pat.needs and not any(ch in text for ch in pat.needs):
+            continue                 # (``in`` on a str is a fast scan; set(text) is not)
         for mt in pat.rx.finditer(text):
             if mt.end() == mt.start():
                 continue

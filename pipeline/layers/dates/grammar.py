@@ -43,7 +43,7 @@ class Production:
     not_before: Any
     require_one_of: tuple
     prefix: Any = None
-    needs: frozenset = frozenset()
+    needs: str = ""               # one of these characters is in every match (a cheap gate)
     anchors: Any = None          # an automaton of the words the pattern starts with
 
 
@@ -105,7 +105,7 @@ def grammar() -> dict:
             regex.compile(p["not_before"]) if p.get("not_before") else None,
             tuple(p.get("require_one_of") or ()),
             regex.compile("(?:" + expand(p["prefix"], frags) + ")$") if p.get("prefix") else None,
-            frozenset(p.get("needs") or ()),
+            "".join(dict.fromkeys(p.get("needs") or "")),
             _automaton(g["words"][p["anchor_words"]]) if p.get("anchor_words") else None))
     guards = {w: (regex.compile(gd["not_after"]) if gd.get("not_after") else None,
                   regex.compile(gd["not_before"]) if gd.get("not_before") else None)
@@ -727,10 +727,9 @@ def candidates(text: str, issue: dt.date | None) -> list[tuple[int, int, Value, 
     cfg = grammar()
     out = []
     fguards = cfg["_festival_guards"]
-    chars = set(text)
     for p in cfg["_productions"]:
-        if p.needs and p.needs.isdisjoint(chars):
-            continue
+        if p.needs and not any(ch in text for ch in p.needs):
+            continue                 # (``in`` on a str is a fast scan; set(text) is not)
         build = BUILDERS[p.build]
         if p.anchors is not None:     # only where one of its words starts
             starts = sorted({end - len(w) + 1 for end, w in p.anchors.iter(text)})
