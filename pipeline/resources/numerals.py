@@ -101,7 +101,9 @@ def _token_re():
     fsep = _esc(c["group_separators_fullwidth"])
     # a decimal part is not read where another .digits follows (2222.2222.222 is no decimal)
     pt = _esc(c["arabic_decimal_points"])
+    # the full-width separator between ASCII digits only before a decimal part (56，300.00)
     arabic = (rf"(?:[{d}]{{1,3}}(?:[{sep}][{d}]{{3}})+(?![{d}])|[０-９]{{1,3}}(?:[{fsep}][０-９]{{3}})+(?![{d}])"
+              rf"|(?<![{d}])[0-9]{{1,3}}(?:[{fsep}][0-9]{{3}})+(?=[{pt}][0-9])"
               rf"|[{d}]+)(?:[{pt}][{d}]+(?![{pt}][{d}]))?|(?<![{d}{pt}])[.．][{d}]+")
     sci = rf"(?:[eE][+\-－]?[{d}]+|\^[+\-]?[{d}]+(?:[.．][{d}]+)?)"
     latin = _esc(c["latin_multipliers"])
@@ -404,7 +406,21 @@ def parse_number(s: str) -> Num | None:
         return None
     if several:
         return Num(None, sign * 2 * value, sign * 9 * value, "about", mult)
+    if mult is None:
+        mult = _scale_word(s, toks)
     return Num(sign * value, approx=approx, multiplier=mult)
+
+
+def _scale_word(s: str, toks: list) -> float | None:
+    """The multiplier a numeral of one number and one scale word ends with (五千, 5百, 30k):
+    the bare first end of a range takes it (三到五千美元, 20~30k元), as it takes 万 (3到5万)."""
+    c = cfg()
+    if len(toks) == 2 and toks[0][0] in ("d", "num") and toks[1][0] == "u" \
+            and toks[1][1] >= c["range_scale_min"]:
+        return float(toks[1][1])
+    if len(toks) == 1 and toks[0][0] == "num" and s[-1] in c["latin_multipliers"]:
+        return float(c["latin_multipliers"][s[-1]])
+    return None
 
 
 # ---------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import functools
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,8 @@ class _Pattern:
     not_after: Any
     not_before: Any
     bare_only: bool
+    needs: str = ""          # one of these characters is in every match (a cheap gate)
+    trigger: Any = None      # a stdlib ``re`` every match holds a match of (a cheap gate)
 
 
 def _expand(pattern: str, fragments: dict[str, str]) -> str:
@@ -53,7 +56,8 @@ def _cfg() -> dict:
             p["name"], regex.compile(first + _expand(p["re"], frags)),
             regex.compile(p["not_after"]) if p.get("not_after") else None,
             regex.compile(p["not_before"]) if p.get("not_before") else None,
-            bool(p.get("bare_only"))))
+            bool(p.get("bare_only")), p.get("needs") or "",
+            re.compile(p["trigger"]) if p.get("trigger") else None))
     return {**cfg, "_patterns": pats}
 
 
@@ -237,6 +241,10 @@ _ASCII_PAIRS = tuple(_ASCII_DIGITS.items())
 def _candidates(text: str, cfg: dict) -> list[tuple[int, int, dict]]:
     out = []
     for pat in cfg["_patterns"]:
+        if pat.needs and not any(ch in text for ch in pat.needs):
+            continue                 # (``in`` on a str is a fast scan; set(text) is not)
+        if pat.trigger is not None and pat.trigger.search(text) is None:
+            continue
         for mt in pat.rx.finditer(text):
             if mt.end() == mt.start():
                 continue

@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import functools
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -43,8 +44,9 @@ class Production:
     not_before: Any
     require_one_of: tuple
     prefix: Any = None
-    needs: frozenset = frozenset()
+    needs: str = ""               # one of these characters is in every match (a cheap gate)
     anchors: Any = None          # an automaton of the words the pattern starts with
+    trigger: Any = None          # a stdlib ``re`` every match holds a match of (a cheap gate)
 
 
 def expand(pattern: str, fragments: dict[str, str]) -> str:
@@ -68,6 +70,17 @@ def _automaton(words):
         a.add_word(w, w)
     a.make_automaton()
     return a
+
+
+def _trigger(p: dict, g: dict):
+    """The production's gate: its ``trigger`` (a pattern every match holds a match of), or
+    for one anchored on a word list the list itself; compiled with the standard ``re``, whose
+    search for such plain patterns is several times faster than a production's own scan."""
+    if p.get("trigger"):
+        return re.compile(p["trigger"])
+    if p.get("anchor_words"):
+        return re.compile(trie_pattern(g["words"][p["anchor_words"]]))
+    return None
 
 
 def trie_pattern(words) -> str:
@@ -105,8 +118,9 @@ def grammar() -> dict:
             regex.compile(p["not_before"]) if p.get("not_before") else None,
             tuple(p.get("require_one_of") or ()),
             regex.compile("(?:" + expand(p["prefix"], frags) + ")$") if p.get("prefix") else None,
-            frozenset(p.get("needs") or ()),
-            _automaton(g["words"][p["anchor_words"]]) if p.get("anchor_words") else None))
+            "".join(dict.fromkeys(p.get("needs") or "")),
+            _automaton(g["words"][p["anchor_words"]]) if p.get("anchor_words") else None,
+            _trigger(p, g)))
     guards = {w: (regex.compile(gd["not_after"]) if gd.get("not_after") else None,
                   regex.compile(gd["not_before"]) if gd.get("not_before") else None)
               for w, gd in g["words"].get("festival_guards", {}).items()}
@@ -727,9 +741,10 @@ def candidates(text: str, issue: dt.date | None) -> list[tuple[int, int, Value, 
     cfg = grammar()
     out = []
     fguards = cfg["_festival_guards"]
-    chars = set(text)
     for p in cfg["_productions"]:
-        if p.needs and p.needs.isdisjoint(chars):
+        if p.needs and not any(ch in text for ch in p.needs):
+            continue                 # (``in`` on a str is a fast scan; set(text) is not)
+        if p.trigger is not None and p.trigger.search(text) is None:
             continue
         build = BUILDERS[p.build]
         if p.anchors is not None:     # only where one of its words starts

@@ -70,6 +70,7 @@ def _patterns() -> dict:
     ch = {w: k for k, ws in c["change_words"].items() for w in ws}
     p["change"] = (ch, regex.compile(rf"({_alts(ch)})(?:{_alts(c['change_gap'])})?$"))
     p["range"] = regex.compile(rf"[ \t]*(?:{_alts(c['range_connectors'])})[ \t]*")
+    p["range_inclusive"] = regex.compile(rf"[ \t]*(?:{_alts(c['range_inclusive_marks'])})")
     p["times"] = regex.compile(rf"[ \t]*(?:{_alts(c['times_signs'])})[ \t]*")
     p["currency"] = (c["currency_prefixes"],
                      regex.compile(rf"(?:{_alts(c['currency_prefixes'])})[ \t]*$"))
@@ -397,11 +398,13 @@ def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
     # range or product with the next numeral
     joined = None
     if nxt is not None and value is not None:
-        rm = p["range"].match(text, num.end)
+        im = p["range_inclusive"].match(text, num.end)     # 10万(含)-20万元
+        pos = im.end() if im else num.end
+        rm = p["range"].match(text, pos)
         tm = p["times"].match(text, num.end)
         if rm and rm.end() == nxt.start and nxt.value is not None:
             joined = ("range", nxt)
-        elif num.end == nxt.start and nxt.text[:1] in ("-", "－") and nxt.value is not None:
+        elif pos == nxt.start and nxt.text[:1] in ("-", "－") and nxt.value is not None:
             joined = ("range", nxt)
         elif tm and tm.end() == nxt.start and nxt.value is not None:
             joined = ("times", nxt)
