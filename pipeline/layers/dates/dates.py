@@ -35,16 +35,6 @@ class _Pattern:
     trigger: Any = None      # a stdlib ``re`` every match holds a match of (a cheap gate)
 
 
-def _expand(pattern: str, fragments: dict[str, str]) -> str:
-    """Replace ``@name@`` by its fragment, repeatedly (fragments may use fragments)."""
-    for _ in range(5):
-        new = regex.sub(r"@(\w+)@", lambda m: fragments[m.group(1)], pattern)
-        if new == pattern:
-            break
-        pattern = new
-    return pattern
-
-
 @functools.cache
 def _cfg() -> dict:
     cfg = ruleset.load(RULES)
@@ -53,7 +43,7 @@ def _cfg() -> dict:
     for p in cfg["patterns"]:
         first = f"(?=[{p['first']}])" if p.get("first") else ""
         pats.append(_Pattern(
-            p["name"], regex.compile(first + _expand(p["re"], frags)),
+            p["name"], regex.compile(first + grammar.expand(p["re"], frags)),
             regex.compile(p["not_after"]) if p.get("not_after") else None,
             regex.compile(p["not_before"]) if p.get("not_before") else None,
             bool(p.get("bare_only")), p.get("needs") or "",
