@@ -39,7 +39,7 @@ from pathlib import Path
 
 from baozhi.resources import ruleset
 from baozhi.layers import registry
-from baozhi.run.export import DB_NAME, PARQUET_DIR, _umask_mode, dataset_hash, write_tables
+from baozhi.run.export import DB_NAME, PARQUET_DIR, umask_mode, dataset_hash, write_tables
 from baozhi.stages.ingest import (IngestError, Metadata, MetadataError, load_metadata,
                                   read_page, source_of)
 
@@ -289,7 +289,7 @@ def atomic_write(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file renamed into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.chmod(tmp, _umask_mode())
+    os.chmod(tmp, umask_mode())
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)

@@ -102,7 +102,7 @@ def _sql(value):
     return value
 
 
-def _umask_mode() -> int:
+def umask_mode() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return 0o666 & ~mask
@@ -116,7 +116,7 @@ def _beside(path: Path, staged: list | None):
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     os.close(fd)
-    os.chmod(tmp, _umask_mode())
+    os.chmod(tmp, umask_mode())
     try:
         yield tmp
         if staged is None:
@@ -365,7 +365,7 @@ def write_parquet(path: Path, tables: dict[str, list[dict]], staged: list | None
 
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
-    os.chmod(tmp, _umask_mode() | (_umask_mode() & 0o444) >> 2)   # mkdtemp makes it 0700
+    os.chmod(tmp, umask_mode() | (umask_mode() & 0o444) >> 2)   # mkdtemp makes it 0700
     try:
         issue_dates = {a.get("source"): a.get("issue_date") for a in tables.get("articles", [])}
         for table in registry.tables():
