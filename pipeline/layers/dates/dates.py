@@ -8,7 +8,6 @@ named groups of each match into an interval of days.
 """
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import functools
 import re
@@ -72,15 +71,6 @@ def _num(s: str | None) -> int | None:
     return (digits[tens] if tens else 1) * 10 + (digits[ones] if ones else 0)
 
 
-def _last_day(y: int, m: int) -> int:
-    return calendar.monthrange(y, m)[1]
-
-
-def _month_shift(y: int, m: int, k: int) -> tuple[int, int]:
-    idx = y * 12 + (m - 1) + k
-    return idx // 12, idx % 12 + 1
-
-
 def _iso(d: dt.date | None) -> str | None:
     return d.isoformat() if d else None
 
@@ -137,13 +127,13 @@ def _resolve(g: dict, issue: dt.date | None, cfg: dict) -> tuple[dt.date | None,
     if g.get("rmonth"):
         if not issue:
             return None, None, "tenday" if g.get("mpart") else "month"
-        year, m = _month_shift(issue.year, issue.month, cfg["relative_months"][g["rmonth"]])
+        year, m = grammar.month_shift(issue.year, issue.month, cfg["relative_months"][g["rmonth"]])
         stated = True
     if m is not None and not 1 <= m <= 12:
         raise _Reject
     if d is not None and not 1 <= d <= 31:
         raise _Reject
-    if d is not None and m is not None and d > _last_day(2000, m):     # 2月30日, 4月31日
+    if d is not None and m is not None and d > grammar.last_day(2000, m):     # 2月30日, 4月31日
         raise _Reject
     if not stated:
         if issue is None:
@@ -155,7 +145,7 @@ def _resolve(g: dict, issue: dt.date | None, cfg: dict) -> tuple[dt.date | None,
         elif d is not None:              # a day with no month: this month or the one before
             year, m = issue.year, issue.month
             if d > issue.day:
-                year, m = _month_shift(year, m, -1)
+                year, m = grammar.month_shift(year, m, -1)
         else:
             year = issue.year
 
@@ -171,15 +161,15 @@ def _resolve(g: dict, issue: dt.date | None, cfg: dict) -> tuple[dt.date | None,
             a, b = cfg["month_parts"][g["mpart"]]
             if year is not None:
                 start = dt.date(year, m, a)
-                end = dt.date(year, m, min(b, _last_day(year, m)))
+                end = dt.date(year, m, min(b, grammar.last_day(year, m)))
         elif m is not None:
             gran = "month"
             if year is not None:
-                start, end = dt.date(year, m, 1), dt.date(year, m, _last_day(year, m))
+                start, end = dt.date(year, m, 1), dt.date(year, m, grammar.last_day(year, m))
         elif g.get("ypart"):
             a, b, gran = cfg["year_parts"][g["ypart"]]
             if year is not None:
-                start, end = dt.date(year, a, 1), dt.date(year, b, _last_day(year, b))
+                start, end = dt.date(year, a, 1), dt.date(year, b, grammar.last_day(year, b))
         else:
             gran = "year"
             if year is not None:
@@ -199,7 +189,7 @@ def _resolve(g: dict, issue: dt.date | None, cfg: dict) -> tuple[dt.date | None,
                 elif m2 is not None:
                     if m is not None and m2 < m and not stated2:
                         y2 += 1
-                    end = dt.date(y2, m2, _last_day(y2, m2))
+                    end = dt.date(y2, m2, grammar.last_day(y2, m2))
                 elif g.get("y2"):
                     end = dt.date(y2, 12, 31)
             if start and end and end < start:
