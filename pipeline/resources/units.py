@@ -9,6 +9,9 @@ import regex
 
 from baozhi.resources import ruleset
 
+# the kinds of figure the contract allows (../shared/contract.md); a unit is of one of them
+KINDS = ("money", "percent", "quantity", "count", "magnitude")
+
 
 @functools.cache
 def _cfg() -> dict:

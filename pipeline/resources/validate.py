@@ -30,8 +30,8 @@ import regex
 import yaml
 
 from baozhi.resources import ruleset
+from baozhi.resources.units import KINDS
 
-FIGURE_KINDS = ("money", "percent", "quantity", "count", "magnitude")  # contract.md
 UNIT_COLUMNS = ("surface", "kind", "unit", "factor")
 
 
@@ -138,9 +138,9 @@ def _check_units(rel: str, header: list[str], rows) -> list[Problem]:
             out.append(Problem(rel, n, f"unit {surface!r} given twice (also line {seen[surface]})"))
         else:
             seen[surface] = n
-        if kind not in FIGURE_KINDS:
+        if kind not in KINDS:
             out.append(Problem(rel, n, f"unit {surface!r}: unknown kind {kind!r} "
-                               f"(kinds are {', '.join(FIGURE_KINDS)})"))
+                               f"(kinds are {', '.join(KINDS)})"))
         if factor != "discount":
             try:
                 ok = math.isfinite(float(factor)) and float(factor) != 0

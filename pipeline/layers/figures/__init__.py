@@ -1,5 +1,6 @@
 """The figures layer: numbers with normalised values (``figures.find_figures``)."""
 from baozhi.layers.spec import Context, Layer
+from baozhi.resources.units import KINDS
 
 
 def find(text: str, ctx: Context) -> list[dict]:
@@ -14,6 +15,6 @@ LAYER = Layer(
             "magnitude", "count"),
     description="Figures with normalised values: money, percent, quantity, count, magnitude.",
     show_columns=("figure_id", "issue_date", "text", "kind", "value", "low", "high", "unit", "approx"),
-    values={"kind": ("money", "percent", "quantity", "count", "magnitude"),
+    values={"kind": KINDS,
             "approx": ("exact", "about", "over", "under", "at_least", "at_most")},
 )
