@@ -54,6 +54,8 @@ BUILDERS = (
 # one list or the other)
 NOT_BUILDERS = (
     "baozhi.layers.entities.entities:_tagger",
+    "baozhi.layers.entities.entities:_scorer",
+    "baozhi.layers.entities.entities:_ids",
     "baozhi.layers.entities.entities:_known_people",
     "baozhi.layers.entities.entities:_common_words",
     "baozhi.layers.entities.entities:automata",

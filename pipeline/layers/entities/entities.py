@@ -31,6 +31,9 @@ from baozhi.resources.ruleset import MODELS_DIR
 MODEL = MODELS_DIR / "ner.crfsuite"
 GAZETTEER = MODELS_DIR / "ner_gazetteer.tsv.gz"
 INFO = MODELS_DIR / "ner.json"
+# (chunks, characters): a text with fewer of both is tagged by crfsuite itself, a longer one
+# by the NumPy scorer (the same labels; scripts/bench_stages.py measures both sides)
+SMALL = (3, 2000)
 
 
 @functools.cache
@@ -42,6 +45,15 @@ def _tagger():
     tagger = pycrfsuite.Tagger()
     tagger.open(str(MODEL))
     return tagger
+
+
+@functools.cache
+def _scorer():
+    """The model's weights as NumPy arrays (``crf.py``): the labels of crfsuite's Viterbi,
+    without turning every feature string into a crfsuite item."""
+    from baozhi.layers.entities.crf import Scorer
+
+    return Scorer.load(MODEL) if MODEL.exists() else None
 
 
 def read_gazetteer(path=None) -> list[tuple[str, str]]:
@@ -143,17 +155,36 @@ def automata() -> tuple:
     return tuple(out)
 
 
+@functools.cache
+def _ids():
+    """Attribute ids of the model, memoised by character, bigram and word (``featids.py``)."""
+    from baozhi.layers.entities.featids import Ids
+
+    return Ids(_scorer())
+
+
 def _tag(text: str, tokens: Sequence[tuple[int, int]] | None) -> tuple[list[tuple], list[tuple]]:
     """The CRF over every chunk of ``text``: spans (start, end, label, chunk index) and the
-    chunks (start, features, labels), kept for confidences asked later."""
-    tagger = _tagger()
-    if tagger is None or not text:
+    chunks (start, (chunk text, its tokens), labels), kept for confidences asked later."""
+    scorer = _scorer()
+    if scorer is None or not text:
         return [], []
+    from baozhi.layers.entities import featids
+
+    groups = _info().get("feature_groups", ())
+    pieces = nf.pieces(text, tokens)
+    if len(pieces) < SMALL[0] and len(text) < SMALL[1]:
+        # a sentence or two: crfsuite's C loop beats NumPy's per-position calls (same labels)
+        tagger = _tagger()
+        tagged = [tagger.tag(nf.features(p, local, automata(), groups)) for _, _, p, local in pieces]
+    elif featids.known_groups(groups):
+        tagged = scorer.viterbi(featids.scores(scorer, _ids(), pieces, automata(), groups))
+    else:   # a feature group featids.py does not build: from the strings
+        tagged = scorer.tag([nf.features(p, local, automata(), groups) for _, _, p, local in pieces])
     spans, chunks = [], []
-    for s, _, feats in nf.text_features(text, tokens, automata(), _info().get("feature_groups", ())):
-        labels = tagger.tag(feats)
+    for (s, _, piece, local), labels in zip(pieces, tagged):
         ci = len(chunks)
-        chunks.append((s, feats, labels))
+        chunks.append((s, (piece, local), labels))
         for a, b, lab in nf.decode(labels):
             piece = text[s + a:s + b]
             if not piece.isprintable() or " " in piece or "\u3000" in piece:
@@ -174,9 +205,9 @@ def crf_spans(text: str, tokens: Sequence[tuple[int, int]] | None = None) -> lis
 
 def _confidence(chunk: tuple, start: int, end: int) -> float:
     """The lowest marginal probability of the tagged labels over ``start:end`` of a chunk."""
-    s0, feats, labels = chunk
+    s0, (piece, local), labels = chunk
     tagger = _tagger()
-    tagger.set(feats)
+    tagger.set(nf.features(piece, local, automata(), _info().get("feature_groups", ())))
     return min(tagger.marginal(labels[i], i) for i in range(start - s0, end - s0))
 
 

@@ -288,10 +288,9 @@ def features(piece: str, local: Sequence[tuple[int, int]], automata: Sequence[tu
     return chunk_features(piece, wf, gf, extra)
 
 
-def text_features(text: str, tokens: Sequence[tuple[int, int]] | None,
-                  automata: Sequence[tuple[str, object]],
-                  extra: Sequence[str] = ()) -> list[tuple[int, int, list[list[str]]]]:
-    """(start, end, features) for every chunk of ``text`` (ASCII read as full-width)."""
+def pieces(text: str, tokens: Sequence[tuple[int, int]] | None) -> list[tuple[int, int, str, list]]:
+    """(start, end, full-width chunk text, its tokens as offsets inside it) for every chunk
+    of ``text``."""
     if tokens is None:
         tokens = tokenize(text)
     text = full_width(text)
@@ -313,8 +312,16 @@ def text_features(text: str, tokens: Sequence[tuple[int, int]] | None,
             if tokens[k][1] > e:
                 break
             k += 1
-        out.append((s, e, features(piece, local, automata, extra)))
+        out.append((s, e, piece, local))
     return out
+
+
+def text_features(text: str, tokens: Sequence[tuple[int, int]] | None,
+                  automata: Sequence[tuple[str, object]],
+                  extra: Sequence[str] = ()) -> list[tuple[int, int, list[list[str]]]]:
+    """(start, end, features) for every chunk of ``text`` (ASCII read as full-width)."""
+    return [(s, e, features(piece, local, automata, extra))
+            for s, e, piece, local in pieces(text, tokens)]
 
 
 def bies(length: int, spans: Iterable[tuple[int, int, str]]) -> list[str]:

@@ -1,0 +1,208 @@
+"""The entity tagger's Viterbi in NumPy, from the weights of the shipped crfsuite model.
+
+crfsuite tags a sequence of string features by looking every string up in its attribute
+dictionary, summing the weights of the attributes present per label and running Viterbi.
+``Scorer`` does the same with the model's own numbers: the attribute strings map to rows of a
+weight matrix (attributes x labels, ``float64`` as in the model file), the transition weights
+are a labels x labels matrix, and Viterbi runs over all the chunks of a text at once
+(``numpy`` operations per position, over every chunk still running). Sums are made in the
+order crfsuite makes them (feature by feature, in the order given), so the labels are the
+same as crfsuite's (tests/test_crf.py on People's Daily dev sentences, and
+``scripts/crf_identity.py`` over the whole dev set).
+
+The numbers are read from the model file itself (its binary ``FEAT`` section and its
+attribute and label dictionaries: the same file ``pycrfsuite`` opens), once, and kept in a
+cache file named by the model file's sha256 (``$XDG_CACHE_HOME/baozhi``, else
+``~/.cache/baozhi``); a retrained model has another digest, so it is never served stale.
+Where no cache can be written, they are built in memory.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import struct
+import tempfile
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+CACHE_VERSION = 1  # the layout of the cache file
+
+
+def cache_dir() -> Path:
+    """``$BAOZHI_CACHE``, else ``$XDG_CACHE_HOME/baozhi``, else ``~/.cache/baozhi``."""
+    if os.environ.get("BAOZHI_CACHE"):
+        return Path(os.environ["BAOZHI_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "baozhi"
+
+
+def _cqdb_strings(buf: bytes, off: int) -> list[str]:
+    """The strings of a crfsuite CQDB chunk at ``off``, by id."""
+    if buf[off:off + 4] != b"CQDB":
+        raise ValueError("not a CQDB chunk")
+    _size, _flag, _order, n, bwd = struct.unpack_from("<5I", buf, off + 4)
+    out = [""] * n
+    for k, rec in enumerate(struct.unpack_from(f"<{n}I", buf, off + bwd)):
+        if not rec:
+            continue
+        ident, ksize = struct.unpack_from("<2I", buf, off + rec)
+        out[ident] = buf[off + rec + 8:off + rec + 8 + ksize - 1].decode("utf-8")
+    return out
+
+
+def read_model(path: Path) -> tuple[list[str], list[str], np.ndarray, np.ndarray]:
+    """(labels, attributes, state weights [attributes + 1, labels], transitions [labels,
+    labels]) of a crfsuite CRF1d model file; the state matrix's last row is zeros (for
+    attributes the model does not know)."""
+    buf = Path(path).read_bytes()
+    if buf[:4] != b"lCRF" or buf[8:12] != b"FOMC":
+        raise ValueError(f"{path}: not a crfsuite CRF1d model")
+    (_version, _nf, n_labels, n_attrs, off_feat, off_labels, off_attrs, _lrefs,
+     _arefs) = struct.unpack_from("<9I", buf, 12)
+    if buf[off_feat:off_feat + 4] != b"FEAT":
+        raise ValueError(f"{path}: no FEAT section")
+    (n_feat,) = struct.unpack_from("<I", buf, off_feat + 8)
+    rec = np.dtype([("type", "<u4"), ("src", "<u4"), ("dst", "<u4"), ("w", "<f8")])
+    feats = np.frombuffer(buf, dtype=rec, count=n_feat, offset=off_feat + 12)
+    labels = _cqdb_strings(buf, off_labels)
+    attrs = _cqdb_strings(buf, off_attrs)
+    if len(labels) != n_labels or len(attrs) != n_attrs:
+        raise ValueError(f"{path}: dictionaries of the wrong size")
+    state = np.zeros((n_attrs + 1, n_labels))
+    trans = np.zeros((n_labels, n_labels))
+    s = feats[feats["type"] == 0]
+    t = feats[feats["type"] == 1]
+    # one feature per (attribute, label): crfsuite adds each once, so a plain store is its sum
+    state[s["src"], s["dst"]] = s["w"]
+    trans[t["src"], t["dst"]] = t["w"]
+    return labels, attrs, state, trans
+
+
+class Scorer:
+    """A crfsuite model's Viterbi over string features, in NumPy."""
+
+    def __init__(self, labels: Sequence[str], attrs: Sequence[str], state: np.ndarray,
+                 trans: np.ndarray):
+        self.labels = list(labels)
+        self.ids = {a: i for i, a in enumerate(attrs)}
+        self.unknown = len(attrs)
+        self.state = np.ascontiguousarray(state, dtype=np.float64)
+        self.trans = np.ascontiguousarray(trans, dtype=np.float64)
+
+    @classmethod
+    def load(cls, model: Path, cache: Path | None = None) -> "Scorer":
+        """The scorer of ``model``, from the cache when it holds this model's digest."""
+        raw = Path(model).read_bytes()
+        digest = hashlib.sha256(raw).hexdigest()
+        folder = cache_dir() if cache is None else cache
+        name = folder / f"crf-{CACHE_VERSION}-{digest}.npz"
+        try:
+            with np.load(name, allow_pickle=False) as z:
+                return cls([str(y) for y in z["labels"]], z["attrs"].item().split("\x00"), z["state"],
+                           z["trans"])
+        except (OSError, ValueError, KeyError):
+            pass
+        labels, attrs, state, trans = read_model(model)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=folder, suffix=".npz")
+            with os.fdopen(fd, "wb") as fh:
+                np.savez(fh, labels=np.array(labels), attrs=np.array("\x00".join(attrs)),
+                         state=state, trans=trans)
+            os.replace(tmp, name)   # whole or not at all: a reader never sees half a file
+        except OSError:
+            pass                    # not writable: built in memory, as now
+        return cls(labels, attrs, state, trans)
+
+    def scores(self, chunks: Sequence[Sequence[Sequence[str]]]) -> list[np.ndarray]:
+        """State scores [positions, labels] of every chunk (each a list of per-position
+        feature lists), all chunks summed at once."""
+        get, unk = self.ids.get, self.unknown
+        ids = [get(f, unk) for feats in chunks for fs in feats for f in fs]
+        counts = [len(fs) for feats in chunks for fs in feats]
+        total = self.sum_rows(np.array(ids, dtype=np.intp), np.array(counts, dtype=np.intp))
+        bounds = np.cumsum([len(f) for f in chunks])[:-1]
+        return np.split(total, bounds)
+
+    def sum_rows(self, ids: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        """Per position, the weights of its attribute ids (``counts[p]`` ids for position p,
+        one after the other in ``ids``) added in crfsuite's order, so that the floating-point
+        sums are the same."""
+        n = len(counts)
+        out = np.zeros((n, len(self.labels)))
+        if not len(ids):
+            return out
+        rows = self.state[ids]
+        pos = np.repeat(np.arange(n), counts)
+        rank = np.arange(len(ids)) - np.repeat(np.cumsum(counts) - counts, counts)
+        # the k-th feature of every position at once, k = 0, 1, ...: the order of crfsuite's
+        # additions over a position's features
+        for k in range(int(counts.max())):
+            sel = np.flatnonzero(rank == k)
+            out[pos[sel]] += rows[sel]
+        return out
+
+    def viterbi(self, scores: Sequence[np.ndarray]) -> list[list[str]]:
+        """The best label sequence of every chunk, given its state scores; ties go to the
+        lower label id, as in crfsuite. Chunks run side by side, longest first, in groups of
+        similar lengths (padded positions at most three times the real ones: a
+        step costs little more for more chunks)."""
+        out: list[list[str]] = [[] for _ in scores]
+        lens = [len(s) for s in scores]
+        order = sorted((i for i in range(len(scores)) if lens[i]), key=lambda i: -lens[i])
+        k = 0
+        while k < len(order):
+            top = lens[order[k]]
+            j, size = k, 0
+            while j < len(order) and (j - k + 1) * top <= 4 * (size + lens[order[j]]):
+                size += lens[order[j]]
+                j += 1
+            group = order[k:j]
+            for i, labels in zip(group, self._viterbi([scores[i] for i in group])):
+                out[i] = labels
+            k = j
+        return out
+
+    def _viterbi(self, scores: Sequence[np.ndarray]) -> list[list[str]]:
+        """Viterbi over chunks ordered longest first."""
+        n = len(scores)
+        lens = [len(s) for s in scores]
+        T, L = lens[0], len(self.labels)
+        S = np.zeros((T, n, L))
+        for j, s in enumerate(scores):
+            S[:lens[j], j] = s
+        running = np.searchsorted(-np.array(lens), -np.arange(T), side="left")  # longer than t
+        back = np.zeros((T, n, L), dtype=np.uint8 if L < 256 else np.intp)
+        alpha = S[0].copy()
+        ends = np.zeros((n, L))
+        done = n
+        trans = self.trans
+        for t in range(1, T):
+            k = int(running[t])
+            if k < done:                       # chunks ending at t - 1 keep their last scores
+                ends[k:done] = alpha[k:done]
+                done = k
+            x = alpha[:k, :, None] + trans     # [chunk, from, to]
+            b = x.argmax(axis=1)
+            back[t, :k] = b
+            alpha[:k] = x.max(axis=1) + S[t, :k]   # the value at the argmax
+        ends[:done] = alpha[:done]
+        last = ends.argmax(axis=1).tolist()
+        lab = self.labels
+        out = []
+        for j in range(n):
+            m = lens[j]
+            bj = back[:m, j].tolist()
+            y = last[j]
+            path = [y] * m
+            for t in range(m - 1, 0, -1):
+                y = bj[t][y]
+                path[t - 1] = y
+            out.append([lab[y] for y in path])
+        return out
+
+    def tag(self, chunks: Sequence[Sequence[Sequence[str]]]) -> list[list[str]]:
+        """Labels of every chunk (each a list of per-position feature lists)."""
+        return self.viterbi(self.scores(chunks))

@@ -1,0 +1,135 @@
+"""The entity tagger's NumPy Viterbi gives crfsuite's labels, from strings and from ids."""
+from __future__ import annotations
+
+import json
+import random
+
+import numpy as np
+import pycrfsuite
+import pytest
+
+from conftest import corpus_page
+from baozhi.layers.entities import entities, featids, features as nf
+from baozhi.layers.entities.crf import Scorer, read_model
+from baozhi.stages.repair import repair
+
+
+@pytest.fixture(scope="module")
+def tagger():
+    t = pycrfsuite.Tagger()
+    t.open(str(entities.MODEL))
+    return t
+
+
+@pytest.fixture(scope="module")
+def scorer(tmp_path_factory):
+    return Scorer.load(entities.MODEL, tmp_path_factory.mktemp("cache"))
+
+
+def crfsuite_labels(tagger, text, tokens=None, groups=()):
+    return [tagger.tag(nf.features(p, local, entities.automata(), groups))
+            for _, _, p, local in nf.pieces(text, tokens)]
+
+
+def id_labels(scorer, text, tokens=None, groups=()):
+    pieces = nf.pieces(text, tokens)
+    return scorer.viterbi(featids.scores(scorer, featids.Ids(scorer), pieces, entities.automata(),
+                                         groups))
+
+
+def test_weights_are_the_model_files(tagger):
+    """The weights read from the file are crfsuite's own (its dump prints six decimals)."""
+    labels, attrs, state, trans = read_model(entities.MODEL)
+    info = tagger.info()
+    assert labels == tagger.labels()
+    lab = {y: i for i, y in enumerate(labels)}
+    att = {a: i for i, a in enumerate(attrs)}
+    assert np.count_nonzero(state) == len(info.state_features)
+    for (a, y), w in info.state_features.items():
+        assert state[att[a], lab[y]] == pytest.approx(w, abs=1e-6)
+    for (a, b), w in info.transitions.items():
+        assert trans[lab[a], lab[b]] == pytest.approx(w, abs=1e-6)
+    assert not state[-1].any()          # the row of unknown attributes
+
+
+def test_dev_sentences_same_labels(tagger, scorer, shared):
+    """A sample of People's Daily dev sentences: labels from strings and from ids are
+    crfsuite's (scripts/crf_identity.py runs the whole dev set)."""
+    lines = (shared / "pd1998" / "dev.jsonl").read_text(encoding="utf-8").splitlines()
+    texts = [json.loads(line)["text"] for line in random.Random(12).sample(lines, 150)]
+    named = 0
+    for text in texts:
+        theirs = crfsuite_labels(tagger, text)
+        feats = [nf.features(p, local, entities.automata()) for _, _, p, local in nf.pieces(text, None)]
+        assert scorer.tag(feats) == theirs, text
+        assert id_labels(scorer, text) == theirs, text
+        named += any(y != "O" for ys in theirs for y in ys)
+    assert named > 50      # the sample has names in it: the labels compared are not all O
+
+
+ODD = [
+    "",
+    "　　",
+    "本报太原11月16日电（记者 张峰）山西省人民政府与ABC Corp.签约，投资24.7亿元。",
+    "王小明说：“我们到北京去！”他又说：“好。”",
+    "\x02\x03控制字符\x02太原市\t公安局 北京",
+    "🎉表情😀符号 á é 中国人民银行山西省分行" * 3,
+    "太原" * 400,                                # one chunk of 800 characters
+    "。。！？”」",
+    "一\n二\n\n三四五六七八九十李四",
+]
+
+
+@pytest.mark.parametrize("text", ODD)
+def test_odd_text_same_labels(tagger, scorer, text):
+    assert id_labels(scorer, text) == crfsuite_labels(tagger, text)
+
+
+def test_corpus_page_same_labels(tagger, scorer):
+    text = repair(corpus_page("000").read_text(encoding="utf-8")).text
+    tokens = nf.tokenize(text)
+    theirs = crfsuite_labels(tagger, text, tokens)
+    assert id_labels(scorer, text, tokens) == theirs
+    assert sum(y != "O" for ys in theirs for y in ys) > 20
+
+
+def test_every_feature_group_same_scores():
+    """With a model that knows every feature string of a text (random weights), the ids give
+    the same sums as the strings, for every feature group: the ids are the strings' features,
+    in the strings' order."""
+    groups = ("trigram", "window3", "lexicon")
+    text = ("新华社北京1月5日电 国务院总理李鹏今天在人民大会堂会见了美国客人ＡＢＣ。"
+            "山西省太原市迎泽区柳巷南路12号，太原钢铁集团有限公司！“好”")
+    pieces = nf.pieces(text, None)
+    feats = [nf.features(p, local, entities.automata(), groups) for _, _, p, local in pieces]
+    attrs = sorted({f for fs in feats for f3 in fs for f in f3})
+    assert any(a.startswith("c3=") for a in attrs) and any(a.startswith("ls=") for a in attrs)
+    assert any(a.startswith("u-3=") for a in attrs) and any(a.startswith("gj=") for a in attrs)
+    rng = np.random.default_rng(12)
+    labels = ["O", "B-LOC", "I-LOC", "E-LOC", "S-PER"]
+    state = np.vstack([rng.normal(size=(len(attrs), len(labels))), np.zeros((1, len(labels)))])
+    model = Scorer(labels, attrs, state, rng.normal(size=(len(labels), len(labels))))
+    want = model.scores(feats)
+    got = featids.scores(model, featids.Ids(model), pieces, entities.automata(), groups)
+    assert len(got) == len(want)
+    for a, b in zip(got, want):
+        assert np.array_equal(a, b)
+
+
+def test_cache_is_keyed_by_the_model(tmp_path):
+    """The cache file is named by the model's sha256: another model, another file; a cache
+    folder that cannot be written still gives a scorer."""
+    first = Scorer.load(entities.MODEL, tmp_path)
+    names = list(tmp_path.glob("crf-*.npz"))
+    assert len(names) == 1
+    again = Scorer.load(entities.MODEL, tmp_path)
+    assert again.labels == first.labels and np.array_equal(again.state, first.state)
+    other = tmp_path / "other.crfsuite"
+    raw = bytearray(entities.MODEL.read_bytes())
+    raw[-1] ^= 1                        # another file, another digest
+    other.write_bytes(bytes(raw))
+    Scorer.load(other, tmp_path)
+    assert len(list(tmp_path.glob("crf-*.npz"))) == 2
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    assert Scorer.load(entities.MODEL, blocked / "cache").labels == first.labels
