@@ -17,8 +17,11 @@ live in ``scripts/peer_numerals.py``, outside the package.
 """
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 from dataclasses import dataclass
+from typing import Iterable
 
 import regex
 
@@ -505,8 +508,26 @@ def homograph_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _not_numbers_re().finditer(text)]
 
 
-def inside(spans: list[tuple[int, int]], s: int, e: int) -> bool:
+def inside(spans: "list[tuple[int, int]] | Cover", s: int, e: int) -> bool:
+    """Whether one of ``spans`` holds [s, e)."""
+    if isinstance(spans, Cover):
+        return spans.holds(s, e)
     return any(a <= s and e <= b for a, b in spans)
+
+
+class Cover:
+    """Spans indexed for ``inside``: by start, with the furthest end reached so far, so that
+    a question costs a bisection, not a scan of every span (a long text has many)."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]):
+        self.spans = sorted(spans)
+        self.starts = [a for a, _ in self.spans]
+        self.reach = list(itertools.accumulate((b for _, b in self.spans), max))
+        self.exact = set(self.spans)
+
+    def holds(self, s: int, e: int) -> bool:
+        k = bisect.bisect_right(self.starts, s)
+        return k > 0 and self.reach[k - 1] >= e
 
 
 def lone_financial(num: Num) -> bool:

@@ -23,8 +23,10 @@ saved. A page that cannot be read or processed becomes rows of ``errors``; the r
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 import signal
@@ -183,6 +185,16 @@ def work(path: Path, root: Path, meta: Metadata) -> tuple[str | None, dict[str, 
     except Exception as exc:  # noqa: BLE001 - one page must not stop the run
         return page.sha256, _empty() | {
             "errors": [_error_row(source, "process", f"{type(exc).__name__}: {exc}")]}
+
+
+WARM_UP_TEXT = "1998年1月1日，北京市国内生产总值增长8.8%，达到1810亿元。"
+
+
+def warm_up() -> None:
+    """Import the pipeline and load its models (jieba, the CRF, the rules) in this process."""
+    from baozhi.run.chunked import layer_records
+
+    layer_records(WARM_UP_TEXT)
 
 
 def _work_args(args):
@@ -651,7 +663,15 @@ def _process(todo, input_dir, meta, state: State, keys, shas, results, summary: 
             for path, source in todo:
                 finish(source, *work(path, input_dir, meta))
             return
-        pool = ProcessPoolExecutor(max_workers=min(workers, len(todo)), initializer=_worker_init)
+        # load the models here, once, before the workers fork: each starts with them loaded
+        # (shared copy-on-write pages, frozen out of the cyclic collector's reach) instead of
+        # paying the loading itself
+        warm_up()
+        gc.freeze()
+        fork = (multiprocessing.get_context("fork")
+                if "fork" in multiprocessing.get_all_start_methods() else None)
+        pool = ProcessPoolExecutor(max_workers=min(workers, len(todo)), initializer=_worker_init,
+                                   mp_context=fork)
         try:
             futures = {pool.submit(work, path, input_dir, meta): source for path, source in todo}
             pending = set(futures)
@@ -670,6 +690,8 @@ def _process(todo, input_dir, meta, state: State, keys, shas, results, summary: 
                     proc.terminate()
             pool.shutdown(wait=False, cancel_futures=True)
             raise
+        finally:
+            gc.unfreeze()
         pool.shutdown(wait=True)
     finally:
         progress.close()

@@ -20,14 +20,7 @@ from typing import Callable, Iterable, Iterator
 
 from distributed import WorkerPlugin
 
-WARM_UP_TEXT = "1998年1月1日，北京市国内生产总值增长8.8%，达到1810亿元。"
-
-
-def warm_up() -> None:
-    """Import the pipeline and load its models (jieba, the CRF, the rules) in this process."""
-    from baozhi.run.chunked import layer_records
-
-    layer_records(WARM_UP_TEXT)
+from baozhi.run.batch import warm_up  # noqa: E402 - the same warm-up as the local workers'
 
 
 class WarmUp(WorkerPlugin):

@@ -225,14 +225,15 @@ def article_spans(text: str, spans: list[tuple], chunks: list[tuple], tokens: Se
     for sp in spans:
         if sp[1] - sp[0] >= min_len:
             first.setdefault(text[sp[0]:sp[1]], sp)
+    if not first:
+        return []
     starts = {s for s, _ in tokens}
     ends = {e for _, e in tokens}
     found = []
-    for surface in sorted(first, key=len, reverse=True):
+    for surface, where in _occurrences(text, first).items():
         sp = first[surface]
         sure = None
-        start = text.find(surface)
-        while start >= 0:
+        for start in where:
             end = start + len(surface)
             if start in starts and end in ends and not any(taken[start:end]):
                 if sure is None:
@@ -241,8 +242,26 @@ def article_spans(text: str, spans: list[tuple], chunks: list[tuple], tokens: Se
                     break
                 found.append((start, end, sp[2]))
                 taken[start:end] = b"\1" * (end - start)
-            start = text.find(surface, end)
     return found
+
+
+def _occurrences(text: str, surfaces) -> dict[str, list[int]]:
+    """Longest surface first, where each stands in ``text``, left to right and not
+    overlapping itself (as ``str.find`` from the end of the last one finds them): one
+    Aho-Corasick pass for all surfaces, not one scan of the text per surface."""
+    import ahocorasick
+
+    auto = ahocorasick.Automaton()
+    for w in surfaces:
+        auto.add_word(w, w)
+    auto.make_automaton()
+    hits: dict[str, list[int]] = {w: [] for w in sorted(surfaces, key=len, reverse=True)}
+    for end, w in auto.iter(text):
+        at = hits[w]
+        start = end - len(w) + 1
+        if not at or start >= at[-1] + len(w):
+            at.append(start)
+    return hits
 
 
 def spans(text: str, tokens: Sequence[tuple[int, int]] | None = None, home: str | None = None, *,
@@ -336,11 +355,15 @@ def link_short_forms(records: list[dict]) -> None:
 
     least = int(setting("short_form_min_chars", 4))
     orgs = [r for r in records if r.get("label") == "ORG"]
-    fulls = {(r.get("canonical") or r["text"]) for r in orgs}
+    fulls: dict[tuple[str, str], set] = {}   # by first and last character: a short form shares both
+    for r in orgs:
+        f = r.get("canonical") or r["text"]
+        if f:
+            fulls.setdefault((f[0], f[-1]), set()).add(f)
     for r in orgs:
         if r.get("canonical") or len(r["text"]) < least:
             continue
-        fits = {f for f in fulls if _shortens(r["text"], f)}
+        fits = {f for f in fulls.get((r["text"][0], r["text"][-1]), ()) if _shortens(r["text"], f)}
         if len(fits) == 1:
             r["canonical"] = fits.pop()
 

@@ -300,18 +300,36 @@ def merge_rules(text: str, found: list[Span], tokens: Sequence[tuple[int, int]] 
                           + organisation_spans(text, tokens, found, gaz, home))
     if not rule:
         return found + alias_spans(text, found, tokens)
+    # spans by start, so that the spans holding or held by one are looked up near it, not
+    # searched for among all (a long text has thousands)
+    by_start: dict[int, list[Span]] = {}
+    for f in found:
+        if f[2] != "PER":
+            by_start.setdefault(f[0], []).append(f)
+    widest = max((f[1] - f[0] for f in found), default=0)
     keep_rule = []
     for r in rule:
         if r[3] == "byline" or not any(
-                f[0] <= r[0] and r[1] <= f[1] and (f[1] - f[0]) > (r[1] - r[0]) and f[2] != "PER"
-                for f in found):
+                r[1] <= f[1] and (f[1] - f[0]) > (r[1] - r[0])
+                for a in range(max(0, r[0] - widest), r[0] + 1) for f in by_start.get(a, ())):
             keep_rule.append(r)
     # a tagger span holding two places of the rules, and nothing else of them, and ending with
     # the last of them, is two names run together (山西中部城市群联通雄安新区); an organisation
     # holds places but ends with its own word (江苏省靖江市市委)
+    rules_at: dict[int, list[Span]] = {}
+    for i, r in enumerate(rule):
+        rules_at.setdefault(r[0], []).append((i, r))
+    chosen = set(keep_rule)
     for f in found:
-        held = [r for r in rule if f[0] <= r[0] and r[1] <= f[1]]
+        held = [r for _, r in sorted(x for a in range(f[0], f[1]) for x in rules_at.get(a, ())
+                                     if x[1][1] <= f[1])]
         if len(held) >= 2 and all(r[2] == "LOC" for r in held) and max(r[1] for r in held) == f[1]:
-            keep_rule.extend(r for r in held if r not in keep_rule)
-    kept = [f for f in found if not any(f[0] < r[1] and r[0] < f[1] for r in keep_rule)]
+            for r in held:
+                if r not in chosen:
+                    keep_rule.append(r)
+                    chosen.add(r)
+    covered = bytearray(len(text) + 1)
+    for r in keep_rule:
+        covered[r[0]:r[1]] = b"\1" * (r[1] - r[0])
+    kept = [f for f in found if not any(covered[f[0]:f[1]])]
     return kept + keep_rule + alias_spans(text, kept + keep_rule, tokens)

@@ -38,7 +38,7 @@ import regex
 from baozhi.resources import ruleset
 from baozhi.resources.script import simplified
 from baozhi.resources.units import unit_surfaces, unit_table, units as _units
-from baozhi.resources.numerals import (Num, chars as num_chars, homograph_spans, inside, lone_financial,
+from baozhi.resources.numerals import (Cover, Num, chars as num_chars, homograph_spans, inside, lone_financial,
                                       lone_word, parse_number, scan, squeeze, unsqueeze)
 
 FIELDS = ("start", "end", "text", "kind", "value", "low", "high", "unit", "approx",
@@ -276,7 +276,7 @@ def _fixed(text: str, homs) -> list[dict]:
     words = _cfg()["fixed_words"]
     out = []
     for m in p["fixed"].finditer(text):
-        if inside(homs, m.start(), m.end()) and not any(a == m.start() and b == m.end() for a, b in homs):
+        if inside(homs, m.start(), m.end()) and (m.start(), m.end()) not in homs.exact:
             continue
         w = words[m.group(0)]
         start, approx, change = _prefix(text, m.start())
@@ -305,9 +305,9 @@ def _find(text: str) -> list[dict]:
     p = _patterns()
     c = _cfg()
     table, _ = _units()
-    homs = homograph_spans(text)
+    homs = Cover(homograph_spans(text))
     slogans = [(m.start(), m.end()) for m in p["slogan"].finditer(text)]
-    slogans += [(m.start(), m.end()) for m in p["not_inside"].finditer(text)]
+    slogans = Cover(slogans + [(m.start(), m.end()) for m in p["not_inside"].finditer(text)])
     nums = scan(text)
     cands = _magnitudes(text) + _fixed(text, homs)
     used_until = -1

@@ -133,6 +133,11 @@ class _Text:
         return any(s <= pos < e for s, e in self._in_date)
 
     @functools.cached_property
+    def figure_index(self) -> "_Figures":
+        """The figures by start, to find those inside a span without a scan of all."""
+        return _Figures(self.figures)
+
+    @functools.cached_property
     def date_kinds(self) -> list[dict | None]:
         """For each date, the first of ``date_markers`` it is, or None."""
         return [_date_marker(d, self.cfg) for d in self.dates]
@@ -290,7 +295,7 @@ def past_deadline(t: _Text, c: dict) -> bool:
 def weak_marker_needs_support(t: _Text, c: dict) -> bool:
     """A ``weak`` marker needs a telling figure, a joining marker, a deadline (将, 确保) or a
     verb of ``plan_verbs`` (今年, 全年); see ``_weak_ok``."""
-    return not c["mk"].weak or _weak_ok(t.text, c, t.figures, t.dates, t.issue, t.cfg)
+    return not c["mk"].weak or _weak_ok(t.text, c, t.figure_index, t.dates, t.issue, t.cfg)
 
 
 def past_words(t: _Text, c: dict) -> bool:
@@ -388,7 +393,7 @@ def find_targets(text: str, figures: list[dict], dates: list[dict],
         out.append({"start": s, "end": e, "text": text[s:e],
                     "deadline_text": d.get("text"), "deadline_start": d.get("start_date"),
                     "deadline_end": d.get("end_date"), "modality": c["mk"].modality,
-                    "figures": _figures_in(figures, s, e)})
+                    "figures": _figures_in(t.figure_index, s, e)})
     return out
 
 
@@ -398,10 +403,36 @@ def _trimmed(text: str, s: int, e: int, cfg: dict) -> tuple[int, int]:
     return s, e
 
 
-def _figures_in(figures: list[dict], s: int, e: int) -> list[int]:
-    return [i for i, f in enumerate(figures)
-            if isinstance(f, dict) and isinstance(f.get("start"), int) and isinstance(f.get("end"), int)
-            and s <= f["start"] and f["end"] <= e]
+class _Figures:
+    """A text's figure records, indexed by start: the figures inside a span are found by
+    bisection (a long text has many figures and many targets)."""
+
+    def __init__(self, figures: list[dict]):
+        self.figures = figures
+        self.items = sorted((f["start"], f["end"], i) for i, f in enumerate(figures)
+                            if isinstance(f, dict) and isinstance(f.get("start"), int)
+                            and isinstance(f.get("end"), int))
+        self.starts = [s for s, _, _ in self.items]
+
+    def __getitem__(self, i: int) -> dict:
+        return self.figures[i]
+
+    def within(self, s: int, e: int) -> list[int]:
+        """Indices (in list order) of the figures with s <= start and end <= e."""
+        items = self.items
+        k = bisect.bisect_left(self.starts, s)
+        out = []
+        while k < len(items) and items[k][0] <= e:
+            if items[k][1] <= e:
+                out.append(items[k][2])
+            k += 1
+        return sorted(out)
+
+
+def _figures_in(figures: "list[dict] | _Figures", s: int, e: int) -> list[int]:
+    if not isinstance(figures, _Figures):
+        figures = _Figures(figures)
+    return figures.within(s, e)
 
 
 def _deadline(c: dict, s: int, e: int, dates: list[dict], issue: dt.date | None,

@@ -1,0 +1,59 @@
+"""The indexes that replaced all-pairs loops answer as the loops did (long texts stay linear)."""
+from __future__ import annotations
+
+import random
+
+from conftest import corpus_page
+from baozhi.layers.entities import entities
+from baozhi.layers.targets.targets import _Figures
+from baozhi.resources.numerals import Cover, inside
+from baozhi.stages.repair import repair
+
+
+def random_spans(rng, n, size=300):
+    out = []
+    for _ in range(n):
+        a = rng.randrange(size)
+        out.append((a, a + rng.randrange(1, 30)))
+    return out
+
+
+def test_cover_answers_as_the_scan():
+    rng = random.Random(12)
+    for _ in range(200):
+        spans = random_spans(rng, rng.randrange(0, 40))
+        cover = Cover(spans)
+        for _ in range(50):
+            s = rng.randrange(320)
+            e = s + rng.randrange(0, 20)
+            assert inside(cover, s, e) == inside(spans, s, e)
+
+
+def test_figures_within_a_span_as_the_scan():
+    rng = random.Random(12)
+    for _ in range(200):
+        figures = [{"start": a, "end": b} for a, b in random_spans(rng, rng.randrange(0, 40))]
+        figures.append({"start": None, "end": 3})          # a record without offsets is skipped
+        index = _Figures(figures)
+        for _ in range(50):
+            s = rng.randrange(320)
+            e = s + rng.randrange(0, 60)
+            want = [i for i, f in enumerate(figures) if isinstance(f["start"], int)
+                    and s <= f["start"] and f["end"] <= e]
+            assert index.within(s, e) == want
+
+
+def test_occurrences_as_find_from_the_last_end():
+    """Each name's places in a real page, left to right, not overlapping: str.find's."""
+    text = repair(corpus_page("000").read_text(encoding="utf-8")).text
+    text += "太原太原太原市" * 3
+    surfaces = ["太原", "太原市", "山西", "记者", "原太", "不在这里的名字"]
+    got = entities._occurrences(text, surfaces)
+    assert list(got) == sorted(surfaces, key=len, reverse=True)
+    for w in surfaces:
+        want, at = [], text.find(w)
+        while at >= 0:
+            want.append(at)
+            at = text.find(w, at + len(w))
+        assert got[w] == want
+    assert got["太原"] and not got["不在这里的名字"]
