@@ -44,7 +44,7 @@ train-ner: setup
 	$(BIN)/python scripts/train_ner.py
 
 bench: setup
-	$(BIN)/python scripts/bench_stages.py
+	$(BIN)/python scripts/bench_stages.py --clock cpu
 
 bench-batch: setup
 	$(BIN)/python scripts/bench_batch.py

@@ -1,6 +1,7 @@
 """Time every stage on a folder of pages, in one process (one core).
 
-    python scripts/bench_stages.py [FOLDER ...] [--repeat N] [--clock cpu]
+    python scripts/bench_stages.py [FOLDER ...] [--repeat N] [--clock cpu] [--huge CHARS]
+                                   [--workers-pages N] [--no-punct-mb MB]
 
 Defaults to the bundled corpus, plus ../shared/pd1998/pages when it is there. Prints, per
 stage, seconds and characters per second, and the peak memory of the process; then
@@ -10,14 +11,24 @@ start of ``baozhi annotate`` on one line (a fresh process: CPU time and peak RSS
 ``--clock cpu`` times the process's CPU (``time.process_time``) instead of the wall clock:
 steadier on a machine whose cores are shared. The script runs whichever ``baozhi`` the Python
 that runs it has installed, so two checkouts can be compared with the same script.
+
+Then: one line of ``--huge`` characters (the pages' lines joined) against the same text as its
+many lines, through ``layer_records`` as ``baozhi annotate`` runs them (CPU time, chars/s, the
+ratio; goal >= 0.75); ``baozhi run`` on ``--workers-pages`` pages with 1 and 2 workers in
+fresh processes (wall time, CPU time of the run and its workers, the largest worker's peak
+RSS); with ``--no-punct-mb``, one page of that many MB with no punctuation in a fresh process
+(its peak RSS; goal < 1 GB). Last, the issue's table in Markdown for the README.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -31,7 +42,11 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--limit", type=int, default=0, help="at most this many pages per folder")
     ap.add_argument("--clock", choices=("wall", "cpu"), default="wall")
+    ap.add_argument("--huge", type=int, default=400_000, help="characters of the one long line (0: skip)")
+    ap.add_argument("--workers-pages", type=int, default=40, help="pages for 1 vs 2 workers (0: skip)")
+    ap.add_argument("--no-punct-mb", type=float, default=0, help="MB of a page with no punctuation")
     args = ap.parse_args()
+    table: dict[str, str] = {}
     clock = time.process_time if args.clock == "cpu" else time.perf_counter
     folders = [Path(f) for f in args.folders] or [ROOT / "corpus"] + [
         p for p in [ROOT.parent / "shared" / "pd1998" / "pages"] if p.is_dir()]
@@ -100,12 +115,121 @@ def main() -> None:
         jieba_s = clock() - t
         print(f"{'jieba.lcut':<10} {jieba_s:8.2f} {chars / jieba_s if jieba_s else float('inf'):12,.0f}"
               f"   (alone, same texts; pipeline/jieba speed: {jieba_s / total if total else 0:.2f}×)")
-    cold_start()
+        table[f"{folder.name}: {len(paths)} pages, {chars:,} characters"] = ""
+        for stage, sec in times.items():
+            table[f"  {stage}"] = f"{chars / sec:,.0f} chars/s" if sec else "-"
+        table["  whole pipeline"] = f"{chars / total:,.0f} chars/s"
+        table["  jieba.lcut alone, same texts"] = f"{chars / jieba_s:,.0f} chars/s"
+        table["  pipeline / jieba (goal >= 0.5)"] = f"{jieba_s / total:.2f}×"
+    table["cold start, `baozhi annotate` of one line (goal <= 1.5 s)"] = cold_start()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak memory: {peak:.0f} MB")
+    texts_all = [read_page(p, f, load_metadata(f)).text for f in folders for p in find_pages(f)]
+    if args.huge:
+        table.update(huge_line(texts_all, args.huge))
+    if args.workers_pages:
+        table.update(workers(folders[-1], args.workers_pages))
+    if args.no_punct_mb:
+        table.update(no_punctuation(texts_all, args.no_punct_mb))
+    print(f"\n| measure ({args.clock} clock) | value |\n| --- | ---: |")
+    for k, v in table.items():
+        print(f"| {k} | {v} |")
 
 
-def cold_start() -> None:
+def huge_line(texts: list[str], n: int) -> dict[str, str]:
+    """One line of ``n`` characters against the same characters as their many lines."""
+    from baozhi.run.chunked import layer_records
+
+    lines, size = [], 0
+    for text in texts:
+        for line in text.splitlines():
+            if line.strip() and size < n:
+                lines.append(line)
+                size += len(line)
+    one = "".join(lines)
+    t = time.process_time()
+    for line in lines:
+        layer_records(line)
+    small = time.process_time() - t
+    t = time.process_time()
+    layer_records(one)
+    big = time.process_time() - t
+    print(f"\none line of {len(one):,} characters: {len(one) / big:,.0f} chars/s CPU; the same as "
+          f"{len(lines):,} lines: {len(one) / small:,.0f} chars/s (ratio {small / big:.2f})")
+    return {f"one line of {len(one):,} characters (CPU)": f"{len(one) / big:,.0f} chars/s",
+            f"the same as {len(lines):,} lines": f"{len(one) / small:,.0f} chars/s",
+            "one line / many lines (goal >= 0.75)": f"{small / big:.2f}×"}
+
+
+def _child(cmd: list[str], **kw) -> tuple[float, float, float, subprocess.CompletedProcess]:
+    """(wall s, CPU s of the process and its children, largest peak RSS MB) of a command run
+    in a fresh process (through a small Python wrapper that waits for it, so the children's
+    figures are its own)."""
+    wrap = ("import resource, subprocess, sys, time, json\n"
+            "t = time.perf_counter(); p = subprocess.run(sys.argv[1:], capture_output=True)\n"
+            "w = time.perf_counter() - t; r = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+            "print(json.dumps([w, r.ru_utime + r.ru_stime, r.ru_maxrss / 1024, p.returncode]))\n"
+            "sys.stderr.write(p.stderr.decode('utf-8', 'replace')[-2000:])\n")
+    proc = subprocess.run([sys.executable, "-c", wrap, *cmd], capture_output=True, text=True, **kw)
+    wall, cpu, rss, code = json.loads(proc.stdout.strip().splitlines()[-1])
+    if code:
+        print(proc.stderr, file=sys.stderr)
+    return wall, cpu, rss, code
+
+
+def workers(folder: Path, n: int) -> dict[str, str]:
+    """``baozhi run`` of ``n`` pages with 1 and 2 workers: wall, CPU, the largest peak RSS."""
+    from baozhi.run.batch import find_pages
+
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        pages = Path(tmp) / "pages"
+        pages.mkdir()
+        for p in find_pages(folder)[:n]:
+            shutil.copy(p, pages / p.name)
+        if (folder / "metadata.toml").exists():
+            shutil.copy(folder / "metadata.toml", pages / "metadata.toml")
+        got = {}
+        for w in (1, 2):
+            wall, cpu, rss, code = _child([sys.executable, "-m", "baozhi", "run", str(pages),
+                                           "--out", str(Path(tmp) / f"out{w}"), "--workers", str(w)],
+                                          cwd=ROOT)
+            got[w] = (wall, cpu)
+            print(f"\nbaozhi run, {n} pages, {w} worker{'s' if w > 1 else ''}: {wall:.1f} s wall, "
+                  f"{cpu:.1f} s CPU (all processes), largest peak RSS {rss:.0f} MB (exit {code})")
+            out[f"`baozhi run` {n} pages, {w} worker{'s' if w > 1 else ''}: wall / CPU / peak RSS"] = \
+                f"{wall:.1f} s / {cpu:.1f} s / {rss:.0f} MB"
+        speedup = got[1][0] / got[2][0]
+        load = os.getloadavg()[0]
+        print(f"2 workers / 1 worker: {speedup:.2f}× wall (goal >= 1.8 on an idle machine; load "
+              f"average now {load:.1f}); CPU 2/1: {got[2][1] / got[1][1]:.2f}")
+        out["2 workers / 1 worker, wall (goal >= 1.8, idle machine)"] = f"{speedup:.2f}× (load {load:.1f})"
+        out["CPU of 2 workers / CPU of 1 (1.0 = no loading repeated)"] = f"{got[2][1] / got[1][1]:.2f}"
+    return out
+
+
+def no_punctuation(texts: list[str], mb: float) -> dict[str, str]:
+    """One page of ``mb`` MB (UTF-8) with no punctuation, annotated in a fresh process."""
+    import unicodedata
+
+    body = "".join(ch for t in texts for ch in t
+                   if not unicodedata.category(ch).startswith(("P", "Z", "C")))
+    want = int(mb * 1_000_000 / 3)
+    page = (body * (want // max(1, len(body)) + 1))[:want]
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "page.txt"
+        src.write_text(json.dumps({"id": "1", "text": page}, ensure_ascii=False), encoding="utf-8")
+        code = (f"import sys; sys.stdin = open({str(src)!r}, encoding='utf-8'); "
+                "sys.argv = ['baozhi', 'annotate']; from baozhi.apps.cli import main; "
+                "sys.stdout = open('/dev/null', 'w'); sys.exit(main())")
+        wall, cpu, rss, rc = _child([sys.executable, "-c", code], cwd=ROOT)
+    print(f"\none page of {mb} MB with no punctuation ({len(page):,} characters): {cpu:.1f} s CPU, "
+          f"peak RSS {rss:.0f} MB (exit {rc})")
+    return {f"a {mb:g} MB page with no punctuation: CPU / peak RSS (goal < 1 GB)":
+            f"{cpu:.0f} s / {rss:.0f} MB"}
+
+
+def cold_start() -> str:
     """``baozhi annotate`` on one line in a fresh process: its CPU time and peak RSS."""
     line = json.dumps({"id": "1", "text": "太原市公安局11月16日投资24.7亿元，到2025年形成四大千亿级产业集群。"},
                       ensure_ascii=False)
@@ -119,6 +243,7 @@ def cold_start() -> None:
     ok = "ok" if proc.returncode == 0 else f"exit {proc.returncode}"
     print(f"\ncold start, baozhi annotate on one line: {cpu:.2f} s CPU, {wall:.2f} s wall, "
           f"peak RSS {after.ru_maxrss / 1024:.0f} MB ({ok})")
+    return f"{cpu:.2f} s CPU, peak RSS {after.ru_maxrss / 1024:.0f} MB"
 
 
 if __name__ == "__main__":

@@ -133,3 +133,34 @@ def test_cache_is_keyed_by_the_model(tmp_path):
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")
     assert Scorer.load(entities.MODEL, blocked / "cache").labels == first.labels
+
+
+def test_disk_cache_rebuilds_for_another_key(tmp_path):
+    """A table saved under one key is served to the next process asking with that key; a
+    changed input (another key) builds again; an unwritable folder still builds."""
+    from baozhi.resources import diskcache
+
+    built = []
+
+    def build():
+        built.append(1)
+        return {"太原": ("LOC",)}
+
+    assert diskcache.cached("t", ("rules-1", "code-1"), build, tmp_path) == {"太原": ("LOC",)}
+    assert diskcache.cached("t", ("rules-1", "code-1"), build, tmp_path) == {"太原": ("LOC",)}
+    assert len(built) == 1
+    diskcache.cached("t", ("rules-2", "code-1"), build, tmp_path)
+    assert len(built) == 2
+    (tmp_path / "file").write_text("not a folder")
+    assert diskcache.cached("t", ("rules-1",), build, tmp_path / "file" / "x") == {"太原": ("LOC",)}
+
+
+def test_cached_gazetteers_match_what_they_are_built_from():
+    """The gazetteers served from the disk cache find what freshly built ones find."""
+    text = "山西省太原市迎泽区人民政府与中国人民银行太原中心支行，北京大学。"
+    fresh = entities._build_automata()
+    served = entities.automata()
+    assert [n for n, _ in served] == [n for n, _ in fresh]
+    for (_, a), (_, b) in zip(served, fresh):
+        assert list(a.iter(text)) == list(b.iter(text))
+        assert len(a) == len(b)

@@ -187,16 +187,6 @@ def work(path: Path, root: Path, meta: Metadata) -> tuple[str | None, dict[str, 
             "errors": [_error_row(source, "process", f"{type(exc).__name__}: {exc}")]}
 
 
-WARM_UP_TEXT = "1998年1月1日，北京市国内生产总值增长8.8%，达到1810亿元。"
-
-
-def warm_up() -> None:
-    """Import the pipeline and load its models (jieba, the CRF, the rules) in this process."""
-    from baozhi.run.chunked import layer_records
-
-    layer_records(WARM_UP_TEXT)
-
-
 def _work_args(args):
     return work(*args)
 
@@ -666,6 +656,8 @@ def _process(todo, input_dir, meta, state: State, keys, shas, results, summary: 
         # load the models here, once, before the workers fork: each starts with them loaded
         # (shared copy-on-write pages, frozen out of the cyclic collector's reach) instead of
         # paying the loading itself
+        from baozhi.run.chunked import warm_up
+
         warm_up()
         gc.freeze()
         fork = (multiprocessing.get_context("fork")

@@ -52,6 +52,15 @@ def _safe_cut(text: str, lo: int, hi: int) -> int:
     return hi
 
 
+WARM_UP_TEXT = "1998年1月1日，北京市国内生产总值增长8.8%，达到1810亿元。"
+
+
+def warm_up() -> None:
+    """Import the pipeline and load its models (jieba, the CRF, the rules) in this process:
+    a worker does it before its first page (local workers: their parent, before they fork)."""
+    layer_records(WARM_UP_TEXT)
+
+
 def layer_records(text: str, issue_date: dt.date | None = None, home: str | None = None,
                   layers: Iterable[str] | None = None,
                   limit: int | None = None) -> dict[str, list[dict]]:

@@ -20,7 +20,7 @@ from typing import Callable, Iterable, Iterator
 
 from distributed import WorkerPlugin
 
-from baozhi.run.batch import warm_up  # noqa: E402 - the same warm-up as the local workers'
+from baozhi.run.chunked import warm_up  # the same warm-up as the local workers'
 
 
 class WarmUp(WorkerPlugin):

@@ -27,15 +27,9 @@ from typing import Sequence
 
 import numpy as np
 
+from baozhi.resources.diskcache import cache_dir
+
 CACHE_VERSION = 1  # the layout of the cache file
-
-
-def cache_dir() -> Path:
-    """``$BAOZHI_CACHE``, else ``$XDG_CACHE_HOME/baozhi``, else ``~/.cache/baozhi``."""
-    if os.environ.get("BAOZHI_CACHE"):
-        return Path(os.environ["BAOZHI_CACHE"])
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "baozhi"
 
 
 def _cqdb_strings(buf: bytes, off: int) -> list[str]:

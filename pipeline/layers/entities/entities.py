@@ -23,6 +23,7 @@ import functools
 import gc
 import gzip
 import json
+import sys
 from typing import Sequence
 
 from baozhi.layers.entities import features as nf
@@ -143,7 +144,21 @@ def plausible(surface: str, label: str) -> str | None:
 
 @functools.cache
 def automata() -> tuple:
-    """The gazetteers the model was trained with, by source name, built once."""
+    """The gazetteers the model was trained with, by source name, built once and kept on
+    disk (``resources/diskcache.py``) under the rules' and models' version, the code that
+    builds them and jieba's version."""
+    import ahocorasick
+    import jieba
+
+    from baozhi.resources import diskcache, ruleset
+
+    key = (ruleset.version(), jieba.__version__,
+           getattr(ahocorasick, "__version__", None) or ahocorasick.__file__,
+           diskcache.source_digest([nf, sys.modules[__name__]]))
+    return diskcache.cached("gazetteers", key, _build_automata)
+
+
+def _build_automata() -> tuple:
     sources = _info().get("gazetteers", ["t", "j"])
     out = []
     if "t" in sources:
