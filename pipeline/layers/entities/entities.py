@@ -218,11 +218,16 @@ def crf_spans(text: str, tokens: Sequence[tuple[int, int]] | None = None) -> lis
     return [sp[:3] for sp in _tag(text, tokens)[0]]
 
 
-def _confidence(chunk: tuple, start: int, end: int) -> float:
-    """The lowest marginal probability of the tagged labels over ``start:end`` of a chunk."""
+def _confidence(chunk: tuple, start: int, end: int, held: list | None = None) -> float:
+    """The lowest marginal probability of the tagged labels over ``start:end`` of a chunk.
+    ``held``: a one-item list naming the chunk the tagger holds already (a long chunk with
+    many names is given to crfsuite once, not once per name)."""
     s0, (piece, local), labels = chunk
     tagger = _tagger()
-    tagger.set(nf.features(piece, local, automata(), _info().get("feature_groups", ())))
+    if held is None or held[0] is not chunk:
+        tagger.set(nf.features(piece, local, automata(), _info().get("feature_groups", ())))
+        if held is not None:
+            held[0] = chunk
     return min(tagger.marginal(labels[i], i) for i in range(start - s0, end - s0))
 
 
@@ -245,6 +250,7 @@ def article_spans(text: str, spans: list[tuple], chunks: list[tuple], tokens: Se
     starts = {s for s, _ in tokens}
     ends = {e for _, e in tokens}
     found = []
+    held = [None]
     for surface, where in _occurrences(text, first).items():
         sp = first[surface]
         sure = None
@@ -252,7 +258,7 @@ def article_spans(text: str, spans: list[tuple], chunks: list[tuple], tokens: Se
             end = start + len(surface)
             if start in starts and end in ends and not any(taken[start:end]):
                 if sure is None:
-                    sure = _confidence(chunks[sp[3]], sp[0], sp[1]) >= min_conf
+                    sure = _confidence(chunks[sp[3]], sp[0], sp[1], held) >= min_conf
                 if not sure:
                     break
                 found.append((start, end, sp[2]))
