@@ -22,19 +22,26 @@ from baozhi.layers.entities import features as nf  # noqa: E402
 import ner_eval  # noqa: E402
 
 
+SETS = {"dev": ROOT.parent / "shared" / "pd1998" / "dev.jsonl", "modern": ROOT / "eval" / "ner_modern.jsonl"}
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", default=str(ROOT.parent / "shared" / "pd1998" / "dev.jsonl"))
+    ap.add_argument("--set", default="dev", choices=sorted(SETS),
+                    help="dev: ../shared/pd1998/dev.jsonl (no home); modern: eval/ner_modern.jsonl, the "
+                         "hand-labelled 2021-25 news of eval/ (each paper's home given)")
+    ap.add_argument("--data", default=None, help="another file of the same form")
     ap.add_argument("--models", default=None, help="a folder with another trained model")
     ap.add_argument("--ablation", action="store_true", help="also score without the article and rule layers")
+    ap.add_argument("--errors", action="store_true", help="print the stage's misses and extra spans, article by article")
     ap.add_argument("--json", action="store_true", help="print the scores as JSON")
     ap.add_argument("--write", action="store_true",
-                    help="record the stage's dev scores in the model's ner.json (after a rules change)")
+                    help="record the stage's scores on the set in the model's ner.json (after a rules change)")
     args = ap.parse_args(argv)
     if args.models:
         d = Path(args.models)
         entities.MODEL, entities.GAZETTEER, entities.INFO = d / "ner.crfsuite", d / "ner_gazetteer.tsv.gz", d / "ner.json"
-    rows = ner_eval.read_jsonl(args.data)
+    rows = ner_eval.read_jsonl(args.data or SETS[args.set])
     variants = {"stage": {}}
     if args.ablation:
         variants.update({"crf only": {"article": False, "use_rules": False},
@@ -43,9 +50,10 @@ def main(argv=None) -> int:
     results = {}
     for name, kw in variants.items():
         if name == "stage":  # the entry point, names.resolve included; no home, as in 1998
-            find = lambda t, tk: [(r["start"], r["end"], r["label"]) for r in entities.find_entities(t, None, tk)]
+            find = lambda t, tk, home=None: [(r["start"], r["end"], r["label"])
+                                             for r in entities.find_entities(t, home, tk)]
         else:
-            find = (lambda kw: lambda t, tk: [s[:3] for s in entities.spans(t, tk, **kw)])(kw)
+            find = (lambda kw: lambda t, tk, home=None: [s[:3] for s in entities.spans(t, tk, home, **kw)])(kw)
         res = ner_eval.evaluate(rows, find, nf.tokenize if name == "stage" else None,
                                 repeats=3 if name == "stage" else 1)
         results[name] = res
@@ -55,9 +63,15 @@ def main(argv=None) -> int:
             print(f"== {name}: article by article")
             print(ner_eval.table(res["article"]))
     speed = results["stage"]["speed"]
+    if args.errors:
+        for text, gold, home in ner_eval.articles_home(rows):
+            pred = {(r["start"], r["end"], r["label"]) for r in entities.find_entities(text, home)}
+            for tag, xs in (("miss", gold - pred), ("extra", pred - gold)):
+                for s, e, lab in sorted(xs):
+                    print(f"{tag}\t{lab}\t{text[s:e]}\t{text[max(0, s - 8):s]}[{text[s:e]}]{text[e:e + 8]}")
     if args.write:
         info = json.loads(entities.INFO.read_text(encoding="utf-8"))
-        dev = info.setdefault("dev", {})
+        dev = info.setdefault("dev" if args.set == "dev" else args.set, {})
         dev["stage"] = results["stage"]
         for name in ("crf only", "crf + article", "crf + rules"):
             if name in results:

@@ -50,6 +50,12 @@ def gold_set(row: dict, base: int = 0) -> set:
 
 def articles(rows: list[dict]) -> list[tuple[str, set]]:
     """Join dev sentences into articles: (text, gold spans with offsets into it)."""
+    return [(t, g) for t, g, _ in articles_home(rows)]
+
+
+def articles_home(rows: list[dict]) -> list[tuple[str, set, str | None]]:
+    """Articles as ``articles`` gives them, each with its paper's home (``home`` of its rows,
+    None for 1998 text)."""
     by_doc: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
         by_doc[r["doc_id"]].append(r)
@@ -62,7 +68,7 @@ def articles(rows: list[dict]) -> list[tuple[str, set]]:
             para = r["para_id"]
             gold |= gold_set(r, len(text))
             text += r["text"]
-        out.append((text, gold))
+        out.append((text, gold, doc_rows[0].get("home")))
     return out
 
 
@@ -78,20 +84,23 @@ def evaluate(rows: list[dict], find: Finder, tokenize: Callable[[str], list] | N
     is measured too (``find`` then segments itself). Speed is CPU time on one core, the best
     of ``repeats`` runs.
     """
-    sents = [r["text"] for r in rows]
+    if any(r.get("home") for r in rows):  # a paper's home, passed on to a finder that takes it
+        run = lambda t, tk, h: find(t, tk, h)  # noqa: E731
+    else:
+        run = lambda t, tk, h: find(t, tk)  # noqa: E731
     gold = [gold_set(r) for r in rows]
-    pred = [set(find(t, None)) for t in sents]
+    pred = [set(run(r["text"], None, r.get("home"))) for r in rows]
     sent_scores = score(gold, pred)
-    arts = articles(rows)
-    pred_a = [set(find(t, None)) for t, _ in arts]
-    doc_scores = score([g for _, g in arts], pred_a)
-    chars = sum(len(t) for t, _ in arts)
+    arts = articles_home(rows)
+    pred_a = [set(run(t, None, h)) for t, _, h in arts]
+    doc_scores = score([g for _, g, _ in arts], pred_a)
+    chars = sum(len(t) for t, _, _ in arts)
     speed = {"chars": chars, "repeats": repeats, "chars_per_s_without_tokens": round(chars / _best(
-        lambda: [find(t, None) for t, _ in arts], repeats))}
+        lambda: [run(t, None, h) for t, _, h in arts], repeats))}
     if tokenize is not None:
-        toks = [tokenize(t) for t, _ in arts]
+        toks = [tokenize(t) for t, _, _ in arts]
         speed["chars_per_s_with_tokens"] = round(chars / _best(
-            lambda: [find(t, tk) for (t, _), tk in zip(arts, toks)], repeats))
+            lambda: [run(t, tk, h) for (t, _, h), tk in zip(arts, toks)], repeats))
     return {"sentence": sent_scores, "article": doc_scores, "speed": speed}
 
 
