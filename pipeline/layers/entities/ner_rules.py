@@ -293,13 +293,15 @@ def merge_rules(text: str, found: list[Span], tokens: Sequence[tuple[int, int]] 
     longer (太原市公安局 over the gazetteer's 太原); bylines always win."""
     if tokens is None:
         tokens = nf.tokenize(text)
-    found = weak_spans(text, road_spans(text, found, tokens), tokens)
+    from baozhi.layers.entities.guards import guard, padded_byline_spans
+
+    found = weak_spans(text, road_spans(text, guard(text, found, tokens), tokens), tokens)
     gaz = gazetteer_spans(text, tokens, home) + division_spans(text, tokens)
-    rule = _longest_first(gaz + byline_spans(text) + body_spans(text, tokens, home)
+    rule = _longest_first(gaz + byline_spans(text) + padded_byline_spans(text) + body_spans(text, tokens, home)
                           + infrastructure_spans(text, tokens, home)
                           + organisation_spans(text, tokens, found, gaz, home))
     if not rule:
-        return found + alias_spans(text, found, tokens)
+        return _with_context(text, found + alias_spans(text, found, tokens), tokens)
     # spans by start, so that the spans holding or held by one are looked up near it, not
     # searched for among all (a long text has thousands)
     by_start: dict[int, list[Span]] = {}
@@ -332,4 +334,197 @@ def merge_rules(text: str, found: list[Span], tokens: Sequence[tuple[int, int]] 
     for r in keep_rule:
         covered[r[0]:r[1]] = b"\1" * (r[1] - r[0])
     kept = [f for f in found if not any(covered[f[0]:f[1]])]
-    return kept + keep_rule + alias_spans(text, kept + keep_rule, tokens)
+    return _with_context(text, kept + keep_rule + alias_spans(text, kept + keep_rule, tokens), tokens)
+
+
+def _with_context(text: str, found: list[Span], tokens: Sequence[tuple[int, int]]) -> list[Span]:
+    """``found`` with the company names of ``context_spans`` put in (the tagger's people and
+    places of the same extent give way)."""
+    ctx = context_spans(text, found, tokens) + short_name_spans(text, found, tokens)
+    ctx += latin_name_spans(text, found + ctx)
+    if ctx:
+        cover = bytearray(len(text))
+        for s, e, _, _ in ctx:
+            cover[s:e] = b"\1" * (e - s)
+        found = [f for f in found if not all(cover[f[0]:f[1]])
+                 and not (f[3] in ("crf", "article") and any(cover[f[0]:f[1]]))] + ctx
+    return one_label_per_name(text, found)
+
+
+def one_label_per_name(text: str, found: list[Span]) -> list[Span]:
+    """A surface the rules found as an organisation (a full name's core, a listed or
+    defined company) is an organisation wherever the tagger tagged it a person or place
+    (比亚迪股份有限公司 … 比亚迪 tagged PER)."""
+    orgs = {text[s:e] for s, e, lab, src in found if lab == "ORG" and src not in ("crf", "article")}
+    if not orgs:
+        return found
+    return [(s, e, "ORG", "alias") if src in ("crf", "article") and lab != "ORG" and text[s:e] in orgs
+            else (s, e, lab, src) for s, e, lab, src in found]
+
+
+@functools.cache
+def _latin_re():
+    cfg = ruleset.load("entities/organisations.yaml").get("latin_names") or {}
+    return regex.compile(cfg["pattern"]) if cfg.get("pattern") else None
+
+
+def latin_name_spans(text: str, found: Sequence[Span]) -> list[Span]:
+    """A name in Latin script in brackets right after a name (英伟达（NVIDIA）, 马斯克（Elon
+    Musk）) is the same entity: it takes that name's label (found_by ``alias``)."""
+    rx = _latin_re()
+    if rx is None or not any("A" <= ch <= "z" for ch in text):
+        return []
+    by_end = {e: lab for _, e, lab, _ in found}
+    taken = bytearray(len(text))
+    for s, e, _, src in found:
+        if src not in ("crf", "article"):  # the tagger's spans over the Latin name give way
+            taken[s:e] = b"\1" * (e - s)
+    out = []
+    for m in rx.finditer(text):
+        lab = by_end.get(m.start())
+        a, b = m.span("name")
+        if lab and not any(taken[a:b]):
+            out.append((a, b, lab, "alias"))
+    return out
+
+
+@functools.cache
+def _short_re():
+    cfg = ruleset.load("entities/organisations.yaml").get("short_names") or {}
+    return regex.compile(cfg["pattern"]) if cfg.get("pattern") else None
+
+
+def short_name_spans(text: str, found: Sequence[Span], tokens: Sequence[tuple[int, int]]) -> list[Span]:
+    """A short name defined in the text (西部科学城（以下简称科学城）, …有限公司（以下简称“隆基”）):
+    the name right before the definition gives its label to the short name, here and wherever
+    it stands at token edges (found_by ``alias``)."""
+    rx = _short_re()
+    if rx is None or "简称" not in text:
+        return []
+    by_end = {}
+    for s, e, lab, src in found:
+        if lab in ("ORG", "LOC") and (e not in by_end or s < by_end[e][0]):
+            by_end[e] = (s, lab)
+    names: dict[str, str] = {}
+    at: list[tuple[int, int]] = []
+    for m in rx.finditer(text):
+        full = by_end.get(m.start())
+        if full is None:  # no name found before it: the label its suffix gives (…科学城, …有限公司)
+            org = _org()
+            lab = next((("LOC" if x in org["place_suffixes"] else "ORG") for n in org["lengths"]
+                        for x in [text[max(0, m.start() - n):m.start()]] if x in org["suffixes"]), None)
+            full = (None, lab) if lab else None
+        if full is None or len(m.group("short")) < 2:
+            continue
+        names[m.group("short")] = full[1]
+        at.append(m.span("short"))
+    if not names:
+        return []
+    starts = {s for s, _ in tokens}
+    ends = {e for _, e in tokens}
+    taken = bytearray(len(text))
+    for s, e, lab, src in found:
+        if src not in ("crf", "article"):
+            taken[s:e] = b"\1" * (e - s)
+    out = []
+    for short, lab in sorted(names.items(), key=lambda x: -len(x[0])):
+        i = text.find(short)
+        while i >= 0:
+            j = i + len(short)
+            if ((i in starts and j in ends) or (i, j) in at) and not any(taken[i:j]):
+                out.append((i, j, lab, "alias"))
+                taken[i:j] = b"\1" * (j - i)
+            i = text.find(short, j)
+    return out
+
+
+@functools.cache
+def _context_cfg() -> dict:
+    cfg = ruleset.load("entities/organisations.yaml").get("company_context") or {}
+    stops = set(_org()["stop_words"])
+    return {"after": set(cfg.get("after") or ()), "tags": set(cfg.get("run_tags") or ()),
+            "plain": set(cfg.get("plain_tags") or ()), "min": int(cfg.get("min_chars", 2)),
+            "max": int(cfg.get("max_chars", 6)), "least": int(cfg.get("min_count", 2)),
+            "stop": stops | set(cfg.get("stop_words") or ()),
+            "list_lead": tuple(cfg.get("list_lead") or ("有",)),
+            "list_re": regex.compile(cfg["list_pattern"]) if cfg.get("list_pattern") else None}
+
+
+def _run_back(text: str, tokens: Sequence[tuple[int, int]], i: int, cfg: dict, tab: dict,
+              plain_ok: bool = False) -> int | None:
+    """The start of the longest run of name-like tokens ending with token ``i``, or None:
+    tokens of ``run_tags`` (unknown words too), no stop words, ``min_chars``..``max_chars``
+    long, and not all of ``plain_tags`` (公司|董事长 names none)."""
+    if i < 0:
+        return None
+    end = start = tokens[i][1]
+    plain = True
+    while i >= 0 and tokens[i][1] == start:
+        w = text[tokens[i][0]:tokens[i][1]]
+        tag = tab.get(w) or ("?" if w.isalnum() and not w.isdigit() else None)
+        if tag not in cfg["tags"] or w in cfg["stop"] or end - tokens[i][0] > cfg["max"]:
+            break
+        plain = plain and tag in cfg["plain"]
+        start = tokens[i][0]
+        i -= 1
+    if end - start < cfg["min"] or (plain and not plain_ok):
+        return None
+    return start
+
+
+def context_spans(text: str, found: Sequence[Span], tokens: Sequence[tuple[int, int]]) -> list[Span]:
+    """Company short names from their context (``organisations.yaml: company_context``): a run
+    of name-like words right before a company word (宁德时代|董事长, 比亚迪|股价) that the text
+    names ``min_count`` times at least, and the items of a list of companies (中国融通、中建市政、
+    中铁置业3家企业). Every occurrence at token edges is an organisation (found_by ``context``);
+    a person or place of the tagger with the same extent gives way."""
+    cfg = _context_cfg()
+    if not cfg["after"] and cfg["list_re"] is None:
+        return []
+    tab = nf.jieba_tags()
+    starts = {s for s, _ in tokens}
+    ends = {e: k for k, (_, e) in enumerate(tokens)}
+    cands: set[str] = set()
+    listed: set[tuple[int, int]] = set()  # the list's items stand where the list puts them
+    for k, (s, e) in enumerate(tokens):
+        if text[s:e] in cfg["after"]:
+            a = _run_back(text, tokens, k - 1, cfg, tab)
+            if a is not None and text.count(text[a:s]) >= cfg["least"]:
+                cands.add(text[a:s])
+    if cfg["list_re"] is not None:
+        for m in cfg["list_re"].finditer(text):
+            pos = m.start("items")
+            for n, item in enumerate(m.group("items").split("、")):
+                a, b = pos, pos + len(item)
+                pos = b + 1
+                if b not in ends:
+                    continue
+                if n == 0:
+                    # the first item may start inside a word of the sentence (项目有|中国融通)
+                    cut = max(item.rfind(c) for c in cfg["list_lead"]) + 1
+                    run = _run_back(text, tokens, ends[b], cfg, tab, plain_ok=True) if b in ends else None
+                    if run is not None and run > a + cut:
+                        cut = run - a  # 控股|浙江东方
+                    if len(item) - cut >= cfg["min"]:
+                        cands.add(item[cut:])
+                        listed.add((a + cut, b))
+                else:
+                    cands.add(item)
+                    listed.add((a, b))
+    cands = {c for c in cands if tab.get(c) != "ns" and c not in cfg["stop"] and len(c) >= cfg["min"]}
+    if not cands:
+        return []
+    taken = bytearray(len(text))
+    for s, e, lab, src in found:
+        if not (src in ("crf", "article") and lab != "ORG"):
+            taken[s:e] = b"\1" * (e - s)
+    out = []
+    for c in sorted(cands, key=len, reverse=True):
+        i = text.find(c)
+        while i >= 0:
+            j = i + len(c)
+            if ((i in starts and j in ends) or (i, j) in listed) and not any(taken[i:j]):
+                out.append((i, j, "ORG", "context"))
+                taken[i:j] = b"\1" * (j - i)
+            i = text.find(c, j)
+    return out

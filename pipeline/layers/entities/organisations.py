@@ -64,6 +64,10 @@ def config() -> dict:
         "open": cfg["inner"][0],
         "close": cfg["inner"][1],
         "max": int(cfg["max_chars"]),
+        "place_suffixes": set(cfg.get("place_suffixes") or ()),
+        "zone_suffixes": set(cfg.get("zone_suffixes") or ()),
+        "zone_head": set(cfg.get("zone_head_tags") or ()),
+        "zone_not_heads": set(cfg.get("zone_not_heads") or ()),
     }
 
 
@@ -277,6 +281,17 @@ def verb_only_in_company(p: _Page, n: _Name, i: int) -> int | None:
     return i - 1
 
 
+def zone_head_is_a_name(p: _Page, n: _Name, i: int) -> int | None:
+    """The head of a zone or area (``zone_suffixes``) holds no verb or verbal noun (规划建设科学城,
+    专题部署成渝地区双城经济圈: the name starts after them) and no word of ``zone_not_heads``
+    (中部城市群, 省级高新区 name no zone)."""
+    if n.suffix not in p.cfg["zone_suffixes"]:
+        return None
+    if p.tags[i] in p.cfg["verb"] or p.tags[i] == "vn" or p.words[i][2] in p.cfg["zone_not_heads"]:
+        return STOP
+    return None
+
+
 def head_word(p: _Page, n: _Name, i: int) -> int | None:
     """A word of ``head_tags``, or a proper part (a word of ``proper_tags``, a prefix, a
     place or organisation of the tagger), belongs to the head; a proper part is where the
@@ -331,7 +346,7 @@ CANDIDATE_RULES: tuple[Callable[[_Page, _Name], bool], ...] = (
 HEAD_RULES: tuple[Callable[[_Page, _Name, int], int | None], ...] = (
     gazetteer_name_in_head, longest_name, stop_word_ends_head, title_ends_head,
     merger_verb_ends_head, bracket_inside_name, punctuation_ends_head,
-    function_character_ends_head, verb_only_in_company, head_word)
+    function_character_ends_head, verb_only_in_company, zone_head_is_a_name, head_word)
 SPAN_RULES: tuple[Callable[[_Page, _Name, int | None], int | None], ...] = (
     name_needs_proper_part, brackets_pair, one_word_left_to_tagger)
 
@@ -350,10 +365,13 @@ def _candidate(p: _Page, k: int) -> _Name | None:
     cfg = p.cfg
     n = _Name(k, s, e, w, off, suffix, k - 1, s)
     # the suffix word holds a proper part (东义 in 东义煤电铝集团 is one token) or a number
-    if (off > 0 and p.tags[k] in cfg["proper"]) or suffix == "":
-        n.proper.append(s)
+    if ((off > 0 and p.tags[k] in cfg["proper"]) or suffix == "") and not (
+            suffix in cfg["zone_suffixes"] and w[:off] in cfg["zone_not_heads"]):
+        n.proper.append(s)  # (中部城市群, one word, names no zone: zone_not_heads)
     # a common-noun suffix (中心) needs a known proper part, not just an unknown word
     n.proper_tags = cfg["proper_known"] if suffix in cfg["weak"] else cfg["proper"]
+    if suffix in cfg["zone_suffixes"]:
+        n.proper_tags = n.proper_tags | cfg["zone_head"]
     for rule in CANDIDATE_RULES:
         if not rule(p, n):
             return None
@@ -402,5 +420,5 @@ def organisation_spans(text: str, tokens: Sequence[tuple[int, int]], found: Sequ
             if start is None:
                 break
         else:
-            out.append((start, n.e, "ORG", "rule"))
+            out.append((start, n.e, "LOC" if n.suffix in p.cfg["place_suffixes"] else "ORG", "rule"))
     return out
