@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 from baozhi.layers.entities import entities  # noqa: E402
 from baozhi.layers.entities import features as nf  # noqa: E402
 import ner_eval  # noqa: E402
+import ner_mix  # noqa: E402
 
 
 def sha256(path: Path) -> str:
@@ -62,6 +63,10 @@ def main(argv=None) -> int:
     ap.add_argument("--features", default=",".join(nf.config().get("feature_groups") or ()),
                     help="optional feature groups: window3, trigram, lexicon (ner.yaml: feature_groups)")
     ap.add_argument("--limit", type=int, default=0, help="train on the first N sentences only (quick runs)")
+    ap.add_argument("--mix", default="",
+                    help="extra corpora of ../shared/ner, mapped to PD1998 conventions (scripts/ner_mix.py): "
+                         "comma-separated file stems, e.g. cluener_train,resume_train,weibo_train")
+    ap.add_argument("--shared-ner", default=str(ROOT.parent / "shared" / "ner"))
     ap.add_argument("--no-eval", action="store_true")
     ap.add_argument("--holdout", type=int, default=None, metavar="K",
                     help="for tuning c1/c2 without dev: train without the days of fold K and "
@@ -81,6 +86,17 @@ def main(argv=None) -> int:
         out_days = {d for i, d in enumerate(days) if i % args.folds == args.holdout}
         held = [r for r in rows if r["date"] in out_days]
         rows = [r for r in rows if r["date"] not in out_days]
+    n_pd = len(rows)
+    mixed: list[dict] = []
+    if args.mix:
+        from baozhi.layers.entities.names import division_names
+
+        places = ({e[3] for r in rows for e in r["entities"] if e[2] == "LOC"} | division_names()
+                  | {w for w, t in nf.jieba_tags().items() if t == "ns"})
+        extra_rows, mixed = ner_mix.load(args.mix, Path(args.shared_ner), places, set(entities._common_words()))
+        rows = rows + extra_rows
+        for m in mixed:
+            print(f"mix {m['file']}: {m['kept']}/{m['sentences']} sentences, {m['entities']} entities", flush=True)
     sources = [s for s in args.gazetteers.split(",") if s]
     extra = [f for f in args.features.split(",") if f]
     out = Path(args.out)
@@ -136,8 +152,9 @@ def main(argv=None) -> int:
         "model": "ner.crfsuite",
         "tagger": "python-crfsuite CRF, L-BFGS, BIES labels over characters",
         "trained_on": {"file": "../shared/pd1998/train.jsonl", "sha256": sha256(train_path),
-                       "sentences": len(rows), "characters": n_chars,
-                       "entities": sum(len(r["entities"]) for r in rows)},
+                       "sentences": n_pd, "characters": sum(len(r["text"]) for r in rows[:n_pd]),
+                       "entities": sum(len(r["entities"]) for r in rows[:n_pd]),
+                       "also": mixed, "total_sentences": len(rows), "total_characters": n_chars},
         "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "training_seconds": round(time.time() - t0),
         "params": params,

@@ -285,3 +285,27 @@ def test_alias_core(name, core):
     from baozhi.layers.entities.ner_rules import alias_core
 
     assert alias_core(name) == core
+
+
+def test_the_modern_set_is_what_its_yaml_says():
+    """eval/ner_modern.jsonl (scripts/eval_ner.py --set modern) is built from the two YAML
+    files beside it: every span is its text's, and rebuilding gives the same rows."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    path = root / "eval" / "ner_modern.jsonl"
+    before = path.read_text(encoding="utf-8")
+    rows = [json.loads(line) for line in before.splitlines()]
+    assert sum(len(r["text"]) for r in rows) >= 15000
+    for r in rows:
+        for s, e, lab, surface in r["entities"]:
+            assert r["text"][s:e] == surface and lab in ("PER", "LOC", "ORG")
+    try:
+        subprocess.run([sys.executable, str(root / "scripts" / "build_ner_modern.py")], check=True,
+                       capture_output=True)
+        assert path.read_text(encoding="utf-8") == before
+    finally:
+        path.write_text(before, encoding="utf-8")

@@ -68,6 +68,7 @@ def config() -> dict:
         "zone_suffixes": set(cfg.get("zone_suffixes") or ()),
         "zone_head": set(cfg.get("zone_head_tags") or ()),
         "zone_not_heads": set(cfg.get("zone_not_heads") or ()),
+        "home_only": set(cfg.get("home_only_suffixes") or ()),
     }
 
 
@@ -363,6 +364,8 @@ def _candidate(p: _Page, k: int) -> _Name | None:
         return None
     off, suffix = hit
     cfg = p.cfg
+    if suffix in cfg["home_only"] and p.prefixes is not cfg["all_prefixes"]:
+        return None  # (代表团: a name only where the paper's home is known)
     n = _Name(k, s, e, w, off, suffix, k - 1, s)
     # the suffix word holds a proper part (东义 in 东义煤电铝集团 is one token) or a number
     if ((off > 0 and p.tags[k] in cfg["proper"]) or suffix == "") and not (
