@@ -372,7 +372,10 @@ def latin_name_spans(text: str, found: Sequence[Span]) -> list[Span]:
     """A name in Latin script in brackets right after a name (英伟达（NVIDIA）, 马斯克（Elon
     Musk）) is the same entity: it takes that name's label (found_by ``alias``)."""
     rx = _latin_re()
-    if rx is None or not any("A" <= ch <= "z" for ch in text):
+    if rx is None:
+        return []
+    ms = list(rx.finditer(text))
+    if not ms:
         return []
     by_end = {e: lab for _, e, lab, _ in found}
     taken = bytearray(len(text))
@@ -380,7 +383,7 @@ def latin_name_spans(text: str, found: Sequence[Span]) -> list[Span]:
         if src not in ("crf", "article"):  # the tagger's spans over the Latin name give way
             taken[s:e] = b"\1" * (e - s)
     out = []
-    for m in rx.finditer(text):
+    for m in ms:
         lab = by_end.get(m.start())
         a, b = m.span("name")
         if lab and not any(taken[a:b]):
@@ -497,8 +500,6 @@ def context_spans(text: str, found: Sequence[Span], tokens: Sequence[tuple[int, 
             for n, item in enumerate(m.group("items").split("、")):
                 a, b = pos, pos + len(item)
                 pos = b + 1
-                if b not in ends:
-                    continue
                 if n == 0:
                     # the first item may start inside a word of the sentence (项目有|中国融通)
                     cut = max(item.rfind(c) for c in cfg["list_lead"]) + 1
