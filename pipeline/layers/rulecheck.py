@@ -19,6 +19,7 @@ BUILDERS = (
     "baozhi.stages.articles:_cfg",
     "baozhi.resources.numerals:cfg",
     "baozhi.resources.numerals:_token_re",
+    "baozhi.resources.numerals:_token_first",
     "baozhi.resources.numerals:_run_re",
     "baozhi.resources.numerals:_not_numbers_re",
     "baozhi.resources.numerals:_followers_re",

@@ -125,6 +125,18 @@ def _token_re():
 
 
 @functools.cache
+def _token_first() -> str:
+    """Every character a token of ``_token_re`` can begin with, as the body of a character
+    class (the runs' scan looks only where one of them stands: several times faster)."""
+    c = cfg()
+    chars = set(c["_cjk_digits"]) | set(c["_small"]) | set(c["_tens"]) | set(c["decimal_point"]) \
+        | set(c["several"]) | set(c["over_inside"]) | set(c["half"]) | set(c["_big"]) \
+        | {k[0] for k in c["prefix_of_unit"]} | {c["fraction"][0], c["mixed_fraction"][0]} \
+        | set(c["fraction_slash"]) | set(".．")
+    return "0-9０-９" + _esc(sorted(chars - set("0123456789０１２３４５６７８９")))
+
+
+@functools.cache
 def _run_re():
     c = cfg()
     tok = _token_re().pattern
@@ -132,7 +144,8 @@ def _run_re():
     words = "|".join(regex.escape(w) for w in c["minus_words"])
     d = "0-9０-９"
     mixed = rf"[{d}]+[ ][{d}]+[{_esc(c['fraction_slash'])}][{d}]+(?![{d}])"     # 1 4/3
-    return regex.compile(rf"(?:{words}|(?<![{minus}])[{minus}](?=[0-9０-９.．]|[^\W\d_]))?(?:{mixed}|(?:{tok})+)")
+    first = _token_first() + minus + _esc({w[0] for w in c["minus_words"]})
+    return regex.compile(rf"(?=[{first}])(?:{words}|(?<![{minus}])[{minus}](?=[0-9０-９.．]|[^\W\d_]))?(?:{mixed}|(?:{tok})+)")
 
 
 # ---------------------------------------------------------------------------------------
