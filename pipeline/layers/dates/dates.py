@@ -218,12 +218,11 @@ _ASCII_DIGITS = {0xFF10 + i: ord("0") + i for i in range(10)}
 _ASCII_PAIRS = tuple(_ASCII_DIGITS.items())
 
 
-def _candidates(text: str, cfg: dict) -> list[tuple[int, int, dict]]:
+def _candidates(text: str, cfg: dict, seen: dict | None = None) -> list[tuple[int, int, dict]]:
     out = []
+    seen = {} if seen is None else seen
     for pat in cfg["_patterns"]:
-        if pat.needs and not any(ch in text for ch in pat.needs):
-            continue                 # (``in`` on a str is a fast scan; set(text) is not)
-        if pat.trigger is not None and pat.trigger.search(text) is None:
+        if not grammar.gate(text, pat.needs, pat.trigger, seen):
             continue
         for mt in pat.rx.finditer(text):
             if mt.end() == mt.start():
@@ -261,7 +260,8 @@ def _records(text: str, issue: dt.date | None) -> list[dict]:
     working records (start, end, kind, value, anchor)."""
     cfg = _cfg()
     cands = []
-    for start, end, g in _candidates(text, cfg):
+    seen: dict = {}
+    for start, end, g in _candidates(text, cfg, seen):
         if g.get("same"):
             cands.append({"start": start, "end": end, "kind": "same",
                           "value": grammar.Value(None, None, "day"), "anchor": None})
@@ -274,7 +274,7 @@ def _records(text: str, issue: dt.date | None) -> list[dict]:
         cands.append({"start": start, "end": end, "kind": "open" if opened else "plain",
                       "value": grammar.Value(s, e, gran, _fields(g, issue, cfg, s)),
                       "anchor": _Anchor.last if opened else None})
-    for start, end, val, name in grammar.candidates(text, issue):
+    for start, end, val, name in grammar.candidates(text, issue, seen):
         cands.append({"start": start, "end": end, "kind": "plain", "value": val, "anchor": None,
                       "weekday": name == "weekday"})
     out, taken_until = [], -1

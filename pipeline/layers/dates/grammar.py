@@ -689,13 +689,19 @@ def b_lunar(g, issue, cfg):
     if issue is None:
         return Value(None, None, "day")
     # no year: the occurrence not long past (as for festivals), in lunar years
-    from lunar_python import Solar
-    ly = Solar.fromYmd(issue.year, issue.month, issue.day).getLunar().getYear()
+    ly = _lunar_year(issue)
     for y in (ly - 1, ly, ly + 1):
         v = _lunar_value(y, lm, ld)
         if v.end >= issue - dt.timedelta(days=cfg["festival_past_days"]):
             return v
     raise Reject
+
+
+@functools.lru_cache(maxsize=4096)
+def _lunar_year(day: dt.date) -> int:
+    """The lunar year ``day`` falls in."""
+    from lunar_python import Solar
+    return Solar.fromYmd(day.year, day.month, day.day).getLunar().getYear()
 
 
 def _lunar_value(y: int, lm: int, ld: int | None) -> Value:
@@ -735,16 +741,33 @@ BUILDERS: dict[str, Callable] = {
 
 # ---------------------------------------------------------------- matching
 
-def candidates(text: str, issue: dt.date | None) -> list[tuple[int, int, Value, str]]:
+def gate(text: str, needs: str, trigger, seen: dict) -> bool:
+    """Whether ``text`` holds one of the characters ``needs`` and a match of ``trigger`` (either
+    may be empty); each answer is kept in ``seen`` (one dict per text), as productions and
+    patterns share their gates."""
+    if needs:
+        ok = seen.get(needs)
+        if ok is None:               # (``in`` on a str is a fast scan; set(text) is not)
+            ok = seen[needs] = any(ch in text for ch in needs)
+        if not ok:
+            return False
+    if trigger is not None:
+        ok = seen.get(trigger)
+        if ok is None:
+            ok = seen[trigger] = trigger.search(text) is not None
+        return ok
+    return True
+
+
+def candidates(text: str, issue: dt.date | None, seen: dict | None = None) -> list[tuple[int, int, Value, str]]:
     """Every production's matches in ``text`` (already Simplified, ASCII digits) as
-    (start, end, value, production name)."""
+    (start, end, value, production name); ``seen``: the text's gates already answered."""
     cfg = grammar()
     out = []
     fguards = cfg["_festival_guards"]
+    seen = {} if seen is None else seen
     for p in cfg["_productions"]:
-        if p.needs and not any(ch in text for ch in p.needs):
-            continue                 # (``in`` on a str is a fast scan; set(text) is not)
-        if p.trigger is not None and p.trigger.search(text) is None:
+        if not gate(text, p.needs, p.trigger, seen):
             continue
         build = BUILDERS[p.build]
         if p.anchors is not None:     # only where one of its words starts
