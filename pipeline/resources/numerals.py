@@ -18,6 +18,7 @@ live in ``scripts/peer_numerals.py``, outside the package.
 from __future__ import annotations
 
 import bisect
+import copy
 import functools
 import itertools
 from dataclasses import dataclass
@@ -371,8 +372,23 @@ def _fraction(s: str) -> Num | None:
 
 
 def parse_number(s: str) -> Num | None:
-    """The value of the whole string ``s`` read as one numeral, or None."""
-    if not isinstance(s, str) or not s.strip():
+    """The value of the whole string ``s`` read as one numeral, or None (a new ``Num`` each
+    time: callers set its offsets)."""
+    if not isinstance(s, str):
+        return None
+    num = _parse_memo(s)
+    return None if num is None else copy.copy(num)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _parse_memo(s: str) -> Num | None:
+    """``parse_number`` once per string: a page's scan reads the same runs and their
+    prefixes (5千米: 5千, 5) many times; the copy kept here is never handed out."""
+    return _parse_number(s)
+
+
+def _parse_number(s: str) -> Num | None:
+    if not s.strip():
         return None
     c = cfg()
     s = s.strip()
