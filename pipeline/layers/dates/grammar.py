@@ -631,12 +631,27 @@ def _calendar_day(cal: str, holiday: str, year: int, after: dt.date | None = Non
 
 @functools.lru_cache(maxsize=4096)
 def lunar_to_solar(year: int, month: int, day: int) -> dt.date:
-    from lunar_python import Lunar
+    first, days = _lunar_months(year).get(month, (None, 0))
+    if first is None or not 1 <= day <= days:
+        raise Reject
+    return first + dt.timedelta(days=day - 1)
+
+
+@functools.lru_cache(maxsize=512)
+def _lunar_months(year: int) -> dict[int, tuple[dt.date, int]]:
+    """Lunar ``year``'s months (a leap month negative) -> (solar first day, number of days),
+    from one lunar-python LunarYear: it computes the year's new moons and solar terms, which is
+    what costs, and keeps only the last year asked for."""
+    from lunar_python import LunarYear, Solar
     try:
-        s = Lunar.fromYmd(year, month, day).getSolar()
+        months = LunarYear.fromYear(year).getMonthsInYear()
     except Exception:
-        raise Reject from None
-    return dt.date(s.getYear(), s.getMonth(), s.getDay())
+        return {}
+    out = {}
+    for m in months:
+        s = Solar.fromJulianDay(m.getFirstJulianDay())
+        out[m.getMonth()] = (dt.date(s.getYear(), s.getMonth(), s.getDay()), m.getDayCount())
+    return out
 
 
 def b_festival(g, issue, cfg):
@@ -699,9 +714,9 @@ def b_lunar(g, issue, cfg):
 
 @functools.lru_cache(maxsize=4096)
 def _lunar_year(day: dt.date) -> int:
-    """The lunar year ``day`` falls in."""
-    from lunar_python import Solar
-    return Solar.fromYmd(day.year, day.month, day.day).getLunar().getYear()
+    """The lunar year ``day`` falls in: its Gregorian year from that year's lunar new year on."""
+    first = _lunar_months(day.year).get(1, (None, 0))[0]
+    return day.year if first is None or day >= first else day.year - 1
 
 
 def _lunar_value(y: int, lm: int, ld: int | None) -> Value:
