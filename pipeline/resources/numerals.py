@@ -76,6 +76,7 @@ class Chars:
     part_of: str          # the magnitudes of 百分之, 千分之, 万分之 …
     fraction: str         # 分之
     minus: str            # 负, -
+    latin: str = ""       # the Latin multipliers after Arabic digits (k, w: 15k, 30w)
 
     @property
     def digits(self) -> str:
@@ -89,7 +90,7 @@ def chars() -> Chars:
     return Chars(values=dict(c["_digits"]), arabic=frozenset(c["_arabic"]),
                  cjk_digits="".join(c["_cjk_digits"]), small_units="".join(c["_small"]),
                  zero=c["zero_digits"], one=c["standard"]["digits"][1], part_of=c["part_of"],
-                 fraction=c["fraction"], minus=c["minus"])
+                 fraction=c["fraction"], minus=c["minus"], latin="".join(c["latin_multipliers"]))
 
 
 def _esc(cs) -> str:

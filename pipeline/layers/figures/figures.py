@@ -72,6 +72,9 @@ def _patterns() -> dict:
     p["range"] = regex.compile(rf"[ \t]*(?:{_alts(c['range_connectors'])})[ \t]*")
     p["range_inclusive"] = regex.compile(rf"[ \t]*(?:{_alts(c['range_inclusive_marks'])})")
     p["times"] = regex.compile(rf"[ \t]*(?:{_alts(c['times_signs'])})[ \t]*")
+    am = c["abbreviated_money"]
+    p["abbreviated_money"] = (am["currency"], regex.compile(
+        rf"(?:{_alts(am['words'])}){am['gap']}$"), regex.compile(am["not_before"]))
     p["currency"] = (c["currency_prefixes"],
                      regex.compile(rf"(?:{_alts(c['currency_prefixes'])})[ \t]*$"))
     nc = num_chars()
@@ -418,6 +421,14 @@ def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
             s2, a2, ch = _prefix(text, m.start())
             return _record(text, s2, num.end, "money", value=value, unit=cur[m.group(0).strip()],
                            approx=a2 or approx or "exact", change=ch)
+        # an abbreviated amount after a pay or price word: 底薪8k上下, 预算约5k
+        ab_cur, ab_re, ab_not = p["abbreviated_money"]
+        if (joined is None and value is not None and num.multiplier
+                and num.text[-1:] in num_chars().latin and ab_re.search(text, max(0, start - 12), start)
+                and not ab_not.match(text, num.end)):
+            end, a_after = _after_hedge(text, num.end, p)
+            return _finish(text, start, end, "money", value, None, None, ab_cur,
+                           approx or a_after, None, None)
         return None
     last2, inside_h, row, uend, half, infix_approx = ua
     cm = p["count_as_money"].get(row["surface"])
