@@ -470,8 +470,7 @@ def b_week_of(g, issue, cfg):
     if g.get("rm"):
         if issue is None:
             return Value(None, None, "week")
-        k = 0 if g["rm"] in ("本月", "这个月") else (-1 if g["rm"].startswith("上") else 1)
-        y, m = month_shift(issue.year, issue.month, k)
+        y, m = _rel_month(g["rm"], issue)
         stated = True
     if not stated:
         if issue is None:
@@ -494,9 +493,21 @@ def b_week_of(g, issue, cfg):
     return Value(mon, mon + dt.timedelta(days=6), "week")
 
 
+def _rel_month(rm: str, issue: dt.date) -> tuple[int, int]:
+    """(year, month) of 本月 / 这个月 / 上个月 / 下月 … from the issue date."""
+    k = 0 if rm in ("本月", "这个月") else (-1 if rm.startswith("上") else 1)
+    return month_shift(issue.year, issue.month, k)
+
+
 def b_nth_weekday(g, issue, cfg):
     y, stated = year_of(g, issue, cfg)
-    m = num(g["m"])
+    if g.get("rm"):
+        if issue is None:
+            return Value(None, None, "day")
+        y, m = _rel_month(g["rm"], issue)
+        stated = True
+    else:
+        m = num(g["m"])
     if m is None or not 1 <= m <= 12:
         raise Reject
     if not stated:
