@@ -58,8 +58,8 @@ def test_import_baozhi_does_not_import_spacy():
 
 def test_the_readme_example(nlp):
     assert isinstance(nlp, Language)
-    assert nlp.pipe_names == ["baozhi_sentences", "baozhi_entities", "baozhi_figures",
-                              "baozhi_dates", "baozhi_targets"]
+    assert nlp.pipe_names == ["baozhi_sentences", "baozhi_entities", "baozhi_dates",
+                              "baozhi_figures", "baozhi_targets"]
     doc = _annotated(nlp)
     money = [s for s in doc.spans["figures"] if s.label_ == "money"]
     assert [s.text for s in money] == ["24.7亿元"]
@@ -137,8 +137,9 @@ def test_targets_without_figures_and_dates_say_what_is_missing():
     assert nlp.analyze_pipes()["problems"]["baozhi_targets"] == ["doc._.figures", "doc._.dates"]
     with pytest.raises(ValueError, match="add baozhi_figures and baozhi_dates before it"):
         nlp("到2025年,形成四大千亿级产业集群。")
-    nlp.add_pipe("baozhi_figures", before="baozhi_targets")
+    nlp.add_pipe("baozhi_entities", before="baozhi_targets")
     nlp.add_pipe("baozhi_dates", before="baozhi_targets")
+    nlp.add_pipe("baozhi_figures", before="baozhi_targets")   # needs entities and dates
     assert nlp.analyze_pipes()["problems"]["baozhi_targets"] == []
     doc = nlp("到2025年,形成四大千亿级产业集群。")
     assert [s.text for s in doc.spans["targets"]] == ["到2025年,形成四大千亿级产业集群"]

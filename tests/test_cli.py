@@ -96,7 +96,11 @@ def test_annotate_keeps_ids_order_and_reports_bad_lines():
 def test_annotate_layers_flag_limits_the_output():
     out = annotate([json.dumps({"id": "x", "text": "总投资24.7亿元"}, ensure_ascii=False)],
                    "--layers", "figures")
-    assert set(out[0]) == {"id", "schema", "issue_date", "figures"}
+    # a figure's subject_entity indexes the entities, so they come too (as figures with targets)
+    assert set(out[0]) == {"id", "schema", "issue_date", "entities", "figures"}
+    out = annotate([json.dumps({"id": "x", "text": "今年年底前完成。"}, ensure_ascii=False)],
+                   "--layers", "dates")
+    assert set(out[0]) == {"id", "schema", "issue_date", "dates"}
 
 
 def test_annotate_rejects_a_bad_flag_clearly():

@@ -8,12 +8,13 @@ import contextlib
 import pytest
 
 from baozhi.layers.entities import organisations as org, roads
+from baozhi.layers.figures import semantics as sem
 from baozhi.layers.targets import targets as tg
 from baozhi.resources import ruleset
 from rule_examples import check
 
 RULES = {"entities/organisations.yaml": org, "entities/places.yaml": roads,
-         "targets/targets.yaml": tg}
+         "targets/targets.yaml": tg, "figures/semantics.yaml": sem}
 # rules whose effect no example shows yet: on the corpus and 40 pd1998 pages, turning
 # verb_only_in_company off changes only wrong names (北京石景山发电总厂是华北电力集团公司,
 # 开曼群岛作为总公司), and the companies tried with a verb inside are found whole by the tagger,
@@ -40,6 +41,13 @@ NEUTRAL = {
     "SCOPE_RULES": lambda t, m: None,
     "KEEP_RULES": lambda t, c: True,
     "ROAD_RULES": lambda r, p: None,
+    # what each figure measures (figures/semantics.py): decide nothing, find no owner
+    "METRIC_RULES": lambda *a: None,
+    "SUBJECT_RULES": lambda *a: None,
+    "OWNER_RULES": lambda *a: [],
+    "PERIOD_RULES": lambda *a: None,
+    "STATUS_RULES": lambda *a: None,
+    "CHANGE_RULES": lambda *a: None,
 }
 SPECIAL = {  # rules that make what the next ones work on
     "suffix_ends_name": lambda word, tag: None,

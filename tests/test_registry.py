@@ -56,8 +56,11 @@ def test_the_shipped_layers_are_in_the_contract_order():
 
 
 def test_asking_for_a_layer_brings_what_it_needs_and_what_it_names():
-    assert [l.name for l in registry.compute_order(["targets"])] == ["figures", "dates", "targets"]
-    assert registry.output_layers(["targets"]) == ("figures", "targets")
+    # a figure's metric, subject and period read the entities and dates (figures.semantics)
+    assert [l.name for l in registry.compute_order(["targets"])] == [
+        "entities", "dates", "figures", "targets"]
+    assert registry.output_layers(["targets"]) == ("entities", "figures", "targets")
+    assert registry.output_layers(["figures"]) == ("entities", "figures")   # subject_entity
     with pytest.raises(ValueError, match="unknown layer 'tables'; layers are entities, figures"):
         registry.output_layers(["tables"])
 

@@ -41,8 +41,10 @@ def test_layer_components_are_registered_spacy_factories():
 
 
 def test_targets_pull_in_the_layers_they_need():
-    assert [l.name for l in registry.compute_order(["targets"])] == ["figures", "dates", "targets"]
-    assert registry.output_layers(["targets"]) == ("figures", "targets")
+    # figures need entities and dates (what each figure measures: figures/semantics.py)
+    assert [l.name for l in registry.compute_order(["targets"])] == [
+        "entities", "dates", "figures", "targets"]
+    assert registry.output_layers(["targets"]) == ("entities", "figures", "targets")
 
 
 def test_splitting_tokens_at_entity_edges():

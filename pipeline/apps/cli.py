@@ -41,7 +41,8 @@ def _cmd_show(args) -> int:
 
     filters = Filters(date=args.date, date_from=args.date_from, date_to=args.date_to,
                       article=args.article, kind=args.kind, label=args.label,
-                      source=args.source, text=args.text)
+                      source=args.source, text=args.text, subject=args.subject,
+                      metric=args.metric)
     columns = [c.strip() for c in args.columns.split(",") if c.strip()] if args.columns else None
     sys.stdout.reconfigure(encoding="utf-8")
     try:
@@ -138,7 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("show", help="print a table of a run, with filters")
-    p.add_argument("table", help=", ".join(registry.tables()))
+    p.add_argument("table", help=", ".join(registry.tables()) + ", or the view series")
     p.add_argument("--out", default="outputs", help="the run's output folder (default: outputs/)")
     _add_date_filters(p)
     p.add_argument("--article", help="an article id, or a page id for all its articles")
@@ -146,6 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--label", help="entities with this label (ORG, LOC, PER)")
     p.add_argument("--source", help="rows from page files whose path contains this")
     p.add_argument("--text", help="rows whose text contains this")
+    p.add_argument("--subject", help="figures (or series) whose subject contains this, or has this adcode")
+    p.add_argument("--metric", help="figures (or series) whose metric contains this")
     p.add_argument("--columns", help="comma-separated columns, or * for all")
     p.add_argument("--limit", type=int, default=None,
                    help="at most this many rows (terminal default: 50)")

@@ -22,6 +22,7 @@ import functools
 import heapq
 import html
 import math
+import sqlite3
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -311,6 +312,59 @@ def charts(tables: dict[str, list[dict]]) -> list[dict]:
     ]
 
 
+MAX_SERIES = 24      # the report draws at most this many series, the longest first
+
+
+def series_rows(out_dir: Path) -> list[dict]:
+    """The rows of the run's ``series`` view (none for a run written before it existed)."""
+    from baozhi.apps.show import connect
+
+    con = connect(out_dir)
+    try:
+        con.row_factory = sqlite3.Row
+        try:
+            return [dict(r) for r in con.execute("SELECT * FROM series")]
+        except sqlite3.OperationalError:
+            return []
+    finally:
+        con.close()
+
+
+def series_chart(key: tuple, points: list[dict], width: int = 260, height: int = 110) -> dict:
+    """A small line chart of one series (x: the points in period order, y: the value or the
+    middle of a range), laid out for the template's inline SVG."""
+    left, right, top, bottom = 8, 8, 30, 18
+    vals = [p["value"] if p.get("value") is not None else
+            ((p["low"] + p["high"]) / 2 if p.get("low") is not None and p.get("high") is not None
+             else None) for p in points]
+    pts = [(p, v) for p, v in zip(points, vals) if v is not None]
+    lo, hi = min(v for _, v in pts), max(v for _, v in pts)
+    span = (hi - lo) or 1.0
+    n = len(pts)
+    dots = []
+    for i, (p, v) in enumerate(pts):
+        x = left + (width - left - right) * (i / (n - 1) if n > 1 else 0.5)
+        y = top + (height - top - bottom) * (1 - (v - lo) / span if hi > lo else 0.5)
+        label = p.get("period_text") or p.get("period") or p.get("issue_date") or "?"
+        dots.append({"x": round(x, 1), "y": round(y, 1),
+                     "title": f"{label}: {p.get('text')} ({p.get('status')}) {p.get('figure_id')}"})
+    subject, metric, unit = key
+    return {"title": f"{subject} · {metric} ({unit})", "width": width, "height": height,
+            "line": " ".join(f"{d['x']},{d['y']}" for d in dots), "dots": dots,
+            "low": human(lo, unit), "high": human(hi, unit), "bottom": height - 4}
+
+
+def series_charts(rows: list[dict]) -> list[dict]:
+    """A chart per series with at least two points with a value, the longest first."""
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for r in rows:
+        groups[(r["series_subject"], r["series_metric"], r["unit"])].append(r)
+    usable = [(k, ps) for k, ps in groups.items()
+              if sum(p.get("value") is not None or p.get("low") is not None for p in ps) >= 2]
+    usable.sort(key=lambda kv: (-len(kv[1]), kv[0]))
+    return [series_chart(k, ps) for k, ps in usable[:MAX_SERIES]]
+
+
 # ----------------------------------------------------------------------- the articles
 
 
@@ -454,7 +508,8 @@ def build_report(out_dir: Path, filters: Filters | None = None, input_dir: Path 
         chosen=" ".join(f"{k.replace('date_', '')} {v}" for k, v in vars(filters).items() if v),
         counts={t: len(rows) for t, rows in tables.items()},
         layer_names=[t for t in registry.tables() if t != "errors"],
-        legend=LEGEND, charts=charts(tables), open_up_to=OPEN_UP_TO, issues=issues, many=len(issues) > 3,
+        legend=LEGEND, charts=charts(tables), series=series_charts(series_rows(out_dir)),
+        open_up_to=OPEN_UP_TO, issues=issues, many=len(issues) > 3,
         no_date=NO_DATE, no_date_why=NO_DATE_WHY,
         tables=[table_view(t, tables[t], max_rows) for t in order],
         style=Markup(env.loader.get_source(env, "report.css")[0]),

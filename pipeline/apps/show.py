@@ -3,7 +3,9 @@
 Entry point: ``show(out_dir, table, filters, ...)``. Reads ``OUT/baozhi.sqlite`` (read-only)
 and prints a plain aligned table (CJK characters count two columns), as CSV or as JSON.
 Filters: issue date (``date``, ``date_from``, ``date_to``), ``article`` (an article id, or a
-page id for all its articles), ``kind``, ``label``, ``source`` and ``text`` (substrings).
+page id for all its articles), ``kind``, ``label``, ``source``, ``text``, ``subject`` and
+``metric`` (substrings; a subject also matches an adcode). Besides the tables, the view
+``series`` (figures grouped by subject, metric and unit, ordered by period) can be shown.
 A ``kind`` or ``label`` must be one of the values the layer registry lists for the table
 (``--kind moneyy`` is an error naming the kinds, not an empty table). Control characters in
 the page text (terminal escape sequences) are never printed: they are removed from table
@@ -28,7 +30,11 @@ from baozhi.run.export import DB_NAME, PAGE_COLUMNS
 PAGE_DEFAULT_COLUMNS = {
     "articles": ["article_id", "issue_date", "page", "kind", "headline", "authors", "chars"],
     "errors": PAGE_COLUMNS["errors"],
+    "series": ["series_subject", "adcode", "series_metric", "unit", "period", "period_text", "value",
+               "status", "points", "text", "figure_id"],
 }
+# views that can be shown like tables (run.export.views)
+VIEWS = ("series",)
 
 
 def default_columns(table: str) -> list[str]:
@@ -85,6 +91,8 @@ class Filters:
     label: str | None = None
     source: str | None = None
     text: str | None = None
+    subject: str | None = None
+    metric: str | None = None
 
 
 def table_name(name: str) -> str:
@@ -93,7 +101,10 @@ def table_name(name: str) -> str:
         singular = registry.get(t).item if t in registry.names() else t[:-1]
         if name in (t, singular):
             return t
-    raise ShowError(f"no table {name!r}; tables are {', '.join(registry.tables())}")
+    if name in VIEWS:
+        return name
+    raise ShowError(f"no table {name!r}; tables are {', '.join(registry.tables())} "
+                    f"(and the view {', '.join(VIEWS)})")
 
 
 def connect(out_dir: Path) -> sqlite3.Connection:
@@ -143,6 +154,19 @@ def where(table_cols: list[str], f: Filters, table: str | None = None) -> tuple[
             need(col, f"--{col}")
             clauses.append(f"instr({col}, ?) > 0")
             params.append(value)
+    if f.subject:               # the series view: its name or adcode; a figure: its subject
+        if "series_subject" in table_cols:
+            clauses.append("(instr(series_subject, ?) > 0 OR adcode = ?)")
+            params += [f.subject, f.subject]
+        else:
+            need("subject", "--subject")
+            clauses.append("instr(subject, ?) > 0")
+            params.append(f.subject)
+    if f.metric:
+        col = "series_metric" if "series_metric" in table_cols else "metric"
+        need(col, "--metric")
+        clauses.append(f"instr({col}, ?) > 0")
+        params.append(f.metric)
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
@@ -161,7 +185,8 @@ def query(out_dir: Path, table: str, filters: Filters | None = None, columns: li
         cols = list(columns) if columns else have
         sql_where, params = where(have, filters or Filters(), table)
         total = con.execute(f"SELECT count(*) FROM {table}{sql_where}", params).fetchone()[0]
-        sql = f"SELECT {', '.join(_q(c) for c in cols)} FROM {table}{sql_where} ORDER BY rowid"
+        order = "" if table in VIEWS else " ORDER BY rowid"     # a view keeps its own order
+        sql = f"SELECT {', '.join(_q(c) for c in cols)} FROM {table}{sql_where}{order}"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         return cols, con.execute(sql, params).fetchall(), total

@@ -244,7 +244,7 @@ def get_nlp() -> Language:
     passes (``finish``) are left to the callers, who run them over a page or a line."""
     nlp = segment.blank_zh()
     register_factories()
-    for layer in registry.LAYERS:
+    for layer in registry.compute_order(registry.names()):   # each after what it needs
         name = factory_name(layer.name)
         if name not in nlp.pipe_names:
             nlp.add_pipe(name, name=name, config={"finish": False} if layer.finish else {})

@@ -32,6 +32,7 @@ BUILDERS = (
     "baozhi.layers.dates.dates:_cfg",
     "baozhi.layers.dates.grammar:grammar",
     "baozhi.layers.targets.targets:_cfg",
+    "baozhi.layers.figures.semantics:_cfg",
     "baozhi.layers.entities.features:_chunk_re",
     "baozhi.layers.entities.names:_tables",
     "baozhi.layers.entities.names:_term_re",

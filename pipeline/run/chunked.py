@@ -82,7 +82,9 @@ def layer_records(text: str, issue_date: dt.date | None = None, home: str | None
             for rec in recs[name]:
                 rec = dict(rec, start=rec["start"] + start, end=rec["end"] + start)
                 for key, other in refs.items():
-                    if rec.get(key) is not None and other in before:
+                    if isinstance(rec.get(key), int) and other in before:
+                        rec[key] = rec[key] + before[other]
+                    elif rec.get(key) is not None and other in before:
                         rec[key] = [j + before[other] for j in rec[key]]
                 out[name].append(rec)
     return {name: out[name] for name in layers}

@@ -216,14 +216,39 @@ def views() -> dict[str, str]:
                 f"group_concat(DISTINCT text) AS surfaces, min(issue_date) AS first_issue, "
                 f"max(issue_date) AS last_issue FROM {layer.name} "
                 f"GROUP BY coalesce(canonical, text), {', '.join(group)}")
+    names = registry.names()
+    if "figures" in names and "entities" in names and "metric" in registry.get("figures").fields:
+        out["series"] = SERIES_VIEW
     return out
+
+
+# figures that say what they measure, grouped into series: one subject (the linked entity's
+# canonical name, else the subject as resolved: 全市 -> 太原市; ``adcode`` the division code any
+# figure of that subject links to), one metric (spaces and 的 dropped) and one unit, ordered by
+# period (the period's start, else its end, else the issue date); ``points`` = the series' size
+SERIES_VIEW = """WITH s AS (SELECT
+  coalesce(e.canonical, f.subject) AS series_subject,
+  e.adcode AS linked_adcode,
+  replace(replace(f.metric, ' ', ''), '的', '') AS series_metric,
+  coalesce(f.period_start, f.period_end, f.issue_date) AS period, f.*
+FROM figures f LEFT JOIN entities e ON e.entity_id = f.subject_entity
+WHERE f.metric IS NOT NULL AND f.subject IS NOT NULL AND f.unit IS NOT NULL)
+SELECT series_subject, max(linked_adcode) OVER (PARTITION BY series_subject) AS adcode,
+  series_metric, unit, period,
+  count(*) OVER (PARTITION BY series_subject, series_metric, unit) AS points,
+  period_text, period_start, period_end, value, low, high, approx, status, change, basis, text,
+  metric, subject, figure_id, article_id, source, issue_date
+FROM s ORDER BY series_subject, series_metric, unit, period, figure_id"""
 
 
 def view_descriptions() -> dict[str, str]:
     """One line on each view, for Datasette."""
     out = {}
     for name in views():
-        if name.endswith("_in_articles"):
+        if name == "series":
+            out[name] = ("Figures grouped by subject (adcode or canonical name), metric and unit, "
+                         "ordered by period: one row per figure, points = the series' size.")
+        elif name.endswith("_in_articles"):
             out[name] = f"{name[:-len('_in_articles')]} with their article's headline, paper and page."
         else:
             out[name] = "One row per name (canonical where known): mentions, articles, surfaces, first and last issue."
@@ -277,7 +302,8 @@ def _q(col: str) -> str:
 # --------------------------------------------------------------------------- Parquet
 
 # a column's Arrow type by name (dates are ISO text in the rows); others from their values
-DATE_COLUMNS = ("issue_date", "start_date", "end_date", "deadline_start", "deadline_end")
+DATE_COLUMNS = ("issue_date", "start_date", "end_date", "deadline_start", "deadline_end",
+                "period_start", "period_end")
 STRING_COLUMNS = ("adcode", "article_id", "source", "continued_from")
 PARTITIONS = ("issue_year", "issue_month")
 HIVE_NULL = "__HIVE_DEFAULT_PARTITION__"

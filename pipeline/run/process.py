@@ -78,7 +78,11 @@ def process_page(page: Page) -> dict[str, list[dict]]:
                 row["start"], row["end"] = rs, re_
                 ids[layer.name].append(row[layer.id_field])
                 for key, other in layer.refs.items():   # indices -> the other layer's row ids
-                    row[key] = [ids[other][j] for j in rec.get(key) or [] if j < len(ids[other])]
+                    got = rec.get(key)
+                    if got is None or isinstance(got, int):   # one index (a figure's subject_entity)
+                        row[key] = ids[other][got] if got is not None and got < len(ids[other]) else None
+                    else:
+                        row[key] = [ids[other][j] for j in got or [] if j < len(ids[other])]
                 out[layer.name].append(row)
     for layer in layers:
         if layer.finish:

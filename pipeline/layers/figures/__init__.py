@@ -1,20 +1,36 @@
-"""The figures layer: numbers with normalised values (``figures.find_figures``)."""
+"""The figures layer: numbers with normalised values (``figures.find_figures``), and what
+each measures (``semantics.describe``: metric, subject, period, status, change, basis), read
+with the entities and dates of the same text."""
 from baozhi.layers.spec import Context, Layer
 from baozhi.resources.units import KINDS
 
 
 def find(text: str, ctx: Context) -> list[dict]:
     from baozhi.layers.figures.figures import find_figures
+    from baozhi.layers.figures.semantics import describe
+    from baozhi.layers.targets.targets import find_targets
 
-    return find_figures(text)
+    figures = find_figures(text)
+    if not figures:
+        return figures
+    dates = ctx.found.get("dates") or []
+    targets = find_targets(text, figures, dates, ctx.issue_date)
+    return describe(text, figures, ctx.found.get("entities") or [], dates, targets,
+                    ctx.issue_date, ctx.home)
 
 
 LAYER = Layer(
     name="figures", item="figure", prefix="f", label="kind", find=find,
     fields=("start", "end", "text", "kind", "value", "low", "high", "unit", "approx",
-            "magnitude", "count"),
-    description="Figures with normalised values: money, percent, quantity, count, magnitude.",
-    show_columns=("figure_id", "issue_date", "text", "kind", "value", "low", "high", "unit", "approx"),
+            "magnitude", "count", "metric", "subject", "subject_entity", "period_text",
+            "period_start", "period_end", "status", "change", "basis"),
+    description="Figures with normalised values: money, percent, quantity, count, magnitude; "
+                "what each measures (metric, subject, period, status, change, basis).",
+    show_columns=("figure_id", "issue_date", "text", "kind", "value", "low", "high", "unit", "approx",
+                  "metric", "subject", "status"),
+    needs=("entities", "dates"), refs={"subject_entity": "entities"},
     values={"kind": KINDS,
-            "approx": ("exact", "about", "over", "under", "at_least", "at_most")},
+            "approx": ("exact", "about", "over", "under", "at_least", "at_most"),
+            "status": ("actual", "target", "rule", "other"),
+            "change": ("increase", "decrease", "level")},
 )

@@ -1,0 +1,641 @@
+"""What each figure measures: ``metric``, ``subject`` (+ ``subject_entity``), ``period_*``,
+``status``, ``change`` and ``basis``, added in place to the figure records of one text.
+
+Entry point: ``describe(text, figures, entities, dates, issue_date, home)``. No parser is
+used: the figure's clause and sentence (bounds from ``rules/figures/semantics.yaml``), jieba's
+words and their dictionary tags (``resources.segmenter``), and the entities, dates and targets
+of the same text. Each decision is a named rule in one of the tables ``METRIC_RULES``,
+``SUBJECT_RULES``, ``PERIOD_RULES``, ``STATUS_RULES``, ``CHANGE_RULES``; the first rule of a
+table that decides wins. The names, what each decides and examples that need it are in the
+rules file (``tests/test_named_rules.py`` turns each off and sees an example fail).
+"""
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import functools
+from dataclasses import dataclass, field
+
+import regex
+
+from baozhi.resources import ruleset, segmenter
+
+RULES_FILE = "figures/semantics.yaml"
+FIELDS = ("metric", "subject", "subject_entity", "period_text", "period_start", "period_end",
+          "status", "change", "basis")
+
+
+@functools.cache
+def _cfg() -> dict:
+    raw = ruleset.load(RULES_FILE)
+    words = lambda key: tuple(sorted(raw[key], key=len, reverse=True))  # noqa: E731
+    return {
+        **raw,
+        "sentence_end": set(raw["sentence_end"]),
+        "clause_end": set(raw["sentence_end"]) | set(raw["clause_end"]),
+        "link_verbs": words("link_verbs"),
+        "dimension_words": set(raw["dimension_words"]),
+        "noun_tags": set(raw["noun_tags"]),
+        "noun_words": set(raw["noun_words"]),
+        "not_metric": set(raw["not_metric"]),
+        "noun_joins": set(raw["noun_joins"]),
+        "home_words": {w: part for part, ws in raw["home_words"].items() for w in ws},
+        "home_re": regex.compile("|".join(sorted(
+            (w for ws in raw["home_words"].values() for w in ws), key=len, reverse=True))),
+        "demonstrative": regex.compile(raw["demonstrative"]),
+        "project_re": regex.compile("(?:%s)$" % "|".join(sorted(raw["project_suffixes"], key=len,
+                                                               reverse=True))),
+        "aside_openers": regex.compile(raw["aside_openers"]),
+        "dateline": regex.compile(raw["dateline"]),
+        "speech_colon": regex.compile(raw["speech_colon"]),
+        "entity_labels": set(raw["entity_labels"]),
+        "dateline_after": regex.compile(raw["dateline_after"]),
+        "attributive_clause": regex.compile(raw["attributive_clause"]),
+        "plan_cues": regex.compile(raw["plan_cues"]),
+        "plan_cue_attributive": regex.compile(raw["plan_cue_attributive"]),
+        "past_cues": regex.compile(raw["past_cues"]),
+        "rule_cues": regex.compile(raw["rule_cues"]),
+        "rule_approx": set(raw["rule_approx"]),
+        "change_re": regex.compile("|".join(
+            f"(?P<{kind}>{'|'.join(sorted(ws, key=len, reverse=True))})"
+            for kind, ws in raw["change_words"].items())),
+        "rate_metrics": {k: regex.compile(v) for k, v in raw["rate_metrics"].items()},
+        "basis_re": regex.compile(raw["basis"]),
+    }
+
+
+# --------------------------------------------------------------------------- the text
+
+@dataclass
+class _Text:
+    """One text with what the rules read: clause and sentence bounds, words with tags, the
+    other layers' records, and the subject found for each sentence so far."""
+
+    text: str
+    figures: list[dict]
+    entities: list[dict]
+    dates: list[dict]
+    targets: list[dict]
+    issue_date: dt.date | None
+    home: str | None
+    cfg: dict
+    sentence_starts: list[int] = field(default_factory=list)
+    subjects: dict[int, tuple[str, int | None]] = field(default_factory=dict)  # sentence -> subject
+    _words: dict[int, list[tuple[str, int, int, str]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        ends = self.cfg["sentence_end"]
+        self.sentence_starts = [0] + [i + 1 for i, ch in enumerate(self.text) if ch in ends]
+
+    def sentence(self, pos: int) -> tuple[int, int, int]:
+        """(index, start, end) of the sentence holding ``pos``."""
+        k = bisect.bisect_right(self.sentence_starts, pos) - 1
+        end = self.sentence_starts[k + 1] if k + 1 < len(self.sentence_starts) else len(self.text)
+        return k, self.sentence_starts[k], end
+
+    def clause_start(self, pos: int) -> int:
+        ends = self.cfg["clause_end"]
+        i = pos
+        while i > 0 and self.text[i - 1] not in ends:
+            i -= 1
+        return i
+
+    def clause_end(self, pos: int) -> int:
+        ends = self.cfg["clause_end"]
+        i = pos
+        while i < len(self.text) and self.text[i] not in ends:
+            i += 1
+        return i
+
+    def words(self, pos: int) -> list[tuple[str, int, int, str]]:
+        """(word, start, end, tag) of the sentence holding ``pos``, segmented once."""
+        k, s, e = self.sentence(pos)
+        if k not in self._words:
+            seg = segmenter.default()
+            tags = seg.tags
+            self._words[k] = [(w, s + a, s + b, tags.get(w, "x"))
+                              for w, a, b in seg.tokenize(self.text[s:e])]
+        return self._words[k]
+
+
+@dataclass
+class _Fig:
+    i: int
+    rec: dict
+    start: int
+    end: int
+    metric: tuple[int, int] | None = None
+    owner: tuple[int, int] | None = None     # the owner a metric of size names (跑道全长)
+
+
+# --------------------------------------------------------------------------- noun phrases
+
+def _is_noun(t: _Text, word: str, tag: str) -> bool:
+    cfg = t.cfg
+    if word in cfg["not_metric"] or not regex.match(r"^[\p{Han}A-Za-z]+$", word):
+        return False
+    return (tag in cfg["noun_tags"] or word in cfg["noun_words"] or word in cfg["dimension_words"]
+            or (tag == "x" and cfg["unknown_is_noun"]))
+
+
+def _np_left(t: _Text, end: int, floor: int, longest: int | None = None,
+             joins: bool = True, verbs: bool = False) -> tuple[int, int] | None:
+    """The noun phrase of contiguous nouns ending at ``end`` (not before ``floor``)."""
+    cfg = t.cfg
+    longest = longest or cfg["metric_max_chars"]
+    words = [w for w in t.words(end - 1) if w[2] <= end and w[1] >= floor]
+    start = end
+    for word, s, e, tag in reversed(words):
+        if e != start:
+            break
+        if _is_noun(t, word, tag) or (verbs and start < end and tag.startswith("v") and len(word) > 1
+                                      and regex.match(r"^\p{Han}+$", word)) or (joins and start < end and (
+                word == "的" or word in cfg["noun_joins"])):
+            if end - s > longest:
+                break
+            start = s
+            continue
+        break
+    while start < end and t.text[start] in "的和与及":
+        start += 1
+    return (start, end) if start < end else None
+
+
+def _np_right(t: _Text, start: int, ceil: int) -> tuple[int, int] | None:
+    cfg = t.cfg
+    words = [w for w in t.words(start) if w[1] >= start and w[2] <= ceil]
+    end = start
+    for k, (word, s, e, tag) in enumerate(words):
+        if s != end:
+            break
+        if _is_noun(t, word, tag) and not (end == start and word in cfg["dimension_words"]
+                                            and len(word) > 1):
+            if e - start > cfg["metric_max_chars"]:
+                break
+            end = e
+            continue
+        nxt = words[k + 1] if k + 1 < len(words) else None
+        if tag in ("a", "b", "ag") and nxt and nxt[1] == e and _is_noun(t, nxt[0], nxt[3]):
+            end = e     # 高效单晶电池: an adjective before a noun
+            continue
+        if end > start and word in cfg["noun_joins"] and nxt and _is_noun(t, nxt[0], nxt[3]):
+            end = e
+            continue
+        break
+    while end > start and t.text[end - 1] in "的和与及":
+        end -= 1
+    return (start, end) if end > start else None
+
+
+def _strip_owner(t: _Text, span: tuple[int, int] | None) -> tuple[int, int] | None:
+    """A metric does not start with its owner: drop an entity, a home word or a
+    demonstrative at its head (大连港年吞吐量 -> 年吞吐量, 海上油田的年产能力 -> 年产能力)."""
+    if span is None:
+        return None
+    s, e = span
+    for ent in t.entities:
+        if ent["start"] == s and ent["end"] < e:
+            s = ent["end"]
+        elif ent["start"] <= s and e <= ent["end"] and ent.get("label") in ("ORG", "PER"):
+            return None             # an organisation owns a figure, it does not measure one
+    m = t.cfg["change_re"].match(t.text, s, e)
+    if m and m.end() < e:
+        s = m.end()                 # 节省电费 -> 电费: the change is change_word's
+    m = t.cfg["home_re"].match(t.text, s, e) or regex.compile(r"(?:该|这|此|其)\p{Han}?").match(
+        t.text, s, e)
+    if m and m.end() < e:
+        s = m.end()
+    while s < e and t.text[s] in "的和与及":
+        s += 1
+    return (s, e) if s < e else None
+
+
+# --------------------------------------------------------------------------- METRIC_RULES
+
+def attributive_after(t: _Text, f: _Fig) -> tuple[int, int] | None:
+    cfg = t.cfg
+    ceil = t.clause_end(f.end)
+    pos = f.end
+    after = next((w for w in t.words(pos) if w[1] == pos), None)
+    if after and after[0] in cfg["dimension_words"] and len(after[0]) == 1:
+        pos = after[2]          # 23米宽机动车道: the size word is no part of the noun
+    if t.text.startswith("的", pos):
+        # 总投资24.7亿元的生产线: the noun before measures, the one after owns
+        if noun_before(t, f):
+            after = _np_right(t, pos + 1, ceil)
+            if after:               # up to its project word (的项目进展 -> 项目)
+                ends = [w[2] for w in t.words(after[0]) if after[0] <= w[1] and w[2] <= after[1]
+                        and t.cfg["project_re"].search(w[0])]
+                f.owner = (after[0], ends[0] if ends else after[1])
+            return None
+        pos += 1
+    return _np_right(t, pos, ceil)
+
+
+def _before_link(t: _Text, f: _Fig) -> int:
+    """Where the metric before the figure ends: before the link verbs and adverbs that
+    stand between it and the figure."""
+    cfg = t.cfg
+    floor = t.clause_start(f.start)
+    pos = f.start
+    moved = True
+    while moved:
+        moved = False
+        for w in cfg["link_verbs"]:
+            if pos - len(w) >= floor and t.text.startswith(w, pos - len(w)) and not (
+                    w in cfg["dimension_words"]):
+                pos -= len(w)
+                moved = True
+                break
+        m = t.cfg["change_re"].search(t.text[max(floor, pos - 4):pos] + "\x00")
+        if m and m.end() == len(t.text[max(floor, pos - 4):pos]):
+            pos -= m.end() - m.start()
+            moved = True
+        m = t.cfg["basis_re"].search(t.text, floor, pos)
+        if m and m.end() == pos:
+            pos = m.start()
+            moved = True
+        if pos > floor and (t.text[pos - 1] == "了" or (
+                t.text[pos - 1] == "的" and f.rec.get("kind") == "percent")):
+            pos -= 1
+            moved = True
+    return pos
+
+
+def noun_before(t: _Text, f: _Fig) -> tuple[int, int] | None:
+    pos = _before_link(t, f)
+    span = _strip_owner(t, _np_left(t, pos, t.clause_start(f.start)))
+    if not span:
+        return None
+    s, e = span
+    words = [w for w in t.words(s) if s <= w[1] and w[2] <= e]
+    # a size word at the end names the size of what comes before it (跑道全长 -> 全长, owner 跑道)
+    if len(words) > 1 and words[-1][0] in t.cfg["dimension_words"]:
+        own = _strip_owner(t, (words[0][1], words[-1][1]))
+        if own:
+            f.owner = own
+        return (words[-1][1], e)
+    # a project word ends the owner, not the metric (项目总投资 -> 总投资); a verb-noun
+    # opening a longer phrase is the verb (设置床位 -> 床位)
+    for w in reversed(words[:-1]):
+        if t.cfg["project_re"].search(w[0]):
+            return (w[2], e)
+    if len(words) > 1 and words[0][3] == "vn":
+        return (words[1][1], e)
+    return span
+
+
+def previous_metric(t: _Text, f: _Fig, done: list[_Fig]) -> tuple[int, int] | None:
+    _, s, _ = t.sentence(f.start)
+    for g in reversed(done):
+        if g.start < s:
+            break
+        if g.metric:
+            return g.metric
+    return None
+
+
+METRIC_RULES = (attributive_after, noun_before, previous_metric)
+
+
+# --------------------------------------------------------------------------- SUBJECT_RULES
+
+Subject = tuple[str, "int | None"]
+Owner = tuple[int, int, str, "int | None"]   # start, end, name, entity index
+
+
+def _owner_floor(t: _Text, s: int, pos: int) -> int:
+    """Where owners of a figure at ``pos`` may start in its sentence (from ``s``): after a
+    dateline, after a speaker's colon, after clauses that open with an aside (为…, 据…)."""
+    cfg = t.cfg
+    lo = s
+    m = cfg["dateline"].match(t.text, lo, pos)
+    if m:
+        lo = m.end()
+    for m in cfg["speech_colon"].finditer(t.text, lo, pos):
+        lo = m.end()
+    while cfg["aside_openers"].match(t.text, lo):
+        end = min([i for i in (t.text.find(c, lo, pos) for c in "，,") if i >= 0] or [pos])
+        if end >= pos:
+            break
+        lo = end + 1
+    return lo
+
+
+def home_word(t: _Text, f: _Fig, lo: int) -> list[Owner]:
+    out = []
+    for m in t.cfg["home_re"].finditer(t.text, lo, f.start):
+        part = t.cfg["home_words"][m.group()]
+        name = _home_part(t.home, part) if t.home else None
+        ent = next((j for j, e in enumerate(t.entities)
+                    if e["start"] <= m.start() and e["end"] >= m.end()), None)
+        out.append((m.start(), m.end(), name or m.group(), ent))
+    return out
+
+
+def _home_part(home: str, part: str) -> str | None:
+    """山西省太原市 -> province 山西省, city 太原市 (北京市: both 北京市)."""
+    m = regex.match(r"^(\p{Han}+?(?:省|自治区|市))(\p{Han}+?(?:市|州|盟|地区))?", home)
+    if not m:
+        return None
+    if part == "province":
+        return m.group(1)
+    return m.group(2) or (m.group(1) if m.group(1).endswith("市") else None)
+
+
+def entity_in_sentence(t: _Text, f: _Fig, lo: int) -> list[Owner]:
+    out = []
+    for j, ent in enumerate(t.entities):
+        if lo <= ent["start"] and ent["end"] <= f.start and ent.get("label") in t.cfg["entity_labels"]:
+            if f.metric and ent["start"] >= f.metric[0] and ent["end"] <= f.metric[1]:
+                continue
+            out.append((ent["start"], ent["end"], ent.get("text") or t.text[ent["start"]:ent["end"]], j))
+    return out
+
+
+def project_noun(t: _Text, f: _Fig, lo: int) -> list[Owner]:
+    """Noun phrases ending with a project word before the figure; one that runs on into a
+    later one (河北省重点建设项目石家庄机场跑道延长工程) is taken whole."""
+    cfg = t.cfg
+    words = [w for w in t.words(max(lo, f.start - 1)) if w[1] >= lo and w[2] <= f.start]
+    out: list[Owner] = []
+    for word, ws, we, tag in words:
+        if not cfg["project_re"].search(word) or not (_is_noun(t, word, tag) or len(word) == 1):
+            continue
+        span = _np_left(t, we, lo, cfg["subject_max_chars"], joins=False, verbs=True)
+        if not span or span[1] - span[0] < 3 or cfg["demonstrative"].match(t.text, span[0]):
+            continue
+        if f.metric and span[0] >= f.metric[0]:
+            continue
+        if out and span[0] <= out[-1][1]:
+            out[-1] = (min(out[-1][0], span[0]), span[1], t.text[min(out[-1][0], span[0]):span[1]], None)
+        else:
+            out.append((span[0], span[1], t.text[span[0]:span[1]], None))
+    return out
+
+
+def size_owner(t: _Text, f: _Fig, lo: int) -> list[Owner]:
+    if f.owner and (f.owner[0] >= lo or f.owner[0] > f.start):
+        s, e = f.owner
+        while s < e and t.text[s] in "的":
+            s += 1
+        m = regex.search(r"的", t.text[s:e])
+        if m:                        # 新建的滨江大道 -> 滨江大道
+            s += m.end()
+        if s < e:
+            return [(s, e, t.text[s:e], _entity_at(t, s, e))]
+    return []
+
+
+def _entity_at(t: _Text, s: int, e: int) -> int | None:
+    return next((j for j, ent in enumerate(t.entities) if ent["start"] == s and ent["end"] == e), None)
+
+
+OWNER_RULES = (home_word, entity_in_sentence, project_noun, size_owner)
+
+
+def _owner(t: _Text, f: _Fig, s: int) -> Subject | None:
+    """The sentence's first owner before the figure; an owner inside a longer one is part of
+    it, and one that only modifies a later owner of its clause (会展中心改造而成的方舱医院) gives way."""
+    lo = _owner_floor(t, s, f.start)
+    owners = []
+    for rule in OWNER_RULES:
+        got = rule(t, f, lo)
+        if got and rule.__name__ == "size_owner":   # named by the figure's own phrase
+            return (got[0][2], got[0][3])           # (跑道全长, 24.7亿元的生产线)
+        owners += got
+    if not owners:
+        return None
+    owners.sort(key=lambda o: (o[0], -o[1]))
+    kept: list[Owner] = []
+    for o in owners:
+        if kept and o[0] < kept[-1][1]:     # inside (or overlapping) the one before
+            if kept[-1][3] is None and o[3] is not None and o[0] == kept[-1][0] and o[1] == kept[-1][1]:
+                kept[-1] = o
+            continue
+        kept.append(o)
+    first = kept[0]
+    for nxt in kept[1:]:
+        between = t.text[first[1]:nxt[0]]
+        if "的" in between and not set(between) & t.cfg["clause_end"]:
+            first = nxt
+        else:
+            break
+    return (first[2], first[3])
+
+
+def demonstrative_antecedent(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
+    lo = _owner_floor(t, s, f.start)
+    m = t.cfg["demonstrative"].search(t.text, lo, f.start)
+    if m and k - 1 in t.subjects:
+        return t.subjects[k - 1]
+    return None
+
+
+def zero_subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
+    """A clause that opens with a verb (after a date or an adverb) has no subject of its own:
+    the sentence before's carries on (完成了湛江50万吨浆厂等6个项目 -> 林业部)."""
+    lo = _owner_floor(t, s, f.start)
+    for word, ws, we, tag in t.words(max(lo, f.start - 1)):
+        if ws < lo or word.isspace():
+            continue
+        if any(d["start"] <= ws and we <= d["end"] for d in t.dates) or tag in ("d", "c", "t"):
+            continue
+        if tag.startswith("v") and tag != "vn":
+            clause_end = t.clause_end(we)
+            if "的" in t.text[we:min(clause_end, f.start)]:
+                return None       # 计划于今年开通的公路: the verb describes the owner
+            return t.subjects.get(k - 1)
+        return None
+    return None
+
+
+def carry_subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
+    return t.subjects.get(k - 1)
+
+
+def _owner_rule(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
+    return _owner(t, f, s)
+
+
+SUBJECT_RULES = (demonstrative_antecedent, zero_subject, _owner_rule, carry_subject)
+
+
+# --------------------------------------------------------------------------- PERIOD_RULES
+
+def _target_of(t: _Text, f: _Fig) -> dict | None:
+    for tg in t.targets:
+        if f.i in (tg.get("figures") or []):
+            return tg
+    return None
+
+
+def target_deadline(t: _Text, f: _Fig) -> dict | None:
+    tg = _target_of(t, f)
+    if not tg or not tg.get("deadline_text"):
+        return None
+    for d in t.dates:
+        if d["text"] == tg["deadline_text"] and tg["start"] <= d["start"] < tg["end"]:
+            return d
+    return {"text": tg["deadline_text"], "start_date": tg.get("deadline_start"),
+            "end_date": tg.get("deadline_end")}
+
+
+def date_before(t: _Text, f: _Fig) -> dict | None:
+    cfg = t.cfg
+    _, s, _ = t.sentence(f.start)
+    best = None
+    for d in t.dates:
+        if s <= d["start"] and d["end"] <= f.start:
+            if cfg["dateline_after"].match(t.text, d["end"]) or any(
+                    m.start() <= d["start"] and d["end"] <= m.end()
+                    for m in cfg["basis_re"].finditer(t.text, max(s, d["start"] - 8), d["end"] + 6)):
+                continue
+            head = cfg["dateline"].match(t.text, s)
+            if head and d["end"] <= head.end():
+                continue
+            # a date in a clause that describes a thing (今年开通的公路) is not the figure's
+            if t.clause_end(d["end"]) >= f.start and cfg["attributive_clause"].match(
+                    t.text, d["end"], f.start):
+                m = cfg["attributive_clause"].match(t.text, d["end"], f.start)
+                words = [w for w in t.words(d["end"]) if w[2] == m.end() - 1]
+                if words and words[0][3].startswith("v"):
+                    continue
+            best = d
+    return best
+
+
+PERIOD_RULES = (target_deadline, date_before)
+
+
+# --------------------------------------------------------------------------- STATUS_RULES
+
+def in_target(t: _Text, f: _Fig) -> str | None:
+    return "target" if _target_of(t, f) else None
+
+
+def norm_bound(t: _Text, f: _Fig) -> str | None:
+    cfg = t.cfg
+    clause = t.text[t.clause_start(f.start):f.end]
+    if f.rec.get("approx") in cfg["rule_approx"] and cfg["rule_cues"].search(clause.replace(
+            f.rec.get("text") or "", "")):
+        return "rule"
+    return None
+
+
+def past_cue(t: _Text, f: _Fig) -> str | None:
+    return "actual" if t.cfg["past_cues"].search(t.text, t.clause_start(f.start), f.start) else None
+
+
+def plan_cue(t: _Text, f: _Fig) -> str | None:
+    cfg = t.cfg
+    _, s, _ = t.sentence(f.start)
+    words = t.words(f.start)
+    starts = {w[1] for w in words}
+    ends = {w[2] for w in words}
+    for m in cfg["plan_cues"].finditer(t.text, s, f.start):
+        if m.start() not in starts or m.end() not in ends:
+            continue        # part of a word: 要求, 主要
+        # in an attributive (计划于今年开通的公路): names a thing planned, not this figure
+        if cfg["plan_cue_attributive"].match(t.text, m.end(), f.start):
+            continue
+        return "target"
+    return None
+
+
+STATUS_RULES = (in_target, norm_bound, past_cue, plan_cue)
+
+
+# --------------------------------------------------------------------------- CHANGE_RULES
+
+def change_word(t: _Text, f: _Fig) -> str | None:
+    best = None
+    for m in t.cfg["change_re"].finditer(t.text, t.clause_start(f.start), f.start):
+        if f.metric and f.metric[0] <= m.start() < f.metric[1]:
+            continue            # inside the metric (增速 is rate_metric's)
+        near = f.start - m.end() <= t.cfg["change_window"] or (
+            f.metric and 0 <= f.metric[0] - m.end() <= 1)
+        if near:                # right before the figure, or before its metric (节省电费)
+            best = m.lastgroup
+    return best
+
+
+def rate_metric(t: _Text, f: _Fig) -> str | None:
+    if not f.metric:
+        return None
+    metric = t.text[f.metric[0]:f.metric[1]]
+    for kind, pattern in t.cfg["rate_metrics"].items():
+        if pattern.search(metric):
+            return kind
+    return None
+
+
+CHANGE_RULES = (change_word, rate_metric)
+
+
+def rule_names() -> list[str]:
+    """The named rules, in the order of the rules file."""
+    return [r.__name__ for r in METRIC_RULES + SUBJECT_RULES[:2] + OWNER_RULES
+            + SUBJECT_RULES[3:] + PERIOD_RULES + STATUS_RULES + CHANGE_RULES]
+
+
+# --------------------------------------------------------------------------- the driver
+
+def _basis(t: _Text, f: _Fig) -> str | None:
+    _, s, _ = t.sentence(f.start)
+    lo = max(s, t.clause_start(t.clause_start(f.start) - 1)) if t.clause_start(f.start) > s else s
+    found = None
+    for m in t.cfg["basis_re"].finditer(t.text, lo, f.start):
+        found = m.group()
+    return found
+
+
+def _subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
+    """A 该/这 back to the sentence before, else the sentence's own owner, else the sentence
+    before's subject."""
+    return next((got for rule in SUBJECT_RULES if (got := rule(t, f, k, s))), None)
+
+
+def describe(text: str, figures: list[dict], entities: list[dict], dates: list[dict],
+             targets: list[dict], issue_date: dt.date | None = None,
+             home: str | None = None) -> list[dict]:
+    """The figures with the fields of ``FIELDS`` set (None where the text says nothing)."""
+    t = _Text(text, figures, entities or [], dates or [], targets or [], issue_date, home, _cfg())
+    done: list[_Fig] = []
+    last_k = -1
+    for i, rec in enumerate(figures):
+        f = _Fig(i, rec, rec["start"], rec["end"])
+        k, s, _ = t.sentence(f.start)
+        # the sentences since the last figure's name subjects too (for 该…, and to carry on)
+        for kk in range(last_k + 1, k):
+            ss = t.sentence_starts[kk]
+            ee = t.sentence_starts[kk + 1]
+            got = _subject(t, _Fig(-1, {}, ee - 1, ee - 1), kk, ss)
+            if got:
+                t.subjects[kk] = got
+        last_k = k
+        for rule in METRIC_RULES:
+            span = rule(t, f, done) if rule is previous_metric else rule(t, f)
+            if span:
+                f.metric = span
+                break
+        subject = _subject(t, f, k, s)
+        if subject and k not in t.subjects:
+            t.subjects[k] = subject
+        period = next((got for rule in PERIOD_RULES if (got := rule(t, f))), None)
+        status = next((got for rule in STATUS_RULES if (got := rule(t, f))), "actual")
+        # the figures layer's own change word right before the number comes first
+        change = rec.get("change") or next((got for rule in CHANGE_RULES if (got := rule(t, f))), None)
+        rec.update({
+            "metric": text[f.metric[0]:f.metric[1]] if f.metric else None,
+            "subject": subject[0] if subject else None,
+            "subject_entity": subject[1] if subject else None,
+            "period_text": period["text"] if period else None,
+            "period_start": period.get("start_date") if period else None,
+            "period_end": period.get("end_date") if period else None,
+            "status": status,
+            "change": change,
+            "basis": _basis(t, f),
+        })
+        done.append(f)
+    return figures

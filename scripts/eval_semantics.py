@@ -1,0 +1,144 @@
+"""Score what each figure measures (metric, subject, period, status, change, basis) against
+hand labels: ``tests/labels/semantics/*.tsv`` (one row per figure: source, start, end, text
+and the labelled fields; docs/FIGURE_SEMANTICS.md says how they were labelled).
+
+    .venv/bin/python scripts/eval_semantics.py                 # every label file
+    .venv/bin/python scripts/eval_semantics.py --labels tests/labels/semantics/corpus.tsv -v
+
+A label file's pages are read from ``corpus/`` (the seed pages, with their metadata.toml) or
+``../shared/pd1998/pages`` (the People's Daily pages, never committed); a file whose pages are
+absent is skipped. Each page goes through ``baozhi.run.process.process_page``, as ``baozhi run``
+does; a labelled figure the pipeline does not find counts as wrong on every field.
+
+The match per field (documented in docs/FIGURE_SEMANTICS.md):
+- metric, subject, basis: lenient — both empty, or one contains the other once spaces and 的
+  are dropped (工业产值增速 ~ 产值增速); a subject also matches the canonical name of the entity
+  it links to;
+- period: lenient — both empty, or one period_text contains the other;
+- status, change: exact (empty = null).
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LABELS = ROOT / "tests" / "labels" / "semantics"
+PAGE_DIRS = (ROOT / "corpus", ROOT.parent / "shared" / "pd1998" / "pages",
+             Path("/work/shared/pd1998/pages"))
+FIELDS = ("metric", "subject", "period", "status", "change", "basis")
+
+
+def _norm(s: str | None) -> str:
+    return "".join((s or "").split()).replace("的", "")
+
+
+def _contains(gold: str | None, got: str | None) -> bool:
+    g, p = _norm(gold), _norm(got)
+    if not g or not p:
+        return not g and not p
+    return g in p or p in g
+
+
+def same(field: str, gold: dict, got: dict | None, canonical: str | None = None) -> bool:
+    if got is None:
+        return False
+    if field == "period":
+        return _contains(gold.get("period_text"), got.get("period_text"))
+    if field in ("status", "change"):
+        return (gold.get(field) or None) == (got.get(field) or None)
+    if field == "subject" and canonical and _contains(gold.get("subject"), canonical):
+        return True
+    return _contains(gold.get(field), got.get(field))
+
+
+def read_labels(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    for r in rows:
+        r["start"], r["end"] = int(r["start"]), int(r["end"])
+    return rows
+
+
+def page_dir(source: str) -> Path | None:
+    for d in PAGE_DIRS:
+        if (d / source).is_file():
+            return d
+    return None
+
+
+def predict(sources: list[str]) -> tuple[dict, dict]:
+    """{(source, start, end): figure row}, {entity_id: canonical} for the pages."""
+    from baozhi.run.process import process_page
+    from baozhi.stages.ingest import load_metadata, read_page
+
+    figs, canon = {}, {}
+    for source in sources:
+        root = page_dir(source)
+        meta = load_metadata(root) if (root / "metadata.toml").exists() else None
+        out = process_page(read_page(root / source, root, meta))
+        for row in out["figures"]:
+            figs[(row["source"], row["start"], row["end"])] = row
+        for row in out["entities"]:
+            canon[row["entity_id"]] = row.get("canonical") or row.get("text")
+    return figs, canon
+
+
+def read_run(out_dir: Path) -> tuple[dict, dict]:
+    """The same as ``predict``, from a run's tables (``baozhi run --out OUT_DIR``)."""
+    import json
+
+    figs, canon = {}, {}
+    with (Path(out_dir) / "figures.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            figs[(row["source"], row["start"], row["end"])] = row
+    with (Path(out_dir) / "entities.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            canon[row["entity_id"]] = row.get("canonical") or row.get("text")
+    return figs, canon
+
+
+def score(labels: list[dict], verbose: bool = False, out_dir: Path | None = None) -> dict[str, float]:
+    sources = sorted({r["source"] for r in labels})
+    figs, canon = read_run(out_dir) if out_dir else predict(sources)
+    right = defaultdict(int)
+    for gold in labels:
+        got = figs.get((gold["source"], gold["start"], gold["end"]))
+        c = canon.get(got.get("subject_entity")) if got else None
+        for f in FIELDS:
+            ok = same(f, gold, got, c)
+            right[f] += ok
+            if verbose and not ok:
+                key = "period_text" if f == "period" else f
+                print(f"  {f:8} {gold['source']}:{gold['start']} {gold['text']}: "
+                      f"gold {gold.get(key) or None!r} got {(got or {}).get(key)!r}", file=sys.stderr)
+    n = len(labels) or 1
+    return {f: right[f] / n for f in FIELDS}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--labels", type=Path, nargs="*", default=sorted(LABELS.glob("*.tsv")))
+    ap.add_argument("-v", "--verbose", action="store_true", help="print every miss")
+    ap.add_argument("--run", type=Path, default=None,
+                    help="score the tables of this run (baozhi run --out RUN) instead of running the pages")
+    args = ap.parse_args(argv)
+    for path in args.labels:
+        labels = read_labels(path)
+        missing = sorted({r["source"] for r in labels if page_dir(r["source"]) is None})
+        if missing:
+            print(f"{path.name}: skipped, pages not here: {', '.join(missing[:3])}")
+            continue
+        got = score(labels, args.verbose, args.run)
+        print(f"{path.name} ({len(labels)} figures): "
+              + "  ".join(f"{f} {v:.2f}" for f, v in got.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
