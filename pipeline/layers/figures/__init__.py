@@ -16,7 +16,7 @@ def find(text: str, ctx: Context) -> list[dict]:
     dates = ctx.found.get("dates") or []
     targets = find_targets(text, figures, dates, ctx.issue_date)
     return describe(text, figures, ctx.found.get("entities") or [], dates, targets,
-                    ctx.issue_date, ctx.home)
+                    ctx.issue_date, ctx.home, tokens=ctx.tokens() if ctx.tokens else None)
 
 
 LAYER = Layer(

@@ -15,6 +15,7 @@ import bisect
 import datetime as dt
 import functools
 from dataclasses import dataclass, field
+from typing import Sequence
 
 import regex
 
@@ -81,11 +82,19 @@ class _Text:
     cfg: dict
     sentence_starts: list[int] = field(default_factory=list)
     subjects: dict[int, tuple[str, int | None]] = field(default_factory=dict)  # sentence -> subject
+    tokens: Sequence[tuple[int, int]] | None = None     # the Doc's words, when it has jieba's
+    paragraph_starts: list[int] = field(default_factory=list)
     _words: dict[int, list[tuple[str, int, int, str]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         ends = self.cfg["sentence_end"]
         self.sentence_starts = [0] + [i + 1 for i, ch in enumerate(self.text) if ch in ends]
+        self.paragraph_starts = [0] + [i + 1 for i, ch in enumerate(self.text) if ch == "\n"]
+        self._token_starts = [a for a, _ in self.tokens] if self.tokens else None
+
+    def paragraph(self, pos: int) -> int:
+        """The index of the paragraph (line) holding ``pos``."""
+        return bisect.bisect_right(self.paragraph_starts, pos) - 1
 
     def sentence(self, pos: int) -> tuple[int, int, int]:
         """(index, start, end) of the sentence holding ``pos``."""
@@ -113,8 +122,14 @@ class _Text:
         if k not in self._words:
             seg = segmenter.default()
             tags = seg.tags
-            self._words[k] = [(w, s + a, s + b, tags.get(w, "x"))
-                              for w, a, b in seg.tokenize(self.text[s:e])]
+            if self.tokens is not None:      # the Doc's own words: no second segmentation
+                lo = bisect.bisect_left(self._token_starts, s)
+                hi = bisect.bisect_left(self._token_starts, e)
+                self._words[k] = [(self.text[a:b], a, b, tags.get(self.text[a:b], "x"))
+                                  for a, b in self.tokens[lo:hi] if b <= e]
+            else:
+                self._words[k] = [(w, s + a, s + b, tags.get(w, "x"))
+                                  for w, a, b in seg.tokenize(self.text[s:e])]
         return self._words[k]
 
 
@@ -314,6 +329,9 @@ def _owner_floor(t: _Text, s: int, pos: int) -> int:
         lo = m.end()
     for m in cfg["speech_colon"].finditer(t.text, lo, pos):
         lo = m.end()
+    colon = max(t.text.rfind("：", lo, pos), t.text.rfind(":", lo, pos))
+    if colon >= 0:
+        lo = colon + 1          # what follows a colon is said of its own owners
     while cfg["aside_openers"].match(t.text, lo):
         end = min([i for i in (t.text.find(c, lo, pos) for c in "，,") if i >= 0] or [pos])
         if end >= pos:
@@ -406,6 +424,10 @@ def _owner(t: _Text, f: _Fig, s: int) -> Subject | None:
         owners += got
     if not owners:
         return None
+    ends = {g["end"] for g in t.figures}
+    owners = [o for o in owners if o[0] not in ends]   # 29项收费项目: what a figure counts
+    if not owners:
+        return None
     owners.sort(key=lambda o: (o[0], -o[1]))
     kept: list[Owner] = []
     for o in owners:
@@ -427,9 +449,22 @@ def _owner(t: _Text, f: _Fig, s: int) -> Subject | None:
 def demonstrative_antecedent(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     lo = _owner_floor(t, s, f.start)
     m = t.cfg["demonstrative"].search(t.text, lo, f.start)
-    if m and k - 1 in t.subjects:
-        return t.subjects[k - 1]
-    return None
+    if not m or k < 1:
+        return None
+    # 该车 -> the noun phrase of the sentence before that ends with 车 (新型后勤保障车)
+    noun = m.group(1) or ""
+    back = k - 1               # the sentence before that has words (not the blank one at a break)
+    while back > 0 and not t.text[t.sentence_starts[back]:t.sentence_starts[back + 1]].strip():
+        back -= 1
+    ps, pe = t.sentence_starts[back], t.sentence_starts[back + 1]
+    for head in dict.fromkeys((noun, noun[:1])):
+        for w in reversed(t.words(ps)):
+            if ps <= w[1] and w[2] <= pe and w[0].endswith(head):
+                span = _np_left(t, w[1], ps, t.cfg["subject_max_chars"], joins=False, verbs=True)
+                start = span[0] if span else w[1]
+                if w[2] - start >= 3:
+                    return (t.text[start:w[2]], _entity_at(t, start, w[2]))
+    return t.subjects.get(back)
 
 
 def zero_subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
@@ -445,13 +480,20 @@ def zero_subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
             clause_end = t.clause_end(we)
             if "的" in t.text[we:min(clause_end, f.start)]:
                 return None       # 计划于今年开通的公路: the verb describes the owner
-            return t.subjects.get(k - 1)
+            return _previous(t, k, s)
         return None
     return None
 
 
-def carry_subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
+def _previous(t: _Text, k: int, s: int) -> Subject | None:
+    """The subject of the sentence before, when it is in the same paragraph."""
+    if k < 1 or t.paragraph(t.sentence_starts[k - 1]) != t.paragraph(s):
+        return None
     return t.subjects.get(k - 1)
+
+
+def carry_subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
+    return _previous(t, k, s)
 
 
 def _owner_rule(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
@@ -596,27 +638,40 @@ def _subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     return next((got for rule in SUBJECT_RULES if (got := rule(t, f, k, s))), None)
 
 
+def _metric_ok(t: _Text, span: tuple[int, int], f: _Fig) -> bool:
+    """Not one character (用时 cut to 时) unless a size word, not the rest of a figure (人中)."""
+    s, e = span
+    if e - s < 2 and t.text[s:e] not in t.cfg["dimension_words"]:
+        return False
+    return all(g["end"] != s for g in t.figures if g is not f.rec)
+
+
 def describe(text: str, figures: list[dict], entities: list[dict], dates: list[dict],
              targets: list[dict], issue_date: dt.date | None = None,
-             home: str | None = None) -> list[dict]:
-    """The figures with the fields of ``FIELDS`` set (None where the text says nothing)."""
-    t = _Text(text, figures, entities or [], dates or [], targets or [], issue_date, home, _cfg())
+             home: str | None = None, tokens: Sequence[tuple[int, int]] | None = None) -> list[dict]:
+    """The figures with the fields of ``FIELDS`` set (None where the text says nothing).
+    ``tokens``: (start, end) of the text's jieba words, when known (else it is segmented)."""
+    t = _Text(text, figures, entities or [], dates or [], targets or [], issue_date, home, _cfg(),
+              tokens=tokens)
     done: list[_Fig] = []
     last_k = -1
     for i, rec in enumerate(figures):
         f = _Fig(i, rec, rec["start"], rec["end"])
         k, s, _ = t.sentence(f.start)
         # the sentences since the last figure's name subjects too (for 该…, and to carry on)
+        para = t.paragraph(f.start)
         for kk in range(last_k + 1, k):
             ss = t.sentence_starts[kk]
             ee = t.sentence_starts[kk + 1]
+            if t.paragraph(ss) != para:
+                continue             # a subject carries on within its paragraph only
             got = _subject(t, _Fig(-1, {}, ee - 1, ee - 1), kk, ss)
             if got:
                 t.subjects[kk] = got
         last_k = k
         for rule in METRIC_RULES:
             span = rule(t, f, done) if rule is previous_metric else rule(t, f)
-            if span:
+            if span and _metric_ok(t, span, f):
                 f.metric = span
                 break
         subject = _subject(t, f, k, s)
