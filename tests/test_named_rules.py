@@ -45,6 +45,7 @@ NEUTRAL = {
     "METRIC_RULES": lambda *a: None,
     "SUBJECT_RULES": lambda *a: None,
     "OWNER_RULES": lambda *a: [],
+    "OWNER_FILTER_RULES": lambda *a: True,
     "PERIOD_RULES": lambda *a: None,
     "STATUS_RULES": lambda *a: None,
     "CHANGE_RULES": lambda *a: None,

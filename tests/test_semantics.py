@@ -63,12 +63,15 @@ def test_annotate_gives_the_fields_and_the_subject_entity_indexes_the_entities()
 
 
 def test_show_series_prints_a_subjects_metric_in_period_order(corpus_out, capsys):
-    assert main(["show", "series", "--out", str(corpus_out), "--subject", "太原", "--metric", "产值"]) == 0
-    out = capsys.readouterr().out
-    assert "series_metric" in out.splitlines()[0] and "产值" in out and "太原" in out
     con = sqlite3.connect(corpus_out / "baozhi.sqlite")
     rows = con.execute("SELECT series_subject, series_metric, unit, period, points FROM series").fetchall()
     assert rows and any(r[4] >= 2 for r in rows)
+    subject, metric = next((r[0], r[1]) for r in rows if r[4] >= 2)
+    assert main(["show", "series", "--out", str(corpus_out), "--subject", subject[:2],
+                 "--metric", metric]) == 0
+    out = capsys.readouterr().out
+    assert "series_metric" in out.splitlines()[0] and metric in out and subject in out
+    assert len(out.splitlines()) >= 4           # header, dashes, two points
     keys = [r[:3] for r in rows]
     assert keys == sorted(keys, key=lambda k: tuple(str(x) for x in k))   # grouped
     assert main(["show", "series", "--out", str(corpus_out), "--subject", "140100", "--limit", "3"]) == 0
@@ -89,5 +92,5 @@ def test_the_hand_labels_of_the_corpus_pages_score_at_their_thresholds(corpus_ou
 
     got = score(read_labels(LABELS / "corpus.tsv"), out_dir=corpus_out)
     # measured when this test was written (docs/FIGURE_SEMANTICS.md): a drop is a regression
-    floor = {"metric": 0.78, "subject": 0.50, "period": 0.90, "status": 0.85, "change": 0.9}
+    floor = {"metric": 0.78, "subject": 0.62, "period": 0.90, "status": 0.85, "change": 0.9}
     assert all(got[f] >= v for f, v in floor.items()), got

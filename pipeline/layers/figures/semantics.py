@@ -378,9 +378,16 @@ def project_noun(t: _Text, f: _Fig, lo: int) -> list[Owner]:
     words = [w for w in t.words(max(lo, f.start - 1)) if w[1] >= lo and w[2] <= f.start]
     out: list[Owner] = []
     for word, ws, we, tag in words:
-        if not cfg["project_re"].search(word) or not (_is_noun(t, word, tag) or len(word) == 1):
+        # the project word may span words (专业 + 镇)
+        if not cfg["project_re"].search(t.text, max(lo, we - 4), we) or not (
+                _is_noun(t, word, tag) or len(word) == 1):
             continue
         span = _np_left(t, we, lo, cfg["subject_max_chars"], joins=False, verbs=True)
+        if span:                 # a verb inside a name (跑道延长工程), not before it (实施…专业镇)
+            inner = [w for w in words if span[0] <= w[1] and w[2] <= span[1]]
+            while inner and inner[0][3].startswith("v") and inner[0][3] != "vn":
+                inner.pop(0)
+            span = (inner[0][1], span[1]) if inner else None
         if not span or span[1] - span[0] < 3 or cfg["demonstrative"].match(t.text, span[0]):
             continue
         if f.metric and span[0] >= f.metric[0]:
@@ -412,6 +419,20 @@ def _entity_at(t: _Text, s: int, e: int) -> int | None:
 OWNER_RULES = (home_word, entity_in_sentence, project_noun, size_owner)
 
 
+def object_not_owner(t: _Text, f: _Fig, o: "Owner") -> bool:
+    """Keep an owner unless it is the object of a verb of its clause (举办了山西…活动: 山西 owns
+    nothing); a verb that ends in 的 before it describes it (改造而成的方舱医院) and does not count."""
+    cs = t.clause_start(o[0])
+    verb_end = None
+    for word, ws, we, tag in t.words(o[0]):
+        if ws >= cs and we <= o[0] and tag.startswith("v") and tag != "vn" and len(word) > 1:
+            verb_end = we
+    return verb_end is None or "的" in t.text[verb_end:o[0]]
+
+
+OWNER_FILTER_RULES = (object_not_owner,)
+
+
 def _owner(t: _Text, f: _Fig, s: int) -> Subject | None:
     """The sentence's first owner before the figure; an owner inside a longer one is part of
     it, and one that only modifies a later owner of its clause (会展中心改造而成的方舱医院) gives way."""
@@ -424,8 +445,10 @@ def _owner(t: _Text, f: _Fig, s: int) -> Subject | None:
         owners += got
     if not owners:
         return None
-    ends = {g["end"] for g in t.figures}
-    owners = [o for o in owners if o[0] not in ends]   # 29项收费项目: what a figure counts
+    # 29项收费项目: what a figure counts owns nothing
+    owners = [o for o in owners if not any(g["start"] < o[1] and o[0] < g["end"] + 1 and g is not f.rec
+                                           for g in t.figures if g["end"] <= o[0] + 1)]
+    owners = [o for o in owners if all(keep(t, f, o) for keep in OWNER_FILTER_RULES)]
     if not owners:
         return None
     owners.sort(key=lambda o: (o[0], -o[1]))
@@ -478,8 +501,8 @@ def zero_subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
             continue
         if tag.startswith("v") and tag != "vn":
             clause_end = t.clause_end(we)
-            if "的" in t.text[we:min(clause_end, f.start)]:
-                return None       # 计划于今年开通的公路: the verb describes the owner
+            if not t.text.startswith("了", we) and "的" in t.text[we:min(clause_end, f.start)]:
+                return None       # 计划于今年开通的公路: the verb describes the owner (完成了…: it does not)
             return _previous(t, k, s)
         return None
     return None
@@ -617,7 +640,7 @@ CHANGE_RULES = (change_word, rate_metric)
 
 def rule_names() -> list[str]:
     """The named rules, in the order of the rules file."""
-    return [r.__name__ for r in METRIC_RULES + SUBJECT_RULES[:2] + OWNER_RULES
+    return [r.__name__ for r in METRIC_RULES + SUBJECT_RULES[:2] + OWNER_RULES + OWNER_FILTER_RULES
             + SUBJECT_RULES[3:] + PERIOD_RULES + STATUS_RULES + CHANGE_RULES]
 
 
