@@ -22,6 +22,9 @@ import regex
 from baozhi.resources import ruleset, segmenter
 
 RULES_FILE = "figures/semantics.yaml"
+WORD_CHARS = regex.compile(r"^[\p{Han}A-Za-z]+$")
+HAN_WORD = regex.compile(r"^\p{Han}+$")
+REFERENCE = regex.compile(r"(?:该|这|此|其)\p{Han}?")
 FIELDS = ("metric", "subject", "subject_entity", "period_text", "period_start", "period_end",
           "status", "change", "basis")
 
@@ -85,11 +88,12 @@ class _Text:
     tokens: Sequence[tuple[int, int]] | None = None     # the Doc's words, when it has jieba's
     paragraph_starts: list[int] = field(default_factory=list)
     _words: dict[int, list[tuple[str, int, int, str]]] = field(default_factory=dict)
+    _projects: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        ends = self.cfg["sentence_end"]
-        self.sentence_starts = [0] + [i + 1 for i, ch in enumerate(self.text) if ch in ends]
-        self.paragraph_starts = [0] + [i + 1 for i, ch in enumerate(self.text) if ch == "\n"]
+        ends = regex.compile("[%s]" % regex.escape("".join(sorted(self.cfg["sentence_end"]))))
+        self.sentence_starts = [0] + [m.end() for m in ends.finditer(self.text)]
+        self.paragraph_starts = [0] + [m.end() for m in regex.finditer("\n", self.text)]
         self._token_starts = [a for a, _ in self.tokens] if self.tokens else None
 
     def paragraph(self, pos: int) -> int:
@@ -147,7 +151,7 @@ class _Fig:
 
 def _is_noun(t: _Text, word: str, tag: str) -> bool:
     cfg = t.cfg
-    if word in cfg["not_metric"] or not regex.match(r"^[\p{Han}A-Za-z]+$", word):
+    if word in cfg["not_metric"] or not WORD_CHARS.match(word):
         return False
     return (tag in cfg["noun_tags"] or word in cfg["noun_words"] or word in cfg["dimension_words"]
             or (tag == "x" and cfg["unknown_is_noun"]))
@@ -164,7 +168,7 @@ def _np_left(t: _Text, end: int, floor: int, longest: int | None = None,
         if e != start:
             break
         if _is_noun(t, word, tag) or (verbs and start < end and tag.startswith("v") and len(word) > 1
-                                      and regex.match(r"^\p{Han}+$", word)) or (joins and start < end and (
+                                      and HAN_WORD.match(word)) or (joins and start < end and (
                 word == "的" or word in cfg["noun_joins"])):
             if end - s > longest:
                 break
@@ -216,8 +220,7 @@ def _strip_owner(t: _Text, span: tuple[int, int] | None) -> tuple[int, int] | No
     m = t.cfg["change_re"].match(t.text, s, e)
     if m and m.end() < e:
         s = m.end()                 # 节省电费 -> 电费: the change is change_word's
-    m = t.cfg["home_re"].match(t.text, s, e) or regex.compile(r"(?:该|这|此|其)\p{Han}?").match(
-        t.text, s, e)
+    m = t.cfg["home_re"].match(t.text, s, e) or REFERENCE.match(t.text, s, e)
     if m and m.end() < e:
         s = m.end()
     while s < e and t.text[s] in "的和与及":
@@ -371,12 +374,15 @@ def entity_in_sentence(t: _Text, f: _Fig, lo: int) -> list[Owner]:
     return out
 
 
-def project_noun(t: _Text, f: _Fig, lo: int) -> list[Owner]:
-    """Noun phrases ending with a project word before the figure; one that runs on into a
-    later one (河北省重点建设项目石家庄机场跑道延长工程) is taken whole."""
+def _project_spans(t: _Text, pos: int, lo: int) -> list[tuple[int, int]]:
+    """Every noun phrase ending with a project word in the sentence of ``pos`` from ``lo``
+    on, in order (computed once per sentence and floor)."""
+    key = (t.sentence(pos)[0], lo)
+    if key in t._projects:
+        return t._projects[key]
     cfg = t.cfg
-    words = [w for w in t.words(max(lo, f.start - 1)) if w[1] >= lo and w[2] <= f.start]
-    out: list[Owner] = []
+    words = [w for w in t.words(pos) if w[1] >= lo]
+    out = []
     for word, ws, we, tag in words:
         # the project word may span words (专业 + 镇)
         if not cfg["project_re"].search(t.text, max(lo, we - 4), we) or not (
@@ -390,6 +396,18 @@ def project_noun(t: _Text, f: _Fig, lo: int) -> list[Owner]:
             span = (inner[0][1], span[1]) if inner else None
         if not span or span[1] - span[0] < 3 or cfg["demonstrative"].match(t.text, span[0]):
             continue
+        out.append(span)
+    t._projects[key] = out
+    return out
+
+
+def project_noun(t: _Text, f: _Fig, lo: int) -> list[Owner]:
+    """Noun phrases ending with a project word before the figure; one that runs on into a
+    later one (河北省重点建设项目石家庄机场跑道延长工程) is taken whole."""
+    out: list[Owner] = []
+    for span in _project_spans(t, f.start, lo):
+        if span[1] > f.start:
+            break
         if f.metric and span[0] >= f.metric[0]:
             continue
         if out and span[0] <= out[-1][1]:
