@@ -347,7 +347,7 @@ def home_word(t: _Text, f: _Fig, lo: int) -> list[Owner]:
     out = []
     for m in t.cfg["home_re"].finditer(t.text, lo, f.start):
         part = t.cfg["home_words"][m.group()]
-        name = _home_part(t.home, part) if t.home else None
+        name = "中国" if part == "country" else _home_part(t.home, part) if t.home else None
         ent = next((j for j, e in enumerate(t.entities)
                     if e["start"] <= m.start() and e["end"] >= m.end()), None)
         out.append((m.start(), m.end(), name or m.group(), ent))
