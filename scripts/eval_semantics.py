@@ -4,6 +4,12 @@ and the labelled fields; docs/FIGURE_SEMANTICS.md says how they were labelled).
 
     .venv/bin/python scripts/eval_semantics.py                 # every label file
     .venv/bin/python scripts/eval_semantics.py --labels tests/labels/semantics/corpus.tsv -v
+    .venv/bin/python scripts/eval_semantics.py --set heldout       # the held-out labels
+
+``--set tuned`` (the default) scores ``tests/labels/semantics/``, the labels the rules were
+tuned on; ``--set heldout`` scores ``tests/labels/semantics_heldout/``, labelled the same way
+from other pages before any further rule change and never looked at miss by miss (score it, do
+not tune on it); ``--set all`` scores both.
 
 A label file's pages are read from ``corpus/`` (the seed pages, with their metadata.toml) or
 ``../shared/pd1998/pages`` (the People's Daily pages, never committed); a file whose pages are
@@ -27,6 +33,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "tests" / "labels" / "semantics"
+HELDOUT = ROOT / "tests" / "labels" / "semantics_heldout"
+SETS = {"tuned": (LABELS,), "heldout": (HELDOUT,), "all": (LABELS, HELDOUT)}
 PAGE_DIRS = (ROOT / "corpus", ROOT.parent / "shared" / "pd1998" / "pages",
              Path("/work/shared/pd1998/pages"))
 FIELDS = ("metric", "subject", "period", "status", "change", "basis")
@@ -123,11 +131,16 @@ def score(labels: list[dict], verbose: bool = False, out_dir: Path | None = None
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--labels", type=Path, nargs="*", default=sorted(LABELS.glob("*.tsv")))
+    ap.add_argument("--labels", type=Path, nargs="*", default=None,
+                    help="label files (default: those of --set)")
+    ap.add_argument("--set", choices=sorted(SETS), default="tuned",
+                    help="tuned: the labels the rules were tuned on; heldout: the held-out labels")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every miss")
     ap.add_argument("--run", type=Path, default=None,
                     help="score the tables of this run (baozhi run --out RUN) instead of running the pages")
     args = ap.parse_args(argv)
+    if args.labels is None:
+        args.labels = [p for d in SETS[args.set] for p in sorted(d.glob("*.tsv"))]
     for path in args.labels:
         labels = read_labels(path)
         missing = sorted({r["source"] for r in labels if page_dir(r["source"]) is None})
@@ -135,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{path.name}: skipped, pages not here: {', '.join(missing[:3])}")
             continue
         got = score(labels, args.verbose, args.run)
-        print(f"{path.name} ({len(labels)} figures): "
+        print(f"{path.parent.name}/{path.name} ({len(labels)} figures): "
               + "  ".join(f"{f} {v:.2f}" for f, v in got.items()))
     return 0
 
