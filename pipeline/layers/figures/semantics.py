@@ -594,7 +594,17 @@ PERIOD_RULES = (target_deadline, date_before)
 # --------------------------------------------------------------------------- STATUS_RULES
 
 def in_target(t: _Text, f: _Fig) -> str | None:
-    return "target" if _target_of(t, f) else None
+    tg = _target_of(t, f)
+    if not tg:
+        return None
+    # a plan word in an attributive (计划于今年开通的公路全长283公里) names a thing planned: the
+    # figures the target gathers after it are the thing's, stated as facts (plan_cue's test too)
+    cfg, mod = t.cfg, tg.get("modality") or ""
+    k = t.text.rfind(mod, tg["start"], f.start) if mod else -1
+    if k >= 0 and cfg["plan_cues"].fullmatch(mod) and cfg["plan_cue_attributive"].match(
+            t.text, k + len(mod), f.start):
+        return None
+    return "target"
 
 
 def norm_bound(t: _Text, f: _Fig) -> str | None:
