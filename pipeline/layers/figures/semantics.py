@@ -313,7 +313,30 @@ def previous_metric(t: _Text, f: _Fig, done: list[_Fig]) -> tuple[int, int] | No
     return None
 
 
-METRIC_RULES = (attributive_after, noun_before, previous_metric)
+def count_verb_after(t: _Text, f: _Fig) -> tuple[int, int] | None:
+    """A count with no noun that a verb phrase follows (1139家完成治理任务, 120余人使用): what
+    the counted did is what the number is of."""
+    cfg = t.cfg
+    if f.rec.get("kind") != "count":
+        return None
+    ceil = t.clause_end(f.end)
+    words = [w for w in t.words(f.end) if w[1] >= f.end and w[2] <= ceil]
+    k = 0
+    while k < len(words) and words[k][0] in cfg["count_verb_adverbs"]:
+        k += 1
+    if k >= len(words) or words[k][1] != (words[k - 1][2] if k else f.end) or not (
+            words[k][3].startswith("v") and HAN_WORD.match(words[k][0])):
+        return None
+    s = end = words[k][1]
+    for word, ws, we, tag in words[k:]:
+        if ws != end or we - s > cfg["metric_max_chars"] or not (
+                tag.startswith("v") or _is_noun(t, word, tag)):
+            break
+        end = we
+    return (s, end)
+
+
+METRIC_RULES = (attributive_after, noun_before, previous_metric, count_verb_after)
 
 
 # --------------------------------------------------------------------------- SUBJECT_RULES
