@@ -328,10 +328,13 @@ def count_verb_after(t: _Text, f: _Fig) -> tuple[int, int] | None:
             words[k][3].startswith("v") and HAN_WORD.match(words[k][0])):
         return None
     s = end = words[k][1]
+    obj = False
     for word, ws, we, tag in words[k:]:
-        if ws != end or we - s > cfg["metric_max_chars"] or not (
-                tag.startswith("v") or _is_noun(t, word, tag)):
-            break
+        noun = _is_noun(t, word, tag)
+        if ws != end or we - s > cfg["metric_max_chars"] or not (tag.startswith("v") or noun) or (
+                obj and not noun):
+            break               # one verb phrase: a verb after its object starts the next
+        obj = obj or (noun and end > s)
         end = we
     return (s, end)
 
