@@ -164,3 +164,26 @@ def test_cached_gazetteers_match_what_they_are_built_from():
     for (_, a), (_, b) in zip(served, fresh):
         assert list(a.iter(text)) == list(b.iter(text))
         assert len(a) == len(b)
+
+
+def test_cached_gazetteers_follow_the_gazetteer_file_read(tmp_path, monkeypatch):
+    """Another trained model's gazetteer (``eval_ner.py --models``) is never served from, nor
+    stored over, the shipped one's cache entry: the key holds the bytes of the file read."""
+    import gzip
+
+    monkeypatch.setenv("BAOZHI_CACHE", str(tmp_path / "cache"))
+    entities.automata.cache_clear()
+    try:
+        shipped = dict(entities.automata())["t"]
+        assert "碧桂园控股" not in shipped
+        other = tmp_path / "ner_gazetteer.tsv.gz"
+        with gzip.open(other, "wt", encoding="utf-8") as fh:
+            fh.write("碧桂园控股\tORG\n")
+        monkeypatch.setattr(entities, "GAZETTEER", other)
+        entities.automata.cache_clear()
+        assert "碧桂园控股" in dict(entities.automata())["t"]
+        monkeypatch.setattr(entities, "GAZETTEER", entities.MODELS_DIR / "ner_gazetteer.tsv.gz")
+        entities.automata.cache_clear()
+        assert "碧桂园控股" not in dict(entities.automata())["t"]
+    finally:
+        entities.automata.cache_clear()

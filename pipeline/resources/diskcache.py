@@ -39,6 +39,15 @@ def source_digest(modules: Iterable[object]) -> str:
     return h.hexdigest()
 
 
+def file_digest(path: Path) -> str:
+    """sha256 of a file's bytes, or ``absent`` (an input of a cached build named by its content,
+    not by where it lies)."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return "absent"
+
+
 def cached(name: str, key: Iterable[str], build: Callable[[], T], folder: Path | None = None) -> T:
     """``build()``, or its result as saved under ``key`` by an earlier process."""
     h = hashlib.sha256(f"{FORMAT}\0{sys.version_info[:2]}".encode())

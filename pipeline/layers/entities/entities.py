@@ -145,14 +145,17 @@ def plausible(surface: str, label: str) -> str | None:
 @functools.cache
 def automata() -> tuple:
     """The gazetteers the model was trained with, by source name, built once and kept on
-    disk (``resources/diskcache.py``) under the rules' and models' version, the code that
-    builds them and jieba's version."""
+    disk (``resources/diskcache.py``) under the rules' and models' version, the bytes of the
+    gazetteer and model description actually read (``GAZETTEER``/``INFO`` may point at another
+    trained model, as ``scripts/eval_ner.py --models`` does), the code that builds them and
+    jieba's version."""
     import ahocorasick
     import jieba
 
     from baozhi.resources import diskcache, ruleset
 
-    key = (ruleset.version(), jieba.__version__,
+    key = (ruleset.version(), diskcache.file_digest(GAZETTEER), diskcache.file_digest(INFO),
+           jieba.__version__,
            getattr(ahocorasick, "__version__", None) or ahocorasick.__file__,
            diskcache.source_digest([nf, sys.modules[__name__]]))
     return diskcache.cached("gazetteers", key, _build_automata)
