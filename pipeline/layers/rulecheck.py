@@ -93,5 +93,23 @@ def builders() -> list:
 
 
 def check_rules() -> None:
-    """Raise ``ruleset.RulesError`` naming file, line and rule of every problem."""
+    """Raise ``ruleset.RulesError`` naming file, line and rule of every problem.
+
+    A pass is remembered on disk (``resources/diskcache.py``) under the rules folder, the
+    rules' and models' version (a hash of every file's bytes) and the source of the checking
+    code and of every builder's module: a changed rules file or builder checks again, a
+    failure is never remembered."""
+    import sys
+
+    from baozhi.resources import diskcache, ruleset
+
+    modules = sorted({spec.split(":")[0] for spec in BUILDERS})
+    key = (str(ruleset.rules_dir()), ruleset.version(),
+           diskcache.source_digest([validate, ruleset, sys.modules[__name__],
+                                    *(importlib.import_module(m) for m in modules)]))
+    diskcache.cached("rulecheck", key, _check)
+
+
+def _check() -> bool:
     validate.check(builders())
+    return True
