@@ -21,6 +21,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from baozhi.frame import language as segment
+from baozhi.frame.plain import as_date  # noqa: F401 - also components.as_date
 from baozhi.layers import registry
 from baozhi.layers.spec import Context
 
@@ -103,22 +104,6 @@ def _spans(doc: Doc, layer: str, records: list[dict], label_key: str) -> list[Sp
         if span is not None:
             spans.append(span)
     return spans
-
-
-def as_date(value: object, what: str = "issue_date") -> dt.date | None:
-    """A date from a ``datetime.date`` or an ISO ``YYYY-MM-DD`` string (None stays None)."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise ValueError(f"{what} {value!r} is not a date (a datetime.date or 'YYYY-MM-DD')")
 
 
 class LayerComponent:

@@ -3,7 +3,8 @@
 600,000-character Doc needs gigabytes).
 
 Entry point: ``layer_records(text, issue_date, home, layers) -> {layer: records}``, the same
-as ``frame.components.records(frame.components.annotate(text, ...), layers)`` for a text of at
+as ``frame.components.records(frame.components.annotate(text, ...), layers)`` (computed
+without spaCy by ``frame.plain.records``, record for record the same) for a text of at
 most ``MAX_CHARS`` characters (which is every article of a newspaper page). A longer text is
 cut at a sentence end (。！？ or a line break) before the limit, else at a clause mark
 (，；、：), else between characters that are no part of a number, else at the
@@ -65,17 +66,16 @@ def layer_records(text: str, issue_date: dt.date | None = None, home: str | None
                   layers: Iterable[str] | None = None,
                   limit: int | None = None) -> dict[str, list[dict]]:
     """The asked layers' records of ``text`` (offsets into ``text``), chunk by chunk."""
-    from baozhi.frame import components as nlp
+    from baozhi.frame import plain   # no spaCy: the frame's records without a Doc (issue 12)
 
     limit = limit or MAX_CHARS
     layers = list(registry.names() if layers is None else layers)
     if len(text) <= limit:
-        return nlp.records(nlp.annotate(text, issue_date=issue_date, home=home, layers=layers), layers)
+        return plain.records(text, issue_date=issue_date, home=home, layers=layers)
     every = [layer.name for layer in registry.compute_order(layers)]  # with those referred to
     out: dict[str, list[dict]] = {name: [] for name in every}
     for start, end in chunk_bounds(text, limit):
-        doc = nlp.annotate(text[start:end], issue_date=issue_date, home=home, layers=layers)
-        recs = nlp.records(doc, every)
+        recs = plain.records(text[start:end], issue_date=issue_date, home=home, layers=every)
         before = {name: len(out[name]) for name in every}
         for name in every:
             refs = registry.get(name).refs

@@ -87,3 +87,25 @@ def test_a_passed_check_is_remembered_and_a_changed_file_checks_again(rules, cac
     assert len(list(cache.glob("rulecheck-*"))) == 1   # a failure is never remembered
     with pytest.raises(ruleset.RulesError):
         rulecheck.check_rules()
+
+
+LINES = ["太原市公安局11月16日投资24.7亿元，到2025年形成四大千亿级产业集群。",
+         "北京 市政府 今年 增长 8%  ，到2000年粮食产量达到5000万吨",
+         "中来光能董事长谢建军说，将快速推进一期后续4吉瓦项目建设。", "", "  "]
+
+
+@pytest.mark.parametrize("text", LINES)
+@pytest.mark.parametrize("layers", [None, ["figures"], ["targets"]])
+def test_records_without_spacy_are_the_frames(text, layers):
+    """``frame.plain.records`` (what ``baozhi run`` and ``annotate`` use) gives the records
+    the spaCy frame writes to its Doc, record for record."""
+    import datetime as dt
+
+    from baozhi.frame import components, plain
+    from baozhi.layers import registry
+
+    asked = layers or registry.names()
+    for day, home in ((None, None), (dt.date(1998, 1, 5), "广东")):
+        doc = components.annotate(text, issue_date=day, home=home, layers=layers)
+        assert plain.records(text, issue_date=day, home=home, layers=layers) == \
+            components.records(doc, asked)

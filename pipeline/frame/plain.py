@@ -1,0 +1,89 @@
+"""The layers' records of a text without spaCy: the same jieba words, the same layer order
+and the same token splits as the spaCy frame (``components.annotate``), with no Doc built.
+
+``baozhi run`` and ``baozhi annotate`` need only records; importing spaCy and building a Doc
+cost more than a short line's layers (issue 12: the cold start). ``records()`` gives what
+``components.records(components.annotate(...))`` gives, record for record (tests say so).
+"""
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from typing import Iterable, Sequence
+
+from baozhi.layers import registry
+from baozhi.layers.spec import Context
+from baozhi.resources import segmenter
+
+
+def as_date(value: object, what: str = "issue_date") -> dt.date | None:
+    """A date from a ``datetime.date`` or an ISO ``YYYY-MM-DD`` string (None stays None)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError(f"{what} {value!r} is not a date (a datetime.date or 'YYYY-MM-DD')")
+
+
+def token_offsets(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the tokens the frame's JiebaTokenizer makes of ``text``: jieba's words,
+    a single space after a word being that word's trailing whitespace, not a token."""
+    out: list[tuple[int, int]] = []
+    trailing = False   # the last token has its trailing space
+    at = 0
+    for w in segmenter.default().cut(text):
+        if w == " " and out and not trailing and not text[out[-1][0]:out[-1][1]].isspace():
+            trailing = True
+        else:
+            out.append((at, at + len(w)))
+            trailing = False
+        at += len(w)
+    return out
+
+
+def split_at(spans: Sequence[tuple[int, int]], offsets: Iterable[int],
+             n_chars: int) -> list[tuple[int, int]]:
+    """``spans`` with every span an offset falls strictly inside split there (as
+    ``components.split_tokens_at`` splits a Doc's tokens)."""
+    spans = list(spans)
+    wanted = sorted({o for o in offsets if 0 < o < n_chars})
+    if not wanted:
+        return spans
+    starts = [s for s, _ in spans]
+    cuts: dict[int, list[int]] = {}
+    for off in wanted:
+        i = bisect.bisect_right(starts, off) - 1
+        if i < 0:
+            continue
+        s, e = spans[i]
+        if s < off < e:
+            cuts.setdefault(i, []).append(off)
+    out = []
+    for i, (s, e) in enumerate(spans):
+        bounds = [s, *cuts.get(i, ()), e]
+        out += list(zip(bounds, bounds[1:]))
+    return out
+
+
+def records(text: str, issue_date: object = None, home: str | None = None,
+            layers: Iterable[str] | None = None) -> dict[str, list[dict]]:
+    """The asked layers' records of ``text`` (default: all), each layer after those it needs;
+    the whole-text passes (``finish``) are left to the callers, as in the frame."""
+    layers = list(registry.names() if layers is None else layers)
+    day, home = as_date(issue_date), home or None
+    tokens = token_offsets(text)
+    found: dict[str, list[dict]] = {}
+    for layer in registry.compute_order(layers):
+        ctx = Context(issue_date=day, home=home, tokens=lambda t=tokens: list(t),
+                      found={n: found[n] for n in layer.needs})
+        recs = found[layer.name] = layer.find(text, ctx)
+        if layer.ents:
+            tokens = split_at(tokens, [o for r in recs for o in (r["start"], r["end"])], len(text))
+    return {name: list(found.get(name) or []) for name in layers}
