@@ -264,6 +264,15 @@ def place_names(home: str | None) -> tuple[list[str], list[str]]:
     return full, sorted(set(shorts))
 
 
+def home_region_name(home: str | None, which: str) -> str | None:
+    """The full name of the paper's home province (``which="province"``) or city
+    (``"city"``), read through the division table: 山西省太原市 or 太原 -> 山西省 / 太原市;
+    北京 -> 北京市 for both; None where the home names no such division."""
+    key = {"province": "home_province", "city": "home_prefecture"}[which]
+    code = _home_region(_home(home), key)
+    return _tables().divisions[code].name if code else None
+
+
 def _home_region(home: tuple[str, ...], which: str) -> str | None:
     t = _tables()
     if which == "home_province":

@@ -19,6 +19,7 @@ from typing import Sequence
 
 import regex
 
+from baozhi.layers.entities import names
 from baozhi.resources import ruleset, segmenter
 
 RULES_FILE = "figures/semantics.yaml"
@@ -373,21 +374,12 @@ def home_word(t: _Text, f: _Fig, lo: int) -> list[Owner]:
     out = []
     for m in t.cfg["home_re"].finditer(t.text, lo, f.start):
         part = t.cfg["home_words"][m.group()]
-        name = "中国" if part == "country" else _home_part(t.home, part) if t.home else None
+        name = t.cfg["country_name"] if part == "country" else \
+            names.home_region_name(t.home, part) if t.home else None
         ent = next((j for j, e in enumerate(t.entities)
                     if e["start"] <= m.start() and e["end"] >= m.end()), None)
         out.append((m.start(), m.end(), name or m.group(), ent))
     return out
-
-
-def _home_part(home: str, part: str) -> str | None:
-    """山西省太原市 -> province 山西省, city 太原市 (北京市: both 北京市)."""
-    m = regex.match(r"^(\p{Han}+?(?:省|自治区|市))(\p{Han}+?(?:市|州|盟|地区))?", home)
-    if not m:
-        return None
-    if part == "province":
-        return m.group(1)
-    return m.group(2) or (m.group(1) if m.group(1).endswith("市") else None)
 
 
 def entity_in_sentence(t: _Text, f: _Fig, lo: int) -> list[Owner]:
