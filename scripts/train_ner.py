@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gzip
-import hashlib
 import json
 import sys
 import time
@@ -30,12 +29,7 @@ import ner_eval  # noqa: E402
 import ner_mix  # noqa: E402
 
 
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+sha256 = ner_mix.sha256   # one digest for the training files and the mixed corpora
 
 
 # How c1/c2 were chosen: on held-out training days (``--holdout 0``: fold 0 of the days out,

@@ -9,8 +9,6 @@ from writing to the Doc, as in spaCy's span_ruler.
 """
 from __future__ import annotations
 
-import bisect
-
 import datetime as dt
 import functools
 from typing import Iterable, Optional
@@ -21,6 +19,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from baozhi.frame import language as segment
+from baozhi.frame import plain
 from baozhi.frame.plain import as_date  # noqa: F401 - also components.as_date
 from baozhi.layers import registry
 from baozhi.layers.spec import Context
@@ -64,25 +63,17 @@ def split_tokens_at(doc: Doc, offsets: Iterable[int], n_chars: int | None = None
     """Split every token that a character offset falls strictly inside."""
     if n_chars is None:
         n_chars = len(doc_text(doc))
-    wanted = sorted({o for o in offsets if 0 < o < n_chars})
-    if not wanted:
+    offsets = list(offsets)
+    if not any(0 < o < n_chars for o in offsets):
         return
     spans = token_offsets(doc)
-    starts = [s for s, _ in spans]
-    cuts: dict[int, list[int]] = {}
-    for off in wanted:
-        i = bisect.bisect_right(starts, off) - 1
-        if i < 0:
-            continue
-        s, e = spans[i]
-        if s < off < e:
-            cuts.setdefault(i, []).append(off - s)
+    cuts = plain.cuts_inside(spans, offsets, n_chars)
     if not cuts:
         return
     with doc.retokenize() as retok:
-        for tok_i, local in cuts.items():
+        for tok_i, inside in cuts.items():
             tok = doc[tok_i]
-            bounds = [0, *local, len(tok.text)]
+            bounds = [0, *(o - spans[tok_i][0] for o in inside), len(tok.text)]
             orths = [tok.text[a:b] for a, b in zip(bounds, bounds[1:])]
             retok.split(tok, orths, heads=[(tok, k) for k in range(len(orths))])
 

@@ -48,14 +48,14 @@ def token_offsets(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def split_at(spans: Sequence[tuple[int, int]], offsets: Iterable[int],
-             n_chars: int) -> list[tuple[int, int]]:
-    """``spans`` with every span an offset falls strictly inside split there (as
-    ``components.split_tokens_at`` splits a Doc's tokens)."""
-    spans = list(spans)
+def cuts_inside(spans: Sequence[tuple[int, int]], offsets: Iterable[int],
+                n_chars: int) -> dict[int, list[int]]:
+    """For each span an offset falls strictly inside, its index -> those offsets, in order
+    (bisect over the spans' starts: linear in the spans and offsets). Shared by ``split_at``
+    and ``components.split_tokens_at``, so both frames cut tokens alike."""
     wanted = sorted({o for o in offsets if 0 < o < n_chars})
     if not wanted:
-        return spans
+        return {}
     starts = [s for s, _ in spans]
     cuts: dict[int, list[int]] = {}
     for off in wanted:
@@ -65,6 +65,17 @@ def split_at(spans: Sequence[tuple[int, int]], offsets: Iterable[int],
         s, e = spans[i]
         if s < off < e:
             cuts.setdefault(i, []).append(off)
+    return cuts
+
+
+def split_at(spans: Sequence[tuple[int, int]], offsets: Iterable[int],
+             n_chars: int) -> list[tuple[int, int]]:
+    """``spans`` with every span an offset falls strictly inside split there (as
+    ``components.split_tokens_at`` splits a Doc's tokens)."""
+    spans = list(spans)
+    cuts = cuts_inside(spans, offsets, n_chars)
+    if not cuts:
+        return spans
     out = []
     for i, (s, e) in enumerate(spans):
         bounds = [s, *cuts.get(i, ()), e]

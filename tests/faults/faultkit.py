@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import sys
 from pathlib import Path
+
+import pytest
 
 from baozhi.apps.cli import main
 
@@ -69,3 +72,16 @@ def clear_rule_caches() -> None:
             if hasattr(obj, "cache_clear") and getattr(obj, "__module__", None) == name \
                     and attr not in _HEAVY:
                 obj.cache_clear()
+
+
+@pytest.fixture
+def rules(tmp_path, monkeypatch):
+    """A copy of the shipped rules in $BAOZHI_RULES, to break (a fixture: import it by name)."""
+    from baozhi.resources import ruleset
+
+    root = tmp_path / "rules"
+    shutil.copytree(ruleset.rules_dir(), root)
+    monkeypatch.setenv("BAOZHI_RULES", str(root))
+    clear_rule_caches()
+    yield root
+    clear_rule_caches()

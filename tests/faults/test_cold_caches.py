@@ -2,13 +2,12 @@
 on disk; what they serve equals what is built, and a changed rules file checks again."""
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
 from baozhi.layers import rulecheck
 from baozhi.resources import diskcache, ruleset, segmenter
-from faultkit import clear_rule_caches
+from faultkit import clear_rule_caches, rules  # noqa: F401 - rules: a fixture
 
 LEXICON = [{"word": "千亿级产业集群", "freq": "3000", "tag": "n"}, {"word": "太原市公安局"}]
 
@@ -55,17 +54,7 @@ def test_an_unwritable_cache_builds_in_memory(tmp_path, monkeypatch):
     assert "千亿级产业集群" in seg.freq and seg.tags
 
 
-@pytest.fixture
-def rules(tmp_path, monkeypatch, cache):
-    root = tmp_path / "rules"
-    shutil.copytree(ruleset.rules_dir(), root)
-    monkeypatch.setenv("BAOZHI_RULES", str(root))
-    clear_rule_caches()
-    yield root
-    clear_rule_caches()
-
-
-def test_a_passed_check_is_remembered_and_a_changed_file_checks_again(rules, cache, monkeypatch):
+def test_a_passed_check_is_remembered_and_a_changed_file_checks_again(cache, rules, monkeypatch):
     rulecheck.check_rules()
     assert [p.name.split("-")[0] for p in cache.glob("rulecheck-*")] == ["rulecheck"]
     calls = []

@@ -5,26 +5,14 @@ file, line and rule; the output folder, its tables and saved page results are un
 from __future__ import annotations
 
 import io
-import shutil
 import sys
 
 import pytest
 
 from baozhi.apps.cli import main
 from baozhi.layers import rulecheck
-from baozhi.resources import ruleset, validate
-from faultkit import PAGE, clear_rule_caches, folder, run_cli, snapshot, table
-
-
-@pytest.fixture
-def rules(tmp_path, monkeypatch):
-    """A copy of the shipped rules in $BAOZHI_RULES, to break."""
-    root = tmp_path / "rules"
-    shutil.copytree(ruleset.rules_dir(), root)
-    monkeypatch.setenv("BAOZHI_RULES", str(root))
-    clear_rule_caches()
-    yield root
-    clear_rule_caches()
+from baozhi.resources import validate
+from faultkit import PAGE, clear_rule_caches, folder, rules, run_cli, snapshot, table  # noqa: F401 - rules: a fixture
 
 
 @pytest.fixture
