@@ -9,12 +9,23 @@ and the labelled fields; docs/FIGURE_SEMANTICS.md says how they were labelled).
 ``--set tuned`` (the default) scores ``tests/labels/semantics/``, the labels the rules were
 tuned on; ``--set heldout`` scores ``tests/labels/semantics_heldout/``, labelled the same way
 from other pages before any further rule change and never looked at miss by miss (score it, do
-not tune on it); ``--set all`` scores both.
+not tune on it); ``--set heldout2`` scores ``tests/labels/semantics_heldout2/`` (a second held-out
+set, pd1998 articles and modern web excerpts, labelled by a separate helper); ``--set all``
+scores all three.
 
 A label file's pages are read from ``corpus/`` (the seed pages, with their metadata.toml) or
 ``../shared/pd1998/pages`` (the People's Daily pages, never committed); a file whose pages are
 absent is skipped. Each page goes through ``baozhi.run.process.process_page``, as ``baozhi run``
 does; a labelled figure the pipeline does not find counts as wrong on every field.
+
+A source of the form ``eval/ner_modern.jsonl#<doc_id>`` names an excerpt of that file instead
+of a page: its paragraphs (the rows with that ``doc_id``, in file order) joined with "\n" are
+the text the offsets point into (the excerpt's text in eval/ner_modern_web.yaml, blank lines
+dropped, as scripts/build_ner_modern.py splits it). The text goes through
+``baozhi.apps.annotate.annotate_record``, as ``baozhi annotate`` does, with the record's
+``home`` and the issue date of the excerpt's entry in eval/ner_modern_web.yaml: its ``date``
+when it is a day (2024-11-02); when it is only a year or a month (2025, 2021-05), the first day
+of it (2025-01-01, 2021-05-01); none when there is no entry.
 
 The match per field (documented in docs/FIGURE_SEMANTICS.md):
 - metric, subject, basis: lenient — both empty, or one contains the other once spaces and 的
@@ -27,6 +38,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -34,7 +46,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "tests" / "labels" / "semantics"
 HELDOUT = ROOT / "tests" / "labels" / "semantics_heldout"
-SETS = {"tuned": (LABELS,), "heldout": (HELDOUT,), "all": (LABELS, HELDOUT)}
+HELDOUT2 = ROOT / "tests" / "labels" / "semantics_heldout2"
+SETS = {"tuned": (LABELS,), "heldout": (HELDOUT,), "heldout2": (HELDOUT2,),
+        "all": (LABELS, HELDOUT, HELDOUT2)}
+EXCERPT_META = ROOT / "eval" / "ner_modern_web.yaml"   # the excerpts' dates, by id
 PAGE_DIRS = (ROOT / "corpus", ROOT.parent / "shared" / "pd1998" / "pages",
              Path("/work/shared/pd1998/pages"))
 FIELDS = ("metric", "subject", "period", "status", "change", "basis")
@@ -78,6 +93,55 @@ def page_dir(source: str) -> Path | None:
     return None
 
 
+@functools.cache
+def excerpt(source: str) -> dict | None:
+    """The annotate record of an excerpt source (``eval/ner_modern.jsonl#<doc_id>``): id, text,
+    home, issue_date (see the module's doc); None when the source is no excerpt or absent."""
+    import datetime as dt
+    import json
+
+    path, _, doc_id = source.partition("#")
+    if not doc_id or not (ROOT / path).is_file():
+        return None
+    with (ROOT / path).open(encoding="utf-8") as fh:
+        rows = [r for r in map(json.loads, fh) if r.get("doc_id") == doc_id]
+    if not rows:
+        return None
+    day = None
+    if EXCERPT_META.is_file():
+        import yaml
+
+        entry = next((d for d in yaml.safe_load(EXCERPT_META.read_text(encoding="utf-8")) or []
+                      if d.get("id") == doc_id), None)
+        got = str(entry.get("date") or "") if entry else ""
+        parts = got.split("-") if got[:4].isdigit() else []
+        if parts:
+            day = dt.date(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1,
+                          int(parts[2]) if len(parts) > 2 else 1).isoformat()
+    return {"id": doc_id, "text": "\n".join(r["text"] for r in rows), "home": rows[0].get("home"),
+            "issue_date": day}
+
+
+def predict_excerpts(sources: list[str]) -> tuple[dict, dict]:
+    """``predict`` for excerpt sources, through ``annotate`` (a figure's subject_entity, an index
+    into the record's entities there, becomes ``<source>:e<index>``)."""
+    from baozhi.apps.annotate import annotate_record
+
+    figs, canon = {}, {}
+    for source in sources:
+        out = annotate_record(excerpt(source))
+        if "error" in out:
+            raise RuntimeError(f"{source}: {out['error']}")
+        for i, ent in enumerate(out["entities"]):
+            canon[f"{source}:e{i}"] = ent.get("canonical") or ent.get("text")
+        for row in out["figures"]:
+            row = dict(row, source=source)
+            if isinstance(row.get("subject_entity"), int):
+                row["subject_entity"] = f"{source}:e{row['subject_entity']}"
+            figs[(source, row["start"], row["end"])] = row
+    return figs, canon
+
+
 def predict(sources: list[str]) -> tuple[dict, dict]:
     """{(source, start, end): figure row}, {entity_id: canonical} for the pages."""
     from baozhi.run.process import process_page
@@ -112,8 +176,10 @@ def read_run(out_dir: Path) -> tuple[dict, dict]:
 
 
 def score(labels: list[dict], verbose: bool = False, out_dir: Path | None = None) -> dict[str, float]:
-    sources = sorted({r["source"] for r in labels})
-    figs, canon = read_run(out_dir) if out_dir else predict(sources)
+    pages = sorted({r["source"] for r in labels if "#" not in r["source"]})
+    figs, canon = read_run(out_dir) if out_dir else predict(pages)
+    more = predict_excerpts(sorted({r["source"] for r in labels if "#" in r["source"]}))
+    figs, canon = {**figs, **more[0]}, {**canon, **more[1]}
     right = defaultdict(int)
     for gold in labels:
         got = figs.get((gold["source"], gold["start"], gold["end"]))
@@ -134,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--labels", type=Path, nargs="*", default=None,
                     help="label files (default: those of --set)")
     ap.add_argument("--set", choices=sorted(SETS), default="tuned",
-                    help="tuned: the labels the rules were tuned on; heldout: the held-out labels")
+                    help="tuned: the labels the rules were tuned on; heldout, heldout2: held-out labels")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every miss")
     ap.add_argument("--run", type=Path, default=None,
                     help="score the tables of this run (baozhi run --out RUN) instead of running the pages")
@@ -143,7 +209,8 @@ def main(argv: list[str] | None = None) -> int:
         args.labels = [p for d in SETS[args.set] for p in sorted(d.glob("*.tsv"))]
     for path in args.labels:
         labels = read_labels(path)
-        missing = sorted({r["source"] for r in labels if page_dir(r["source"]) is None})
+        missing = sorted({r["source"] for r in labels
+                          if (excerpt(r["source"]) if "#" in r["source"] else page_dir(r["source"])) is None})
         if missing:
             print(f"{path.name}: skipped, pages not here: {', '.join(missing[:3])}")
             continue

@@ -1,0 +1,36 @@
+"""scripts/eval_semantics.py reads a label whose source names an excerpt of eval/ner_modern.jsonl
+(``eval/ner_modern.jsonl#<doc_id>``): the excerpt's text, issue date and home, and the figures
+``annotate`` finds in it, at offsets into that text."""
+from __future__ import annotations
+
+from eval_semantics import HELDOUT2, excerpt, predict_excerpts, read_labels
+
+SRC = "eval/ner_modern.jsonl#web-zhongshan-2025"
+
+
+def test_an_excerpt_source_gives_its_paragraphs_and_the_date_of_its_entry():
+    rec = excerpt(SRC)
+    assert rec["text"].startswith("8月28日,中山市招商引资项目集中签约仪式")
+    assert rec["text"].count("\n") == 4          # five paragraphs, joined as the builder split them
+    assert rec["issue_date"] == "2025-08-28" and rec["home"] is None
+    assert excerpt("eval/ner_modern.jsonl#web-doumen-2025")["issue_date"] == "2025-01-01"  # date: 2025
+    assert excerpt("eval/ner_modern.jsonl#web-catl-byd-2021")["issue_date"] == "2021-05-01"  # 2021-05
+    assert excerpt("eval/ner_modern.jsonl#no-such-excerpt") is None
+    assert excerpt("19980115_02.txt") is None
+
+
+def test_the_figures_of_an_excerpt_are_keyed_by_offsets_into_its_text():
+    text = excerpt(SRC)["text"]
+    figs, canon = predict_excerpts([SRC])
+    i = text.index("总投资额超100亿元") + len("总投资额")
+    row = figs[(SRC, i, i + len("超100亿元"))]
+    assert row["text"] == "超100亿元" and row["source"] == SRC
+    ent = row.get("subject_entity")
+    assert ent is None or ent in canon
+
+
+def test_every_heldout2_label_of_an_excerpt_points_at_its_text():
+    for path in sorted(HELDOUT2.glob("*.tsv")):
+        for row in read_labels(path):
+            if "#" in row["source"]:
+                assert excerpt(row["source"])["text"][row["start"]:row["end"]] == row["text"], row
