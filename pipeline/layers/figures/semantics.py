@@ -47,6 +47,18 @@ def _cfg() -> dict:
         "home_words": {w: part for part, ws in raw["home_words"].items() for w in ws},
         "home_re": regex.compile("|".join(sorted(
             (w for ws in raw["home_words"].values() for w in ws), key=len, reverse=True))),
+        "country_at_metric": tuple(raw["country_at_metric"]),
+        "owner_re": regex.compile("(?:%s)$" % "|".join(sorted(raw["owner_suffixes"], key=len,
+                                                             reverse=True))),
+        "owner_lead_tags": set(raw["owner_lead_tags"]),
+        "report_frames": [regex.compile(p) for p in raw["report_frames"]],
+        "listed": regex.compile("(?:%s[^，,。；;、：:\\s]{1,8}?)*(?:%s)?" % (raw["list_marks"],
+                                                                           raw["list_end"])),
+        "list_marks": regex.compile(raw["list_marks"]),
+        "name_brackets": regex.compile(raw["name_brackets"]),
+        "offer_cues": regex.compile(raw["offer_cues"]),
+        "carry_clause_end": regex.compile(raw["carry_clause_end"]),
+        "no_carry_after": regex.compile(raw["no_carry_after"]),
         "demonstrative": regex.compile(raw["demonstrative"]),
         "project_re": regex.compile("(?:%s)$" % "|".join(sorted(raw["project_suffixes"], key=len,
                                                                reverse=True))),
@@ -86,6 +98,7 @@ class _Text:
     cfg: dict
     sentence_starts: list[int] = field(default_factory=list)
     subjects: dict[int, tuple[str, int | None]] = field(default_factory=dict)  # sentence -> subject
+    periods: dict[int, dict] = field(default_factory=dict)      # sentence -> its last figure's period
     tokens: Sequence[tuple[int, int]] | None = None     # the Doc's words, when it has jieba's
     paragraph_starts: list[int] = field(default_factory=list)
     _words: dict[int, list[tuple[str, int, int, str]]] = field(default_factory=dict)
@@ -146,6 +159,7 @@ class _Fig:
     end: int
     metric: tuple[int, int] | None = None
     owner: tuple[int, int] | None = None     # the owner a metric of size names (跑道全长)
+    subject: tuple | None = None
 
 
 # --------------------------------------------------------------------------- noun phrases
@@ -159,7 +173,8 @@ def _is_noun(t: _Text, word: str, tag: str) -> bool:
 
 
 def _np_left(t: _Text, end: int, floor: int, longest: int | None = None,
-             joins: bool = True, verbs: bool = False) -> tuple[int, int] | None:
+             joins: bool = True, verbs: bool = False,
+             lead_tags: frozenset | set = frozenset()) -> tuple[int, int] | None:
     """The noun phrase of contiguous nouns ending at ``end`` (not before ``floor``)."""
     cfg = t.cfg
     longest = longest or cfg["metric_max_chars"]
@@ -168,7 +183,8 @@ def _np_left(t: _Text, end: int, floor: int, longest: int | None = None,
     for word, s, e, tag in reversed(words):
         if e != start:
             break
-        if _is_noun(t, word, tag) or (verbs and start < end and tag.startswith("v") and len(word) > 1
+        if _is_noun(t, word, tag) or (tag in lead_tags and start < end) or (
+                verbs and start < end and tag.startswith("v") and len(word) > 1
                                       and HAN_WORD.match(word)) or (joins and start < end and (
                 word == "的" or word in cfg["noun_joins"])):
             if end - s > longest:
@@ -176,7 +192,7 @@ def _np_left(t: _Text, end: int, floor: int, longest: int | None = None,
             start = s
             continue
         break
-    while start < end and t.text[start] in "的和与及":
+    while start < end and t.text[start] in cfg["np_trim"]:
         start += 1
     return (start, end) if start < end else None
 
@@ -202,7 +218,7 @@ def _np_right(t: _Text, start: int, ceil: int) -> tuple[int, int] | None:
             end = e
             continue
         break
-    while end > start and t.text[end - 1] in "的和与及":
+    while end > start and t.text[end - 1] in cfg["np_trim"]:
         end -= 1
     return (start, end) if end > start else None
 
@@ -224,7 +240,7 @@ def _strip_owner(t: _Text, span: tuple[int, int] | None) -> tuple[int, int] | No
     m = t.cfg["home_re"].match(t.text, s, e) or REFERENCE.match(t.text, s, e)
     if m and m.end() < e:
         s = m.end()
-    while s < e and t.text[s] in "的和与及":
+    while s < e and t.text[s] in t.cfg["np_trim"]:
         s += 1
     return (s, e) if s < e else None
 
@@ -340,7 +356,33 @@ def count_verb_after(t: _Text, f: _Fig) -> tuple[int, int] | None:
     return (s, end)
 
 
-METRIC_RULES = (attributive_after, noun_before, previous_metric, count_verb_after)
+def _one_char_noun(t: _Text, pos: int) -> bool:
+    """The word at ``pos`` is a one-character noun ending its clause or followed by a verb
+    (２００多台戏深入…, ８个省): not the first character of a longer phrase."""
+    words = t.words(pos)
+    k = next((i for i, w in enumerate(words) if w[1] == pos), None)
+    if k is None or len(words[k][0]) != 1 or not words[k][3].startswith("n"):
+        return False
+    nxt = words[k + 1] if k + 1 < len(words) else None
+    return nxt is None or nxt[0] in t.cfg["clause_end"] or not _is_noun(t, nxt[0], nxt[3])
+
+
+def same_counter_metric(t: _Text, f: _Fig, done: list[_Fig]) -> tuple[int, int] | None:
+    """A count with no noun of its own counts what the paragraph's last count with the same
+    counter counted (四位九段棋手…。其中４位 -> 九段棋手)."""
+    if f.rec.get("kind") != "count" or not f.rec.get("unit"):
+        return None
+    para = t.paragraph(f.start)
+    for g in reversed(done):
+        if t.paragraph(g.start) != para:
+            break
+        if g.metric and g.rec.get("kind") == "count" and g.rec.get("unit") == f.rec.get("unit"):
+            return g.metric
+    return None
+
+
+METRIC_RULES = (attributive_after, noun_before, previous_metric, count_verb_after,
+                same_counter_metric)
 
 
 # --------------------------------------------------------------------------- SUBJECT_RULES
@@ -370,15 +412,47 @@ def _owner_floor(t: _Text, s: int, pos: int) -> int:
     return lo
 
 
+def _home_in_text(t: _Text, part: str, pos: int) -> tuple[str, int] | None:
+    """The nearest place of ``part``'s level named before ``pos`` (for a paper with no home)."""
+    want = t.cfg["home_levels"].get(part)
+    if not want:
+        return None
+    for j in range(len(t.entities) - 1, -1, -1):
+        ent = t.entities[j]
+        if ent["end"] > pos or ent.get("label") != "LOC":
+            continue
+        name = ent.get("canonical") or ent.get("text") or t.text[ent["start"]:ent["end"]]
+        level = ent.get("level")
+        if level == want["level"] or (level is None and name.endswith(tuple(want["suffix"]))):
+            return name, j
+    return None
+
+
 def home_word(t: _Text, f: _Fig, lo: int) -> list[Owner]:
+    """全省/我省, 全市/我市, 全县, 我国: the paper's home, else the place of that level the text
+    named last; 全国 where it opens the figure's own metric."""
+    cfg = t.cfg
     out = []
-    for m in t.cfg["home_re"].finditer(t.text, lo, f.start):
-        part = t.cfg["home_words"][m.group()]
-        name = t.cfg["country_name"] if part == "country" else \
-            names.home_region_name(t.home, part) if t.home else None
+    for m in cfg["home_re"].finditer(t.text, lo, f.start):
+        part = cfg["home_words"][m.group()]
         ent = next((j for j, e in enumerate(t.entities)
                     if e["start"] <= m.start() and e["end"] >= m.end()), None)
+        name = cfg["country_name"] if part == "country" else \
+            names.home_region_name(t.home, part) if t.home and part != "county" else None
+        if name is None and part != "country":
+            got = _home_in_text(t, part, m.start())
+            if got:
+                name, ent = got
         out.append((m.start(), m.end(), name or m.group(), ent))
+    if f.metric:                # 全国 opening the noun phrase of the metric (全国城镇就业人员)
+        cs = max(lo, t.clause_start(f.metric[0]))
+        for w in cfg["country_at_metric"]:
+            k = t.text.rfind(w, cs, f.metric[0])
+            if k >= 0 and HAN_WORD.match(t.text[k:f.metric[0]]) and all(
+                    _is_noun(t, x[0], x[3]) or x[3].startswith("v") for x in t.words(k)
+                    if k + len(w) <= x[1] and x[2] <= f.metric[0]) and \
+                    f.metric[0] - k - len(w) <= cfg["metric_max_chars"]:
+                out.append((k, k + len(w), cfg["country_name"], None))
     return out
 
 
@@ -403,20 +477,39 @@ def _project_spans(t: _Text, pos: int, lo: int) -> list[tuple[int, int]]:
     out = []
     for word, ws, we, tag in words:
         # the project word may span words (专业 + 镇)
-        if not cfg["project_re"].search(t.text, max(lo, we - 4), we) or not (
+        body = not cfg["project_re"].search(t.text, max(lo, we - 4), we)
+        if (body and not cfg["owner_re"].search(t.text, max(lo, we - 4), we)) or not (
                 _is_noun(t, word, tag) or len(word) == 1):
             continue
-        span = _np_left(t, we, lo, cfg["subject_max_chars"], joins=False, verbs=True)
+        span = _np_left(t, we, lo, cfg["subject_max_chars"], joins=False, verbs=True,
+                        lead_tags=cfg["owner_lead_tags"] if body else frozenset())
         if span:                 # a verb inside a name (跑道延长工程), not before it (实施…专业镇)
             inner = [w for w in words if span[0] <= w[1] and w[2] <= span[1]]
             while inner and inner[0][3].startswith("v") and inner[0][3] != "vn":
                 inner.pop(0)
             span = (inner[0][1], span[1]) if inner else None
+        if span:
+            span = _head_of(t, span, words)
         if not span or span[1] - span[0] < 3 or cfg["demonstrative"].match(t.text, span[0]):
             continue
         out.append(span)
     t._projects[key] = out
     return out
+
+
+def _head_of(t: _Text, span: tuple[int, int], words: list) -> tuple[int, int] | None:
+    """A noun phrase does not open with the tail of a number or date (１９９７年国有企业 ->
+    国有企业): the words glued to a digit, or inside a date or figure row, are dropped."""
+    s, e = span
+    for rec in t.dates + t.figures:
+        if rec["start"] < e and s < rec["end"]:
+            s = max(s, rec["end"])
+    while s < e and s > 0 and regex.match(r"\d", t.text[s - 1]):
+        nxt = next((w[2] for w in words if w[1] == s), None)
+        if nxt is None or nxt >= e:
+            return None
+        s = nxt
+    return (s, e) if e - s >= 2 else None
 
 
 def project_noun(t: _Text, f: _Fig, lo: int) -> list[Owner]:
@@ -466,7 +559,30 @@ def object_not_owner(t: _Text, f: _Fig, o: "Owner") -> bool:
     return verb_end is None or "的" in t.text[verb_end:o[0]]
 
 
-OWNER_FILTER_RULES = (object_not_owner,)
+def report_source_not_owner(t: _Text, f: _Fig, o: "Owner") -> bool:
+    """Keep an owner unless it is the source of a report (记者从海关总署获悉, 据邮电部统计,
+    国家统计局局长说，): what is reported is not the source's."""
+    _, s, _ = t.sentence(o[0])
+    for pat in t.cfg["report_frames"]:
+        for m in pat.finditer(t.text, s, f.start):
+            if m.start() <= o[0] and o[1] <= m.end():
+                return False
+    return True
+
+
+def listed_not_owner(t: _Text, f: _Fig, o: "Owner") -> bool:
+    """Keep an owner unless it is one of the names a count right after them counts
+    (南京、福州、徐州9个机场: the cities are the airports, not their owner)."""
+    if f.rec.get("kind") != "count":
+        return True
+    between = t.text[o[1]:f.start]
+    if not t.cfg["listed"].fullmatch(between):
+        return True
+    before = t.text[max(0, o[0] - 1):o[0]]
+    return not (t.cfg["list_marks"].search(between) or t.cfg["list_marks"].fullmatch(before))
+
+
+OWNER_FILTER_RULES = (object_not_owner, report_source_not_owner, listed_not_owner)
 
 
 def _owner(t: _Text, f: _Fig, s: int) -> Subject | None:
@@ -484,7 +600,11 @@ def _owner(t: _Text, f: _Fig, s: int) -> Subject | None:
     # 29项收费项目: what a figure counts owns nothing
     owners = [o for o in owners if not any(g["start"] < o[1] and o[0] < g["end"] + 1 and g is not f.rec
                                            for g in t.figures if g["end"] <= o[0] + 1)]
-    owners = [o for o in owners if all(keep(t, f, o) for keep in OWNER_FILTER_RULES)]
+    kept_all = [o for o in owners if all(keep(t, f, o) for keep in OWNER_FILTER_RULES)]
+    # a report's source owns the figures where the sentence names no one else
+    # (记者从太原理工大学获悉，…该校共有10人)
+    owners = kept_all or [o for o in owners if all(
+        keep(t, f, o) for keep in OWNER_FILTER_RULES if keep is not report_source_not_owner)]
     if not owners:
         return None
     owners.sort(key=lambda o: (o[0], -o[1]))
@@ -508,8 +628,8 @@ def _owner(t: _Text, f: _Fig, s: int) -> Subject | None:
 def demonstrative_antecedent(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     lo = _owner_floor(t, s, f.start)
     m = t.cfg["demonstrative"].search(t.text, lo, f.start)
-    if not m or k < 1:
-        return None
+    if not m or k < 1 or t.cfg["home_re"].search(t.text, m.end(), f.start):
+        return None             # 这是…，全市有17个: the home word nearer the figure owns it
     # 该车 -> the noun phrase of the sentence before that ends with 车 (新型后勤保障车)
     noun = m.group(1) or ""
     back = k - 1               # the sentence before that has words (not the blank one at a break)
@@ -555,11 +675,45 @@ def carry_subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     return _previous(t, k, s)
 
 
+def _is_heading(t: _Text, pos: int) -> tuple[int, int] | None:
+    """(start, end) of the line holding ``pos`` when it is a heading: short, no sentence end."""
+    p = t.paragraph(pos)
+    a = t.paragraph_starts[p]
+    b = t.paragraph_starts[p + 1] - 1 if p + 1 < len(t.paragraph_starts) else len(t.text)
+    line = t.text[a:b]
+    if not line.strip() or len(line) > t.cfg["heading_max_chars"] or any(
+            c in t.cfg["sentence_end"] for c in line):
+        return None
+    return a, b
+
+
+def lead_subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
+    """A heading's figure with no owner of its own belongs to the owner of the lead: the first
+    sentence of the next line that is not a heading (a byline) and not blank."""
+    head = _is_heading(t, f.start)
+    if not head or _in_name(t, f):
+        return None             # 【五个集群】, （附图片1张）: a section's name, not the story's
+    pos = head[1] + 1
+    for _ in range(3):
+        if pos >= len(t.text):
+            return None
+        if t.text[pos] == "\n" or _is_heading(t, pos):
+            nxt = t.text.find("\n", pos)
+            if nxt < 0:
+                return None
+            pos = nxt + 1
+            continue
+        kk, ss, ee = t.sentence(pos)
+        got = t.subjects.get(kk) or _owner(t, _Fig(-1, {}, ee - 1, ee - 1), ss)
+        return got
+    return None
+
+
 def _owner_rule(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     return _owner(t, f, s)
 
 
-SUBJECT_RULES = (demonstrative_antecedent, zero_subject, _owner_rule, carry_subject)
+SUBJECT_RULES = (demonstrative_antecedent, zero_subject, _owner_rule, carry_subject, lead_subject)
 
 
 # --------------------------------------------------------------------------- PERIOD_RULES
@@ -606,7 +760,35 @@ def date_before(t: _Text, f: _Fig) -> dict | None:
     return best
 
 
-PERIOD_RULES = (target_deadline, date_before)
+def carry_period(t: _Text, f: _Fig) -> dict | None:
+    """A sentence with no date of its own that goes on about the same owner carries the period
+    of the sentence before in the same paragraph (1997年，…全年进出口…。其中出口749亿美元 ->
+    全年): the period of its figures, else a date opening it (1月6日上午举行仪式。400余名…)."""
+    k, s, _ = t.sentence(f.start)
+    if k < 1 or t.paragraph(t.sentence_starts[k - 1]) != t.paragraph(s) or any(
+            s <= d["start"] < f.start for d in t.dates):
+        return None
+    if t.cfg["no_carry_after"].match(t.text, f.end):
+        return None             # 50多岁的农民, 200公里外的工地: a size of a thing, no flow
+    if f.subject and t.subjects.get(k - 1) and f.subject[0] != t.subjects[k - 1][0]:
+        return None             # another owner: 丰润县去年…。唐海县…节地率达70%
+    if k - 1 in t.periods:
+        return t.periods[k - 1]
+    ps = t.sentence_starts[k - 1]
+    lo = ps
+    m = t.cfg["dateline"].match(t.text, ps, s)
+    if m:
+        lo = m.end()
+    cut = t.cfg["carry_clause_end"].search(t.text, lo, s)
+    first_clause = cut.start() if cut else s
+    for d in t.dates:
+        if lo <= d["start"] and d["end"] <= first_clause and not t.cfg["dateline_after"].match(
+                t.text, d["end"]):
+            return d
+    return None
+
+
+PERIOD_RULES = (target_deadline, date_before, carry_period)
 
 
 # --------------------------------------------------------------------------- STATUS_RULES
@@ -623,6 +805,25 @@ def in_target(t: _Text, f: _Fig) -> str | None:
             t.text, k + len(mod), f.start):
         return None
     return "target"
+
+
+def _in_name(t: _Text, f: _Fig) -> bool:
+    line = t.paragraph(f.start)
+    a = t.paragraph_starts[line]
+    return any(m.start() < f.start and f.end < m.end()
+               for m in t.cfg["name_brackets"].finditer(t.text, a, f.end + 20))
+
+
+def name_or_offer(t: _Text, f: _Fig) -> str | None:
+    """A figure inside a short name, slogan or heading in brackets or quotes (【五个集群】,
+    “两个根本转变”), or a price after an ad's offer word (赠送价值60元), is none of the others."""
+    if _in_name(t, f):
+        return "other"
+    if f.rec.get("kind") == "money":
+        lo = max(t.clause_start(f.start), f.start - t.cfg["offer_window"])
+        if t.cfg["offer_cues"].search(t.text, lo, f.start):
+            return "other"
+    return None
 
 
 def norm_bound(t: _Text, f: _Fig) -> str | None:
@@ -654,7 +855,7 @@ def plan_cue(t: _Text, f: _Fig) -> str | None:
     return None
 
 
-STATUS_RULES = (in_target, norm_bound, past_cue, plan_cue)
+STATUS_RULES = (name_or_offer, in_target, norm_bound, past_cue, plan_cue)
 
 
 # --------------------------------------------------------------------------- CHANGE_RULES
@@ -690,6 +891,7 @@ def rule_names() -> list[str]:
             + SUBJECT_RULES[3:] + PERIOD_RULES + STATUS_RULES + CHANGE_RULES]
 
 
+
 # --------------------------------------------------------------------------- the driver
 
 def _basis(t: _Text, f: _Fig) -> str | None:
@@ -708,9 +910,11 @@ def _subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
 
 
 def _metric_ok(t: _Text, span: tuple[int, int], f: _Fig) -> bool:
-    """Not one character (用时 cut to 时) unless a size word, not the rest of a figure (人中)."""
+    """Not one character (用时 cut to 时) unless a size word or a noun a count counts (２００多台戏,
+    ８个省), not the rest of a figure (人中)."""
     s, e = span
-    if e - s < 2 and t.text[s:e] not in t.cfg["dimension_words"]:
+    if e - s < 2 and t.text[s:e] not in t.cfg["dimension_words"] and not (
+            s == f.end and f.rec.get("kind") == "count" and _one_char_noun(t, s)):
         return False
     return all(g["end"] != s for g in t.figures if g is not f.rec)
 
@@ -739,14 +943,17 @@ def describe(text: str, figures: list[dict], entities: list[dict], dates: list[d
                 t.subjects[kk] = got
         last_k = k
         for rule in METRIC_RULES:
-            span = rule(t, f, done) if rule is previous_metric else rule(t, f)
-            if span and _metric_ok(t, span, f):
+            again = rule is same_counter_metric     # a metric found before, right after its count
+            span = rule(t, f, done) if rule in (previous_metric, same_counter_metric) else rule(t, f)
+            if span and (again or _metric_ok(t, span, f)):
                 f.metric = span
                 break
-        subject = _subject(t, f, k, s)
+        subject = f.subject = _subject(t, f, k, s)
         if subject and k not in t.subjects:
             t.subjects[k] = subject
         period = next((got for rule in PERIOD_RULES if (got := rule(t, f))), None)
+        if period:
+            t.periods[k] = period
         status = next((got for rule in STATUS_RULES if (got := rule(t, f))), "actual")
         # the figures layer's own change word right before the number comes first
         change = rec.get("change") or next((got for rule in CHANGE_RULES if (got := rule(t, f))), None)
