@@ -57,6 +57,9 @@ def _cfg() -> dict:
         "list_marks": regex.compile(raw["list_marks"]),
         "name_brackets": regex.compile(raw["name_brackets"]),
         "offer_cues": regex.compile(raw["offer_cues"]),
+        "topic_tags": set(raw["topic_tags"]),
+        "not_topic": set(raw["not_topic"]),
+        "topic_skip_tags": set(raw["topic_skip_tags"]),
         "carry_clause_end": regex.compile(raw["carry_clause_end"]),
         "no_carry_after": regex.compile(raw["no_carry_after"]),
         "demonstrative": regex.compile(raw["demonstrative"]),
@@ -406,8 +409,8 @@ def _owner_floor(t: _Text, s: int, pos: int) -> int:
         lo = colon + 1          # what follows a colon is said of its own owners
     while cfg["aside_openers"].match(t.text, lo):
         end = min([i for i in (t.text.find(c, lo, pos) for c in "，,") if i >= 0] or [pos])
-        if end >= pos:
-            break
+        if end >= pos or any(lo <= g["start"] < end for g in t.figures):
+            break               # 在淮河流域1562家污染企业中，: a set with its figures, no aside
         lo = end + 1
     return lo
 
@@ -541,6 +544,42 @@ def size_owner(t: _Text, f: _Fig, lo: int) -> list[Owner]:
     return []
 
 
+def _topic(t: _Text, f: _Fig, lo: int) -> list[Owner]:
+    """The noun phrase opening the sentence (after its asides) or the figure's clause, after a
+    date or time word, owns the figures after it (印尼盾对美元的比价跌到…, 基金年度经费由600万元…,
+    莫伊在5个省获得了25%的选票); cut where the figure's metric starts, none if it is the metric."""
+    cfg = t.cfg
+    out = []
+    for cs in dict.fromkeys((lo, max(lo, t.clause_start(f.start)))):
+        words = [w for w in t.words(cs) if w[1] >= cs and w[2] <= f.start]
+        i = 0
+        while i < len(words) and (words[i][0].isspace() or words[i][3] in cfg["topic_skip_tags"] or any(
+                d["start"] <= words[i][1] and words[i][2] <= d["end"] for d in t.dates)):
+            i += 1
+        if i >= len(words):
+            continue
+        start = end = words[i][1]
+        j = i
+        for word, ws, we, tag in words[i:]:
+            if ws != end or word in cfg["not_metric"] or word in cfg["not_topic"] or not HAN_WORD.match(word) or not (
+                    tag in cfg["topic_tags"] or (tag == "x" and cfg["unknown_is_noun"])):
+                break
+            end = we
+            j += 1
+        # in subject position: a verb or a preposition follows (印尼盾对美元…, 莫伊在…)
+        if j < len(words) and not (words[j][3].startswith(("v", "p")) or (
+                f.metric and words[j][1] == f.metric[0])):
+            continue
+        if f.metric and f.metric[0] <= start:
+            continue
+        if f.metric and start < f.metric[0] < end:
+            end = f.metric[0]
+        if end - start < 2 or end > f.start or any(g["start"] < end and start < g["end"] for g in t.figures):
+            continue
+        out.append((start, end, t.text[start:end], _entity_at(t, start, end)))
+    return out
+
+
 def _entity_at(t: _Text, s: int, e: int) -> int | None:
     return next((j for j, ent in enumerate(t.entities) if ent["start"] == s and ent["end"] == e), None)
 
@@ -671,6 +710,19 @@ def _previous(t: _Text, k: int, s: int) -> Subject | None:
     return t.subjects.get(k - 1)
 
 
+def topic_noun(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
+    """Where the sentence names no owner: the noun phrase opening it (after its asides) or the
+    figure's clause, in subject position, owns the figure (印尼盾对美元的比价跌到…,
+    基金年度经费由600万元增加到…, 莫伊在5个省获得了25%的选票)."""
+    if _is_heading(t, f.start):
+        return None
+    got = _topic(t, f, _owner_floor(t, s, f.start))
+    if not got:
+        return None
+    got = [o for o in got if all(keep(t, f, o) for keep in OWNER_FILTER_RULES)]
+    return (got[0][2], got[0][3]) if got else None
+
+
 def carry_subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     return _previous(t, k, s)
 
@@ -713,7 +765,8 @@ def _owner_rule(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     return _owner(t, f, s)
 
 
-SUBJECT_RULES = (demonstrative_antecedent, zero_subject, _owner_rule, carry_subject, lead_subject)
+SUBJECT_RULES = (demonstrative_antecedent, zero_subject, _owner_rule, topic_noun, carry_subject,
+                 lead_subject)
 
 
 # --------------------------------------------------------------------------- PERIOD_RULES
