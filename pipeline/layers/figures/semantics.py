@@ -25,6 +25,7 @@ from baozhi.resources import ruleset, segmenter
 RULES_FILE = "figures/semantics.yaml"
 WORD_CHARS = regex.compile(r"^[\p{Han}A-Za-z]+$")
 HAN_WORD = regex.compile(r"^\p{Han}+$")
+NEWLINE = regex.compile("\n")
 REFERENCE = regex.compile(r"(?:该|这|此|其)\p{Han}?")
 FIELDS = ("metric", "subject", "subject_entity", "period_text", "period_start", "period_end",
           "status", "change", "basis")
@@ -38,6 +39,9 @@ def _cfg() -> dict:
         **raw,
         "sentence_end": set(raw["sentence_end"]),
         "clause_end": set(raw["sentence_end"]) | set(raw["clause_end"]),
+        "sentence_end_re": regex.compile("[%s]" % regex.escape("".join(sorted(raw["sentence_end"])))),
+        "clause_end_re": regex.compile("[%s]" % regex.escape("".join(sorted(
+            set(raw["sentence_end"]) | set(raw["clause_end"]))))),
         "link_verbs": words("link_verbs"),
         "dimension_words": set(raw["dimension_words"]),
         "noun_tags": set(raw["noun_tags"]),
@@ -48,8 +52,9 @@ def _cfg() -> dict:
         "home_re": regex.compile("|".join(sorted(
             (w for ws in raw["home_words"].values() for w in ws), key=len, reverse=True))),
         "country_at_metric": tuple(raw["country_at_metric"]),
-        "owner_re": regex.compile("(?:%s)$" % "|".join(sorted(raw["owner_suffixes"], key=len,
-                                                             reverse=True))),
+        "owner_word_last": {w[-1] for k in ("project_suffixes", "owner_suffixes") for w in raw[k]},
+        "owner_word_re": regex.compile("(?:(?P<project>%s)|(?P<body>%s))$" % tuple(
+            "|".join(sorted(raw[k], key=len, reverse=True)) for k in ("project_suffixes", "owner_suffixes"))),
         "owner_lead_tags": set(raw["owner_lead_tags"]),
         "report_frames": [regex.compile(p) for p in raw["report_frames"]],
         "listed": regex.compile("(?:%s[^，,。；;、：:\\s]{1,8}?)*(?:%s)?" % (raw["list_marks"],
@@ -106,11 +111,13 @@ class _Text:
     paragraph_starts: list[int] = field(default_factory=list)
     _words: dict[int, list[tuple[str, int, int, str]]] = field(default_factory=dict)
     _projects: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    _frames: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    _floors: dict[tuple[int, int], int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        ends = regex.compile("[%s]" % regex.escape("".join(sorted(self.cfg["sentence_end"]))))
-        self.sentence_starts = [0] + [m.end() for m in ends.finditer(self.text)]
-        self.paragraph_starts = [0] + [m.end() for m in regex.finditer("\n", self.text)]
+        self.sentence_starts = [0] + [m.end() for m in self.cfg["sentence_end_re"].finditer(self.text)]
+        self._breaks = [m.start() for m in self.cfg["clause_end_re"].finditer(self.text)]
+        self.paragraph_starts = [0] + [m.end() for m in NEWLINE.finditer(self.text)]
         self._token_starts = [a for a, _ in self.tokens] if self.tokens else None
 
     def paragraph(self, pos: int) -> int:
@@ -124,18 +131,14 @@ class _Text:
         return k, self.sentence_starts[k], end
 
     def clause_start(self, pos: int) -> int:
-        ends = self.cfg["clause_end"]
-        i = pos
-        while i > 0 and self.text[i - 1] not in ends:
-            i -= 1
-        return i
+        """Just after the last clause or sentence end before ``pos`` (0 if none)."""
+        k = bisect.bisect_left(self._breaks, pos)
+        return self._breaks[k - 1] + 1 if k else 0
 
     def clause_end(self, pos: int) -> int:
-        ends = self.cfg["clause_end"]
-        i = pos
-        while i < len(self.text) and self.text[i] not in ends:
-            i += 1
-        return i
+        """The first clause or sentence end at or after ``pos`` (the text's end if none)."""
+        k = bisect.bisect_left(self._breaks, pos)
+        return self._breaks[k] if k < len(self._breaks) else len(self.text)
 
     def words(self, pos: int) -> list[tuple[str, int, int, str]]:
         """(word, start, end, tag) of the sentence holding ``pos``, segmented once."""
@@ -397,6 +400,14 @@ Owner = tuple[int, int, str, "int | None"]   # start, end, name, entity index
 def _owner_floor(t: _Text, s: int, pos: int) -> int:
     """Where owners of a figure at ``pos`` may start in its sentence (from ``s``): after a
     dateline, after a speaker's colon, after clauses that open with an aside (为…, 据…)."""
+    key = (s, pos)
+    if key in t._floors:
+        return t._floors[key]
+    t._floors[key] = lo = _floor(t, s, pos)
+    return lo
+
+
+def _floor(t: _Text, s: int, pos: int) -> int:
     cfg = t.cfg
     lo = s
     m = cfg["dateline"].match(t.text, lo, pos)
@@ -478,12 +489,15 @@ def _project_spans(t: _Text, pos: int, lo: int) -> list[tuple[int, int]]:
     cfg = t.cfg
     words = [w for w in t.words(pos) if w[1] >= lo]
     out = []
+    last = cfg["owner_word_last"]
     for word, ws, we, tag in words:
-        # the project word may span words (专业 + 镇)
-        body = not cfg["project_re"].search(t.text, max(lo, we - 4), we)
-        if (body and not cfg["owner_re"].search(t.text, max(lo, we - 4), we)) or not (
-                _is_noun(t, word, tag) or len(word) == 1):
+        if word[-1] not in last:
             continue
+        # the project word may span words (专业 + 镇)
+        m = cfg["owner_word_re"].search(t.text, max(lo, we - 4), we)
+        if not m or not (_is_noun(t, word, tag) or len(word) == 1):
+            continue
+        body = m.lastgroup == "body"
         span = _np_left(t, we, lo, cfg["subject_max_chars"], joins=False, verbs=True,
                         lead_tags=cfg["owner_lead_tags"] if body else frozenset())
         if span:                 # a verb inside a name (跑道延长工程), not before it (实施…专业镇)
@@ -507,7 +521,7 @@ def _head_of(t: _Text, span: tuple[int, int], words: list) -> tuple[int, int] | 
     for rec in t.dates + t.figures:
         if rec["start"] < e and s < rec["end"]:
             s = max(s, rec["end"])
-    while s < e and s > 0 and regex.match(r"\d", t.text[s - 1]):
+    while s < e and s > 0 and t.text[s - 1].isdigit():
         nxt = next((w[2] for w in words if w[1] == s), None)
         if nxt is None or nxt >= e:
             return None
@@ -601,12 +615,13 @@ def object_not_owner(t: _Text, f: _Fig, o: "Owner") -> bool:
 def report_source_not_owner(t: _Text, f: _Fig, o: "Owner") -> bool:
     """Keep an owner unless it is the source of a report (记者从海关总署获悉, 据邮电部统计,
     国家统计局局长说，): what is reported is not the source's."""
-    _, s, _ = t.sentence(o[0])
-    for pat in t.cfg["report_frames"]:
-        for m in pat.finditer(t.text, s, f.start):
-            if m.start() <= o[0] and o[1] <= m.end():
-                return False
-    return True
+    k, s, e = t.sentence(o[0])
+    if k not in t._frames:      # once per sentence, a frame opening a clause
+        cfg = t.cfg
+        starts = [s] + [i + 1 for i in range(s, e) if t.text[i] in cfg["clause_end"]]
+        t._frames[k] = [m.span() for cs in starts for pat in cfg["report_frames"]
+                        if (m := pat.match(t.text, cs, e))]
+    return not any(a <= o[0] and o[1] <= b for a, b in t._frames[k])
 
 
 def listed_not_owner(t: _Text, f: _Fig, o: "Owner") -> bool:
