@@ -62,8 +62,10 @@ def _cfg() -> dict:
         "list_marks": regex.compile(raw["list_marks"]),
         "name_brackets": regex.compile(raw["name_brackets"]),
         "offer_cues": regex.compile(raw["offer_cues"]),
+        "extent_before_de": regex.compile(raw["extent_before_de"]),
         "topic_tags": set(raw["topic_tags"]),
         "not_topic": set(raw["not_topic"]),
+        "numeral_chars": set(raw["numeral_chars"]),
         "topic_skip_tags": set(raw["topic_skip_tags"]),
         "carry_clause_end": regex.compile(raw["carry_clause_end"]),
         "no_carry_after": regex.compile(raw["no_carry_after"]),
@@ -260,6 +262,9 @@ def attributive_after(t: _Text, f: _Fig) -> tuple[int, int] | None:
     after = next((w for w in t.words(pos) if w[1] == pos), None)
     if after and after[0] in cfg["dimension_words"] and len(after[0]) == 1:
         pos = after[2]          # 23米宽机动车道: the size word is no part of the noun
+    m = cfg["extent_before_de"].match(t.text, pos)
+    if m and not t.text.startswith("的", pos):
+        pos = m.end() - 1       # 200公里外的工地: the extent word is no part of the noun
     if t.text.startswith("的", pos):
         # 总投资24.7亿元的生产线: the noun before measures, the one after owns
         if noun_before(t, f):
@@ -292,8 +297,9 @@ def _before_link(t: _Text, f: _Fig) -> int:
         if m and m.end() == len(t.text[max(floor, pos - 4):pos]):
             pos -= m.end() - m.start()
             moved = True
-        m = t.cfg["basis_re"].search(t.text, floor, pos)
-        if m and m.end() == pos:
+        # (searched up to the figure: a basis may look ahead at its change word)
+        m = next((m for m in t.cfg["basis_re"].finditer(t.text, floor, f.start) if m.end() == pos), None)
+        if m:
             pos = m.start()
             moved = True
         if pos > floor and (t.text[pos - 1] == "了" or (
@@ -498,7 +504,8 @@ def _project_spans(t: _Text, pos: int, lo: int) -> list[tuple[int, int]]:
         if not m or not (_is_noun(t, word, tag) or len(word) == 1):
             continue
         body = m.lastgroup == "body"
-        span = _np_left(t, we, lo, cfg["subject_max_chars"], joins=False, verbs=True,
+        # a verb inside a project's name (跑道延长工程), none inside a body's (省科协联合省教育厅)
+        span = _np_left(t, we, lo, cfg["subject_max_chars"], joins=False, verbs=not body,
                         lead_tags=cfg["owner_lead_tags"] if body else frozenset())
         if span:                 # a verb inside a name (跑道延长工程), not before it (实施…专业镇)
             inner = [w for w in words if span[0] <= w[1] and w[2] <= span[1]]
@@ -570,8 +577,8 @@ def _topic(t: _Text, f: _Fig, lo: int) -> list[Owner]:
         while i < len(words) and (words[i][0].isspace() or words[i][3] in cfg["topic_skip_tags"] or any(
                 d["start"] <= words[i][1] and words[i][2] <= d["end"] for d in t.dates)):
             i += 1
-        if i >= len(words):
-            continue
+        if i >= len(words) or words[i][0][0] in cfg["numeral_chars"]:
+            continue            # 两市, 三方: a reference by number, not a name
         start = end = words[i][1]
         j = i
         for word, ws, we, tag in words[i:]:
@@ -982,7 +989,7 @@ def _metric_ok(t: _Text, span: tuple[int, int], f: _Fig) -> bool:
     ８个省), not the rest of a figure (人中)."""
     s, e = span
     if e - s < 2 and t.text[s:e] not in t.cfg["dimension_words"] and not (
-            s == f.end and f.rec.get("kind") == "count" and _one_char_noun(t, s)):
+            s == f.end and f.rec.get("kind") in ("count", "money") and _one_char_noun(t, s)):
         return False
     return all(g["end"] != s for g in t.figures if g is not f.rec)
 
