@@ -49,6 +49,7 @@ NEUTRAL = {
     "PERIOD_RULES": lambda *a: None,
     "STATUS_RULES": lambda *a: None,
     "CHANGE_RULES": lambda *a: None,
+    "CHANGE_FILTER_RULES": lambda *a: False,
 }
 SPECIAL = {  # rules that make what the next ones work on
     "suffix_ends_name": lambda word, tag: None,

@@ -62,6 +62,10 @@ def _cfg() -> dict:
         "list_marks": regex.compile(raw["list_marks"]),
         "name_brackets": regex.compile(raw["name_brackets"]),
         "offer_cues": regex.compile(raw["offer_cues"]),
+        "level_reached": regex.compile(raw["level_reached"]),
+        "share_cue": regex.compile(raw["share_cue"]),
+        "carry_period_after": set(raw["carry_period_after"]),
+        "carry_openers": regex.compile(raw["carry_openers"]),
         "extent_before_de": regex.compile(raw["extent_before_de"]),
         "topic_tags": set(raw["topic_tags"]),
         "not_topic": set(raw["not_topic"]),
@@ -168,6 +172,7 @@ class _Fig:
     metric: tuple[int, int] | None = None
     owner: tuple[int, int] | None = None     # the owner a metric of size names (跑道全长)
     subject: tuple | None = None
+    subject_by: str | None = None            # the subject rule that named it
 
 
 # --------------------------------------------------------------------------- noun phrases
@@ -393,7 +398,28 @@ def same_counter_metric(t: _Text, f: _Fig, done: list[_Fig]) -> tuple[int, int] 
     return None
 
 
-METRIC_RULES = (attributive_after, noun_before, previous_metric, count_verb_after,
+def share_of(t: _Text, f: _Fig, done: list[_Fig]) -> tuple[int, int] | None:
+    """X占Y的N%: the share is of X, the noun before 占 (出口占全市外贸的60% -> 出口), else the
+    metric of the figure before it in the sentence (进出口1636亿美元，占外贸总值的50% -> 进出口)."""
+    if f.rec.get("kind") != "percent":
+        return None
+    cs = t.clause_start(f.start)
+    m = t.cfg["share_cue"].search(t.text, cs, f.start)
+    if not m:
+        return None
+    span = _strip_owner(t, _np_left(t, m.start(), cs))
+    if span:
+        return span
+    k, s, _ = t.sentence(f.start)
+    for g in reversed(done):
+        if g.start < s:
+            break
+        if g.metric:
+            return g.metric
+    return None
+
+
+METRIC_RULES = (share_of, attributive_after, noun_before, previous_metric, count_verb_after,
                 same_counter_metric)
 
 
@@ -464,7 +490,13 @@ def home_word(t: _Text, f: _Fig, lo: int) -> list[Owner]:
             if got:
                 name, ent = got
         out.append((m.start(), m.end(), name or m.group(), ent))
-    if f.metric:                # 全国 opening the noun phrase of the metric (全国城镇就业人员)
+    if not t.home:              # a national paper's 全国 is its country, like 我国
+        for w in cfg["country_at_metric"]:
+            k = t.text.find(w, lo, f.start)
+            while k >= 0:
+                out.append((k, k + len(w), cfg["country_name"], None))
+                k = t.text.find(w, k + len(w), f.start)
+    elif f.metric:              # 全国 opening the noun phrase of the metric (全国城镇就业人员)
         cs = max(lo, t.clause_start(f.metric[0]))
         for w in cfg["country_at_metric"]:
             k = t.text.rfind(w, cs, f.metric[0])
@@ -514,7 +546,8 @@ def _project_spans(t: _Text, pos: int, lo: int) -> list[tuple[int, int]]:
             span = (inner[0][1], span[1]) if inner else None
         if span:
             span = _head_of(t, span, words)
-        if not span or span[1] - span[0] < 3 or cfg["demonstrative"].match(t.text, span[0]):
+        if not span or span[1] - span[0] < 3 or any(     # 该校, 这条铁路: a reference
+                cfg["demonstrative"].match(t.text, x) for x in range(max(lo, span[0] - 2), span[0] + 1)):
             continue
         out.append(span)
     t._projects[key] = out
@@ -845,8 +878,9 @@ def carry_period(t: _Text, f: _Fig) -> dict | None:
         return None
     if t.cfg["no_carry_after"].match(t.text, f.end):
         return None             # 50多岁的农民, 200公里外的工地: a size of a thing, no flow
-    if f.subject and t.subjects.get(k - 1) and f.subject[0] != t.subjects[k - 1][0]:
-        return None             # another owner: 丰润县去年…。唐海县…节地率达70%
+    if f.subject_by not in t.cfg["carry_period_after"] and not t.cfg["carry_openers"].match(
+            t.text, _owner_floor(t, s, f.start)):
+        return None             # a sentence naming its own owner starts afresh (唐海县…节地率达70%)
     if k - 1 in t.periods:
         return t.periods[k - 1]
     ps = t.sentence_starts[k - 1]
@@ -957,13 +991,20 @@ def rate_metric(t: _Text, f: _Fig) -> str | None:
     return None
 
 
+def level_reached(t: _Text, f: _Fig) -> bool:
+    """A level reached after a change (上升到214辆, 降至5%, 提升至70%) states no change."""
+    m = t.cfg["level_reached"].search(t.text, max(t.clause_start(f.start), f.start - 8), f.start)
+    return bool(m) and not (f.metric and 0 <= f.metric[0] - m.end() <= 1)
+
+
 CHANGE_RULES = (change_word, rate_metric)
+CHANGE_FILTER_RULES = (level_reached,)        # a change found, then dropped
 
 
 def rule_names() -> list[str]:
     """The named rules, in the order of the rules file."""
     return [r.__name__ for r in METRIC_RULES + SUBJECT_RULES[:2] + OWNER_RULES + OWNER_FILTER_RULES
-            + SUBJECT_RULES[3:] + PERIOD_RULES + STATUS_RULES + CHANGE_RULES]
+            + SUBJECT_RULES[3:] + PERIOD_RULES + STATUS_RULES + CHANGE_RULES + CHANGE_FILTER_RULES]
 
 
 
@@ -1018,12 +1059,16 @@ def describe(text: str, figures: list[dict], entities: list[dict], dates: list[d
                 t.subjects[kk] = got
         last_k = k
         for rule in METRIC_RULES:
-            again = rule is same_counter_metric     # a metric found before, right after its count
-            span = rule(t, f, done) if rule in (previous_metric, same_counter_metric) else rule(t, f)
+            again = rule in (share_of, same_counter_metric)  # may be a metric found before
+            span = rule(t, f, done) if rule in (share_of, previous_metric, same_counter_metric) else rule(t, f)
             if span and (again or _metric_ok(t, span, f)):
                 f.metric = span
                 break
-        subject = f.subject = _subject(t, f, k, s)
+        for rule in SUBJECT_RULES:
+            subject = f.subject = rule(t, f, k, s)
+            if subject:
+                f.subject_by = rule.__name__
+                break
         if subject and k not in t.subjects:
             t.subjects[k] = subject
         period = next((got for rule in PERIOD_RULES if (got := rule(t, f))), None)
@@ -1031,7 +1076,13 @@ def describe(text: str, figures: list[dict], entities: list[dict], dates: list[d
             t.periods[k] = period
         status = next((got for rule in STATUS_RULES if (got := rule(t, f))), "actual")
         # the figures layer's own change word right before the number comes first
-        change = rec.get("change") or next((got for rule in CHANGE_RULES if (got := rule(t, f))), None)
+        # (but a growth rate is an increase whatever it does: 增速降至3%)
+        rate = next((got for rule in CHANGE_RULES if rule is rate_metric and (got := rule(t, f))),
+                    None) if rec.get("unit") == "%" else None     # a rate's level, not its change (百分点)
+        change = rate or rec.get("change") or next(
+            (got for rule in CHANGE_RULES if (got := rule(t, f))), None)
+        if change and not rate and any(rule(t, f) for rule in CHANGE_FILTER_RULES):
+            change = None
         rec.update({
             "metric": text[f.metric[0]:f.metric[1]] if f.metric else None,
             "subject": subject[0] if subject else None,
