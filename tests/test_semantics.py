@@ -91,6 +91,7 @@ def test_the_hand_labels_of_the_corpus_pages_score_at_their_thresholds(corpus_ou
     from eval_semantics import LABELS, read_labels, score
 
     got = score(read_labels(LABELS / "corpus.tsv"), out_dir=corpus_out)
-    # measured when this test was written (docs/FIGURE_SEMANTICS.md): a drop is a regression
-    floor = {"metric": 0.78, "subject": 0.62, "period": 0.90, "status": 0.85, "change": 0.9}
+    # measured when this test was written, raised in session 5 to just under subject 0.70 and
+    # status 0.95 (docs/FIGURE_SEMANTICS.md): a drop is a regression
+    floor = {"metric": 0.78, "subject": 0.66, "period": 0.90, "status": 0.92, "change": 0.9}
     assert all(got[f] >= v for f, v in floor.items()), got

@@ -62,6 +62,7 @@ def _cfg() -> dict:
         "list_marks": regex.compile(raw["list_marks"]),
         "name_brackets": regex.compile(raw["name_brackets"]),
         "offer_cues": regex.compile(raw["offer_cues"]),
+        "generic_counters": set(raw["generic_counters"]),
         "level_reached": regex.compile(raw["level_reached"]),
         "share_cue": regex.compile(raw["share_cue"]),
         "carry_period_after": set(raw["carry_period_after"]),
@@ -387,8 +388,8 @@ def _one_char_noun(t: _Text, pos: int) -> bool:
 def same_counter_metric(t: _Text, f: _Fig, done: list[_Fig]) -> tuple[int, int] | None:
     """A count with no noun of its own counts what the paragraph's last count with the same
     counter counted (四位九段棋手…。其中４位 -> 九段棋手)."""
-    if f.rec.get("kind") != "count" or not f.rec.get("unit"):
-        return None
+    if f.rec.get("kind") != "count" or not f.rec.get("unit") or f.rec["unit"] in t.cfg["generic_counters"]:
+        return None             # (个 counts anything: 五个方面…产业园2个)
     para = t.paragraph(f.start)
     for g in reversed(done):
         if t.paragraph(g.start) != para:
