@@ -7,6 +7,10 @@ a reader never sees half a file). The key must name every input of the build: th
 and models' version (``ruleset.version()``), the package's version, the source of the code
 that builds, the versions of the libraries whose data it reads. Where the folder cannot be
 written, the table is built in memory, as without a cache.
+
+The folder stays bounded: writing an entry removes the entries of the same name that other
+keys left behind (other rules, models, dictionaries or code), all but the ``KEEP`` used
+last, and the temporary files of writers that were killed (``prune``).
 """
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ import os
 import pickle
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Callable, Iterable, TypeVar
 
@@ -49,7 +54,9 @@ def file_digest(path: Path) -> str:
 
 
 def cached(name: str, key: Iterable[str], build: Callable[[], T], folder: Path | None = None) -> T:
-    """``build()``, or its result as saved under ``key`` by an earlier process."""
+    """``build()``, or its result as saved under ``key`` by an earlier process. Writing a
+    new entry removes the entries of the same ``name`` that other keys left behind, but the
+    ``KEEP`` last used (``prune``)."""
     h = hashlib.sha256(f"{FORMAT}\0{sys.version_info[:2]}".encode())
     for part in key:
         h.update(b"\0" + str(part).encode())
@@ -57,9 +64,13 @@ def cached(name: str, key: Iterable[str], build: Callable[[], T], folder: Path |
     path = folder / f"{name}-{h.hexdigest()[:32]}.pickle"
     try:
         with open(path, "rb") as fh:
-            return pickle.load(fh)
+            value = pickle.load(fh)
     except Exception:  # noqa: BLE001 - absent, unreadable or half-written: built again below
         pass
+    else:
+        with contextlib.suppress(OSError):
+            os.utime(path)        # last used now: what ``prune`` keeps
+        return value
     value = build()
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -73,6 +84,62 @@ def cached(name: str, key: Iterable[str], build: Callable[[], T], folder: Path |
                 os.unlink(tmp)
             raise
     except OSError:
-        pass   # not writable: built in memory
+        return value   # not writable: built in memory
+    prune(folder, f"{name}-", ".pickle", path)
     return value
 
+
+# entries of one name kept beside the one just written: the tables of the last few rules,
+# models or checkouts used (two checkouts side by side do not rebuild each other's)
+KEEP = 3
+# a temporary file older than this is a writer's that was killed: removed
+STALE_TMP_S = 3600
+
+
+def prune(folder: Path, prefix: str, suffix: str, current: Path, keep: int = KEEP) -> list[Path]:
+    """Remove the files ``prefix*suffix`` of ``folder`` but ``current`` and the ``keep``
+    used last (by modification time, which a read from the cache renews), and temporary
+    files left by killed writers; returns what was removed. Safe beside other processes:
+    an entry is only ever replaced whole (written to a temporary file, then renamed), a
+    process that has a removed file open reads it to the end, and one that finds it gone
+    builds the table again; two processes pruning at once only both try to remove."""
+    removed = []
+    try:
+        entries = [p for p in folder.iterdir() if p != current]
+    except OSError:
+        return removed
+    now = time.time()
+    same, stale = [], []
+    for p in entries:
+        try:
+            mtime = p.stat().st_mtime
+        except OSError:
+            continue
+        if p.name.startswith(prefix) and p.name.endswith(suffix):
+            same.append((mtime, p))
+        elif p.name.startswith("tmp") and now - mtime > STALE_TMP_S:   # mkstemp's names
+            stale.append(p)
+    same.sort(key=lambda entry: entry[0], reverse=True)
+    for p in [p for _, p in same[keep:]] + stale:
+        with contextlib.suppress(OSError):
+            p.unlink()
+            removed.append(p)
+    return removed
+
+
+# A set of words kept as one string: unpickling a list of 100,000 words builds each through
+# pickle's opcodes, one split in C builds them all (``pack_words``/``unpack_words``).
+SEP = "\n"
+
+
+def pack_words(words: Iterable[str]) -> str | tuple[str, ...]:
+    """``words`` as one SEP-joined string (a tuple where some word holds SEP)."""
+    words = list(words)
+    return tuple(words) if any(SEP in w for w in words) else SEP.join(words)
+
+
+def unpack_words(packed: str | tuple[str, ...]) -> list[str] | tuple[str, ...]:
+    """The words ``pack_words`` packed, in their order."""
+    if isinstance(packed, tuple):
+        return packed
+    return packed.split(SEP) if packed else []

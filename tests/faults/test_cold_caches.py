@@ -27,7 +27,8 @@ def _tables(seg: segmenter.Segmenter) -> tuple:
 def test_segmenter_from_the_cache_equals_the_built_one(cache):
     first = segmenter.Segmenter(LEXICON)                 # builds and writes
     assert first.tags                                    # (built on first use)
-    assert sorted(p.name.split("-")[0] for p in cache.iterdir()) == ["jieba", "segmenter"]
+    # one file holds the frequency and the tag tables
+    assert [p.name.split("-")[0] for p in cache.iterdir()] == ["segmenter"]
     second = segmenter.Segmenter(LEXICON)                # reads
     built = type(first.tokenizer)()
     built.initialize()
@@ -35,9 +36,23 @@ def test_segmenter_from_the_cache_equals_the_built_one(cache):
         built.add_word(word, freq, tag)
     assert _tables(first) == _tables(second)
     assert (second.tokenizer.FREQ, second.tokenizer.total) == (built.FREQ, built.total)
+    # the same dicts in the same order as built (jieba's DAG and the entity features read them)
+    assert list(second.tokenizer.FREQ.items()) == list(built.FREQ.items())
+    assert list(second.tags.items()) == list(first._build_tags().items())
+    assert second.tags["北京"] == "ns" and second.freq["北京"] == built.FREQ["北京"]
     text = "太原市公安局11月16日投资24.7亿元，到2025年形成四大千亿级产业集群。"
     assert list(second.cut(text)) == list(built.cut(text)) == list(first.cut(text))
     assert "千亿级产业集群" in list(second.cut(text))
+
+
+def test_the_flat_tables_keep_words_that_hold_the_separator():
+    freq, tags = {"北京": 3, "北": 0, "a\nb": 2}, {"北京": "ns", "a\nb": "x", "外": "f"}
+    for f, t in ((freq, tags), ({"北京": 3, "北": 0}, {"北京": "ns", "外": "f"}), ({}, {})):
+        got_freq, total, packed = segmenter.unpack_tables(segmenter.pack_tables(f, 5, t))
+        assert (list(got_freq.items()), total) == (list(f.items()), 5)
+        assert list(segmenter.unpack_tags(packed).items()) == list(t.items())
+    for words in (["校园", "沙袋"], ["a\nb", "c"], []):
+        assert list(diskcache.unpack_words(diskcache.pack_words(words))) == words
 
 
 def test_another_lexicon_is_another_table(cache):
@@ -98,3 +113,58 @@ def test_records_without_spacy_are_the_frames(text, layers):
         doc = components.annotate(text, issue_date=day, home=home, layers=layers)
         assert plain.records(text, issue_date=day, home=home, layers=layers) == \
             components.records(doc, asked)
+
+
+def test_the_entity_word_sets_from_the_cache_equal_the_built_ones(cache, monkeypatch, tmp_path):
+    from baozhi.layers.entities import entities
+
+    built = frozenset(entities._build_common_words()), frozenset(entities._build_known_people())
+    for _ in range(2):     # writes, then reads
+        assert entities._word_set("common-words", entities._build_common_words) == built[0]
+        assert entities._word_set("known-people", entities._build_known_people) == built[1]
+    assert "校园" in built[0] and "合肥" not in built[0]
+    assert {"common", "known"} <= {p.name.split("-")[0] for p in cache.iterdir()}
+    # another gazetteer is another key: built from it, not served the shipped one's set
+    other = tmp_path / "gaz.tsv.gz"
+    import gzip
+    with gzip.open(other, "wt", encoding="utf-8") as fh:
+        fh.write("校园\tORG\n张三丰\tPER\n")
+    monkeypatch.setattr(entities, "GAZETTEER", other)
+    assert "校园" not in entities._word_set("common-words", entities._build_common_words)
+    assert "张三丰" in entities._word_set("known-people", entities._build_known_people)
+    assert len(list(cache.glob("common-words-*"))) == 2
+
+
+def test_a_new_entry_removes_stale_ones_of_its_name_and_keeps_the_current(cache):
+    import os
+    import time
+
+    cache.mkdir()
+    old = time.time() - 100
+    stale = []
+    for i in range(diskcache.KEEP + 2):          # left by earlier rules or checkouts
+        p = cache / f"table-{i:032d}.pickle"
+        p.write_bytes(b"x")
+        os.utime(p, (old + i, old + i))
+        stale.append(p)
+    other = cache / "other-0.pickle"             # another table's entry: not this name's
+    other.write_bytes(b"x")
+    dead = cache / "tmpabc.tmp"                  # a killed writer's temporary file
+    dead.write_bytes(b"x")
+    os.utime(dead, (old - diskcache.STALE_TMP_S, old - diskcache.STALE_TMP_S))
+    with open(stale[0], "rb") as reading:        # a process still reading the oldest
+        assert diskcache.cached("table", ["k"], lambda: 42) == 42
+        assert reading.read() == b"x"
+    left = sorted(p.name for p in cache.iterdir())
+    current = [n for n in left if n.startswith("table-") and n not in {p.name for p in stale}]
+    assert len(current) == 1
+    # the current entry, the KEEP used last and the other table's stay; the rest go
+    assert set(left) == {*current, *(p.name for p in stale[-diskcache.KEEP:]), other.name}
+    assert diskcache.cached("table", ["k"], lambda: 0) == 42      # served from the disk
+    # a read renews an entry: one used just now outlives those written since, older uses go
+    (entry,) = [cache / n for n in current]
+    os.utime(entry, (old - 10, old - 10))
+    assert diskcache.cached("table", ["k"], lambda: 0) == 42
+    for i in range(diskcache.KEEP):
+        diskcache.cached("table", [f"new{i}"], lambda: i)
+    assert entry.exists() and not any(p.exists() for p in stale)

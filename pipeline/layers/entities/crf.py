@@ -27,7 +27,7 @@ from typing import Sequence
 
 import numpy as np
 
-from baozhi.resources.diskcache import cache_dir
+from baozhi.resources.diskcache import cache_dir, prune
 
 CACHE_VERSION = 1  # the layout of the cache file
 
@@ -106,6 +106,7 @@ class Scorer:
                 np.savez(fh, labels=np.array(labels), attrs=np.array("\x00".join(attrs)),
                          state=state, trans=trans)
             os.replace(tmp, name)   # whole or not at all: a reader never sees half a file
+            prune(folder, "crf-", ".npz", name)   # other models' weights: the last few kept
         except OSError:
             pass                    # not writable: built in memory, as now
         return cls(labels, attrs, state, trans)

@@ -87,27 +87,50 @@ def _info() -> dict:
 
 @functools.cache
 def _known_people() -> frozenset:
-    return frozenset([s for s, lab in read_gazetteer() if lab == "PER"]
-                     + [w for w, lab in jieba_entries() if lab == "PER"])
+    """The training gazetteer's and jieba's people's names, kept on disk (``_word_set``)."""
+    return _word_set("known-people", _build_known_people)
+
+
+def _build_known_people() -> list[str]:
+    return [s for s, lab in read_gazetteer() if lab == "PER"] + \
+        [w for w, lab in jieba_entries() if lab == "PER"]
 
 
 @functools.cache
-def _common_words() -> dict:
+def _common_words() -> frozenset:
     """jieba's dictionary words that are common words: tagged none of ``ner.yaml:
     name_tags`` and at least ``common_word_min_freq`` frequent, less the training gazetteer's
-    surfaces and division names (校园, 沙袋; not 合肥, not 老张)."""
+    surfaces and division names (校园, 沙袋; not 合肥, not 老张). Kept on disk (``_word_set``):
+    building it walks jieba's whole dictionary."""
+    return _word_set("common-words", _build_common_words)
+
+
+def _build_common_words() -> list[str]:
     from baozhi.layers.entities.names import division_names
     from baozhi.resources import segmenter
 
     cfg = nf.config()
     least = cfg.get("common_word_min_freq")
     if not least:
-        return {}
+        return []
     names = set(cfg.get("name_tags") or ())
     freq = segmenter.default().freq
     known = {s for s, _ in read_gazetteer()} | division_names()
-    return {w: t for w, t in nf.jieba_tags().items()
-            if len(w) > 1 and t not in names and freq.get(w, 0) >= least and w not in known}
+    return [w for w, t in nf.jieba_tags().items()
+            if len(w) > 1 and t not in names and freq.get(w, 0) >= least and w not in known]
+
+
+def _word_set(name: str, build) -> frozenset:
+    """``frozenset(build())``, kept on disk (``resources/diskcache.py``) as one string under
+    the rules' and models' version, the segmenter's dictionary and lexicon, the bytes of the
+    gazetteer and model description read, and the code that builds it."""
+    from baozhi.layers.entities import names
+    from baozhi.resources import diskcache, ruleset, segmenter
+
+    key = (ruleset.version(), *segmenter.default().key, diskcache.file_digest(GAZETTEER),
+           diskcache.file_digest(INFO), diskcache.source_digest([nf, names, sys.modules[__name__]]))
+    return frozenset(diskcache.unpack_words(diskcache.cached(
+        name, key, lambda: diskcache.pack_words(build()))))
 
 
 @functools.cache
@@ -184,21 +207,28 @@ def _ids():
 def _tag(text: str, tokens: Sequence[tuple[int, int]] | None) -> tuple[list[tuple], list[tuple]]:
     """The CRF over every chunk of ``text``: spans (start, end, label, chunk index) and the
     chunks (start, (chunk text, its tokens), labels), kept for confidences asked later."""
-    scorer = _scorer()
-    if scorer is None or not text:
+    if not MODEL.exists() or not text:
         return [], []
-    from baozhi.layers.entities import featids
-
     groups = _info().get("feature_groups", ())
     pieces = nf.pieces(text, tokens)
     if len(pieces) < SMALL[0] and len(text) < SMALL[1]:
-        # a sentence or two: crfsuite's C loop beats NumPy's per-position calls (same labels)
+        # a sentence or two: crfsuite's C loop beats NumPy's per-position calls (same labels;
+        # and a one-line ``annotate`` does not load NumPy and the weights at all)
         tagger = _tagger()
         tagged = [tagger.tag(nf.features(p, local, automata(), groups)) for _, _, p, local in pieces]
-    elif featids.known_groups(groups):
+        return _decoded(text, pieces, tagged)
+    from baozhi.layers.entities import featids
+
+    scorer = _scorer()
+    if featids.known_groups(groups):
         tagged = scorer.viterbi(featids.scores(scorer, _ids(), pieces, automata(), groups))
     else:   # a feature group featids.py does not build: from the strings
         tagged = scorer.tag([nf.features(p, local, automata(), groups) for _, _, p, local in pieces])
+    return _decoded(text, pieces, tagged)
+
+
+def _decoded(text: str, pieces: list, tagged: list) -> tuple[list[tuple], list[tuple]]:
+    """``_tag``'s spans and chunks from the labels of every piece."""
     spans, chunks = [], []
     for (s, _, piece, local), labels in zip(pieces, tagged):
         ci = len(chunks)
