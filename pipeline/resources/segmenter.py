@@ -9,10 +9,12 @@ and two segmenters with different lexicons can live side by side. Stages that ne
 from __future__ import annotations
 
 import array
+import bisect
 import functools
 import logging
 import sys
-from typing import Iterable, Iterator
+from collections.abc import Mapping
+from typing import Iterable, Iterator, Sequence
 
 from baozhi.resources import diskcache, ruleset
 
@@ -96,12 +98,12 @@ class Segmenter:
         return self.tokenizer.FREQ
 
     @functools.cached_property
-    def tags(self) -> dict[str, str]:
+    def tags(self) -> Mapping[str, str]:
         """Word -> part-of-speech tag of jieba's dictionary (the tags the entity model was
         trained with: the lexicon's own tags are not merged in). Read from the dictionary
         file as ``jieba.posseg`` reads it, without importing ``jieba.posseg``, whose import
         loads a second, process-wide copy of the same table. Kept on disk with the
-        frequency table (``resources/diskcache.py``), made a dict on first use."""
+        frequency table (``resources/diskcache.py``); a ``Tags`` mapping (no dict built)."""
         tags, self._packed_tags = unpack_tags(self._packed_tags), None
         return tags
 
@@ -123,14 +125,17 @@ class Segmenter:
 # ---------------------------------------------------------------- the flat table on disk
 # Unpickling a dict of half a million words builds every key and value through pickle's
 # opcodes; one string of the words split at SEP and zipped with an array of the counts
-# builds the same dict in C (measured: ~2x less CPU for the frequency and tag tables).
+# builds the same dict in C (~2x less CPU). The tag table is no dict at all: the tagged
+# words in sorted order (the frequency table's own strings) and their tags, looked up by
+# bisection (``Tags``); the entity features look a word up once and keep its features.
 SEP = "\n"
 
 
 def pack_tables(freq: dict[str, int], total: int, tags: dict[str, str]) -> tuple:
     """``(freq, total, tags)`` as a tuple of a few flat objects (``unpack_tables`` reads it):
-    the words of ``freq`` then the tagged words not in it, joined by SEP; the counts; each
-    tag's word as a position in those words, in ``tags``' order; the tag names and codes.
+    the words of ``freq`` then the tagged words not in it, joined by SEP; the counts; the
+    tagged words in sorted order as positions in those words, their tag codes, the tag names,
+    and for each of ``tags``' words in its order its place in the sorted order.
     Words holding SEP (none in jieba's dictionary) make it keep the dicts as they are."""
     if any(SEP in w for w in freq) or any(SEP in w for w in tags):
         return ("dicts", freq, total, tags)
@@ -139,9 +144,12 @@ def pack_tables(freq: dict[str, int], total: int, tags: dict[str, str]) -> tuple
     index.update((w, len(freq) + i) for i, w in enumerate(extra))
     names = sorted(set(tags.values()))
     code = {t: i for i, t in enumerate(names)}
+    ranked = sorted(tags)
+    rank = {w: i for i, w in enumerate(ranked)}
     return ("flat", SEP.join([*freq, *extra]), array.array("q", freq.values()).tobytes(), total,
-            array.array("q", [index[w] for w in tags]).tobytes(), names,
-            array.array("q", [code[t] for t in tags.values()]).tobytes())
+            array.array("q", [index[w] for w in ranked]).tobytes(),
+            array.array("q", [code[tags[w]] for w in ranked]).tobytes(), names,
+            array.array("q", [rank[w] for w in tags]).tobytes())
 
 
 def unpack_tables(packed: tuple) -> tuple[dict[str, int], int, tuple]:
@@ -153,12 +161,71 @@ def unpack_tables(packed: tuple) -> tuple[dict[str, int], int, tuple]:
     return dict(zip(words, array.array("q", counts))), total, ("flat", words, *rest)
 
 
-def unpack_tags(packed: tuple) -> dict[str, str]:
+def unpack_tags(packed: tuple) -> "Tags | dict[str, str]":
     if packed[0] == "dicts":
         return packed[3]
-    _, words, positions, names, codes = packed
-    return dict(zip(map(words.__getitem__, array.array("q", positions)),
-                    map(names.__getitem__, array.array("q", codes))))
+    _, words, positions, codes, names, order = packed
+    return Tags(list(map(words.__getitem__, array.array("q", positions))),
+                array.array("q", codes), names, array.array("q", order))
+
+
+_ABSENT = object()
+
+
+class Tags(Mapping):
+    """Word -> tag, read only: the words in sorted order, found by bisection; iterated in
+    the order of the table it was made from. After ``DICT_AFTER`` lookups (a process that
+    annotates more than a line or two) it builds the dict once and ``get`` becomes the
+    dict's own: a batch looks words up at dict speed, one short line never builds it."""
+
+    DICT_AFTER = 5_000
+
+    def __init__(self, ranked: list[str], codes: Sequence[int], names: list[str],
+                 order: Sequence[int]):
+        self._ranked, self._codes, self._names, self._order = ranked, codes, names, order
+        self._left = self.DICT_AFTER
+        self._dict: dict[str, str] | None = None
+
+    def get(self, word, default=None):
+        self._left -= 1
+        if self._left < 0:
+            self.get = self.as_dict().get    # an instance attribute: the dict's C method
+            return self.get(word, default)
+        ranked = self._ranked
+        i = bisect.bisect_left(ranked, word) if isinstance(word, str) else len(ranked)
+        if i < len(ranked) and ranked[i] == word:
+            return self._names[self._codes[i]]
+        return default
+
+    def as_dict(self) -> dict[str, str]:
+        """The table as a dict (built once)."""
+        if self._dict is None:
+            self._dict = dict(self.items())
+        return self._dict
+
+    def __getitem__(self, word: str) -> str:
+        tag = self.get(word, _ABSENT)
+        if tag is _ABSENT:
+            raise KeyError(word)
+        return tag
+
+    def __contains__(self, word) -> bool:
+        return self.get(word, _ABSENT) is not _ABSENT
+
+    def __len__(self) -> int:
+        return len(self._ranked)
+
+    def __iter__(self) -> Iterator[str]:
+        return map(self._ranked.__getitem__, self._order)
+
+    def items(self) -> Iterator[tuple[str, str]]:   # type: ignore[override]
+        if self._dict is not None:
+            return iter(self._dict.items())
+        names, codes = self._names, self._codes
+        return ((self._ranked[i], names[codes[i]]) for i in self._order)
+
+    def values(self) -> Iterator[str]:   # type: ignore[override]
+        return (t for _, t in self.items())
 
 
 @functools.cache

@@ -40,6 +40,15 @@ def test_segmenter_from_the_cache_equals_the_built_one(cache):
     assert list(second.tokenizer.FREQ.items()) == list(built.FREQ.items())
     assert list(second.tags.items()) == list(first._build_tags().items())
     assert second.tags["北京"] == "ns" and second.freq["北京"] == built.FREQ["北京"]
+    # looked up by bisection, then (past DICT_AFTER lookups) through the dict: same answers
+    tags, table = second.tags, first._build_tags()
+    words = list(table)[::97] + ["不是一个词", "", "北京x"]
+    assert isinstance(tags, segmenter.Tags) and tags._dict is None
+    want = [table.get(w, "?") for w in words]
+    assert [tags.get(w, "?") for w in words] == want
+    while tags._dict is None:
+        tags.get("北京")
+    assert [tags.get(w, "?") for w in words] == want and ("北京" in tags, "x" in tags) == (True, False)
     text = "太原市公安局11月16日投资24.7亿元，到2025年形成四大千亿级产业集群。"
     assert list(second.cut(text)) == list(built.cut(text)) == list(first.cut(text))
     assert "千亿级产业集群" in list(second.cut(text))
