@@ -58,9 +58,7 @@ def load(name: str) -> Any:
         raise RulesError(f"rules file not found: {path}") from exc
     try:
         if path.suffix in (".yaml", ".yml"):
-            # libyaml's parser where there is one (the pure-Python one takes seconds at every
-            # start); the same safe constructor either way
-            return yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+            return _yaml(name, raw)
         if path.suffix == ".toml":
             return tomllib.loads(raw)
         if path.suffix in (".tsv", ".txt"):
@@ -68,6 +66,20 @@ def load(name: str) -> Any:
     except (yaml.YAMLError, tomllib.TOMLDecodeError, ValueError) as exc:
         raise RulesError(f"{path}: {exc}") from exc
     raise RulesError(f"{path}: unknown rules format {path.suffix!r}")
+
+
+def _yaml(name: str, raw: str) -> Any:
+    """A YAML rules file's content, parsed by libyaml's parser where there is one (the
+    pure-Python one takes seconds at every start; the same safe constructor either way) and
+    kept on disk (``diskcache``) under the file's bytes and PyYAML's version: building the
+    Python objects of the parsed YAML costs ~10x more than unpickling them. A file that does
+    not parse raises here every time (a failure is never kept)."""
+    from baozhi.resources import diskcache
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    key = (hashlib.sha256(raw.encode("utf-8")).hexdigest(), yaml.__version__, loader.__name__)
+    return diskcache.cached("rules-" + name.replace("/", "~"), key,
+                            lambda: yaml.load(raw, Loader=loader))
 
 
 def _parse_tsv(raw: str) -> list[dict[str, str]]:

@@ -191,6 +191,33 @@ def _work_args(args):
     return work(*args)
 
 
+def work_and_save(path: Path, root: Path, meta: Metadata, source: str, out_dir: Path) -> tuple:
+    """``work``, and its result saved by the process that made it (a local worker: the
+    main process only collects). Returns (sha256, the rows as they read back, the key they
+    were saved under or None, None or the message of a failed save)."""
+    sha, rows = work(path, root, meta)
+    if sha is None:
+        return sha, rows, None, None
+    state = State(out_dir)
+    key = page_key(source, sha, meta)
+    try:
+        rows = state.save(key, source, sha, rows)
+    except OSError as exc:
+        return sha, rows, None, f"cannot write {exc.filename or state.pages_dir}: {exc.strerror or exc}"
+    return sha, rows, key, None
+
+
+def _largest_first(todo: list[tuple[Path, str]]) -> list[tuple[Path, str]]:
+    """The pages to hand to workers, largest file first: the last pages to finish are
+    small ones, so no worker is left alone with a big page at the end."""
+    def size(item: tuple[Path, str]) -> int:
+        try:
+            return item[0].stat().st_size
+        except OSError:
+            return 0
+    return sorted(todo, key=size, reverse=True)
+
+
 _LOCK_FD: int | None = None    # the run's lock file, which forked workers must not keep
 
 
@@ -583,7 +610,8 @@ def _run(input_dir, out_dir, state: State, meta: Metadata, workers, log, started
     if changed or stale or not old:
         tables, counts = _collect(plan, results, input_dir, meta, state, summary)
         with _writing(out_dir):     # the previous tables stay until every new file is written
-            write_tables(out_dir, tables)
+            # with more than one worker, the SQLite file is written beside the rest
+            write_tables(out_dir, tables, cores=max(1, workers or os.cpu_count() or 1))
         summary.tables_written = True
         summary.counts = {t: len(rows) for t, rows in tables.items()}
     else:
@@ -614,12 +642,16 @@ def _process(todo, input_dir, meta, state: State, keys, shas, results, summary: 
         return
     progress = Progress(len(todo), log)
 
-    def finish(source: str, sha: str | None, rows: dict[str, list[dict]]) -> None:
+    def finish(source: str, sha: str | None, rows: dict[str, list[dict]],
+               saved: str | None = None, unsaved: str | None = None) -> None:
+        if unsaved:          # the worker could not save it: the output cannot be written
+            raise OutputError(unsaved)
         if sha is not None:  # saved under the bytes actually read
             shas[source] = sha
-            keys[source] = key = page_key(source, sha, meta)
-            with _writing(state.pages_dir):
-                rows = state.save(key, source, sha, rows)
+            keys[source] = key = saved or page_key(source, sha, meta)
+            if not saved:
+                with _writing(state.pages_dir):
+                    rows = state.save(key, source, sha, rows)
         results[source] = rows
         summary.processed.append(source)
         progress.step(source)
@@ -665,7 +697,9 @@ def _process(todo, input_dir, meta, state: State, keys, shas, results, summary: 
         pool = ProcessPoolExecutor(max_workers=min(workers, len(todo)), initializer=_worker_init,
                                    mp_context=fork)
         try:
-            futures = {pool.submit(work, path, input_dir, meta): source for path, source in todo}
+            # each worker saves the pages it made; the largest pages go first
+            futures = {pool.submit(work_and_save, path, input_dir, meta, source, state.out_dir): source
+                       for path, source in _largest_first(todo)}
             pending = set(futures)
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)

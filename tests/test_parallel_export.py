@@ -1,0 +1,84 @@
+"""Issue 12: with two workers the SQLite file is written by a forked process beside the
+other tables, and each worker saves the pages it made; the files are the same."""
+from __future__ import annotations
+
+import os
+import sqlite3
+
+import pytest
+
+from baozhi.run import batch, export
+
+ROWS = {
+    "articles": [{"article_id": "p1#1", "source": "p1.txt", "issue_date": "1998-01-02",
+                  "headline": "北京经济增长", "text": "北京市国内生产总值增长8.8%。", "start": 0, "end": 15}],
+    "figures": [{"article_id": "p1#1", "source": "p1.txt", "start": 10, "end": 14, "text": "8.8%",
+                 "value": 8.8, "unit": "%"}],
+}
+
+needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here")
+
+
+def _files(folder) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())
+            if p.is_file() and p.suffix in (".csv", ".jsonl")}
+
+
+def _dump(path) -> list[str]:
+    con = sqlite3.connect(path)
+    try:
+        return list(con.iterdump())
+    finally:
+        con.close()
+
+
+@needs_fork
+def test_two_cores_write_the_same_tables(tmp_path, monkeypatch):
+    one, two = tmp_path / "one", tmp_path / "two"
+    export.write_tables(one, ROWS, cores=1)
+    real, writer = export.write_sqlite, tmp_path / "writer-pid"
+
+    def write_sqlite(path, tables, staged=None):
+        writer.write_text(str(os.getpid()))
+        real(path, tables, staged)
+
+    monkeypatch.setattr(export, "write_sqlite", write_sqlite)
+    export.write_tables(two, ROWS, cores=2)
+    assert int(writer.read_text()) != os.getpid()            # another process wrote it
+    assert _files(one) == _files(two) and "figures.csv" in _files(two)
+    assert _dump(one / export.DB_NAME) == _dump(two / export.DB_NAME)
+    assert any("8.8%" in line for line in _dump(two / export.DB_NAME))
+    assert export.dataset_hash(one / export.PARQUET_DIR) == export.dataset_hash(two / export.PARQUET_DIR)
+    assert not [p for p in two.iterdir() if p.name.startswith(".")]      # no temporary file
+
+
+@needs_fork
+def test_a_failure_of_the_sqlite_writer_reaches_the_caller_and_leaves_no_file(tmp_path, monkeypatch):
+    def full(path, tables, staged=None):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(export, "write_sqlite", full)       # the forked writer inherits it
+    with pytest.raises(sqlite3.OperationalError, match="disk is full"):
+        export.write_tables(tmp_path, ROWS, cores=2)
+    assert list(tmp_path.iterdir()) == []                    # no table, no temporary file
+
+
+@needs_fork
+def test_a_failure_beside_the_sqlite_writer_removes_its_file_too(tmp_path, monkeypatch):
+    def broken(*args, **kwargs):
+        raise OSError(28, "No space left on device", "figures.csv")
+
+    monkeypatch.setattr(export, "write_csv", broken)
+    with pytest.raises(OSError, match="No space"):
+        export.write_tables(tmp_path, ROWS, cores=2)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_pages_go_to_workers_largest_first(tmp_path):
+    sizes = {"a.txt": 10, "b.txt": 300, "c.txt": 20, "d.txt": 300}
+    todo = []
+    for name, size in sizes.items():
+        (tmp_path / name).write_text("字" * size, encoding="utf-8")
+        todo.append((tmp_path / name, name))
+    todo.append((tmp_path / "gone.txt", "gone.txt"))         # vanished since planned: last
+    assert [s for _, s in batch._largest_first(todo)] == ["b.txt", "d.txt", "c.txt", "a.txt", "gone.txt"]
