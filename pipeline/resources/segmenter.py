@@ -197,6 +197,12 @@ class Tags(Mapping):
             return self._names[self._codes[i]]
         return default
 
+    def use_dict(self) -> None:
+        """Look words up in the dict from now on (a process about to run many texts, or
+        to fork workers that will: they share the one built here)."""
+        self._left = -1
+        self.get(None)
+
     def as_dict(self) -> dict[str, str]:
         """The table as a dict (built once)."""
         if self._dict is None:

@@ -59,7 +59,14 @@ WARM_UP_TEXT = "1998年1月1日，北京市国内生产总值增长8.8%，达到
 def warm_up() -> None:
     """Import the pipeline and load its models (jieba, the CRF, the rules) in this process:
     a worker does it before its first page (local workers: their parent, before they fork)."""
+    from baozhi.layers.entities import entities
+    from baozhi.resources import segmenter
+
     layer_records(WARM_UP_TEXT)
+    entities.load_models()   # a short text does not load the scorer of long ones
+    tags = segmenter.default().tags
+    if isinstance(tags, segmenter.Tags):
+        tags.use_dict()      # built once here, not by each forked worker on its own
 
 
 def layer_records(text: str, issue_date: dt.date | None = None, home: str | None = None,

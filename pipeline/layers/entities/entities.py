@@ -204,6 +204,13 @@ def _ids():
     return Ids(_scorer())
 
 
+def load_models() -> None:
+    """Load what a long text needs beside what one line does (the NumPy scorer and its
+    feature ids): a process that forks workers loads them once, before forking."""
+    if MODEL.exists():
+        _ids()
+
+
 def _tag(text: str, tokens: Sequence[tuple[int, int]] | None) -> tuple[list[tuple], list[tuple]]:
     """The CRF over every chunk of ``text``: spans (start, end, label, chunk index) and the
     chunks (start, (chunk text, its tokens), labels), kept for confidences asked later."""
