@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: all setup run test fuzz wheel eval eval-ner train-ner bench bench-batch bench-scale report clean
+.PHONY: all setup run test fuzz wheel eval eval-ner train-ner bench bench-cold bench-batch bench-scale report clean
 
 all: run
 
@@ -45,6 +45,10 @@ train-ner: setup
 
 bench: setup
 	$(BIN)/python scripts/bench_stages.py --clock cpu
+
+# cold start of `baozhi annotate`, side by side: BASE=/path/to/other/venv/bin/python
+bench-cold: setup
+	$(BIN)/python scripts/bench_cold.py $(if $(BASE),--python $(BASE)) --python $(BIN)/python
 
 bench-batch: setup
 	$(BIN)/python scripts/bench_batch.py

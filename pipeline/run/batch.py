@@ -706,9 +706,11 @@ def _process(todo, input_dir, meta, state: State, keys, shas, results, summary: 
                 for fut in sorted(done, key=lambda f: futures[f]):
                     source = futures[fut]
                     try:
-                        finish(source, *fut.result())
+                        result = fut.result()
                     except Exception as exc:  # noqa: BLE001 - a worker died (killed, out of memory)
                         failed(source, exc)
+                        continue
+                    finish(source, *result)   # a failed save stops the run (OutputError)
         except BaseException:  # Ctrl-C: stop the workers now, mid-page (their pages are redone)
             procs = list((getattr(pool, "_processes", None) or {}).values())
             for proc in procs:

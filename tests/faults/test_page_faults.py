@@ -197,6 +197,26 @@ def test_a_full_disk_while_saving_a_page_result_is_exit_3(tmp_path, capfd, monke
     assert snapshot(out) == before
 
 
+def test_a_full_disk_while_a_worker_saves_its_page_is_exit_3(tmp_path, capfd, monkeypatch):
+    """Local workers save the pages they make: a failed save there stops the run as one in
+    the main process does (exit 3, naming the folder; the old tables kept)."""
+    src = folder(tmp_path, {"p.txt": PAGE})
+    out = tmp_path / "out"
+    assert run_cli(capfd, src, out)[0] == 0
+    before = snapshot(out)
+    for name, figure in (("q.txt", "36"), ("r.txt", "37")):
+        (src / name).write_text(PAGE.replace("35", figure), encoding="utf-8")
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(batch.State, "save", full)       # the forked workers inherit it
+    code, err = run_cli(capfd, src, out, "--workers", "2")
+    assert code == 3, err
+    assert "No space left on device" in err and str(out / ".state" / "pages") in err
+    assert "Traceback" not in err and snapshot(out) == before
+
+
 def test_an_output_folder_that_cannot_be_made_is_exit_3(tmp_path, capfd):
     src = folder(tmp_path, {"p.txt": PAGE})
     blocker = tmp_path / "afile"
