@@ -177,3 +177,16 @@ def test_a_new_entry_removes_stale_ones_of_its_name_and_keeps_the_current(cache)
     for i in range(diskcache.KEEP):
         diskcache.cached("table", [f"new{i}"], lambda: i)
     assert entry.exists() and not any(p.exists() for p in stale)
+
+
+def test_a_rules_file_parsed_from_the_disk_is_its_current_text(cache):
+    first = ruleset._yaml("figures/test.yaml", "words: [亿元, 万吨]\nlimit: 3\n")
+    assert ruleset._yaml("figures/test.yaml", "words: [亿元, 万吨]\nlimit: 3\n") == first
+    assert [p.name.split("-")[0] for p in cache.iterdir()] == ["rules"]
+    changed = ruleset._yaml("figures/test.yaml", "words: [亿元]\nlimit: 4\n")   # an edit
+    assert changed == {"words": ["亿元"], "limit": 4}
+    import yaml
+    with pytest.raises(yaml.YAMLError):          # a broken file raises every time
+        ruleset._yaml("figures/test.yaml", "words: [亿元\n")
+    with pytest.raises(yaml.YAMLError):
+        ruleset._yaml("figures/test.yaml", "words: [亿元\n")
