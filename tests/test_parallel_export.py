@@ -2,8 +2,11 @@
 other tables, and each worker saves the pages it made; the files are the same."""
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 
@@ -33,18 +36,27 @@ def _dump(path) -> list[str]:
 
 
 @needs_fork
-def test_two_cores_write_the_same_tables(tmp_path, monkeypatch):
+def test_two_cores_write_the_same_tables(tmp_path):
     one, two = tmp_path / "one", tmp_path / "two"
-    export.write_tables(one, ROWS, cores=1)
-    real, writer = export.write_sqlite, tmp_path / "writer-pid"
-
-    def write_sqlite(path, tables, staged=None):
-        writer.write_text(str(os.getpid()))
-        real(path, tables, staged)
-
-    monkeypatch.setattr(export, "write_sqlite", write_sqlite)
-    export.write_tables(two, ROWS, cores=2)
-    assert int(writer.read_text()) != os.getpid()            # another process wrote it
+    # in a fresh process (no threads: in this one, other tests may have left some, and then
+    # the SQLite file is written here, not by a forked process)
+    code = """if True:
+        import json, os, sys
+        from pathlib import Path
+        from baozhi.run import export
+        rows, one, two = json.loads(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+        export.write_tables(one, rows, cores=1)
+        real, pids = export.write_sqlite, []
+        def write_sqlite(path, tables, staged=None):
+            Path(str(two) + ".pid").write_text(str(os.getpid()))
+            real(path, tables, staged)
+        export.write_sqlite = write_sqlite
+        export.write_tables(two, rows, cores=2)
+        print(int(Path(str(two) + ".pid").read_text()) != os.getpid())
+    """
+    proc = subprocess.run([sys.executable, "-c", code, json.dumps(ROWS, ensure_ascii=False),
+                           str(one), str(two)], capture_output=True, text=True)
+    assert proc.stdout.strip() == "True", proc.stderr       # another process wrote it
     assert _files(one) == _files(two) and "figures.csv" in _files(two)
     assert _dump(one / export.DB_NAME) == _dump(two / export.DB_NAME)
     assert any("8.8%" in line for line in _dump(two / export.DB_NAME))

@@ -358,6 +358,7 @@ class Progress:
         if total and getattr(log, "isatty", lambda: False)():
             from tqdm import tqdm
 
+            tqdm.monitor_interval = 0   # no monitor thread: the tables' writer forks (export._aside)
             self.bar = tqdm(total=total, unit="page", desc="baozhi run", file=log,
                             dynamic_ncols=True)
 
