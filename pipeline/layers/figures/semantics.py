@@ -67,6 +67,8 @@ def _cfg() -> dict:
         "share_cue": regex.compile(raw["share_cue"]),
         "carry_period_after": set(raw["carry_period_after"]),
         "carry_openers": regex.compile(raw["carry_openers"]),
+        "present_re": regex.compile(raw["present_words"]),
+        "carry_sentences": int(raw["carry_sentences"]),
         "extent_before_de": regex.compile(raw["extent_before_de"]),
         "topic_tags": set(raw["topic_tags"]),
         "not_topic": set(raw["not_topic"]),
@@ -869,6 +871,20 @@ def date_before(t: _Text, f: _Fig) -> dict | None:
     return best
 
 
+def present_time(t: _Text, f: _Fig) -> dict | None:
+    """A present-time word before the figure in its clause with no date between them (目前已达
+    283个; 至今已带动300多户): the period is the issue's day, or runs up to it (至今, 截至目前).
+    Only its own clause: a fronted 目前， dates the clause it opens (目前，方案已公示，…全长600米)."""
+    last = None
+    for m in t.cfg["present_re"].finditer(t.text, t.clause_start(f.start), f.start):
+        last = m
+    if last is None or any(last.end() <= d["start"] and d["end"] <= f.start for d in t.dates):
+        return None
+    day = t.issue_date.isoformat() if t.issue_date else None
+    return {"text": last.group(), "start": last.start(), "end": last.end(),
+            "start_date": None if last.group("upto") else day, "end_date": day}
+
+
 def carry_period(t: _Text, f: _Fig) -> dict | None:
     """A sentence with no date of its own that goes on about the same owner carries the period
     of the sentence before in the same paragraph (1997年，…全年进出口…。其中出口749亿美元 ->
@@ -879,26 +895,34 @@ def carry_period(t: _Text, f: _Fig) -> dict | None:
         return None
     if t.cfg["no_carry_after"].match(t.text, f.end):
         return None             # 50多岁的农民, 200公里外的工地: a size of a thing, no flow
-    if f.subject_by not in t.cfg["carry_period_after"] and not t.cfg["carry_openers"].match(
-            t.text, _owner_floor(t, s, f.start)):
-        return None             # a sentence naming its own owner starts afresh (唐海县…节地率达70%)
-    if k - 1 in t.periods:
-        return t.periods[k - 1]
-    ps = t.sentence_starts[k - 1]
-    lo = ps
-    m = t.cfg["dateline"].match(t.text, ps, s)
-    if m:
-        lo = m.end()
-    cut = t.cfg["carry_clause_end"].search(t.text, lo, s)
-    first_clause = cut.start() if cut else s
-    for d in t.dates:
-        if lo <= d["start"] and d["end"] <= first_clause and not t.cfg["dateline_after"].match(
-                t.text, d["end"]):
-            return d
+    same_owner = bool(f.subject) and t.subjects.get(k - 1, (None,))[0] == f.subject[0]
+    if not same_owner and f.subject_by not in t.cfg["carry_period_after"] and not t.cfg[
+            "carry_openers"].match(t.text, _owner_floor(t, s, f.start)):
+        return None             # a sentence naming another owner starts afresh (唐海县…节地率达70%)
+    # back through the paragraph's sentences of the same report, while they give no date
+    para = t.paragraph(s)
+    for j in range(k - 1, max(-1, k - 1 - t.cfg["carry_sentences"]), -1):
+        ps, pe = t.sentence_starts[j], t.sentence_starts[j + 1]
+        if t.paragraph(ps) != para:
+            return None
+        if j in t.periods:
+            return t.periods[j]
+        lo = ps
+        m = t.cfg["dateline"].match(t.text, ps, pe)
+        if m:
+            lo = m.end()
+        cut = t.cfg["carry_clause_end"].search(t.text, lo, pe)
+        first_clause = cut.start() if cut else pe
+        for d in t.dates:
+            if lo <= d["start"] and d["end"] <= first_clause and not t.cfg["dateline_after"].match(
+                    t.text, d["end"]):
+                return d
+        if any(ps <= d["start"] < pe for d in t.dates):
+            return None         # a sentence with a date of its own that its figures do not take
     return None
 
 
-PERIOD_RULES = (target_deadline, date_before, carry_period)
+PERIOD_RULES = (target_deadline, present_time, date_before, carry_period)
 
 
 # --------------------------------------------------------------------------- STATUS_RULES
