@@ -69,6 +69,10 @@ def _cfg() -> dict:
         "carry_openers": regex.compile(raw["carry_openers"]),
         "present_re": regex.compile(raw["present_words"]),
         "carry_sentences": int(raw["carry_sentences"]),
+        "participant_counter": regex.compile(raw["participant_counter"]),
+        "participant_verbs": regex.compile(raw["participant_verbs"]),
+        "event_name": regex.compile(raw["event_name"]),
+        "event_determiner": regex.compile(raw["event_determiner"]),
         "extent_before_de": regex.compile(raw["extent_before_de"]),
         "topic_tags": set(raw["topic_tags"]),
         "not_topic": set(raw["not_topic"]),
@@ -743,6 +747,20 @@ def demonstrative_antecedent(t: _Text, f: _Fig, k: int, s: int) -> Subject | Non
     return t.subjects.get(back)
 
 
+def event_participants(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
+    """A count of those taking part (420名选手参加了比赛, 4位九段被淘汰) belongs to the last named
+    event (a contest, an election, a fair: …技能大赛, 天元战, 总统大选) the text told of before it."""
+    if not t.cfg["participant_counter"].search(t.text, f.start, f.end) or not t.cfg[
+            "participant_verbs"].search(t.text, t.clause_start(f.start), t.clause_end(f.end)):
+        return None
+    last = None
+    for m in t.cfg["event_name"].finditer(t.text, 0, f.start):
+        last = m
+    if last is None:
+        return None
+    return (t.cfg["event_determiner"].sub("", last.group(1)), None)
+
+
 def zero_subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     """A clause that opens with a verb (after a date or an adverb) has no subject of its own:
     the sentence before's carries on (完成了湛江50万吨浆厂等6个项目 -> 林业部)."""
@@ -823,7 +841,7 @@ def _owner_rule(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     return _owner(t, f, s)
 
 
-SUBJECT_RULES = (demonstrative_antecedent, zero_subject, _owner_rule, topic_noun, carry_subject,
+SUBJECT_RULES = (demonstrative_antecedent, event_participants, zero_subject, _owner_rule, topic_noun, carry_subject,
                  lead_subject)
 
 
@@ -1028,8 +1046,9 @@ CHANGE_FILTER_RULES = (level_reached,)        # a change found, then dropped
 
 def rule_names() -> list[str]:
     """The named rules, in the order of the rules file."""
-    return [r.__name__ for r in METRIC_RULES + SUBJECT_RULES[:2] + OWNER_RULES + OWNER_FILTER_RULES
-            + SUBJECT_RULES[3:] + PERIOD_RULES + STATUS_RULES + CHANGE_RULES + CHANGE_FILTER_RULES]
+    at = SUBJECT_RULES.index(_owner_rule)     # the owner rules stand in its place
+    return [r.__name__ for r in METRIC_RULES + SUBJECT_RULES[:at] + OWNER_RULES + OWNER_FILTER_RULES
+            + SUBJECT_RULES[at + 1:] + PERIOD_RULES + STATUS_RULES + CHANGE_RULES + CHANGE_FILTER_RULES]
 
 
 
