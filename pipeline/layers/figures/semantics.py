@@ -167,7 +167,29 @@ class _Text:
             else:
                 self._words[k] = [(w, s + a, s + b, tags.get(w, "x"))
                                   for w, a, b in seg.tokenize(self.text[s:e])]
+            self._words[k] = self._cut_at_figures(self._words[k], tags)
         return self._words[k]
+
+    def _cut_at_figures(self, words: list, tags) -> list:
+        """A word a figure's edge falls inside (８|个省, where the figure is ８个) is two words,
+        each tagged as a word of its own: what follows a figure starts a word."""
+        if not hasattr(self, "_edges"):
+            self._edges = sorted({x for g in self.figures for x in (g["start"], g["end"])})
+        out = []
+        for w in words:
+            a, b = w[1], w[2]
+            i = bisect.bisect_right(self._edges, a)
+            if i >= len(self._edges) or self._edges[i] >= b:
+                out.append(w)
+                continue
+            cuts = [a]
+            while i < len(self._edges) and self._edges[i] < b:
+                cuts.append(self._edges[i])
+                i += 1
+            cuts.append(b)
+            out.extend((self.text[x:y], x, y, tags.get(self.text[x:y], "x"))
+                       for x, y in zip(cuts, cuts[1:]))
+        return out
 
 
 @dataclass
