@@ -45,6 +45,7 @@ def _cfg() -> dict:
         "link_verbs": words("link_verbs"),
         "dimension_words": set(raw["dimension_words"]),
         "noun_tags": set(raw["noun_tags"]),
+        "attribute_tags": set(raw["attribute_tags"]),
         "noun_words": set(raw["noun_words"]),
         "not_metric": set(raw["not_metric"]),
         "noun_joins": set(raw["noun_joins"]),
@@ -309,6 +310,12 @@ def attributive_after(t: _Text, f: _Fig) -> tuple[int, int] | None:
                 f.owner = (after[0], ends[0] if ends else after[1])
             return None
         pos += 1
+    first = next((w for w in t.words(pos) if w[1] == pos), None)
+    if (first and first[3] in cfg["attribute_tags"] and len(first[0]) <= 4
+            and t.text.startswith("的", first[2])):
+        head = _np_right(t, first[2] + 1, ceil)
+        if head:                # ８栋崭新的楼房: an attribute and 的 before the noun counted
+            return head
     return _np_right(t, pos, ceil)
 
 
