@@ -168,21 +168,29 @@ class Scorer:
         S = np.zeros((T, n, L))
         for j, s in enumerate(scores):
             S[:lens[j], j] = s
-        running = np.searchsorted(-np.array(lens), -np.arange(T), side="left")  # longer than t
-        back = np.zeros((T, n, L), dtype=np.uint8 if L < 256 else np.intp)
+        running = np.searchsorted(-np.array(lens), -np.arange(T), side="left").tolist()  # longer than t
+        back = np.zeros((T, n, L), dtype=np.intp)
         alpha = S[0].copy()
         ends = np.zeros((n, L))
         done = n
         trans = self.trans
+        # per step four NumPy calls into buffers made once (no temporaries, no Python-level
+        # wrappers such as np.argmax's): the per-position overhead is most of Viterbi's time
+        buf = np.empty((n, L, L))
+        add, best = np.add, np.maximum.reduce
+        k = -1
         for t in range(1, T):
-            k = int(running[t])
-            if k < done:                       # chunks ending at t - 1 keep their last scores
-                ends[k:done] = alpha[k:done]
-                done = k
-            x = alpha[:k, :, None] + trans     # [chunk, from, to]
-            b = x.argmax(axis=1)
-            back[t, :k] = b
-            alpha[:k] = x.max(axis=1) + S[t, :k]   # the value at the argmax
+            if running[t] != k:
+                k = running[t]
+                if k < done:                   # chunks ending at t - 1 keep their last scores
+                    ends[k:done] = alpha[k:done]
+                    done = k
+                a, a3, x = alpha[:k], alpha[:k, :, None], buf[:k]
+                arg, bk, sk = x.argmax, back[:, :k], S[:, :k]
+            add(a3, trans, out=x)              # [chunk, from, to]
+            arg(axis=1, out=bk[t])
+            best(x, axis=1, out=a)             # the value at the argmax
+            a += sk[t]
         ends[:done] = alpha[:done]
         last = ends.argmax(axis=1).tolist()
         lab = self.labels
