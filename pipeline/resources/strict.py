@@ -4,17 +4,21 @@ from __future__ import annotations
 import math
 
 
+# values of these exact types are returned as they are without a call (most of a row's)
+_PLAIN = frozenset({str, int, bool, type(None)})
+
+
 def finite(value):
     """``value`` with every non-finite float (NaN, ±Infinity: 1e2022个 overflows) made None,
     through dicts, lists and tuples. Other values are returned as they are."""
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, dict):
-        return {k: finite(v) for k, v in value.items()}
+        return {k: v if type(v) in _PLAIN else finite(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [finite(v) for v in value]
+        return [v if type(v) in _PLAIN else finite(v) for v in value]
     if isinstance(value, tuple):
-        return tuple(finite(v) for v in value)
+        return tuple(v if type(v) in _PLAIN else finite(v) for v in value)
     return value
 
 

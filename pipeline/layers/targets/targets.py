@@ -41,7 +41,17 @@ def _cfg() -> dict:
     cfg["_past"] = regex.compile(cfg["past"])
     cfg["_sent"] = frozenset(cfg["sentence_end"])
     cfg["_clause"] = frozenset(cfg["clause_end"]) | cfg["_sent"]
+    # one pass of the regex engine finds the marks (not a Python test per character)
+    cfg["_clause_re"], cfg["_sent_re"] = _any_of(cfg["_clause"]), _any_of(cfg["_sent"])
     return cfg
+
+
+_NEWLINE = regex.compile("\n")
+
+
+def _any_of(chars: frozenset) -> regex.Pattern:
+    """A pattern matching any one of ``chars`` (nothing when there are none)."""
+    return regex.compile("[" + "".join(regex.escape(c) for c in sorted(chars)) + "]" if chars else "(?!)")
 
 
 class _Bounds:
@@ -49,9 +59,9 @@ class _Bounds:
 
     def __init__(self, text: str, cfg: dict):
         self.n = len(text)
-        self.clause = [i for i, ch in enumerate(text) if ch in cfg["_clause"]]
-        self.sent = [i for i, ch in enumerate(text) if ch in cfg["_sent"]]
-        self.para = [i for i, ch in enumerate(text) if ch == "\n"]
+        self.clause = [m.start() for m in cfg["_clause_re"].finditer(text)]
+        self.sent = [m.start() for m in cfg["_sent_re"].finditer(text)]
+        self.para = [m.start() for m in _NEWLINE.finditer(text)]
 
     @staticmethod
     def _before(marks: list[int], pos: int) -> int:
