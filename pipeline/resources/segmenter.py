@@ -12,6 +12,7 @@ import array
 import bisect
 import functools
 import logging
+import math
 import sys
 from collections.abc import Mapping
 from typing import Iterable, Iterator, Sequence
@@ -85,12 +86,28 @@ class Segmenter:
         return tok.FREQ, tok.total
 
     def cut(self, text: str, HMM: bool = True) -> Iterator[str]:
-        """Words of ``text``; they concatenate to ``text``."""
+        """Words of ``text``; they concatenate to ``text``. With ``HMM``, jieba's own words
+        by ``fast_cut`` (the same algorithm in fewer Python steps) where jieba is the version
+        it was written from, else by jieba."""
+        if HMM and self._fast:
+            return iter(fast_cut(self.tokenizer, text))
         return self.tokenizer.cut(text, HMM=HMM)
 
     def tokenize(self, text: str) -> Iterator[tuple[str, int, int]]:
-        """(word, start, end) for every word of ``text``."""
-        return self.tokenizer.tokenize(text)
+        """(word, start, end) for every word of ``text`` (as ``jieba.Tokenizer.tokenize``)."""
+        if not self._fast:
+            return self.tokenizer.tokenize(text)
+        out, at = [], 0
+        for w in fast_cut(self.tokenizer, text):
+            out.append((w, at, at + len(w)))
+            at += len(w)
+        return iter(out)
+
+    @functools.cached_property
+    def _fast(self) -> bool:
+        import jieba
+
+        return jieba.__version__ in FAST_CUT_JIEBA and type(self.tokenizer) is jieba.Tokenizer
 
     @property
     def freq(self) -> dict[str, int]:
@@ -232,6 +249,87 @@ class Tags(Mapping):
 
     def values(self) -> Iterator[str]:   # type: ignore[override]
         return (t for _, t in self.items())
+
+
+# the jieba versions whose Tokenizer.cut(text, HMM=True) ``fast_cut`` repeats step for step
+FAST_CUT_JIEBA = frozenset({"0.42.1"})
+
+
+def fast_cut(tok, text: str) -> list[str]:
+    """``list(tok.cut(text, HMM=True))`` of a ``jieba.Tokenizer`` (jieba 0.42.1), the same
+    words by the same steps: the text split into blocks by jieba's own patterns, in a block of
+    Han characters, letters and digits jieba's DAG (every dictionary word with a frequency
+    starting at each character) and its route (the best sum of log frequencies from the
+    right, ties to the longer word) computed in one right-to-left pass without the DAG's
+    dict, the generator per position and the tuples jieba builds, and runs of single
+    characters given to jieba's own HMM (``finalseg.cut``). The same floating-point
+    expressions in the same order, so the same words: tests/test_segmenter.py compares them
+    with jieba's on pages and odd text; identical tables on pd1998 (scripts/same_tables.py)."""
+    from jieba import finalseg, re_han_default, re_skip_default
+
+    freq, total = tok.FREQ, tok.total
+    out: list[str] = []
+    for blk in re_han_default.split(text):
+        if not blk:
+            continue
+        if re_han_default.match(blk):
+            _cut_block(blk, freq, math.log(total), finalseg.cut, out)
+        else:
+            for x in re_skip_default.split(blk):
+                if re_skip_default.match(x):
+                    out.append(x)
+                else:
+                    out.extend(x)      # one character a word
+    return out
+
+
+def _cut_block(sentence: str, freq: dict, logtotal: float, hmm, out: list) -> None:
+    """jieba's ``__cut_DAG`` of one block, words appended to ``out``."""
+    log, get = math.log, freq.get
+    N = len(sentence)
+    score = [0.0] * (N + 1)    # jieba's route[x][0]
+    nxt = list(range(N + 1))   # jieba's route[x][1]: the last character of the best word at x
+    for k in range(N - 1, -1, -1):
+        best = None
+        i, frag = k, sentence[k]
+        while i < N:
+            f = get(frag)
+            if f is None:
+                break
+            if f:
+                s = log(f) - logtotal + score[i + 1]
+                if best is None or s >= best:    # max((s, x)): a tie goes to the larger x
+                    best, nxt[k] = s, i
+            i += 1
+            frag = sentence[k:i + 1]
+        if best is None:       # no word: the character alone
+            best = log(get(sentence[k]) or 1) - logtotal + score[k + 1]
+            nxt[k] = k
+        score[k] = best
+    x, buf = 0, ""
+    while x < N:
+        y = nxt[x] + 1
+        if y - x == 1:
+            buf += sentence[x]
+        else:
+            if buf:
+                _flush(buf, get, hmm, out)
+                buf = ""
+            out.append(sentence[x:y])
+        x = y
+    if buf:
+        _flush(buf, get, hmm, out)
+
+
+def _flush(buf: str, get, hmm, out: list) -> None:
+    """A run of single characters as jieba gives it: one character alone, a run that is not
+    a dictionary word through the HMM, a dictionary word character by character."""
+    if len(buf) == 1:
+        out.append(buf)
+    elif not get(buf):
+        out.extend(hmm(buf))
+    else:
+        out.extend(buf)
 
 
 @functools.cache
