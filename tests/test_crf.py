@@ -187,3 +187,18 @@ def test_cached_gazetteers_follow_the_gazetteer_file_read(tmp_path, monkeypatch)
         assert "碧桂园控股" not in dict(entities.automata())["t"]
     finally:
         entities.automata.cache_clear()
+
+
+def test_id_scores_are_the_string_scores_when_new_words_repeat(scorer):
+    """Words seen for the first time, each more than once in one text, then other new words:
+    every position's scores from ids are those from the strings, number for number (the
+    words' memo hands each word one row)."""
+    text = ("太原市公安局与太原市公安局签约，山西省人民政府和山西省人民政府、晋中市。"
+            "北京北京上海上海广州，张三李四张三。\n“国内生产总值”增长8.8%。")
+    pieces = nf.pieces(text, None)
+    ids = featids.Ids(scorer)
+    for _ in range(2):     # a fresh memo, then a warm one
+        got = featids.scores(scorer, ids, pieces, entities.automata())
+        want = scorer.scores([nf.features(p, local, entities.automata()) for _, _, p, local in pieces])
+        assert len(got) == len(want)
+        assert all(np.array_equal(a, b) for a, b in zip(got, want))

@@ -37,9 +37,16 @@ class Ids:
         self.unk = scorer.unknown
         self.types: dict[str, int] = {}
         self.marks: dict[tuple, tuple] = {}
-        self.words: dict[str, tuple] = {}
+        self.templates: dict[tuple, tuple] = {}
         g, u = self.get, self.unk
         self.tables = _tables(scorer.ids)
+        # unigram templates as dense tables by code point (ids as int32), up to DENSE_MAX
+        self.dense = {p: _dense(*self.tables[p], self.unk) for p in UNIGRAMS}
+        # character type codes by code point, filled as characters are first seen (-1: not yet)
+        self.type_of = np.full(DENSE_MAX, -1, dtype=np.int8)
+        # a word's nine ids (``word``) as a row of ``word_rows``, found by ``word_row``
+        self.word_rows = np.zeros((1024, 9), dtype=np.intp)
+        self.word_row: dict[str, int] = {}
         self.t3 = np.array([g("t=" + a + b + c, u) for a in TYPES for b in TYPES for c in TYPES],
                            dtype=np.intp)
         self.edges = (g("wl=^", u), g("tl=^", u), g("wr=$", u), g("tr=$", u))
@@ -50,20 +57,52 @@ class Ids:
             x = self.types[c] = TYPES.index(nf.char_type(c))
         return x
 
+    def template(self, name: str, labels: tuple, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """(offsets from the match's start, ids) of a gazetteer match of ``n`` characters
+        with ``labels``, in the order ``features.gazetteer_features`` lists them: the B ids at
+        its first character, the I ids at each inner one, the E ids at its last."""
+        m = self.marks.get((name, labels))
+        if m is None:
+            m = self.marks[name, labels] = tuple(
+                [self.get(h, self.unk) for h in x] for x in nf._marks(name, labels))
+        mb, mi, me = m
+        offs = [0] * len(mb) + [j for j in range(1, n - 1) for _ in mi] + [n - 1] * len(me)
+        sids = mb + mi * max(0, n - 2) + me
+        if len(self.templates) >= 100_000:
+            self.templates.clear()
+        t = self.templates[name, labels, n] = (np.array(offs, dtype=np.intp),
+                                               np.array(sids, dtype=np.intp))
+        return t
+
     def word(self, w: str, tab: dict) -> tuple:
         """(w=, wl=, tl=, wr=, tr=, wt=S, wt=B, wt=I, wt=E) ids of a word."""
-        x = self.words.get(w)
-        if x is None:
-            if len(self.words) >= 200_000:
-                self.words.clear()
-            g, u = self.get, self.unk
-            t = tab.get(w, "?")
-            L = len(w)
-            tg = str(L if L < 5 else 5) + t
-            x = self.words[w] = (g("w=" + w, u), g("wl=" + w, u), g("tl=" + t, u),
-                                 g("wr=" + w, u), g("tr=" + t, u), g("wt=S" + tg, u),
-                                 g("wt=B" + tg, u), g("wt=I" + tg, u), g("wt=E" + tg, u))
-        return x
+        r = self.word_row.get(w)
+        return tuple(self.word_rows[r if r is not None else self.row(w, tab)].tolist())
+
+    def row(self, w: str, tab: dict) -> int:
+        """The row of ``word_rows`` holding the nine ids of ``word`` for ``w`` (made if new)."""
+        r = self.word_row.get(w)
+        if r is not None:
+            return r
+        g, u = self.get, self.unk
+        t = tab.get(w, "?")
+        L = len(w)
+        tg = str(L if L < 5 else 5) + t
+        r = len(self.word_row)
+        if r == len(self.word_rows):
+            self.word_rows = np.concatenate([self.word_rows, np.zeros_like(self.word_rows)])
+        self.word_rows[r] = (g("w=" + w, u), g("wl=" + w, u), g("tl=" + t, u),
+                             g("wr=" + w, u), g("tr=" + t, u), g("wt=S" + tg, u),
+                             g("wt=B" + tg, u), g("wt=I" + tg, u), g("wt=E" + tg, u))
+        self.word_row[w] = r
+        return r
+
+    def forget_words(self, limit: int = 200_000) -> None:
+        """Start the words' memo afresh once it holds ``limit`` words (bounded memory); only
+        between texts, so that rows handed out for one text stay valid."""
+        if len(self.word_row) >= limit:
+            self.word_row.clear()
+            self.word_rows = np.zeros((1024, 9), dtype=np.intp)
 
 
 # templates over 1, 2, 3 characters whose ids are looked up by character codes
@@ -91,6 +130,43 @@ def _tables(attrs: dict) -> dict:
         out[key] = (np.array([c for c, _ in pairs], dtype=np.int64),
                     np.array([i for _, i in pairs], dtype=np.intp))
     return out
+
+
+DENSE_MAX = 0x30000  # code points below: dense look-up tables (the BMP and planes 1-2)
+
+
+def _dense(keys: np.ndarray, vals: np.ndarray, unk: int) -> np.ndarray:
+    """A unigram template's ids by code point below ``DENSE_MAX`` (``unk`` where none)."""
+    table = np.full(DENSE_MAX, unk, dtype=np.int32)
+    inside = keys < DENSE_MAX
+    table[keys[inside]] = vals[inside]
+    return table
+
+
+def _look1(ids: "Ids", template: str, codes: np.ndarray) -> np.ndarray:
+    """``_look`` of a unigram template: a dense table's entry for codes below DENSE_MAX."""
+    table = ids.dense[template]
+    if codes.max(initial=0) < DENSE_MAX:
+        return table[codes].astype(np.intp)
+    out = np.full(len(codes), ids.unk, dtype=np.intp)
+    low = codes < DENSE_MAX
+    out[low] = table[codes[low]]
+    out[~low] = _look(ids, template, codes[~low])
+    return out
+
+
+def _types(ids: "Ids", codes: np.ndarray) -> np.ndarray:
+    """Character type codes (``TYPES``) of ``codes``: from a table by code point, filled the
+    first time a character is seen (above DENSE_MAX: one by one)."""
+    low = codes < DENSE_MAX
+    if not low.all():
+        return np.array([ids.char_type(chr(c)) for c in codes.tolist()], dtype=np.intp)
+    got = ids.type_of[codes]
+    if (got < 0).any():
+        new = np.unique(codes[got < 0])
+        ids.type_of[new] = [ids.char_type(chr(c)) for c in new.tolist()]
+        got = ids.type_of[codes]
+    return got.astype(np.intp)
 
 
 def _look(ids: "Ids", template: str, codes: np.ndarray) -> np.ndarray:
@@ -123,83 +199,96 @@ def slots(ids: Ids, pieces: Sequence[tuple[int, int, str, list]],
     ix = np.arange(n) + np.repeat(starts - np.cumsum([0] + lens[:-1]), lens)
     cp = _codes(P)
     c1, c2, c0, c3, c4 = cp[ix - 1], cp[ix + 1], cp[ix], cp[ix - 2], cp[ix + 2]
-    out = [_look(ids, "u0=", c0), _look(ids, "u-1=", c1), _look(ids, "u1=", c2),
-           _look(ids, "u-2=", c3), _look(ids, "u2=", c4)]
+    out = [_look1(ids, "u0=", c0), _look1(ids, "u-1=", c1), _look1(ids, "u1=", c2),
+           _look1(ids, "u-2=", c3), _look1(ids, "u2=", c4)]
     out += [_look(ids, "b-2=", (c3 << 21) | c1), _look(ids, "b-1=", (c1 << 21) | c0),
             _look(ids, "b0=", (c0 << 21) | c2), _look(ids, "b1=", (c2 << 21) | c4)]
-    # character types, once per distinct character; the padding's type is W
-    uc, inv = np.unique(cp[ix], return_inverse=True)
-    tc = np.array([ids.char_type(chr(c)) for c in uc.tolist()], dtype=np.intp)
+    # character types (once per distinct character); the padding's type is W
     ty = np.full(len(P), TYPES.index("W"), dtype=np.intp)
-    ty[ix] = tc[inv.reshape(-1)]
+    ty[ix] = _types(ids, c0)
     out.append(ids.t3[ty[ix - 1] * 49 + ty[ix] * 7 + ty[ix + 1]])
     out += _word_slots(ids, pieces, lens, n)
     if "trigram" in extra:
         out += [_look(ids, "c3=", (c1 << 42) | (c0 << 21) | c2), _look(ids, "k=", (c1 << 21) | c2)]
     if "window3" in extra:
-        out += [_look(ids, "u-3=", cp[ix - 3]), _look(ids, "u3=", cp[ix + 3])]
+        out += [_look1(ids, "u-3=", cp[ix - 3]), _look1(ids, "u3=", cp[ix + 3])]
     # gazetteer and lexicon matches: sparse, kept as (position, id) in the strings' order
     pos, sid = _matches(ids, pieces, lens, automata, extra)
     return out, (pos, sid), lens
 
 
-def _matches(ids: "Ids", pieces, lens, automata, extra) -> tuple[list, list]:
-    """(position, id) of every gazetteer and lexicon feature, in the order
-    ``features.features`` appends them at each position."""
-    pos, sid = [], []
+def _matches(ids: "Ids", pieces, lens, automata, extra) -> tuple[np.ndarray, np.ndarray]:
+    """(position, id) arrays of every gazetteer and lexicon feature, in the order
+    ``features.features`` appends them at each position (the caller sorts them by position,
+    stably). Each automaton runs once over all the chunks joined by a NUL (no gazetteer word
+    holds one, so no match crosses two chunks and every match is the one found in its
+    chunk alone); a match's (offset, id) entries come from a template per mark and length,
+    made once, and are laid out by array operations."""
     get, unk = ids.get, ids.unk
-    marks = ids.marks
-    lex = nf.lexicon_automaton() if "lexicon" in extra else None
-    base = 0
-    for (_, _, piece, _), L in zip(pieces, lens):
-        for name, auto in automata:
-            if auto is None or not len(auto):
-                continue
-            for end, (n, labels) in auto.iter(piece):
-                m = marks.get((name, labels))
-                if m is None:
-                    m = marks[name, labels] = tuple(
-                        [get(h, unk) for h in x] for x in nf._marks(name, labels))
-                mb, mi, me = m
-                s = base + end - n + 1
-                e = base + end
-                for i in mb:
-                    pos.append(s)
-                    sid.append(i)
-                for j in range(s + 1, e):
-                    for i in mi:
-                        pos.append(j)
-                        sid.append(i)
-                for i in me:
-                    pos.append(e)
-                    sid.append(i)
-        if lex is not None:
+    texts = [p for _, _, p, _ in pieces]
+    joined = "\x00".join(texts)
+    # the joined text's offset -> the position over all chunks: minus the NULs before it
+    jstarts = np.cumsum([0] + [L + 1 for L in lens[:-1]])
+    pos_parts, sid_parts = [], []
+    tmpl = ids.templates
+    for name, auto in automata:
+        if auto is None or not len(auto):
+            continue
+        hits = list(auto.iter(joined))
+        if not hits:
+            continue
+        offs, sids = [], []
+        for _, (n, labels) in hits:
+            t = tmpl.get((name, labels, n))
+            if t is None:
+                t = ids.template(name, labels, n)
+            offs.append(t[0])
+            sids.append(t[1])
+        ends = np.array([h[0] for h in hits], dtype=np.intp)
+        lengths = np.array([h[1][0] for h in hits], dtype=np.intp)
+        starts = ends - lengths + 1
+        starts -= np.searchsorted(jstarts, starts, side="right") - 1
+        counts = np.array([len(o) for o in offs], dtype=np.intp)
+        pos_parts.append(np.repeat(starts, counts) + np.concatenate(offs))
+        sid_parts.append(np.concatenate(sids))
+    if "lexicon" in extra:
+        lex = nf.lexicon_automaton()
+        pos, sid = [], []
+        base = 0
+        for piece, L in zip(texts, lens):
             for i, fs in nf.lexicon_features(piece, lex).items():
                 for f in fs:
                     pos.append(base + i)
                     sid.append(get(f, unk))
-        base += L
-    return pos, sid
+            base += L
+        pos_parts.append(np.array(pos, dtype=np.intp))
+        sid_parts.append(np.array(sid, dtype=np.intp))
+    if not pos_parts:
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+    return np.concatenate(pos_parts), np.concatenate(sid_parts)
 
 
 def _word_slots(ids: Ids, pieces, lens, n) -> list[np.ndarray]:
     """The six word slots: [wt=, w=, wl=|wr=, tl=|tr=, wr=, tr=] per position."""
     tab = nf.jieba_tags()
     unk = ids.unk
-    ts, te, W = [], [], []
+    ts, te, rows = [], [], []
     prev_edge = [0]
     base = 0
     wl0, tl0, wr0, tr0 = ids.edges
-    words = ids.words
+    ids.forget_words()
+    row_of = ids.word_row.get
     for (_, _, piece, local), L in zip(pieces, lens):
         if local:
             if local[0][0] < 0 or local[-1][1] > L or any(s >= e for s, e in local):
                 local = [(s, e) for s, e in local if 0 <= s < e <= L]
             ts += [base + s for s, _ in local]
             te += [base + e for _, e in local]
-            for w in [piece[s:e] for s, e in local]:
-                x = words.get(w)
-                W.append(x if x is not None else ids.word(w, tab))
+            ws = [piece[s:e] for s, e in local]
+            rs = list(map(row_of, ws))
+            if None in rs:
+                rs = [r if r is not None else ids.row(w, tab) for r, w in zip(rs, ws)]
+            rows += rs
             if local:
                 prev_edge.append(len(ts))
         base += L
@@ -207,7 +296,7 @@ def _word_slots(ids: Ids, pieces, lens, n) -> list[np.ndarray]:
     if not ts:
         return slots
     ts, te = np.array(ts), np.array(te)
-    W = np.array(W, dtype=np.intp)
+    W = ids.word_rows[np.array(rows, dtype=np.intp)]
     m = len(ts)
     # the neighbours' words: ^/$ at a chunk's first and last token
     firsts = np.zeros(m, dtype=bool)
@@ -246,9 +335,7 @@ def scores(scorer, ids: Ids, pieces, automata, extra=()) -> list[np.ndarray]:
     tmp = np.empty_like(out)
     for s in dense[1:]:
         out += np.take(state, s, axis=0, out=tmp)
-    if pos:
-        pos = np.array(pos, dtype=np.intp)
-        sid = np.array(sid, dtype=np.intp)
+    if len(pos):
         order = np.argsort(pos, kind="stable")
         pos, sid = pos[order], sid[order]
         cnt = np.bincount(pos, minlength=n)
