@@ -197,11 +197,11 @@ class Scorer:
         out = []
         for j in range(n):
             m = lens[j]
-            bj = back[:m, j].tolist()
+            bj = back[:m, j].ravel().tolist()   # one flat list: [t * L + label]
             y = last[j]
             path = [y] * m
             for t in range(m - 1, 0, -1):
-                y = bj[t][y]
+                y = bj[t * L + y]
                 path[t - 1] = y
             out.append([lab[y] for y in path])
         return out
