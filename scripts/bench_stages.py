@@ -7,7 +7,8 @@ Defaults to the bundled corpus, plus ../shared/pd1998/pages when it is there. Ti
 ``baozhi run`` takes: ``run.process.process_page`` on every page (repair, articles, the
 layers' records by ``frame/plain.py``, rows), best of ``--repeat``; then, in one more run with
 each part timed inside, per stage (repair, articles, segment = jieba's tokens, each layer,
-rows = ids/offsets/finish) seconds and characters per second, and the peak memory; then
+rest = article texts, the frame's token splits, rows with ids and offsets, finish passes)
+seconds and characters per second, and the peak memory; then
 ``jieba.lcut`` alone on the same page texts and the pipeline/jieba speed ratio, and the cold
 start of ``baozhi annotate`` on one line (a fresh process: CPU time and peak RSS). Loading
 (rules, jieba, the NER model) is timed apart from the work: it happens once per process.
@@ -160,7 +161,8 @@ def run_path(pages: list, clock, repeat: int) -> tuple[float, dict[str, float]]:
     finally:
         process.repair, process.split_articles, plain.token_offsets = saved[:3]
         registry.LAYERS[:] = saved[3]
-    times["rows"] = max(0.0, whole - sum(times.values()))   # ids, offsets, finish passes
+    # the rest: article texts, the frame's token copies and splits, rows (ids, offsets), finish passes
+    times["rest"] = max(0.0, whole - sum(times.values()))
     return total, times
 
 
