@@ -31,24 +31,35 @@ FIELDS = ("metric", "subject", "subject_entity", "period_text", "period_start", 
           "status", "change", "basis")
 
 
+# the rules file's patterns and word sets the rules read as they are (compiled, as sets);
+# the entries below them are built from the file in other ways
+_PATTERNS = (
+    "list_marks", "name_brackets", "offer_cues", "level_reached", "share_cue", "carry_openers",
+    "participant_counter", "participant_verbs", "event_name", "event_determiner",
+    "extent_before_de", "carry_clause_end", "no_carry_after", "demonstrative", "aside_openers",
+    "dateline", "speech_colon", "dateline_after", "attributive_clause", "plan_cues",
+    "plan_cue_attributive", "past_cues", "rule_cues", "present_words",
+)
+_SETS = (
+    "sentence_end", "dimension_words", "noun_tags", "attribute_tags", "noun_words", "not_metric",
+    "noun_joins", "owner_lead_tags", "generic_counters", "carry_period_after", "topic_tags",
+    "not_topic", "numeral_chars", "topic_skip_tags", "entity_labels", "rule_approx",
+)
+
+
 @functools.cache
 def _cfg() -> dict:
     raw = ruleset.load(RULES_FILE)
     words = lambda key: tuple(sorted(raw[key], key=len, reverse=True))  # noqa: E731
     return {
         **raw,
-        "sentence_end": set(raw["sentence_end"]),
+        **{k: regex.compile(raw[k]) for k in _PATTERNS},
+        **{k: set(raw[k]) for k in _SETS},
         "clause_end": set(raw["sentence_end"]) | set(raw["clause_end"]),
         "sentence_end_re": regex.compile("[%s]" % regex.escape("".join(sorted(raw["sentence_end"])))),
         "clause_end_re": regex.compile("[%s]" % regex.escape("".join(sorted(
             set(raw["sentence_end"]) | set(raw["clause_end"]))))),
         "link_verbs": words("link_verbs"),
-        "dimension_words": set(raw["dimension_words"]),
-        "noun_tags": set(raw["noun_tags"]),
-        "attribute_tags": set(raw["attribute_tags"]),
-        "noun_words": set(raw["noun_words"]),
-        "not_metric": set(raw["not_metric"]),
-        "noun_joins": set(raw["noun_joins"]),
         "home_words": {w: part for part, ws in raw["home_words"].items() for w in ws},
         "home_re": regex.compile("|".join(sorted(
             (w for ws in raw["home_words"].values() for w in ws), key=len, reverse=True))),
@@ -56,45 +67,12 @@ def _cfg() -> dict:
         "owner_word_last": {w[-1] for k in ("project_suffixes", "owner_suffixes") for w in raw[k]},
         "owner_word_re": regex.compile("(?:(?P<project>%s)|(?P<body>%s))$" % tuple(
             "|".join(sorted(raw[k], key=len, reverse=True)) for k in ("project_suffixes", "owner_suffixes"))),
-        "owner_lead_tags": set(raw["owner_lead_tags"]),
         "report_frames": [regex.compile(p) for p in raw["report_frames"]],
         "listed": regex.compile("(?:%s[^，,。；;、：:\\s]{1,8}?)*(?:%s)?" % (raw["list_marks"],
                                                                            raw["list_end"])),
-        "list_marks": regex.compile(raw["list_marks"]),
-        "name_brackets": regex.compile(raw["name_brackets"]),
-        "offer_cues": regex.compile(raw["offer_cues"]),
-        "generic_counters": set(raw["generic_counters"]),
-        "level_reached": regex.compile(raw["level_reached"]),
-        "share_cue": regex.compile(raw["share_cue"]),
-        "carry_period_after": set(raw["carry_period_after"]),
-        "carry_openers": regex.compile(raw["carry_openers"]),
-        "present_re": regex.compile(raw["present_words"]),
         "carry_sentences": int(raw["carry_sentences"]),
-        "participant_counter": regex.compile(raw["participant_counter"]),
-        "participant_verbs": regex.compile(raw["participant_verbs"]),
-        "event_name": regex.compile(raw["event_name"]),
-        "event_determiner": regex.compile(raw["event_determiner"]),
-        "extent_before_de": regex.compile(raw["extent_before_de"]),
-        "topic_tags": set(raw["topic_tags"]),
-        "not_topic": set(raw["not_topic"]),
-        "numeral_chars": set(raw["numeral_chars"]),
-        "topic_skip_tags": set(raw["topic_skip_tags"]),
-        "carry_clause_end": regex.compile(raw["carry_clause_end"]),
-        "no_carry_after": regex.compile(raw["no_carry_after"]),
-        "demonstrative": regex.compile(raw["demonstrative"]),
         "project_re": regex.compile("(?:%s)$" % "|".join(sorted(raw["project_suffixes"], key=len,
                                                                reverse=True))),
-        "aside_openers": regex.compile(raw["aside_openers"]),
-        "dateline": regex.compile(raw["dateline"]),
-        "speech_colon": regex.compile(raw["speech_colon"]),
-        "entity_labels": set(raw["entity_labels"]),
-        "dateline_after": regex.compile(raw["dateline_after"]),
-        "attributive_clause": regex.compile(raw["attributive_clause"]),
-        "plan_cues": regex.compile(raw["plan_cues"]),
-        "plan_cue_attributive": regex.compile(raw["plan_cue_attributive"]),
-        "past_cues": regex.compile(raw["past_cues"]),
-        "rule_cues": regex.compile(raw["rule_cues"]),
-        "rule_approx": set(raw["rule_approx"]),
         "change_re": regex.compile("|".join(
             f"(?P<{kind}>{'|'.join(sorted(ws, key=len, reverse=True))})"
             for kind, ws in raw["change_words"].items())),
@@ -446,13 +424,7 @@ def share_of(t: _Text, f: _Fig, done: list[_Fig]) -> tuple[int, int] | None:
     span = _strip_owner(t, _np_left(t, m.start(), cs))
     if span:
         return span
-    k, s, _ = t.sentence(f.start)
-    for g in reversed(done):
-        if g.start < s:
-            break
-        if g.metric:
-            return g.metric
-    return None
+    return previous_metric(t, f, done)    # the sentence's last metric (其中…占…的N%)
 
 
 METRIC_RULES = (share_of, attributive_after, noun_before, previous_metric, count_verb_after,
@@ -923,7 +895,7 @@ def present_time(t: _Text, f: _Fig) -> dict | None:
     283个; 至今已带动300多户): the period is the issue's day, or runs up to it (至今, 截至目前).
     Only its own clause: a fronted 目前， dates the clause it opens (目前，方案已公示，…全长600米)."""
     last = None
-    for m in t.cfg["present_re"].finditer(t.text, t.clause_start(f.start), f.start):
+    for m in t.cfg["present_words"].finditer(t.text, t.clause_start(f.start), f.start):
         last = m
     if last is None or any(last.end() <= d["start"] and d["end"] <= f.start for d in t.dates):
         return None
