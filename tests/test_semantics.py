@@ -8,6 +8,7 @@ import json
 import sqlite3
 
 import pyarrow.dataset as ds
+import pytest
 
 from baozhi.apps.annotate import annotate_record
 from baozhi.apps.cli import main
@@ -94,4 +95,22 @@ def test_the_hand_labels_of_the_corpus_pages_score_at_their_thresholds(corpus_ou
     # measured when this test was written, raised in session 5 to just under subject 0.70 and
     # status 0.95 (docs/FIGURE_SEMANTICS.md): a drop is a regression
     floor = {"metric": 0.78, "subject": 0.66, "period": 0.90, "status": 0.92, "change": 0.9}
+    assert all(got[f] >= v for f, v in floor.items()), got
+
+
+@pytest.mark.parametrize("name, floor", [
+    ("pd1998.tsv", {"metric": 0.63, "subject": 0.49, "period": 0.64, "status": 0.83}),
+    ("modern.tsv", {"metric": 0.77, "subject": 0.43, "period": 0.72, "status": 0.71}),
+])
+def test_the_second_held_out_set_keeps_its_scores(name, floor):
+    """The labels no rule was written on (docs/FIGURE_SEMANTICS.md, held out 2): floors just
+    under where session 5 ended, so that a rule which helps the tuned labels but costs the
+    unseen ones shows up. Far under the issue's goals: the goals are not met there."""
+    from eval_semantics import HELDOUT2, excerpt, page_dir, read_labels, score
+
+    labels = read_labels(HELDOUT2 / name)
+    if any((excerpt(r["source"]) if "#" in r["source"] else page_dir(r["source"])) is None
+           for r in labels):
+        pytest.skip("the pages of this label file are absent (../shared/pd1998)")
+    got = score(labels)
     assert all(got[f] >= v for f, v in floor.items()), got
