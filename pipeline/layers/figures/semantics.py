@@ -111,6 +111,16 @@ class _Text:
         self._breaks = [m.start() for m in self.cfg["clause_end_re"].finditer(self.text)]
         self.paragraph_starts = [0] + [m.end() for m in NEWLINE.finditer(self.text)]
         self._token_starts = [a for a, _ in self.tokens] if self.tokens else None
+        self._edges = sorted({x for g in self.figures for x in (g["start"], g["end"])})
+        self._events: list[tuple[int, str]] | None = None     # (end, name), found on first use
+
+    def event_before(self, pos: int) -> str | None:
+        """The last named event (a contest, an election, a fair) ending at or before ``pos``:
+        one pass over the text on first use, then bisection (linear on long texts)."""
+        if self._events is None:
+            self._events = [(m.end(), m.group(1)) for m in self.cfg["event_name"].finditer(self.text)]
+        i = bisect.bisect_right(self._events, (pos, "\uffff")) - 1
+        return self._events[i][1] if i >= 0 else None
 
     def paragraph(self, pos: int) -> int:
         """The index of the paragraph (line) holding ``pos``."""
@@ -152,8 +162,6 @@ class _Text:
     def _cut_at_figures(self, words: list, tags) -> list:
         """A word a figure's edge falls inside (８|个省, where the figure is ８个) is two words,
         each tagged as a word of its own: what follows a figure starts a word."""
-        if not hasattr(self, "_edges"):
-            self._edges = sorted({x for g in self.figures for x in (g["start"], g["end"])})
         out = []
         for w in words:
             a, b = w[1], w[2]
@@ -754,12 +762,8 @@ def event_participants(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     if not t.cfg["participant_counter"].search(t.text, f.start, f.end) or not t.cfg[
             "participant_verbs"].search(t.text, t.clause_start(f.start), t.clause_end(f.end)):
         return None
-    last = None
-    for m in t.cfg["event_name"].finditer(t.text, 0, f.start):
-        last = m
-    if last is None:
-        return None
-    return (t.cfg["event_determiner"].sub("", last.group(1)), None)
+    name = t.event_before(f.start)
+    return (t.cfg["event_determiner"].sub("", name), None) if name else None
 
 
 def zero_subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
