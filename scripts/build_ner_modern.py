@@ -36,7 +36,11 @@ def mark(text: str, names: dict[str, str]) -> list[list]:
     return sorted(out)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    """Writes eval/ner_modern.jsonl, or the path given as the one argument."""
+    import sys
+
+    argv = sys.argv[1:] if argv is None else argv
     rows = []
     docs = yaml.safe_load((ROOT / "eval/ner_modern_pages.yaml").read_text(encoding="utf-8"))
     docs += yaml.safe_load((ROOT / "eval/ner_modern_web.yaml").read_text(encoding="utf-8"))
@@ -53,7 +57,7 @@ def main() -> int:
             rows.append({"id": f"{doc['id']}-{k:03d}", "doc_id": doc["id"], "para_id": f"{doc['id']}-{k:03d}",
                          "home": doc.get("home"), "source": doc.get("url") or doc.get("file"),
                          "text": para, "entities": mark(para, names)})
-    out = ROOT / "eval/ner_modern.jsonl"
+    out = Path(argv[0]) if argv else ROOT / "eval/ner_modern.jsonl"
     out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     chars = sum(len(r["text"]) for r in rows)
     ents = [e for r in rows for e in r["entities"]]

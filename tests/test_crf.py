@@ -155,11 +155,20 @@ def test_disk_cache_rebuilds_for_another_key(tmp_path):
     assert diskcache.cached("t", ("rules-1",), build, tmp_path / "file" / "x") == {"太原": ("LOC",)}
 
 
-def test_cached_gazetteers_match_what_they_are_built_from():
-    """The gazetteers served from the disk cache find what freshly built ones find."""
+def test_cached_gazetteers_match_what_they_are_built_from(tmp_path, monkeypatch):
+    """The gazetteers served from the disk cache find what freshly built ones find: the first
+    call writes the cache (an empty folder), the second reads it back."""
     text = "山西省太原市迎泽区人民政府与中国人民银行太原中心支行，北京大学。"
+    monkeypatch.setenv("BAOZHI_CACHE", str(tmp_path))
+    entities.automata.cache_clear()
+    try:
+        entities.automata()
+        assert list(tmp_path.iterdir()), "the first call wrote no cache entry"
+        entities.automata.cache_clear()
+        served = entities.automata()
+    finally:
+        entities.automata.cache_clear()
     fresh = entities._build_automata()
-    served = entities.automata()
     assert [n for n, _ in served] == [n for n, _ in fresh]
     for (_, a), (_, b) in zip(served, fresh):
         assert list(a.iter(text)) == list(b.iter(text))

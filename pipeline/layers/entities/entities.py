@@ -38,10 +38,16 @@ SMALL = (3, 2000)
 
 
 @functools.cache
+def _has_model() -> bool:
+    """The package ships its model (asked once per process, not once per text)."""
+    return MODEL.exists()
+
+
+@functools.cache
 def _tagger():
     import pycrfsuite
 
-    if not MODEL.exists():
+    if not _has_model():
         return None
     tagger = pycrfsuite.Tagger()
     tagger.open(str(MODEL))
@@ -54,7 +60,7 @@ def _scorer():
     without turning every feature string into a crfsuite item."""
     from baozhi.layers.entities.crf import Scorer
 
-    return Scorer.load(MODEL) if MODEL.exists() else None
+    return Scorer.load(MODEL) if _has_model() else None
 
 
 def read_gazetteer(path=None) -> list[tuple[str, str]]:
@@ -207,14 +213,14 @@ def _ids():
 def load_models() -> None:
     """Load what a long text needs beside what one line does (the NumPy scorer and its
     feature ids): a process that forks workers loads them once, before forking."""
-    if MODEL.exists():
+    if _has_model():
         _ids()
 
 
 def _tag(text: str, tokens: Sequence[tuple[int, int]] | None) -> tuple[list[tuple], list[tuple]]:
     """The CRF over every chunk of ``text``: spans (start, end, label, chunk index) and the
     chunks (start, (chunk text, its tokens), labels), kept for confidences asked later."""
-    if not MODEL.exists() or not text:
+    if not _has_model() or not text:
         return [], []
     groups = _info().get("feature_groups", ())
     pieces = nf.pieces(text, tokens)

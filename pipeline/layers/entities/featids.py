@@ -74,11 +74,6 @@ class Ids:
                                                np.array(sids, dtype=np.intp))
         return t
 
-    def word(self, w: str, tab: dict) -> tuple:
-        """(w=, wl=, tl=, wr=, tr=, wt=S, wt=B, wt=I, wt=E) ids of a word."""
-        r = self.word_row.get(w)
-        return tuple(self.word_rows[r if r is not None else self.row(w, tab)].tolist())
-
     def row(self, w: str, tab: dict) -> int:
         """The row of ``word_rows`` holding the nine ids of ``word`` for ``w`` (made if new)."""
         r = self.word_row.get(w)

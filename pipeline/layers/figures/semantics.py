@@ -606,9 +606,9 @@ def size_owner(t: _Text, f: _Fig, lo: int) -> list[Owner]:
         s, e = f.owner
         while s < e and t.text[s] in "的":
             s += 1
-        m = regex.search(r"的", t.text[s:e])
-        if m:                        # 新建的滨江大道 -> 滨江大道
-            s += m.end()
+        de = t.text.find("的", s, e)
+        if de >= 0:                  # 新建的滨江大道 -> 滨江大道
+            s = de + 1
         if s < e:
             return [(s, e, t.text[s:e], _entity_at(t, s, e))]
     return []
