@@ -114,3 +114,20 @@ def test_the_second_held_out_set_keeps_its_scores(name, floor):
         pytest.skip("the pages of this label file are absent (../shared/pd1998)")
     got = score(labels)
     assert all(got[f] >= v for f, v in floor.items()), got
+
+
+def test_a_series_chart_draws_only_points_with_a_height():
+    """Open bounds (低于5%: a low or a high alone) are not drawn, so a series with two of them
+    and no value gets no chart (it crashed on min() of nothing); a range is drawn at its middle."""
+    from baozhi.apps.report import series_charts
+
+    def row(subject, value=None, low=None, high=None, period="2024-01-01"):
+        return {"series_subject": subject, "series_metric": "产值", "unit": "CNY", "value": value,
+                "low": low, "high": high, "period": period, "text": "x", "status": "actual",
+                "figure_id": "f"}
+
+    charts = series_charts([row("甲", low=5.0), row("甲", low=6.0),
+                            row("乙", value=2.0), row("乙", low=4.0, high=8.0, period="2025-01-01")])
+    assert [c["title"] for c in charts] == ["乙 · 产值 (CNY)"]
+    ys = [d["y"] for d in charts[0]["dots"]]
+    assert len(ys) == 2 and ys[0] > ys[1]          # 2 below the range's middle, 6

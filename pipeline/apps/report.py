@@ -330,14 +330,21 @@ def series_rows(out_dir: Path) -> list[dict]:
         con.close()
 
 
+def _plotted(p: dict) -> float | None:
+    """The height a figure is drawn at: its value, else the middle of its range (None when it
+    has neither: an open bound such as 低于5% alone is not drawn)."""
+    if p.get("value") is not None:
+        return p["value"]
+    if p.get("low") is not None and p.get("high") is not None:
+        return (p["low"] + p["high"]) / 2
+    return None
+
+
 def series_chart(key: tuple, points: list[dict], width: int = 260, height: int = 110) -> dict:
     """A small line chart of one series (x: the points in period order, y: the value or the
     middle of a range), laid out for the template's inline SVG."""
     left, right, top, bottom = 8, 8, 30, 18
-    vals = [p["value"] if p.get("value") is not None else
-            ((p["low"] + p["high"]) / 2 if p.get("low") is not None and p.get("high") is not None
-             else None) for p in points]
-    pts = [(p, v) for p, v in zip(points, vals) if v is not None]
+    pts = [(p, v) for p in points if (v := _plotted(p)) is not None]
     lo, hi = min(v for _, v in pts), max(v for _, v in pts)
     span = (hi - lo) or 1.0
     n = len(pts)
@@ -360,7 +367,7 @@ def series_charts(rows: list[dict]) -> list[dict]:
     for r in rows:
         groups[(r["series_subject"], r["series_metric"], r["unit"])].append(r)
     usable = [(k, ps) for k, ps in groups.items()
-              if sum(p.get("value") is not None or p.get("low") is not None for p in ps) >= 2]
+              if sum(_plotted(p) is not None for p in ps) >= 2]
     usable.sort(key=lambda kv: (-len(kv[1]), kv[0]))
     return [series_chart(k, ps) for k, ps in usable[:MAX_SERIES]]
 
