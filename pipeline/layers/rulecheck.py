@@ -59,6 +59,7 @@ BUILDERS = (
 # builder above reads already (tests/faults/test_rule_faults.py checks every cache is in
 # one list or the other)
 NOT_BUILDERS = (
+    "baozhi.layers.entities.entities:_has_model",
     "baozhi.layers.entities.entities:_tagger",
     "baozhi.layers.entities.entities:_scorer",
     "baozhi.layers.entities.entities:_ids",
@@ -96,15 +97,19 @@ def check_rules() -> None:
     """Raise ``ruleset.RulesError`` naming file, line and rule of every problem.
 
     A pass is remembered on disk (``resources/diskcache.py``) under the rules folder, the
-    rules' and models' version (a hash of every file's bytes) and the source of the checking
+    rules' and models' version (a hash of every file's bytes), the regex module's version and
+    the source of the checking
     code and of every builder's module: a changed rules file or builder checks again, a
     failure is never remembered."""
     import sys
 
     from baozhi.resources import diskcache, ruleset
 
+    import regex
+
     modules = sorted({spec.split(":")[0] for spec in BUILDERS})
-    key = (str(ruleset.rules_dir()), ruleset.version(),
+    # the regex module's version too: a pattern that compiles under one may not under another
+    key = (str(ruleset.rules_dir()), ruleset.version(), regex.__version__,
            diskcache.source_digest([validate, ruleset, sys.modules[__name__],
                                     *(importlib.import_module(m) for m in modules)]))
     diskcache.cached("rulecheck", key, _check)
