@@ -108,6 +108,7 @@ def grammar() -> dict:
     g = ruleset.load(RULES)
     frags = dict(g["fragments"])
     frags["festival"] = trie_pattern(g["words"]["festivals"])
+    frags["span_dir"] = _alts(g["words"]["span_directions"])
     frags["era"] = f"(?:{_alts(g['eras'])})"
     prods = []
     for p in g["productions"]:
@@ -335,14 +336,14 @@ def b_span(g, issue, cfg):
         raise Reject
     if issue is None:
         return Value(None, None, "range")
-    direction = g["dir"].rstrip("的")
-    if direction in ("前", "后") and n == 1 and unit == "day":
+    direction = cfg["words"]["span_directions"][g["dir"]]
+    if g["dir"] in ("前", "后") and n == 1 and unit == "day":
         raise Reject         # 前一天 / 后一天: the day before / after an event named nearby
-    if direction in ("过去", "近", "最近"):
+    if direction == "back":
         return Value(add_units(issue, unit, -n), issue - dt.timedelta(days=1), "range")
-    if direction == "未来":
+    if direction == "ahead":
         return Value(issue + dt.timedelta(days=1), add_units(issue, unit, n), "range")
-    sign = -1 if direction in ("上", "前") else 1
+    sign = -1 if direction == "before" else 1
     base = issue.replace(day=1) if unit in ("month", "quarter", "year") else issue
     first = unit_interval(add_units(base, unit, sign), unit)
     last = unit_interval(add_units(base, unit, sign * n), unit)
@@ -470,7 +471,7 @@ def b_week_of(g, issue, cfg):
     if g.get("rm"):
         if issue is None:
             return Value(None, None, "week")
-        y, m = _rel_month(g["rm"], issue)
+        y, m = _rel_month(g["rm"], issue, cfg)
         stated = True
     if not stated:
         if issue is None:
@@ -493,10 +494,10 @@ def b_week_of(g, issue, cfg):
     return Value(mon, mon + dt.timedelta(days=6), "week")
 
 
-def _rel_month(rm: str, issue: dt.date) -> tuple[int, int]:
-    """(year, month) of 本月 / 这个月 / 上个月 / 下月 … from the issue date."""
-    k = 0 if rm in ("本月", "这个月") else (-1 if rm.startswith("上") else 1)
-    return month_shift(issue.year, issue.month, k)
+def _rel_month(rm: str, issue: dt.date, cfg) -> tuple[int, int]:
+    """(year, month) of 本月 / 这个月 / 上个月 / 下月 … from the issue date (the word before 月
+    is one of the grammar's ``shifts``)."""
+    return month_shift(issue.year, issue.month, cfg["words"]["shifts"][rm[:-1]])
 
 
 def b_nth_weekday(g, issue, cfg):
@@ -504,7 +505,7 @@ def b_nth_weekday(g, issue, cfg):
     if g.get("rm"):
         if issue is None:
             return Value(None, None, "day")
-        y, m = _rel_month(g["rm"], issue)
+        y, m = _rel_month(g["rm"], issue, cfg)
         stated = True
     else:
         m = num(g["m"])
