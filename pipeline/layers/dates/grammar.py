@@ -164,6 +164,14 @@ def num(s: str | None) -> int | None:
     return (_CN[tens] if tens else 1) * 10 + (_CN[ones] if ones else 0)
 
 
+def count_of(s: str | None) -> tuple[int | None, bool]:
+    """A count of units (三, 十二, 15) as (n, False); two neighbouring Chinese digits are a
+    hedge, "three or four" (三四, 七八, 四五), not 34: (the larger, True)."""
+    if s and len(s) == 2 and s[0] in _CN and s[1] in _CN and _CN[s[1]] == _CN[s[0]] + 1 > 1:
+        return _CN[s[1]], True
+    return num(s), False
+
+
 def last_day(y: int, m: int) -> int:
     return calendar.monthrange(y, m)[1]
 
@@ -331,7 +339,7 @@ def b_rel_period(g, issue, cfg):
 
 def b_span(g, issue, cfg):
     unit = cfg["words"]["units"][g["unit"]]
-    n = num(g["n"])
+    n, _ = count_of(g["n"])       # a hedged count (近三四年) spans the larger: both readings
     if not n:
         raise Reject
     if issue is None:
@@ -351,9 +359,11 @@ def b_span(g, issue, cfg):
     return Value(a, b, unit if n == 1 else "range")
 
 
-def _count(g) -> float:
-    n = num(g["n"])
-    if n is None:
+def _count(g, point: bool) -> float:
+    """The count of an offset (``point``: a day so long ago, which a hedge such as 三四年前
+    leaves unknown) or of a span since (四五年来: the larger, covering both readings)."""
+    n, hedged = count_of(g["n"])
+    if n is None or (hedged and point):
         raise Reject
     return n + (0.5 if g.get("half") else 0)
 
@@ -362,7 +372,7 @@ def b_offset(g, issue, cfg):
     if g.get("n2"):
         g = {**g, "n": g["n2"], "unit": g["unit2"]}
     unit = cfg["words"]["units"][g["unit"]]
-    n = _count(g)
+    n = _count(g, point=True)
     if issue is None:
         return Value(None, None, "day")
     day = add_units(issue, unit, -n if g["dir"] == "前" else n)
@@ -371,7 +381,7 @@ def b_offset(g, issue, cfg):
 
 def b_since_span(g, issue, cfg):
     unit = cfg["words"]["units"][g["unit"]]
-    n = _count(g)
+    n = _count(g, point=False)
     if issue is None:
         return Value(None, None, "since")
     return Value(add_units(issue, unit, -n), issue, "since")
