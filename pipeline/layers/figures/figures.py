@@ -106,6 +106,7 @@ def _patterns() -> dict:
     p["subunit_tail"] = regex.compile(
         rf"(?P<skip>{regex.escape(c['subunit_tail_skip'])})?(?P<d>[{digits}])(?![{digits}.．])(?!(?![{regex.escape(c['subunit_tail_before'])}])\p{{Han}})")
     p["money_closers"] = [(w, regex.compile(after)) for w, after in c["money_closers"].items()]
+    p["needs_before"] = {w: regex.compile(rf"(?:{before})$") for w, before in c["unit_needs_before"].items()}
     p["count_as_money"] = {w: (spec["currency"], regex.compile(spec["followed_by"]),
                                regex.compile(spec["or_at_clause_end"]), regex.compile(spec["money_words"]))
                            for w, spec in c["count_as_money"].items()}
@@ -463,8 +464,11 @@ def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
     elif text.startswith(c["over_after_measure"], uend) and row["kind"] == "quantity":
         approx = approx or "over"
         uend += len(c["over_after_measure"])
+    needs = p["needs_before"].get(row["surface"])
+    if needs is not None and not needs.search(text, max(0, start - 4), start):
+        return None               # 一番话, 三番五次: 番 counts doublings only after 翻
     if row["kind"] == "count":
-        if first.text in c["article_numerals"] and not joined:
+        if first.text in c["article_numerals"] and not joined and needs is None:
             return None
         if value == 0.5 and not joined:
             return None           # 半个世纪
