@@ -106,6 +106,8 @@ def _patterns() -> dict:
     p["subunit_tail"] = regex.compile(
         rf"(?P<skip>{regex.escape(c['subunit_tail_skip'])})?(?P<d>[{digits}])(?![{digits}.．])(?!(?![{regex.escape(c['subunit_tail_before'])}])\p{{Han}})")
     p["money_closers"] = [(w, regex.compile(after)) for w, after in c["money_closers"].items()]
+    bm = c["bare_magnitude"]
+    p["bare_magnitude"] = (float(bm["min_multiplier"]), regex.compile(bm["not_before"]))
     p["needs_before"] = {w: regex.compile(rf"(?:{before})$") for w, before in c["unit_needs_before"].items()}
     p["count_as_money"] = {w: (spec["currency"], regex.compile(spec["followed_by"]),
                                regex.compile(spec["or_at_clause_end"]), regex.compile(spec["money_words"]))
@@ -430,6 +432,25 @@ def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
             end, a_after = _after_hedge(text, num.end, p)
             return _finish(text, start, end, "money", value, None, None, ab_cur,
                            approx or a_after, None, None)
+        # a number with a magnitude word and no unit: 6680万外国人, 2万多同胞, 增收十八亿,
+        # 80万至120万 (a range: the first end takes the second's magnitude, as 3到5万元 does)
+        bare = p["bare_magnitude"]
+        if joined is not None and joined[0] == "range":
+            other = joined[1]
+            if (value is not None and other.value is not None and (other.multiplier or 0) >= bare[0]
+                    and not bare[1].match(text, other.end)):
+                v1, v2 = value, abs(other.value)
+                if not num.multiplier and v1 <= v2 / other.multiplier:
+                    v1 *= other.multiplier
+                end, a_after = _after_hedge(text, other.end, p)
+                return _finish(text, start, end, "count", None, v1, v2, None,
+                               approx or a_after, None, None)
+        elif (value is not None and (num.multiplier or 0) >= bare[0]
+                and not bare[1].match(text, num.end)):
+            over = text.startswith(c["over_after_measure"], num.end)     # 2万多
+            end, a_after = _after_hedge(text, num.end + over, p)
+            return _finish(text, start, end, "count", value, None, None, None,
+                           approx or ("over" if over else a_after), None, None)
         return None
     last2, inside_h, row, uend, half, infix_approx = ua
     cm = p["count_as_money"].get(row["surface"])
