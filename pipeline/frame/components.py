@@ -78,6 +78,9 @@ def split_tokens_at(doc: Doc, offsets: Iterable[int], n_chars: int | None = None
             retok.split(tok, orths, heads=[(tok, k) for k in range(len(orths))])
 
 
+HANDED_KEY = "baozhi.handed"     # doc.user_data: Context.handed of the Doc's components
+
+
 def doc_text(doc: Doc) -> str:
     """``doc.text``, computed once per Doc (spaCy joins every token each time it is asked;
     splitting tokens never changes the text)."""
@@ -142,8 +145,12 @@ class LayerComponent:
         # the entity model's features are jieba words: the Doc's own when a JiebaTokenizer made
         # them, else the layer segments the text itself (someone else's spacy.blank("zh"))
         tokens = (lambda: token_offsets(doc)) if doc.user_data.get(segment.WORDS_KEY) else None
-        ctx = Context(issue_date=issue_date, home=home, tokens=tokens, found=found)
+        # the records one component made for a later one of the same Doc (Context.handed)
+        handed = doc.user_data.setdefault(HANDED_KEY, {})
+        ctx = Context(issue_date=issue_date, home=home, tokens=tokens, found=found, handed=handed)
         records = layer.find(text, ctx)
+        if not handed:
+            del doc.user_data[HANDED_KEY]
         if self.finish:
             layer.finish(records)
         doc._.set(layer.name, records)

@@ -91,9 +91,10 @@ def records(text: str, issue_date: object = None, home: str | None = None,
     day, home = as_date(issue_date), home or None
     tokens = token_offsets(text)
     found: dict[str, list[dict]] = {}
+    handed: dict[str, tuple] = {}       # records a layer made for a later one (Context.handed)
     for layer in registry.compute_order(layers):
         ctx = Context(issue_date=day, home=home, tokens=lambda t=tokens: list(t),
-                      found={n: found[n] for n in layer.needs})
+                      found={n: found[n] for n in layer.needs}, handed=handed)
         recs = found[layer.name] = layer.find(text, ctx)
         if layer.ents:
             tokens = split_at(tokens, [o for r in recs for o in (r["start"], r["end"])], len(text))

@@ -19,12 +19,19 @@ Record = dict
 class Context:
     """What a layer may read besides the text: the issue date (relative dates resolve against
     it), the paper's home region, the text's tokens, and the records of the layers it
-    ``needs``, already computed on the same text."""
+    ``needs``, already computed on the same text.
+
+    ``handed``: records a layer computed on the way for a later layer of the same text,
+    ``{layer name: (inputs, records)}`` (the figures layer finds the targets its statuses
+    read; the targets layer takes them when its inputs are the same instead of finding them
+    again). The frame gives every layer of one text the same dict (``plain.records``: one per
+    call; the spaCy frame: one per Doc); a Context of its own has an empty one."""
 
     issue_date: dt.date | None = None
     home: str | None = None
     tokens: Callable[[], Sequence[tuple[int, int]]] | None = None
     found: dict[str, list[Record]] = field(default_factory=dict)
+    handed: dict[str, tuple] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,14 @@ from baozhi.resources.units import KINDS
 def find(text: str, ctx: Context) -> list[dict]:
     from baozhi.layers.figures.figures import find_figures
     from baozhi.layers.figures.semantics import describe
-    from baozhi.layers.targets.targets import find_targets
+    from baozhi.layers.targets import targets_of
 
     figures = find_figures(text)
     if not figures:
         return figures
     dates = ctx.found.get("dates") or []
-    targets = find_targets(text, figures, dates, ctx.issue_date)
+    # the statuses read the targets: found here once, handed on to the targets layer
+    targets = targets_of(text, figures, dates, ctx, hand_on=True)
     return describe(text, figures, ctx.found.get("entities") or [], dates, targets,
                     ctx.issue_date, ctx.home, tokens=ctx.tokens() if ctx.tokens else None)
 

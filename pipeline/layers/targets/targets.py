@@ -362,6 +362,19 @@ def _scoped(t: _Text, mk: _Marker) -> dict | None:
             "scope": scope, "sentence_start": b.sentence_start(mk.start) == cs}
 
 
+def inputs(figures: list[dict], dates: list[dict], issue_date: object) -> tuple:
+    """What ``find_targets`` reads of a text's figures, dates and issue date (the text aside):
+    equal inputs give equal targets. Plain values, so that a Doc holding them can be saved."""
+    if isinstance(issue_date, dt.datetime):
+        issue_date = issue_date.date()
+    return (issue_date.isoformat() if isinstance(issue_date, dt.date) else None,
+            tuple((f.get("start"), f.get("end"), f.get("kind")) if isinstance(f, dict) else None
+                  for f in figures or ()),
+            tuple(tuple(d.get(k) for k in ("start", "end", "text", "granularity", "start_date",
+                                           "end_date")) if isinstance(d, dict) else None
+                  for d in dates or ()))
+
+
 def find_targets(text: str, figures: list[dict], dates: list[dict],
                  issue_date: dt.date | None) -> list[dict]:
     """Targets in ``text`` (see module doc); ``figures``/``dates`` are the records of those
