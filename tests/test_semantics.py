@@ -131,3 +131,32 @@ def test_a_series_chart_draws_only_points_with_a_height():
     assert [c["title"] for c in charts] == ["乙 · 产值 (CNY)"]
     ys = [d["y"] for d in charts[0]["dots"]]
     assert len(ys) == 2 and ys[0] > ys[1]          # 2 below the range's middle, 6
+
+
+def test_each_vocabulary_is_read_from_its_one_place():
+    """The figures' semantics keep no marks or words of their own that another rules file
+    holds: sentence and clause marks are bounds.yaml's, change words figures.yaml's, the
+    targets' marker words are plan words; the metric rules it names are metric rules."""
+    from baozhi.layers import bounds
+    from baozhi.layers.figures import semantics as sem
+    from baozhi.resources import ruleset
+
+    own = ruleset.load(sem.RULES_FILE)
+    assert not {"sentence_end", "clause_end", "change_words", "plan_cues"} & set(own)
+    assert "sentence_end" not in ruleset.load(sem.TARGETS_FILE)
+    cfg, marks = sem._cfg(), bounds.marks()
+    assert cfg["sentence_end"] == marks["figure_sentence"] and cfg["clause_end"] == marks["phrase"]
+    for kind, words in ruleset.load(sem.FIGURES_FILE)["change_words"].items():
+        assert all(cfg["change_re"].fullmatch(w).lastgroup == kind for w in words)
+    assert all(cfg["plan_cues"].fullmatch(m["modality"]) for m in ruleset.load(sem.TARGETS_FILE)["markers"])
+    assert set(cfg["metric_found_before"]) <= {r.__name__ for r in sem.METRIC_RULES}
+
+
+def test_a_semicolon_ends_a_targets_sentence_not_a_figures():
+    """；(bounds.yaml's half_end) ends the sentence a target runs to, but what opens the
+    sentence still dates the figures after it."""
+    out = annotate_record({"id": "a", "text": "今年，全市力争新建学校3所；去年新建学校5所。1997年，出口增长10%；进口下降5%。",
+                           "issue_date": "2022-11-18"}, layers=["figures", "targets"])
+    assert [t["text"] for t in out["targets"]] == ["今年，全市力争新建学校3所"]
+    assert [(f["text"], f["period_text"]) for f in out["figures"]][2:] == [("10%", "1997年"),
+                                                                            ("5%", "1997年")]

@@ -2,7 +2,7 @@
 ``status``, ``change`` and ``basis``, added in place to the figure records of one text.
 
 Entry point: ``describe(text, figures, entities, dates, issue_date, home)``. No parser is
-used: the figure's clause and sentence (bounds from ``rules/figures/semantics.yaml``), jieba's
+used: the figure's clause and sentence (bounds from ``rules/bounds/bounds.yaml``), jieba's
 words and their dictionary tags (``resources.segmenter``), and the entities, dates and targets
 of the same text. Each decision is a named rule in one of the tables ``METRIC_RULES``,
 ``SUBJECT_RULES``, ``PERIOD_RULES``, ``STATUS_RULES``, ``CHANGE_RULES``; the first rule of a
@@ -19,13 +19,16 @@ from typing import Sequence
 
 import regex
 
+from baozhi.layers import bounds
+from baozhi.layers.bounds import Bounds
 from baozhi.layers.entities import names
 from baozhi.resources import ruleset, segmenter
 
 RULES_FILE = "figures/semantics.yaml"
+FIGURES_FILE = "figures/figures.yaml"     # change_words
+TARGETS_FILE = "targets/targets.yaml"     # markers: their modalities are plan words
 WORD_CHARS = regex.compile(r"^[\p{Han}A-Za-z]+$")
 HAN_WORD = regex.compile(r"^\p{Han}+$")
-NEWLINE = regex.compile("\n")
 REFERENCE = regex.compile(r"(?:该|这|此|其)\p{Han}?")
 FIELDS = ("metric", "subject", "subject_entity", "period_text", "period_start", "period_end",
           "status", "change", "basis")
@@ -37,13 +40,14 @@ _PATTERNS = (
     "list_marks", "name_brackets", "offer_cues", "level_reached", "share_cue", "carry_openers",
     "participant_counter", "participant_verbs", "event_name", "event_determiner",
     "extent_before_de", "carry_clause_end", "no_carry_after", "demonstrative", "aside_openers",
-    "dateline", "speech_colon", "dateline_after", "attributive_clause", "plan_cues",
+    "dateline", "speech_colon", "dateline_after", "attributive_clause",
     "plan_cue_attributive", "past_cues", "rule_cues", "present_words",
 )
 _SETS = (
-    "sentence_end", "dimension_words", "noun_tags", "attribute_tags", "noun_words", "not_metric",
+    "dimension_words", "noun_tags", "attribute_tags", "noun_words", "not_metric",
     "noun_joins", "owner_lead_tags", "generic_counters", "carry_period_after", "topic_tags",
     "not_topic", "numeral_chars", "topic_skip_tags", "entity_labels", "rule_approx",
+    "modifier_tags", "zero_subject_skip_tags", "metric_found_before",
 )
 
 
@@ -55,15 +59,16 @@ def _cfg() -> dict:
         **raw,
         **{k: regex.compile(raw[k]) for k in _PATTERNS},
         **{k: set(raw[k]) for k in _SETS},
-        "clause_end": set(raw["sentence_end"]) | set(raw["clause_end"]),
-        "sentence_end_re": regex.compile("[%s]" % regex.escape("".join(sorted(raw["sentence_end"])))),
-        "clause_end_re": regex.compile("[%s]" % regex.escape("".join(sorted(
-            set(raw["sentence_end"]) | set(raw["clause_end"]))))),
+        # the marks of bounds/bounds.yaml: a figure's sentence goes on after ；, its clause
+        # ends at a phrase's end too
+        "sentence_end": bounds.marks()["figure_sentence"],
+        "clause_end": bounds.marks()["phrase"],
         "link_verbs": words("link_verbs"),
         "home_words": {w: part for part, ws in raw["home_words"].items() for w in ws},
         "home_re": regex.compile("|".join(sorted(
             (w for ws in raw["home_words"].values() for w in ws), key=len, reverse=True))),
         "country_at_metric": tuple(raw["country_at_metric"]),
+        "subject_position_tags": tuple(raw["subject_position_tags"]),     # (str.startswith)
         "owner_word_last": {w[-1] for k in ("project_suffixes", "owner_suffixes") for w in raw[k]},
         "owner_word_re": regex.compile("(?:(?P<project>%s)|(?P<body>%s))$" % tuple(
             "|".join(sorted(raw[k], key=len, reverse=True)) for k in ("project_suffixes", "owner_suffixes"))),
@@ -73,9 +78,13 @@ def _cfg() -> dict:
         "carry_sentences": int(raw["carry_sentences"]),
         "project_re": regex.compile("(?:%s)$" % "|".join(sorted(raw["project_suffixes"], key=len,
                                                                reverse=True))),
+        # the change words are figures.yaml's; the plan words the targets' marker words too
         "change_re": regex.compile("|".join(
             f"(?P<{kind}>{'|'.join(sorted(ws, key=len, reverse=True))})"
-            for kind, ws in raw["change_words"].items())),
+            for kind, ws in ruleset.load(FIGURES_FILE)["change_words"].items())),
+        "plan_cues": regex.compile("(?<!%s)(?:%s)" % (raw["plan_cue_not_after"], "|".join(sorted(
+            {m["modality"] for m in ruleset.load(TARGETS_FILE)["markers"]} | set(raw["plan_words"]),
+            key=lambda w: (-len(w), w))))),
         "rate_metrics": {k: regex.compile(v) for k, v in raw["rate_metrics"].items()},
         "basis_re": regex.compile(raw["basis"]),
     }
@@ -85,7 +94,8 @@ def _cfg() -> dict:
 
 @dataclass
 class _Text:
-    """One text with what the rules read: clause and sentence bounds, words with tags, the
+    """One text with what the rules read: clause and sentence bounds (``bounds.Bounds``, a
+    figure's), words with tags, the
     other layers' records, and the subject found for each sentence so far."""
 
     text: str
@@ -107,9 +117,9 @@ class _Text:
     _floors: dict[tuple[int, int], int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.sentence_starts = [0] + [m.end() for m in self.cfg["sentence_end_re"].finditer(self.text)]
-        self._breaks = [m.start() for m in self.cfg["clause_end_re"].finditer(self.text)]
-        self.paragraph_starts = [0] + [m.end() for m in NEWLINE.finditer(self.text)]
+        self.b = Bounds(self.text, figure=True)
+        self.sentence_starts = self.b.sentence_starts
+        self.paragraph_starts = self.b.paragraph_starts
         self._token_starts = [a for a, _ in self.tokens] if self.tokens else None
         self._edges = sorted({x for g in self.figures for x in (g["start"], g["end"])})
         self._events: list[tuple[int, str]] | None = None     # (end, name), found on first use
@@ -124,23 +134,19 @@ class _Text:
 
     def paragraph(self, pos: int) -> int:
         """The index of the paragraph (line) holding ``pos``."""
-        return bisect.bisect_right(self.paragraph_starts, pos) - 1
+        return self.b.paragraph(pos)
 
     def sentence(self, pos: int) -> tuple[int, int, int]:
         """(index, start, end) of the sentence holding ``pos``."""
-        k = bisect.bisect_right(self.sentence_starts, pos) - 1
-        end = self.sentence_starts[k + 1] if k + 1 < len(self.sentence_starts) else len(self.text)
-        return k, self.sentence_starts[k], end
+        return self.b.sentence(pos)
 
     def clause_start(self, pos: int) -> int:
         """Just after the last clause or sentence end before ``pos`` (0 if none)."""
-        k = bisect.bisect_left(self._breaks, pos)
-        return self._breaks[k - 1] + 1 if k else 0
+        return self.b.clause_start(pos)
 
     def clause_end(self, pos: int) -> int:
         """The first clause or sentence end at or after ``pos`` (the text's end if none)."""
-        k = bisect.bisect_left(self._breaks, pos)
-        return self._breaks[k] if k < len(self._breaks) else len(self.text)
+        return self.b.clause_end(pos)
 
     def words(self, pos: int) -> list[tuple[str, int, int, str]]:
         """(word, start, end, tag) of the sentence holding ``pos``, segmented once."""
@@ -240,7 +246,7 @@ def _np_right(t: _Text, start: int, ceil: int) -> tuple[int, int] | None:
             end = e
             continue
         nxt = words[k + 1] if k + 1 < len(words) else None
-        if tag in ("a", "b", "ag") and nxt and nxt[1] == e and _is_noun(t, nxt[0], nxt[3]):
+        if tag in cfg["modifier_tags"] and nxt and nxt[1] == e and _is_noun(t, nxt[0], nxt[3]):
             end = e     # 高效单晶电池: an adjective before a noun
             continue
         if end > start and word in cfg["noun_joins"] and nxt and _is_noun(t, nxt[0], nxt[3]):
@@ -276,7 +282,7 @@ def _strip_owner(t: _Text, span: tuple[int, int] | None) -> tuple[int, int] | No
 
 # --------------------------------------------------------------------------- METRIC_RULES
 
-def attributive_after(t: _Text, f: _Fig) -> tuple[int, int] | None:
+def attributive_after(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, int] | None:
     cfg = t.cfg
     ceil = t.clause_end(f.end)
     pos = f.end
@@ -336,7 +342,7 @@ def _before_link(t: _Text, f: _Fig) -> int:
     return pos
 
 
-def noun_before(t: _Text, f: _Fig) -> tuple[int, int] | None:
+def noun_before(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, int] | None:
     pos = _before_link(t, f)
     span = _strip_owner(t, _np_left(t, pos, t.clause_start(f.start)))
     if not span:
@@ -369,7 +375,7 @@ def previous_metric(t: _Text, f: _Fig, done: list[_Fig]) -> tuple[int, int] | No
     return None
 
 
-def count_verb_after(t: _Text, f: _Fig) -> tuple[int, int] | None:
+def count_verb_after(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, int] | None:
     """A count with no noun that a verb phrase follows (1139家完成治理任务, 120余人使用): what
     the counted did is what the number is of."""
     cfg = t.cfg
@@ -637,7 +643,7 @@ def _topic(t: _Text, f: _Fig, lo: int) -> list[Owner]:
             end = we
             j += 1
         # in subject position: a verb or a preposition follows (印尼盾对美元…, 莫伊在…)
-        if j < len(words) and not (words[j][3].startswith(("v", "p")) or (
+        if j < len(words) and not (words[j][3].startswith(cfg["subject_position_tags"]) or (
                 f.metric and words[j][1] == f.metric[0])):
             continue
         if f.metric and f.metric[0] <= start:
@@ -773,7 +779,7 @@ def zero_subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     for word, ws, we, tag in t.words(max(lo, f.start - 1)):
         if ws < lo or word.isspace():
             continue
-        if any(d["start"] <= ws and we <= d["end"] for d in t.dates) or tag in ("d", "c", "t"):
+        if any(d["start"] <= ws and we <= d["end"] for d in t.dates) or tag in t.cfg["zero_subject_skip_tags"]:
             continue
         if tag.startswith("v") and tag != "vn":
             clause_end = t.clause_end(we)
@@ -1107,9 +1113,9 @@ def describe(text: str, figures: list[dict], entities: list[dict], dates: list[d
             if got:
                 t.subjects[kk] = got
         last_k = k
-        for rule in METRIC_RULES:
-            again = rule in (share_of, same_counter_metric)  # may be a metric found before
-            span = rule(t, f, done) if rule in (share_of, previous_metric, same_counter_metric) else rule(t, f)
+        for rule in METRIC_RULES:      # (each reads the figures done so far if it needs)
+            again = rule.__name__ in t.cfg["metric_found_before"]   # may be a metric found before
+            span = rule(t, f, done)
             if span and (again or _metric_ok(t, span, f)):
                 f.metric = span
                 break

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import regex
 
+from baozhi.layers import bounds
+from baozhi.layers.bounds import Bounds
 from baozhi.resources import ruleset
 
 RULES = "targets/targets.yaml"
@@ -39,55 +41,10 @@ def _cfg() -> dict:
     cfg["_year_goal_verb"] = regex.compile(cfg["year_goal"]["verbs"])
     cfg["_lead_in"] = regex.compile(cfg["lead_in"])
     cfg["_past"] = regex.compile(cfg["past"])
-    cfg["_sent"] = frozenset(cfg["sentence_end"])
-    cfg["_clause"] = frozenset(cfg["clause_end"]) | cfg["_sent"]
-    # one pass of the regex engine finds the marks (not a Python test per character)
-    cfg["_clause_re"], cfg["_sent_re"] = _any_of(cfg["_clause"]), _any_of(cfg["_sent"])
+    # the marks are bounds.yaml's (one list for every layer); clause_end as a string:
+    # fronted_only reads it (an empty rest of the text counts as a clause's end)
+    cfg["clause_end"] = bounds.marks()["clause_end"]
     return cfg
-
-
-_NEWLINE = regex.compile("\n")
-
-
-def _any_of(chars: frozenset) -> regex.Pattern:
-    """A pattern matching any one of ``chars`` (nothing when there are none)."""
-    return regex.compile("[" + "".join(regex.escape(c) for c in sorted(chars)) + "]" if chars else "(?!)")
-
-
-class _Bounds:
-    """Clause, sentence and paragraph bounds of a text, for fast look-ups."""
-
-    def __init__(self, text: str, cfg: dict):
-        self.n = len(text)
-        self.clause = [m.start() for m in cfg["_clause_re"].finditer(text)]
-        self.sent = [m.start() for m in cfg["_sent_re"].finditer(text)]
-        self.para = [m.start() for m in _NEWLINE.finditer(text)]
-
-    @staticmethod
-    def _before(marks: list[int], pos: int) -> int:
-        """Start of the unit holding ``pos``: just after the last mark before it."""
-        k = bisect.bisect_left(marks, pos)
-        return marks[k - 1] + 1 if k else 0
-
-    def _after(self, marks: list[int], pos: int) -> int:
-        """End (exclusive) of the unit holding ``pos``: the next mark at or after it."""
-        k = bisect.bisect_left(marks, pos)
-        return marks[k] if k < len(marks) else self.n
-
-    def clause_start(self, pos: int) -> int:
-        return self._before(self.clause, pos)
-
-    def clause_end(self, pos: int) -> int:
-        return self._after(self.clause, pos)
-
-    def sentence_start(self, pos: int) -> int:
-        return self._before(self.sent, pos)
-
-    def sentence_end(self, pos: int) -> int:
-        return self._after(self.sent, pos)
-
-    def paragraph_end(self, pos: int) -> int:
-        return self._after(self.para, pos)
 
 
 @dataclass
@@ -101,7 +58,7 @@ class _Marker:
     opens_only: bool = False     # the date opens its clause (全年新增…)
 
 
-def _paragraph_scope_end(mk: _Marker, dates: list[dict], b: _Bounds) -> int:
+def _paragraph_scope_end(mk: _Marker, dates: list[dict], b: Bounds) -> int:
     """A fronted time phrase governs the rest of its paragraph, up to a sentence that names
     a date of its own."""
     para_end = b.paragraph_end(mk.start)
@@ -113,7 +70,7 @@ def _paragraph_scope_end(mk: _Marker, dates: list[dict], b: _Bounds) -> int:
     return para_end
 
 
-def _opens_clause(text: str, pos: int, cfg: dict, b: _Bounds) -> bool:
+def _opens_clause(text: str, pos: int, cfg: dict, b: Bounds) -> bool:
     """The marker at ``pos`` opens its clause (after at most a lead-in word)."""
     return bool(cfg["_lead_in"].match(text[b.clause_start(pos):pos].strip()))
 
@@ -134,7 +91,7 @@ class _Text:
     dates: list
     issue: dt.date | None
     cfg: dict
-    b: _Bounds
+    b: Bounds
 
     def __post_init__(self):
         self._in_date = [(d["start"], d["end"]) for d in self.dates]
@@ -392,7 +349,7 @@ def find_targets(text: str, figures: list[dict], dates: list[dict],
     elif not isinstance(issue_date, dt.date):
         issue_date = None
     cfg = _cfg()
-    t = _Text(text, figures, dates, issue_date, cfg, _Bounds(text, cfg))
+    t = _Text(text, figures, dates, issue_date, cfg, Bounds(text))
     markers: list[_Marker] = []
     for rule in MARKER_RULES:
         markers += rule(t)

@@ -1,0 +1,92 @@
+"""Sentence, clause and paragraph bounds of a text, from the marks of ``rules/bounds/bounds.yaml``:
+the one reading of them for the targets layer (a target's scope) and the figures' semantics
+(a figure's clause and sentence: clauses cut finer, at ``phrase_end`` too, and sentences not
+at a half's end, ；).
+
+``Bounds(text, figure=False)``: the marks found once, then every look-up is a bisection.
+"""
+from __future__ import annotations
+
+import bisect
+import functools
+
+import regex
+
+from baozhi.resources import ruleset
+
+RULES = "bounds/bounds.yaml"
+_NEWLINE = regex.compile("\n")
+
+
+def any_of(chars: str | frozenset) -> regex.Pattern:
+    """A pattern matching any one of ``chars`` (nothing when there are none)."""
+    return regex.compile("[" + "".join(regex.escape(c) for c in sorted(chars)) + "]" if chars else "(?!)")
+
+
+@functools.cache
+def marks() -> dict:
+    """The rules file's marks as strings (``sentence_end``, ``half_end``, ``clause_end``,
+    ``phrase_end``); the sets that end a ``sentence`` (a half too: the targets' sentence), a
+    ``figure_sentence`` (not at a half), a ``clause`` and a ``phrase`` (each with the marks
+    of the larger units); and a pattern for each set (``sentence_re`` …)."""
+    raw = ruleset.load(RULES)
+    out = {k: str(raw[k]) for k in ("sentence_end", "half_end", "clause_end", "phrase_end")}
+    sets = {"figure_sentence": frozenset(out["sentence_end"])}
+    sets["sentence"] = sets["figure_sentence"] | frozenset(out["half_end"])
+    sets["clause"] = sets["sentence"] | frozenset(out["clause_end"])
+    sets["phrase"] = sets["clause"] | frozenset(out["phrase_end"])
+    return {**out, **sets, **{f"{k}_re": any_of(v) for k, v in sets.items()}}
+
+
+class Bounds:
+    """Clause, sentence and paragraph bounds of a text, for fast look-ups. ``figure``: the
+    bounds a figure is read within (a sentence does not end at a half's end, a clause ends at
+    a phrase's end too); else a target's."""
+
+    def __init__(self, text: str, figure: bool = False):
+        m = marks()
+        self.n = len(text)
+        self.clause = [x.start() for x in m["phrase_re" if figure else "clause_re"].finditer(text)]
+        self.sent = [x.start() for x in m["figure_sentence_re" if figure else "sentence_re"].finditer(text)]
+        self.para = [x.start() for x in _NEWLINE.finditer(text)]
+        self.sentence_starts = [0] + [i + 1 for i in self.sent]
+        self.paragraph_starts = [0] + [i + 1 for i in self.para]
+
+    @staticmethod
+    def _before(marks: list[int], pos: int) -> int:
+        """Start of the unit holding ``pos``: just after the last mark before it."""
+        k = bisect.bisect_left(marks, pos)
+        return marks[k - 1] + 1 if k else 0
+
+    def _after(self, marks: list[int], pos: int) -> int:
+        """End (exclusive) of the unit holding ``pos``: the next mark at or after it."""
+        k = bisect.bisect_left(marks, pos)
+        return marks[k] if k < len(marks) else self.n
+
+    def clause_start(self, pos: int) -> int:
+        """Just after the last clause or sentence end before ``pos`` (0 if none)."""
+        return self._before(self.clause, pos)
+
+    def clause_end(self, pos: int) -> int:
+        """The first clause or sentence end at or after ``pos`` (the text's end if none)."""
+        return self._after(self.clause, pos)
+
+    def sentence_start(self, pos: int) -> int:
+        return self._before(self.sent, pos)
+
+    def sentence_end(self, pos: int) -> int:
+        """The sentence's end mark at or after ``pos`` (the text's end if none)."""
+        return self._after(self.sent, pos)
+
+    def sentence(self, pos: int) -> tuple[int, int, int]:
+        """(index, start, end) of the sentence holding ``pos``; its end mark is in it."""
+        k = bisect.bisect_right(self.sentence_starts, pos) - 1
+        end = self.sentence_starts[k + 1] if k + 1 < len(self.sentence_starts) else self.n
+        return k, self.sentence_starts[k], end
+
+    def paragraph(self, pos: int) -> int:
+        """The index of the paragraph (line) holding ``pos``."""
+        return bisect.bisect_right(self.paragraph_starts, pos) - 1
+
+    def paragraph_end(self, pos: int) -> int:
+        return self._after(self.para, pos)
