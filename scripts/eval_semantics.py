@@ -10,8 +10,10 @@ and the labelled fields; docs/FIGURE_SEMANTICS.md says how they were labelled).
 tuned on; ``--set heldout`` scores ``tests/labels/semantics_heldout/``, labelled the same way
 from other pages before any further rule change and never looked at miss by miss (score it, do
 not tune on it); ``--set heldout2`` scores ``tests/labels/semantics_heldout2/`` (a second held-out
-set, pd1998 articles and modern web excerpts, labelled by a separate helper); ``--set all``
-scores all three.
+set, pd1998 articles and modern web excerpts, labelled by a separate helper); ``--set dev2``
+scores ``tests/labels/semantics_dev2/`` (every figure of corpus pages 002–004, labelled by a
+separate helper from the text, for development: rules may be written against it); ``--set all``
+scores all four.
 
 A label file's pages are read from ``corpus/`` (the seed pages, with their metadata.toml) or
 ``../shared/pd1998/pages`` (the People's Daily pages, never committed); a file whose pages are
@@ -47,8 +49,9 @@ ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "tests" / "labels" / "semantics"
 HELDOUT = ROOT / "tests" / "labels" / "semantics_heldout"
 HELDOUT2 = ROOT / "tests" / "labels" / "semantics_heldout2"
-SETS = {"tuned": (LABELS,), "heldout": (HELDOUT,), "heldout2": (HELDOUT2,),
-        "all": (LABELS, HELDOUT, HELDOUT2)}
+DEV2 = ROOT / "tests" / "labels" / "semantics_dev2"
+SETS = {"tuned": (LABELS,), "heldout": (HELDOUT,), "heldout2": (HELDOUT2,), "dev2": (DEV2,),
+        "all": (LABELS, HELDOUT, HELDOUT2, DEV2)}
 EXCERPT_META = ROOT / "eval" / "ner_modern_web.yaml"   # the excerpts' dates, by id
 PAGE_DIRS = (ROOT / "corpus", ROOT.parent / "shared" / "pd1998" / "pages",
              Path("/work/shared/pd1998/pages"))
@@ -200,7 +203,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--labels", type=Path, nargs="*", default=None,
                     help="label files (default: those of --set)")
     ap.add_argument("--set", choices=sorted(SETS), default="tuned",
-                    help="tuned: the labels the rules were tuned on; heldout, heldout2: held-out labels")
+                    help="tuned: the labels the rules were tuned on; heldout, heldout2: held-out labels; "
+                         "dev2: development labels of corpus pages 002-004")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every miss")
     ap.add_argument("--run", type=Path, default=None,
                     help="score the tables of this run (baozhi run --out RUN) instead of running the pages")
