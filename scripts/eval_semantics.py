@@ -11,8 +11,9 @@ tuned on; ``--set heldout`` scores ``tests/labels/semantics_heldout/``, labelled
 from other pages before any further rule change and never looked at miss by miss (score it, do
 not tune on it); ``--set heldout2`` scores ``tests/labels/semantics_heldout2/`` (a second held-out
 set, pd1998 articles and modern web excerpts, labelled by a separate helper); ``--set dev2``
-scores ``tests/labels/semantics_dev2/`` (every figure of corpus pages 002–004, labelled by a
-separate helper from the text, for development: rules may be written against it); ``--set all``
+scores ``tests/labels/semantics_dev2/`` (every figure of corpus pages 002–004 and of 16 pd1998
+articles of 26–30 January 1998, labelled by separate helpers from the text, for development:
+rules may be written against it); ``--set all``
 scores all four.
 
 A label file's pages are read from ``corpus/`` (the seed pages, with their metadata.toml) or
@@ -204,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="label files (default: those of --set)")
     ap.add_argument("--set", choices=sorted(SETS), default="tuned",
                     help="tuned: the labels the rules were tuned on; heldout, heldout2: held-out labels; "
-                         "dev2: development labels of corpus pages 002-004")
+                         "dev2: development labels of corpus pages 002-004 and pd1998 articles")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every miss")
     ap.add_argument("--run", type=Path, default=None,
                     help="score the tables of this run (baozhi run --out RUN) instead of running the pages")
