@@ -87,14 +87,61 @@ def records(text: str, issue_date: object = None, home: str | None = None,
             layers: Iterable[str] | None = None) -> dict[str, list[dict]]:
     """The asked layers' records of ``text`` (default: all), each layer after those it needs;
     the whole-text passes (``finish``) are left to the callers, as in the frame."""
+    got = records_many([text], issue_date, home, layers, prepare=False)[0]
+    if isinstance(got, BaseException):
+        raise got
+    return got
+
+
+def records_many(texts: Sequence[str], issue_date: object = None, home: str | None = None,
+                 layers: Iterable[str] | None = None,
+                 prepare: bool = True) -> list[dict[str, list[dict]] | Exception]:
+    """``records`` of each of ``texts`` (a page's articles), in order; a text whose layers
+    raise gives its exception in its place. With ``prepare``, a layer with a ``prepare``
+    pass (and no layer it needs) does that part for all the texts at once (the entities'
+    CRF: one scoring and one Viterbi for the page); the records are the same."""
     layers = list(registry.names() if layers is None else layers)
     day, home = as_date(issue_date), home or None
-    tokens = token_offsets(text)
+    order = registry.compute_order(layers)
+    out: list = [None] * len(texts)
+    toks: list = [None] * len(texts)
+    for i, text in enumerate(texts):
+        try:
+            toks[i] = token_offsets(text)
+        except Exception as exc:  # noqa: BLE001 - the caller makes it an error of this text
+            out[i] = exc
+    ready = {}
+    if prepare:
+        live = [i for i in range(len(texts)) if out[i] is None]
+        for layer in order:
+            if layer.prepare is None or layer.needs or len(live) < 2:
+                continue
+            try:
+                got = layer.prepare([(texts[i], Context(issue_date=day, home=home,
+                                                        tokens=lambda t=toks[i]: list(t)))
+                                     for i in live])
+            except Exception:  # noqa: BLE001 - each text's find does it alone (and says what fails)
+                got = None
+            if got is not None:
+                ready[layer.name] = dict(zip(live, got))
+    for i, text in enumerate(texts):
+        if out[i] is not None:
+            continue
+        try:
+            out[i] = _records(text, toks[i], day, home, layers, order, ready, i)
+        except Exception as exc:  # noqa: BLE001
+            out[i] = exc
+    return out
+
+
+def _records(text, tokens, day, home, layers, order, ready, i) -> dict[str, list[dict]]:
     found: dict[str, list[dict]] = {}
     handed: dict[str, tuple] = {}       # records a layer made for a later one (Context.handed)
-    for layer in registry.compute_order(layers):
+    for layer in order:
+        pre = ready.get(layer.name)
         ctx = Context(issue_date=day, home=home, tokens=lambda t=tokens: list(t),
-                      found={n: found[n] for n in layer.needs}, handed=handed)
+                      found={n: found[n] for n in layer.needs}, handed=handed,
+                      prepared=pre.get(i) if pre is not None else None)
         recs = found[layer.name] = layer.find(text, ctx)
         if layer.ents:
             tokens = split_at(tokens, [o for r in recs for o in (r["start"], r["end"])], len(text))

@@ -32,6 +32,8 @@ class Context:
     tokens: Callable[[], Sequence[tuple[int, int]]] | None = None
     found: dict[str, list[Record]] = field(default_factory=dict)
     handed: dict[str, tuple] = field(default_factory=dict)
+    # what the layer's ``prepare`` made for this text beforehand, with other texts (or None)
+    prepared: object = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,11 @@ class Layer:
     ents: bool = False        # its spans are also the Doc's entities (doc.ents)
     # a pass over the records of a whole page (or annotate line), in place, after every article
     finish: Callable[[list[Record]], None] | None = None
+    # optional, for a layer that needs no other: the part of ``find`` that is cheaper done for
+    # many texts at once (a page's articles): given [(text, Context)], a result per text that
+    # ``find`` then reads as ``ctx.prepared`` (None: nothing prepared, ``find`` does it all).
+    # ``find``'s records must be the same either way.
+    prepare: Callable[[list[tuple[str, "Context"]]], list | None] | None = None
 
     @property
     def id_field(self) -> str:

@@ -95,3 +95,28 @@ def layer_records(text: str, issue_date: dt.date | None = None, home: str | None
                         rec[key] = [j + before[other] for j in rec[key]]
                 out[name].append(rec)
     return {name: out[name] for name in layers}
+
+
+def layer_records_many(texts: list[str], issue_date: dt.date | None = None, home: str | None = None,
+                       layers: Iterable[str] | None = None,
+                       limit: int | None = None) -> list[dict[str, list[dict]] | Exception]:
+    """``layer_records`` of each of ``texts`` (a page's articles), in order, the same records;
+    a text whose layers raise gives its exception in its place. Texts within the limit go
+    through ``plain.records_many`` together (the layers' page-level ``prepare`` passes), a
+    longer one chunk by chunk on its own."""
+    from baozhi.frame import plain
+
+    limit = limit or MAX_CHARS
+    layers = list(registry.names() if layers is None else layers)
+    out: list = [None] * len(texts)
+    short = [i for i, t in enumerate(texts) if len(t) <= limit]
+    for i, got in zip(short, plain.records_many([texts[i] for i in short], issue_date=issue_date,
+                                                home=home, layers=layers)):
+        out[i] = got
+    for i, text in enumerate(texts):
+        if out[i] is None:
+            try:
+                out[i] = layer_records(text, issue_date, home, layers, limit)
+            except Exception as exc:  # noqa: BLE001 - the caller makes it an error row
+                out[i] = exc
+    return out

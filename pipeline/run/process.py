@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from baozhi.layers import registry
 from baozhi.resources.strict import finite
-from baozhi.run.chunked import layer_records
+from baozhi.run.chunked import layer_records_many
 from baozhi.stages.articles import Article, split_articles
 from baozhi.stages.ingest import Page
 from baozhi.stages.repair import Repaired, repair
@@ -51,7 +51,14 @@ def process_page(page: Page) -> dict[str, list[dict]]:
     except Exception as exc:  # noqa: BLE001 - the run goes on; the error is a row
         out["errors"].append(error_row(page.source, "repair/articles", f"{type(exc).__name__}: {exc}"))
         return out
-    for art in arts:
+    # every article's layers at once: a layer's page-level pass (the entities' CRF) runs once
+    names = [layer.name for layer in layers]
+    try:
+        texts = [article_text(rep, art) for art in arts]
+        got = layer_records_many(texts, issue_date=page.issue_date, home=page.home, layers=names)
+    except Exception as exc:  # noqa: BLE001 - every article says so
+        got = [exc] * len(arts)
+    for art, recs in zip(arts, got):
         aid = f"{page.page_id}:{art.seq:02d}"
         s, e = rep.source_span(art.start, art.end)
         base = {"article_id": aid, "source": page.source, "issue_date": issue}
@@ -61,10 +68,8 @@ def process_page(page: Page) -> dict[str, list[dict]]:
             "issue_date_origin": page.issue_date_origin, **art.as_row(), "start": s, "end": e,
             "chars": len(body), "text": body, "_sha256": page.sha256,
         })
-        try:
-            recs = layer_records(article_text(rep, art), issue_date=page.issue_date,
-                                 home=page.home, layers=[layer.name for layer in layers])
-        except Exception as exc:  # noqa: BLE001
+        if isinstance(recs, Exception):
+            exc = recs
             out["errors"].append(error_row(page.source, "layers", f"{type(exc).__name__}: {exc}",
                                            article_id=aid, line=line_of(page.text, s)))
             continue

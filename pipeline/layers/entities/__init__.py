@@ -6,7 +6,15 @@ from baozhi.layers.spec import Context, Layer
 def find(text: str, ctx: Context) -> list[dict]:
     from baozhi.layers.entities.entities import find_entities
 
-    return find_entities(text, ctx.home, ctx.tokens() if ctx.tokens else None)
+    return find_entities(text, ctx.home, ctx.tokens() if ctx.tokens else None, ctx.prepared)
+
+
+def prepare(items: list[tuple[str, Context]]) -> list | None:
+    """The CRF's tags of many texts at once (a page's articles): one scoring and one Viterbi
+    for all, each text's result then handed to ``find`` as ``ctx.prepared``."""
+    from baozhi.layers.entities.entities import tag_many
+
+    return tag_many([(text, ctx.tokens() if ctx.tokens else None) for text, ctx in items])
 
 
 def finish(records: list[dict]) -> None:
@@ -16,7 +24,7 @@ def finish(records: list[dict]) -> None:
 
 
 LAYER = Layer(
-    name="entities", item="entity", prefix="e", label="label", find=find, finish=finish,
+    name="entities", item="entity", prefix="e", label="label", find=find, finish=finish, prepare=prepare,
     fields=("start", "end", "text", "label", "canonical", "adcode"),
     description="Organisations, places and people (ORG/LOC/PER), with official names and adcodes.",
     show_columns=("entity_id", "issue_date", "text", "label", "canonical", "adcode"),

@@ -240,6 +240,32 @@ def _tag(text: str, tokens: Sequence[tuple[int, int]] | None) -> tuple[list[tupl
     return _decoded(text, pieces, tagged)
 
 
+def tag_many(items: Sequence[tuple[str, Sequence[tuple[int, int]]]]) -> list[tuple[list, list]] | None:
+    """``_tag`` of many texts (each with its tokens) at once: the chunks of every text scored
+    by one ``featids.scores`` call and one Viterbi over all of them (the chunks are tagged
+    each on its own, so every text's labels are those it gets alone; the per-call and
+    per-position NumPy costs are paid once for a page, not once per article). None where
+    the NumPy scorer does not serve (no model, a feature group featids.py does not build)."""
+    if not _has_model():
+        return None
+    groups = _info().get("feature_groups", ())
+    from baozhi.layers.entities import featids
+
+    if not featids.known_groups(groups):
+        return None
+    every = [nf.pieces(text, tokens) if text else [] for text, tokens in items]
+    joined = [p for ps in every for p in ps]
+    if not joined:
+        return [([], []) for _ in items]
+    scorer = _scorer()
+    tagged = scorer.viterbi(featids.scores(scorer, _ids(), joined, automata(), groups))
+    out, k = [], 0
+    for (text, _), ps in zip(items, every):
+        out.append(_decoded(text, ps, tagged[k:k + len(ps)]) if ps else ([], []))
+        k += len(ps)
+    return out
+
+
 def _decoded(text: str, pieces: list, tagged: list) -> tuple[list[tuple], list[tuple]]:
     """``_tag``'s spans and chunks from the labels of every piece."""
     spans, chunks = [], []
@@ -332,16 +358,18 @@ def _occurrences(text: str, surfaces) -> dict[str, list[int]]:
 
 
 def spans(text: str, tokens: Sequence[tuple[int, int]] | None = None, home: str | None = None, *,
-          article: bool = True, use_rules: bool = True) -> list[tuple[int, int, str, str]]:
-    """(start, end, label, source) of every entity in ``text``, in text order."""
+          article: bool = True, use_rules: bool = True,
+          tagged: tuple[list, list] | None = None) -> list[tuple[int, int, str, str]]:
+    """(start, end, label, source) of every entity in ``text``, in text order. ``tagged``:
+    the CRF's (spans, chunks) of ``text`` with these tokens, made beforehand (``tag_many``)."""
     with _gc_paused():
-        return _spans(text, tokens, home, article, use_rules)
+        return _spans(text, tokens, home, article, use_rules, tagged)
 
 
-def _spans(text, tokens, home, article, use_rules):
+def _spans(text, tokens, home, article, use_rules, pre=None):
     if tokens is None:
         tokens = nf.tokenize(text)
-    tagged, chunks = _tag(text, tokens)
+    tagged, chunks = pre if pre is not None else _tag(text, tokens)
     got = [(s, e, lab, "crf") for s, e, lab, _ in tagged]
     if article:
         got += [(s, e, lab, "article") for s, e, lab in article_spans(text, tagged, chunks, tokens)]
@@ -364,15 +392,17 @@ def _gc_paused():
             gc.enable()
 
 
-def find_entities(text: str, home: str | None, tokens: Sequence[tuple[int, int]] | None = None) -> list[dict]:
+def find_entities(text: str, home: str | None, tokens: Sequence[tuple[int, int]] | None = None,
+                  tagged: tuple[list, list] | None = None) -> list[dict]:
     """Entities of ``text``: records with start, end, text, label, canonical, adcode.
 
     ``tokens`` are the Doc's (start, end) token offsets; without them the text is segmented
-    here with the same segmenter.
+    here with the same segmenter. ``tagged``: the CRF's result for ``text`` and ``tokens``
+    made beforehand for many texts at once (``tag_many``), else it is made here.
     """
     if not isinstance(text, str) or not text.strip():
         return []          # bad input: empty; a fault of ours is raised, not hidden
-    found = spans(text, tokens, home)
+    found = spans(text, tokens, home, tagged=tagged)
     from baozhi.layers.entities.names import resolve, setting
     from baozhi.layers.entities.ner_rules import alias_core
 
