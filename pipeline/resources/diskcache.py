@@ -10,7 +10,9 @@ written, the table is built in memory, as without a cache.
 
 The folder stays bounded: writing an entry removes the entries of the same name that other
 keys left behind (other rules, models, dictionaries or code), all but the ``KEEP`` used
-last, and the temporary files of writers that were killed (``prune``).
+last; the entries of any name that no process has used for ``UNUSED_S`` (a name the code
+no longer writes, such as an older version's ``jieba-tags``: a read renews an entry, so one
+in use is never old); and the temporary files of writers that were killed (``prune``).
 """
 from __future__ import annotations
 
@@ -18,11 +20,13 @@ import contextlib
 import hashlib
 import os
 import pickle
+import re
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Callable, Iterable, TypeVar
+
+from baozhi.resources.atomic import TEMP_PREFIX, replacing
 
 T = TypeVar("T")
 FORMAT = 1
@@ -73,16 +77,8 @@ def cached(name: str, key: Iterable[str], build: Callable[[], T], folder: Path |
         return value
     value = build()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        with replacing(path) as tmp, open(tmp, "wb") as fh:
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
     except OSError:
         return value   # not writable: built in memory
     prune(folder, f"{name}-", ".pickle", path)
@@ -94,12 +90,21 @@ def cached(name: str, key: Iterable[str], build: Callable[[], T], folder: Path |
 KEEP = 3
 # a temporary file older than this is a writer's that was killed: removed
 STALE_TMP_S = 3600
+# how a temporary file's name starts: ``resources/atomic.py``'s, and mkstemp's (older versions)
+TEMP_STARTS = (TEMP_PREFIX, "tmp")
+# an entry of any name not used (read or written) for this long is removed: names the code no
+# longer writes go, and a checkout still in use renews its own entries at every start
+UNUSED_S = 14 * 86400
+# what an entry's name looks like (``<name>-<hex digest>.pickle``, the CRF's ``crf-….npz``):
+# only files of this shape are removed for age, whatever else the folder holds
+ENTRY = re.compile(r"[^.].*-[0-9a-f]{32,64}\.(pickle|npz)")
 
 
 def prune(folder: Path, prefix: str, suffix: str, current: Path, keep: int = KEEP) -> list[Path]:
     """Remove the files ``prefix*suffix`` of ``folder`` but ``current`` and the ``keep``
-    used last (by modification time, which a read from the cache renews), and temporary
-    files left by killed writers; returns what was removed. Safe beside other processes:
+    used last (by modification time, which a read from the cache renews), the entries of
+    other names unused for ``UNUSED_S``, and temporary files left by killed writers;
+    returns what was removed. Safe beside other processes:
     an entry is only ever replaced whole (written to a temporary file, then renamed), a
     process that has a removed file open reads it to the end, and one that finds it gone
     builds the table again; two processes pruning at once only both try to remove."""
@@ -117,7 +122,9 @@ def prune(folder: Path, prefix: str, suffix: str, current: Path, keep: int = KEE
             continue
         if p.name.startswith(prefix) and p.name.endswith(suffix):
             same.append((mtime, p))
-        elif p.name.startswith("tmp") and now - mtime > STALE_TMP_S:   # mkstemp's names
+        elif p.name.startswith(TEMP_STARTS) and now - mtime > STALE_TMP_S:
+            stale.append(p)
+        elif now - mtime > UNUSED_S and ENTRY.fullmatch(p.name):
             stale.append(p)
     same.sort(key=lambda entry: entry[0], reverse=True)
     for p in [p for _, p in same[keep:]] + stale:

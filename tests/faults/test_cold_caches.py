@@ -179,6 +179,29 @@ def test_a_new_entry_removes_stale_ones_of_its_name_and_keeps_the_current(cache)
     assert entry.exists() and not any(p.exists() for p in stale)
 
 
+
+def test_entries_of_a_name_no_longer_written_go_once_unused_and_nothing_else_does(cache):
+    """An older version's entries (jieba-tags, a name the code no longer writes) are removed
+    once no process has used them for ``UNUSED_S``; one renewed by a read stays, and so do
+    files that are no cache entry."""
+    import os
+    import time
+
+    cache.mkdir()
+    long_ago = time.time() - diskcache.UNUSED_S - 60
+    retired = cache / f"jieba-tags-{'ab' * 16}.pickle"
+    weights = cache / f"crf-2-{'cd' * 32}.npz"
+    renewed = cache / f"gazetteers-{'ef' * 16}.pickle"
+    notes = cache / "notes-of-mine.pickle"          # no entry's shape: never removed
+    for p in (retired, weights, renewed, notes):
+        p.write_bytes(b"x")
+        os.utime(p, (long_ago, long_ago))
+    os.utime(renewed)                               # read just now by another checkout
+    assert diskcache.cached("table", ["k"], lambda: 1) == 1      # a write prunes
+    left = {p.name for p in cache.iterdir()}
+    assert retired.name not in left and weights.name not in left
+    assert {renewed.name, notes.name} <= left and any(n.startswith("table-") for n in left)
+
 def test_a_rules_file_parsed_from_the_disk_is_its_current_text(cache):
     first = ruleset._yaml("figures/test.yaml", "words: [亿元, 万吨]\nlimit: 3\n")
     assert ruleset._yaml("figures/test.yaml", "words: [亿元, 万吨]\nlimit: 3\n") == first
