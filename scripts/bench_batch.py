@@ -10,7 +10,6 @@ process, so the times include Python's start-up and imports. Prints a table.
 from __future__ import annotations
 
 import argparse
-import filecmp
 import re
 import shutil
 import subprocess
@@ -18,6 +17,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from same_tables import differences   # the project's one comparer (scripts/)
 
 ROOT = Path(__file__).resolve().parent.parent
 SUMMARY = re.compile(r"(\d+) pages \((\d+) processed, (\d+) reused, (\d+) removed\), (\d+) articles")
@@ -38,11 +39,6 @@ def parsed(stderr: str) -> dict:
         raise SystemExit(f"no summary in the output:\n{stderr[-2000:]}")
     keys = ("pages", "processed", "reused", "removed", "articles")
     return dict(zip(keys, map(int, m.groups())))
-
-
-def same_tables(a: Path, b: Path) -> bool:
-    names = [p.name for p in a.iterdir() if p.suffix in (".csv", ".jsonl")]
-    return all(filecmp.cmp(a / n, b / n, shallow=False) for n in names)
 
 
 def main() -> int:
@@ -70,7 +66,7 @@ def main() -> int:
             secs, err, rc = baozhi("run", str(src), "--out", str(out), "--workers", str(w))
             rows.append((f"full run, {w} worker{'s' if w > 1 else ''}", parsed(err), secs, rc))
             outs.append(out)
-        identical = all(same_tables(outs[0], o) for o in outs[1:])
+        identical = not any(differences(outs[0], o) for o in outs[1:])
         out = outs[0]
         secs, err, rc = baozhi("run", str(src), "--out", str(out), "--workers", "1")
         rows.append(("rerun, nothing changed", parsed(err), secs, rc))

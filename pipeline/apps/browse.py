@@ -14,7 +14,8 @@ import json
 import sys
 from pathlib import Path
 
-from baozhi.run.batch import STATE_DIR, atomic_write
+from baozhi.resources.atomic import atomic_write
+from baozhi.run.batch import STATE_DIR
 from baozhi.layers import registry
 from baozhi.run.export import DB_NAME, view_descriptions
 

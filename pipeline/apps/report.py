@@ -533,7 +533,7 @@ NO_DATE_WHY = ("these pages have no issue date: none in metadata.toml, the file 
 def write_report(out_dir: Path, html_path: Path, filters: Filters | None = None,
                  input_dir: Path | None = None, max_rows: int = 5000) -> Path:
     """Write the report to ``html_path`` (atomically) and return the path."""
-    from baozhi.run.batch import atomic_write
+    from baozhi.resources.atomic import atomic_write
 
     text = build_report(out_dir, filters, input_dir, max_rows)
     html_path = Path(html_path)

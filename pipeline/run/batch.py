@@ -32,7 +32,6 @@ import shutil
 import signal
 import sqlite3
 import sys
-import tempfile
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -40,8 +39,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from baozhi.resources import ruleset
+from baozhi.resources.atomic import atomic_write
 from baozhi.layers import registry
-from baozhi.run.export import DB_NAME, PARQUET_DIR, umask_mode, dataset_hash, write_tables
+from baozhi.run.export import DB_NAME, PARQUET_DIR, Tables, dataset_hash, preload, write_tables
 from baozhi.stages.ingest import (IngestError, Metadata, MetadataError, load_metadata,
                                   read_page, source_of)
 
@@ -314,20 +314,6 @@ class State:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file renamed into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.chmod(tmp, umask_mode())
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def table_files(out_dir: Path) -> list[Path]:
     out_dir = Path(out_dir)
     return [out_dir / f"{t}{s}" for t in registry.tables() for s in (".csv", ".jsonl")] + [out_dir / DB_NAME]
@@ -537,11 +523,11 @@ def _plan(input_dir: Path, out_dir: Path, state: State, meta: Metadata, old_page
 
 
 def _collect(plan: Plan, results: dict, input_dir: Path, meta: Metadata, state: State,
-             summary: Summary) -> tuple[dict[str, list[dict]], dict[str, dict[str, int]]]:
-    """Every page's rows, in source order: the tables, and each page's row counts."""
-    tables: dict[str, list[dict]] = {t: [] for t in registry.tables()}
+             summary: Summary, tables: Tables) -> dict[str, dict[str, int]]:
+    """Every page's rows into ``tables`` (those not given yet: reused, unread), and each
+    page's row counts."""
     counts: dict[str, dict[str, int]] = {}
-    for source in plan.sources:
+    for i, source in enumerate(plan.sources):
         rows = plan.unread.get(source) or results.get(source) or state.load(plan.keys[source])
         if rows is None:  # a saved result went missing or bad since: redo it now
             with _writing(state.pages_dir):
@@ -549,9 +535,10 @@ def _collect(plan: Plan, results: dict, input_dir: Path, meta: Metadata, state: 
             summary.processed.append(source)
             summary.reused.remove(source)
         counts[source] = {t: len(rows[t]) for t in registry.tables()}
-        for t in registry.tables():
-            tables[t].extend(rows[t])
-    return tables, counts
+        if i not in tables:
+            with _writing(state.out_dir):
+                tables.add(i, rows)
+    return counts
 
 
 def _save_manifest(state: State, old: dict, input_dir: Path, out_dir: Path, plan: Plan,
@@ -594,37 +581,39 @@ def _run(input_dir, out_dir, state: State, meta: Metadata, workers, log, started
               file=log, flush=True)
 
     results: dict[str, dict[str, list[dict]]] = {}
-    try:
-        _process(plan.todo, input_dir, meta, state, plan.keys, plan.shas, results, summary,
-                 workers, log, executor, scheduler)
-    except KeyboardInterrupt:
-        summary.interrupted = True
+    # pages to make: the tables are written (spooled) as each page comes, not all at the end
+    with contextlib.closing(Tables(spool=out_dir) if plan.todo else Tables()) as tables:
+        try:
+            _process(plan.todo, input_dir, meta, state, plan.keys, plan.shas, results, summary,
+                     workers, log, executor, scheduler, tables, plan.sources)
+        except KeyboardInterrupt:
+            summary.interrupted = True
+            summary.seconds = time.perf_counter() - started
+            print(f"baozhi run: interrupted after {len(summary.processed)} of {len(plan.todo)} "
+                  "pages; the tables were not changed. Run again to finish (pages done are kept).",
+                  file=log, flush=True)
+            return summary
+
+        changed = bool(plan.todo or plan.removed or plan.unread) or \
+            any((old_pages.get(s) or {}).get("key") != plan.keys[s] for s in plan.sources)
+        stale = old.get("tables") != file_hashes(out_dir)
+        if changed or stale or not old:
+            counts = _collect(plan, results, input_dir, meta, state, summary, tables)
+            with _writing(out_dir):     # the previous tables stay until every new file is written
+                # with more than one worker, the SQLite file is written beside the rest
+                write_tables(out_dir, tables, cores=max(1, workers or os.cpu_count() or 1))
+            summary.tables_written = True
+            summary.counts = {t: len(tables.get(t)) for t in registry.tables()}
+        else:
+            counts = {s: old_pages[s]["counts"] for s in plan.sources}
+            summary.counts = dict(old.get("counts") or {})
+
+        summary.failed_pages = sum(1 for s in plan.sources if counts[s].get("errors"))
+        _save_manifest(state, old, input_dir, out_dir, plan, counts, summary)
+        state.prune({k for k in plan.keys.values() if k})
         summary.seconds = time.perf_counter() - started
-        print(f"baozhi run: interrupted after {len(summary.processed)} of {len(plan.todo)} "
-              "pages; the tables were not changed. Run again to finish (pages done are kept).",
-              file=log, flush=True)
+        _say_done(summary, out_dir, log)
         return summary
-
-    changed = bool(plan.todo or plan.removed or plan.unread) or \
-        any((old_pages.get(s) or {}).get("key") != plan.keys[s] for s in plan.sources)
-    stale = old.get("tables") != file_hashes(out_dir)
-    if changed or stale or not old:
-        tables, counts = _collect(plan, results, input_dir, meta, state, summary)
-        with _writing(out_dir):     # the previous tables stay until every new file is written
-            # with more than one worker, the SQLite file is written beside the rest
-            write_tables(out_dir, tables, cores=max(1, workers or os.cpu_count() or 1))
-        summary.tables_written = True
-        summary.counts = {t: len(rows) for t, rows in tables.items()}
-    else:
-        counts = {s: old_pages[s]["counts"] for s in plan.sources}
-        summary.counts = dict(old.get("counts") or {})
-
-    summary.failed_pages = sum(1 for s in plan.sources if counts[s].get("errors"))
-    _save_manifest(state, old, input_dir, out_dir, plan, counts, summary)
-    state.prune({k for k in plan.keys.values() if k})
-    summary.seconds = time.perf_counter() - started
-    _say_done(summary, out_dir, log)
-    return summary
 
 
 def _redo(path, root, meta, state, keys, shas, source) -> dict[str, list[dict]]:
@@ -637,11 +626,20 @@ def _redo(path, root, meta, state, keys, shas, source) -> dict[str, list[dict]]:
 
 
 def _process(todo, input_dir, meta, state: State, keys, shas, results, summary: Summary,
-             workers, log, executor: str = "local", scheduler: str | None = None) -> None:
-    """Process the pages in ``todo``, saving each result as it comes."""
+             workers, log, executor: str = "local", scheduler: str | None = None,
+             tables: Tables | None = None, sources: list[str] = ()) -> None:
+    """Process the pages in ``todo``, saving each result as it comes and giving its rows to
+    ``tables`` (keyed by the page's place in ``sources``)."""
     if not todo:
         return
     progress = Progress(len(todo), log)
+    order = {source: i for i, source in enumerate(sources)}
+
+    def give(source: str, rows: dict[str, list[dict]]) -> None:
+        results[source] = rows
+        if tables is not None and source in order:
+            with _writing(state.out_dir):
+                tables.add(order[source], rows)
 
     def finish(source: str, sha: str | None, rows: dict[str, list[dict]],
                saved: str | None = None, unsaved: str | None = None) -> None:
@@ -653,13 +651,13 @@ def _process(todo, input_dir, meta, state: State, keys, shas, results, summary: 
             if not saved:
                 with _writing(state.pages_dir):
                     rows = state.save(key, source, sha, rows)
-        results[source] = rows
+        give(source, rows)
         summary.processed.append(source)
         progress.step(source)
 
     def failed(source: str, exc: BaseException) -> None:
-        results[source] = _empty() | {"errors": [_error_row(
-            source, "process", f"worker failed: {type(exc).__name__}: {exc}")]}
+        give(source, _empty() | {"errors": [_error_row(
+            source, "process", f"worker failed: {type(exc).__name__}: {exc}")]})
         keys[source] = None  # not saved: tried again next run
         summary.processed.append(source)
         progress.step(source)
@@ -674,6 +672,7 @@ def _process(todo, input_dir, meta, state: State, keys, shas, results, summary: 
             jobs = [(root / path.relative_to(input_dir), root, meta) for path, _ in todo]
             done = dask_map(work, jobs, workers, scheduler)
             try:
+                preload()
                 for i, result in done:
                     if isinstance(result, BaseException):
                         failed(todo[i][1], result)
@@ -701,6 +700,7 @@ def _process(todo, input_dir, meta, state: State, keys, shas, results, summary: 
             # each worker saves the pages it made; the largest pages go first
             futures = {pool.submit(work_and_save, path, input_dir, meta, source, state.out_dir): source
                        for path, source in _largest_first(todo)}
+            preload()     # the workers are forked: the writers' libraries load while they work
             pending = set(futures)
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)

@@ -30,6 +30,8 @@ import contextlib
 import csv
 import datetime as dt
 import hashlib
+import io
+import itertools
 import json
 import os
 import re
@@ -37,9 +39,10 @@ import shutil
 import sqlite3
 import tempfile
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from baozhi.layers import registry
+from baozhi.resources.atomic import replacing, temp_prefix, umask_mode
 
 # the tables that are no layer; a layer's columns come from the registry
 PAGE_COLUMNS = {
@@ -102,41 +105,24 @@ def _sql(value):
     return value
 
 
-def umask_mode() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-@contextlib.contextmanager
-def _beside(path: Path, staged: list | None):
-    """A temporary file beside ``path``, renamed into place when the block ends, or, with
-    ``staged``, left for the caller to rename (``(tmp, path)`` appended); removed if the
-    block fails."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    os.chmod(tmp, umask_mode())
-    try:
-        yield tmp
-        if staged is None:
-            os.replace(tmp, path)
-        else:
-            staged.append((tmp, path))
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _atomic(path: Path, write, staged: list | None = None) -> None:
-    """Write a text file through ``_beside``: ``write(fh)`` fills it."""
-    with _beside(path, staged) as tmp:
+    """Write a text file through ``resources.atomic.replacing``: ``write(fh)`` fills it."""
+    with replacing(path, staged) as tmp:
         with open(tmp, "w", encoding="utf-8-sig" if path.suffix == ".csv" else "utf-8",
                   newline="") as fh:
             write(fh)
 
 
-def write_csv(path: Path, table: str, rows: list[dict], staged: list | None = None) -> None:
+def write_csv(path: Path, table: str, rows, staged: list | None = None) -> None:
+    """``table`` as CSV: ``rows`` is its rows, or the ``Tables`` they are in (then the lines
+    each page spooled are put in order)."""
+    if isinstance(rows, Tables):
+        if rows.spooled(table, ".csv"):
+            buf = io.StringIO()
+            csv.writer(buf).writerow(fixed_columns(table))     # after the BOM, as utf-8-sig
+            rows.assemble(path, table, ".csv", ("\ufeff" + buf.getvalue()).encode("utf-8"), staged)
+            return
+        rows = rows.get(table)
     cols = columns(table, rows)
 
     def write(fh):
@@ -147,7 +133,13 @@ def write_csv(path: Path, table: str, rows: list[dict], staged: list | None = No
     _atomic(path, write, staged)
 
 
-def write_jsonl(path: Path, table: str, rows: list[dict], staged: list | None = None) -> None:
+def write_jsonl(path: Path, table: str, rows, staged: list | None = None) -> None:
+    """``table`` as JSON lines: ``rows`` as for ``write_csv``."""
+    if isinstance(rows, Tables):
+        if rows.spooled(table, ".jsonl"):
+            rows.assemble(path, table, ".jsonl", b"", staged)
+            return
+        rows = rows.get(table)
     cols = columns(table, rows)
 
     def write(fh):
@@ -167,7 +159,12 @@ FTS_COLUMNS = ("headline", "text")      # articles_fts, trigram-tokenised
 def _type(col: str, values: list) -> type:
     """The Python type sqlite-utils declares a column as: int (INTEGER), float (REAL) or
     str (TEXT; also lists and dicts, stored as JSON)."""
-    seen = {type(v) for v in values if v is not None}
+    return _type_of(col, {type(v) for v in values})
+
+
+def _type_of(col: str, seen: set) -> type:
+    """``_type`` from the set of the types of a column's values."""
+    seen = seen - {type(None)}
     if not seen:
         return FIELD_TYPES.get(col, str)
     if seen <= {int, bool}:
@@ -258,10 +255,13 @@ def view_descriptions() -> dict[str, str]:
 INDEXED = ("article_id", "source", "issue_date", "kind", "label")
 
 
-def write_sqlite(path: Path, tables: dict[str, list[dict]], staged: list | None = None) -> None:
+def write_sqlite(path: Path, tables, staged: list | None = None) -> None:
+    """Every table into one SQLite file; ``tables``: a dict of each table's rows, or a
+    ``Tables`` (whose pages' values were made as they came)."""
     import sqlite_utils
 
-    with _beside(path, staged) as tmp:
+    tables = tables if isinstance(tables, Tables) else Tables.of(tables)
+    with replacing(path, staged) as tmp:
         con = sqlite3.connect(tmp)
         try:
             db = sqlite_utils.Database(con)
@@ -269,14 +269,12 @@ def write_sqlite(path: Path, tables: dict[str, list[dict]], staged: list | None 
                 _create(db, "pages", PAGES_COLUMNS, pages_rows(tables.get("articles", [])),
                         pk="source")
                 for table in registry.tables():
-                    rows = tables.get(table, [])
-                    cols = columns(table, rows)
-                    types = {c: _type(c, [r.get(c) for r in rows]) for c in cols}
+                    types, values = tables.sql(table)
                     fks = [("source", "pages", "source")] if table == "articles" else \
                         [("article_id", "articles", "article_id")] if table in registry.names() else []
-                    _create(db, table, types, rows, pk=primary_key(table), foreign_keys=fks)
+                    _insert(db, table, types, values, pk=primary_key(table), foreign_keys=fks)
                     for key in INDEXED:
-                        if key in cols and key != primary_key(table):
+                        if key in types and key != primary_key(table):
                             db[table].create_index([key], index_name=f"idx_{table}_{key}")
                 db["articles"].enable_fts(list(FTS_COLUMNS), tokenize="trigram")
                 db["articles"].populate_fts(list(FTS_COLUMNS))
@@ -286,13 +284,22 @@ def write_sqlite(path: Path, tables: dict[str, list[dict]], staged: list | None 
             con.close()
 
 
+def _sql_values(cols: list[str], rows: Iterable[dict]) -> Iterator[list]:
+    return ([_sql(row.get(c)) for c in cols] for row in rows)
+
+
 def _create(db, table: str, types: dict[str, type], rows: list[dict], pk=None,
             foreign_keys=()) -> None:
+    _insert(db, table, types, _sql_values(list(types), rows), pk, foreign_keys)
+
+
+def _insert(db, table: str, types: dict[str, type], values: Iterable, pk=None,
+            foreign_keys=()) -> None:
+    """Create ``table`` with columns ``types`` (in order) and insert ``values`` (one
+    sequence of SQLite values per row, in that order)."""
     db[table].create(types, pk=pk, foreign_keys=list(foreign_keys) or None)
-    cols = list(types)
     db.conn.executemany(
-        f"INSERT INTO {_q(table)} VALUES ({', '.join('?' for _ in cols)})",
-        ([_sql(row.get(c)) for c in cols] for row in rows))
+        f"INSERT INTO {_q(table)} VALUES ({', '.join('?' for _ in types)})", values)
 
 
 def _q(col: str) -> str:
@@ -443,24 +450,170 @@ def dataset_hash(path: Path) -> str | None:
     return h.hexdigest()
 
 
-def write_tables(out_dir: Path, tables: dict[str, list[dict]], cores: int = 1) -> list[Path]:
-    """Write every table as CSV and JSONL, and all of them into one SQLite file.
+class Tables:
+    """The rows of every table, given a page at a time (``add(key, rows)``, in any order) and
+    written in the order of the keys (``baozhi run``: the pages' order in the folder).
+
+    With ``spool`` (the output folder) each page is written out as it comes, while the
+    other pages are still being made: its CSV and JSONL lines are appended to a temporary
+    file beside each table's (``.figures.csv.x1y2``, removed by ``close``; a killed run's are
+    removed by the next run) and its SQLite values are made and kept. Writing the tables after
+    the last page then only puts the pages' parts in order (``assemble``), inserts the values
+    and builds the indexes and the Parquet dataset. The files are byte for byte those written
+    from all the rows at once: a page with a field no table has a column for (one a user's
+    layer adds) stops the spooling, and every table is then written from the rows."""
+
+    def __init__(self, spool: Path | None = None):
+        self._pages: dict[object, dict[str, list[dict]]] = {}
+        self._dir = None if spool is None else Path(spool)
+        self._files: dict[tuple[str, str], object] = {}      # (table, suffix) -> open spool
+        self._sizes: dict[tuple[str, str], int] = {}
+        self._parts: dict[tuple[str, str], dict[object, tuple[int, int]]] = {}
+        self._values: dict[str, dict[object, list[tuple]]] = {t: {} for t in tables()}
+        self._seen: dict[str, dict[str, set]] = {}
+        self._cols = {t: fixed_columns(t) for t in tables()}
+        self._allowed = {t: frozenset(c) for t, c in self._cols.items()}
+        self._ordered: dict[str, list[dict]] = {}
+
+    @classmethod
+    def of(cls, rows: dict[str, list[dict]]) -> "Tables":
+        """Whole tables as one page (nothing spooled)."""
+        out = cls()
+        out.add(0, {t: rows.get(t) or [] for t in tables()})
+        return out
+
+    def __contains__(self, key) -> bool:
+        return key in self._pages
+
+    def add(self, key, rows: dict[str, list[dict]]) -> None:
+        """One page's rows of every table (``key`` orders it among the pages)."""
+        if key in self._pages:
+            raise ValueError(f"page {key!r} given twice")
+        self._pages[key] = rows
+        self._ordered.clear()
+        if self._dir is None:
+            return
+        for table in tables():
+            part = rows.get(table) or []
+            allowed = self._allowed[table]
+            if any(not k.startswith("_") for row in part for k in row.keys() - allowed):
+                self.close()              # a column of its own: written from the rows
+                return
+        for table in tables():
+            part = rows.get(table) or []
+            if not part:
+                continue
+            cols = self._cols[table]
+            buf = io.StringIO()
+            w = csv.writer(buf)
+            for row in part:
+                w.writerow(["" if row.get(c) is None else _cell(row.get(c)) for c in cols])
+            self._spool(table, ".csv", key, buf.getvalue())
+            self._spool(table, ".jsonl", key, "".join(
+                json.dumps({c: row.get(c) for c in cols}, ensure_ascii=False) + "\n" for row in part))
+            values = [tuple(_sql(row.get(c)) for c in cols) for row in part]
+            self._values[table][key] = values
+            seen = self._seen.setdefault(table, {c: set() for c in cols})
+            for i, c in enumerate(cols):
+                seen[c].update({type(v[i]) for v in values})
+
+    def _spool(self, table: str, suffix: str, key, text: str) -> None:
+        at = (table, suffix)
+        fh = self._files.get(at)
+        if fh is None:
+            fd, name = tempfile.mkstemp(prefix=temp_prefix(self._dir / f"{table}{suffix}"),
+                                        dir=self._dir)
+            fh = self._files[at] = os.fdopen(fd, "w+b")
+            os.unlink(name)               # nothing to clean up, even after a kill
+            self._sizes[at] = 0
+            self._parts[at] = {}
+        data = text.encode("utf-8")
+        fh.write(data)
+        self._parts[at][key] = (self._sizes[at], len(data))
+        self._sizes[at] += len(data)
+
+    def spooled(self, table: str, suffix: str) -> bool:
+        """Whether every page's lines of ``table`` as ``suffix`` are in the spool."""
+        return self._dir is not None
+
+    def assemble(self, path: Path, table: str, suffix: str, head: bytes,
+                 staged: list | None = None) -> None:
+        """Write ``path``: ``head``, then each page's spooled lines in the order of the keys."""
+        at = (table, suffix)
+        fh, parts = self._files.get(at), self._parts.get(at, {})
+        if fh is not None:
+            fh.flush()
+        with replacing(path, staged) as tmp, open(tmp, "wb") as out:
+            out.write(head)
+            for key in sorted(parts):
+                start, size = parts[key]
+                out.write(os.pread(fh.fileno(), size, start))
+
+    def flush(self) -> None:
+        for fh in self._files.values():
+            fh.flush()
+
+    def get(self, table: str, default=None) -> list[dict]:
+        """Every row of ``table``, page after page in the order of the keys."""
+        got = self._ordered.get(table)
+        if got is None:
+            got = self._ordered[table] = [r for key in sorted(self._pages)
+                                          for r in self._pages[key].get(table) or []]
+        return got
+
+    def sql(self, table: str) -> tuple[dict[str, type], Iterable]:
+        """The column types of ``table`` in SQLite (name -> int, float or str, in column
+        order) and its rows' values, page after page."""
+        if self._dir is None:
+            rows = self.get(table)
+            cols = columns(table, rows)
+            return {c: _type(c, [r.get(c) for r in rows]) for c in cols}, _sql_values(cols, rows)
+        seen = self._seen.get(table, {})
+        types = {c: _type_of(c, seen.get(c, set())) for c in self._cols[table]}
+        parts = self._values[table]
+        return types, itertools.chain.from_iterable(parts[key] for key in sorted(parts))
+
+    def close(self) -> None:
+        """Stop spooling and let the spool go (the rows stay: written from them)."""
+        for fh in self._files.values():
+            with contextlib.suppress(OSError):
+                fh.close()
+        self._files.clear()
+        self._parts.clear()
+        self._values = {t: {} for t in tables()}
+        self._seen.clear()
+        self._dir = None
+
+
+def preload() -> None:
+    """Import what writing the tables needs (sqlite-utils, which imports pandas, and pyarrow:
+    about 1.5 CPU-s) now: ``baozhi run`` calls it while its workers make the pages, so that it
+    is not paid after the last one."""
+    import pyarrow.dataset  # noqa: F401
+    import pyarrow.parquet  # noqa: F401
+    import sqlite_utils  # noqa: F401
+
+
+def write_tables(out_dir: Path, tables, cores: int = 1) -> list[Path]:
+    """Write every table as CSV and JSONL, all of them into one SQLite file and as a Parquet
+    dataset; ``tables``: a dict of each table's rows, or a ``Tables`` fed page by page.
 
     Every file is first written under a temporary name; only when all are complete are they
     renamed into place, one after the other, so an interrupted run leaves the previous
     tables (a kill inside the last few renames can mix old and new files; ``baozhi run``
     notices that and rewrites them on its next run). With ``cores`` > 1 the SQLite file
-    (about half the work: rows, indexes, full-text index) is written by a forked process
-    while this one writes the rest (``_aside``): the same files, in about half the time."""
+    (rows, indexes, full-text index) is written by a forked process while this one writes
+    the rest (``_aside``): the same files, in about half the time."""
     out_dir = Path(out_dir)
+    tables = tables if isinstance(tables, Tables) else Tables.of(tables)
+    tables.flush()                        # nothing buffered is copied into a forked writer
     staged: list[tuple[str, Path]] = []
     join = None
     try:
         join = _aside(write_sqlite, out_dir / DB_NAME, tables) if cores > 1 else None
         for table in registry.tables():
-            rows = tables.get(table, [])
             for suffix, writer in ((".csv", write_csv), (".jsonl", write_jsonl)):
-                writer(out_dir / f"{table}{suffix}", table, rows, staged)
+                writer(out_dir / f"{table}{suffix}", table, tables, staged)
         if join is None:
             write_sqlite(out_dir / DB_NAME, tables, staged)
         write_parquet(out_dir / PARQUET_DIR, tables, staged)
@@ -485,7 +638,7 @@ def write_tables(out_dir: Path, tables: dict[str, list[dict]], cores: int = 1) -
     return [path for _, path in staged]
 
 
-def _aside(write, path: Path, tables: dict[str, list[dict]]):
+def _aside(write, path: Path, tables):
     """Start ``write(path, tables, staged)`` in a forked process; returns ``join()``, which
     waits for it and returns its ``staged`` list, or raises the exception it raised. Where
     there is no ``fork``, or threads run (forking them is unsafe), ``write`` runs here and
