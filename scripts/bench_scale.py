@@ -1,66 +1,144 @@
-"""Pages per CPU-second of ``baozhi run``, and the peak memory of a worker: the figures
-docs/SCALE.md turns into the cost of an archive.
+"""``baozhi run`` of a batch of pages in fresh processes: wall and CPU time, pages per
+CPU-second, peak memory, and 1 against 2 workers — the figures of docs/SCALE.md and of the
+README's workers lines (``bench_stages.py`` calls ``compare`` for its own line).
 
     .venv/bin/python scripts/bench_scale.py [--pages ../shared/pd1998/pages] [--limit N]
-                                            [--executor local|dask] [--workers 1]
+        [--executor local|dask] [--workers 1,2] [--repeat N] [--python PY ...]
 
-Copies the first ``--limit`` pages to a temporary folder and runs the real command in a
-fresh process (models loaded, nothing reused). CPU time is user + system of that process and
-all its children (workers included), from ``getrusage``; peak RSS is the largest resident
-set of any of them. Prints one line per figure.
+Copies the first ``--limit`` pages to a temporary folder and runs the real command, each run
+in a fresh process with a fresh output folder (models loaded, nothing reused). Per run: wall
+time, and CPU time (user + system) and peak RSS of that run's process tree only (``os.wait4``
+on it: the workers and the table writer are its children, waited for, so they are counted;
+nothing of an earlier run is). Every configuration (worker count, and ``--python``: the
+interpreter of a checkout's venv, repeat it to compare checkouts side by side) runs
+``--repeat`` times, alternating, so a change in the machine's load hits all alike. Printed:
+best and median of wall and CPU, pages per CPU-second, the largest peak RSS; then, with 1 and
+2 workers, the wall ratio (best/best and median/median: meaningful on an idle machine only) and
+CPU of 2 workers / CPU of 1 (≈ 1.0 when nothing is done twice; steady on a shared machine).
+The load average is printed before and after.
 """
 from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+PAGES = ROOT.parent / "shared" / "pd1998" / "pages"
+
+
+@dataclass
+class Run:
+    wall: float
+    cpu: float
+    rss_mb: float
+    code: int
+
+
+def run_child(cmd: list[str], **kw) -> tuple[Run, str]:
+    """Run ``cmd`` in a fresh process: (wall, CPU and peak RSS of its process tree, exit
+    code), and the end of its stderr."""
+    with tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, **kw)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        proc.returncode = code = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        tail = err.read()[-4000:].decode("utf-8", "replace")
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, code), tail
+
+
+def copy_pages(src: Path, dest: Path, limit: int = 0) -> tuple[int, int]:
+    """The first ``limit`` page files of ``src`` (all with 0) and its metadata into ``dest``:
+    (pages, characters)."""
+    pages = sorted(Path(src).glob("*.txt"))[: limit or None]
+    dest.mkdir(parents=True, exist_ok=True)
+    if (Path(src) / "metadata.toml").is_file():
+        shutil.copy(Path(src) / "metadata.toml", dest / "metadata.toml")
+    chars = 0
+    for p in pages:
+        shutil.copy(p, dest / p.name)
+        chars += len(p.read_text(encoding="utf-8", errors="replace"))
+    return len(pages), chars
+
+
+def compare(pages_dir: Path, limit: int, workers=(1, 2), repeat: int = 1,
+            pythons: list[str] | None = None, executor: str = "local",
+            log=print) -> dict[tuple[str, int], list[Run]]:
+    """Every (python, workers) configuration run ``repeat`` times, alternating; the runs."""
+    pythons = pythons or [sys.executable]
+    got: dict[tuple[str, int], list[Run]] = {(py, w): [] for py in pythons for w in workers}
+    with tempfile.TemporaryDirectory(prefix="baozhi-scale-") as tmp:
+        src = Path(tmp) / "in"
+        n, chars = copy_pages(pages_dir, src, limit)
+        log(f"{n} pages, {chars:,} characters ({pages_dir}); executor {executor}; "
+            f"load average {os.getloadavg()[0]:.2f} at start; {os.cpu_count()} cores")
+        for i in range(repeat):
+            for py in pythons:
+                for w in workers:
+                    out = Path(tmp) / f"out-{i}-{w}-{pythons.index(py)}"
+                    run, tail = run_child([py, "-m", "baozhi", "run", str(src), "--out", str(out),
+                                           "--workers", str(w), "--executor", executor], cwd=ROOT)
+                    if run.code not in (0, 1):
+                        raise SystemExit(f"{py}: exit {run.code}\n{tail}")
+                    got[(py, w)].append(run)
+                    shutil.rmtree(out, ignore_errors=True)
+                    log(f"  {_name(py, pythons)} {w} worker(s): {run.wall:.1f} s wall, "
+                        f"{run.cpu:.1f} s CPU, {run.rss_mb:.0f} MB (load {os.getloadavg()[0]:.1f})")
+        log(f"load average {os.getloadavg()[0]:.2f} at the end")
+    return got
+
+
+def _name(py: str, pythons: list[str]) -> str:
+    return py if len(pythons) > 1 else "run"
+
+
+def summary(got: dict[tuple[str, int], list[Run]], pages: int) -> dict[str, str]:
+    """Lines of figures: per configuration, and the 2/1 ratios."""
+    out = {}
+    for (py, w), runs in got.items():
+        walls, cpus = [r.wall for r in runs], [r.cpu for r in runs]
+        out[f"{py} | {w} worker(s): wall best / median, CPU best / median, peak RSS"] = (
+            f"{min(walls):.1f} / {statistics.median(walls):.1f} s, {min(cpus):.1f} / "
+            f"{statistics.median(cpus):.1f} s ({pages / min(cpus):.2f} pages per CPU-s), "
+            f"{max(r.rss_mb for r in runs):.0f} MB")
+    for py in dict.fromkeys(py for py, _ in got):
+        one, two = got.get((py, 1)), got.get((py, 2))
+        if not (one and two):
+            continue
+        w1, w2 = [r.wall for r in one], [r.wall for r in two]
+        c1, c2 = [r.cpu for r in one], [r.cpu for r in two]
+        out[f"{py} | 2 workers / 1, wall: best, median"] = (
+            f"{min(w1) / min(w2):.2f}×, {statistics.median(w1) / statistics.median(w2):.2f}×")
+        out[f"{py} | CPU of 2 workers / CPU of 1: best, median"] = (
+            f"{min(c2) / min(c1):.2f}, {statistics.median(c2) / statistics.median(c1):.2f}")
+    return out
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--pages", default=str(ROOT.parent / "shared" / "pd1998" / "pages"))
+    ap.add_argument("--pages", default=str(PAGES))
     ap.add_argument("--limit", type=int, default=0, help="first N pages (0: all)")
     ap.add_argument("--executor", default="local", choices=("local", "dask"))
-    ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--workers", default="1", help="worker counts, comma-separated (1,2)")
+    ap.add_argument("--repeat", type=int, default=1, help="runs of each configuration")
+    ap.add_argument("--python", action="append", help="a checkout's interpreter (repeat)")
     args = ap.parse_args()
-    pages = sorted(Path(args.pages).glob("*.txt"))
-    if args.limit:
-        pages = pages[:args.limit]
-    chars = sum(len(p.read_text(encoding="utf-8", errors="replace")) for p in pages)
-    with tempfile.TemporaryDirectory(prefix="baozhi-scale-") as tmp:
-        src = Path(tmp) / "in"
-        src.mkdir()
-        meta = Path(args.pages) / "metadata.toml"
-        if meta.is_file():
-            shutil.copy(meta, src / meta.name)
-        for p in pages:
-            shutil.copy(p, src / p.name)
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        t0 = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-m", "baozhi", "run", str(src), "--out",
-                               str(Path(tmp) / "out"), "--workers", str(args.workers),
-                               "--executor", args.executor],
-                              cwd=ROOT, capture_output=True, text=True)
-        wall = time.perf_counter() - t0
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if proc.returncode not in (0, 1):
-        raise SystemExit(proc.stderr[-2000:])
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} after the run")
-    print(f"pages: {len(pages)}, chars: {chars}, executor: {args.executor}, workers: {args.workers}")
-    print(f"wall: {wall:.1f} s, CPU (all processes): {cpu:.1f} s")
-    print(f"pages per CPU-second: {len(pages) / cpu:.3f}  ({cpu / len(pages):.3f} CPU-s per page, "
-          f"{chars / cpu:.0f} chars per CPU-second)")
-    print(f"peak RSS of the largest process: {after.ru_maxrss / 1024:.0f} MiB")
-    print(proc.stderr.strip().splitlines()[-1])
+    pythons = args.python or [sys.executable]
+    workers = [int(w) for w in args.workers.split(",")]
+    got = compare(Path(args.pages), args.limit, workers, args.repeat, pythons, args.executor)
+    n = len(sorted(Path(args.pages).glob("*.txt"))[: args.limit or None])
+    print()
+    for key, value in summary(got, n).items():
+        print(f"{key}: {value}")
     return 0
 
 

@@ -1,7 +1,8 @@
 """Time every stage on a folder of pages, in one process (one core).
 
     python scripts/bench_stages.py [FOLDER ...] [--repeat N] [--clock cpu] [--huge CHARS]
-                                   [--workers-pages N] [--no-punct-mb MB] [--spacy]
+                                   [--workers-pages N] [--workers-repeat N] [--no-punct-mb MB]
+                                   [--spacy]
 
 Defaults to the bundled corpus, plus ../shared/pd1998/pages when it is there. Times the path
 ``baozhi run`` takes: ``run.process.process_page`` on every page (repair, articles, the
@@ -10,7 +11,8 @@ each part timed inside, per stage (repair, articles, segment = jieba's tokens, e
 rest = article texts, the frame's token splits, rows with ids and offsets, finish passes)
 seconds and characters per second, and the peak memory; then
 ``jieba.lcut`` alone on the same page texts and the pipeline/jieba speed ratio, and the cold
-start of ``baozhi annotate`` on one line (a fresh process: CPU time and peak RSS). Loading
+start of ``baozhi annotate`` on one line (3 fresh processes, each with its own CPU time and
+peak RSS from ``wait4``, as ``bench_cold.py`` measures them: best and median). Loading
 (rules, jieba, the NER model) is timed apart from the work: it happens once per process.
 ``--clock cpu`` times the process's CPU (``time.process_time``) instead of the wall clock:
 steadier on a machine whose cores are shared. The script runs whichever ``baozhi`` the Python
@@ -19,8 +21,8 @@ that runs it has installed, so two checkouts can be compared with the same scrip
 Then: one line of ``--huge`` characters (the pages' lines joined) against the same text as its
 many lines, through ``layer_records`` as ``baozhi annotate`` runs them (CPU time, chars/s, the
 ratio; goal >= 0.75); ``baozhi run`` on ``--workers-pages`` pages with 1 and 2 workers in
-fresh processes (wall time, CPU time of the run and its workers, the largest worker's peak
-RSS); with ``--no-punct-mb``, one page of that many MB with no punctuation in a fresh process
+fresh processes, ``--workers-repeat`` runs each (``bench_scale.compare``: wall time, CPU time
+and peak RSS of each run's own process tree, the 2/1 ratios); with ``--no-punct-mb``, one page of that many MB with no punctuation in a fresh process
 (its peak RSS; goal < 1 GB); with ``--spacy``, the spaCy Doc path (``components.annotate``,
 which ``baozhi run`` does not take) as one more, clearly named, line. Last, the issue's table in Markdown for the README.
 """
@@ -30,8 +32,6 @@ import argparse
 import json
 import os
 import resource
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -39,6 +39,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))     # bench_scale, bench_cold: their measurements
 
 
 def main() -> None:
@@ -49,6 +50,7 @@ def main() -> None:
     ap.add_argument("--clock", choices=("wall", "cpu"), default="wall")
     ap.add_argument("--huge", type=int, default=400_000, help="characters of the one long line (0: skip)")
     ap.add_argument("--workers-pages", type=int, default=40, help="pages for 1 vs 2 workers (0: skip)")
+    ap.add_argument("--workers-repeat", type=int, default=1, help="runs of each worker count")
     ap.add_argument("--no-punct-mb", type=float, default=0, help="MB of a page with no punctuation")
     ap.add_argument("--spacy", action="store_true", help="also time the spaCy Doc path")
     args = ap.parse_args()
@@ -106,7 +108,7 @@ def main() -> None:
     if args.huge:
         table.update(huge_line(texts_all, args.huge))
     if args.workers_pages:
-        table.update(workers(folders[-1], args.workers_pages))
+        table.update(workers(folders[-1], args.workers_pages, args.workers_repeat))
     if args.no_punct_mb:
         table.update(no_punctuation(texts_all, args.no_punct_mb))
     print(f"\n| measure ({args.clock} clock) | value |\n| --- | ---: |")
@@ -210,56 +212,25 @@ def huge_line(texts: list[str], n: int) -> dict[str, str]:
             "one line / many lines (goal >= 0.75)": f"{small / big:.2f}×"}
 
 
-def _child(cmd: list[str], **kw) -> tuple[float, float, float, subprocess.CompletedProcess]:
-    """(wall s, CPU s of the process and its children, largest peak RSS MB) of a command run
-    in a fresh process (through a small Python wrapper that waits for it, so the children's
-    figures are its own)."""
-    wrap = ("import resource, subprocess, sys, time, json\n"
-            "t = time.perf_counter(); p = subprocess.run(sys.argv[1:], capture_output=True)\n"
-            "w = time.perf_counter() - t; r = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-            "print(json.dumps([w, r.ru_utime + r.ru_stime, r.ru_maxrss / 1024, p.returncode]))\n"
-            "sys.stderr.write(p.stderr.decode('utf-8', 'replace')[-2000:])\n")
-    proc = subprocess.run([sys.executable, "-c", wrap, *cmd], capture_output=True, text=True, **kw)
-    wall, cpu, rss, code = json.loads(proc.stdout.strip().splitlines()[-1])
-    if code:
-        print(proc.stderr, file=sys.stderr)
-    return wall, cpu, rss, code
+def workers(folder: Path, n: int, repeat: int = 1) -> dict[str, str]:
+    """``baozhi run`` of ``n`` pages with 1 and 2 workers (``bench_scale.compare``: fresh
+    processes, each run's own CPU and peak RSS): wall, CPU, the ratios."""
+    from bench_scale import compare, summary
 
-
-def workers(folder: Path, n: int) -> dict[str, str]:
-    """``baozhi run`` of ``n`` pages with 1 and 2 workers: wall, CPU, the largest peak RSS."""
-    from baozhi.run.batch import find_pages
-
-    out = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        pages = Path(tmp) / "pages"
-        pages.mkdir()
-        for p in find_pages(folder)[:n]:
-            shutil.copy(p, pages / p.name)
-        if (folder / "metadata.toml").exists():
-            shutil.copy(folder / "metadata.toml", pages / "metadata.toml")
-        got = {}
-        for w in (1, 2):
-            wall, cpu, rss, code = _child([sys.executable, "-m", "baozhi", "run", str(pages),
-                                           "--out", str(Path(tmp) / f"out{w}"), "--workers", str(w)],
-                                          cwd=ROOT)
-            got[w] = (wall, cpu)
-            print(f"\nbaozhi run, {n} pages, {w} worker{'s' if w > 1 else ''}: {wall:.1f} s wall, "
-                  f"{cpu:.1f} s CPU (all processes), largest peak RSS {rss:.0f} MB (exit {code})")
-            out[f"`baozhi run` {n} pages, {w} worker{'s' if w > 1 else ''}: wall / CPU / peak RSS"] = \
-                f"{wall:.1f} s / {cpu:.1f} s / {rss:.0f} MB"
-        speedup = got[1][0] / got[2][0]
-        load = os.getloadavg()[0]
-        print(f"2 workers / 1 worker: {speedup:.2f}× wall (goal >= 1.8 on an idle machine; load "
-              f"average now {load:.1f}); CPU 2/1: {got[2][1] / got[1][1]:.2f}")
-        out["2 workers / 1 worker, wall (goal >= 1.8, idle machine)"] = f"{speedup:.2f}× (load {load:.1f})"
-        out["CPU of 2 workers / CPU of 1 (1.0 = no loading repeated)"] = f"{got[2][1] / got[1][1]:.2f}"
-    return out
+    print()
+    got = compare(folder, n, (1, 2), repeat)
+    lines = {f"`baozhi run` {n} pages, {k.split(' | ', 1)[1]}": v for k, v in summary(got, n).items()}
+    for k, v in lines.items():
+        print(f"{k}: {v}")
+    lines["load average after"] = f"{os.getloadavg()[0]:.1f}"
+    return lines
 
 
 def no_punctuation(texts: list[str], mb: float) -> dict[str, str]:
     """One page of ``mb`` MB (UTF-8) with no punctuation, annotated in a fresh process."""
     import unicodedata
+
+    from bench_scale import run_child
 
     body = "".join(ch for t in texts for ch in t
                    if not unicodedata.category(ch).startswith(("P", "Z", "C")))
@@ -271,28 +242,29 @@ def no_punctuation(texts: list[str], mb: float) -> dict[str, str]:
         code = (f"import sys; sys.stdin = open({str(src)!r}, encoding='utf-8'); "
                 "sys.argv = ['baozhi', 'annotate']; from baozhi.apps.cli import main; "
                 "sys.stdout = open('/dev/null', 'w'); sys.exit(main())")
-        wall, cpu, rss, rc = _child([sys.executable, "-c", code], cwd=ROOT)
-    print(f"\none page of {mb} MB with no punctuation ({len(page):,} characters): {cpu:.1f} s CPU, "
-          f"peak RSS {rss:.0f} MB (exit {rc})")
+        run, _ = run_child([sys.executable, "-c", code], cwd=ROOT)
+    print(f"\none page of {mb} MB with no punctuation ({len(page):,} characters): {run.cpu:.1f} s "
+          f"CPU, peak RSS {run.rss_mb:.0f} MB (exit {run.code})")
     return {f"a {mb:g} MB page with no punctuation: CPU / peak RSS (goal < 1 GB)":
-            f"{cpu:.0f} s / {rss:.0f} MB"}
+            f"{run.cpu:.0f} s / {run.rss_mb:.0f} MB"}
 
 
-def cold_start() -> str:
-    """``baozhi annotate`` on one line in a fresh process: its CPU time and peak RSS."""
-    line = json.dumps({"id": "1", "text": "太原市公安局11月16日投资24.7亿元，到2025年形成四大千亿级产业集群。"},
-                      ensure_ascii=False)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "baozhi", "annotate"], input=line, text=True,
-                          capture_output=True, cwd=ROOT)
-    wall = time.perf_counter() - t
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
-    ok = "ok" if proc.returncode == 0 else f"exit {proc.returncode}"
-    print(f"\ncold start, baozhi annotate on one line: {cpu:.2f} s CPU, {wall:.2f} s wall, "
-          f"peak RSS {after.ru_maxrss / 1024:.0f} MB ({ok})")
-    return f"{cpu:.2f} s CPU, peak RSS {after.ru_maxrss / 1024:.0f} MB"
+def cold_start(runs: int = 3) -> str:
+    """``baozhi annotate`` on one line in ``runs`` fresh processes (``bench_cold.one_run``:
+    each child's own CPU and peak RSS, from ``wait4``): best and median."""
+    import statistics
+
+    from bench_cold import LINE, one_run
+
+    with tempfile.TemporaryDirectory() as tmp:
+        line = Path(tmp) / "line.jsonl"
+        line.write_text(LINE, encoding="utf-8")
+        got = [one_run(sys.executable, dict(os.environ), line) for _ in range(runs)]
+    cpus, rss = [c for c, _ in got], [r for _, r in got]
+    text = (f"{min(cpus):.2f} s CPU best, {statistics.median(cpus):.2f} s median of {runs} fresh "
+            f"processes; peak RSS {min(rss):.0f}–{max(rss):.0f} MB")
+    print(f"\ncold start, baozhi annotate on one line: {text}")
+    return text
 
 
 if __name__ == "__main__":
