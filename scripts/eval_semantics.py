@@ -60,7 +60,10 @@ FIELDS = ("metric", "subject", "period", "status", "change", "basis")
 
 
 def _norm(s: str | None) -> str:
-    return "".join((s or "").split()).replace("的", "")
+    """Spaces, line breaks and 的 dropped: the series view's comparison (``metric_key``)."""
+    from baozhi.run.export import metric_key
+
+    return metric_key(s)
 
 
 def _contains(gold: str | None, got: str | None) -> bool:

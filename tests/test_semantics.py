@@ -13,6 +13,7 @@ import pytest
 from baozhi.apps.annotate import annotate_record
 from baozhi.apps.cli import main
 from baozhi.layers import registry
+from baozhi.run.export import SERIES_ORDER
 from conftest import ROOT
 
 NEW = ("metric", "subject", "subject_entity", "period_text", "period_start", "period_end",
@@ -65,7 +66,8 @@ def test_annotate_gives_the_fields_and_the_subject_entity_indexes_the_entities()
 
 def test_show_series_prints_a_subjects_metric_in_period_order(corpus_out, capsys):
     con = sqlite3.connect(corpus_out / "baozhi.sqlite")
-    rows = con.execute("SELECT series_subject, series_metric, unit, period, points FROM series").fetchall()
+    rows = con.execute("SELECT series_subject, series_metric, unit, period, points FROM series "
+                       f"ORDER BY {', '.join(SERIES_ORDER)}").fetchall()
     assert rows and any(r[4] >= 2 for r in rows)
     subject, metric = next((r[0], r[1]) for r in rows if r[4] >= 2)
     assert main(["show", "series", "--out", str(corpus_out), "--subject", subject[:2],
@@ -75,6 +77,12 @@ def test_show_series_prints_a_subjects_metric_in_period_order(corpus_out, capsys
     assert len(out.splitlines()) >= 4           # header, dashes, two points
     keys = [r[:3] for r in rows]
     assert keys == sorted(keys, key=lambda k: tuple(str(x) for x in k))   # grouped
+    # `show series` gives the rows in that order too (an ORDER BY of its own)
+    assert main(["show", "series", "--out", str(corpus_out), "--format", "jsonl",
+                 "--columns", "series_subject,series_metric,unit,period,figure_id"]) == 0
+    shown = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    order = [tuple(str(r[c]) for c in SERIES_ORDER) for r in shown]
+    assert len(shown) == len(rows) and order == sorted(order)
     assert main(["show", "series", "--out", str(corpus_out), "--subject", "140100", "--limit", "3"]) == 0
     assert "140100" in capsys.readouterr().out
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from baozhi.layers import registry
-from baozhi.run.export import DB_NAME, PAGE_COLUMNS
+from baozhi.run.export import DB_NAME, PAGE_COLUMNS, VIEW_ORDER
 
 # what the terminal shows of each table unless --columns says otherwise
 PAGE_DEFAULT_COLUMNS = {
@@ -33,8 +33,8 @@ PAGE_DEFAULT_COLUMNS = {
     "series": ["series_subject", "adcode", "series_metric", "unit", "period", "period_text", "value",
                "status", "points", "text", "figure_id"],
 }
-# views that can be shown like tables (run.export.views)
-VIEWS = ("series",)
+# views that can be shown like tables (run.export.views): those with a defined order
+VIEWS = tuple(VIEW_ORDER)
 
 
 def default_columns(table: str) -> list[str]:
@@ -185,7 +185,8 @@ def query(out_dir: Path, table: str, filters: Filters | None = None, columns: li
         cols = list(columns) if columns else have
         sql_where, params = where(have, filters or Filters(), table)
         total = con.execute(f"SELECT count(*) FROM {table}{sql_where}", params).fetchone()[0]
-        order = "" if table in VIEWS else " ORDER BY rowid"     # a view keeps its own order
+        # a view's rows in its own order, said again: a SELECT without ORDER BY has none
+        order = f" ORDER BY {', '.join(VIEW_ORDER[table])}" if table in VIEW_ORDER else " ORDER BY rowid"
         sql = f"SELECT {', '.join(_q(c) for c in cols)} FROM {table}{sql_where}{order}"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"

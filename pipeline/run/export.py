@@ -219,14 +219,46 @@ def views() -> dict[str, str]:
     return out
 
 
+# what a metric is compared by in a series: without spaces (ASCII, no-break, ideographic), tabs
+# and line breaks, and without 的 — 工业 产值 and 工业的产值 are one series. The one definition:
+# the view's SQL is made from it (``metric_key_sql``: nested replace(), which SQLite's parser
+# allows only a few levels deep, hence a short list) and scripts/eval_semantics.py's lenient
+# match calls ``metric_key``.
+METRIC_DROPPED = " \u3000\xa0\t\r\n的"
+_DROP = {ord(ch): None for ch in METRIC_DROPPED}
+
+
+def metric_key(metric: str | None) -> str:
+    """``metric`` as a series compares it: whitespace and 的 dropped ("" for none)."""
+    return (metric or "").translate(_DROP)
+
+
+def metric_key_sql(col: str) -> str:
+    """The SQL expression of ``metric_key`` over the column ``col`` (SQLite's replace and
+    char: the same characters dropped; NULL stays NULL)."""
+    expr = col
+    for ch in METRIC_DROPPED:
+        expr = f"replace({expr}, {_sql_char(ch)}, '')"
+    return expr
+
+
+def _sql_char(ch: str) -> str:
+    return f"'{ch}'" if ch.isprintable() and ch not in "' " else f"char({ord(ch)})"
+
+
+# the order of the series view's rows (its ORDER BY, and the ORDER BY of every query that
+# reads it: a SELECT without one has no defined order)
+SERIES_ORDER = ("series_subject", "series_metric", "unit", "period", "figure_id")
+VIEW_ORDER = {"series": SERIES_ORDER}
+
 # figures that say what they measure, grouped into series: one subject (the linked entity's
 # canonical name, else the subject as resolved: 全市 -> 太原市; ``adcode`` the division code any
-# figure of that subject links to), one metric (spaces and 的 dropped) and one unit, ordered by
+# figure of that subject links to), one metric (``metric_key``) and one unit, ordered by
 # period (the period's start, else its end, else the issue date); ``points`` = the series' size
-SERIES_VIEW = """WITH s AS (SELECT
+SERIES_VIEW = f"""WITH s AS (SELECT
   coalesce(e.canonical, f.subject) AS series_subject,
   e.adcode AS linked_adcode,
-  replace(replace(f.metric, ' ', ''), '的', '') AS series_metric,
+  {metric_key_sql("f.metric")} AS series_metric,
   coalesce(f.period_start, f.period_end, f.issue_date) AS period, f.*
 FROM figures f LEFT JOIN entities e ON e.entity_id = f.subject_entity
 WHERE f.metric IS NOT NULL AND f.subject IS NOT NULL AND f.unit IS NOT NULL)
@@ -235,7 +267,7 @@ SELECT series_subject, max(linked_adcode) OVER (PARTITION BY series_subject) AS 
   count(*) OVER (PARTITION BY series_subject, series_metric, unit) AS points,
   period_text, period_start, period_end, value, low, high, approx, status, change, basis, text,
   metric, subject, figure_id, article_id, source, issue_date
-FROM s ORDER BY series_subject, series_metric, unit, period, figure_id"""
+FROM s ORDER BY {", ".join(SERIES_ORDER)}"""
 
 
 def view_descriptions() -> dict[str, str]:
