@@ -158,3 +158,17 @@ def test_browse_serves_the_tables(out):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_the_series_views_metric_key_is_pythons():
+    """The series view compares metrics in SQL by the same key as Python's ``metric_key``
+    (one definition: the SQL is made from it)."""
+    import sqlite3
+
+    from baozhi.run.export import metric_key, metric_key_sql
+
+    con = sqlite3.connect(":memory:")
+    for text in ["工业 产值", "工业\u3000的产值\n", "出口\xa0总额\r\n", "\t的", "GDP增速", "a'b"]:
+        got = con.execute(f"SELECT {metric_key_sql('?')}", (text,)).fetchone()[0]
+        assert got == metric_key(text) and not set(got) & set(" \u3000\xa0\t\r\n的")
+    assert con.execute(f"SELECT {metric_key_sql('?')}", (None,)).fetchone()[0] is None
