@@ -80,3 +80,30 @@ def test_pages_go_to_workers_largest_first(tmp_path):
         todo.append((tmp_path / name, name))
     todo.append((tmp_path / "gone.txt", "gone.txt"))         # vanished since planned: last
     assert [s for _, s in batch._largest_first(todo)] == ["b.txt", "d.txt", "c.txt", "a.txt", "gone.txt"]
+
+
+def test_tables_fed_page_by_page_in_any_order_are_the_tables_written_at_once(tmp_path):
+    """Rows written as pages finish (export.Tables): pages come in any order, one brings a
+    field no page before had (a figure's ``per``), one has a boolean and a list, one no rows;
+    the files are byte for byte those written from all the rows at once."""
+    def page(i: int, extra: dict | None = None) -> dict:
+        aid = f"p{i}:01"
+        fig = {"article_id": aid, "source": f"p{i}.txt", "start": 3, "end": 7, "text": f"{i}.5%",
+               "value": i + 0.5 if i % 2 else i, "unit": "%", **(extra or {})}
+        return {"articles": [{"article_id": aid, "source": f"p{i}.txt", "issue_date": "1998-01-02",
+                              "headline": f"第{i}条", "text": "=1+2 北京", "start": 0, "end": 9,
+                              "_sha256": "ab"}],
+                "figures": [fig]}
+    pages = [page(0), page(1, {"per": "人"}), page(2, {"approx": True, "flags": ["a", "b"]}),
+             {}, page(4)]
+    whole = {t: [r for p in pages for r in p.get(t, [])] for t in export.tables()}
+    export.write_tables(tmp_path / "once", whole)
+    fed = export.Tables(spool=tmp_path)
+    for i in (4, 2, 0, 3, 1):
+        fed.add(i, pages[i])
+    export.write_tables(tmp_path / "fed", fed, cores=1)
+    assert fed.spooled("figures", ".csv")            # written from the spool, not the rows
+    fed.close()
+    assert differences(tmp_path / "once", tmp_path / "fed") == []
+    assert "per" in (tmp_path / "fed" / "figures.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]   # the spool: unlinked

@@ -119,7 +119,7 @@ def write_csv(path: Path, table: str, rows, staged: list | None = None) -> None:
     if isinstance(rows, Tables):
         if rows.spooled(table, ".csv"):
             buf = io.StringIO()
-            csv.writer(buf).writerow(fixed_columns(table))     # after the BOM, as utf-8-sig
+            csv.writer(buf).writerow(rows.columns(table))     # after the BOM, as utf-8-sig
             rows.assemble(path, table, ".csv", ("\ufeff" + buf.getvalue()).encode("utf-8"), staged)
             return
         rows = rows.get(table)
@@ -488,12 +488,15 @@ class Tables:
 
     With ``spool`` (the output folder) each page is written out as it comes, while the
     other pages are still being made: its CSV and JSONL lines are appended to a temporary
-    file beside each table's (``.figures.csv.x1y2``, removed by ``close``; a killed run's are
-    removed by the next run) and its SQLite values are made and kept. Writing the tables after
-    the last page then only puts the pages' parts in order (``assemble``), inserts the values
-    and builds the indexes and the Parquet dataset. The files are byte for byte those written
-    from all the rows at once: a page with a field no table has a column for (one a user's
-    layer adds) stops the spooling, and every table is then written from the rows."""
+    file beside each table's (``.figures.csv.x1y2``, unlinked at once: nothing is left
+    behind) and its SQLite values are made and kept. Writing the tables after the last page
+    then only puts the pages' parts in order (``assemble``), inserts the values and builds
+    the indexes and the Parquet dataset. The files are byte for byte those written from all
+    the rows at once: a table's columns (``columns``: the fixed ones, then fields such as a
+    figure's ``per`` in the order they first appear, page after page) are known only at the
+    end, so each page is made with the columns seen so far, the pages made so far are made
+    again (still while the workers run) when a page brings a new one, and ``settle`` makes
+    again, after the last page, any page whose columns differ from the table's."""
 
     def __init__(self, spool: Path | None = None):
         self._pages: dict[object, dict[str, list[dict]]] = {}
@@ -502,10 +505,12 @@ class Tables:
         self._sizes: dict[tuple[str, str], int] = {}
         self._parts: dict[tuple[str, str], dict[object, tuple[int, int]]] = {}
         self._values: dict[str, dict[object, list[tuple]]] = {t: {} for t in tables()}
-        self._seen: dict[str, dict[str, set]] = {}
-        self._cols = {t: fixed_columns(t) for t in tables()}
-        self._allowed = {t: frozenset(c) for t, c in self._cols.items()}
+        self._made: dict[str, dict[object, list[str]]] = {t: {} for t in tables()}
+        self._own: dict[str, dict[object, list[str]]] = {t: {} for t in tables()}
+        self._guess = {t: fixed_columns(t) for t in tables()}
+        self._seen: dict[str, dict[str, set]] = {t: {} for t in tables()}
         self._ordered: dict[str, list[dict]] = {}
+        self._settled = True
 
     @classmethod
     def of(cls, rows: dict[str, list[dict]]) -> "Tables":
@@ -525,29 +530,56 @@ class Tables:
         self._ordered.clear()
         if self._dir is None:
             return
+        self._settled = False
         for table in tables():
             part = rows.get(table) or []
-            allowed = self._allowed[table]
-            if any(not k.startswith("_") for row in part for k in row.keys() - allowed):
-                self.close()              # a column of its own: written from the rows
-                return
-        for table in tables():
-            part = rows.get(table) or []
+            own = self._own[table][key] = _own_columns(table, part)
             if not part:
                 continue
-            cols = self._cols[table]
-            buf = io.StringIO()
-            w = csv.writer(buf)
-            for row in part:
-                w.writerow(["" if row.get(c) is None else _cell(row.get(c)) for c in cols])
-            self._spool(table, ".csv", key, buf.getvalue())
-            self._spool(table, ".jsonl", key, "".join(
-                json.dumps({c: row.get(c) for c in cols}, ensure_ascii=False) + "\n" for row in part))
-            values = [tuple(_sql(row.get(c)) for c in cols) for row in part]
-            self._values[table][key] = values
-            seen = self._seen.setdefault(table, {c: set() for c in cols})
-            for i, c in enumerate(cols):
-                seen[c].update({type(v[i]) for v in values})
+            seen = self._seen[table]
+            for c in own:
+                seen.setdefault(c, set()).update({type(row.get(c)) for row in part})
+            guess = _merge(self._guess[table], own)
+            if guess != self._guess[table]:      # a new column: the pages made so far again
+                self._guess[table] = guess
+                for k in list(self._made[table]):
+                    self._make(table, k, guess)
+            self._make(table, key, self._guess[table])
+
+    def _make(self, table: str, key, cols: list[str]) -> None:
+        """Spool a page's lines of ``table`` and make its SQLite values, under ``cols``."""
+        part = self._pages[key].get(table) or []
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        for row in part:
+            w.writerow(["" if row.get(c) is None else _cell(row.get(c)) for c in cols])
+        self._spool(table, ".csv", key, buf.getvalue())
+        self._spool(table, ".jsonl", key, "".join(
+            json.dumps({c: row.get(c) for c in cols}, ensure_ascii=False) + "\n" for row in part))
+        self._values[table][key] = [tuple(_sql(row.get(c)) for c in cols) for row in part]
+        self._made[table][key] = cols
+
+    def columns(self, table: str) -> list[str]:
+        """The table's columns: ``columns(table, rows)`` of every row, page after page."""
+        if self._dir is None:
+            return columns(table, self.get(table))
+        cols = fixed_columns(table)
+        for key in sorted(self._own[table]):
+            cols = _merge(cols, self._own[table][key])
+        return cols
+
+    def settle(self) -> None:
+        """Make again every page made under other columns than its table's (after the last
+        page, before the files are put together)."""
+        if self._settled or self._dir is None:
+            return
+        for table in tables():
+            cols = self.columns(table)
+            for key, made in list(self._made[table].items()):
+                if made != cols:
+                    self._make(table, key, cols)
+        self.flush()
+        self._settled = True
 
     def _spool(self, table: str, suffix: str, key, text: str) -> None:
         at = (table, suffix)
@@ -571,10 +603,9 @@ class Tables:
     def assemble(self, path: Path, table: str, suffix: str, head: bytes,
                  staged: list | None = None) -> None:
         """Write ``path``: ``head``, then each page's spooled lines in the order of the keys."""
+        self.settle()
         at = (table, suffix)
         fh, parts = self._files.get(at), self._parts.get(at, {})
-        if fh is not None:
-            fh.flush()
         with replacing(path, staged) as tmp, open(tmp, "wb") as out:
             out.write(head)
             for key in sorted(parts):
@@ -600,8 +631,9 @@ class Tables:
             rows = self.get(table)
             cols = columns(table, rows)
             return {c: _type(c, [r.get(c) for r in rows]) for c in cols}, _sql_values(cols, rows)
-        seen = self._seen.get(table, {})
-        types = {c: _type_of(c, seen.get(c, set())) for c in self._cols[table]}
+        self.settle()
+        seen = self._seen[table]
+        types = {c: _type_of(c, seen.get(c, set())) for c in self.columns(table)}
         parts = self._values[table]
         return types, itertools.chain.from_iterable(parts[key] for key in sorted(parts))
 
@@ -613,8 +645,29 @@ class Tables:
         self._files.clear()
         self._parts.clear()
         self._values = {t: {} for t in tables()}
-        self._seen.clear()
         self._dir = None
+
+
+def _own_columns(table: str, rows: list[dict]) -> list[str]:
+    """``columns(table, rows)``, with a set for what is there already."""
+    cols = fixed_columns(table)
+    have = set(cols)
+    for row in rows:
+        extra = row.keys() - have
+        if extra:
+            for k in row:
+                if k in extra and not k.startswith("_"):
+                    cols.append(k)
+                    have.add(k)
+            have |= extra      # "_" fields: not columns, not looked at again
+    return cols
+
+
+def _merge(cols: list[str], more: list[str]) -> list[str]:
+    """``cols``, then the columns of ``more`` it lacks, in their order."""
+    have = set(cols)
+    new = [c for c in more if c not in have]
+    return cols + new if new else cols
 
 
 def preload() -> None:
@@ -638,7 +691,7 @@ def write_tables(out_dir: Path, tables, cores: int = 1) -> list[Path]:
     the rest (``_aside``): the same files, in about half the time."""
     out_dir = Path(out_dir)
     tables = tables if isinstance(tables, Tables) else Tables.of(tables)
-    tables.flush()                        # nothing buffered is copied into a forked writer
+    tables.settle()                       # all made and flushed before the SQLite writer forks
     staged: list[tuple[str, Path]] = []
     join = None
     try:
