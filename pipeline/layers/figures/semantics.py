@@ -47,7 +47,8 @@ _SETS = (
     "dimension_words", "noun_tags", "attribute_tags", "noun_words", "not_metric",
     "noun_joins", "owner_lead_tags", "generic_counters", "carry_period_after", "topic_tags",
     "not_topic", "numeral_chars", "topic_skip_tags", "entity_labels", "rule_approx",
-    "modifier_tags", "zero_subject_skip_tags", "metric_found_before",
+    "modifier_tags", "zero_subject_skip_tags", "metric_found_before", "topic_after_time",
+    "clause_owner_after", "clause_topic_tags",
 )
 
 
@@ -109,6 +110,7 @@ class _Text:
     sentence_starts: list[int] = field(default_factory=list)
     subjects: dict[int, tuple[str, int | None]] = field(default_factory=dict)  # sentence -> subject
     periods: dict[int, dict] = field(default_factory=dict)      # sentence -> its last figure's period
+    clause_subjects: dict[int, tuple] = field(default_factory=dict)  # sentence -> last clause owner
     tokens: Sequence[tuple[int, int]] | None = None     # the Doc's words, when it has jieba's
     paragraph_starts: list[int] = field(default_factory=list)
     _words: dict[int, list[tuple[str, int, int, str]]] = field(default_factory=dict)
@@ -620,17 +622,24 @@ def size_owner(t: _Text, f: _Fig, lo: int) -> list[Owner]:
     return []
 
 
-def _topic(t: _Text, f: _Fig, lo: int) -> list[Owner]:
+def _topic(t: _Text, f: _Fig, lo: int, starts: tuple | None = None,
+           tags: set | None = None) -> list[Owner]:
     """The noun phrase opening the sentence (after its asides) or the figure's clause, after a
     date or time word, owns the figures after it (印尼盾对美元的比价跌到…, 基金年度经费由600万元…,
     莫伊在5个省获得了25%的选票); cut where the figure's metric starts, none if it is the metric."""
     cfg = t.cfg
     out = []
-    for cs in dict.fromkeys((lo, max(lo, t.clause_start(f.start)))):
+    for cs in starts or dict.fromkeys((lo, max(lo, t.clause_start(f.start)))):
         words = [w for w in t.words(cs) if w[1] >= cs and w[2] <= f.start]
         i = 0
-        while i < len(words) and (words[i][0].isspace() or words[i][3] in cfg["topic_skip_tags"] or any(
-                d["start"] <= words[i][1] and words[i][2] <= d["end"] for d in t.dates)):
+        comma = False
+        while i < len(words) and (words[i][0].isspace() or (
+                words[i][3] in cfg["topic_skip_tags"] and not (comma and words[i][3] in "pc")) or any(
+                d["start"] <= words[i][1] and words[i][2] <= d["end"] for d in t.dates) or (
+                i and not comma and words[i][0] in cfg["topic_after_time"])):
+            # (１９９７年，工商银行…: the comma after a fronted time too, not an aside after it:
+            # 今年，因市场…)
+            comma = comma or words[i][0] in cfg["topic_after_time"]
             i += 1
         if i >= len(words) or words[i][0][0] in cfg["numeral_chars"]:
             continue            # 两市, 三方: a reference by number, not a name
@@ -638,7 +647,7 @@ def _topic(t: _Text, f: _Fig, lo: int) -> list[Owner]:
         j = i
         for word, ws, we, tag in words[i:]:
             if ws != end or word in cfg["not_metric"] or word in cfg["not_topic"] or not HAN_WORD.match(word) or not (
-                    tag in cfg["topic_tags"] or (tag == "x" and cfg["unknown_is_noun"])):
+                    tag in (tags or cfg["topic_tags"]) or (tag == "x" and cfg["unknown_is_noun"])):
                 break
             end = we
             j += 1
@@ -790,6 +799,62 @@ def zero_subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     return None
 
 
+def clause_owner(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
+    """A later clause of the sentence that opens with an owner of its own (a name, a project or
+    body noun, a home word; or a noun phrase a verb follows) speaks of that owner, not of the
+    sentence's first: 甲银行资产为…，乙银行资产为２０７８亿加元 -> 乙银行; 我国湿地总面积…，内陆湿地有
+    高等植物１５４０余种 -> 内陆湿地."""
+    if f.i < 0 or _is_heading(t, f.start):
+        return None
+    lo = _owner_floor(t, s, f.start)
+    cs = t.clause_start(f.start)
+    if cs <= lo or t.text[cs - 1] not in t.cfg["clause_owner_after"]:
+        return None             # the figure's clause opens the sentence: the owner rules decide
+    cfg = t.cfg
+    if all(w[0].isspace() or w[3] in cfg["topic_skip_tags"] or w[0] in cfg["clause_owner_after"] or any(
+            d["start"] <= w[1] and w[2] <= d["end"] for d in t.dates)
+           for w in t.words(lo) if lo <= w[1] and w[2] <= cs):
+        return None             # only a fronted time before it (一年多来，村里…): the first clause
+    words = [w for w in t.words(cs) if w[1] >= cs and w[2] <= f.start]
+    i = 0
+    while i < len(words) and (words[i][0].isspace() or words[i][3] in cfg["topic_skip_tags"] or any(
+            d["start"] <= words[i][1] and words[i][2] <= d["end"] for d in t.dates)):
+        if words[i][3] in "pc" and not words[i][0].isspace():
+            return None         # 因…, 在…, 对…: an aside or a preposition's object opens it
+        i += 1
+    if i >= len(words):
+        return None
+    pos = words[i][1]
+    owners = [o for rule in (home_word, entity_in_sentence, project_noun) for o in rule(t, f, cs)
+              if o[0] == pos]
+    if not owners:
+        owners = [o for o in _topic(t, f, cs, (cs,), cfg["clause_topic_tags"])
+                  if o[0] == pos and _verb_follows(t, o[1], f)
+                  and not (f.metric and f.metric[0] == o[1])]     # (工程验收|审批事项10项)
+    owners = [o for o in owners if all(keep(t, f, o) for keep in OWNER_FILTER_RULES)]
+    if not owners:
+        # a clause with no owner of its own after one that had (…，内陆湿地有高等植物…，高等动物
+        # 约１５００种) goes on about it
+        return t.clause_subjects.get(k) if (f.metric and f.metric[0] == pos) or (
+            words[i][3].startswith("v") and words[i][3] != "vn") else None
+    o = max(owners, key=lambda o: o[1] - o[0])
+    t.clause_subjects[k] = (o[2], o[3])
+    return t.clause_subjects[k]
+
+
+def _verb_follows(t: _Text, end: int, f: _Fig) -> bool:
+    """A verb or a preposition follows ``end`` (after adverbs): the noun phrase is a subject."""
+    for word, ws, we, tag in t.words(end):
+        if ws < end:
+            continue
+        if tag in ("d",) or word.isspace():
+            continue
+        if f.metric and we == f.metric[0] and word not in t.cfg["link_verbs"]:
+            return False        # 工程验收|审批事项10项: a verb glued to the metric is part of it
+        return tag.startswith(("v", "p")) and ws < f.start
+    return False
+
+
 def _previous(t: _Text, k: int, s: int) -> Subject | None:
     """The subject of the sentence before, when it is in the same paragraph."""
     if k < 1 or t.paragraph(t.sentence_starts[k - 1]) != t.paragraph(s):
@@ -852,8 +917,8 @@ def _owner_rule(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     return _owner(t, f, s)
 
 
-SUBJECT_RULES = (demonstrative_antecedent, event_participants, zero_subject, _owner_rule, topic_noun, carry_subject,
-                 lead_subject)
+SUBJECT_RULES = (demonstrative_antecedent, event_participants, zero_subject, clause_owner, _owner_rule,
+                 topic_noun, carry_subject, lead_subject)
 
 
 # --------------------------------------------------------------------------- PERIOD_RULES
