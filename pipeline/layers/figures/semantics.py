@@ -77,6 +77,7 @@ def _cfg() -> dict:
         "listed": regex.compile("(?:%s[^，,。；;、：:\\s]{1,8}?)*(?:%s)?" % (raw["list_marks"],
                                                                            raw["list_end"])),
         "carry_sentences": int(raw["carry_sentences"]),
+        "demonstrative_sentences": int(raw["demonstrative_sentences"]),
         "project_re": regex.compile("(?:%s)$" % "|".join(sorted(raw["project_suffixes"], key=len,
                                                                reverse=True))),
         # the change words are figures.yaml's; the plan words the targets' marker words too
@@ -760,14 +761,23 @@ def demonstrative_antecedent(t: _Text, f: _Fig, k: int, s: int) -> Subject | Non
     back = k - 1               # the sentence before that has words (not the blank one at a break)
     while back > 0 and not t.text[t.sentence_starts[back]:t.sentence_starts[back + 1]].strip():
         back -= 1
-    ps, pe = t.sentence_starts[back], t.sentence_starts[back + 1]
-    for head in dict.fromkeys((noun, noun[:1])):
-        for w in reversed(t.words(ps)):
-            if ps <= w[1] and w[2] <= pe and w[0].endswith(head):
-                span = _np_left(t, w[1], ps, t.cfg["subject_max_chars"], joins=False, verbs=True)
-                start = span[0] if span else w[1]
-                if w[2] - start >= 3:
-                    return (t.text[start:w[2]], _entity_at(t, start, w[2]))
+    # the sentence before, else the nearest before it that names such a noun (该市 -> 哈尔滨市
+    # two sentences up), at most `demonstrative_sentences` back
+    seen = 0
+    for j in range(back, -1, -1):
+        ps, pe = t.sentence_starts[j], t.sentence_starts[j + 1]
+        if not t.text[ps:pe].strip():
+            continue            # (the blank one at a paragraph break counts for nothing)
+        seen += 1
+        if seen > t.cfg["demonstrative_sentences"]:
+            break
+        for head in dict.fromkeys((noun, noun[:1])):
+            for w in reversed(t.words(ps)):
+                if ps <= w[1] and w[2] <= pe and w[0].endswith(head):
+                    span = _np_left(t, w[1], ps, t.cfg["subject_max_chars"], joins=False, verbs=True)
+                    start = span[0] if span else w[1]
+                    if w[2] - start >= 3:
+                        return (t.text[start:w[2]], _entity_at(t, start, w[2]))
     return t.subjects.get(back)
 
 
