@@ -48,7 +48,7 @@ _SETS = (
     "noun_joins", "owner_lead_tags", "generic_counters", "carry_period_after", "topic_tags",
     "not_topic", "numeral_chars", "topic_skip_tags", "entity_labels", "rule_approx",
     "modifier_tags", "zero_subject_skip_tags", "metric_found_before", "topic_after_time",
-    "clause_owner_after", "clause_topic_tags",
+    "clause_owner_after", "clause_topic_tags", "link_adverbs", "metric_tail_chars",
 )
 
 
@@ -273,8 +273,8 @@ def _strip_owner(t: _Text, span: tuple[int, int] | None) -> tuple[int, int] | No
         elif ent["start"] <= s and e <= ent["end"] and ent.get("label") in ("ORG", "PER"):
             return None             # an organisation owns a figure, it does not measure one
     m = t.cfg["change_re"].match(t.text, s, e)
-    if m and m.end() < e:
-        s = m.end()                 # 节省电费 -> 电费: the change is change_word's
+    if m and m.end() < e and any(w[2] == m.end() for w in t.words(s)):
+        s = m.end()                 # 节省电费 -> 电费: the change is change_word's (not 增|幅)
     m = t.cfg["home_re"].match(t.text, s, e) or REFERENCE.match(t.text, s, e)
     if m and m.end() < e:
         s = m.end()
@@ -342,6 +342,11 @@ def _before_link(t: _Text, f: _Fig) -> int:
                 t.text[pos - 1] == "的" and f.rec.get("kind") == "percent")):
             pos -= 1
             moved = True
+        # an adverb between the metric and its verb (存款余额也已达, 股价也上升)
+        adv = next((w for w in t.words(pos - 1) if w[2] == pos and w[1] >= floor), None) if pos > floor else None
+        if adv and adv[0] in cfg["link_adverbs"]:
+            pos = adv[1]
+            moved = True
     return pos
 
 
@@ -352,6 +357,15 @@ def noun_before(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, in
         return None
     s, e = span
     words = [w for w in t.words(s) if s <= w[1] and w[2] <= e]
+    # a one-character metric word (量, 额, 率) after a verb and a noun: the verb is inside the
+    # metric (外汇|结算|量, 货物|运输|量)
+    if len(words) == 1 and e - s == 1 and t.text[s] in t.cfg["metric_tail_chars"]:
+        before = [w for w in t.words(s) if w[2] <= s and w[1] >= t.clause_start(f.start)]
+        if len(before) >= 2 and before[-1][2] == s and before[-1][3].startswith("v") and len(
+                before[-1][0]) == 2 and _is_noun(t, before[-2][0], before[-2][3]):
+            got = _np_left(t, before[-1][1], t.clause_start(f.start))
+            if got:
+                return (got[0], e)
     # a size word at the end names the size of what comes before it (跑道全长 -> 全长, owner 跑道)
     if len(words) > 1 and words[-1][0] in t.cfg["dimension_words"]:
         own = _strip_owner(t, (words[0][1], words[-1][1]))
@@ -835,6 +849,8 @@ def clause_owner(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     if i >= len(words):
         return None
     pos = words[i][1]
+    if cfg["basis_re"].match(t.text, pos):
+        return None             # 比上年度增加…: a comparison, no owner
     owners = [o for rule in (home_word, entity_in_sentence, project_noun) for o in rule(t, f, cs)
               if o[0] == pos]
     if not owners:
