@@ -70,6 +70,7 @@ def _cfg() -> dict:
             (w for ws in raw["home_words"].values() for w in ws), key=len, reverse=True))),
         "country_at_metric": tuple(raw["country_at_metric"]),
         "subject_position_tags": tuple(raw["subject_position_tags"]),     # (str.startswith)
+        "world_re": regex.compile("|".join(sorted(raw["world_words"], key=len, reverse=True))),
         "owner_word_last": {w[-1] for k in ("project_suffixes", "owner_suffixes") for w in raw[k]},
         "owner_word_re": regex.compile("(?:(?P<project>%s)|(?P<body>%s))$" % tuple(
             "|".join(sorted(raw[k], key=len, reverse=True)) for k in ("project_suffixes", "owner_suffixes"))),
@@ -267,6 +268,9 @@ def _strip_owner(t: _Text, span: tuple[int, int] | None) -> tuple[int, int] | No
     if span is None:
         return None
     s, e = span
+    for d in t.dates:           # １９９７年世界旅游总收入: the date's 年 is no part of the metric
+        if d["start"] < s < d["end"] < e:
+            s = d["end"]
     for ent in t.entities:
         if ent["start"] == s and ent["end"] < e:
             s = ent["end"]
@@ -275,7 +279,8 @@ def _strip_owner(t: _Text, span: tuple[int, int] | None) -> tuple[int, int] | No
     m = t.cfg["change_re"].match(t.text, s, e)
     if m and m.end() < e and any(w[2] == m.end() for w in t.words(s)):
         s = m.end()                 # 节省电费 -> 电费: the change is change_word's (not 增|幅)
-    m = t.cfg["home_re"].match(t.text, s, e) or REFERENCE.match(t.text, s, e)
+    m = t.cfg["home_re"].match(t.text, s, e) or REFERENCE.match(t.text, s, e) or t.cfg[
+        "world_re"].match(t.text, s, e)
     if m and m.end() < e:
         s = m.end()
     while s < e and t.text[s] in t.cfg["np_trim"]:
@@ -529,6 +534,11 @@ def home_word(t: _Text, f: _Fig, lo: int) -> list[Owner]:
             if got:
                 name, ent = got
         out.append((m.start(), m.end(), name or m.group(), ent))
+    if f.metric:                # 世界旅游总收入, 全球跨国旅游人数: the world's, where it opens the metric
+        k = f.metric[0] - 2
+        m = cfg["world_re"].match(t.text, max(lo, k), f.metric[0]) if k >= lo else None
+        if m and m.end() == f.metric[0]:
+            out.append((m.start(), m.end(), m.group(), None))
     if not t.home:              # a national paper's 全国 is its country, like 我国
         for w in cfg["country_at_metric"]:
             k = t.text.find(w, lo, f.start)
@@ -850,7 +860,7 @@ def clause_owner(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
         return None
     pos = words[i][1]
     if cfg["basis_re"].match(t.text, pos):
-        return None             # 比上年度增加…: a comparison, no owner
+        return t.clause_subjects.get(k)     # 比上年度增加…: a comparison goes on about the last
     owners = [o for rule in (home_word, entity_in_sentence, project_noun) for o in rule(t, f, cs)
               if o[0] == pos]
     if not owners:
