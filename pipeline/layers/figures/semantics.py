@@ -41,7 +41,8 @@ _PATTERNS = (
     "participant_counter", "participant_verbs", "event_name", "event_determiner",
     "extent_before_de", "carry_clause_end", "no_carry_after", "demonstrative", "aside_openers",
     "dateline", "speech_colon", "dateline_after", "attributive_clause",
-    "plan_cue_attributive", "past_cues", "rule_cues", "present_words",
+    "plan_cue_attributive", "plan_cue_disposal", "purpose_aside", "past_cues", "rule_cues",
+    "present_words",
 )
 _SETS = (
     "dimension_words", "noun_tags", "attribute_tags", "noun_words", "not_metric",
@@ -1114,6 +1115,13 @@ def plan_cue(t: _Text, f: _Fig) -> str | None:
             continue        # part of a word: 要求, 主要
         # in an attributive (计划于今年开通的公路): names a thing planned, not this figure
         if cfg["plan_cue_attributive"].match(t.text, m.end(), f.start):
+            continue
+        # 将 that takes an object (将“…”方案的时限压缩…, 将…列为…, 春节将至) plans nothing
+        if cfg["plan_cue_disposal"].match(t.text, m.start(), t.sentence(m.start())[2]):
+            continue
+        # inside a purpose aside before the figure's clause (为确保平安度汛，…会商１４次)
+        cs = t.clause_start(m.start())
+        if cs < t.clause_start(f.start) and cfg["purpose_aside"].match(t.text, cs):
             continue
         return "target"
     return None
