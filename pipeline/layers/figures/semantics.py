@@ -50,6 +50,7 @@ _SETS = (
     "not_topic", "numeral_chars", "topic_skip_tags", "entity_labels", "rule_approx",
     "modifier_tags", "zero_subject_skip_tags", "metric_found_before", "topic_after_time",
     "clause_owner_after", "clause_topic_tags", "link_adverbs", "metric_tail_chars",
+    "topic_stop", "subject_adverb_tags", "aside_tags", "common_noun_tags",
 )
 
 
@@ -660,7 +661,7 @@ def _topic(t: _Text, f: _Fig, lo: int, starts: tuple | None = None,
         i = 0
         comma = False
         while i < len(words) and (words[i][0].isspace() or (
-                words[i][3] in cfg["topic_skip_tags"] and not (comma and words[i][3] in "pc")) or any(
+                words[i][3] in cfg["topic_skip_tags"] and not (comma and words[i][3] in cfg["aside_tags"])) or any(
                 d["start"] <= words[i][1] and words[i][2] <= d["end"] for d in t.dates) or (
                 i and not comma and words[i][0] in cfg["topic_after_time"])):
             # (１９９７年，工商银行…: the comma after a fronted time too, not an aside after it:
@@ -671,14 +672,25 @@ def _topic(t: _Text, f: _Fig, lo: int, starts: tuple | None = None,
             continue            # 两市, 三方: a reference by number, not a name
         start = end = words[i][1]
         j = i
+        if words[i][0] in cfg["topic_quotes"]:      # “新党和平”共有…: a quoted name
+            close = t.text.find(cfg["topic_quotes"][words[i][0]], words[i][2], words[i][2] + 16)
+            if close > words[i][2] + 1 and close < f.start and _verb_follows(t, close + 1, f):
+                out.append((words[i][2], close, t.text[words[i][2]:close], None))
+            continue
+        stopped = False
         for word, ws, we, tag in words[i:]:
+            if ws > start and word in cfg["topic_stop"]:
+                stopped = True
+                break           # 基金年度经费: the time word starts the metric
             if ws != end or word in cfg["not_metric"] or word in cfg["not_topic"] or not HAN_WORD.match(word) or not (
                     tag in (tags or cfg["topic_tags"]) or (tag == "x" and cfg["unknown_is_noun"])):
                 break
             end = we
             j += 1
-        # in subject position: a verb or a preposition follows (印尼盾对美元…, 莫伊在…)
-        if j < len(words) and not (words[j][3].startswith(cfg["subject_position_tags"]) or (
+        # in subject position: a verb or a preposition follows (印尼盾对美元…, 莫伊在…, 基金共资助…)
+        while j < len(words) and words[j][3] in cfg["subject_adverb_tags"] and not stopped:
+            j += 1
+        if j < len(words) and not (stopped or words[j][3].startswith(cfg["subject_position_tags"]) or (
                 f.metric and words[j][1] == f.metric[0])):
             continue
         if f.metric and f.metric[0] <= start:
@@ -788,6 +800,15 @@ def demonstrative_antecedent(t: _Text, f: _Fig, k: int, s: int) -> Subject | Non
         back -= 1
     # the sentence before, else the nearest before it that names such a noun (该市 -> 哈尔滨市
     # two sentences up), at most `demonstrative_sentences` back
+    got = _antecedent(t, back, dict.fromkeys((noun, noun[:1])))
+    if got:
+        return got
+    return t.subjects.get(back)
+
+
+def _antecedent(t: _Text, back: int, heads, shortest: int = 3) -> Subject | None:
+    """The nearest noun phrase of at least ``shortest`` characters ending with one of ``heads``
+    in sentence ``back`` or the `demonstrative_sentences` with words before it."""
     seen = 0
     for j in range(back, -1, -1):
         ps, pe = t.sentence_starts[j], t.sentence_starts[j + 1]
@@ -796,14 +817,14 @@ def demonstrative_antecedent(t: _Text, f: _Fig, k: int, s: int) -> Subject | Non
         seen += 1
         if seen > t.cfg["demonstrative_sentences"]:
             break
-        for head in dict.fromkeys((noun, noun[:1])):
+        for head in heads:
             for w in reversed(t.words(ps)):
                 if ps <= w[1] and w[2] <= pe and w[0].endswith(head):
                     span = _np_left(t, w[1], ps, t.cfg["subject_max_chars"], joins=False, verbs=True)
                     start = span[0] if span else w[1]
-                    if w[2] - start >= 3:
+                    if w[2] - start >= shortest:
                         return (t.text[start:w[2]], _entity_at(t, start, w[2]))
-    return t.subjects.get(back)
+    return None
 
 
 def event_participants(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
@@ -854,7 +875,7 @@ def clause_owner(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     i = 0
     while i < len(words) and (words[i][0].isspace() or words[i][3] in cfg["topic_skip_tags"] or any(
             d["start"] <= words[i][1] and words[i][2] <= d["end"] for d in t.dates)):
-        if words[i][3] in "pc" and not words[i][0].isspace():
+        if words[i][3] in cfg["aside_tags"] and not words[i][0].isspace():
             return None         # 因…, 在…, 对…: an aside or a preposition's object opens it
         i += 1
     if i >= len(words):
@@ -884,11 +905,11 @@ def _verb_follows(t: _Text, end: int, f: _Fig) -> bool:
     for word, ws, we, tag in t.words(end):
         if ws < end:
             continue
-        if tag in ("d",) or word.isspace():
+        if tag in t.cfg["subject_adverb_tags"] or word.isspace():
             continue
         if f.metric and we == f.metric[0] and word not in t.cfg["link_verbs"]:
             return False        # 工程验收|审批事项10项: a verb glued to the metric is part of it
-        return tag.startswith(("v", "p")) and ws < f.start
+        return tag.startswith(t.cfg["subject_position_tags"]) and ws < f.start
     return False
 
 
@@ -909,7 +930,17 @@ def topic_noun(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     if not got:
         return None
     got = [o for o in got if all(keep(t, f, o) for keep in OWNER_FILTER_RULES)]
-    return (got[0][2], got[0][3]) if got else None
+    if not got:
+        return None
+    o = got[0]
+    # a bare common noun (基金共资助…) names the thing told of before: the nearest longer noun
+    # phrase ending with it in the sentences before (资助优秀年轻教师基金)
+    if o[3] is None and k > 0 and len([w for w in t.words(o[0]) if o[0] <= w[1] and w[2] <= o[1]]) == 1 \
+            and t.words(o[0]) and next(w[3] for w in t.words(o[0]) if w[1] == o[0]) in t.cfg["common_noun_tags"]:
+        ante = _antecedent(t, k - 1, (o[2],), len(o[2]) + 2)
+        if ante:
+            return ante
+    return (o[2], o[3])
 
 
 def carry_subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
