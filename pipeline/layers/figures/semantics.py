@@ -41,8 +41,8 @@ _PATTERNS = (
     "participant_counter", "participant_verbs", "event_name", "event_determiner",
     "extent_before_de", "carry_clause_end", "no_carry_after", "demonstrative", "aside_openers",
     "dateline", "speech_colon", "dateline_after", "attributive_clause",
-    "plan_cue_attributive", "plan_cue_disposal", "purpose_aside", "past_cues", "rule_cues",
-    "present_words",
+    "plan_cue_attributive", "plan_cue_disposal", "purpose_aside", "present_fronted", "past_cues",
+    "rule_cues", "present_words",
 )
 _SETS = (
     "dimension_words", "noun_tags", "attribute_tags", "noun_words", "not_metric",
@@ -72,6 +72,7 @@ def _cfg() -> dict:
             (w for ws in raw["home_words"].values() for w in ws), key=len, reverse=True))),
         "country_at_metric": tuple(raw["country_at_metric"]),
         "subject_position_tags": tuple(raw["subject_position_tags"]),     # (str.startswith)
+        "link_adverb_last": {w[-1] for w in raw["link_adverbs"]},
         "world_re": regex.compile("|".join(sorted(raw["world_words"], key=len, reverse=True))),
         "owner_word_last": {w[-1] for k in ("project_suffixes", "owner_suffixes") for w in raw[k]},
         "owner_word_re": regex.compile("(?:(?P<project>%s)|(?P<body>%s))$" % tuple(
@@ -350,10 +351,11 @@ def _before_link(t: _Text, f: _Fig) -> int:
             pos -= 1
             moved = True
         # an adverb between the metric and its verb (存款余额也已达, 股价也上升)
-        adv = next((w for w in t.words(pos - 1) if w[2] == pos and w[1] >= floor), None) if pos > floor else None
-        if adv and adv[0] in cfg["link_adverbs"]:
-            pos = adv[1]
-            moved = True
+        if pos > floor and t.text[pos - 1] in cfg["link_adverb_last"]:
+            adv = next((w for w in t.words(pos - 1) if w[2] == pos and w[1] >= floor), None)
+            if adv and adv[0] in cfg["link_adverbs"]:
+                pos = adv[1]
+                moved = True
     return pos
 
 
@@ -817,6 +819,8 @@ def _antecedent(t: _Text, back: int, heads, shortest: int = 3) -> Subject | None
         seen += 1
         if seen > t.cfg["demonstrative_sentences"]:
             break
+        if not any(h and h in t.text[ps:pe] for h in heads):
+            continue            # (no need to read its words)
         for head in heads:
             for w in reversed(t.words(ps)):
                 if ps <= w[1] and w[2] <= pe and w[0].endswith(head):
@@ -883,8 +887,12 @@ def clause_owner(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     pos = words[i][1]
     if cfg["basis_re"].match(t.text, pos):
         return t.clause_subjects.get(k)     # 比上年度增加…: a comparison goes on about the last
-    owners = [o for rule in (home_word, entity_in_sentence, project_noun) for o in rule(t, f, cs)
-              if o[0] == pos]
+    owners = [o for o in home_word(t, f, cs) if o[0] == pos] if (
+        cfg["home_re"].match(t.text, pos) or cfg["world_re"].match(t.text, pos)) else []
+    owners += [(e["start"], e["end"], e.get("text") or t.text[e["start"]:e["end"]], j)
+               for j, e in enumerate(t.entities) if e["start"] == pos and e["end"] <= f.start
+               and e.get("label") in cfg["entity_labels"]]
+    owners += [o for o in project_noun(t, f, lo) if o[0] == pos]
     if not owners:
         owners = [o for o in _topic(t, f, cs, (cs,), cfg["clause_topic_tags"])
                   if o[0] == pos and _verb_follows(t, o[1], f)
@@ -1040,6 +1048,11 @@ def present_time(t: _Text, f: _Fig) -> dict | None:
     last = None
     for m in t.cfg["present_words"].finditer(t.text, t.clause_start(f.start), f.start):
         last = m
+    if last is None:            # 截至目前，… / 到目前为止，…: a fronted "up to now" opens the sentence
+        _, s, _ = t.sentence(f.start)
+        m = t.cfg["present_fronted"].match(t.text, _owner_floor(t, s, f.start), f.start)
+        if m and m.group("upto"):
+            last = m
     if last is None or any(last.end() <= d["start"] and d["end"] <= f.start for d in t.dates):
         return None
     day = t.issue_date.isoformat() if t.issue_date else None
