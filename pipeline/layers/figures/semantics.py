@@ -685,7 +685,7 @@ def _topic(t: _Text, f: _Fig, lo: int, starts: tuple | None = None,
                 stopped = True
                 break           # 基金年度经费: the time word starts the metric
             if ws != end or word in cfg["not_metric"] or word in cfg["not_topic"] or not HAN_WORD.match(word) or not (
-                    tag in (tags or cfg["topic_tags"]) or (tag == "x" and cfg["unknown_is_noun"])):
+                    tag in (tags or cfg["topic_tags"]) or (tag == "x" and cfg["unknown_is_noun"] and not tags)):
                 break
             end = we
             j += 1
@@ -826,8 +826,9 @@ def _antecedent(t: _Text, back: int, heads, shortest: int = 3) -> Subject | None
                 if ps <= w[1] and w[2] <= pe and w[0].endswith(head):
                     span = _np_left(t, w[1], ps, t.cfg["subject_max_chars"], joins=False, verbs=True)
                     start = span[0] if span else w[1]
-                    if w[2] - start >= shortest:
-                        return (t.text[start:w[2]], _entity_at(t, start, w[2]))
+                    np = _head_of(t, (start, w[2]), t.words(ps))     # not 26日|项目
+                    if np and np[1] - np[0] >= shortest:
+                        return (t.text[np[0]:np[1]], _entity_at(t, np[0], np[1]))
     return None
 
 
