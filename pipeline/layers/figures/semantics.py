@@ -690,7 +690,7 @@ def _topic(t: _Text, f: _Fig, lo: int, starts: tuple | None = None,
             end = we
             j += 1
         # in subject position: a verb or a preposition follows (印尼盾对美元…, 莫伊在…, 基金共资助…)
-        while j < len(words) and words[j][3] in cfg["subject_adverb_tags"] and not stopped:
+        while j < len(words) and words[j][0] in cfg["link_adverbs"] and not stopped:
             j += 1
         if j < len(words) and not (stopped or words[j][3].startswith(cfg["subject_position_tags"]) or (
                 f.metric and words[j][1] == f.metric[0])):
