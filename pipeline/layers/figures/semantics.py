@@ -92,6 +92,7 @@ def _cfg() -> dict:
             {m["modality"] for m in ruleset.load(TARGETS_FILE)["markers"]} | set(raw["plan_words"]),
             key=lambda w: (-len(w), w))))),
         "rate_metrics": {k: regex.compile(v) for k, v in raw["rate_metrics"].items()},
+        "unit_changes": dict(raw["unit_changes"]),
         "basis_re": regex.compile(raw["basis"]),
     }
 
@@ -1189,6 +1190,11 @@ def change_word(t: _Text, f: _Fig) -> str | None:
     return best
 
 
+def unit_change(t: _Text, f: _Fig) -> str | None:
+    """A unit that is itself a change (翻了一番, 翻两番: the doublings of an increase)."""
+    return t.cfg["unit_changes"].get(f.rec.get("unit"))
+
+
 def rate_metric(t: _Text, f: _Fig) -> str | None:
     if not f.metric:
         return None
@@ -1205,7 +1211,7 @@ def level_reached(t: _Text, f: _Fig) -> bool:
     return bool(m) and not (f.metric and 0 <= f.metric[0] - m.end() <= 1)
 
 
-CHANGE_RULES = (change_word, rate_metric)
+CHANGE_RULES = (change_word, unit_change, rate_metric)
 CHANGE_FILTER_RULES = (level_reached,)        # a change found, then dropped
 
 
