@@ -19,6 +19,7 @@ from typing import Any, Callable
 import regex
 
 from baozhi.resources import ruleset
+from baozhi.resources.numerals import parse_number
 
 RULES = "dates/grammar.yaml"
 
@@ -165,10 +166,11 @@ def num(s: str | None) -> int | None:
 
 
 def count_of(s: str | None) -> tuple[int | None, bool]:
-    """A count of units (三, 十二, 15) as (n, False); two neighbouring Chinese digits are a
-    hedge, "three or four" (三四, 七八, 四五), not 34: (the larger, True)."""
-    if s and len(s) == 2 and s[0] in _CN and s[1] in _CN and _CN[s[1]] == _CN[s[0]] + 1 > 1:
-        return _CN[s[1]], True
+    """A count of units (三, 十二, 15) as (n, False); a hedged one, which the figures' numeral
+    reader gives as a range ("three or four": 三四, 七八, 四五, not 34), as (the larger, True)."""
+    got = parse_number(s) if s else None
+    if got is not None and got.value is None and got.high is not None:
+        return int(got.high), True
     return num(s), False
 
 

@@ -439,9 +439,7 @@ def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
             other = joined[1]
             if (value is not None and other.value is not None and (other.multiplier or 0) >= bare[0]
                     and not bare[1].match(text, other.end)):
-                v1, v2 = value, abs(other.value)
-                if not num.multiplier and v1 <= v2 / other.multiplier:
-                    v1 *= other.multiplier
+                v1, v2 = _range_ends(num, value, other)
                 end, a_after = _after_hedge(text, other.end, p)
                 return _finish(text, start, end, "count", None, v1, v2, None,
                                approx or a_after, None, None)
@@ -462,14 +460,11 @@ def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
     if joined:
         kind_j, other = joined
         other = last2
-        v2 = abs(other.value) if other.value is not None else None
-        v1 = value
         if kind_j == "range":
-            # 3到5万元: the first end takes the multiplier of the second
-            if other.multiplier and not num.multiplier and v2 and v1 <= v2 / other.multiplier:
-                v1 = v1 * other.multiplier
-            low, high, value = v1, v2, None
+            low, high = _range_ends(num, value, other)
+            value = None
         else:
+            v1, v2 = value, abs(other.value) if other.value is not None else None
             count, per, value = int(v1) if v1 == int(v1) else v1, v2, None
     else:
         value = last2.value
@@ -590,6 +585,15 @@ def _after_hedge(text, pos, p):
     if m:
         return m.end(), ha[m.group(0)]
     return pos, None
+
+
+def _range_ends(num: Num, value: float, other: Num) -> tuple[float, float | None]:
+    """The two ends of a range num–other (3到5万元, 80万至120万): the first end takes the
+    second's multiplier when it has none of its own and would otherwise be the smaller."""
+    v2 = abs(other.value) if other.value is not None else None
+    if other.multiplier and not num.multiplier and v2 and value <= v2 / other.multiplier:
+        value = value * other.multiplier
+    return value, v2
 
 
 def _finish(text, start, end, kind, value, low, high, unit, approx, magnitude, count) -> dict:
