@@ -90,14 +90,15 @@ def cached(name: str, key: Iterable[str], build: Callable[[], T], folder: Path |
 KEEP = 3
 # a temporary file older than this is a writer's that was killed: removed
 STALE_TMP_S = 3600
-# how a temporary file's name starts: ``resources/atomic.py``'s, and mkstemp's (older versions)
-TEMP_STARTS = (TEMP_PREFIX, "tmp")
 # an entry of any name not used (read or written) for this long is removed: names the code no
 # longer writes go, and a checkout still in use renews its own entries at every start
 UNUSED_S = 14 * 86400
 # what an entry's name looks like (``<name>-<hex digest>.pickle``, the CRF's ``crf-….npz``):
 # only files of this shape are removed for age, whatever else the folder holds
 ENTRY = re.compile(r"[^.].*-[0-9a-f]{32,64}\.(pickle|npz)")
+# a temporary file of one (``resources/atomic.py``'s ``.<entry name>.<random>``): only these
+# are removed as a killed writer's, never another dotfile of a folder the user chose
+TEMP = re.compile(re.escape(TEMP_PREFIX) + ENTRY.pattern + r"\.[^.]+")
 
 
 def prune(folder: Path, prefix: str, suffix: str, current: Path, keep: int = KEEP) -> list[Path]:
@@ -122,7 +123,7 @@ def prune(folder: Path, prefix: str, suffix: str, current: Path, keep: int = KEE
             continue
         if p.name.startswith(prefix) and p.name.endswith(suffix):
             same.append((mtime, p))
-        elif p.name.startswith(TEMP_STARTS) and now - mtime > STALE_TMP_S:
+        elif now - mtime > STALE_TMP_S and TEMP.fullmatch(p.name):
             stale.append(p)
         elif now - mtime > UNUSED_S and ENTRY.fullmatch(p.name):
             stale.append(p)

@@ -158,9 +158,11 @@ def test_a_new_entry_removes_stale_ones_of_its_name_and_keeps_the_current(cache)
         stale.append(p)
     other = cache / "other-0.pickle"             # another table's entry: not this name's
     other.write_bytes(b"x")
-    dead = cache / "tmpabc.tmp"                  # a killed writer's temporary file
-    dead.write_bytes(b"x")
-    os.utime(dead, (old - diskcache.STALE_TMP_S, old - diskcache.STALE_TMP_S))
+    dead = cache / f".table-{9:032d}.pickle.k3x_9q"   # a killed writer's temporary file
+    mine = cache / ".keep"                       # the user's own dotfile in a folder they chose
+    for p in (dead, mine):
+        p.write_bytes(b"x")
+        os.utime(p, (old - diskcache.STALE_TMP_S, old - diskcache.STALE_TMP_S))
     with open(stale[0], "rb") as reading:        # a process still reading the oldest
         assert diskcache.cached("table", ["k"], lambda: 42) == 42
         assert reading.read() == b"x"
@@ -168,7 +170,7 @@ def test_a_new_entry_removes_stale_ones_of_its_name_and_keeps_the_current(cache)
     current = [n for n in left if n.startswith("table-") and n not in {p.name for p in stale}]
     assert len(current) == 1
     # the current entry, the KEEP used last and the other table's stay; the rest go
-    assert set(left) == {*current, *(p.name for p in stale[-diskcache.KEEP:]), other.name}
+    assert set(left) == {*current, *(p.name for p in stale[-diskcache.KEEP:]), other.name, mine.name}
     assert diskcache.cached("table", ["k"], lambda: 0) == 42      # served from the disk
     # a read renews an entry: one used just now outlives those written since, older uses go
     (entry,) = [cache / n for n in current]

@@ -19,14 +19,13 @@ Where no cache can be written, they are built in memory.
 from __future__ import annotations
 
 import hashlib
-import os
 import struct
-import tempfile
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
+from baozhi.resources.atomic import replacing
 from baozhi.resources.diskcache import cache_dir, prune
 
 CACHE_VERSION = 1  # the layout of the cache file
@@ -100,12 +99,9 @@ class Scorer:
             pass
         labels, attrs, state, trans = read_model(model)
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=folder, suffix=".npz")
-            with os.fdopen(fd, "wb") as fh:
+            with replacing(name) as tmp, open(tmp, "wb") as fh:   # whole or not at all
                 np.savez(fh, labels=np.array(labels), attrs=np.array("\x00".join(attrs)),
                          state=state, trans=trans)
-            os.replace(tmp, name)   # whole or not at all: a reader never sees half a file
             prune(folder, "crf-", ".npz", name)   # other models' weights: the last few kept
         except OSError:
             pass                    # not writable: built in memory, as now
