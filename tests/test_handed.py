@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from spacy.tokens import Doc
 
 import baozhi
 from baozhi.frame import plain
@@ -89,4 +90,6 @@ def test_the_spacy_pipeline_finds_the_targets_once(calls):
     # still saves
     figures_only = baozhi.load(layers=["figures"])
     assert "baozhi_targets" not in figures_only.pipe_names
-    figures_only(TEXT).to_bytes()
+    doc = figures_only(TEXT)
+    back = Doc(figures_only.vocab).from_bytes(doc.to_bytes())
+    assert doc._.figures and back._.figures == doc._.figures    # the figures survive a save

@@ -20,11 +20,15 @@ def _articles(name: str) -> tuple[list[str], object]:
     return [article_text(rep, art) for art in split_articles(rep)], page
 
 
-def test_articles_together_give_the_records_each_gets_alone():
+def test_articles_together_give_the_records_each_gets_alone(monkeypatch):
     texts, page = _articles("000_a7ee0230a04bfec5.txt")
-    together = plain.records_many(texts, issue_date=page.issue_date, home=page.home)
     alone = [plain.records(t, issue_date=page.issue_date, home=page.home) for t in texts]
+    one_by_one = []
+    real = entities._tag
+    monkeypatch.setattr(entities, "_tag", lambda *a, **kw: one_by_one.append(1) or real(*a, **kw))
+    together = plain.records_many(texts, issue_date=page.issue_date, home=page.home)
     assert together == alone
+    assert len(texts) > 2 and one_by_one == []  # the page pass tagged them all: none alone
     names = [r["text"] for recs in together for r in recs["entities"]]
     assert "太原" in "".join(names)          # the CRF and the rules did find names
 

@@ -102,7 +102,8 @@ def test_tables_fed_page_by_page_in_any_order_are_the_tables_written_at_once(tmp
     for i in (4, 2, 0, 3, 1):
         fed.add(i, pages[i])
     export.write_tables(tmp_path / "fed", fed, cores=1)
-    assert fed.spooled("figures", ".csv")            # written from the spool, not the rows
+    assert fed.spooled("figures", ".csv") and fed.spooled("entities", ".jsonl")   # from the spool
+    assert not export.Tables(spool=None).spooled("figures", ".csv")
     fed.close()
     assert differences(tmp_path / "once", tmp_path / "fed") == []
     assert "per" in (tmp_path / "fed" / "figures.csv").read_text(encoding="utf-8-sig").splitlines()[0]

@@ -597,8 +597,9 @@ class Tables:
         self._sizes[at] += len(data)
 
     def spooled(self, table: str, suffix: str) -> bool:
-        """Whether every page's lines of ``table`` as ``suffix`` are in the spool."""
-        return self._dir is not None
+        """Whether the lines of every page with rows of ``table`` are in the spool as ``suffix``."""
+        return self._dir is not None and self._parts.get((table, suffix), {}).keys() >= {
+            key for key, rows in self._pages.items() if rows.get(table)}
 
     def assemble(self, path: Path, table: str, suffix: str, head: bytes,
                  staged: list | None = None) -> None:
