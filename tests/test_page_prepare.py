@@ -64,3 +64,26 @@ def test_a_failing_text_is_an_error_in_its_place_and_the_others_go_on(monkeypatc
     got = plain.records_many(texts, issue_date=page.issue_date, home=page.home)
     assert isinstance(got[1], RuntimeError) and "on purpose" in str(got[1])
     assert [g for i, g in enumerate(got) if i != 1] == [a for i, a in enumerate(alone) if i != 1]
+
+
+def test_an_article_whose_text_fails_is_its_own_error_row(monkeypatch):
+    from baozhi.run import process
+
+    page = read_page(CORPUS / "000_a7ee0230a04bfec5.txt", CORPUS, load_metadata(CORPUS))
+    whole = process.process_page(page)
+    real = process.article_text
+    arts = split_articles(repair(page.text))
+
+    def text_of(rep, art):
+        if art.seq == arts[1].seq:
+            raise ValueError("no text on purpose")
+        return real(rep, art)
+
+    monkeypatch.setattr(process, "article_text", text_of)
+    got = process.process_page(page)
+    (err,) = got["errors"]
+    assert "no text on purpose" in err["error"] and err["article_id"].endswith(f":{arts[1].seq:02d}")
+    broken = err["article_id"]
+    # the other articles keep every row they had
+    assert got["figures"] == [r for r in whole["figures"] if r["article_id"] != broken]
+    assert got["figures"] and len(got["articles"]) == len(whole["articles"])

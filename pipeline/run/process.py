@@ -53,11 +53,19 @@ def process_page(page: Page) -> dict[str, list[dict]]:
         return out
     # every article's layers at once: a layer's page-level pass (the entities' CRF) runs once
     names = [layer.name for layer in layers]
+    texts, failed = [], {}
+    for i, art in enumerate(arts):
+        try:
+            texts.append(article_text(rep, art))
+        except Exception as exc:  # noqa: BLE001 - that article's error row; the others go on
+            failed[i] = exc
+            texts.append("")
     try:
-        texts = [article_text(rep, art) for art in arts]
         got = layer_records_many(texts, issue_date=page.issue_date, home=page.home, layers=names)
     except Exception as exc:  # noqa: BLE001 - every article says so
         got = [exc] * len(arts)
+    for i, exc in failed.items():
+        got[i] = exc
     for art, recs in zip(arts, got):
         aid = f"{page.page_id}:{art.seq:02d}"
         s, e = rep.source_span(art.start, art.end)
@@ -83,11 +91,11 @@ def process_page(page: Page) -> dict[str, list[dict]]:
                 row["start"], row["end"] = rs, re_
                 ids[layer.name].append(row[layer.id_field])
                 for key, other in layer.refs.items():   # indices -> the other layer's row ids
-                    got = rec.get(key)
-                    if got is None or isinstance(got, int):   # one index (a figure's subject_entity)
-                        row[key] = ids[other][got] if got is not None and got < len(ids[other]) else None
+                    ref = rec.get(key)
+                    if ref is None or isinstance(ref, int):   # one index (a figure's subject_entity)
+                        row[key] = ids[other][ref] if ref is not None and ref < len(ids[other]) else None
                     else:
-                        row[key] = [ids[other][j] for j in got or [] if j < len(ids[other])]
+                        row[key] = [ids[other][j] for j in ref or [] if j < len(ids[other])]
                 out[layer.name].append(row)
     for layer in layers:
         if layer.finish:
