@@ -56,16 +56,24 @@ def run_child(cmd: list[str], **kw) -> tuple[Run, str]:
     return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, code), tail
 
 
+def first_pages(src: Path, limit: int = 0) -> list[Path]:
+    """The first ``limit`` page files under ``src`` (all with 0), as ``baozhi run`` finds them."""
+    from baozhi.run.batch import find_pages
+
+    return find_pages(Path(src))[: limit or None]
+
+
 def copy_pages(src: Path, dest: Path, limit: int = 0) -> tuple[int, int]:
     """The first ``limit`` page files of ``src`` (all with 0) and its metadata into ``dest``:
     (pages, characters)."""
-    pages = sorted(Path(src).glob("*.txt"))[: limit or None]
+    pages = first_pages(src, limit)
     dest.mkdir(parents=True, exist_ok=True)
     if (Path(src) / "metadata.toml").is_file():
         shutil.copy(Path(src) / "metadata.toml", dest / "metadata.toml")
     chars = 0
     for p in pages:
-        shutil.copy(p, dest / p.name)
+        (dest / p.relative_to(src)).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(p, dest / p.relative_to(src))
         chars += len(p.read_text(encoding="utf-8", errors="replace"))
     return len(pages), chars
 
@@ -135,7 +143,7 @@ def main() -> int:
     pythons = args.python or [sys.executable]
     workers = [int(w) for w in args.workers.split(",")]
     got = compare(Path(args.pages), args.limit, workers, args.repeat, pythons, args.executor)
-    n = len(sorted(Path(args.pages).glob("*.txt"))[: args.limit or None])
+    n = len(first_pages(Path(args.pages), args.limit))
     print()
     for key, value in summary(got, n).items():
         print(f"{key}: {value}")

@@ -46,6 +46,8 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+from baozhi.run.export import metric_key
+
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "tests" / "labels" / "semantics"
 HELDOUT = ROOT / "tests" / "labels" / "semantics_heldout"
@@ -61,8 +63,6 @@ FIELDS = ("metric", "subject", "period", "status", "change", "basis")
 
 def _norm(s: str | None) -> str:
     """Spaces, line breaks and 的 dropped: the series view's comparison (``metric_key``)."""
-    from baozhi.run.export import metric_key
-
     return metric_key(s)
 
 

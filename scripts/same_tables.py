@@ -56,7 +56,7 @@ def differences(a: Path, b: Path, quiet: bool = True) -> list[str]:
         if not (pa.is_file() and pb.is_file()):
             out.append(f"{name}: only in {'the first' if pa.is_file() else 'the second'}")
             continue
-        if pa.suffix not in (".csv", ".jsonl", ".sqlite"):       # Parquet: the bytes
+        if pa.suffix not in TABLE_SUFFIXES:                       # Parquet: the bytes
             if pa.read_bytes() != pb.read_bytes():
                 out.append(f"{name}: DIFFERENT bytes")
             elif not quiet:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from baozhi.frame import plain
 from baozhi.layers.entities import entities
 from baozhi.run.process import article_text
@@ -61,7 +63,8 @@ def test_a_failing_text_is_an_error_in_its_place_and_the_others_go_on(monkeypatc
 
     monkeypatch.setattr(entities, "find_entities", find)
     monkeypatch.setattr(entities, "tag_many", prepare_fails)  # each text then tags alone
-    got = plain.records_many(texts, issue_date=page.issue_date, home=page.home)
+    with pytest.warns(RuntimeWarning, match="entities layer's page pass failed"):
+        got = plain.records_many(texts, issue_date=page.issue_date, home=page.home)
     assert isinstance(got[1], RuntimeError) and "on purpose" in str(got[1])
     assert [g for i, g in enumerate(got) if i != 1] == [a for i, a in enumerate(alone) if i != 1]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import warnings
 from typing import Iterable, Sequence
 
 from baozhi.layers import registry
@@ -120,7 +121,9 @@ def records_many(texts: Sequence[str], issue_date: object = None, home: str | No
                 got = layer.prepare([(texts[i], Context(issue_date=day, home=home,
                                                         tokens=lambda t=toks[i]: list(t)))
                                      for i in live])
-            except Exception:  # noqa: BLE001 - each text's find does it alone (and says what fails)
+            except Exception as exc:  # noqa: BLE001 - each text's find does it alone (and says what fails)
+                warnings.warn(f"the {layer.name} layer's page pass failed ({type(exc).__name__}: {exc}); "
+                              "each text is done alone", RuntimeWarning, stacklevel=2)
                 got = None
             if got is not None:
                 ready[layer.name] = dict(zip(live, got))

@@ -110,6 +110,7 @@ def grammar() -> dict:
     frags = dict(g["fragments"])
     frags["festival"] = trie_pattern(g["words"]["festivals"])
     frags["span_dir"] = _alts(g["words"]["span_directions"])
+    frags["shift"] = f"(?:{_alts(g['words']['shifts'])})"
     frags["era"] = f"(?:{_alts(g['eras'])})"
     prods = []
     for p in g["productions"]:

@@ -108,7 +108,7 @@ def _patterns() -> dict:
     p["money_closers"] = [(w, regex.compile(after)) for w, after in c["money_closers"].items()]
     bm = c["bare_magnitude"]
     p["bare_magnitude"] = (float(bm["min_multiplier"]), regex.compile(bm["not_before"]))
-    p["needs_before"] = {w: regex.compile(rf"(?:{before})$") for w, before in c["unit_needs_before"].items()}
+    p["needs_before"] = {w: regex.compile(rf"(?<=(?:{before}))") for w, before in c["unit_needs_before"].items()}
     p["count_as_money"] = {w: (spec["currency"], regex.compile(spec["followed_by"]),
                                regex.compile(spec["or_at_clause_end"]), regex.compile(spec["money_words"]))
                            for w, spec in c["count_as_money"].items()}
@@ -446,7 +446,7 @@ def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
         elif (value is not None and (num.multiplier or 0) >= bare[0]
                 and not bare[1].match(text, num.end)):
             over = text.startswith(c["over_after_measure"], num.end)     # 2万多
-            end, a_after = _after_hedge(text, num.end + over, p)
+            end, a_after = _after_hedge(text, num.end + over * len(c["over_after_measure"]), p)
             return _finish(text, start, end, "count", value, None, None, None,
                            approx or ("over" if over else a_after), None, None)
         return None
@@ -481,7 +481,7 @@ def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
         approx = approx or "over"
         uend += len(c["over_after_measure"])
     needs = p["needs_before"].get(row["surface"])
-    if needs is not None and not needs.search(text, max(0, start - 4), start):
+    if needs is not None and not needs.match(text, start):
         return None               # 一番话, 三番五次: 番 counts doublings only after 翻
     if row["kind"] == "count":
         if first.text in c["article_numerals"] and not joined and needs is None:
