@@ -82,6 +82,11 @@ def _patterns() -> dict:
         rf"(?<![{''.join(regex.escape(ch) for ch in nc.digits)}])"
         rf"(?P<mag>[{regex.escape(nc.part_of)}]+){regex.escape(nc.fraction)}$")
     p["not_inside"] = regex.compile("|".join(c["not_inside"]))
+    p["article_counts_after"] = regex.compile(c["article_counts_after"])
+    li = int(c["list_item_max_chars"])
+    p["list_count"] = regex.compile(
+        rf"(?P<items>(?:\p{{Han}}{{1,{li}}}?、)+\p{{Han}}{{1,{li}}}?)"
+        rf"(?P<num>[{''.join(regex.escape(ch) for ch in nc.cjk_digits)}]{{1,2}})(?P<unit>{_alts(c['list_counters'])})")
     p["fixed"] = regex.compile(_alts(c["fixed_words"]))
     m = c["magnitude"]
     digits = "".join(regex.escape(ch) for ch in nc.cjk_digits) + "0-9"
@@ -94,9 +99,10 @@ def _patterns() -> dict:
     n = int(c["slogan_max_chars"])
     tn = int(c["title_max_chars"])
     p["slogan"] = regex.compile("|".join(
-        [rf"{regex.escape(a)}[^{regex.escape(b)}\n]{{1,{n}}}{regex.escape(b)}" for a, b in q.items()]
-        + [rf"{regex.escape(a)}[^{regex.escape(b)}\n]{{1,{tn}}}{regex.escape(b)}"
-           for a, b in c["title_quotes"].items()]))
+        rf"{regex.escape(a)}[^{regex.escape(b)}\n]{{1,{n}}}{regex.escape(b)}" for a, b in q.items()))
+    p["title"] = regex.compile("|".join(
+        rf"{regex.escape(a)}[^{regex.escape(b)}\n]{{1,{tn}}}{regex.escape(b)}"
+        for a, b in c["title_quotes"].items()))
     p["not_after"] = regex.compile(rf"(?:{_alts(c['not_after'])})$")
     p["not_after_patterns"] = regex.compile("|".join(c["not_after_patterns"]))
     p["not_before"] = regex.compile(_alts(c["not_before"]))
@@ -240,7 +246,7 @@ def _is_code(text: str, num: Num) -> bool:
         return True
     if p["not_before"].match(text, num.end):
         return True
-    if p["not_after_patterns"].search(text, max(0, num.start - 8), num.start):
+    if p["not_after_patterns"].search(text, max(0, num.start - int(c["not_after_window"])), num.start):
         return True
     return False
 
@@ -274,6 +280,18 @@ def _magnitudes(text: str) -> list[dict]:
         factor = float(row["factor"]) if row and row["factor"] != "discount" else 1.0
         out.append(_record(text, start, m.end(), "magnitude", magnitude=mag.value * factor,
                            unit=unit, approx=approx, count=count))
+    return out
+
+
+def _list_counts(text: str) -> list[dict]:
+    """A level word after the list of its items, as many as it counts: 省、市、县三级 (3 级)."""
+    out = []
+    for m in _patterns()["list_count"].finditer(text):
+        n = parse_number(m.group("num"))
+        if n is None or n.value is None or n.value != m.group("items").count("、") + 1:
+            continue
+        out.append(_record(text, m.start("num"), m.end(), "count", value=n.value,
+                           unit=m.group("unit")))
     return out
 
 
@@ -312,21 +330,28 @@ def _find(text: str) -> list[dict]:
     c = _cfg()
     table, _ = _units()
     homs = Cover(homograph_spans(text))
-    slogans = [(m.start(), m.end()) for m in p["slogan"].finditer(text)]
-    slogans = Cover(slogans + [(m.start(), m.end()) for m in p["not_inside"].finditer(text)])
+    quotes = Cover([(m.start(), m.end()) for m in p["slogan"].finditer(text)])
+    blocked = Cover([(m.start(), m.end()) for m in p["not_inside"].finditer(text)]
+                    + [(m.start(), m.end()) for m in p["title"].finditer(text)])
+    slogan_kinds = set(c["slogan_count_kinds"])
+    digits = set(num_chars().digits) - set(num_chars().cjk_digits)
     nums = scan(text)
-    cands = _magnitudes(text) + _fixed(text, homs)
+    cands = _magnitudes(text) + _fixed(text, homs) + _list_counts(text)
     used_until = -1
     for i, num in enumerate(nums):
         if num.start < used_until:
             continue
-        if inside(homs, num.start, num.end) or inside(slogans, num.start, num.end):
+        if inside(homs, num.start, num.end) or inside(blocked, num.start, num.end):
             continue
+        quoted = inside(quotes, num.start, num.end)
+        if quoted and any(ch in digits for ch in num.text):
+            continue              # “985”, “14510”: a code
         if _is_code(text, num) or (lone_financial(num) and not p["percent_prefix"].search(
                 text, max(0, num.start - 8), num.start)):
             continue
         rec = _figure(text, num, nums[i + 1] if i + 1 < len(nums) else None, p, c, table)
-        if rec is None:
+        if rec is None or (quoted and not (rec["kind"] in slogan_kinds
+                                           and inside(quotes, rec["start"], rec["end"]))):
             continue
         used_until = rec["end"]
         cands.append(rec)
@@ -483,8 +508,11 @@ def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
     needs = p["needs_before"].get(row["surface"])
     if needs is not None and not needs.match(text, start):
         return None               # 一番话, 三番五次: 番 counts doublings only after 翻
+    if row["surface"] in c["single_numeral_units"] and (joined or len(first.text) != 1):
+        return None               # 十五大: the party's 15th congress
     if row["kind"] == "count":
-        if first.text in c["article_numerals"] and not joined and needs is None:
+        if (first.text in c["article_numerals"] and not joined and needs is None
+                and not p["article_counts_after"].search(text, max(0, start - 4), start)):
             return None
         if value == 0.5 and not joined:
             return None           # 半个世纪
