@@ -83,6 +83,13 @@ def _patterns() -> dict:
         rf"(?P<mag>[{regex.escape(nc.part_of)}]+){regex.escape(nc.fraction)}$")
     p["not_inside"] = regex.compile("|".join(c["not_inside"]))
     p["article_counts_after"] = regex.compile(c["article_counts_after"])
+    num_re = r"[0-9０-９]+(?:[.．·][0-9０-９]+)?"
+    r = c["ratio"]
+    p["ratio"] = (regex.compile(rf"(?<![0-9０-９.．·:∶：])(?P<a>{num_re})(?:{_alts(r['signs'])})(?P<b>{num_re})(?!{r['not_after']}|(?:{_alts(r['signs'])})[0-9０-９])"),
+                  regex.compile(r["before"]))
+    nv = c["named_value"]
+    p["named_value"] = (regex.compile(rf"(?:{_alts(nv['nouns'])}){nv['gap']}(?P<n>{num_re})"),
+                        regex.compile(nv["not_after"]))
     li = int(c["list_item_max_chars"])
     p["list_count"] = regex.compile(
         rf"(?P<items>(?:\p{{Han}}{{1,{li}}}?、)+\p{{Han}}{{1,{li}}}?)"
@@ -295,6 +302,37 @@ def _list_counts(text: str) -> list[dict]:
     return out
 
 
+def _ratios(text: str) -> list[dict]:
+    """a:b after a ratio word of its clause (按省级标准1:1配套): value a/b, unit ratio."""
+    ratio_re, before = _patterns()["ratio"]
+    out = []
+    for m in ratio_re.finditer(text):
+        if not before.search(text, max(0, m.start() - 16), m.start()):
+            continue
+        a, b = parse_number(m.group("a")), parse_number(m.group("b"))
+        if a is None or b is None or a.value is None or not b.value:
+            continue
+        start, approx, _ = _prefix(text, m.start())
+        out.append(_record(text, start, m.end(), "quantity", value=a.value / b.value,
+                           unit="ratio", approx=approx or "exact"))
+    return out
+
+
+def _named_values(text: str) -> list[dict]:
+    """A bare number after a noun naming a dimensionless value (基尼系数０．２８)."""
+    nv_re, not_after = _patterns()["named_value"]
+    out = []
+    for m in nv_re.finditer(text):
+        n = parse_number(m.group("n"))
+        if (n is None or n.value is None or not_after.match(text, m.end())
+                or _match_unit(text, m.end())):
+            continue
+        start, approx, _ = _prefix(text, m.start("n"))
+        out.append(_record(text, start, m.end(), "quantity", value=n.value, unit=None,
+                           approx=approx or "exact"))
+    return out
+
+
 def _fixed(text: str, homs) -> list[dict]:
     p = _patterns()
     words = _cfg()["fixed_words"]
@@ -336,7 +374,7 @@ def _find(text: str) -> list[dict]:
     slogan_kinds = set(c["slogan_count_kinds"])
     digits = set(num_chars().digits) - set(num_chars().cjk_digits)
     nums = scan(text)
-    cands = _magnitudes(text) + _fixed(text, homs) + _list_counts(text)
+    cands = _magnitudes(text) + _fixed(text, homs) + _list_counts(text) + _ratios(text) + _named_values(text)
     used_until = -1
     for i, num in enumerate(nums):
         if num.start < used_until:
@@ -499,7 +537,8 @@ def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
         approx = approx or inside_h
     value = value + half if (value is not None and half) else value
     # 半 after the unit: 一吨半, 三成半; 多 after a measure: 一米多, 3公里多
-    if text.startswith(c["half_after_unit"], uend) and value is not None and row["kind"] != "count":
+    if (text.startswith(c["half_after_unit"], uend) and value is not None
+            and (row["kind"] != "count" or row["surface"] in c["half_after_counts"])):
         value += 0.5
         uend += 1
     elif text.startswith(c["over_after_measure"], uend) and row["kind"] == "quantity":
