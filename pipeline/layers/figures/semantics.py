@@ -42,7 +42,8 @@ _PATTERNS = (
     "extent_before_de", "carry_clause_end", "no_carry_after", "demonstrative", "aside_openers",
     "dateline", "speech_colon", "dateline_after", "attributive_clause",
     "plan_cue_attributive", "plan_cue_disposal", "purpose_aside", "present_fronted", "past_cues",
-    "rule_cues", "present_words",
+    "rule_cues", "present_words", "deontic_cues", "rule_not_whole", "rule_class_opener",
+    "measure_verbs", "goal_verbs", "goal_done",
 )
 _SETS = (
     "dimension_words", "noun_tags", "attribute_tags", "noun_words", "not_metric",
@@ -67,6 +68,7 @@ def _cfg() -> dict:
         "sentence_end": bounds.marks()["figure_sentence"],
         "clause_end": bounds.marks()["phrase"],
         "link_verbs": words("link_verbs"),
+        "link_verb_set": set(raw["link_verbs"]),
         "home_words": {w: part for part, ws in raw["home_words"].items() for w in ws},
         "home_re": regex.compile("|".join(sorted(
             (w for ws in raw["home_words"].values() for w in ws), key=len, reverse=True))),
@@ -1146,6 +1148,41 @@ def norm_bound(t: _Text, f: _Fig) -> str | None:
     return None
 
 
+def _cue_word(t: _Text, m) -> bool:
+    """A cue that is a word of its own, not part of one (须 in 必须 is the 必须; not in 无须)."""
+    words = t.words(m.start())
+    return any(w[1] == m.start() for w in words) and any(w[2] == m.end() for w in words)
+
+
+def deontic_cue(t: _Text, f: _Fig) -> str | None:
+    """A figure a duty or a ban governs is a rule: a deontic word (必须, 须, 一律, 不得, 应当 …)
+    before it in its clause or in the clause before it in the sentence (…规定，候选人必须在５个
+    省获２５％的选票); not the whole of a part (８个省中的５个省: the ８个 is how many there are)."""
+    cfg = t.cfg
+    _, s, _ = t.sentence(f.start)
+    cs = t.clause_start(f.start)
+    lo = max(s, t.clause_start(cs - 1)) if cs > s else s
+    if cfg["rule_not_whole"].match(t.text, f.end):
+        return None
+    if any(_cue_word(t, m) for m in cfg["deontic_cues"].finditer(t.text, lo, f.start)):
+        return "rule"
+    return None
+
+
+def measure_for_class(t: _Text, f: _Fig) -> str | None:
+    """A measure a notice sets for a class of persons (对…入境人员，…实施7天集中隔离…，分别间隔
+    24小时再开展2次核酸检测) is a rule: the sentence opens with 对 and the class, and a measure
+    verb stands before the figure in its clause."""
+    cfg = t.cfg
+    _, s, _ = t.sentence(f.start)
+    if not cfg["rule_class_opener"].match(t.text, _owner_floor(t, s, f.start), f.start):
+        return None
+    if any(_cue_word(t, m) for m in cfg["measure_verbs"].finditer(
+            t.text, t.clause_start(f.start), f.start)):
+        return "rule"
+    return None
+
+
 def past_cue(t: _Text, f: _Fig) -> str | None:
     return "actual" if t.cfg["past_cues"].search(t.text, t.clause_start(f.start), f.start) else None
 
@@ -1173,7 +1210,20 @@ def plan_cue(t: _Text, f: _Fig) -> str | None:
     return None
 
 
-STATUS_RULES = (name_or_offer, in_target, norm_bound, past_cue, plan_cue)
+def goal_verb(t: _Text, f: _Fig) -> str | None:
+    """A count or scale a goal verb aims at (全力打造六大千亿级产业链, 着力培育50户链主企业) is a
+    target: the verb, with an adverb of effort before it (全力, 着力, 加快: 打造 alone also
+    tells what a project built, 今年…项目打造四套设备), stands before the figure in its own
+    clause (not an earlier one), with no 了/出 after it (打造了, 培育出: done)."""
+    cfg = t.cfg
+    for m in cfg["goal_verbs"].finditer(t.text, t.clause_start(f.start), f.start):
+        if _cue_word(t, m) and not cfg["goal_done"].match(t.text, m.end()):
+            return "target"
+    return None
+
+
+STATUS_RULES = (name_or_offer, in_target, norm_bound, deontic_cue, measure_for_class, past_cue,
+                plan_cue, goal_verb)
 
 
 # --------------------------------------------------------------------------- CHANGE_RULES
@@ -1185,9 +1235,23 @@ def change_word(t: _Text, f: _Fig) -> str | None:
             continue            # inside the metric (增速 is rate_metric's)
         near = f.start - m.end() <= t.cfg["change_window"] or (
             f.metric and 0 <= f.metric[0] - m.end() <= 1)
-        if near:                # right before the figure, or before its metric (节省电费)
-            best = m.lastgroup
+        if near or any(rule(t, f, m.end()) for rule in CHANGE_NEAR_RULES):
+            best = m.lastgroup  # right before the figure or its metric (节省电费), or its noun phrase
     return best
+
+
+def change_opens_noun(t: _Text, f: _Fig, pos: int) -> bool:
+    """A change word that opens the noun phrase right before the figure (新增本土确诊病例614例,
+    净增注册企业3000户): what is counted is the change. The phrase ends with a noun, and no link
+    verb (达到, 为 …) stands in it; a verb may modify a noun inside it (确诊病例)."""
+    if not f.start - pos <= t.cfg["change_np_chars"]:
+        return False
+    between = [w for w in t.words(f.start) if pos <= w[1] and w[2] <= f.start]
+    return bool(between) and between[0][1] == pos and between[-1][2] == f.start and _is_noun(
+        t, between[-1][0], between[-1][3]) and all(
+        HAN_WORD.match(w[0]) and w[0] not in t.cfg["link_verb_set"] and w[0] not in t.cfg[
+            "not_metric"] and not w[3].startswith("t") for w in between) and not any(
+        pos <= d["start"] < f.start for d in t.dates)       # 增长|去年进出口总值: a new clause
 
 
 def unit_change(t: _Text, f: _Fig) -> str | None:
@@ -1212,6 +1276,7 @@ def level_reached(t: _Text, f: _Fig) -> bool:
 
 
 CHANGE_RULES = (change_word, unit_change, rate_metric)
+CHANGE_NEAR_RULES = (change_opens_noun,)     # where change_word may stand further back
 CHANGE_FILTER_RULES = (level_reached,)        # a change found, then dropped
 
 
@@ -1219,7 +1284,8 @@ def rule_names() -> list[str]:
     """The named rules, in the order of the rules file."""
     at = SUBJECT_RULES.index(_owner_rule)     # the owner rules stand in its place
     return [r.__name__ for r in METRIC_RULES + SUBJECT_RULES[:at] + OWNER_RULES + OWNER_FILTER_RULES
-            + SUBJECT_RULES[at + 1:] + PERIOD_RULES + STATUS_RULES + CHANGE_RULES + CHANGE_FILTER_RULES]
+            + SUBJECT_RULES[at + 1:] + PERIOD_RULES + STATUS_RULES + CHANGE_RULES[:1] + CHANGE_NEAR_RULES + CHANGE_RULES[1:]
+            + CHANGE_FILTER_RULES]
 
 
 
