@@ -1052,16 +1052,19 @@ def present_time(t: _Text, f: _Fig) -> dict | None:
     last = None
     for m in t.cfg["present_words"].finditer(t.text, t.clause_start(f.start), f.start):
         last = m
-    if last is None:            # 截至目前，… / 到目前为止，…: a fronted "up to now" opens the sentence
+    if last is None:            # 截至目前，… / 到目前为止，…: a fronted "up to now" clause
         _, s, _ = t.sentence(f.start)
-        m = t.cfg["present_fronted"].match(t.text, _owner_floor(t, s, f.start), f.start)
-        if m and m.group("upto"):
+        for m in t.cfg["present_fronted"].finditer(t.text, _owner_floor(t, s, f.start), f.start):
             last = m
     if last is None or any(last.end() <= d["start"] and d["end"] <= f.start for d in t.dates):
         return None
     day = t.issue_date.isoformat() if t.issue_date else None
-    return {"text": last.group(), "start": last.start(), "end": last.end(),
-            "start_date": None if last.group("upto") else day, "end_date": day}
+    if last.group("here"):      # 至此: up to the last day the narrative told before it
+        told = [d for d in t.dates if d["end"] <= last.start() and d.get("end_date")]
+        day = max(told, key=lambda d: d["end"])["end_date"] if told else None
+    text = last.group().strip()
+    return {"text": text, "start": last.end() - len(text), "end": last.end(),
+            "start_date": None if last.group("upto") or last.group("here") else day, "end_date": day}
 
 
 def carry_period(t: _Text, f: _Fig) -> dict | None:
