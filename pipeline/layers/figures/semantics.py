@@ -43,7 +43,8 @@ _PATTERNS = (
     "dateline", "speech_colon", "dateline_after", "attributive_clause",
     "plan_cue_attributive", "plan_cue_disposal", "purpose_aside", "present_fronted", "past_cues",
     "rule_cues", "present_words", "deontic_cues", "rule_not_whole", "rule_class_opener",
-    "measure_verbs", "goal_verbs", "goal_done",
+    "measure_verbs", "goal_verbs", "goal_done", "duration_frame", "duration_frame_needs",
+    "duration_frame_clause",
 )
 _SETS = (
     "dimension_words", "noun_tags", "attribute_tags", "noun_words", "not_metric",
@@ -51,7 +52,7 @@ _SETS = (
     "not_topic", "numeral_chars", "topic_skip_tags", "entity_labels", "rule_approx",
     "modifier_tags", "zero_subject_skip_tags", "metric_found_before", "topic_after_time",
     "clause_owner_after", "clause_topic_tags", "link_adverbs", "metric_tail_chars",
-    "topic_stop", "subject_adverb_tags", "aside_tags", "common_noun_tags",
+    "topic_stop", "subject_adverb_tags", "aside_tags", "common_noun_tags", "present_not_units",
 )
 
 
@@ -1052,10 +1053,14 @@ def present_time(t: _Text, f: _Fig) -> dict | None:
     last = None
     for m in t.cfg["present_words"].finditer(t.text, t.clause_start(f.start), f.start):
         last = m
-    if last is None:            # 截至目前，… / 到目前为止，…: a fronted "up to now" clause
+    if last is None:            # 截至目前，… / 到目前为止，… / 目前，…: a fronted present clause
         _, s, _ = t.sentence(f.start)
         for m in t.cfg["present_fronted"].finditer(t.text, _owner_floor(t, s, f.start), f.start):
             last = m
+        if last is not None and last.group("now") and (f.rec.get("unit") in t.cfg[
+                "present_not_units"] or f.metric and t.text[f.metric[0]:f.metric[1]] in t.cfg[
+                "dimension_words"]):
+            return None         # 目前，方案已公示，新建道路全长约600米: the size of a thing
     if last is None or any(last.end() <= d["start"] and d["end"] <= f.start for d in t.dates):
         return None
     day = t.issue_date.isoformat() if t.issue_date else None
@@ -1065,6 +1070,25 @@ def present_time(t: _Text, f: _Fig) -> dict | None:
     text = last.group().strip()
     return {"text": text, "start": last.end() - len(text), "end": last.end(),
             "start_date": None if last.group("upto") or last.group("here") else day, "end_date": day}
+
+
+def duration_frame(t: _Text, f: _Fig) -> dict | None:
+    """A duration that frames what was done before the figure in its sentence (通过４年的苦干实干，
+    先后投资２０多亿元; 已连续七年每年编制…，累计发放8万余册): the figure's period, as printed
+    (its days are not anchored: null), where no date stands between it and the figure."""
+    cfg = t.cfg
+    _, s, _ = t.sentence(f.start)
+    last = None
+    for m in cfg["duration_frame"].finditer(t.text, _owner_floor(t, s, f.start), f.start):
+        if m.end("span") <= f.start and cfg["duration_frame_needs"].search(m.group()) and not (
+                cfg["duration_frame_clause"].match(m.group())
+                and m.start() < t.clause_start(f.start)):
+            last = m
+    if last is None or last.end() >= f.start or any(
+            last.end() <= d["start"] and d["end"] <= f.start for d in t.dates):
+        return None
+    return {"text": last.group("span"), "start": last.start("span"), "end": last.end("span"),
+            "start_date": None, "end_date": None, "local": True}    # (carried to no sentence after)
 
 
 def carry_period(t: _Text, f: _Fig) -> dict | None:
@@ -1104,7 +1128,7 @@ def carry_period(t: _Text, f: _Fig) -> dict | None:
     return None
 
 
-PERIOD_RULES = (target_deadline, present_time, date_before, carry_period)
+PERIOD_RULES = (target_deadline, present_time, date_before, duration_frame, carry_period)
 
 
 # --------------------------------------------------------------------------- STATUS_RULES
@@ -1356,7 +1380,7 @@ def describe(text: str, figures: list[dict], entities: list[dict], dates: list[d
         if subject and k not in t.subjects:
             t.subjects[k] = subject
         period = next((got for rule in PERIOD_RULES if (got := rule(t, f))), None)
-        if period:
+        if period and not period.get("local"):
             t.periods[k] = period
         status = next((got for rule in STATUS_RULES if (got := rule(t, f))), "actual")
         # the figures layer's own change word right before the number comes first
