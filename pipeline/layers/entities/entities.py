@@ -232,12 +232,21 @@ def _tag(text: str, tokens: Sequence[tuple[int, int]] | None) -> tuple[list[tupl
         return _decoded(text, pieces, tagged)
     from baozhi.layers.entities import featids
 
-    scorer = _scorer()
     if featids.known_groups(groups):
-        tagged = scorer.viterbi(featids.scores(scorer, _ids(), pieces, automata(), groups))
+        tagged = _numpy_tagged(pieces, groups)
     else:   # a feature group featids.py does not build: from the strings
-        tagged = scorer.tag([nf.features(p, local, automata(), groups) for _, _, p, local in pieces])
+        tagged = _scorer().tag([nf.features(p, local, automata(), groups) for _, _, p, local in pieces])
     return _decoded(text, pieces, tagged)
+
+
+def _numpy_tagged(pieces: list, groups) -> list:
+    """The labels of every piece (``nf.pieces``' chunks, of one text or many) by the NumPy
+    scorer: feature ids of all of them by one ``featids.scores`` call, one Viterbi over all
+    (each chunk still tagged on its own). The one NumPy path of ``_tag`` and ``tag_many``."""
+    from baozhi.layers.entities import featids
+
+    scorer = _scorer()
+    return scorer.viterbi(featids.scores(scorer, _ids(), pieces, automata(), groups))
 
 
 def tag_many(items: Sequence[tuple[str, Sequence[tuple[int, int]]]]) -> list[tuple[list, list]] | None:
@@ -257,8 +266,7 @@ def tag_many(items: Sequence[tuple[str, Sequence[tuple[int, int]]]]) -> list[tup
     joined = [p for ps in every for p in ps]
     if not joined:
         return [([], []) for _ in items]
-    scorer = _scorer()
-    tagged = scorer.viterbi(featids.scores(scorer, _ids(), joined, automata(), groups))
+    tagged = _numpy_tagged(joined, groups)
     out, k = [], 0
     for (text, _), ps in zip(items, every):
         out.append(_decoded(text, ps, tagged[k:k + len(ps)]) if ps else ([], []))
