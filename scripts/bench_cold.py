@@ -24,22 +24,20 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bench_scale import run_child   # scripts/: the one measurement of a fresh process
+
 LINE = json.dumps({"id": "1", "text": "太原市公安局11月16日投资24.7亿元，到2025年形成四大千亿级产业集群。"},
                   ensure_ascii=False) + "\n"
 
 
 def one_run(python: str, env: dict, line_file: Path) -> tuple[float, float]:
-    """(CPU s, peak RSS MB) of one ``python -m baozhi annotate`` fed ``line_file``."""
+    """(CPU s, peak RSS MB) of one ``python -m baozhi annotate`` fed ``line_file``, measured
+    as every fresh process of the benchmarks is (``bench_scale.run_child``)."""
     with open(line_file, "rb") as stdin:
-        proc = subprocess.Popen([python, "-m", "baozhi", "annotate"], stdin=stdin,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        err = proc.stderr.read().decode("utf-8", "replace")
-        proc.stderr.close()
-    if proc.returncode:
-        raise SystemExit(f"{python}: exit {proc.returncode}\n{err[-2000:]}")
-    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+        run, err = run_child([python, "-m", "baozhi", "annotate"], stdin=stdin, env=env)
+    if run.code:
+        raise SystemExit(f"{python}: exit {run.code}\n{err[-2000:]}")
+    return run.cpu, run.rss_mb
 
 
 def compile_tree(python: str) -> None:
