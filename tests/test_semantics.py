@@ -13,7 +13,7 @@ import pytest
 from baozhi.apps.annotate import annotate_record
 from baozhi.apps.cli import main
 from baozhi.layers import registry
-from baozhi.run.export import SERIES_ORDER
+from baozhi.run.export import SERIES_ORDER, order_by
 from conftest import ROOT
 
 NEW = ("metric", "subject", "subject_entity", "period_text", "period_start", "period_end",
@@ -67,7 +67,7 @@ def test_annotate_gives_the_fields_and_the_subject_entity_indexes_the_entities()
 def test_show_series_prints_a_subjects_metric_in_period_order(corpus_out, capsys):
     con = sqlite3.connect(corpus_out / "baozhi.sqlite")
     rows = con.execute("SELECT series_subject, series_metric, unit, period, points FROM series "
-                       f"ORDER BY {', '.join(SERIES_ORDER)}").fetchall()
+                       + order_by("series")).fetchall()
     assert rows and any(r[4] >= 2 for r in rows)
     subject, metric = next((r[0], r[1]) for r in rows if r[4] >= 2)
     assert main(["show", "series", "--out", str(corpus_out), "--subject", subject[:2],

@@ -318,14 +318,14 @@ MAX_SERIES = 24      # the report draws at most this many series, the longest fi
 def series_rows(out_dir: Path) -> list[dict]:
     """The rows of the run's ``series`` view (none for a run written before it existed)."""
     from baozhi.apps.show import connect
-    from baozhi.run.export import SERIES_ORDER
+    from baozhi.run.export import order_by
 
     con = connect(out_dir)
     try:
         con.row_factory = sqlite3.Row
         try:
             return [dict(r) for r in con.execute(
-                f"SELECT * FROM series ORDER BY {', '.join(SERIES_ORDER)}")]
+                f"SELECT * FROM series {order_by('series')}")]
         except sqlite3.OperationalError:
             return []
     finally:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from baozhi.layers import registry
-from baozhi.run.export import DB_NAME, PAGE_COLUMNS, VIEW_ORDER
+from baozhi.run.export import DB_NAME, PAGE_COLUMNS, VIEW_ORDER, order_by
 
 # what the terminal shows of each table unless --columns says otherwise
 PAGE_DEFAULT_COLUMNS = {
@@ -186,8 +186,7 @@ def query(out_dir: Path, table: str, filters: Filters | None = None, columns: li
         sql_where, params = where(have, filters or Filters(), table)
         total = con.execute(f"SELECT count(*) FROM {table}{sql_where}", params).fetchone()[0]
         # a view's rows in its own order, said again: a SELECT without ORDER BY has none
-        order = f" ORDER BY {', '.join(VIEW_ORDER[table])}" if table in VIEW_ORDER else " ORDER BY rowid"
-        sql = f"SELECT {', '.join(_q(c) for c in cols)} FROM {table}{sql_where}{order}"
+        sql = f"SELECT {', '.join(_q(c) for c in cols)} FROM {table}{sql_where} {order_by(table)}"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         return cols, con.execute(sql, params).fetchall(), total

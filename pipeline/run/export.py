@@ -67,12 +67,18 @@ def fixed_columns(table: str) -> list[str]:
 
 
 def columns(table: str, rows: Iterable[dict]) -> list[str]:
-    """The table's fixed columns, then any extra fields in order of first appearance."""
+    """The table's fixed columns, then any extra fields in order of first appearance (not
+    the private ``_`` ones)."""
     cols = fixed_columns(table)
+    have = set(cols)
     for row in rows:
-        for key in row:
-            if key not in cols and not key.startswith("_"):
-                cols.append(key)
+        extra = row.keys() - have
+        if extra:
+            for k in row:
+                if k in extra and not k.startswith("_"):
+                    cols.append(k)
+                    have.add(k)
+            have |= extra      # "_" fields: not columns, not looked at again
     return cols
 
 
@@ -105,47 +111,59 @@ def _sql(value):
     return value
 
 
-def _atomic(path: Path, write, staged: list | None = None) -> None:
-    """Write a text file through ``resources.atomic.replacing``: ``write(fh)`` fills it."""
+# Rows as each format writes them under the columns ``cols``: the one encoding of a row, for
+# whole tables (write_csv, write_jsonl, write_sqlite) and for the pages a ``Tables`` spools.
+def csv_lines(rows: Iterable[dict], cols: list[str]) -> str:
+    buf = io.StringIO()
+    csv.writer(buf).writerows(["" if row.get(c) is None else _cell(row.get(c)) for c in cols]
+                              for row in rows)
+    return buf.getvalue()
+
+
+def jsonl_lines(rows: Iterable[dict], cols: list[str]) -> str:
+    return "".join(json.dumps({c: row.get(c) for c in cols}, ensure_ascii=False) + "\n"
+                   for row in rows)
+
+
+def sql_values(rows: Iterable[dict], cols: list[str]) -> Iterator[tuple]:
+    return (tuple(_sql(row.get(c)) for c in cols) for row in rows)
+
+
+def _csv_head(cols: list[str]) -> str:
+    """The byte order mark (spreadsheets read the file as UTF-8) and the header line."""
+    buf = io.StringIO()
+    csv.writer(buf).writerow(cols)
+    return "\ufeff" + buf.getvalue()
+
+
+# a text format's file: its head (from the columns), then the rows' lines
+TEXT_FORMATS = {".csv": (_csv_head, csv_lines), ".jsonl": (lambda cols: "", jsonl_lines)}
+
+
+def _write_text(path: Path, table: str, rows, suffix: str, staged: list | None = None) -> None:
+    """``table`` in the text format ``suffix`` (of ``TEXT_FORMATS``): ``rows`` is its rows,
+    or the ``Tables`` they are in (then the lines each page spooled are put in order)."""
+    head, lines = TEXT_FORMATS[suffix]
+    if isinstance(rows, Tables):
+        if rows.spooled(table, suffix):
+            rows.assemble(path, table, suffix, head(rows.columns(table)).encode("utf-8"), staged)
+            return
+        rows = rows.get(table)
+    cols = columns(table, rows)
     with replacing(path, staged) as tmp:
-        with open(tmp, "w", encoding="utf-8-sig" if path.suffix == ".csv" else "utf-8",
-                  newline="") as fh:
-            write(fh)
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            fh.write(head(cols))
+            fh.write(lines(rows, cols))
 
 
 def write_csv(path: Path, table: str, rows, staged: list | None = None) -> None:
-    """``table`` as CSV: ``rows`` is its rows, or the ``Tables`` they are in (then the lines
-    each page spooled are put in order)."""
-    if isinstance(rows, Tables):
-        if rows.spooled(table, ".csv"):
-            buf = io.StringIO()
-            csv.writer(buf).writerow(rows.columns(table))     # after the BOM, as utf-8-sig
-            rows.assemble(path, table, ".csv", ("\ufeff" + buf.getvalue()).encode("utf-8"), staged)
-            return
-        rows = rows.get(table)
-    cols = columns(table, rows)
-
-    def write(fh):
-        w = csv.writer(fh)
-        w.writerow(cols)
-        for row in rows:
-            w.writerow(["" if row.get(c) is None else _cell(row.get(c)) for c in cols])
-    _atomic(path, write, staged)
+    """``table`` as CSV (UTF-8 with a byte order mark): ``rows`` as for ``_write_text``."""
+    _write_text(path, table, rows, ".csv", staged)
 
 
 def write_jsonl(path: Path, table: str, rows, staged: list | None = None) -> None:
-    """``table`` as JSON lines: ``rows`` as for ``write_csv``."""
-    if isinstance(rows, Tables):
-        if rows.spooled(table, ".jsonl"):
-            rows.assemble(path, table, ".jsonl", b"", staged)
-            return
-        rows = rows.get(table)
-    cols = columns(table, rows)
-
-    def write(fh):
-        for row in rows:
-            fh.write(json.dumps({c: row.get(c) for c in cols}, ensure_ascii=False) + "\n")
-    _atomic(path, write, staged)
+    """``table`` as JSON lines: ``rows`` as for ``_write_text``."""
+    _write_text(path, table, rows, ".jsonl", staged)
 
 
 # a column's SQLite type when no row has a value for it (otherwise: from the values)
@@ -251,6 +269,12 @@ def _sql_char(ch: str) -> str:
 SERIES_ORDER = ("series_subject", "series_metric", "unit", "period", "figure_id")
 VIEW_ORDER = {"series": SERIES_ORDER}
 
+
+def order_by(name: str) -> str:
+    """The ORDER BY of a table's or view's rows in their order (a view's ``VIEW_ORDER``, a
+    table's rowid): the one clause of the series view and of every query that reads it."""
+    return "ORDER BY " + ", ".join(VIEW_ORDER.get(name, ("rowid",)))
+
 # figures that say what they measure, grouped into series: one subject (the linked entity's
 # canonical name, else the subject as resolved: 全市 -> 太原市; ``adcode`` the division code any
 # figure of that subject links to), one metric (``metric_key``) and one unit, ordered by
@@ -267,7 +291,7 @@ SELECT series_subject, max(linked_adcode) OVER (PARTITION BY series_subject) AS 
   count(*) OVER (PARTITION BY series_subject, series_metric, unit) AS points,
   period_text, period_start, period_end, value, low, high, approx, status, change, basis, text,
   metric, subject, figure_id, article_id, source, issue_date
-FROM s ORDER BY {", ".join(SERIES_ORDER)}"""
+FROM s {order_by("series")}"""
 
 
 def view_descriptions() -> dict[str, str]:
@@ -316,13 +340,9 @@ def write_sqlite(path: Path, tables, staged: list | None = None) -> None:
             con.close()
 
 
-def _sql_values(cols: list[str], rows: Iterable[dict]) -> Iterator[list]:
-    return ([_sql(row.get(c)) for c in cols] for row in rows)
-
-
 def _create(db, table: str, types: dict[str, type], rows: list[dict], pk=None,
             foreign_keys=()) -> None:
-    _insert(db, table, types, _sql_values(list(types), rows), pk, foreign_keys)
+    _insert(db, table, types, sql_values(rows, list(types)), pk, foreign_keys)
 
 
 def _insert(db, table: str, types: dict[str, type], values: Iterable, pk=None,
@@ -533,7 +553,7 @@ class Tables:
         self._settled = False
         for table in tables():
             part = rows.get(table) or []
-            own = self._own[table][key] = _own_columns(table, part)
+            own = self._own[table][key] = columns(table, part)
             if not part:
                 continue
             seen = self._seen[table]
@@ -549,14 +569,9 @@ class Tables:
     def _make(self, table: str, key, cols: list[str]) -> None:
         """Spool a page's lines of ``table`` and make its SQLite values, under ``cols``."""
         part = self._pages[key].get(table) or []
-        buf = io.StringIO()
-        w = csv.writer(buf)
-        for row in part:
-            w.writerow(["" if row.get(c) is None else _cell(row.get(c)) for c in cols])
-        self._spool(table, ".csv", key, buf.getvalue())
-        self._spool(table, ".jsonl", key, "".join(
-            json.dumps({c: row.get(c) for c in cols}, ensure_ascii=False) + "\n" for row in part))
-        self._values[table][key] = [tuple(_sql(row.get(c)) for c in cols) for row in part]
+        for suffix, (_, lines) in TEXT_FORMATS.items():
+            self._spool(table, suffix, key, lines(part, cols))
+        self._values[table][key] = list(sql_values(part, cols))
         self._made[table][key] = cols
 
     def columns(self, table: str) -> list[str]:
@@ -631,7 +646,7 @@ class Tables:
         if self._dir is None:
             rows = self.get(table)
             cols = columns(table, rows)
-            return {c: _type(c, [r.get(c) for r in rows]) for c in cols}, _sql_values(cols, rows)
+            return {c: _type(c, [r.get(c) for r in rows]) for c in cols}, sql_values(rows, cols)
         self.settle()
         seen = self._seen[table]
         types = {c: _type_of(c, seen.get(c, set())) for c in self.columns(table)}
@@ -647,21 +662,6 @@ class Tables:
         self._parts.clear()
         self._values = {t: {} for t in tables()}
         self._dir = None
-
-
-def _own_columns(table: str, rows: list[dict]) -> list[str]:
-    """``columns(table, rows)``, with a set for what is there already."""
-    cols = fixed_columns(table)
-    have = set(cols)
-    for row in rows:
-        extra = row.keys() - have
-        if extra:
-            for k in row:
-                if k in extra and not k.startswith("_"):
-                    cols.append(k)
-                    have.add(k)
-            have |= extra      # "_" fields: not columns, not looked at again
-    return cols
 
 
 def _merge(cols: list[str], more: list[str]) -> list[str]:
