@@ -217,3 +217,19 @@ def test_end_to_end_page_002_target_figures():
     linked = [out["figures"][i] for i in t["figures"]]
     assert len(linked) == 2
     assert linked[1]["value"] == pytest.approx(1e10)
+
+
+@pytest.mark.parametrize("issue", [dt.date(2022, 11, 18), dt.datetime(2022, 11, 18, 9, 30), "2022-11-18", None])
+def test_targets_and_dates_read_an_issue_date_alike(issue):
+    """The dates layer, the targets layer and the targets' ``inputs`` (what decides whether
+    handed targets are taken) read an issue date the same way (``spec.issue_day``): a date or
+    a datetime is its day, anything else no issue date."""
+    from baozhi.layers.targets.targets import inputs
+
+    text = "力争今年年底前建成投产。"
+    dates = find_dates(text, issue)
+    resolved = dates[0]["end_date"] is not None
+    assert resolved == isinstance(issue, dt.date)
+    assert (inputs([], dates, issue)[0] == "2022-11-18") == resolved
+    got = find_targets(text, [], dates, issue)
+    assert [t["deadline_end"] for t in got] == (["2022-12-31"] if resolved else [None])

@@ -13,7 +13,7 @@ import warnings
 from typing import Iterable, Sequence
 
 from baozhi.layers import registry
-from baozhi.layers.spec import Context
+from baozhi.layers.spec import Context, issue_day
 from baozhi.resources import segmenter
 
 
@@ -21,10 +21,9 @@ def as_date(value: object, what: str = "issue_date") -> dt.date | None:
     """A date from a ``datetime.date`` or an ISO ``YYYY-MM-DD`` string (None stays None)."""
     if value is None or value == "":
         return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
+    day = issue_day(value)       # the layers' own reading of a date or datetime
+    if day is not None:
+        return day
     if isinstance(value, str):
         try:
             return dt.date.fromisoformat(value)

@@ -15,6 +15,14 @@ from typing import Callable, Sequence
 Record = dict
 
 
+def issue_day(value: object) -> dt.date | None:
+    """An issue date as every layer reads it: a ``datetime.date`` (a ``datetime``: its day);
+    anything else is no issue date (None)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else None
+
+
 @dataclass
 class Context:
     """What a layer may read besides the text: the issue date (relative dates resolve against

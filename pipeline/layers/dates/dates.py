@@ -17,6 +17,7 @@ from typing import Any
 import regex
 
 from baozhi.layers.dates import grammar
+from baozhi.layers.spec import issue_day
 from baozhi.resources import ruleset
 from baozhi.resources.script import convert
 
@@ -296,10 +297,7 @@ def find_dates(text: str, issue_date: dt.date | None) -> list[dict]:
     """
     if not isinstance(text, str) or not text:
         return []
-    if isinstance(issue_date, dt.datetime):
-        issue_date = issue_date.date()
-    elif not isinstance(issue_date, dt.date):
-        issue_date = None
+    issue_date = issue_day(issue_date)
     cfg = _cfg()
     work = convert(text, extra=_ASCII_PAIRS)
     recs = grammar.combine(work, _records(work, issue_date), issue_date)

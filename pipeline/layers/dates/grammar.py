@@ -73,15 +73,26 @@ def _automaton(words):
     return a
 
 
-def _trigger(p: dict, g: dict):
-    """The production's gate: its ``trigger`` (a pattern every match holds a match of), or
-    for one anchored on a word list the list itself; compiled with the standard ``re``, whose
-    search for such plain patterns is several times faster than a production's own scan."""
+def _trigger(p: dict, g: dict, frags: dict[str, str]):
+    """The production's gate: its ``trigger`` (a pattern every match holds a match of; it may
+    use the fragments), or for one anchored on a word list the list itself; compiled with the
+    standard ``re``, whose search for such plain patterns is several times faster than a
+    production's own scan."""
     if p.get("trigger"):
-        return re.compile(p["trigger"])
+        return re.compile(expand(p["trigger"], frags))
     if p.get("anchor_words"):
         return re.compile(trie_pattern(g["words"][p["anchor_words"]]))
     return None
+
+
+def _first(p: dict, g: dict) -> str:
+    """A lookahead for the characters a production's match starts with: its ``first``, or the
+    first characters of the words of its ``first_words`` (a table of ``words``)."""
+    if p.get("first_words"):
+        chars = "".join(dict.fromkeys(regex.escape(w[0]) for w in g["words"][p["first_words"]]))
+    else:
+        chars = p.get("first") or ""
+    return f"(?=[{chars}])" if chars else ""
 
 
 def trie_pattern(words) -> str:
@@ -114,7 +125,7 @@ def grammar() -> dict:
     frags["era"] = f"(?:{_alts(g['eras'])})"
     prods = []
     for p in g["productions"]:
-        first = f"(?=[{p['first']}])" if p.get("first") else ""
+        first = _first(p, g)
         prods.append(Production(
             p["name"], regex.compile(first + expand(p["re"], frags)), p["build"],
             regex.compile(p["not_after"]) if p.get("not_after") else None,
@@ -123,7 +134,7 @@ def grammar() -> dict:
             regex.compile("(?:" + expand(p["prefix"], frags) + ")$") if p.get("prefix") else None,
             "".join(dict.fromkeys(p.get("needs") or "")),
             _automaton(g["words"][p["anchor_words"]]) if p.get("anchor_words") else None,
-            _trigger(p, g)))
+            _trigger(p, g, frags)))
     guards = {w: (regex.compile(gd["not_after"]) if gd.get("not_after") else None,
                   regex.compile(gd["not_before"]) if gd.get("not_before") else None)
               for w, gd in g["words"].get("festival_guards", {}).items()}

@@ -20,6 +20,7 @@ import regex
 
 from baozhi.layers import bounds
 from baozhi.layers.bounds import Bounds
+from baozhi.layers.spec import issue_day
 from baozhi.resources import ruleset
 
 RULES = "targets/targets.yaml"
@@ -322,9 +323,8 @@ def _scoped(t: _Text, mk: _Marker) -> dict | None:
 def inputs(figures: list[dict], dates: list[dict], issue_date: object) -> tuple:
     """What ``find_targets`` reads of a text's figures, dates and issue date (the text aside):
     equal inputs give equal targets. Plain values, so that a Doc holding them can be saved."""
-    if isinstance(issue_date, dt.datetime):
-        issue_date = issue_date.date()
-    return (issue_date.isoformat() if isinstance(issue_date, dt.date) else None,
+    day = issue_day(issue_date)
+    return (day.isoformat() if day else None,
             tuple((f.get("start"), f.get("end"), f.get("kind")) if isinstance(f, dict) else None
                   for f in figures or ()),
             tuple(tuple(d.get(k) for k in ("start", "end", "text", "granularity", "start_date",
@@ -344,10 +344,7 @@ def find_targets(text: str, figures: list[dict], dates: list[dict],
     dates = [d for d in dates if isinstance(d, dict) and isinstance(d.get("start"), int)
              and isinstance(d.get("end"), int) and isinstance(d.get("text"), str)] \
         if isinstance(dates, list) else []
-    if isinstance(issue_date, dt.datetime):
-        issue_date = issue_date.date()
-    elif not isinstance(issue_date, dt.date):
-        issue_date = None
+    issue_date = issue_day(issue_date)
     cfg = _cfg()
     t = _Text(text, figures, dates, issue_date, cfg, Bounds(text))
     markers: list[_Marker] = []
