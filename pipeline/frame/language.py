@@ -12,7 +12,8 @@ pipeline loads in a process that never imported baozhi):
   ``<path>/lexicon.tsv``, ``from_disk`` reads it, ``to_bytes``/``from_bytes`` likewise.
 - ``baozhi_sentences`` (a component factory): sentence starts after end punctuation and at
   line breaks; its config may give its own ``sentence_end`` / ``trailing`` characters (null:
-  those of ``rules/segment/segment.yaml``).
+  those of ``rules/segment/segment.yaml``, whose ``sentence_end`` names marks of
+  ``rules/bounds/bounds.yaml``).
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from baozhi.resources import ruleset, segmenter
+from baozhi.resources import marks, ruleset, segmenter
 from baozhi.resources.segmenter import Segmenter
 
 for _name in ("issue_date", "home", "source_offset"):
@@ -38,12 +39,13 @@ for _name in ("issue_date", "home", "source_offset"):
 @functools.cache
 def _sentence_cfg() -> tuple[frozenset, frozenset]:
     cfg = ruleset.load("segment/segment.yaml")
-    return frozenset(cfg["sentence_end"]), frozenset(cfg["trailing"])
+    return marks.chosen(cfg["sentence_end"]), frozenset(cfg["trailing"])
 
 
 class SentenceSplitter:
-    """Sentence starts after a token made only of end punctuation (keeping closing quotes
-    with the sentence they close) and after a line break."""
+    """Sentence starts after a token made only of end punctuation (keeping closing quotes,
+    and the further marks of a run such as …… or ？！, with the sentence they close) and after
+    a line break."""
 
     def __init__(self, ends: frozenset | None = None, trailing: frozenset | None = None):
         self._ends, self._trailing = ends, trailing
@@ -56,14 +58,15 @@ class SentenceSplitter:
         start_next = False
         for i, tok in enumerate(doc):
             text = tok.text
+            marks_only = text in ends or all(ch in ends for ch in text)
             if i == 0:
                 starts[i, 0] = 1
-            elif start_next and text not in trailing and not text.isspace():
+            elif start_next and text not in trailing and not text.isspace() and not marks_only:
                 starts[i, 0] = 1
                 start_next = False
             else:
                 starts[i, 0] = -1
-            if "\n" in text or (text in ends or all(ch in ends for ch in text)):
+            if "\n" in text or marks_only:
                 start_next = True
         if len(doc):
             doc.from_array([SENT_START], starts.astype("uint64"))

@@ -1,4 +1,5 @@
-"""Sentence, clause and paragraph bounds of a text, from the marks of ``rules/bounds/bounds.yaml``:
+"""Sentence, clause and paragraph bounds of a text, from the marks of ``rules/bounds/bounds.yaml``
+(``resources.marks``, re-exported here as ``marks``):
 the one reading of them for the targets layer (a target's scope) and the figures' semantics
 (a figure's clause and sentence: clauses cut finer, at ``phrase_end`` too, and sentences not
 at a half's end, ；).
@@ -8,34 +9,12 @@ at a half's end, ；).
 from __future__ import annotations
 
 import bisect
-import functools
 
 import regex
 
-from baozhi.resources import ruleset
+from baozhi.resources.marks import any_of, marks  # noqa: F401 - the layers' names for them
 
-RULES = "bounds/bounds.yaml"
 _NEWLINE = regex.compile("\n")
-
-
-def any_of(chars: str | frozenset) -> regex.Pattern:
-    """A pattern matching any one of ``chars`` (nothing when there are none)."""
-    return regex.compile("[" + "".join(regex.escape(c) for c in sorted(chars)) + "]" if chars else "(?!)")
-
-
-@functools.cache
-def marks() -> dict:
-    """The rules file's marks as strings (``sentence_end``, ``half_end``, ``clause_end``,
-    ``phrase_end``); the sets that end a ``sentence`` (a half too: the targets' sentence), a
-    ``figure_sentence`` (not at a half), a ``clause`` and a ``phrase`` (each with the marks
-    of the larger units); and a pattern for each set (``sentence_re`` …)."""
-    raw = ruleset.load(RULES)
-    out = {k: str(raw[k]) for k in ("sentence_end", "half_end", "clause_end", "phrase_end")}
-    sets = {"figure_sentence": frozenset(out["sentence_end"])}
-    sets["sentence"] = sets["figure_sentence"] | frozenset(out["half_end"])
-    sets["clause"] = sets["sentence"] | frozenset(out["clause_end"])
-    sets["phrase"] = sets["clause"] | frozenset(out["phrase_end"])
-    return {**out, **sets, **{f"{k}_re": any_of(v) for k, v in sets.items()}}
 
 
 class Bounds:

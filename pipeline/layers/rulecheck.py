@@ -31,7 +31,7 @@ BUILDERS = (
     "baozhi.layers.figures.figures:_patterns",
     "baozhi.layers.dates.dates:_cfg",
     "baozhi.layers.dates.grammar:grammar",
-    "baozhi.layers.bounds:marks",
+    "baozhi.resources.marks:marks",
     "baozhi.layers.targets.targets:_cfg",
     "baozhi.layers.figures.semantics:_cfg",
     "baozhi.layers.entities.features:_chunk_re",

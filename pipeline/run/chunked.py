@@ -6,9 +6,9 @@ Entry point: ``layer_records(text, issue_date, home, layers) -> {layer: records}
 as ``frame.components.records(frame.components.annotate(text, ...), layers)`` (computed
 without spaCy by ``frame.plain.records``, record for record the same) for a text of at
 most ``MAX_CHARS`` characters (which is every article of a newspaper page). A longer text is
-cut at a sentence end (。！？ or a line break) before the limit, else at a clause mark
-(，；、：), else between characters that are no part of a number, else at the
-limit; each chunk is annotated alone, its records' offsets moved by
+cut at a sentence end (。！？… or a line break: ``sentence_end`` of rules/bounds/bounds.yaml)
+before the limit, else at any other mark of that file (；，：、 brackets, quotes), else between
+characters that are no part of a number, else at the limit; each chunk is annotated alone, its records' offsets moved by
 the chunk's start, and index references between layers (a target's ``figures``) moved by
 the records of the chunks before. Offsets stay exact: they point into ``text``.
 """
@@ -18,10 +18,9 @@ import datetime as dt
 from typing import Iterable
 
 from baozhi.layers import registry
+from baozhi.resources.marks import marks
 
 MAX_CHARS = 50_000
-SENTENCE_ENDS = "。！？!?\n"
-CLAUSE_ENDS = "，；、：,;:"
 # never cut next to one of these (a figure such as 24.7亿元 would be cut in two)
 NUMBERISH = set("0123456789０１２３４５６７８９.．%％〇零一二两三四五六七八九十百千万亿点几余多")
 
@@ -29,15 +28,17 @@ NUMBERISH = set("0123456789０１２３４５６７８９.．%％〇零一二两
 def chunk_bounds(text: str, limit: int | None = None) -> list[tuple[int, int]]:
     """(start, end) of consecutive chunks covering ``text``, each at most ``limit`` long,
     cut after a sentence end where there is one in the second half of the window, else
-    after a clause mark, else between two characters that are not part of a number, else
-    at the limit."""
+    after another mark of rules/bounds/bounds.yaml, else between two characters that are not
+    part of a number, else at the limit."""
     limit = limit or MAX_CHARS
+    m = marks()
+    sentence_ends, other_marks = m["figure_sentence"], m["phrase"] - m["figure_sentence"]
     out, start, n = [], 0, len(text)
     while n - start > limit:
         lo, hi = start + limit // 2, start + limit
-        cut = max((text.rfind(ch, lo, hi) for ch in SENTENCE_ENDS), default=-1)
+        cut = max((text.rfind(ch, lo, hi) for ch in sentence_ends), default=-1)
         if cut < 0:
-            cut = max((text.rfind(ch, lo, hi) for ch in CLAUSE_ENDS), default=-1)
+            cut = max((text.rfind(ch, lo, hi) for ch in other_marks), default=-1)
         end = cut + 1 if cut >= 0 else _safe_cut(text, lo, hi)
         out.append((start, end))
         start = end

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from baozhi.resources import ruleset
+from baozhi.resources import marks, ruleset
 from baozhi.stages.repair import Repaired
 
 _LINE_RE = regex.compile(r"[^\n]+")
@@ -75,7 +75,8 @@ def _cfg() -> dict:
         cfg["_" + key] = regex.compile(cfg[key])
     cfg["_boilerplate"] = [regex.compile(p) for p in cfg["boilerplate"]]
     cfg["_ad"] = [regex.compile(p) for p in cfg["ad_signals"]]
-    cfg["_stop"] = set(cfg["heading_stop"])
+    cfg["_stop"] = marks.chosen(cfg["heading_stop"])
+    cfg["_sentence_end"] = marks.chosen(cfg["sentence_end"])
     return cfg
 
 
@@ -254,9 +255,9 @@ def _is_caption(p: Para, nxt: Para | None) -> bool:
     cfg = _cfg()
     if cfg["_caption_start"].match(p.text):
         return True
-    sentence_ends = sum(p.text.count(c) for c in cfg["sentence_end"])
+    sentence_ends = sum(p.text.count(c) for c in cfg["_sentence_end"])
     return len(p.text) <= cfg["caption_max_chars"] and sentence_ends == 1 \
-        and p.text[-1] in cfg["sentence_end"] \
+        and p.text[-1] in cfg["_sentence_end"] \
         and (nxt is None or not cfg["_credit"].match(nxt.text))
 
 

@@ -1,9 +1,65 @@
-"""One definition of each thing the rules name, read wherever it is used: the span directions
-of rules/dates/grammar.yaml make the span production's gate and first characters; none keeps
-a copy that could drift."""
+"""One definition of each thing the rules name, read wherever it is used: the marks that end
+sentences, halves and clauses (rules/bounds/bounds.yaml) are read by every place that cuts a
+text by them — the Doc's sentences, the chunks of a long text, the articles' headings and
+captions, the targets' trimmed ends — and the span directions of rules/dates/grammar.yaml make
+the span production's gate and first characters; none keeps a copy that could drift."""
 from __future__ import annotations
 
+import pytest
+
 from faultkit import clear_rule_caches, rules  # noqa: F401 - rules: a fixture
+
+from baozhi.frame import language
+from baozhi.layers.targets import targets
+from baozhi.resources import marks
+from baozhi.resources.ruleset import RulesError
+from baozhi.run.chunked import chunk_bounds
+from baozhi.stages import articles
+
+NEW = "‼"     # no mark of the shipped rules
+
+
+def _add_sentence_end(root, ch: str) -> None:
+    path = root / "bounds" / "bounds.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = 'sentence_end: "'
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, old + ch), encoding="utf-8")
+    clear_rule_caches()
+    language._sentence_cfg.cache_clear()      # the frame's cache (not a rules builder's)
+
+
+@pytest.fixture
+def more_marks(rules):  # noqa: F811 - the fixture imported above
+    _add_sentence_end(rules, NEW)
+    yield rules
+    language._sentence_cfg.cache_clear()
+
+
+def test_the_shipped_marks_end_sentences_chunks_and_targets_alike():
+    text = "项目年内开工；明年竣工……后年投产"
+    doc = language.segment(text)
+    assert [s.text for s in doc.sents] == ["项目年内开工；", "明年竣工……", "后年投产"]
+    long = "字" * 60 + "！" + "字" * 30 + "，" + "字" * 30
+    assert chunk_bounds(long, 100)[0] == (0, 61)              # after the sentence end
+    assert chunk_bounds("字" * 91 + "、" + "字" * 30, 100)[0] == (0, 92)   # else another mark
+
+
+def test_a_mark_added_to_bounds_is_read_everywhere(more_marks):
+    assert NEW in marks.marks()["sentence_end"]
+    doc = language.segment(f"他们说好了{NEW}然后走了")
+    assert [s.text for s in doc.sents] == [f"他们说好了{NEW}", "然后走了"]
+    assert chunk_bounds("字" * 60 + NEW + "字" * 60, 100)[0] == (0, 61)
+    cfg = articles._cfg()
+    assert NEW in cfg["_stop"] and NEW in cfg["_sentence_end"]    # not a heading; a caption's end
+    assert NEW in targets._cfg()["_trim"]
+
+
+def test_a_rules_file_names_only_kinds_of_bounds():
+    assert marks.chosen({"marks": ["half_end"]}) == frozenset("；;")
+    assert marks.chosen({"marks": ["clause_end"], "minus": "：:", "plus": "、"}) == frozenset("，,、")
+    with pytest.raises(RulesError, match="clause_ends"):
+        marks.chosen({"marks": ["clause_ends"]})
 
 
 def test_a_span_direction_added_to_the_table_is_read(rules):  # noqa: F811 - the fixture

@@ -22,6 +22,7 @@ from baozhi.layers import bounds
 from baozhi.layers.bounds import Bounds
 from baozhi.layers.spec import issue_day
 from baozhi.resources import ruleset
+from baozhi.resources.marks import chosen
 
 RULES = "targets/targets.yaml"
 
@@ -45,6 +46,7 @@ def _cfg() -> dict:
     # the marks are bounds.yaml's (one list for every layer); clause_end as a string:
     # fronted_only reads it (an empty rest of the text counts as a clause's end)
     cfg["clause_end"] = bounds.marks()["clause_end"]
+    cfg["_trim"] = chosen(cfg["trim"])
     return cfg
 
 
@@ -375,7 +377,7 @@ def find_targets(text: str, figures: list[dict], dates: list[dict],
 
 
 def _trimmed(text: str, s: int, e: int, cfg: dict) -> tuple[int, int]:
-    while e > s and text[e - 1] in cfg["trim"]:
+    while e > s and text[e - 1] in cfg["_trim"]:
         e -= 1
     return s, e
 
