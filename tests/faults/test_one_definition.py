@@ -19,19 +19,18 @@ from baozhi.stages import articles
 NEW = "‼"     # no mark of the shipped rules
 
 
-def _add_sentence_end(root, ch: str) -> None:
-    path = root / "bounds" / "bounds.yaml"
+def _insert_after(path, old: str, new: str) -> None:
+    """Write ``new`` right after the one ``old`` of a rules file; forget what was read of it."""
     text = path.read_text(encoding="utf-8")
-    old = 'sentence_end: "'
     assert text.count(old) == 1
-    path.write_text(text.replace(old, old + ch), encoding="utf-8")
+    path.write_text(text.replace(old, old + new), encoding="utf-8")
     clear_rule_caches()
-    language._sentence_cfg.cache_clear()      # the frame's cache (not a rules builder's)
 
 
 @pytest.fixture
 def more_marks(rules):  # noqa: F811 - the fixture imported above
-    _add_sentence_end(rules, NEW)
+    _insert_after(rules / "bounds" / "bounds.yaml", 'sentence_end: "', NEW)
+    language._sentence_cfg.cache_clear()      # the frame's cache (not a rules builder's)
     yield rules
     language._sentence_cfg.cache_clear()
 
@@ -71,11 +70,6 @@ def test_a_span_direction_added_to_the_table_is_read(rules):  # noqa: F811 - the
 
     text = "他说将来的两个月要办完"
     assert find_dates(text, dt.date(2013, 2, 12)) == []
-    path = rules / "dates" / "grammar.yaml"
-    grammar = path.read_text(encoding="utf-8")
-    old = "span_directions: {"
-    assert grammar.count(old) == 1
-    path.write_text(grammar.replace(old, old + "将来的: ahead, "), encoding="utf-8")
-    clear_rule_caches()
+    _insert_after(rules / "dates" / "grammar.yaml", "span_directions: {", "将来的: ahead, ")
     got = [(d["text"], d["start_date"], d["end_date"]) for d in find_dates(text, dt.date(2013, 2, 12))]
     assert got == [("将来的两个月", "2013-02-13", "2013-04-12")]
