@@ -53,6 +53,7 @@ _SETS = (
     "modifier_tags", "zero_subject_skip_tags", "metric_found_before", "topic_after_time",
     "clause_owner_after", "clause_topic_tags", "link_adverbs", "metric_tail_chars",
     "topic_stop", "subject_adverb_tags", "aside_tags", "common_noun_tags", "present_not_units",
+    "attribute_heads",
 )
 
 
@@ -326,6 +327,33 @@ def attributive_after(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[i
     return _np_right(t, pos, ceil)
 
 
+def relative_after(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, int] | None:
+    """A count followed by a relative clause and 的 counts the noun after 的: the clause holds a
+    verb (３０位搞运销的农民, ５６户重点支持的国有企业) or ends with a noun of kind or scale
+    (１５２处各种湿地类型的自然保护区)."""
+    cfg = t.cfg
+    if f.rec.get("kind") != "count":
+        return None
+    ceil = t.clause_end(f.end)
+    words = [w for w in t.words(f.end) if w[1] >= f.end and w[2] <= ceil]
+    if not words or words[0][1] != f.end or words[0][0] == "的" or (
+            _is_noun(t, words[0][0], words[0][3]) and words[0][0] not in cfg["not_topic"]):
+        return None         # (a noun of its own, not one of manner: ３２位棋手参加了…的比赛)
+    end = f.end
+    for k, (word, s, e, tag) in enumerate(words):
+        if s != end or e - f.end > cfg["relative_max_chars"] or any(
+                f.end < g["start"] < e for g in t.figures):
+            return None
+        if word == "的":
+            inner = words[:k]
+            if not (any(w[3].startswith("v") and w[3] != "vn" for w in inner)
+                    or inner[-1][0] in cfg["attribute_heads"]):
+                return None
+            return _np_right(t, e, ceil)
+        end = e
+    return None
+
+
 def _before_link(t: _Text, f: _Fig) -> int:
     """Where the metric before the figure ends: before the link verbs and adverbs that
     stand between it and the figure."""
@@ -471,7 +499,7 @@ def share_of(t: _Text, f: _Fig, done: list[_Fig]) -> tuple[int, int] | None:
     return previous_metric(t, f, done)    # the sentence's last metric (其中…占…的N%)
 
 
-METRIC_RULES = (share_of, attributive_after, noun_before, previous_metric, count_verb_after,
+METRIC_RULES = (share_of, relative_after, attributive_after, noun_before, previous_metric, count_verb_after,
                 same_counter_metric)
 
 
