@@ -45,6 +45,7 @@ _PATTERNS = (
     "rule_cues", "present_words", "deontic_cues", "rule_not_whole", "rule_class_opener",
     "measure_verbs", "goal_verbs", "goal_done", "duration_frame", "duration_frame_needs",
     "duration_frame_clause",
+    "per_unit",
 )
 _SETS = (
     "dimension_words", "noun_tags", "attribute_tags", "noun_words", "not_metric",
@@ -382,6 +383,12 @@ def _before_link(t: _Text, f: _Fig) -> int:
                 t.text[pos - 1] == "的" and f.rec.get("kind") == "percent")):
             pos -= 1
             moved = True
+        # a per-unit word between the verb and the figure (速度可能达到每天２·６万吨)
+        per = next((w for w in t.words(pos - 1) if w[2] == pos and w[1] >= floor), None) if (
+            pos > floor) else None
+        if per and cfg["per_unit"].fullmatch(per[0]):
+            pos = per[1]
+            moved = True
         # an adverb between the metric and its verb (存款余额也已达, 股价也上升)
         if pos > floor and t.text[pos - 1] in cfg["link_adverb_last"]:
             adv = next((w for w in t.words(pos - 1) if w[2] == pos and w[1] >= floor), None)
@@ -431,6 +438,28 @@ def previous_metric(t: _Text, f: _Fig, done: list[_Fig]) -> tuple[int, int] | No
         if g.metric:
             return g.metric
     return None
+
+
+def link_clause_topic(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, int] | None:
+    """A clause that is only a link verb and the figure (…运动员最多，达２０７人) gives the value of
+    the noun phrase opening the clause before it in the sentence (past times and adverbs)."""
+    cfg = t.cfg
+    cs = t.clause_start(f.start)
+    _, s, _ = t.sentence(f.start)
+    if cs <= s or _before_link(t, f) > cs or _before_link(t, f) == f.start:
+        return None
+    pcs = max(s, t.clause_start(cs - 1))
+    words = [w for w in t.words(pcs) if w[1] >= pcs and w[2] <= cs - 1]
+    k = 0
+    while k < len(words) and (words[k][3] in cfg["topic_skip_tags"] or words[k][0] in cfg[
+            "not_metric"] or any(d["start"] <= words[k][1] and words[k][2] <= d["end"] for d in t.dates)):
+        k += 1
+    if k >= len(words) or any(pcs <= g["start"] < cs for g in t.figures):
+        return None         # (a figure of its own: its metric is previous_metric's)
+    np = _np_right(t, words[k][1], cs - 1)
+    if np and t.text.startswith("的", np[1]):     # 东道主的教练员: the head after 的
+        np = _np_right(t, np[1] + 1, cs - 1) or np
+    return _strip_owner(t, np)
 
 
 def count_verb_after(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, int] | None:
@@ -499,7 +528,8 @@ def share_of(t: _Text, f: _Fig, done: list[_Fig]) -> tuple[int, int] | None:
     return previous_metric(t, f, done)    # the sentence's last metric (其中…占…的N%)
 
 
-METRIC_RULES = (share_of, relative_after, attributive_after, noun_before, previous_metric, count_verb_after,
+METRIC_RULES = (share_of, relative_after, attributive_after, noun_before, previous_metric, link_clause_topic,
+                count_verb_after,
                 same_counter_metric)
 
 
