@@ -430,6 +430,20 @@ def noun_before(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, in
     return span
 
 
+def verb_before_money(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, int] | None:
+    """A sum right after the verb that spends, earns or pays it, with no noun of its own
+    (办理贴现１７０亿元, 全省将斥资４０亿元, 政府拨款拟削减到３４亿卢布): the verb says what it is."""
+    if f.rec.get("kind") != "money":
+        return None
+    pos = _before_link(t, f)
+    w = next((w for w in t.words(pos - 1) if w[2] == pos and w[1] >= t.clause_start(f.start)),
+             None) if pos > t.clause_start(f.start) else None
+    if w and w[3] == "v" and len(w[0]) == 2 and HAN_WORD.match(w[0]) and (
+            w[0] not in t.cfg["link_verbs"] and w[0] not in t.cfg["not_metric"]):
+        return (w[1], w[2])
+    return None
+
+
 def previous_metric(t: _Text, f: _Fig, done: list[_Fig]) -> tuple[int, int] | None:
     _, s, _ = t.sentence(f.start)
     for g in reversed(done):
@@ -528,7 +542,7 @@ def share_of(t: _Text, f: _Fig, done: list[_Fig]) -> tuple[int, int] | None:
     return previous_metric(t, f, done)    # the sentence's last metric (其中…占…的N%)
 
 
-METRIC_RULES = (share_of, relative_after, attributive_after, noun_before, previous_metric, link_clause_topic,
+METRIC_RULES = (share_of, relative_after, attributive_after, noun_before, verb_before_money, previous_metric, link_clause_topic,
                 count_verb_after,
                 same_counter_metric)
 
@@ -1316,8 +1330,10 @@ STATUS_RULES = (name_or_offer, in_target, norm_bound, deontic_cue, measure_for_c
 def change_word(t: _Text, f: _Fig) -> str | None:
     best = None
     for m in t.cfg["change_re"].finditer(t.text, t.clause_start(f.start), f.start):
-        if f.metric and f.metric[0] <= m.start() < f.metric[1]:
-            continue            # inside the metric (增速 is rate_metric's)
+        if f.metric and f.metric[0] <= m.start() < f.metric[1] and not any(
+                w[1:3] == f.metric and w[3] == "v" for w in t.words(f.metric[0])):
+            continue            # inside the metric (增速 is rate_metric's); not a metric that is
+            #                     a verb of change itself (农民增收１８亿元, verb_before_money)
         near = f.start - m.end() <= t.cfg["change_window"] or (
             f.metric and 0 <= f.metric[0] - m.end() <= 1)
         if near or any(rule(t, f, m.end()) for rule in CHANGE_NEAR_RULES):
