@@ -430,18 +430,35 @@ def noun_before(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, in
     return span
 
 
+def _verb_at(t: _Text, pos: int, floor: int) -> tuple | None:
+    """The two-character verb ending at ``pos`` (not a link, change or time word), if any."""
+    w = next((w for w in t.words(pos - 1) if w[2] == pos and w[1] >= floor), None) if (
+        pos > floor) else None
+    if w and w[3] == "v" and len(w[0]) == 2 and HAN_WORD.match(w[0]) and (
+            w[0] not in t.cfg["link_verbs"] and w[0] not in t.cfg["not_metric"]):
+        return w
+    return None
+
+
+def nominal_verb_before(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, int] | None:
+    """A noun and the verb of what is done to it, right before the figure, name it as one
+    phrase (完成旧城改造１０万平方米, 发布工作提醒２９次, 放映电影录像２０场)."""
+    floor = t.clause_start(f.start)
+    pos = _before_link(t, f)
+    w = _verb_at(t, pos, floor)
+    if not w or t.cfg["change_re"].match(w[0]):
+        return None         # (农民增收: the noun before a change verb is the one that gains)
+    np = _np_left(t, w[1], floor)
+    return _strip_owner(t, (np[0], pos)) if np else None
+
+
 def verb_before_money(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, int] | None:
     """A sum right after the verb that spends, earns or pays it, with no noun of its own
     (办理贴现１７０亿元, 全省将斥资４０亿元, 政府拨款拟削减到３４亿卢布): the verb says what it is."""
     if f.rec.get("kind") != "money":
         return None
-    pos = _before_link(t, f)
-    w = next((w for w in t.words(pos - 1) if w[2] == pos and w[1] >= t.clause_start(f.start)),
-             None) if pos > t.clause_start(f.start) else None
-    if w and w[3] == "v" and len(w[0]) == 2 and HAN_WORD.match(w[0]) and (
-            w[0] not in t.cfg["link_verbs"] and w[0] not in t.cfg["not_metric"]):
-        return (w[1], w[2])
-    return None
+    w = _verb_at(t, _before_link(t, f), t.clause_start(f.start))
+    return (w[1], w[2]) if w else None
 
 
 def previous_metric(t: _Text, f: _Fig, done: list[_Fig]) -> tuple[int, int] | None:
@@ -542,7 +559,8 @@ def share_of(t: _Text, f: _Fig, done: list[_Fig]) -> tuple[int, int] | None:
     return previous_metric(t, f, done)    # the sentence's last metric (其中…占…的N%)
 
 
-METRIC_RULES = (share_of, relative_after, attributive_after, noun_before, verb_before_money, previous_metric, link_clause_topic,
+METRIC_RULES = (share_of, relative_after, attributive_after, noun_before, verb_before_money, nominal_verb_before,
+                previous_metric, link_clause_topic,
                 count_verb_after,
                 same_counter_metric)
 
