@@ -409,11 +409,11 @@ def noun_before(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, in
     # metric (外汇|结算|量, 货物|运输|量)
     if len(words) == 1 and e - s == 1 and t.text[s] in t.cfg["metric_tail_chars"]:
         before = [w for w in t.words(s) if w[2] <= s and w[1] >= t.clause_start(f.start)]
-        if len(before) >= 2 and before[-1][2] == s and before[-1][3].startswith("v") and len(
-                before[-1][0]) == 2 and _is_noun(t, before[-2][0], before[-2][3]):
-            got = _np_left(t, before[-1][1], t.clause_start(f.start))
-            if got:
-                return (got[0], e)
+        if before and before[-1][2] == s and before[-1][3].startswith("v") and len(
+                before[-1][0]) == 2 and HAN_WORD.match(before[-1][0]):
+            got = _np_left(t, before[-1][1], t.clause_start(f.start)) if len(before) >= 2 and _is_noun(
+                t, before[-2][0], before[-2][3]) else None
+            return (got[0] if got else before[-1][1], e)     # (挖掘|力: the verb alone)
     # a size word at the end names the size of what comes before it (跑道全长 -> 全长, owner 跑道)
     if len(words) > 1 and words[-1][0] in t.cfg["dimension_words"]:
         own = _strip_owner(t, (words[0][1], words[-1][1]))
