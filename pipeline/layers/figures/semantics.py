@@ -441,15 +441,19 @@ def _verb_at(t: _Text, pos: int, floor: int) -> tuple | None:
 
 
 def nominal_verb_before(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, int] | None:
-    """A noun and the verb of what is done to it, right before the figure, name it as one
-    phrase (完成旧城改造１０万平方米, 发布工作提醒２９次, 放映电影录像２０场)."""
+    """A noun and the verb of what is done to it, right before the figure and the object of a
+    verb before them, name it as one phrase (完成旧城改造１０万平方米, 发布工作提醒２９次,
+    放映电影录像２０场)."""
     floor = t.clause_start(f.start)
     pos = _before_link(t, f)
     w = _verb_at(t, pos, floor)
     if not w or t.cfg["change_re"].match(w[0]):
         return None         # (农民增收: the noun before a change verb is the one that gains)
     np = _np_left(t, w[1], floor)
-    return _strip_owner(t, (np[0], pos)) if np else None
+    head = next((x for x in t.words(np[0] - 1) if x[2] == np[0]), None) if np and np[0] > floor else None
+    if not (head and head[3].startswith("v")):
+        return None         # the phrase is the object of a verb (完成|旧城改造), not its doer (新政实施)
+    return _strip_owner(t, (np[0], pos))
 
 
 def verb_before_money(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, int] | None:
