@@ -208,6 +208,7 @@ class _Fig:
     owner: tuple[int, int] | None = None     # the owner a metric of size names (跑道全长)
     subject: tuple | None = None
     subject_by: str | None = None            # the subject rule that named it
+    link: int | None = None                  # where _before_link found the metric ends
 
 
 # --------------------------------------------------------------------------- noun phrases
@@ -358,6 +359,8 @@ def relative_after(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int,
 def _before_link(t: _Text, f: _Fig) -> int:
     """Where the metric before the figure ends: before the link verbs and adverbs that
     stand between it and the figure."""
+    if f.link is not None:
+        return f.link
     cfg = t.cfg
     floor = t.clause_start(f.start)
     pos = f.start
@@ -395,6 +398,7 @@ def _before_link(t: _Text, f: _Fig) -> int:
             if adv and adv[0] in cfg["link_adverbs"]:
                 pos = adv[1]
                 moved = True
+    f.link = pos
     return pos
 
 
@@ -481,7 +485,8 @@ def link_clause_topic(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[i
     cfg = t.cfg
     cs = t.clause_start(f.start)
     _, s, _ = t.sentence(f.start)
-    if cs <= s or _before_link(t, f) > cs or _before_link(t, f) == f.start:
+    link = _before_link(t, f)
+    if cs <= s or link > cs or link == f.start:
         return None
     pcs = max(s, t.clause_start(cs - 1))
     words = [w for w in t.words(pcs) if w[1] >= pcs and w[2] <= cs - 1]
