@@ -46,6 +46,7 @@ _PATTERNS = (
     "measure_verbs", "goal_verbs", "goal_done", "duration_frame", "duration_frame_needs",
     "duration_frame_clause",
     "per_unit",
+    "organise_verbs", "event_heads", "event_yield",
 )
 _SETS = (
     "dimension_words", "noun_tags", "attribute_tags", "noun_words", "not_metric",
@@ -136,6 +137,35 @@ class _Text:
         self._token_starts = [a for a, _ in self.tokens] if self.tokens else None
         self._edges = sorted({x for g in self.figures for x in (g["start"], g["end"])})
         self._events: list[tuple[int, str]] | None = None     # (end, name), found on first use
+        self._organised: list[tuple[int, int]] | None = None  # (start, end) of organised events
+
+    def organised_before(self, pos: int) -> tuple[int, int] | None:
+        """The last event an organiser holds (举办了…活动, 开展“…”科普直播课, 组织开展…培训)
+        ending at or before ``pos``: the object of an organising verb, up to its clause's end
+        (a comma inside quotes does not end it), ending with an event word; one pass on first use."""
+        if self._organised is None:
+            self._organised = []
+            cfg = self.cfg
+            for m in cfg["organise_verbs"].finditer(self.text):
+                a = i = m.end()
+                quote = None
+                while i < len(self.text) and i - a <= cfg["event_max_chars"]:
+                    c = self.text[i]
+                    if quote:
+                        quote = None if c == quote else quote
+                    elif c in cfg["topic_quotes"]:
+                        quote = cfg["topic_quotes"][c]
+                    elif c in cfg["clause_end"] or c in "\n":
+                        break
+                    i += 1
+                if quote or i - a > cfg["event_max_chars"] or not cfg["event_heads"].search(
+                        self.text, a, i) or cfg["event_heads"].search(self.text, a, i).end() != i:
+                    continue
+                if any(a < g["end"] and g["start"] < i for g in self.figures):
+                    continue        # 组织21家企业参加: a count, no event's name
+                self._organised.append((a, i))
+        j = bisect.bisect_right([e for _, e in self._organised], pos) - 1
+        return self._organised[j] if j >= 0 else None
 
     def event_before(self, pos: int) -> str | None:
         """The last named event (a contest, an election, a fair) ending at or before ``pos``:
@@ -945,6 +975,36 @@ def event_participants(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     return (t.cfg["event_determiner"].sub("", name), None) if name else None
 
 
+def organised_event(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
+    """What happens at an event an organiser holds — the count of those taking part, what it
+    sold or signed (举办了…展销活动。20多家企业进行了产品展示…现场销售金额15万元) — belongs to
+    the event, not its organiser: the last organised event before the figure in its sentence
+    or the two before it in the paragraph, with no other owner named between (not the teams a
+    campaign sends out after its ceremony: …举行出征仪式。４００余名演员…组成的工作队)."""
+    if f.i < 0:
+        return None
+    got = t.organised_before(f.start)
+    if not got:
+        return None
+    a, b = got
+    ke = t.sentence(a)[0]
+    if k - ke > t.cfg["event_sentences"] or t.paragraph(a) != t.paragraph(f.start):
+        return None
+    cfg = t.cfg
+    # a count of people or firms in the event's own sentence; else what the figure's clause
+    # says they did there (参与, 现场, 销售, 达成…意向)
+    if not ((k == ke and cfg["participant_counter"].search(t.text, f.start, f.end)) or cfg[
+            "event_yield"].search(t.text, max(b, t.clause_start(f.start)), t.clause_end(f.end))):
+        return None
+    metric = f.metric or (f.start, f.start)
+    lo = max(b, s)
+    if any(lo <= e["start"] and e["end"] <= f.start and not (metric[0] <= e["start"] < metric[1])
+           and e.get("label") in cfg["entity_labels"] for e in t.entities) or \
+            cfg["home_re"].search(t.text, lo, f.start) or any(t.subjects.get(j) for j in range(ke + 1, k)):
+        return None             # another owner named after the event
+    return (t.text[a:b], _entity_at(t, a, b))
+
+
 def zero_subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     """A clause that opens with a verb (after a date or an adverb) has no subject of its own:
     the sentence before's carries on (完成了湛江50万吨浆厂等6个项目 -> 林业部)."""
@@ -1097,7 +1157,7 @@ def _owner_rule(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     return _owner(t, f, s)
 
 
-SUBJECT_RULES = (demonstrative_antecedent, event_participants, zero_subject, clause_owner, _owner_rule,
+SUBJECT_RULES = (demonstrative_antecedent, event_participants, organised_event, zero_subject, clause_owner, _owner_rule,
                  topic_noun, carry_subject, lead_subject)
 
 
