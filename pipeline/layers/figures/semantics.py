@@ -47,6 +47,7 @@ _PATTERNS = (
     "duration_frame_clause",
     "per_unit",
     "organise_verbs", "event_heads", "event_yield",
+    "addressee",
 )
 _SETS = (
     "dimension_words", "noun_tags", "attribute_tags", "noun_words", "not_metric",
@@ -1005,6 +1006,20 @@ def organised_event(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     return (t.text[a:b], _entity_at(t, a, b))
 
 
+def rule_addressee(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
+    """A sentence that opens with the people it is about (对…入返晋人员，实施7天集中隔离; 对本省
+    人员…实施3天居家健康监测) gives its figures to them: the persons a measure or rule is for,
+    not the place in their name (本省人员, not 山西省)."""
+    lo = _owner_floor(t, s, f.start)
+    m = t.cfg["addressee"].match(t.text, lo, f.start)
+    if not m:
+        return None
+    a, b = m.span("group")
+    de = t.text.rfind("的", a, b)
+    a = de + 1 if de >= 0 else a
+    return (t.text[a:b], _entity_at(t, a, b)) if b - a >= 2 else None
+
+
 def zero_subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     """A clause that opens with a verb (after a date or an adverb) has no subject of its own:
     the sentence before's carries on (完成了湛江50万吨浆厂等6个项目 -> 林业部)."""
@@ -1157,7 +1172,7 @@ def _owner_rule(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     return _owner(t, f, s)
 
 
-SUBJECT_RULES = (demonstrative_antecedent, event_participants, organised_event, zero_subject, clause_owner, _owner_rule,
+SUBJECT_RULES = (demonstrative_antecedent, event_participants, organised_event, rule_addressee, zero_subject, clause_owner, _owner_rule,
                  topic_noun, carry_subject, lead_subject)
 
 
