@@ -57,6 +57,7 @@ _SETS = (
     "clause_owner_after", "clause_topic_tags", "link_adverbs", "metric_tail_chars",
     "topic_stop", "subject_adverb_tags", "aside_tags", "common_noun_tags", "present_not_units",
     "attribute_heads",
+    "share_units",
 )
 
 
@@ -773,7 +774,10 @@ def project_noun(t: _Text, f: _Fig, lo: int) -> list[Owner]:
 
 
 def size_owner(t: _Text, f: _Fig, lo: int) -> list[Owner]:
-    if f.owner and (f.owner[0] >= lo or f.owner[0] > f.start):
+    """跑道全长 -> 跑道; 总投资24.7亿元的生产线 -> 生产线; not a share's whole (回收利用２５％的
+    城市垃圾, １０％的目标: a percentage of X is part of X, X owns nothing)."""
+    if f.owner and (f.owner[0] >= lo or f.owner[0] > f.start) and not (
+            f.owner[0] > f.start and f.rec.get("unit") in t.cfg["share_units"]):
         s, e = f.owner
         while s < e and t.text[s] in "的":
             s += 1
