@@ -58,6 +58,7 @@ _SETS = (
     "topic_stop", "subject_adverb_tags", "aside_tags", "common_noun_tags", "present_not_units",
     "attribute_heads",
     "share_units",
+    "subject_not_carried",
 )
 
 
@@ -1024,6 +1025,25 @@ def rule_addressee(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     return (t.text[a:b], _entity_at(t, a, b)) if b - a >= 2 else None
 
 
+def figure_in_name(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
+    """A figure inside a project's name — a name glued before it, a noun phrase ending with a
+    project word glued after it (西上庄2×660MW低热值煤热电厂项目, 盂县上社140万千瓦抽水蓄能电站)
+    — sizes that project: the whole name is its subject, not the sentence's owner."""
+    if f.i < 0 or (f.metric and f.metric[1] <= f.start) or f.rec.get("kind") == "count":
+        return None             # (温州3个机场: a count of things, no capacity in a name)
+    cs, ce = t.clause_start(f.start), t.clause_end(f.end)
+    left = _np_left(t, f.start, cs, t.cfg["subject_max_chars"], joins=False)
+    right = _np_right(t, f.end, ce)
+    if not left or not right or left[1] - left[0] < 2 or not HAN_WORD.match(t.text[left[0]:left[1]]) \
+            or t.text[left[0]] in t.cfg["numeral_chars"]:      # 二期8吉瓦项目: a phase, no name
+        return None
+    ends = [w[2] for w in t.words(right[0]) if right[0] <= w[1] and w[2] <= right[1]
+            and t.cfg["project_re"].search(w[0])]
+    if not ends or any(g["start"] < left[1] and left[0] < g["end"] for g in t.figures if g is not f.rec):
+        return None
+    return (t.text[left[0]:ends[-1]], None)
+
+
 def zero_subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     """A clause that opens with a verb (after a date or an adverb) has no subject of its own:
     the sentence before's carries on (完成了湛江50万吨浆厂等6个项目 -> 林业部)."""
@@ -1176,7 +1196,8 @@ def _owner_rule(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     return _owner(t, f, s)
 
 
-SUBJECT_RULES = (demonstrative_antecedent, event_participants, organised_event, rule_addressee, zero_subject, clause_owner, _owner_rule,
+SUBJECT_RULES = (demonstrative_antecedent, event_participants, organised_event, rule_addressee, figure_in_name,
+                 zero_subject, clause_owner, _owner_rule,
                  topic_noun, carry_subject, lead_subject)
 
 
@@ -1558,7 +1579,13 @@ def describe(text: str, figures: list[dict], entities: list[dict], dates: list[d
                 f.subject_by = rule.__name__
                 break
         if subject and k not in t.subjects:
-            t.subjects[k] = subject
+            if f.subject_by in t.cfg["subject_not_carried"]:    # a figure's own name (湛江５０万吨
+                subject = _subject(t, _Fig(-1, {}, f.start, f.start), k, s)  # 浆厂): the sentence's
+                if subject:
+                    t.subjects[k] = subject
+                subject = f.subject
+            else:
+                t.subjects[k] = subject
         period = next((got for rule in PERIOD_RULES if (got := rule(t, f))), None)
         if period and not period.get("local"):
             t.periods[k] = period
