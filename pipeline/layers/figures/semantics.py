@@ -1192,13 +1192,47 @@ def lead_subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     return None
 
 
+def _opens_with_verb(t: _Text, f: _Fig, s: int) -> bool:
+    """The figure's sentence opens (past dates, adverbs, conjunctions) with a verb."""
+    lo = _owner_floor(t, s, f.start)
+    for word, ws, we, tag in t.words(max(lo, f.start - 1)):
+        if ws < lo or word.isspace() or any(d["start"] <= ws and we <= d["end"] for d in t.dates) \
+                or tag in t.cfg["zero_subject_skip_tags"]:
+            continue
+        return tag.startswith("v") and tag != "vn"
+    return False
+
+
+def heading_owner(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
+    """A figure nothing else gives an owner to belongs to the place or organisation the
+    nearest heading above it names (太原工业“链”接未来 … 全力打造六大千亿级产业链 -> 太原; a
+    section 吕梁 瞄准定位 资源互通 … 打造…9个工业经济重点产业链 -> 吕梁): the article's or
+    section's subject. Not a bracketed column name or byline; the nearest heading only."""
+    if f.i < 0 or not _opens_with_verb(t, f, s):
+        return None             # only a sentence with no subject of its own (打造…, 首批认定…)
+    p = t.paragraph(f.start)
+    for q in range(p - 1, max(-1, p - 1 - t.cfg["heading_lines"]), -1):
+        a = t.paragraph_starts[q]
+        head = _is_heading(t, a)
+        if not head:
+            continue
+        line = t.text[head[0]:head[1]].strip()
+        if not line or line[0] in t.cfg["heading_skip_open"]:
+            continue
+        for j, e in enumerate(t.entities):
+            if head[0] <= e["start"] and e["end"] <= head[1] and e.get("label") in t.cfg["entity_labels"]:
+                return (e.get("text") or t.text[e["start"]:e["end"]], j)
+        return None
+    return None
+
+
 def _owner_rule(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     return _owner(t, f, s)
 
 
 SUBJECT_RULES = (demonstrative_antecedent, event_participants, organised_event, rule_addressee, figure_in_name,
                  zero_subject, clause_owner, _owner_rule,
-                 topic_noun, carry_subject, lead_subject)
+                 topic_noun, carry_subject, lead_subject, heading_owner)
 
 
 # --------------------------------------------------------------------------- PERIOD_RULES
