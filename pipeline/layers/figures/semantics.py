@@ -58,6 +58,7 @@ _SETS = (
     "topic_stop", "subject_adverb_tags", "aside_tags", "common_noun_tags", "present_not_units",
     "attribute_heads",
     "share_units",
+    "topic_lead_tags",
     "subject_not_carried",
 )
 
@@ -819,12 +820,15 @@ def _topic(t: _Text, f: _Fig, lo: int, starts: tuple | None = None,
                 out.append((words[i][2], close, t.text[words[i][2]:close], None))
             continue
         stopped = False
-        for word, ws, we, tag in words[i:]:
+        for n, (word, ws, we, tag) in enumerate(words[i:], i):
             if ws > start and word in cfg["topic_stop"]:
                 stopped = True
                 break           # 基金年度经费: the time word starts the metric
+            nxt = words[n + 1] if n + 1 < len(words) else None
+            lead = (tag in cfg["topic_lead_tags"] and nxt is not None and nxt[1] == we
+                    and nxt[3] in (tags or cfg["topic_tags"]))      # 救灾|部队: a verb-noun before a noun
             if ws != end or word in cfg["not_metric"] or word in cfg["not_topic"] or not HAN_WORD.match(word) or not (
-                    tag in (tags or cfg["topic_tags"]) or (tag == "x" and cfg["unknown_is_noun"] and not tags)):
+                    lead or tag in (tags or cfg["topic_tags"]) or (tag == "x" and cfg["unknown_is_noun"] and not tags)):
                 break
             end = we
             j += 1
