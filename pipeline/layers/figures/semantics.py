@@ -48,6 +48,7 @@ _PATTERNS = (
     "per_unit",
     "organise_verbs", "event_heads", "event_yield",
     "addressee",
+    "join_verbs", "member_bodies",
 )
 _SETS = (
     "dimension_words", "noun_tags", "attribute_tags", "noun_words", "not_metric",
@@ -1029,6 +1030,28 @@ def rule_addressee(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     return (t.text[a:b], _entity_at(t, a, b)) if b - a >= 2 else None
 
 
+def member_of(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
+    """A count of members that join a body (确定200多名专家进入太原市企业数字化转型专家智库, 12家
+    企业加入产业联盟) counts that body's members: the body joined is the subject, not whoever
+    announced it."""
+    if f.i < 0 or not t.cfg["participant_counter"].search(t.text, f.start, f.end):
+        return None
+    ce = t.clause_end(f.end)
+    m = t.cfg["join_verbs"].match(t.text, f.metric[1] if f.metric and f.metric[0] >= f.end else f.end, ce)
+    if not m:
+        return None
+    end = m.end()
+    words = [w for w in t.words(end) if w[1] >= end and w[2] <= ce]
+    last = end
+    for word, ws, we, tag in words:        # the body: the nouns up to the clause's end
+        if ws != last or not (_is_noun(t, word, tag) or tag in t.cfg["modifier_tags"] or word == "的"):
+            break
+        last = we
+    if last - end < 2 or not t.cfg["member_bodies"].search(t.text, end, last):
+        return None             # (…名监测人员进入各大污染企业: a place entered, no body joined)
+    return (t.text[end:last].strip("的"), _entity_at(t, end, last))
+
+
 def figure_in_name(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     """A figure inside a project's name — a name glued before it, a noun phrase ending with a
     project word glued after it (西上庄2×660MW低热值煤热电厂项目, 盂县上社140万千瓦抽水蓄能电站)
@@ -1234,7 +1257,7 @@ def _owner_rule(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     return _owner(t, f, s)
 
 
-SUBJECT_RULES = (demonstrative_antecedent, event_participants, organised_event, rule_addressee, figure_in_name,
+SUBJECT_RULES = (demonstrative_antecedent, event_participants, organised_event, rule_addressee, member_of, figure_in_name,
                  zero_subject, clause_owner, _owner_rule,
                  topic_noun, carry_subject, lead_subject, heading_owner)
 
