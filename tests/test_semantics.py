@@ -103,8 +103,9 @@ def test_the_hand_labels_of_the_corpus_pages_score_at_their_thresholds(corpus_ou
     # measured when this test was written, raised in session 5 to just under subject 0.70 and
     # status 0.95 (docs/FIGURE_SEMANTICS.md): a drop is a regression. Subject re-measured at 0.51
     # when a second labeller's agreement corrected 10 subject cells of corpus.tsv (events own the
-    # counts of those taking part, antecedents resolved; the rules unchanged)
-    floor = {"metric": 0.78, "subject": 0.50, "period": 0.90, "status": 0.92, "change": 0.9}
+    # counts of those taking part, antecedents resolved; the rules unchanged); raised to just under
+    # 0.62 in session 7 (organised_event gives an organised event what happens at it)
+    floor = {"metric": 0.78, "subject": 0.60, "period": 0.90, "status": 0.92, "change": 0.9}
     assert all(got[f] >= v for f, v in floor.items()), got
 
 
