@@ -1055,7 +1055,8 @@ def member_of(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
 def figure_in_name(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     """A figure inside a project's name — a name glued before it, a noun phrase ending with a
     project word glued after it (西上庄2×660MW低热值煤热电厂项目, 盂县上社140万千瓦抽水蓄能电站)
-    — sizes that project: the whole name is its subject, not the sentence's owner."""
+    — sizes that project, not the sentence's owner: its subject is the organisation or place
+    entity that opens the name (西上庄, 中来光能), else the whole name."""
     if f.i < 0 or (f.metric and f.metric[1] <= f.start) or f.rec.get("kind") == "count":
         return None             # (温州3个机场: a count of things, no capacity in a name)
     cs, ce = t.clause_start(f.start), t.clause_end(f.end)
@@ -1068,6 +1069,13 @@ def figure_in_name(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
             and t.cfg["project_re"].search(w[0])]
     if not ends or any(g["start"] < left[1] and left[0] < g["end"] for g in t.figures if g is not f.rec):
         return None
+    # the organisation or place that opens the name owns it (中来光能年产16吉瓦…工厂 -> 中来光能,
+    # joined by its entity); the whole name only where no entity opens it
+    opener = max(((j, ent) for j, ent in enumerate(t.entities)
+                  if ent["start"] == left[0] and ent["end"] <= left[1]),
+                 key=lambda je: je[1]["end"], default=None)
+    if opener is not None:
+        return (t.text[left[0]:opener[1]["end"]], opener[0])
     return (t.text[left[0]:ends[-1]], None)
 
 
