@@ -141,6 +141,7 @@ class _Text:
         self.paragraph_starts = self.b.paragraph_starts
         self._token_starts = [a for a, _ in self.tokens] if self.tokens else None
         self._edges = sorted({x for g in self.figures for x in (g["start"], g["end"])})
+        self._starts = sorted(g["start"] for g in self.figures)
         self._events: list[tuple[int, str]] | None = None     # (end, name), found on first use
         self._organised: list[tuple[int, int]] | None = None  # (start, end) of organised events
 
@@ -369,7 +370,8 @@ def relative_after(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int,
     verb (３０位搞运销的农民, ５６户重点支持的国有企业) or ends with a noun of kind or scale
     (１５２处各种湿地类型的自然保护区)."""
     cfg = t.cfg
-    if f.rec.get("kind") != "count":
+    if f.rec.get("kind") != "count" or t.text.find(
+            "的", f.end + 1, f.end + cfg["relative_max_chars"] + 1) < 0:
         return None
     ceil = t.clause_end(f.end)
     words = [w for w in t.words(f.end) if w[1] >= f.end and w[2] <= ceil]
@@ -378,9 +380,10 @@ def relative_after(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int,
         return None         # (a noun of its own, not one of manner: ３２位棋手参加了…的比赛)
     end = f.end
     for k, (word, s, e, tag) in enumerate(words):
-        if s != end or e - f.end > cfg["relative_max_chars"] or any(
-                f.end < g["start"] < e for g in t.figures):
-            return None
+        i = bisect.bisect_right(t._starts, f.end)
+        if s != end or e - f.end > cfg["relative_max_chars"] or (
+                i < len(t._starts) and t._starts[i] < e):
+            return None     # (no other figure inside the clause)
         if word == "的":
             inner = words[:k]
             if not (any(w[3].startswith("v") and w[3] != "vn" for w in inner)
@@ -529,7 +532,8 @@ def link_clause_topic(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[i
     while k < len(words) and (words[k][3] in cfg["topic_skip_tags"] or words[k][0] in cfg[
             "not_metric"] or any(d["start"] <= words[k][1] and words[k][2] <= d["end"] for d in t.dates)):
         k += 1
-    if k >= len(words) or any(pcs <= g["start"] < cs for g in t.figures):
+    i = bisect.bisect_left(t._starts, pcs)
+    if k >= len(words) or (i < len(t._starts) and t._starts[i] < cs):
         return None         # (a figure of its own: its metric is previous_metric's)
     np = _np_right(t, words[k][1], cs - 1)
     if np and t.text.startswith("的", np[1]):     # 东道主的教练员: the head after 的
