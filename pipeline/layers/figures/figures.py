@@ -83,6 +83,7 @@ def _patterns() -> dict:
         rf"(?P<mag>[{regex.escape(nc.part_of)}]+){regex.escape(nc.fraction)}$")
     p["not_inside"] = regex.compile("|".join(c["not_inside"]))
     p["article_counts_after"] = regex.compile(c["article_counts_after"])
+    p["unit_not_after"] = {w: regex.compile(pat) for w, pat in c["unit_not_after"].items()}
     num_re = r"[0-9０-９]+(?:[.．·][0-9０-９]+)?"
     r = c["ratio"]
     p["ratio"] = (regex.compile(rf"(?<![0-9０-９.．·:∶：])(?P<a>{num_re})(?:{_alts(r['signs'])})(?P<b>{num_re})(?!{r['not_after']}|(?:{_alts(r['signs'])})[0-9０-９])"),
@@ -195,6 +196,8 @@ def _unit_after(num: Num, text: str):
     follows it that gives the longest unit (ties: the longest numeral)."""
     p = _patterns()
     best = None
+    single = _cfg()["single_numeral_units"]
+    not_after = _patterns()["unit_not_after"]
     for cand in _prefixes(num, text):
         pos = cand.end
         inside_h = None
@@ -204,6 +207,11 @@ def _unit_after(num: Num, text: str):
             inside_h = hi[m.group(0)]
             pos = m.end()
         u = _match_unit(text, pos)
+        if u and u[0]["surface"] in single and (len(cand.text) != 1 or inside_h):
+            continue              # 十五大: the party's 15th congress; 十万大钞: no unit
+        if u and u[0]["surface"] in not_after and not_after[u[0]["surface"]].search(
+                text, max(0, cand.start - 4), cand.start):
+            continue              # 越共八大
         if u and (best is None or u[1] - pos > best[0]):
             best = (u[1] - pos, cand, inside_h, *u)
     return best[1:] if best else None
@@ -372,6 +380,7 @@ def _find(text: str) -> list[dict]:
     blocked = Cover([(m.start(), m.end()) for m in p["not_inside"].finditer(text)]
                     + [(m.start(), m.end()) for m in p["title"].finditer(text)])
     slogan_kinds = set(c["slogan_count_kinds"])
+    slogan_not = set(c["slogan_not_units"])
     digits = set(num_chars().digits) - set(num_chars().cjk_digits)
     nums = scan(text)
     cands = _magnitudes(text) + _fixed(text, homs) + _list_counts(text) + _ratios(text) + _named_values(text)
@@ -388,7 +397,7 @@ def _find(text: str) -> list[dict]:
                 text, max(0, num.start - 8), num.start)):
             continue
         rec = _figure(text, num, nums[i + 1] if i + 1 < len(nums) else None, p, c, table)
-        if rec is None or (quoted and not (rec["kind"] in slogan_kinds
+        if rec is None or (quoted and not (rec["kind"] in slogan_kinds and rec["unit"] not in slogan_not
                                            and inside(quotes, rec["start"], rec["end"]))):
             continue
         used_until = rec["end"]
@@ -547,8 +556,8 @@ def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
     needs = p["needs_before"].get(row["surface"])
     if needs is not None and not needs.match(text, start):
         return None               # 一番话, 三番五次: 番 counts doublings only after 翻
-    if row["surface"] in c["single_numeral_units"] and (joined or len(first.text) != 1):
-        return None               # 十五大: the party's 15th congress
+    if row["surface"] in c["single_numeral_units"] and joined:
+        return None               # 三到五大: no count of big things
     if row["kind"] == "count":
         if (first.text in c["article_numerals"] and not joined and needs is None
                 and not p["article_counts_after"].search(text, max(0, start - 4), start)):
