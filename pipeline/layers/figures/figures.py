@@ -91,9 +91,9 @@ def _patterns() -> dict:
     nv = c["named_value"]
     p["named_value"] = (regex.compile(rf"(?:{_alts(nv['nouns'])}){nv['gap']}(?P<n>{num_re})"),
                         regex.compile(nv["not_after"]))
-    li = int(c["list_item_max_chars"])
+    lv = _alts(c["list_levels"])
     p["list_count"] = regex.compile(
-        rf"(?P<items>(?:\p{{Han}}{{1,{li}}}?、)+\p{{Han}}{{1,{li}}}?)"
+        rf"(?P<items>(?:(?:{lv})、)+(?:{lv}))"
         rf"(?P<num>[{''.join(regex.escape(ch) for ch in nc.cjk_digits)}]{{1,2}})(?P<unit>{_alts(c['list_counters'])})")
     p["fixed"] = regex.compile(_alts(c["fixed_words"]))
     m = c["magnitude"]
