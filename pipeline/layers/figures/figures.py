@@ -314,6 +314,8 @@ def _ratios(text: str) -> list[dict]:
     """a:b after a ratio word of its clause (按省级标准1:1配套): value a/b, unit ratio."""
     ratio_re, before = _patterns()["ratio"]
     out = []
+    if not any(sign in text for sign in _cfg()["ratio"]["signs"]):
+        return out
     for m in ratio_re.finditer(text):
         if not before.search(text, max(0, m.start() - 16), m.start()):
             continue
