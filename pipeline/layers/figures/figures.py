@@ -16,8 +16,13 @@ How a figure is read (each step driven by ``rules/figures/figures.yaml``):
 4. hedges before (约, 近, 超, 不少于), inside (余, 多) and after (左右, 以上, 以内) set
    ``approx``; a change word before (增长, 下降) sets ``change``;
 5. scale classes (千亿级, 四大千亿级, 超百吨级) are ``kind: magnitude``;
-6. ordinals (第九届), codes (N95, 043号, 1+5+15), short quoted slogans (“十四五”), articles
-   (一名母亲, 一个个) and homographs (一起, 统一) are not figures.
+6. ordinals (第九届, 第1、2、3、5、7天), codes (N95, 043号, 1+5+15), numbers in short quotes
+   written in digits or without a count unit (“十四五”, “985”), in titles (《四部医典》), in
+   idioms and set phrases (三位一体, 十万八千里), articles (一名母亲, 一个个) and homographs
+   (一起, 统一) are not figures; a count in Chinese numerals inside short quotes is (“六个一体化”);
+7. counts the units table cannot say alone: a level word after the list of its levels, as long
+   as the count (省、市、县三级), a ratio after a ratio word (按省级标准1:1配套), a bare number
+   after a 系数/指数 noun (基尼系数０．２８), 一 after 各/只有/仅 (各开展一次).
 
 Decisions: 百分点 has unit ``pp``; 成 is tenths as percent (九成 = 90 %); 折 is a discount
 read as percent (8折 = 80 %, 75折 = 75 %); 数十亿 is the range 2e9..9e9 with approx about;
@@ -27,7 +32,9 @@ is not a figure; 度 alone is degrees (°), 度电 is kWh; 千亿级 has unit nu
 output value, currency implied), 超百吨级 is magnitude 100 with unit t and approx over; 二三十,
 十五六岁, 一两个 are ranges (概数) with approx about; a count of one written 一 (一名, 一个)
 and 一天 (a time reference) are not figures; spaces inside a number (三千 九百) are read
-through.
+through; 大 counts after a one-character numeral (六大产业链, not 十五大, the congress); a ratio
+is kind quantity, unit ratio, value a/b; a year and a half that is a value (还能支撑一年半) is
+unit year.
 """
 from __future__ import annotations
 
