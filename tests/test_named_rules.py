@@ -51,6 +51,7 @@ NEUTRAL = {
     "CHANGE_RULES": lambda *a: None,
     "CHANGE_FILTER_RULES": lambda *a: False,
     "CHANGE_NEAR_RULES": lambda *a: False,
+    "DATE_BEFORE_RULES": lambda *a: False,
 }
 SPECIAL = {  # rules that make what the next ones work on
     "suffix_ends_name": lambda word, tag: None,

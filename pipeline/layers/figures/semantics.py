@@ -44,7 +44,7 @@ _PATTERNS = (
     "plan_cue_attributive", "plan_cue_disposal", "purpose_aside", "present_fronted", "past_cues",
     "rule_cues", "present_words", "deontic_cues", "rule_not_whole", "rule_class_opener",
     "measure_verbs", "goal_verbs", "goal_done", "duration_frame", "duration_frame_needs",
-    "duration_frame_clause",
+    "duration_frame_clause", "same_year_words", "list_item_gap",
     "per_unit",
     "organise_verbs", "event_heads", "event_yield",
     "addressee",
@@ -144,6 +144,7 @@ class _Text:
         self._starts = sorted(g["start"] for g in self.figures)
         self._events: list[tuple[int, str]] | None = None     # (end, name), found on first use
         self._organised: list[tuple[int, int]] | None = None  # (start, end) of organised events
+        self._same_years: list[dict] | None = None            # 当年 as dates, on first use
 
     def organised_before(self, pos: int) -> tuple[int, int] | None:
         """The last event an organiser holds (举办了…活动, 开展“…”科普直播课, 组织开展…培训)
@@ -1294,11 +1295,29 @@ def target_deadline(t: _Text, f: _Fig) -> dict | None:
             "end_date": tg.get("deadline_end")}
 
 
+def _same_year(t: _Text) -> list[dict]:
+    """The dates with the words that name the year last named (当年新增贷款…, after １９９７年，…):
+    each as a date record of that whole year (null days when no year was named before it)."""
+    if t._same_years is None:
+        t._same_years = []
+        for m in t.cfg["same_year_words"].finditer(t.text):
+            told = [d for d in t.dates if d["end"] <= m.start() and d.get("start_date")]
+            y = max(told, key=lambda d: d["end"])["start_date"][:4] if told else None
+            t._same_years.append({"text": m.group(), "start": m.start(), "end": m.end(),
+                                  "start_date": f"{y}-01-01" if y else None,
+                                  "end_date": f"{y}-12-31" if y else None})
+    return t._same_years
+
+
 def date_before(t: _Text, f: _Fig) -> dict | None:
     cfg = t.cfg
     _, s, _ = t.sentence(f.start)
     best = None
-    for d in t.dates:
+    dates = t.dates
+    if t._same_years or t._same_years is None and cfg["same_year_words"].search(t.text):
+        dates = sorted(t.dates + [d for d in _same_year(t) if DATE_BEFORE_RULES[0](t, f, d)],
+                       key=lambda d: d["start"])
+    for d in dates:
         if s <= d["start"] and d["end"] <= f.start:
             if cfg["dateline_after"].match(t.text, d["end"]) or any(
                     m.start() <= d["start"] and d["end"] <= m.end()
@@ -1398,6 +1417,16 @@ def carry_period(t: _Text, f: _Fig) -> dict | None:
         if any(ps <= d["start"] < pe for d in t.dates):
             return None         # a sentence with a date of its own that its figures do not take
     return None
+
+
+def same_year_word(t: _Text, f: _Fig, d: dict) -> bool:
+    """当年 (that year) before a figure is a date like the year it refers back to (１９９７年，工商银行
+    与…签订了协议，当年新增贷款３５２．７亿元 -> 当年, 1997) where a date was told before it;
+    not 当年的 (of those years past: same_year_words)."""
+    return d["start_date"] is not None or any(x["end"] <= d["start"] for x in t.dates)
+
+
+DATE_BEFORE_RULES = (same_year_word,)       # the words date_before takes as dates besides `dates`
 
 
 PERIOD_RULES = (target_deadline, present_time, date_before, duration_frame, carry_period)
@@ -1548,11 +1577,16 @@ def change_opens_noun(t: _Text, f: _Fig, pos: int) -> bool:
     if not f.start - pos <= t.cfg["change_np_chars"]:
         return False
     between = [w for w in t.words(f.start) if pos <= w[1] and w[2] <= f.start]
-    return bool(between) and between[0][1] == pos and between[-1][2] == f.start and _is_noun(
-        t, between[-1][0], between[-1][3]) and all(
-        HAN_WORD.match(w[0]) and w[0] not in t.cfg["link_verb_set"] and w[0] not in t.cfg[
-            "not_metric"] and not w[3].startswith("t") for w in between) and not any(
+    return bool(between) and between[0][1] == pos and _noun_run(t, between, f) and not any(
         pos <= d["start"] < f.start for d in t.dates)       # 增长|去年进出口总值: a new clause
+
+
+def _noun_run(t: _Text, words: list, f: _Fig) -> bool:
+    """Words that make a noun phrase ending right before the figure: a noun last, no link verb,
+    time or reference word in it (a verb may modify a noun inside it: 确诊病例, 示范社)."""
+    return bool(words) and words[-1][2] == f.start and _is_noun(t, words[-1][0], words[-1][3]) and all(
+        HAN_WORD.match(w[0]) and w[0] not in t.cfg["link_verb_set"] and w[0] not in t.cfg[
+            "not_metric"] and not w[3].startswith("t") for w in words)
 
 
 def unit_change(t: _Text, f: _Fig) -> str | None:
@@ -1570,13 +1604,27 @@ def rate_metric(t: _Text, f: _Fig) -> str | None:
     return None
 
 
+def change_in_list(t: _Text, f: _Fig) -> str | None:
+    """The later item of a list the change word opens shares its change (全年新增省级专业镇1个、
+    市级专业镇4个左右: both new): the figure before it in its sentence, then 、/和/及 and nouns."""
+    if f.i < 1:
+        return None
+    prev = t.figures[f.i - 1]
+    if not prev.get("change") or t.sentence(prev["end"])[0] != t.sentence(f.start)[0]:
+        return None
+    if not t.cfg["list_item_gap"].fullmatch(t.text, prev["end"], f.start):
+        return None
+    between = [w for w in t.words(f.start) if prev["end"] < w[1] and w[2] <= f.start]
+    return prev["change"] if _noun_run(t, between, f) else None
+
+
 def level_reached(t: _Text, f: _Fig) -> bool:
     """A level reached after a change (上升到214辆, 降至5%, 提升至70%) states no change."""
     m = t.cfg["level_reached"].search(t.text, max(t.clause_start(f.start), f.start - 8), f.start)
     return bool(m) and not (f.metric and 0 <= f.metric[0] - m.end() <= 1)
 
 
-CHANGE_RULES = (change_word, unit_change, rate_metric)
+CHANGE_RULES = (change_word, unit_change, rate_metric, change_in_list)
 CHANGE_NEAR_RULES = (change_opens_noun,)     # where change_word may stand further back
 CHANGE_FILTER_RULES = (level_reached,)        # a change found, then dropped
 
@@ -1585,7 +1633,7 @@ def rule_names() -> list[str]:
     """The named rules, in the order of the rules file."""
     at = SUBJECT_RULES.index(_owner_rule)     # the owner rules stand in its place
     return [r.__name__ for r in METRIC_RULES + SUBJECT_RULES[:at] + OWNER_RULES + OWNER_FILTER_RULES
-            + SUBJECT_RULES[at + 1:] + PERIOD_RULES + STATUS_RULES + CHANGE_RULES[:1] + CHANGE_NEAR_RULES + CHANGE_RULES[1:]
+            + SUBJECT_RULES[at + 1:] + PERIOD_RULES[:3] + DATE_BEFORE_RULES + PERIOD_RULES[3:] + STATUS_RULES + CHANGE_RULES[:1] + CHANGE_NEAR_RULES + CHANGE_RULES[1:]
             + CHANGE_FILTER_RULES]
 
 
