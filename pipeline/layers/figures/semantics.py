@@ -45,7 +45,7 @@ _PATTERNS = (
     "rule_cues", "present_words", "deontic_cues", "rule_not_whole", "rule_class_opener",
     "measure_verbs", "goal_verbs", "goal_done", "duration_frame", "duration_frame_needs",
     "duration_frame_clause", "same_year_words", "list_item_gap",
-    "per_unit",
+    "per_unit", "date_after_end", "date_after_not",
     "organise_verbs", "event_heads", "event_yield",
     "addressee",
     "join_verbs", "member_bodies",
@@ -54,7 +54,7 @@ _SETS = (
     "dimension_words", "noun_tags", "attribute_tags", "noun_words", "not_metric",
     "noun_joins", "owner_lead_tags", "generic_counters", "carry_period_after", "topic_tags",
     "not_topic", "numeral_chars", "topic_skip_tags", "entity_labels", "rule_approx",
-    "modifier_tags", "zero_subject_skip_tags", "metric_found_before", "topic_after_time",
+    "modifier_tags", "zero_subject_skip_tags", "date_after_kinds", "metric_found_before", "topic_after_time",
     "clause_owner_after", "clause_topic_tags", "link_adverbs", "metric_tail_chars",
     "topic_stop", "subject_adverb_tags", "aside_tags", "common_noun_tags", "present_not_units",
     "attribute_heads",
@@ -1363,6 +1363,23 @@ def present_time(t: _Text, f: _Fig) -> dict | None:
             "start_date": None if last.group("upto") or last.group("here") else day, "end_date": day}
 
 
+def date_after(t: _Text, f: _Fig) -> dict | None:
+    """A figure no date before it governs (date_before and carry_period found none): the first
+    date after it in its clause, up to a comma, is the day of what is counted (３２位棋手参加了今天的比赛; ３个新政党…今天正式成立); not
+    a deadline or span that opens a new matter (…，到2025年), not a dateline."""
+    cfg = t.cfg
+    if f.rec.get("kind") not in cfg["date_after_kinds"] or cfg["no_carry_after"].match(t.text, f.end):
+        return None             # 280米钢结构桥梁日前合龙, ７３岁的莫伊自１９７８年…: a size, no event
+    _, s, e = t.sentence(f.start)
+    end = cfg["date_after_end"].search(t.text, f.end, e)
+    end = end.start() if end else e
+    for d in t.dates:
+        if f.end <= d["start"] and d["end"] <= end and not cfg["dateline_after"].match(
+                t.text, d["end"]) and not cfg["date_after_not"].search(t.text, max(f.end, d["start"] - 2), d["start"]):
+            return d
+    return None
+
+
 def duration_frame(t: _Text, f: _Fig) -> dict | None:
     """A duration that frames what was done before the figure in its sentence (通过４年的苦干实干，
     先后投资２０多亿元; 已连续七年每年编制…，累计发放8万余册): the figure's period, as printed
@@ -1429,7 +1446,7 @@ def same_year_word(t: _Text, f: _Fig, d: dict) -> bool:
 DATE_BEFORE_RULES = (same_year_word,)       # the words date_before takes as dates besides `dates`
 
 
-PERIOD_RULES = (target_deadline, present_time, date_before, duration_frame, carry_period)
+PERIOD_RULES = (target_deadline, present_time, date_before, duration_frame, carry_period, date_after)
 
 
 # --------------------------------------------------------------------------- STATUS_RULES
