@@ -45,7 +45,8 @@ _PATTERNS = (
     "rule_cues", "present_words", "deontic_cues", "rule_not_whole", "rule_class_opener",
     "measure_verbs", "goal_verbs", "goal_done", "duration_frame", "duration_frame_needs",
     "duration_frame_clause", "same_year_words", "list_item_gap",
-    "per_unit", "date_after_end", "date_after_not",
+    "per_unit", "date_after_end", "date_after_not", "goal_scale_verbs", "completion_forecast",
+    "name_after_figure",
     "organise_verbs", "event_heads", "event_yield",
     "addressee",
     "join_verbs", "member_bodies",
@@ -54,7 +55,7 @@ _SETS = (
     "dimension_words", "noun_tags", "attribute_tags", "noun_words", "not_metric",
     "noun_joins", "owner_lead_tags", "generic_counters", "carry_period_after", "topic_tags",
     "not_topic", "numeral_chars", "topic_skip_tags", "entity_labels", "rule_approx",
-    "modifier_tags", "zero_subject_skip_tags", "date_after_kinds", "metric_found_before", "topic_after_time",
+    "modifier_tags", "zero_subject_skip_tags", "date_after_kinds", "goal_scale_kinds", "metric_found_before", "topic_after_time",
     "clause_owner_after", "clause_topic_tags", "link_adverbs", "metric_tail_chars",
     "topic_stop", "subject_adverb_tags", "aside_tags", "common_noun_tags", "present_not_units",
     "attribute_heads",
@@ -1561,14 +1562,30 @@ def goal_verb(t: _Text, f: _Fig) -> str | None:
     tells what a project built, 今年…项目打造四套设备), stands before the figure in its own
     clause (not an earlier one), with no 了/出 after it (打造了, 培育出: done)."""
     cfg = t.cfg
-    for m in cfg["goal_verbs"].finditer(t.text, t.clause_start(f.start), f.start):
+    verbs = cfg["goal_verbs"] if f.rec.get("kind") not in cfg["goal_scale_kinds"] else cfg[
+        "goal_scale_verbs"]
+    for m in verbs.finditer(t.text, t.clause_start(f.start), f.start):
         if _cue_word(t, m) and not cfg["goal_done"].match(t.text, m.end()):
             return "target"
     return None
 
 
+def forecast_after_completion(t: _Text, f: _Fig) -> str | None:
+    """What a project can do once built (建成后可实现年产2400吨…, 投产后可达产值5亿元) is a
+    forecast: a target (可 alone states a property: 每年可节省费用十余万元, actual)."""
+    if t.cfg["completion_forecast"].search(t.text, t.clause_start(f.start), f.start):
+        return "target"
+    return None
+
+
+def zone_name(t: _Text, f: _Fig) -> str | None:
+    """A number in a set phrase naming a zone by travel time (融入省城1小时经济圈, 半小时生活圈)
+    is part of a name (other), where no plan makes it a goal (加快构建…2小时交通圈: a target)."""
+    return "other" if t.cfg["name_after_figure"].match(t.text, f.end) else None
+
+
 STATUS_RULES = (name_or_offer, in_target, norm_bound, deontic_cue, measure_for_class, past_cue,
-                plan_cue, goal_verb)
+                plan_cue, goal_verb, forecast_after_completion, zone_name)
 
 
 # --------------------------------------------------------------------------- CHANGE_RULES
