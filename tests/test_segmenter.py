@@ -1,4 +1,5 @@
-"""``segmenter.fast_cut`` gives jieba's own words (issue 12: the same tokens, fewer steps)."""
+"""``segmenter.fast_cut`` gives jieba's own words (issue 12: the same tokens, fewer steps), with its
+blocks of Han characters cut by jieba-rs (``segmenter.Rust``) and without."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -20,10 +21,19 @@ def seg():
     return segmenter.default()
 
 
-def _same(seg, text):
+@pytest.fixture(scope="module")
+def rust(seg):
+    got = segmenter.Rust.build(seg.tokenizer)
+    assert got is not None, "rjieba is a dependency: jieba-rs must hold our dictionary"
+    return got
+
+
+def _same(seg, text, rust=None):
     fast = segmenter.fast_cut(seg.tokenizer, text)
     assert fast == list(seg.tokenizer.cut(text, HMM=True))
     assert "".join(fast) == text
+    if rust is not None:
+        assert segmenter.fast_cut(seg.tokenizer, text, rust) == fast
 
 
 def test_the_fast_path_is_taken_for_this_jieba(seg):
@@ -33,19 +43,19 @@ def test_the_fast_path_is_taken_for_this_jieba(seg):
 
 
 @pytest.mark.parametrize("text", ODD)
-def test_fast_cut_gives_jiebas_words_on_odd_text(seg, text):
-    _same(seg, text)
+def test_fast_cut_gives_jiebas_words_on_odd_text(seg, rust, text):
+    _same(seg, text, rust)
     assert list(seg.tokenize(text)) == list(seg.tokenizer.tokenize(text))
 
 
-def test_fast_cut_gives_jiebas_words_on_the_corpus_pages(seg):
+def test_fast_cut_gives_jiebas_words_on_the_corpus_pages(seg, rust):
     for page in sorted(CORPUS.glob("*.txt")):
-        _same(seg, page.read_text(encoding="utf-8"))
+        _same(seg, page.read_text(encoding="utf-8"), rust)
 
 
-def test_fast_cut_gives_jiebas_words_on_pd1998_pages(seg, shared):
+def test_fast_cut_gives_jiebas_words_on_pd1998_pages(seg, rust, shared):
     for page in sorted((shared / "pd1998" / "pages").glob("*.txt"))[:30]:
-        _same(seg, page.read_text(encoding="utf-8"))
+        _same(seg, page.read_text(encoding="utf-8"), rust)
 
 
 def test_the_lexicon_words_and_the_hmm_words_come_out_alike(seg):
@@ -54,3 +64,36 @@ def test_the_lexicon_words_and_the_hmm_words_come_out_alike(seg):
     words = segmenter.fast_cut(seg.tokenizer, text)
     assert "山西转型综改示范区" in words
     _same(seg, text)
+
+
+# characters jieba-rs's block pattern takes and jieba's does not (CJK extension A, compatibility
+# ideographs, beyond the BMP), letters and digits its HMM splits otherwise (JCP-01, A-1.5)
+RUST_ODD = ["㐀中国\uf900乐\U00020000字了", "太原市中心城区JCP-01片区（三给", "A-1.5中文x_3甲B+2乙",
+            "鿕鿖鿿中文", "５%３个，C++语言和C#", "\x1c中\u3000国 人\r\n民"]
+
+
+@pytest.mark.parametrize("text", RUST_ODD)
+def test_jieba_rs_blocks_give_jiebas_words_where_the_patterns_differ(seg, rust, text):
+    _same(seg, text, rust)
+
+
+def test_a_word_the_lexicon_forces_apart_is_split_after_jieba_rs(seg, monkeypatch):
+    from jieba import finalseg
+
+    text = "依托山西转型综改示范区，记者何宝国报道"
+    assert "何宝国" in segmenter.fast_cut(seg.tokenizer, text)     # the HMM's word
+    monkeypatch.setattr(finalseg, "Force_Split_Words", finalseg.Force_Split_Words | {"何宝国"})
+    rust = segmenter.Rust.build(seg.tokenizer)
+    words = segmenter.fast_cut(seg.tokenizer, text, rust)
+    assert words == list(seg.tokenizer.cut(text, HMM=True))
+    assert "何宝国" not in words and ["何", "宝", "国"] == words[words.index("何"):words.index("何") + 3]
+
+
+def test_jieba_rs_is_taken_after_enough_text_only():
+    from baozhi.resources import ruleset
+
+    seg = segmenter.Segmenter(ruleset.load(segmenter.LEXICON))
+    seg.RUST_AFTER = 30
+    text = "太原市公安局11月16日发布通知，中来光能年产16吉瓦电池项目开工。"
+    first = list(seg.cut(text))          # 33 characters, past 30: built, and used from this text on
+    assert seg._rust is not None and list(seg.cut(text)) == first

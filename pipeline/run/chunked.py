@@ -65,6 +65,7 @@ def warm_up() -> None:
 
     layer_records(WARM_UP_TEXT)
     entities.load_models()   # a short text does not load the scorer of long ones
+    segmenter.default().use_rust()   # jieba-rs for the Han blocks, built before any fork
     tags = segmenter.default().tags
     if isinstance(tags, segmenter.Tags):
         tags.use_dict()      # built once here, not by each forked worker on its own
