@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import warnings
+from itertools import accumulate, compress
 from typing import Iterable, Sequence
 
 from baozhi.layers import registry
@@ -35,17 +36,18 @@ def as_date(value: object, what: str = "issue_date") -> dt.date | None:
 def token_offsets(text: str) -> list[tuple[int, int]]:
     """(start, end) of the tokens the frame's JiebaTokenizer makes of ``text``: jieba's words,
     a single space after a word being that word's trailing whitespace, not a token."""
-    out: list[tuple[int, int]] = []
-    trailing = False   # the last token has its trailing space
-    at = 0
-    for w in segmenter.default().cut(text):
-        if w == " " and out and not trailing and not text[out[-1][0]:out[-1][1]].isspace():
-            trailing = True
-        else:
-            out.append((at, at + len(w)))
-            trailing = False
-        at += len(w)
-    return out
+    words = segmenter.default().cut(text)
+    if not isinstance(words, list):
+        words = list(words)
+    ends = list(accumulate(map(len, words)))
+    spans = list(zip([0, *ends], ends))
+    if " " not in words:
+        return spans
+    # a " " word is its word's trailing space when the word before it is not whitespace
+    # (a space after a space, or after a space made trailing, is a token of its own)
+    gone = {i for i in compress(range(len(words)), map(" ".__eq__, words))
+            if i and not words[i - 1].isspace()}
+    return [sp for i, sp in enumerate(spans) if i not in gone] if gone else spans
 
 
 def cuts_inside(spans: Sequence[tuple[int, int]], offsets: Iterable[int],
@@ -76,10 +78,15 @@ def split_at(spans: Sequence[tuple[int, int]], offsets: Iterable[int],
     cuts = cuts_inside(spans, offsets, n_chars)
     if not cuts:
         return spans
-    out = []
-    for i, (s, e) in enumerate(spans):
-        bounds = [s, *cuts.get(i, ()), e]
-        out += list(zip(bounds, bounds[1:]))
+    out: list[tuple[int, int]] = []
+    done = 0
+    for i in sorted(cuts):        # only the spans cut are remade; the runs between are copied
+        out += spans[done:i]
+        s, e = spans[i]
+        bounds = [s, *cuts[i], e]
+        out += zip(bounds, bounds[1:])
+        done = i + 1
+    out += spans[done:]
     return out
 
 
