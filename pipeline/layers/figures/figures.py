@@ -409,6 +409,9 @@ def _find(text: str) -> list[dict]:
         if rec is None or (quoted and not (rec["kind"] in slogan_kinds and rec["unit"] not in slogan_not
                                            and inside(quotes, rec["start"], rec["end"]))):
             continue
+        if quoted and ((rec["start"] - 1, rec["end"] + 1) in quotes.exact or _number_at(
+                nums, i + 1, rec["end"], homs)):
+            continue              # a name: “两节” (the count alone), “五个一工程”, “三个一百” (a count of counts)
         used_until = rec["end"]
         cands.append(rec)
     # earliest first, then longest; drop what overlaps an earlier pick
@@ -419,6 +422,13 @@ def _find(text: str) -> list[dict]:
             out.append(r)
             end = r["end"]
     return _carry_changes(text, _unit_ranges(text, out, p))
+
+
+def _number_at(nums: list[Num], k: int, pos: int, homs: Cover) -> bool:
+    """Whether a number (not a homograph's numeral) starts at ``pos``, looking from nums[k]."""
+    while k < len(nums) and nums[k].start < pos:
+        k += 1
+    return k < len(nums) and nums[k].start == pos and not inside(homs, nums[k].start, nums[k].end)
 
 
 def _carry_changes(text: str, figs: list[dict]) -> list[dict]:
