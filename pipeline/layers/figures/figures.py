@@ -45,7 +45,7 @@ import regex
 from baozhi.resources import ruleset
 from baozhi.resources.script import simplified
 from baozhi.resources.units import unit_surfaces, unit_table, units as _units
-from baozhi.resources.numerals import (Cover, Num, chars as num_chars, homograph_spans, inside, lone_financial,
+from baozhi.resources.numerals import (Cover, Num, cfg as num_cfg, chars as num_chars, homograph_spans, inside, lone_financial,
                                       lone_word, parse_number, scan, squeeze, unsqueeze)
 
 FIELDS = ("start", "end", "text", "kind", "value", "low", "high", "unit", "approx",
@@ -91,9 +91,14 @@ def _patterns() -> dict:
     p["not_inside"] = regex.compile("|".join(c["not_inside"]))
     p["article_counts_after"] = regex.compile(c["article_counts_after"])
     p["unit_not_after"] = {w: regex.compile(pat) for w, pat in c["unit_not_after"].items()}
-    num_re = r"[0-9０-９]+(?:[.．·][0-9０-９]+)?"
+    # an Arabic number with the decimal points numerals.yaml knows (９１·８, 0.31)
+    d = "".join(sorted(ch for ch in nc.arabic if ch.isdigit()))
+    d = regex.escape(d)
+    pt = "".join(regex.escape(ch) for ch in num_cfg()["arabic_decimal_points"])
+    num_re = rf"[{d}]+(?:[{pt}][{d}]+)?"
     r = c["ratio"]
-    p["ratio"] = (regex.compile(rf"(?<![0-9０-９.．·:∶：])(?P<a>{num_re})(?:{_alts(r['signs'])})(?P<b>{num_re})(?!{r['not_after']}|(?:{_alts(r['signs'])})[0-9０-９])"),
+    signs = "".join(regex.escape(s) for s in r["signs"])
+    p["ratio"] = (regex.compile(rf"(?<![{d}{pt}{signs}])(?P<a>{num_re})(?:{_alts(r['signs'])})(?P<b>{num_re})(?!{r['not_after']}|(?:{_alts(r['signs'])})[{d}])"),
                   regex.compile(r["before"]))
     nv = c["named_value"]
     p["named_value"] = (regex.compile(rf"(?:{_alts(nv['nouns'])}){nv['gap']}(?P<n>{num_re})"),
