@@ -222,7 +222,7 @@ def _unit_after(num: Num, text: str):
         if u and u[0]["surface"] in single and (len(cand.text) != 1 or inside_h):
             continue              # 十五大: the party's 15th congress; 十万大钞: no unit
         if u and u[0]["surface"] in not_after and not_after[u[0]["surface"]].search(
-                text, max(0, cand.start - 4), cand.start):
+                text, max(0, cand.start - _cfg()["unit_not_after_window"]), cand.start):
             continue              # 越共八大
         if u and (best is None or u[1] - pos > best[0]):
             best = (u[1] - pos, cand, inside_h, *u)
@@ -325,11 +325,12 @@ def _list_counts(text: str) -> list[dict]:
 def _ratios(text: str) -> list[dict]:
     """a:b after a ratio word of its clause (按省级标准1:1配套): value a/b, unit ratio."""
     ratio_re, before = _patterns()["ratio"]
+    window = _cfg()["ratio"]["before_window"]
     out = []
     if not any(sign in text for sign in _cfg()["ratio"]["signs"]):
         return out
     for m in ratio_re.finditer(text):
-        if not before.search(text, max(0, m.start() - 16), m.start()):
+        if not before.search(text, max(0, m.start() - window), m.start()):
             continue
         a, b = parse_number(m.group("a")), parse_number(m.group("b"))
         if a is None or b is None or a.value is None or not b.value:
@@ -584,7 +585,8 @@ def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
         return None               # 三到五大: no count of big things
     if row["kind"] == "count":
         if (first.text in c["article_numerals"] and not joined and needs is None
-                and not p["article_counts_after"].search(text, max(0, start - 4), start)):
+                and not p["article_counts_after"].search(
+                    text, max(0, start - c["article_counts_after_window"]), start)):
             return None
         if value == 0.5 and not joined:
             return None           # 半个世纪
