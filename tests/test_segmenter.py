@@ -93,7 +93,12 @@ def test_jieba_rs_is_taken_after_enough_text_only():
     from baozhi.resources import ruleset
 
     seg = segmenter.Segmenter(ruleset.load(segmenter.LEXICON))
+    if not segmenter.Rust.available():
+        pytest.skip("jieba-rs (rjieba) is not installed")
     seg.RUST_AFTER = 30
+    short = "山西转型综改示范区记者何宝国报道"   # 16 characters: not yet past 30
+    assert list(seg.cut(short)) == list(seg.tokenizer.cut(short)) and seg._rust is None
     text = "太原市公安局11月16日发布通知，中来光能年产16吉瓦电池项目开工。"
-    first = list(seg.cut(text))          # 33 characters, past 30: built, and used from this text on
-    assert seg._rust is not None and list(seg.cut(text)) == first
+    words = list(seg.cut(text))          # 16 + 33 characters, past 30: built, and used from this text on
+    assert seg._rust is not None
+    assert words == list(seg.tokenizer.cut(text)) == list(seg.cut(text))
