@@ -121,6 +121,7 @@ def grammar() -> dict:
     frags = dict(g["fragments"])
     frags["festival"] = trie_pattern(g["words"]["festivals"])
     frags["span_dir"] = _alts(g["words"]["span_directions"])
+    frags["span_unit"] = _alts(g["words"]["units"])     # 个星期, 个月, 季度, 天 …: the units table
     frags["shift"] = f"(?:{_alts(g['words']['shifts'])})"
     frags["era"] = f"(?:{_alts(g['eras'])})"
     prods = []
