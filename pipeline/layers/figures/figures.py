@@ -120,6 +120,9 @@ def _patterns() -> dict:
     tn = int(c["title_max_chars"])
     p["slogan"] = regex.compile("|".join(
         rf"{regex.escape(a)}[^{regex.escape(b)}\n]{{1,{n}}}{regex.escape(b)}" for a, b in q.items()))
+    # the kinds and units a quoted count may have, and the Arabic digits (a code when quoted)
+    p["slogan_sets"] = (frozenset(c["slogan_count_kinds"]), frozenset(c["slogan_not_units"]),
+                        frozenset(nc.digits) - frozenset(nc.cjk_digits))
     p["title"] = regex.compile("|".join(
         rf"{regex.escape(a)}[^{regex.escape(b)}\n]{{1,{tn}}}{regex.escape(b)}"
         for a, b in c["title_quotes"].items()))
@@ -313,6 +316,8 @@ def _magnitudes(text: str) -> list[dict]:
 def _list_counts(text: str) -> list[dict]:
     """A level word after the list of its items, as many as it counts: 省、市、县三级 (3 级)."""
     out = []
+    if not any(w in text for w in _cfg()["list_counters"]):
+        return out
     for m in _patterns()["list_count"].finditer(text):
         n = parse_number(m.group("num"))
         if n is None or n.value is None or n.value != m.group("items").count("、") + 1:
@@ -394,9 +399,7 @@ def _find(text: str) -> list[dict]:
     quotes = Cover([(m.start(), m.end()) for m in p["slogan"].finditer(text)])
     blocked = Cover([(m.start(), m.end()) for m in p["not_inside"].finditer(text)]
                     + [(m.start(), m.end()) for m in p["title"].finditer(text)])
-    slogan_kinds = set(c["slogan_count_kinds"])
-    slogan_not = set(c["slogan_not_units"])
-    digits = set(num_chars().digits) - set(num_chars().cjk_digits)
+    slogan_kinds, slogan_not, digits = p["slogan_sets"]
     nums = scan(text)
     cands = _magnitudes(text) + _fixed(text, homs) + _list_counts(text) + _ratios(text) + _named_values(text)
     used_until = -1
