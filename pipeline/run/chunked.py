@@ -7,7 +7,8 @@ as ``frame.components.records(frame.components.annotate(text, ...), layers)`` (c
 without spaCy by ``frame.plain.records``, record for record the same) for a text of at
 most ``MAX_CHARS`` characters (which is every article of a newspaper page). A longer text is
 cut at a sentence end (。！？… or a line break: ``sentence_end`` of rules/bounds/bounds.yaml)
-before the limit, else at any other mark of that file (；，：、 brackets, quotes), else between
+before the limit, else after a half's or clause's end (；，：), else after another mark of that file
+(、 ） ”) or before an opening bracket or quote (never just after one), else between
 characters that are no part of a number, else at the limit; each chunk is annotated alone, its records' offsets moved by
 the chunk's start, and index references between layers (a target's ``figures``) moved by
 the records of the chunks before. Offsets stay exact: they point into ``text``.
@@ -15,6 +16,7 @@ the records of the chunks before. Offsets stay exact: they point into ``text``.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from typing import Iterable
 
 from baozhi.layers import registry
@@ -32,14 +34,22 @@ def chunk_bounds(text: str, limit: int | None = None) -> list[tuple[int, int]]:
     part of a number, else at the limit."""
     limit = limit or MAX_CHARS
     m = marks()
-    sentence_ends, other_marks = m["figure_sentence"], m["phrase"] - m["figure_sentence"]
+    # after a sentence end; else after a half's or a clause's end; else after a closing mark of
+    # a phrase (、 ） ”); else before an opening one (（ “: never just after it)
+    openers = frozenset(ch for ch in m["phrase"] if unicodedata.category(ch) in ("Ps", "Pi"))
+    after = (m["figure_sentence"], m["clause"] - m["figure_sentence"], m["phrase"] - m["clause"] - openers)
     out, start, n = [], 0, len(text)
     while n - start > limit:
         lo, hi = start + limit // 2, start + limit
-        cut = max((text.rfind(ch, lo, hi) for ch in sentence_ends), default=-1)
-        if cut < 0:
-            cut = max((text.rfind(ch, lo, hi) for ch in other_marks), default=-1)
-        end = cut + 1 if cut >= 0 else _safe_cut(text, lo, hi)
+        end = -1
+        for tier in after:
+            cut = max((text.rfind(ch, lo, hi) for ch in tier), default=-1)
+            if cut >= 0:
+                end = cut + 1
+                break
+        else:
+            cut = max((text.rfind(ch, lo + 1, hi) for ch in openers), default=-1)
+            end = cut if cut > lo else _safe_cut(text, lo, hi)
         out.append((start, end))
         start = end
     out.append((start, n))

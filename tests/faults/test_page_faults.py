@@ -131,6 +131,17 @@ def test_chunks_cut_at_sentence_ends_then_clauses_then_the_limit():
     assert [b[0] for b in bounds[1:]] == [b[1] for b in bounds[:-1]]
 
 
+def test_chunks_are_never_cut_just_after_an_opening_bracket_or_quote():
+    # a clause's end before a later opening quote wins; with no clause end, the cut comes
+    # before the opening mark, and a closing one is cut after
+    text = "甲" * 55 + "，" + "乙" * 30 + "“说明书”" + "丙" * 40
+    assert chunked.chunk_bounds(text, 100)[0] == (0, 56)
+    text = "甲" * 70 + "（" + "乙" * 60
+    assert chunked.chunk_bounds(text, 100)[0] == (0, 70)
+    text = "甲" * 60 + "（乙）" + "丙" * 10 + "“" + "丁" * 60
+    assert chunked.chunk_bounds(text, 100)[0] == (0, 63)
+
+
 def test_a_target_names_its_figures_across_chunks(monkeypatch):
     monkeypatch.setattr(chunked, "MAX_CHARS", 60)
     text = "今年新签约项目35个。" * 4 + "力争到2025年，全市投资达到24.7亿元。"
