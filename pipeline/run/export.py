@@ -140,6 +140,10 @@ def _csv_head(cols: list[str]) -> str:
 TEXT_FORMATS = {".csv": (_csv_head, csv_lines), ".jsonl": (lambda cols: "", jsonl_lines)}
 
 
+# rows formatted and written at a time by _write_text
+WRITE_BATCH = 1000
+
+
 def _write_text(path: Path, table: str, rows, suffix: str, staged: list | None = None) -> None:
     """``table`` in the text format ``suffix`` (of ``TEXT_FORMATS``): ``rows`` is its rows,
     or the ``Tables`` they are in (then the lines each page spooled are put in order)."""
@@ -153,7 +157,9 @@ def _write_text(path: Path, table: str, rows, suffix: str, staged: list | None =
     with replacing(path, staged) as tmp:
         with open(tmp, "w", encoding="utf-8", newline="") as fh:
             fh.write(head(cols))
-            fh.write(lines(rows, cols))
+            it = iter(rows)            # a batch of lines at a time, not the whole table as one string
+            while batch := list(itertools.islice(it, WRITE_BATCH)):
+                fh.write(lines(batch, cols))
 
 
 def write_csv(path: Path, table: str, rows, staged: list | None = None) -> None:
