@@ -145,7 +145,7 @@ class _Text:
         self._starts = sorted(g["start"] for g in self.figures)
         self._events: list[tuple[int, str]] | None = None     # (end, name), found on first use
         self._organised: list[tuple[int, int]] | None = None  # (start, end) of organised events
-        self._same_years: list[dict] | None = None            # 当年 as dates, on first use
+        self._same_years: list[dict] | None = None  # the dates with 当年 as dates, on first use
 
     def organised_before(self, pos: int) -> tuple[int, int] | None:
         """The last event an organiser holds (举办了…活动, 开展“…”科普直播课, 组织开展…培训)
@@ -1297,16 +1297,20 @@ def target_deadline(t: _Text, f: _Fig) -> dict | None:
 
 
 def _same_year(t: _Text) -> list[dict]:
-    """The dates with the words that name the year last named (当年新增贷款…, after １９９７年，…):
-    each as a date record of that whole year (null days when no year was named before it)."""
+    """The dates date_before reads: ``t.dates`` with the words that name the year last named
+    (当年新增贷款…, after １９９７年，…) that every DATE_BEFORE_RULES rule takes, each as a date
+    record of that whole year (null days when no year was named before it), merged by start;
+    found once per text (no such word: ``t.dates`` itself)."""
     if t._same_years is None:
-        t._same_years = []
+        words = []
         for m in t.cfg["same_year_words"].finditer(t.text):
             told = [d for d in t.dates if d["end"] <= m.start() and d.get("start_date")]
             y = max(told, key=lambda d: d["end"])["start_date"][:4] if told else None
-            t._same_years.append({"text": m.group(), "start": m.start(), "end": m.end(),
-                                  "start_date": f"{y}-01-01" if y else None,
-                                  "end_date": f"{y}-12-31" if y else None})
+            words.append({"text": m.group(), "start": m.start(), "end": m.end(),
+                          "start_date": f"{y}-01-01" if y else None,
+                          "end_date": f"{y}-12-31" if y else None})
+        kept = [d for d in words if all(rule(t, d) for rule in DATE_BEFORE_RULES)]
+        t._same_years = sorted(t.dates + kept, key=lambda d: d["start"]) if kept else t.dates
     return t._same_years
 
 
@@ -1314,10 +1318,7 @@ def date_before(t: _Text, f: _Fig) -> dict | None:
     cfg = t.cfg
     _, s, _ = t.sentence(f.start)
     best = None
-    dates = t.dates
-    if t._same_years or t._same_years is None and cfg["same_year_words"].search(t.text):
-        dates = sorted(t.dates + [d for d in _same_year(t) if DATE_BEFORE_RULES[0](t, f, d)],
-                       key=lambda d: d["start"])
+    dates = _same_year(t)
     for d in dates:
         if s <= d["start"] and d["end"] <= f.start:
             if cfg["dateline_after"].match(t.text, d["end"]) or any(
@@ -1437,7 +1438,7 @@ def carry_period(t: _Text, f: _Fig) -> dict | None:
     return None
 
 
-def same_year_word(t: _Text, f: _Fig, d: dict) -> bool:
+def same_year_word(t: _Text, d: dict) -> bool:
     """当年 (that year) before a figure is a date like the year it refers back to (１９９７年，工商银行
     与…签订了协议，当年新增贷款３５２．７亿元 -> 当年, 1997) where a date was told before it;
     not 当年的 (of those years past: same_year_words)."""
