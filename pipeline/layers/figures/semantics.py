@@ -42,13 +42,12 @@ _PATTERNS = (
     "extent_before_de", "carry_clause_end", "no_carry_after", "demonstrative", "aside_openers",
     "dateline", "speech_colon", "dateline_after", "attributive_clause",
     "plan_cue_attributive", "plan_cue_disposal", "purpose_aside", "present_fronted", "past_cues",
-    "rule_cues", "present_words", "deontic_cues", "rule_not_whole", "rule_class_opener",
+    "rule_cues", "present_words", "deontic_cues", "rule_not_whole",
     "measure_verbs", "goal_verbs", "goal_done", "duration_frame", "duration_frame_needs",
     "duration_frame_clause", "same_year_words", "list_item_gap",
     "per_unit", "date_after_end", "date_after_not", "goal_scale_verbs", "completion_forecast",
     "name_after_figure",
     "organise_verbs", "event_heads", "event_yield",
-    "addressee",
     "join_verbs", "member_bodies",
 )
 _SETS = (
@@ -106,6 +105,8 @@ def _cfg() -> dict:
         "rate_metrics": {k: regex.compile(v) for k, v in raw["rate_metrics"].items()},
         "unit_changes": dict(raw["unit_changes"]),
         "basis_re": regex.compile(raw["basis"]),
+        **{k: regex.compile(raw[k].replace("{person_classes}", "|".join(sorted(
+            raw["person_classes"], key=len, reverse=True)))) for k in ("addressee", "rule_class_opener")},
     }
 
 
