@@ -42,7 +42,7 @@ _PATTERNS = (
     "extent_before_de", "carry_clause_end", "no_carry_after", "demonstrative", "aside_openers",
     "dateline", "speech_colon", "dateline_after", "attributive_clause",
     "plan_cue_attributive", "plan_cue_disposal", "purpose_aside", "present_fronted", "past_cues",
-    "rule_cues", "present_words", "deontic_cues", "rule_not_whole",
+    "present_words", "deontic_cues", "rule_not_whole",
     "measure_verbs", "goal_verbs", "goal_done", "duration_frame", "duration_frame_needs",
     "duration_frame_clause", "same_year_words", "list_item_gap",
     "per_unit", "date_after_end", "date_after_not", "goal_scale_verbs", "completion_forecast",
@@ -105,6 +105,7 @@ def _cfg() -> dict:
         "rate_metrics": {k: regex.compile(v) for k, v in raw["rate_metrics"].items()},
         "unit_changes": dict(raw["unit_changes"]),
         "basis_re": regex.compile(raw["basis"]),
+        "rule_cues": regex.compile("%s|%s" % (raw["deontic_cues"], raw["rule_cues"])),
         **{k: regex.compile(raw[k].replace("{person_classes}", "|".join(sorted(
             raw["person_classes"], key=len, reverse=True)))) for k in ("addressee", "rule_class_opener")},
     }
@@ -136,6 +137,7 @@ class _Text:
     _projects: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
     _frames: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
     _floors: dict[tuple[int, int], int] = field(default_factory=dict)
+    _word_edges: dict[int, tuple[set[int], set[int]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.b = Bounds(self.text, figure=True)
@@ -216,6 +218,14 @@ class _Text:
                                   for w, a, b in seg.tokenize(self.text[s:e])]
             self._words[k] = self._cut_at_figures(self._words[k], tags)
         return self._words[k]
+
+    def word_edges(self, pos: int) -> tuple[set[int], set[int]]:
+        """The offsets where the words of the sentence holding ``pos`` start, and end."""
+        k = self.sentence(pos)[0]
+        if k not in self._word_edges:
+            words = self.words(pos)
+            self._word_edges[k] = ({w[1] for w in words}, {w[2] for w in words})
+        return self._word_edges[k]
 
     def _cut_at_figures(self, words: list, tags) -> list:
         """A word a figure's edge falls inside (８|个省, where the figure is ８个) is two words,
@@ -1089,19 +1099,13 @@ def figure_in_name(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
 def zero_subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     """A clause that opens with a verb (after a date or an adverb) has no subject of its own:
     the sentence before's carries on (完成了湛江50万吨浆厂等6个项目 -> 林业部)."""
-    lo = _owner_floor(t, s, f.start)
-    for word, ws, we, tag in t.words(max(lo, f.start - 1)):
-        if ws < lo or word.isspace():
-            continue
-        if any(d["start"] <= ws and we <= d["end"] for d in t.dates) or tag in t.cfg["zero_subject_skip_tags"]:
-            continue
-        if tag.startswith("v") and tag != "vn":
-            clause_end = t.clause_end(we)
-            if not t.text.startswith("了", we) and "的" in t.text[we:min(clause_end, f.start)]:
-                return None       # 计划于今年开通的公路: the verb describes the owner (完成了…: it does not)
-            return _previous(t, k, s)
+    verb = _opening_verb(t, f, s)
+    if verb is None:
         return None
-    return None
+    we = verb[2]
+    if not t.text.startswith("了", we) and "的" in t.text[we:min(t.clause_end(we), f.start)]:
+        return None       # 计划于今年开通的公路: the verb describes the owner (完成了…: it does not)
+    return _previous(t, k, s)
 
 
 def clause_owner(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
@@ -1234,15 +1238,17 @@ def lead_subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     return None
 
 
-def _opens_with_verb(t: _Text, f: _Fig, s: int) -> bool:
-    """The figure's sentence opens (past dates, adverbs, conjunctions) with a verb."""
+def _opening_verb(t: _Text, f: _Fig, s: int) -> tuple[str, int, int, str] | None:
+    """The word (word, start, end, tag) the figure's sentence opens with past dates, adverbs
+    and conjunctions (zero_subject_skip_tags), when it is a verb; else None."""
     lo = _owner_floor(t, s, f.start)
-    for word, ws, we, tag in t.words(max(lo, f.start - 1)):
+    for w in t.words(max(lo, f.start - 1)):
+        word, ws, we, tag = w
         if ws < lo or word.isspace() or any(d["start"] <= ws and we <= d["end"] for d in t.dates) \
                 or tag in t.cfg["zero_subject_skip_tags"]:
             continue
-        return tag.startswith("v") and tag != "vn"
-    return False
+        return w if tag.startswith("v") and tag != "vn" else None
+    return None
 
 
 def heading_owner(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
@@ -1250,7 +1256,7 @@ def heading_owner(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     nearest heading above it names (太原工业“链”接未来 … 全力打造六大千亿级产业链 -> 太原; a
     section 吕梁 瞄准定位 资源互通 … 打造…9个工业经济重点产业链 -> 吕梁): the article's or
     section's subject. Not a bracketed column name or byline; the nearest heading only."""
-    if f.i < 0 or not _opens_with_verb(t, f, s):
+    if f.i < 0 or _opening_verb(t, f, s) is None:
         return None             # only a sentence with no subject of its own (打造…, 首批认定…)
     p = t.paragraph(f.start)
     for q in range(p - 1, max(-1, p - 1 - t.cfg["heading_lines"]), -1):
@@ -1497,9 +1503,10 @@ def norm_bound(t: _Text, f: _Fig) -> str | None:
 
 
 def _cue_word(t: _Text, m) -> bool:
-    """A cue that is a word of its own, not part of one (须 in 必须 is the 必须; not in 无须)."""
-    words = t.words(m.start())
-    return any(w[1] == m.start() for w in words) and any(w[2] == m.end() for w in words)
+    """A cue that is a word of its own, not part of one (须 in 必须 is the 必须; not in 无须;
+    要 in 要求, 主要): a word of its sentence starts where it starts and one ends where it ends."""
+    starts, ends = t.word_edges(m.start())
+    return m.start() in starts and m.end() in ends
 
 
 def deontic_cue(t: _Text, f: _Fig) -> str | None:
@@ -1538,11 +1545,8 @@ def past_cue(t: _Text, f: _Fig) -> str | None:
 def plan_cue(t: _Text, f: _Fig) -> str | None:
     cfg = t.cfg
     _, s, _ = t.sentence(f.start)
-    words = t.words(f.start)
-    starts = {w[1] for w in words}
-    ends = {w[2] for w in words}
     for m in cfg["plan_cues"].finditer(t.text, s, f.start):
-        if m.start() not in starts or m.end() not in ends:
+        if not _cue_word(t, m):
             continue        # part of a word: 要求, 主要
         # in an attributive (计划于今年开通的公路): names a thing planned, not this figure
         if cfg["plan_cue_attributive"].match(t.text, m.end(), f.start):
