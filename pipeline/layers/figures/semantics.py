@@ -58,7 +58,7 @@ _SETS = (
     "clause_owner_after", "clause_topic_tags", "link_adverbs", "metric_tail_chars",
     "topic_stop", "subject_adverb_tags", "aside_tags", "common_noun_tags", "present_not_units",
     "attribute_heads",
-    "share_units",
+    "share_units", "zone_units",
     "topic_lead_tags",
     "subject_not_carried",
 )
@@ -1585,13 +1585,18 @@ def forecast_after_completion(t: _Text, f: _Fig) -> str | None:
 
 
 def zone_name(t: _Text, f: _Fig) -> str | None:
-    """A number in a set phrase naming a zone by travel time (融入省城1小时经济圈, 半小时生活圈)
-    is part of a name (other), where no plan makes it a goal (加快构建…2小时交通圈: a target)."""
-    return "other" if t.cfg["name_after_figure"].match(t.text, f.end) else None
+    """A travel time in a set phrase naming a zone (融入省城1小时经济圈, 半小时生活圈) is part of
+    a name (other), as a figure in brackets is (name_or_offer, run just before), whatever past
+    word stands before it (已融入…); not where a plan makes the zone a goal (加快构建…2小时交通圈:
+    a target), not a count of zones (新建3个商圈: zone_units)."""
+    if f.rec.get("unit") not in t.cfg["zone_units"] or not t.cfg["name_after_figure"].match(
+            t.text, f.end):
+        return None
+    return None if in_target(t, f) or plan_cue(t, f) or goal_verb(t, f) else "other"
 
 
-STATUS_RULES = (name_or_offer, in_target, norm_bound, deontic_cue, measure_for_class, past_cue,
-                plan_cue, goal_verb, forecast_after_completion, zone_name)
+STATUS_RULES = (name_or_offer, zone_name, in_target, norm_bound, deontic_cue, measure_for_class, past_cue,
+                plan_cue, goal_verb, forecast_after_completion)
 
 
 # --------------------------------------------------------------------------- CHANGE_RULES
