@@ -47,7 +47,7 @@ _PATTERNS = (
     "duration_frame_clause", "same_year_words", "list_item_gap",
     "per_unit", "date_after_end", "date_after_not", "goal_scale_verbs", "completion_forecast",
     "name_after_figure",
-    "organise_verbs", "event_heads", "event_yield",
+    "organise_verbs", "event_heads",
     "join_verbs", "member_bodies",
 )
 _SETS = (
@@ -105,6 +105,7 @@ def _cfg() -> dict:
         "rate_metrics": {k: regex.compile(v) for k, v in raw["rate_metrics"].items()},
         "unit_changes": dict(raw["unit_changes"]),
         "basis_re": regex.compile(raw["basis"]),
+        "event_yield": regex.compile("%s|%s" % (raw["participant_verbs"], raw["event_yield"])),
         "rule_cues": regex.compile("%s|%s" % (raw["deontic_cues"], raw["rule_cues"])),
         **{k: regex.compile(raw[k].replace("{person_classes}", "|".join(sorted(
             raw["person_classes"], key=len, reverse=True)))) for k in ("addressee", "rule_class_opener")},
@@ -148,6 +149,7 @@ class _Text:
         self._starts = sorted(g["start"] for g in self.figures)
         self._events: list[tuple[int, str]] | None = None     # (end, name), found on first use
         self._organised: list[tuple[int, int]] | None = None  # (start, end) of organised events
+        self._organised_ends: list[int] = []                  # their ends, for bisection
         self._same_years: list[dict] | None = None  # the dates with 当年 as dates, on first use
 
     def organised_before(self, pos: int) -> tuple[int, int] | None:
@@ -169,13 +171,15 @@ class _Text:
                     elif c in cfg["clause_end"] or c in "\n":
                         break
                     i += 1
-                if quote or i - a > cfg["event_max_chars"] or not cfg["event_heads"].search(
-                        self.text, a, i) or cfg["event_heads"].search(self.text, a, i).end() != i:
+                head = None if quote or i - a > cfg["event_max_chars"] else cfg["event_heads"].search(
+                    self.text, a, i)
+                if head is None or head.end() != i:
                     continue
                 if any(a < g["end"] and g["start"] < i for g in self.figures):
                     continue        # 组织21家企业参加: a count, no event's name
                 self._organised.append((a, i))
-        j = bisect.bisect_right([e for _, e in self._organised], pos) - 1
+            self._organised_ends = [e for _, e in self._organised]
+        j = bisect.bisect_right(self._organised_ends, pos) - 1
         return self._organised[j] if j >= 0 else None
 
     def event_before(self, pos: int) -> str | None:
