@@ -147,48 +147,60 @@ class _Text:
         self._token_starts = [a for a, _ in self.tokens] if self.tokens else None
         self._edges = sorted({x for g in self.figures for x in (g["start"], g["end"])})
         self._starts = sorted(g["start"] for g in self.figures)
-        self._events: list[tuple[int, str]] | None = None     # (end, name), found on first use
-        self._organised: list[tuple[int, int]] | None = None  # (start, end) of organised events
-        self._organised_ends: list[int] = []                  # their ends, for bisection
+        self._events: dict[str, tuple[list[int], list]] = {}  # (ends, events) by kind, on first use
         self._same_years: list[dict] | None = None  # the dates with 当年 as dates, on first use
 
-    def organised_before(self, pos: int) -> tuple[int, int] | None:
-        """The last event an organiser holds (举办了…活动, 开展“…”科普直播课, 组织开展…培训)
-        ending at or before ``pos``: the object of an organising verb, up to its clause's end
-        (a comma inside quotes does not end it), ending with an event word; one pass on first use."""
-        if self._organised is None:
-            self._organised = []
-            cfg = self.cfg
-            for m in cfg["organise_verbs"].finditer(self.text):
-                a = i = m.end()
-                quote = None
-                while i < len(self.text) and i - a <= cfg["event_max_chars"]:
-                    c = self.text[i]
-                    if quote:
-                        quote = None if c == quote else quote
-                    elif c in cfg["topic_quotes"]:
-                        quote = cfg["topic_quotes"][c]
-                    elif c in cfg["clause_end"] or c in "\n":
-                        break
-                    i += 1
-                head = None if quote or i - a > cfg["event_max_chars"] else cfg["event_heads"].search(
-                    self.text, a, i)
-                if head is None or head.end() != i:
-                    continue
-                if any(a < g["end"] and g["start"] < i for g in self.figures):
-                    continue        # 组织21家企业参加: a count, no event's name
-                self._organised.append((a, i))
-            self._organised_ends = [e for _, e in self._organised]
-        j = bisect.bisect_right(self._organised_ends, pos) - 1
-        return self._organised[j] if j >= 0 else None
+    def _find_events(self, kind: str) -> tuple[list[int], list]:
+        """The events of one kind the text tells of, found in one pass on first use (each kind
+        apart: event_name's pass is slow on a long text and only a count of participants needs
+        it), as the list of their ends (for bisection) and the list of the events: "named" — a
+        contest, an election, a fair (event_name), as its name; "organised" — what an organiser
+        holds (举办了…活动, 开展“…”科普直播课, 组织开展…培训), the object of an organising verb
+        up to its clause's end (a comma inside quotes does not end it) ending with an event
+        word, as its (start, end)."""
+        if kind in self._events:
+            return self._events[kind]
+        cfg = self.cfg
+        if kind == "named":
+            named = [(m.end(), m.group(1)) for m in cfg["event_name"].finditer(self.text)]
+            self._events[kind] = ([e for e, _ in named], [n for _, n in named])
+            return self._events[kind]
+        organised = []
+        for m in cfg["organise_verbs"].finditer(self.text):
+            a = i = m.end()
+            quote = None
+            while i < len(self.text) and i - a <= cfg["event_max_chars"]:
+                c = self.text[i]
+                if quote:
+                    quote = None if c == quote else quote
+                elif c in cfg["topic_quotes"]:
+                    quote = cfg["topic_quotes"][c]
+                elif c in cfg["clause_end"] or c in "\n":
+                    break
+                i += 1
+            head = None if quote or i - a > cfg["event_max_chars"] else cfg["event_heads"].search(
+                self.text, a, i)
+            if head is None or head.end() != i:
+                continue
+            if any(a < g["end"] and g["start"] < i for g in self.figures):
+                continue        # 组织21家企业参加: a count, no event's name
+            organised.append((a, i))
+        self._events[kind] = ([e for _, e in organised], organised)
+        return self._events[kind]
+
+    def _last_event(self, kind: str, pos: int):
+        ends, events = self._find_events(kind)
+        j = bisect.bisect_right(ends, pos) - 1
+        return events[j] if j >= 0 else None
 
     def event_before(self, pos: int) -> str | None:
-        """The last named event (a contest, an election, a fair) ending at or before ``pos``:
-        one pass over the text on first use, then bisection (linear on long texts)."""
-        if self._events is None:
-            self._events = [(m.end(), m.group(1)) for m in self.cfg["event_name"].finditer(self.text)]
-        i = bisect.bisect_right(self._events, (pos, "\uffff")) - 1
-        return self._events[i][1] if i >= 0 else None
+        """The name of the last named event (a contest, an election, a fair) ending at or before
+        ``pos``."""
+        return self._last_event("named", pos)
+
+    def organised_before(self, pos: int) -> tuple[int, int] | None:
+        """(start, end) of the last event an organiser holds ending at or before ``pos``."""
+        return self._last_event("organised", pos)
 
     def paragraph(self, pos: int) -> int:
         """The index of the paragraph (line) holding ``pos``."""
