@@ -60,7 +60,7 @@ _SETS = (
     "attribute_heads",
     "share_units", "zone_units",
     "topic_lead_tags",
-    "subject_not_carried",
+    "subject_not_carried", "period_not_carried",
 )
 
 
@@ -1421,7 +1421,7 @@ def duration_frame(t: _Text, f: _Fig) -> dict | None:
             last.end() <= d["start"] and d["end"] <= f.start for d in t.dates):
         return None
     return {"text": last.group("span"), "start": last.start("span"), "end": last.end("span"),
-            "start_date": None, "end_date": None, "local": True}    # (carried to no sentence after)
+            "start_date": None, "end_date": None}   # (carried to no sentence after: period_not_carried)
 
 
 def carry_period(t: _Text, f: _Fig) -> dict | None:
@@ -1693,8 +1693,11 @@ CHANGE_FILTER_RULES = (level_reached,)        # a change found, then dropped
 def rule_names() -> list[str]:
     """The named rules, in the order of the rules file."""
     at = SUBJECT_RULES.index(_owner_rule)     # the owner rules stand in its place
+    d = PERIOD_RULES.index(date_before) + 1   # the rules of the dates it reads stand after it
+    c = CHANGE_RULES.index(change_word) + 1   # where change_word may stand further back
     return [r.__name__ for r in METRIC_RULES + SUBJECT_RULES[:at] + OWNER_RULES + OWNER_FILTER_RULES
-            + SUBJECT_RULES[at + 1:] + PERIOD_RULES[:3] + DATE_BEFORE_RULES + PERIOD_RULES[3:] + STATUS_RULES + CHANGE_RULES[:1] + CHANGE_NEAR_RULES + CHANGE_RULES[1:]
+            + SUBJECT_RULES[at + 1:] + PERIOD_RULES[:d] + DATE_BEFORE_RULES
+            + PERIOD_RULES[d:] + STATUS_RULES + CHANGE_RULES[:c] + CHANGE_NEAR_RULES + CHANGE_RULES[c:]
             + CHANGE_FILTER_RULES]
 
 
@@ -1768,9 +1771,12 @@ def describe(text: str, figures: list[dict], entities: list[dict], dates: list[d
                 subject = f.subject
             else:
                 t.subjects[k] = subject
-        period = next((got for rule in PERIOD_RULES if (got := rule(t, f))), None)
-        if period and not period.get("local"):
-            t.periods[k] = period
+        period = None
+        for rule in PERIOD_RULES:
+            if period := rule(t, f):
+                if rule.__name__ not in t.cfg["period_not_carried"]:   # (duration_frame: its
+                    t.periods[k] = period                             # sentence's only)
+                break
         status = next((got for rule in STATUS_RULES if (got := rule(t, f))), "actual")
         # the figures layer's own change word right before the number comes first
         # (but a growth rate is an increase whatever it does: 增速降至3%)
