@@ -58,7 +58,7 @@ _SETS = (
     "clause_owner_after", "clause_topic_tags", "link_adverbs", "metric_tail_chars",
     "topic_stop", "subject_adverb_tags", "aside_tags", "common_noun_tags", "present_not_units",
     "attribute_heads",
-    "share_units", "zone_units",
+    "share_units", "zone_units", "relative_after_kinds", "verb_sum_kinds", "name_not_kinds",
     "topic_lead_tags",
     "subject_not_carried", "period_not_carried",
 )
@@ -399,7 +399,7 @@ def relative_after(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int,
     verb (３０位搞运销的农民, ５６户重点支持的国有企业) or ends with a noun of kind or scale
     (１５２处各种湿地类型的自然保护区)."""
     cfg = t.cfg
-    if f.rec.get("kind") != "count" or t.text.find(
+    if f.rec.get("kind") not in cfg["relative_after_kinds"] or t.text.find(
             "的", f.end + 1, f.end + cfg["relative_max_chars"] + 1) < 0:
         return None
     ceil = t.clause_end(f.end)
@@ -408,8 +408,8 @@ def relative_after(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int,
             _is_noun(t, words[0][0], words[0][3]) and words[0][0] not in cfg["not_topic"]):
         return None         # (a noun of its own, not one of manner: ３２位棋手参加了…的比赛)
     end = f.end
+    i = bisect.bisect_right(t._starts, f.end)     # the next figure's start
     for k, (word, s, e, tag) in enumerate(words):
-        i = bisect.bisect_right(t._starts, f.end)
         if s != end or e - f.end > cfg["relative_max_chars"] or (
                 i < len(t._starts) and t._starts[i] < e):
             return None     # (no other figure inside the clause)
@@ -454,14 +454,13 @@ def _before_link(t: _Text, f: _Fig) -> int:
             pos -= 1
             moved = True
         # a per-unit word between the verb and the figure (速度可能达到每天２·６万吨)
-        per = next((w for w in t.words(pos - 1) if w[2] == pos and w[1] >= floor), None) if (
-            pos > floor) else None
+        per = _word_ending_at(t, pos, floor)
         if per and cfg["per_unit"].fullmatch(per[0]):
             pos = per[1]
             moved = True
         # an adverb between the metric and its verb (存款余额也已达, 股价也上升)
         if pos > floor and t.text[pos - 1] in cfg["link_adverb_last"]:
-            adv = next((w for w in t.words(pos - 1) if w[2] == pos and w[1] >= floor), None)
+            adv = _word_ending_at(t, pos, floor)
             if adv and adv[0] in cfg["link_adverbs"]:
                 pos = adv[1]
                 moved = True
@@ -501,12 +500,18 @@ def noun_before(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, in
     return span
 
 
+def _word_ending_at(t: _Text, pos: int, floor: int) -> tuple[str, int, int, str] | None:
+    """The word of its sentence that ends at ``pos`` and starts at or after ``floor``, if any."""
+    if pos <= floor:
+        return None
+    return next((w for w in t.words(pos - 1) if w[2] == pos and w[1] >= floor), None)
+
+
 def _verb_at(t: _Text, pos: int, floor: int) -> tuple | None:
     """The two-character verb ending at ``pos`` (not a link, change or time word), if any."""
-    w = next((w for w in t.words(pos - 1) if w[2] == pos and w[1] >= floor), None) if (
-        pos > floor) else None
+    w = _word_ending_at(t, pos, floor)
     if w and w[3] == "v" and len(w[0]) == 2 and HAN_WORD.match(w[0]) and (
-            w[0] not in t.cfg["link_verbs"] and w[0] not in t.cfg["not_metric"]):
+            w[0] not in t.cfg["link_verb_set"] and w[0] not in t.cfg["not_metric"]):
         return w
     return None
 
@@ -530,7 +535,7 @@ def nominal_verb_before(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple
 def verb_before_money(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, int] | None:
     """A sum right after the verb that spends, earns or pays it, with no noun of its own
     (办理贴现１７０亿元, 全省将斥资４０亿元, 政府拨款拟削减到３４亿卢布): the verb says what it is."""
-    if f.rec.get("kind") != "money":
+    if f.rec.get("kind") not in t.cfg["verb_sum_kinds"]:
         return None
     w = _verb_at(t, _before_link(t, f), t.clause_start(f.start))
     return (w[1], w[2]) if w else None
@@ -1090,7 +1095,8 @@ def figure_in_name(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     project word glued after it (西上庄2×660MW低热值煤热电厂项目, 盂县上社140万千瓦抽水蓄能电站)
     — sizes that project, not the sentence's owner: its subject is the organisation or place
     entity that opens the name (西上庄, 中来光能), else the whole name."""
-    if f.i < 0 or (f.metric and f.metric[1] <= f.start) or f.rec.get("kind") == "count":
+    if f.i < 0 or (f.metric and f.metric[1] <= f.start) or f.rec.get("kind") in t.cfg[
+            "name_not_kinds"]:
         return None             # (温州3个机场: a count of things, no capacity in a name)
     cs, ce = t.clause_start(f.start), t.clause_end(f.end)
     left = _np_left(t, f.start, cs, t.cfg["subject_max_chars"], joins=False)
@@ -1180,7 +1186,7 @@ def _verb_follows(t: _Text, end: int, f: _Fig) -> bool:
             continue
         if tag in t.cfg["subject_adverb_tags"] or word.isspace():
             continue
-        if f.metric and we == f.metric[0] and word not in t.cfg["link_verbs"]:
+        if f.metric and we == f.metric[0] and word not in t.cfg["link_verb_set"]:
             return False        # 工程验收|审批事项10项: a verb glued to the metric is part of it
         return tag.startswith(t.cfg["subject_position_tags"]) and ws < f.start
     return False
