@@ -1055,7 +1055,7 @@ def organised_event(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
 
 
 def rule_addressee(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
-    """A sentence that opens with the people it is about (对…入返晋人员，实施7天集中隔离; 对本省
+    """A sentence that opens with the people it is about (对…入境人员，实施7天集中隔离; 对本省
     人员…实施3天居家健康监测) gives its figures to them: the persons a measure or rule is for,
     not the place in their name (本省人员, not 山西省)."""
     lo = _owner_floor(t, s, f.start)
