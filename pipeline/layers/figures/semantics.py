@@ -38,7 +38,7 @@ FIELDS = ("metric", "subject", "subject_entity", "period_text", "period_start", 
 # the entries below them are built from the file in other ways
 _PATTERNS = (
     "list_marks", "name_brackets", "offer_cues", "level_reached", "share_cue", "carry_openers",
-    "participant_counter", "participant_verbs", "event_name", "event_determiner",
+    "participant_counter", "participant_verbs", "event_determiner",
     "extent_before_de", "carry_clause_end", "no_carry_after", "demonstrative", "aside_openers",
     "dateline", "speech_colon", "dateline_after", "attributive_clause",
     "plan_cue_attributive", "plan_cue_disposal", "purpose_aside", "present_fronted", "past_cues",
@@ -47,7 +47,7 @@ _PATTERNS = (
     "duration_frame_clause", "same_year_words", "list_item_gap",
     "per_unit", "date_after_end", "date_after_not", "goal_scale_verbs", "completion_forecast",
     "name_after_figure",
-    "organise_verbs", "event_heads",
+    "organise_verbs",
     "join_verbs", "member_bodies",
 )
 _SETS = (
@@ -109,6 +109,8 @@ def _cfg() -> dict:
         "rule_cues": regex.compile("%s|%s" % (raw["deontic_cues"], raw["rule_cues"])),
         **{k: regex.compile(raw[k].replace("{person_classes}", "|".join(sorted(
             raw["person_classes"], key=len, reverse=True)))) for k in ("addressee", "rule_class_opener")},
+        **{k: regex.compile(raw[k].replace("{event_fairs}", "|".join(sorted(
+            raw["event_fairs"], key=len, reverse=True)))) for k in ("event_name", "event_heads")},
     }
 
 
