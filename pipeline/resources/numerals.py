@@ -77,6 +77,7 @@ class Chars:
     fraction: str         # 分之
     minus: str            # 负, -
     latin: str = ""       # the Latin multipliers after Arabic digits (k, w: 15k, 30w)
+    decimal_points: str = ""   # the decimal points of Arabic numbers (. ． ·: 0.31, ９１·８)
 
     @property
     def digits(self) -> str:
@@ -90,7 +91,8 @@ def chars() -> Chars:
     return Chars(values=dict(c["_digits"]), arabic=frozenset(c["_arabic"]),
                  cjk_digits="".join(c["_cjk_digits"]), small_units="".join(c["_small"]),
                  zero=c["zero_digits"], one=c["standard"]["digits"][1], part_of=c["part_of"],
-                 fraction=c["fraction"], minus=c["minus"], latin="".join(c["latin_multipliers"]))
+                 fraction=c["fraction"], minus=c["minus"], latin="".join(c["latin_multipliers"]),
+                 decimal_points="".join(c["arabic_decimal_points"]))
 
 
 def _esc(cs) -> str:

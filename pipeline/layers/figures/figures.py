@@ -45,7 +45,7 @@ import regex
 from baozhi.resources import ruleset
 from baozhi.resources.script import simplified
 from baozhi.resources.units import unit_surfaces, unit_table, units as _units
-from baozhi.resources.numerals import (Cover, Num, cfg as num_cfg, chars as num_chars, homograph_spans, inside, lone_financial,
+from baozhi.resources.numerals import (Cover, Num, chars as num_chars, homograph_spans, inside, lone_financial,
                                       lone_word, parse_number, scan, squeeze, unsqueeze)
 
 FIELDS = ("start", "end", "text", "kind", "value", "low", "high", "unit", "approx",
@@ -94,7 +94,7 @@ def _patterns() -> dict:
     # an Arabic number with the decimal points numerals.yaml knows (９１·８, 0.31)
     d = "".join(sorted(ch for ch in nc.arabic if ch.isdigit()))
     d = regex.escape(d)
-    pt = "".join(regex.escape(ch) for ch in num_cfg()["arabic_decimal_points"])
+    pt = regex.escape(nc.decimal_points)
     num_re = rf"[{d}]+(?:[{pt}][{d}]+)?"
     r = c["ratio"]
     signs = "".join(regex.escape(s) for s in r["signs"])
