@@ -856,7 +856,8 @@ def _topic(t: _Text, f: _Fig, lo: int, starts: tuple | None = None,
         start = end = words[i][1]
         j = i
         if words[i][0] in cfg["topic_quotes"]:      # “新党和平”共有…: a quoted name
-            close = t.text.find(cfg["topic_quotes"][words[i][0]], words[i][2], words[i][2] + 16)
+            close = t.text.find(cfg["topic_quotes"][words[i][0]], words[i][2],
+                                words[i][2] + cfg["topic_quote_max_chars"])
             if close > words[i][2] + 1 and close < f.start and _verb_follows(t, close + 1, f):
                 out.append((words[i][2], close, t.text[words[i][2]:close], None))
             continue
