@@ -13,8 +13,10 @@ not tune on it); ``--set heldout2`` scores ``tests/labels/semantics_heldout2/`` 
 set, pd1998 articles and modern web excerpts, labelled by a separate helper); ``--set dev2``
 scores ``tests/labels/semantics_dev2/`` (every figure of corpus pages 002–004 and of 16 pd1998
 articles of 26–30 January 1998, labelled by separate helpers from the text, for development:
-rules may be written against it); ``--set all``
-scores all four.
+rules may be written against it); ``--set dev3`` scores ``tests/labels/semantics_dev3/`` (a
+third development set of genres the others lack: a regulation, statistical and economic reports,
+sports results, markets, foreign news, work reports with targets — pd1998 articles and modern web
+excerpts, labelled blind from the text); ``--set all`` scores all five.
 
 A label file's pages are read from ``corpus/`` (the seed pages, with their metadata.toml) or
 ``../shared/pd1998/pages`` (the People's Daily pages, never committed); a file whose pages are
@@ -29,6 +31,10 @@ dropped, as scripts/build_ner_modern.py splits it). The text goes through
 ``home`` and the issue date of the excerpt's entry in eval/ner_modern_web.yaml: its ``date``
 when it is a day (2024-11-02); when it is only a year or a month (2025, 2021-05), the first day
 of it (2025-01-01, 2021-05-01); none when there is no entry.
+
+A source of the form ``eval/semantics_dev3_web.yaml#<id>`` names an excerpt stored whole in that
+file: its entry's ``text`` with blank lines dropped (lines joined with "\n") is the text the
+offsets point into; ``home`` and the issue date come from the same entry, as above.
 
 The match per field (documented in docs/FIGURE_SEMANTICS.md):
 - metric, subject, basis: lenient — both empty, or one contains the other once spaces and 的
@@ -53,8 +59,9 @@ LABELS = ROOT / "tests" / "labels" / "semantics"
 HELDOUT = ROOT / "tests" / "labels" / "semantics_heldout"
 HELDOUT2 = ROOT / "tests" / "labels" / "semantics_heldout2"
 DEV2 = ROOT / "tests" / "labels" / "semantics_dev2"
+DEV3 = ROOT / "tests" / "labels" / "semantics_dev3"
 SETS = {"tuned": (LABELS,), "heldout": (HELDOUT,), "heldout2": (HELDOUT2,), "dev2": (DEV2,),
-        "all": (LABELS, HELDOUT, HELDOUT2, DEV2)}
+        "dev3": (DEV3,), "all": (LABELS, HELDOUT, HELDOUT2, DEV2, DEV3)}
 EXCERPT_META = ROOT / "eval" / "ner_modern_web.yaml"   # the excerpts' dates, by id
 PAGE_DIRS = (ROOT / "corpus", ROOT.parent / "shared" / "pd1998" / "pages",
              Path("/work/shared/pd1998/pages"))
@@ -101,6 +108,15 @@ def page_dir(source: str) -> Path | None:
 
 
 @functools.cache
+def _yaml_entry(path: Path, doc_id: str) -> dict | None:
+    """The entry with ``id`` doc_id of a YAML list of excerpts (eval/*.yaml), None when absent."""
+    import yaml
+
+    return next((d for d in yaml.safe_load(path.read_text(encoding="utf-8")) or []
+                 if d.get("id") == doc_id), None)
+
+
+@functools.cache
 def excerpt(source: str) -> dict | None:
     """The annotate record of an excerpt source (``eval/ner_modern.jsonl#<doc_id>``): id, text,
     home, issue_date (see the module's doc); None when the source is no excerpt or absent."""
@@ -110,17 +126,21 @@ def excerpt(source: str) -> dict | None:
     path, _, doc_id = source.partition("#")
     if not doc_id or not (ROOT / path).is_file():
         return None
-    with (ROOT / path).open(encoding="utf-8") as fh:
-        rows = [r for r in map(json.loads, fh) if r.get("doc_id") == doc_id]
-    if not rows:
-        return None
+    if path.endswith(".yaml"):   # the excerpt is stored whole in the YAML entry
+        entry = _yaml_entry(ROOT / path, doc_id)
+        if entry is None:
+            return None
+        lines = [ln for ln in str(entry.get("text") or "").splitlines() if ln.strip()]
+        rows = [{"text": "\n".join(lines), "home": entry.get("home")}]
+    else:
+        with (ROOT / path).open(encoding="utf-8") as fh:
+            rows = [r for r in map(json.loads, fh) if r.get("doc_id") == doc_id]
+        if not rows:
+            return None
+        entry = _yaml_entry(EXCERPT_META, doc_id) if EXCERPT_META.is_file() else None
     day = None
-    if EXCERPT_META.is_file():
-        import yaml
-
-        entry = next((d for d in yaml.safe_load(EXCERPT_META.read_text(encoding="utf-8")) or []
-                      if d.get("id") == doc_id), None)
-        got = str(entry.get("date") or "") if entry else ""
+    if entry is not None:
+        got = str(entry.get("date") or "")
         parts = got.split("-") if got[:4].isdigit() else []
         if parts:
             day = dt.date(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1,
@@ -208,7 +228,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="label files (default: those of --set)")
     ap.add_argument("--set", choices=sorted(SETS), default="tuned",
                     help="tuned: the labels the rules were tuned on; heldout, heldout2: held-out labels; "
-                         "dev2: development labels of corpus pages 002-004 and pd1998 articles")
+                         "dev2: development labels of corpus pages 002-004 and pd1998 articles; "
+                         "dev3: development labels of other genres (pd1998 articles, modern web excerpts)")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every miss")
     ap.add_argument("--run", type=Path, default=None,
                     help="score the tables of this run (baozhi run --out RUN) instead of running the pages")
