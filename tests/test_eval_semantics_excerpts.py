@@ -55,3 +55,11 @@ def test_every_dev3_label_points_at_its_text():
             seen += 1
     if not seen:
         pytest.skip("no dev3 label's text is here (../shared/pd1998 absent)")
+
+
+def test_an_excerpt_stored_whole_in_a_yaml_gives_its_text_and_date():
+    rec = excerpt("eval/semantics_dev3_web.yaml#web-us-gdp-2023")
+    assert rec["text"].startswith("中新社华盛顿3月30日电") and rec["text"].count("\n") == 3
+    assert rec["issue_date"] == "2023-04-03" and rec["home"] is None
+    assert excerpt("eval/semantics_dev3_web.yaml#web-shanghang-2024")["issue_date"] == "2025-01-01"
+    assert excerpt("eval/semantics_dev3_web.yaml#no-such-excerpt") is None
