@@ -7,8 +7,11 @@
 Defaults to the bundled corpus, plus ../shared/pd1998/pages when it is there. Times the path
 ``baozhi run`` takes: ``run.process.process_page`` on every page (repair, articles, the
 layers' records by ``frame/plain.py``, rows), best of ``--repeat``; then, in one more run with
-each part timed inside, per stage (repair, articles, segment = jieba's tokens, each layer,
-rest = article texts, the frame's token splits, rows with ids and offsets, finish passes)
+each part timed inside, per stage (repair, articles, item texts = each item's text with what
+is not its own blanked, segment = jieba's tokens, each layer's ``find``, ``<layer> page`` = a
+layer's page pass (entities: the CRF scored and decoded for all the page's items at once),
+rows = rows with ids and file offsets, finish = the page's finish passes (entities' short
+names), rest = the frame's token copies and splits and the layers' contexts)
 seconds and characters per second, and the peak memory; then
 ``jieba.lcut`` alone on the same page texts and the pipeline/jieba speed ratio, and the cold
 start of ``baozhi annotate`` on one line (3 fresh processes, each with its own CPU time and
@@ -83,11 +86,11 @@ def main() -> None:
         ratio = jieba_s / total if total else 0
         print(f"\n{folder} — {len(paths)} pages, {chars:,} characters; the path of `baozhi run` "
               f"(process_page: frame/plain.py records, rows), best of {args.repeat}")
-        print(f"{'stage':<12} {'seconds':>8} {'chars/s':>12}   (per stage: one more run, timed inside)")
+        print(f"{'stage':<14} {'seconds':>8} {'chars/s':>12}   (per stage: one more run, timed inside)")
         for stage, sec in times.items():
-            print(f"{stage:<12} {sec:8.2f} {chars / sec if sec else float('inf'):12,.0f}")
-        print(f"{'all':<12} {total:8.2f} {chars / total:12,.0f}")
-        print(f"{'jieba.lcut':<12} {jieba_s:8.2f} {chars / jieba_s if jieba_s else float('inf'):12,.0f}"
+            print(f"{stage:<14} {sec:8.2f} {chars / sec if sec else float('inf'):12,.0f}")
+        print(f"{'all':<14} {total:8.2f} {chars / total:12,.0f}")
+        print(f"{'jieba.lcut':<14} {jieba_s:8.2f} {chars / jieba_s if jieba_s else float('inf'):12,.0f}"
               f"   (alone, same texts; pipeline/jieba speed: {ratio:.2f}×)")
         table[f"{folder.name}: {len(paths)} pages, {chars:,} characters"] = ""
         for stage, sec in times.items():
@@ -149,21 +152,32 @@ def run_path(pages: list, clock, repeat: int) -> tuple[float, dict[str, float]]:
                 times[name] += clock() - t
         return run
 
-    saved = (process.repair, process.split_articles, plain.token_offsets, list(registry.LAYERS))
+    saved = (process.repair, process.split_articles, plain.token_offsets, process.article_text,
+             process.page_rows, list(registry.LAYERS))
+
+    def with_timers(layer):
+        # a layer's find, its page pass (entities: the CRF of all the page's articles at once)
+        # and its finish pass (entities: short names) are each their own line
+        return dataclasses.replace(
+            layer, find=timed(layer.name, layer.find),
+            prepare=layer.prepare and timed(f"{layer.name} page", layer.prepare),
+            finish=layer.finish and timed("finish", layer.finish))
     try:
         process.repair = timed("repair", saved[0])
         process.split_articles = timed("articles", saved[1])
         plain.token_offsets = timed("segment", saved[2])
-        registry.LAYERS[:] = [dataclasses.replace(layer, find=timed(layer.name, layer.find))
-                              for layer in saved[3]]
+        process.article_text = timed("item texts", saved[3])
+        process.page_rows = timed("rows", saved[4])
+        registry.LAYERS[:] = [with_timers(layer) for layer in saved[5]]
         t = clock()
         for page in pages:
             process.process_page(page)
         whole = clock() - t
     finally:
-        process.repair, process.split_articles, plain.token_offsets = saved[:3]
-        registry.LAYERS[:] = saved[3]
-    # the rest: article texts, the frame's token copies and splits, rows (ids, offsets), finish passes
+        (process.repair, process.split_articles, plain.token_offsets, process.article_text,
+         process.page_rows) = saved[:5]
+        registry.LAYERS[:] = saved[5]
+    # the rest: the frame's token copies and splits (plain.records), the layers' contexts
     times["rest"] = max(0.0, whole - sum(times.values()))
     return total, times
 

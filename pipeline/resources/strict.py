@@ -6,6 +6,7 @@ import math
 
 # values of these exact types are returned as they are without a call (most of a row's)
 _PLAIN = frozenset({str, int, bool, type(None)})
+PLAIN = _PLAIN      # (public: the rows' builder, run/process.py, skips ``finite`` for them too)
 
 
 def finite(value):

@@ -9,7 +9,7 @@ article becomes a row of ``errors`` naming the file and line, and the other arti
 from __future__ import annotations
 
 from baozhi.layers import registry
-from baozhi.resources.strict import finite
+from baozhi.resources.strict import PLAIN, finite
 from baozhi.run.chunked import layer_records_many
 from baozhi.stages.articles import Article, split_articles
 from baozhi.stages.ingest import Page
@@ -19,15 +19,24 @@ from baozhi.stages.repair import Repaired, repair
 def article_text(rep: Repaired, art: Article) -> str:
     """The item's stretch of the repaired page, with whatever is not the item's own
     (a picture's caption inside it, page furniture) blanked so offsets stay aligned."""
-    chars = list(rep.text[art.start:art.end])
-    own = [(p.start - art.start, p.end - art.start) for p in art.paras]
-    keep = bytearray(len(chars))
-    for s, e in own:
-        keep[s:e] = b"\x01" * (e - s)
-    for i, ch in enumerate(chars):
-        if not keep[i] and ch != "\n":
-            chars[i] = " "
-    return "".join(chars)
+    text = rep.text[art.start:art.end]
+    n = len(text)
+    out, done = [], 0            # the own paragraphs copied, the stretches between blanked
+    for s, e in sorted((max(0, p.start - art.start), min(n, p.end - art.start)) for p in art.paras):
+        if e <= done:
+            continue
+        if s > done:
+            out.append(_blank(text[done:s]))
+        out.append(text[max(s, done):e])
+        done = e
+    if done < n:
+        out.append(_blank(text[done:]))
+    return "".join(out)
+
+
+def _blank(stretch: str) -> str:
+    """``stretch`` with every character but a line break made a space."""
+    return "\n".join(" " * len(line) for line in stretch.split("\n"))
 
 
 def line_of(text: str, offset: int) -> int:
@@ -67,37 +76,58 @@ def process_page(page: Page) -> dict[str, list[dict]]:
     for i, exc in failed.items():
         got[i] = exc
     for art, recs in zip(arts, got):
-        aid = f"{page.page_id}:{art.seq:02d}"
-        s, e = rep.source_span(art.start, art.end)
-        base = {"article_id": aid, "source": page.source, "issue_date": issue}
-        body = rep.text[art.start:art.end]
-        out["articles"].append({
-            **base, "paper": page.paper, "page": page.page_no,
-            "issue_date_origin": page.issue_date_origin, **art.as_row(), "start": s, "end": e,
-            "chars": len(body), "text": body, "_sha256": page.sha256,
-        })
-        if isinstance(recs, Exception):
-            exc = recs
-            out["errors"].append(error_row(page.source, "layers", f"{type(exc).__name__}: {exc}",
-                                           article_id=aid, line=line_of(page.text, s)))
-            continue
-        ids: dict[str, list[str]] = {}
-        for layer in layers:      # a layer after those it needs, so their ids are known
-            ids[layer.name] = []
-            for i, rec in enumerate(recs[layer.name]):
-                rs, re_ = rep.source_span(art.start + rec["start"], art.start + rec["end"])
-                row = {**base, layer.id_field: f"{aid}:{layer.prefix}{i + 1}",
-                       **finite(layer.ordered(rec))}
-                row["start"], row["end"] = rs, re_
-                ids[layer.name].append(row[layer.id_field])
-                for key, other in layer.refs.items():   # indices -> the other layer's row ids
-                    ref = rec.get(key)
-                    if ref is None or isinstance(ref, int):   # one index (a figure's subject_entity)
-                        row[key] = ids[other][ref] if ref is not None and ref < len(ids[other]) else None
-                    else:
-                        row[key] = [ids[other][j] for j in ref or [] if j < len(ids[other])]
-                out[layer.name].append(row)
+        page_rows(page, rep, art, recs, layers, issue, out)
     for layer in layers:
         if layer.finish:
             layer.finish(out[layer.name])
     return out
+
+
+def page_rows(page: Page, rep: Repaired, art: Article, recs: dict | Exception, layers: list,
+              issue: str | None, out: dict[str, list[dict]]) -> None:
+    """One article's rows (its ``articles`` row, its layers' rows with ids and file offsets,
+    or its ``errors`` row), appended to ``out``."""
+    aid = f"{page.page_id}:{art.seq:02d}"
+    s, e = rep.source_span(art.start, art.end)
+    base = {"article_id": aid, "source": page.source, "issue_date": issue}
+    body = rep.text[art.start:art.end]
+    out["articles"].append({
+        **base, "paper": page.paper, "page": page.page_no,
+        "issue_date_origin": page.issue_date_origin, **art.as_row(), "start": s, "end": e,
+        "chars": len(body), "text": body, "_sha256": page.sha256,
+    })
+    if isinstance(recs, Exception):
+        exc = recs
+        out["errors"].append(error_row(page.source, "layers", f"{type(exc).__name__}: {exc}",
+                                       article_id=aid, line=line_of(page.text, s)))
+        return
+    offsets, a0 = rep.offsets, art.start
+    ids: dict[str, list[str]] = {}
+    for layer in layers:      # a layer after those it needs, so their ids are known
+        ids[layer.name] = mine = []
+        rows = out[layer.name]
+        id_field, prefix, refs = layer.id_field, f"{aid}:{layer.prefix}", layer.refs
+        fields, own = layer.fields, frozenset(layer.fields)
+        for i, rec in enumerate(recs[layer.name]):
+            rid = f"{prefix}{i + 1}"
+            # {**base, id: rid, **finite(layer.ordered(rec))} in one dict: the contract's
+            # fields in order, then the others (not the private ``_`` ones), non-finite floats None
+            row = {**base, id_field: rid}
+            for k in fields:
+                v = rec.get(k)
+                row[k] = v if type(v) in PLAIN else finite(v)
+            for k, v in rec.items():
+                if k not in own and not k.startswith("_"):
+                    row[k] = v if type(v) in PLAIN else finite(v)
+            # rep.source_span, inline: the file offsets of the record's stretch
+            rs, re_ = a0 + rec["start"], a0 + rec["end"]
+            row["start"], row["end"] = (offsets[rs], offsets[re_ - 1] + 1) if re_ > rs else \
+                (offsets[rs], offsets[rs])
+            mine.append(rid)
+            for key, other in refs.items():   # indices -> the other layer's row ids
+                ref = rec.get(key)
+                if ref is None or isinstance(ref, int):   # one index (a figure's subject_entity)
+                    row[key] = ids[other][ref] if ref is not None and ref < len(ids[other]) else None
+                else:
+                    row[key] = [ids[other][j] for j in ref or [] if j < len(ids[other])]
+            rows.append(row)

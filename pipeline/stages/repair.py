@@ -72,16 +72,19 @@ def _cfg() -> dict:
     cfg["_not_before"] = regex.compile(cfg["stray_break"]["not_before"])
     cfg["_not_after"] = regex.compile(cfg["stray_break"]["not_after"])
     cfg["_cjk_punct"] = frozenset(cfg["cjk_punctuation"])
+    cfg["_fullwidth_chars"] = regex.compile("[" + "".join(map(regex.escape, cfg["fullwidth"])) + "]")
     window = int(cfg["space_window"])
     cfg["_han_before"] = regex.compile(r"\p{Han}{1,%d}$" % window)
     cfg["_han_after"] = regex.compile(r"\p{Han}{1,%d}" % window)
     return cfg
 
 
-def _apply(text: str, edits: list[tuple[int, int, str]]) -> tuple[str, list[int]]:
+def _apply(text: str, edits: list[tuple[int, int, str]], offsets: list[int]) -> tuple[str, list[int]]:
     """Apply non-overlapping edits (start, end, replacement); replacement is '' or one
     character per replaced character. Returns the new text and, per new character, its
-    index in ``text``."""
+    ``offsets`` entry (``offsets[i]``: where character ``i`` of ``text`` came from), copied
+    in slices: a kept or replaced stretch keeps its characters' offsets, a deleted one drops
+    them."""
     out: list[str] = []
     idx: list[int] = []
     pos = 0
@@ -89,14 +92,15 @@ def _apply(text: str, edits: list[tuple[int, int, str]]) -> tuple[str, list[int]
         if start < pos:
             continue  # overlapping edit: the first one wins
         out.append(text[pos:start])
-        idx.extend(range(pos, start))
         if rep:
             assert len(rep) == end - start, "repair edits delete or replace 1:1"
             out.append(rep)
-            idx.extend(range(start, end))
+            idx += offsets[pos:end]
+        else:
+            idx += offsets[pos:start]
         pos = end
     out.append(text[pos:])
-    idx.extend(range(pos, len(text)))
+    idx += offsets[pos:]
     return "".join(out), idx
 
 
@@ -193,9 +197,8 @@ def _inner_spaces(text: str) -> list[tuple[int, int, str]]:
 def _fullwidth(text: str) -> list[tuple[int, int, str]]:
     table = _cfg()["fullwidth"]
     edits = []
-    for i, ch in enumerate(text):
-        if ch not in table:
-            continue
+    for m in _cfg()["_fullwidth_chars"].finditer(text):     # only the characters of the table
+        i, ch = m.start(), m.group()
         left = text[i - 1] if i > 0 else ""
         right = text[i + 1] if i + 1 < len(text) else ""
         if left.isdigit() and right.isdigit():
@@ -221,16 +224,16 @@ def repair(source: str) -> Repaired:
 
     def run(edits):
         nonlocal text, offsets
-        new_text, idx = _apply(text, edits)
-        offsets = [offsets[i] for i in idx]
-        text = new_text
+        text, offsets = _apply(text, edits, offsets)
 
     md_edits, md_marks = _markdown(text)
     run(md_edits)
     if layout == "blank-line":
         run(_soft_breaks(text))
     keep_src = {s for s, _, kind in md_marks if kind.startswith("h") or kind == "bold"}
-    keep = {i for i, src in enumerate(offsets) if src in keep_src}
+    # offsets rise: each mark's source position is found by bisection, not by a scan
+    keep = {i for src in keep_src for i in (bisect.bisect_left(offsets, src),)
+            if i < len(offsets) and offsets[i] == src}
     # a paragraph start is identified by its first character's position
     keep = {_para_start(text, i) for i in keep}
     run(_stray_breaks(text, keep))
