@@ -52,6 +52,8 @@ NEUTRAL = {
     "CHANGE_FILTER_RULES": lambda *a: False,
     "CHANGE_NEAR_RULES": lambda *a: False,
     "DATE_BEFORE_RULES": lambda *a: False,
+    "PERIOD_YEAR_RULES": lambda *a: None,
+    "TARGET_FILTER_RULES": lambda *a: False,
 }
 SPECIAL = {  # rules that make what the next ones work on
     "suffix_ends_name": lambda word, tag: None,

@@ -12,6 +12,7 @@ rules file (``tests/test_named_rules.py`` turns each off and sees an example fai
 from __future__ import annotations
 
 import bisect
+import calendar
 import datetime as dt
 import functools
 from dataclasses import dataclass, field
@@ -48,7 +49,7 @@ _PATTERNS = (
     "per_unit", "date_after_end", "date_after_not", "goal_scale_verbs", "completion_forecast",
     "name_after_figure",
     "organise_verbs",
-    "join_verbs", "member_bodies",
+    "join_verbs", "member_bodies", "year_parts",
 )
 _SETS = (
     "dimension_words", "noun_tags", "attribute_tags", "noun_words", "not_metric",
@@ -1483,11 +1484,56 @@ DATE_BEFORE_RULES = (same_year_word,)       # the words date_before takes as dat
 PERIOD_RULES = (target_deadline, present_time, date_before, duration_frame, carry_period, date_after)
 
 
+def _told_year(t: _Text, pos: int) -> int | None:
+    """The year of the last date told before ``pos`` in the text (a dateline and a date
+    inside a basis, 比上年, left out): the year its middle day falls in (过去一年 in a January
+    paper: the year past), or its end's where it has no start (截至１９９７年１２月３１日)."""
+    cfg = t.cfg
+    for d in reversed(t.dates):
+        if d["end"] > pos or not d.get("end_date"):
+            continue
+        if cfg["dateline_after"].match(t.text, d["end"]) or any(
+                m.start() <= d["start"] and d["end"] <= m.end()
+                for m in cfg["basis_re"].finditer(t.text, max(0, d["start"] - 8), d["end"] + 6)):
+            continue
+        end = dt.date.fromisoformat(d["end_date"])
+        if not d.get("start_date"):
+            return end.year
+        start = dt.date.fromisoformat(d["start_date"])
+        return (start + (end - start) / 2).year
+    return None
+
+
+def bulletin_year(t: _Text, d: dict) -> dict | None:
+    """A bare part of a year (全年, 年末, 上半年: `year_parts`) is a part of the year the text
+    was telling of, the year of the last date told before it in the text (１９９７年，…，
+    全年进出口… in a January 1998 paper: 1997), not the issue year the dates layer gives it:
+    the same date, its days moved to that year (None where they already are, or no date was
+    told before it)."""
+    if not d.get("end_date") or "start" not in d or not t.cfg["year_parts"].fullmatch(
+            d["text"].strip()):
+        return None
+    year = _told_year(t, d["start"])
+    start = dt.date.fromisoformat(d["start_date"]) if d.get("start_date") else None
+    end = dt.date.fromisoformat(d["end_date"])
+    if year is None or year == end.year:
+        return None
+
+    def moved(day: dt.date) -> str:
+        last = calendar.monthrange(year, day.month)[1]
+        return dt.date(year, day.month, last if day.day == calendar.monthrange(
+            day.year, day.month)[1] else min(day.day, last)).isoformat()
+    return {**d, "start_date": moved(start) if start else None, "end_date": moved(end)}
+
+
+PERIOD_YEAR_RULES = (bulletin_year,)        # a period found, moved to the year it is of
+
+
 # --------------------------------------------------------------------------- STATUS_RULES
 
 def in_target(t: _Text, f: _Fig) -> str | None:
     tg = _target_of(t, f)
-    if not tg:
+    if not tg or any(rule(t, f, tg) for rule in TARGET_FILTER_RULES):
         return None
     # a plan word in an attributive (计划于今年开通的公路全长283公里) names a thing planned: the
     # figures the target gathers after it are the thing's, stated as facts (plan_cue's test too)
@@ -1497,6 +1543,21 @@ def in_target(t: _Text, f: _Fig) -> str | None:
             t.text, k + len(mod), f.start):
         return None
     return "target"
+
+
+def year_past_report(t: _Text, f: _Fig, tg: dict) -> bool:
+    """A target found only by its bare year part (全年进出口…: the marker is the deadline
+    itself, no plan word) is no target where that part is of a year past (bulletin_year: a
+    January paper's 全年 after １９９７年): it reports the year."""
+    if not t.issue_date or (tg.get("modality") or "") != (tg.get("deadline_text") or ""):
+        return False
+    d = next((d for d in t.dates if d["text"] == tg["deadline_text"]
+              and tg["start"] <= d["start"] < tg["end"]), None)
+    moved = d and next((got for rule in PERIOD_YEAR_RULES if (got := rule(t, d))), None)
+    return bool(moved) and moved["end_date"] < t.issue_date.isoformat()
+
+
+TARGET_FILTER_RULES = (year_past_report,)   # a target's figure that is none the less no target
 
 
 def _in_name(t: _Text, f: _Fig) -> bool:
@@ -1704,9 +1765,11 @@ def rule_names() -> list[str]:
     at = SUBJECT_RULES.index(_owner_rule)     # the owner rules stand in its place
     d = PERIOD_RULES.index(date_before) + 1   # the rules of the dates it reads stand after it
     c = CHANGE_RULES.index(change_word) + 1   # where change_word may stand further back
+    s = STATUS_RULES.index(in_target) + 1     # what in_target drops stands after it
     return [r.__name__ for r in METRIC_RULES + SUBJECT_RULES[:at] + OWNER_RULES + OWNER_FILTER_RULES
             + SUBJECT_RULES[at + 1:] + PERIOD_RULES[:d] + DATE_BEFORE_RULES
-            + PERIOD_RULES[d:] + STATUS_RULES + CHANGE_RULES[:c] + CHANGE_NEAR_RULES + CHANGE_RULES[c:]
+            + PERIOD_RULES[d:] + PERIOD_YEAR_RULES + STATUS_RULES[:s] + TARGET_FILTER_RULES
+            + STATUS_RULES[s:] + CHANGE_RULES[:c] + CHANGE_NEAR_RULES + CHANGE_RULES[c:]
             + CHANGE_FILTER_RULES]
 
 
@@ -1783,6 +1846,7 @@ def describe(text: str, figures: list[dict], entities: list[dict], dates: list[d
         period = None
         for rule in PERIOD_RULES:
             if period := rule(t, f):
+                period = next((got for r in PERIOD_YEAR_RULES if (got := r(t, period))), period)
                 if rule.__name__ not in t.cfg["period_not_carried"]:   # (duration_frame: its
                     t.periods[k] = period                             # sentence's only)
                 break
