@@ -49,7 +49,7 @@ _PATTERNS = (
     "per_unit", "date_after_end", "date_after_not", "goal_scale_verbs", "completion_forecast",
     "name_after_figure",
     "organise_verbs",
-    "join_verbs", "member_bodies", "year_parts",
+    "join_verbs", "member_bodies", "year_parts", "norm_article", "penalty_after", "norm_item_end",
 )
 _SETS = (
     "dimension_words", "noun_tags", "attribute_tags", "noun_words", "not_metric",
@@ -152,6 +152,7 @@ class _Text:
         self._starts = sorted(g["start"] for g in self.figures)
         self._events: dict[str, tuple[list[int], list]] = {}  # (ends, events) by kind, on first use
         self._same_years: list[dict] | None = None  # the dates with 当年 as dates, on first use
+        self._norm_spans: list[tuple[int, int]] | None = None  # a law's articles, on first use
 
     def _find_events(self, kind: str) -> tuple[list[int], list]:
         """The events of one kind the text tells of, found in one pass on first use (each kind
@@ -1624,6 +1625,46 @@ def measure_for_class(t: _Text, f: _Fig) -> str | None:
     return None
 
 
+def penalty_bound(t: _Text, f: _Fig) -> str | None:
+    """A bound on a sanction (处…五千元以下的罚款, 一倍以上三倍以下的罚款, 三年以下有期徒刑) is what
+    a law sets, a rule; a fine imposed (被罚款２００万里拉, 处以３０００万里拉的罚款) names no bound
+    and stays what happened."""
+    cfg = t.cfg
+    if f.rec.get("approx") in cfg["rule_approx"] and cfg["penalty_after"].match(t.text, f.end):
+        return "rule"
+    return None
+
+
+def _norm_spans(t: _Text) -> list[tuple[int, int]]:
+    """The lines of a law's or a regulation's articles in the text, found once: from a line that
+    opens with its article number (第九条…, ２．“第二十七条…: `norm_article`) over the lines after
+    it (the article's further paragraphs, its items and list rows) up to a heading that holds no
+    figure and ends with no clause mark (第六章附则, the next story's headline, （新华社…电）;
+    not an item, （一）向导线抛掷物体；)."""
+    if t._norm_spans is None:
+        spans, open_at = [], None
+        starts = t.paragraph_starts + [len(t.text) + 1]
+        for i, a in enumerate(t.paragraph_starts):
+            b = starts[i + 1] - 1
+            if t.cfg["norm_article"].match(t.text, a, b):
+                open_at = a if open_at is None else open_at
+            elif open_at is not None and _is_heading(t, a) and not t.cfg["norm_item_end"].search(
+                    t.text, a, b) and not any(a <= g["start"] < b for g in t.figures):
+                spans.append((open_at, a))
+                open_at = None
+        if open_at is not None:
+            spans.append((open_at, len(t.text)))
+        t._norm_spans = spans
+    return t._norm_spans
+
+
+def norm_article(t: _Text, f: _Fig) -> str | None:
+    """A figure in the text of a law's or a regulation's article (第九条…每次采集血液量一般为
+    二百毫升, 最多不得超过四百毫升; the rows of its list: 各级电压导线的边线延伸距离如下：５００千伏
+    ２０米) is what the article sets: a rule."""
+    return "rule" if any(a <= f.start < b for a, b in _norm_spans(t)) else None
+
+
 def past_cue(t: _Text, f: _Fig) -> str | None:
     return "actual" if t.cfg["past_cues"].search(t.text, t.clause_start(f.start), f.start) else None
 
@@ -1681,7 +1722,8 @@ def zone_name(t: _Text, f: _Fig) -> str | None:
     return None if in_target(t, f) or plan_cue(t, f) or goal_verb(t, f) else "other"
 
 
-STATUS_RULES = (name_or_offer, zone_name, in_target, norm_bound, deontic_cue, measure_for_class, past_cue,
+STATUS_RULES = (name_or_offer, zone_name, in_target, norm_bound, deontic_cue, measure_for_class,
+                penalty_bound, norm_article, past_cue,
                 plan_cue, goal_verb, forecast_after_completion)
 
 
