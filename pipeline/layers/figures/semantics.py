@@ -49,7 +49,7 @@ _PATTERNS = (
     "per_unit", "date_after_end", "date_after_not", "goal_scale_verbs", "completion_forecast",
     "name_after_figure",
     "organise_verbs",
-    "join_verbs", "member_bodies", "year_parts", "norm_article", "penalty_after", "norm_item_end",
+    "join_verbs", "member_bodies", "year_parts", "norm_article", "penalty_after", "norm_item_end", "annual_bases",
 )
 _SETS = (
     "dimension_words", "noun_tags", "attribute_tags", "noun_words", "not_metric",
@@ -1482,13 +1482,9 @@ def same_year_word(t: _Text, d: dict) -> bool:
 DATE_BEFORE_RULES = (same_year_word,)       # the words date_before takes as dates besides `dates`
 
 
-PERIOD_RULES = (target_deadline, present_time, date_before, duration_frame, carry_period, date_after)
-
-
-def _told_year(t: _Text, pos: int) -> int | None:
-    """The year of the last date told before ``pos`` in the text (a dateline and a date
-    inside a basis, 比上年, left out): the year its middle day falls in (过去一年 in a January
-    paper: the year past), or its end's where it has no start (截至１９９７年１２月３１日)."""
+def _told_dates(t: _Text, pos: int):
+    """The dates told before ``pos`` in the text, the last first (a dateline and a date inside
+    a basis, 比上年, left out; only those whose days are known)."""
     cfg = t.cfg
     for d in reversed(t.dates):
         if d["end"] > pos or not d.get("end_date"):
@@ -1497,11 +1493,35 @@ def _told_year(t: _Text, pos: int) -> int | None:
                 m.start() <= d["start"] and d["end"] <= m.end()
                 for m in cfg["basis_re"].finditer(t.text, max(0, d["start"] - 8), d["end"] + 6)):
             continue
+        yield d
+
+
+def _told_year(t: _Text, pos: int) -> int | None:
+    """The year of the last date told before ``pos`` in the text: the year its middle day falls
+    in (过去一年 in a January paper: the year past), or its end's where it has no start
+    (截至１９９７年１２月３１日)."""
+    for d in _told_dates(t, pos):
         end = dt.date.fromisoformat(d["end_date"])
         if not d.get("start_date"):
             return end.year
         start = dt.date.fromisoformat(d["start_date"])
         return (start + (end - start) / 2).year
+    return None
+
+
+def annual_basis_period(t: _Text, f: _Fig) -> dict | None:
+    """A figure compared with the year before (比上年, 与上年同期相比, 比年初: `annual_bases`)
+    with no date of its own and none carried is of the span the article was reporting: the last
+    date told before it in the text that spans a month or more or ends a span (１９９７年 a
+    paragraph up, 全年, 截至１９９７年底); not a day (the day of the report)."""
+    basis = _basis(t, f)
+    if not basis or not t.cfg["annual_bases"].search(basis):
+        return None
+    for d in _told_dates(t, f.start):
+        if not d.get("start_date") or (dt.date.fromisoformat(d["end_date"]) - dt.date.fromisoformat(
+                d["start_date"])).days >= t.cfg["annual_basis_min_days"]:
+            return d
+        return None
     return None
 
 
@@ -1527,6 +1547,8 @@ def bulletin_year(t: _Text, d: dict) -> dict | None:
     return {**d, "start_date": moved(start) if start else None, "end_date": moved(end)}
 
 
+PERIOD_RULES = (target_deadline, present_time, date_before, duration_frame, carry_period,
+                annual_basis_period, date_after)
 PERIOD_YEAR_RULES = (bulletin_year,)        # a period found, moved to the year it is of
 
 
