@@ -49,7 +49,7 @@ _PATTERNS = (
     "per_unit", "date_after_end", "date_after_not", "goal_scale_verbs", "completion_forecast",
     "name_after_figure",
     "organise_verbs",
-    "join_verbs", "member_bodies", "year_parts", "norm_article", "penalty_after", "norm_item_end", "annual_bases",
+    "join_verbs", "member_bodies", "year_parts", "norm_article", "penalty_after", "norm_item_end", "annual_bases", "row_label", "row_end",
 )
 _SETS = (
     "dimension_words", "noun_tags", "attribute_tags", "noun_words", "not_metric",
@@ -645,7 +645,20 @@ def share_of(t: _Text, f: _Fig, done: list[_Fig]) -> tuple[int, int] | None:
     return previous_metric(t, f, done)    # the sentence's last metric (其中…占…的N%)
 
 
-METRIC_RULES = (share_of, relative_after, attributive_after, noun_before, verb_before_money, nominal_verb_before,
+def row_label(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, int] | None:
+    """A row of a list or a table (面积：６２２９８４平方公里, １．出口：１０２亿美元, 粮食总产量
+    ５２０万吨 on a line of its own): the label that opens the line, before a colon or a space
+    right before the figure (`row_label`), is what the figure measures; after a space only where
+    the figure ends the line (`row_end`); not a time word (去年：, `not_metric`)."""
+    line = t.paragraph_starts[t.paragraph(f.start)]
+    m = t.cfg["row_label"].fullmatch(t.text, line, f.start)
+    if not m or m.group("label") in t.cfg["not_metric"] or not (
+            m.group("colon") or t.cfg["row_end"].match(t.text, f.end)):
+        return None             # a heading's phrases apart (工程项目更加公开 四个地区成为试点)
+    return m.span("label")
+
+
+METRIC_RULES = (row_label, share_of, relative_after, attributive_after, noun_before, verb_before_money, nominal_verb_before,
                 previous_metric, link_clause_topic,
                 count_verb_after,
                 same_counter_metric)
