@@ -49,7 +49,7 @@ _PATTERNS = (
     "per_unit", "date_after_end", "date_after_not", "goal_scale_verbs", "completion_forecast",
     "name_after_figure",
     "organise_verbs",
-    "join_verbs", "member_bodies", "year_parts", "norm_article", "penalty_after", "norm_item_end", "annual_bases", "row_label", "row_end",
+    "join_verbs", "member_bodies", "year_parts", "norm_article", "penalty_after", "norm_item_end", "annual_bases", "row_label", "row_end", "compared_date",
 )
 _SETS = (
     "dimension_words", "noun_tags", "attribute_tags", "noun_words", "not_metric",
@@ -1495,14 +1495,15 @@ def same_year_word(t: _Text, d: dict) -> bool:
 DATE_BEFORE_RULES = (same_year_word,)       # the words date_before takes as dates besides `dates`
 
 
-def _told_dates(t: _Text, pos: int):
-    """The dates told before ``pos`` in the text, the last first (a dateline and a date inside
-    a basis, 比上年, left out; only those whose days are known)."""
+def _told_dates(t: _Text, pos: int, lo: int = 0):
+    """The dates told before ``pos`` in the text (from ``lo``), the last first (a dateline and
+    a date compared with, 比上年, 与上年…相当, left out; only those whose days are known)."""
     cfg = t.cfg
     for d in reversed(t.dates):
-        if d["end"] > pos or not d.get("end_date"):
+        if d["end"] > pos or d["start"] < lo or not d.get("end_date"):
             continue
-        if cfg["dateline_after"].match(t.text, d["end"]) or any(
+        if cfg["dateline_after"].match(t.text, d["end"]) or cfg["compared_date"].match(
+                t.text, max(0, d["start"] - 1), d["start"]) or any(
                 m.start() <= d["start"] and d["end"] <= m.end()
                 for m in cfg["basis_re"].finditer(t.text, max(0, d["start"] - 8), d["end"] + 6)):
             continue
@@ -1524,13 +1525,13 @@ def _told_year(t: _Text, pos: int) -> int | None:
 
 def annual_basis_period(t: _Text, f: _Fig) -> dict | None:
     """A figure compared with the year before (比上年, 与上年同期相比, 比年初: `annual_bases`)
-    with no date of its own and none carried is of the span the article was reporting: the last
-    date told before it in the text that spans a month or more or ends a span (１９９７年 a
-    paragraph up, 全年, 截至１９９７年底); not a day (the day of the report)."""
+    with no date of its own and none carried is of the span its paragraph was reporting: the
+    last date told before it in the paragraph that spans a month or more or ends a span
+    (１９９７年 sentences up, 全年, 截至１９９７年底); not a day (the day of the report).""" 
     basis = _basis(t, f)
     if not basis or not t.cfg["annual_bases"].search(basis):
         return None
-    for d in _told_dates(t, f.start):
+    for d in _told_dates(t, f.start, t.paragraph_starts[t.paragraph(f.start)]):
         if not d.get("start_date") or (dt.date.fromisoformat(d["end_date"]) - dt.date.fromisoformat(
                 d["start_date"])).days >= t.cfg["annual_basis_min_days"]:
             return d
@@ -1696,8 +1697,16 @@ def _norm_spans(t: _Text) -> list[tuple[int, int]]:
 def norm_article(t: _Text, f: _Fig) -> str | None:
     """A figure in the text of a law's or a regulation's article (第九条…每次采集血液量一般为
     二百毫升, 最多不得超过四百毫升; the rows of its list: 各级电压导线的边线延伸距离如下：５００千伏
-    ２０米) is what the article sets: a rule."""
-    return "rule" if any(a <= f.start < b for a, b in _norm_spans(t)) else None
+    ２０米) is what the article sets: a rule; not a figure that opens a row and names its class,
+    another figure after it on its line (５００千伏 of ５００千伏２０米: a class, actual)."""
+    if not any(a <= f.start < b for a, b in _norm_spans(t)):
+        return None
+    line = t.paragraph_starts[t.paragraph(f.start)]
+    end = t.text.find("\n", f.end)
+    if not t.text[line:f.start].strip() and any(
+            f.end <= g["start"] < (end if end >= 0 else len(t.text)) for g in t.figures):
+        return None
+    return "rule"
 
 
 def past_cue(t: _Text, f: _Fig) -> str | None:
