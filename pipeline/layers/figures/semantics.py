@@ -49,7 +49,7 @@ _PATTERNS = (
     "per_unit", "date_after_end", "date_after_not", "goal_scale_verbs", "completion_forecast",
     "name_after_figure",
     "organise_verbs",
-    "join_verbs", "member_bodies", "year_parts", "norm_article", "penalty_after", "norm_item_end", "annual_bases", "row_label", "row_end", "compared_date",
+    "join_verbs", "member_bodies", "year_parts", "norm_article", "penalty_after", "norm_item_end", "annual_bases", "row_label", "row_end", "compared_date", "estimate_words", "norm_frame",
 )
 _SETS = (
     "dimension_words", "noun_tags", "attribute_tags", "noun_words", "not_metric",
@@ -278,6 +278,7 @@ class _Fig:
     subject: tuple | None = None
     subject_by: str | None = None            # the subject rule that named it
     link: int | None = None                  # where _before_link found the metric ends
+    period: dict | None = None               # the period found (the status rules read it)
 
 
 # --------------------------------------------------------------------------- noun phrases
@@ -1515,6 +1516,8 @@ def _told_year(t: _Text, pos: int) -> int | None:
     in (过去一年 in a January paper: the year past), or its end's where it has no start
     (截至１９９７年１２月３１日)."""
     for d in _told_dates(t, pos):
+        if t.cfg["year_parts"].fullmatch(d["text"].strip()):
+            continue            # a bare 全年 before it takes its year from before it too
         end = dt.date.fromisoformat(d["end_date"])
         if not d.get("start_date"):
             return end.year
@@ -1567,6 +1570,37 @@ PERIOD_YEAR_RULES = (bulletin_year,)        # a period found, moved to the year 
 
 
 # --------------------------------------------------------------------------- STATUS_RULES
+
+def estimate_of_past(t: _Text, f: _Fig) -> str | None:
+    """An estimate of a period already over (in January 1998: 预计…１９９７年…增长１８％左右;
+    一般估计，１９９７年…可达３·７％) reports that period's result, not a goal: actual. An
+    estimate word (`estimate_words`) stands before the figure in its sentence, no other plan word
+    after it, and the figure's period ends before the issue's day."""
+    cfg = t.cfg
+    end = (f.period or {}).get("end_date")
+    if not t.issue_date or not end or end >= t.issue_date.isoformat():
+        return None
+    _, s, _ = t.sentence(f.start)
+    last = None
+    for m in cfg["plan_cues"].finditer(t.text, s, f.start):
+        if _cue_word(t, m):
+            last = m
+    est = [m for m in cfg["estimate_words"].finditer(t.text, s, f.start) if _cue_word(t, m)]
+    if est and (last is None or last.end() <= est[-1].end()):
+        return "actual"
+    return None
+
+
+def norm_frame(t: _Text, f: _Fig) -> str | None:
+    """A figure a rule's frame governs — the sentence says before it that a rule provides it
+    (规定在连续驾驶4个小时后…不少于20分钟; 根据…《…管理办法》，超过4小时…的，…缴纳200元的罚款:
+    `norm_frame`) — is a rule, whatever 将/要 it holds (将会被扣除…: the rule's consequence);
+    not a rule only referred to (按规定, 有关规定的)."""
+    _, s, _ = t.sentence(f.start)
+    if t.cfg["rule_not_whole"].match(t.text, f.end):
+        return None             # ８个省中的: how many there are, not the rule's (deontic_cue too)
+    return "rule" if t.cfg["norm_frame"].search(t.text, s, f.start) else None
+
 
 def in_target(t: _Text, f: _Fig) -> str | None:
     tg = _target_of(t, f)
@@ -1766,7 +1800,7 @@ def zone_name(t: _Text, f: _Fig) -> str | None:
     return None if in_target(t, f) or plan_cue(t, f) or goal_verb(t, f) else "other"
 
 
-STATUS_RULES = (name_or_offer, zone_name, in_target, norm_bound, deontic_cue, measure_for_class,
+STATUS_RULES = (name_or_offer, zone_name, estimate_of_past, norm_frame, in_target, norm_bound, deontic_cue, measure_for_class,
                 penalty_bound, norm_article, past_cue,
                 plan_cue, goal_verb, forecast_after_completion)
 
@@ -1936,6 +1970,7 @@ def describe(text: str, figures: list[dict], entities: list[dict], dates: list[d
                 if rule.__name__ not in t.cfg["period_not_carried"]:   # (duration_frame: its
                     t.periods[k] = period                             # sentence's only)
                 break
+        f.period = period
         status = next((got for rule in STATUS_RULES if (got := rule(t, f))), "actual")
         # the figures layer's own change word right before the number comes first
         # (but a growth rate is an increase whatever it does: 增速降至3%)
