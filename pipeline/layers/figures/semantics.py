@@ -1369,7 +1369,8 @@ def date_before(t: _Text, f: _Fig) -> dict | None:
     dates = _same_year(t)
     for d in dates:
         if s <= d["start"] and d["end"] <= f.start:
-            if cfg["dateline_after"].match(t.text, d["end"]) or any(
+            if cfg["dateline_after"].match(t.text, d["end"]) or cfg["compared_date"].match(
+                    t.text, max(0, d["start"] - 1), d["start"]) or any(
                     m.start() <= d["start"] and d["end"] <= m.end()
                     for m in cfg["basis_re"].finditer(t.text, max(s, d["start"] - 8), d["end"] + 6)):
                 continue
