@@ -153,6 +153,7 @@ class _Text:
         self._events: dict[str, tuple[list[int], list]] = {}  # (ends, events) by kind, on first use
         self._same_years: list[dict] | None = None  # the dates with 当年 as dates, on first use
         self._norm_spans: list[tuple[int, int]] | None = None  # a law's articles, on first use
+        self._norm_frames: dict[int, int | None] = {}  # sentence -> the end of its rule's frame
 
     def _find_events(self, kind: str) -> tuple[list[int], list]:
         """The events of one kind the text tells of, found in one pass on first use (each kind
@@ -279,6 +280,7 @@ class _Fig:
     subject_by: str | None = None            # the subject rule that named it
     link: int | None = None                  # where _before_link found the metric ends
     period: dict | None = None               # the period found (the status rules read it)
+    basis: str | None | bool = False         # the basis, once found (False: not yet)
 
 
 # --------------------------------------------------------------------------- noun phrases
@@ -652,6 +654,8 @@ def row_label(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, int]
     right before the figure (`row_label`), is what the figure measures; after a space only where
     the figure ends the line (`row_end`); not a time word (去年：, `not_metric`)."""
     line = t.paragraph_starts[t.paragraph(f.start)]
+    if f.start - line > t.cfg["row_label_max_chars"]:
+        return None             # (the label, an item's number and a colon are short)
     m = t.cfg["row_label"].fullmatch(t.text, line, f.start)
     if not m or m.group("label") in t.cfg["not_metric"] or not (
             m.group("colon") or t.cfg["row_end"].match(t.text, f.end)):
@@ -1549,7 +1553,7 @@ def bulletin_year(t: _Text, d: dict) -> dict | None:
     全年进出口… in a January 1998 paper: 1997), not the issue year the dates layer gives it:
     the same date, its days moved to that year (None where they already are, or no date was
     told before it)."""
-    if not d.get("end_date") or "start" not in d or not t.cfg["year_parts"].fullmatch(
+    if "start" not in d or not d.get("end_date") or not t.cfg["year_parts"].fullmatch(
             d["text"].strip()):
         return None
     year = _told_year(t, d["start"])
@@ -1582,14 +1586,14 @@ def estimate_of_past(t: _Text, f: _Fig) -> str | None:
     if not t.issue_date or not end or end >= t.issue_date.isoformat():
         return None
     _, s, _ = t.sentence(f.start)
-    last = None
-    for m in cfg["plan_cues"].finditer(t.text, s, f.start):
+    est = None
+    for m in cfg["estimate_words"].finditer(t.text, s, f.start):
         if _cue_word(t, m):
-            last = m
-    est = [m for m in cfg["estimate_words"].finditer(t.text, s, f.start) if _cue_word(t, m)]
-    if est and (last is None or last.end() <= est[-1].end()):
-        return "actual"
-    return None
+            est = m
+    if est is None or any(_cue_word(t, m) for m in cfg["plan_cues"].finditer(
+            t.text, est.end(), f.start)):
+        return None             # no estimate, or a plan word after it (预计…将力争…)
+    return "actual"
 
 
 def norm_frame(t: _Text, f: _Fig) -> str | None:
@@ -1597,10 +1601,14 @@ def norm_frame(t: _Text, f: _Fig) -> str | None:
     (规定在连续驾驶4个小时后…不少于20分钟; 根据…《…管理办法》，超过4小时…的，…缴纳200元的罚款:
     `norm_frame`) — is a rule, whatever 将/要 it holds (将会被扣除…: the rule's consequence);
     not a rule only referred to (按规定, 有关规定的)."""
-    _, s, _ = t.sentence(f.start)
-    if t.cfg["rule_not_whole"].match(t.text, f.end):
+    k, s, e = t.sentence(f.start)
+    if k not in t._norm_frames:             # the sentence's first frame, found once
+        m = t.cfg["norm_frame"].search(t.text, s, e)
+        t._norm_frames[k] = m.end() if m else None
+    frame = t._norm_frames[k]
+    if frame is None or frame > f.start or t.cfg["rule_not_whole"].match(t.text, f.end):
         return None             # ８个省中的: how many there are, not the rule's (deontic_cue too)
-    return "rule" if t.cfg["norm_frame"].search(t.text, s, f.start) else None
+    return "rule"
 
 
 def in_target(t: _Text, f: _Fig) -> str | None:
@@ -1898,6 +1906,13 @@ def rule_names() -> list[str]:
 # --------------------------------------------------------------------------- the driver
 
 def _basis(t: _Text, f: _Fig) -> str | None:
+    if f.basis is not False:
+        return f.basis          # found once (annual_basis_period reads it too)
+    f.basis = _find_basis(t, f)
+    return f.basis
+
+
+def _find_basis(t: _Text, f: _Fig) -> str | None:
     _, s, _ = t.sentence(f.start)
     lo = max(s, t.clause_start(t.clause_start(f.start) - 1)) if t.clause_start(f.start) > s else s
     found = None
