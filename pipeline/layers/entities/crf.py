@@ -169,11 +169,18 @@ class Scorer:
         alpha = S[0].copy()
         ends = np.zeros((n, L))
         done = n
-        trans = self.trans
-        # per step four NumPy calls into buffers made once (no temporaries, no Python-level
-        # wrappers such as np.argmax's): the per-position overhead is most of Viterbi's time
+        # per step five NumPy calls into buffers made once (no temporaries, no Python-level
+        # wrappers such as np.argmax's): the sums laid out [chunk, to, from], so that the
+        # argmax over ``from`` runs along the last, contiguous axis (NumPy copies the array for
+        # any other axis; the first of equal sums, as crfsuite takes it), and the best sum
+        # taken at the argmax (the same number a max would give) instead of a second pass
+        # over the sums
+        trans_t = np.ascontiguousarray(self.trans.T)
         buf = np.empty((n, L, L))
-        add, best = np.add, np.maximum.reduce
+        flat = buf.reshape(-1)
+        at0 = np.arange(n)[:, None] * (L * L) + np.arange(L)[None, :] * L   # buf's (c, y, 0)
+        at = np.empty((n, L), dtype=np.intp)
+        add, take = np.add, np.take
         k = -1
         for t in range(1, T):
             if running[t] != k:
@@ -181,26 +188,28 @@ class Scorer:
                 if k < done:                   # chunks ending at t - 1 keep their last scores
                     ends[k:done] = alpha[k:done]
                     done = k
-                a, a3, x = alpha[:k], alpha[:k, :, None], buf[:k]
-                arg, bk, sk = x.argmax, back[:, :k], S[:, :k]
-            add(a3, trans, out=x)              # [chunk, from, to]
-            arg(axis=1, out=bk[t])
-            best(x, axis=1, out=a)             # the value at the argmax
+                a, a3, x = alpha[:k], alpha[:k, None, :], buf[:k]
+                arg, bk, sk, ak, a0 = x.argmax, back[:, :k], S[:, :k], at[:k], at0[:k]
+            add(a3, trans_t, out=x)            # [chunk, to, from]
+            b = bk[t]
+            arg(axis=2, out=b)
+            add(b, a0, out=ak)
+            take(flat, ak, out=a)              # the sum at the argmax
             a += sk[t]
         ends[:done] = alpha[:done]
-        last = ends.argmax(axis=1).tolist()
-        lab = self.labels
-        out = []
-        for j in range(n):
-            m = lens[j]
-            bj = back[:m, j].ravel().tolist()   # one flat list: [t * L + label]
-            y = last[j]
-            path = [y] * m
-            for t in range(m - 1, 0, -1):
-                y = bj[t * L + y]
-                path[t - 1] = y
-            out.append([lab[y] for y in path])
-        return out
+        # the backtrace of all chunks at once, one step per position from the end: a chunk
+        # joins at its own last position with its best last label
+        y = ends.argmax(axis=1)
+        path = np.zeros((T, n), dtype=np.intp)
+        rows = np.arange(n)
+        for t in range(T - 1, 0, -1):
+            k = running[t]
+            path[t, :k] = y[:k]
+            y[:k] = back[t, rows[:k], y[:k]]
+        path[0] = y
+        lab = np.array(self.labels, dtype=object)
+        cols = lab[path.T]
+        return [cols[j, :lens[j]].tolist() for j in range(n)]
 
     def tag(self, chunks: Sequence[Sequence[Sequence[str]]]) -> list[list[str]]:
         """Labels of every chunk (each a list of per-position feature lists)."""

@@ -14,6 +14,7 @@ the strings (``known_groups``).
 """
 from __future__ import annotations
 
+from itertools import chain
 from typing import Sequence
 
 import numpy as np
@@ -44,7 +45,7 @@ class Ids:
         self.dense = {p: _dense(*self.tables[p], self.unk) for p in UNIGRAMS}
         # character type codes by code point, filled as characters are first seen (-1: not yet)
         self.type_of = np.full(DENSE_MAX, -1, dtype=np.int8)
-        # a word's nine ids (``word``) as a row of ``word_rows``, found by ``word_row``
+        # a word's nine ids (``word``) as a row of ``word_rows``, found by ``word_row`` (``rows``)
         self.word_rows = np.zeros((1024, 9), dtype=np.intp)
         self.word_row: dict[str, int] = {}
         self.t3 = np.array([g("t=" + a + b + c, u) for a in TYPES for b in TYPES for c in TYPES],
@@ -74,23 +75,30 @@ class Ids:
                                                np.array(sids, dtype=np.intp))
         return t
 
-    def row(self, w: str, tab: dict) -> int:
-        """The row of ``word_rows`` holding the nine ids of ``word`` for ``w`` (made if new)."""
-        r = self.word_row.get(w)
-        if r is not None:
-            return r
+    def rows(self, words: Sequence[str], tab: dict) -> None:
+        """Rows of ``word_rows`` for words not yet known (``word_row``): each word's nine ids
+        (``features._word``'s strings), one template at a time over all the words, written
+        in one block."""
         g, u = self.get, self.unk
-        t = tab.get(w, "?")
-        L = len(w)
-        tg = str(L if L < 5 else 5) + t
-        r = len(self.word_row)
-        if r == len(self.word_rows):
-            self.word_rows = np.concatenate([self.word_rows, np.zeros_like(self.word_rows)])
-        self.word_rows[r] = (g("w=" + w, u), g("wl=" + w, u), g("tl=" + t, u),
-                             g("wr=" + w, u), g("tr=" + t, u), g("wt=S" + tg, u),
-                             g("wt=B" + tg, u), g("wt=I" + tg, u), g("wt=E" + tg, u))
-        self.word_row[w] = r
-        return r
+        words = list(dict.fromkeys(words))
+        tags = [tab.get(w, "?") for w in words]
+        tg = [str(len(w) if len(w) < 5 else 5) + t for w, t in zip(words, tags)]
+        cols = [[g(p + w, u) for w in words] for p in ("w=", "wl=")]
+        cols.append([g("tl=" + t, u) for t in tags])
+        cols.append([g("wr=" + w, u) for w in words])
+        cols.append([g("tr=" + t, u) for t in tags])
+        cols += [[g(p + x, u) for x in tg] for p in ("wt=S", "wt=B", "wt=I", "wt=E")]
+        r0 = len(self.word_row)
+        need = r0 + len(words)
+        if need > len(self.word_rows):
+            size = len(self.word_rows)
+            while size < need:
+                size *= 2
+            grown = np.zeros((size, 9), dtype=np.intp)
+            grown[:r0] = self.word_rows[:r0]
+            self.word_rows = grown
+        self.word_rows[r0:need] = np.array(cols, dtype=np.intp).T
+        self.word_row.update(zip(words, range(r0, need)))
 
     def forget_words(self, limit: int = 200_000) -> None:
         """Start the words' memo afresh once it holds ``limit`` words (bounded memory); only
@@ -267,37 +275,39 @@ def _word_slots(ids: Ids, pieces, lens, n) -> list[np.ndarray]:
     """The six word slots: [wt=, w=, wl=|wr=, tl=|tr=, wr=, tr=] per position."""
     tab = nf.jieba_tags()
     unk = ids.unk
-    ts, te, rows = [], [], []
-    prev_edge = [0]
-    base = 0
     wl0, tl0, wr0, tr0 = ids.edges
     ids.forget_words()
-    row_of = ids.word_row.get
-    for (_, _, piece, local), L in zip(pieces, lens):
-        if local:
-            if local[0][0] < 0 or local[-1][1] > L or any(s >= e for s, e in local):
-                local = [(s, e) for s, e in local if 0 <= s < e <= L]
-            ts += [base + s for s, _ in local]
-            te += [base + e for _, e in local]
-            ws = [piece[s:e] for s, e in local]
-            rs = list(map(row_of, ws))
-            if None in rs:
-                rs = [r if r is not None else ids.row(w, tab) for r, w in zip(rs, ws)]
-            rows += rs
-            if local:
-                prev_edge.append(len(ts))
-        base += L
     slots = [np.full(n, unk, dtype=np.intp) for _ in range(6)]
-    if not ts:
+    locs = [p[3] for p in pieces]
+    cnt = np.array([len(x) for x in locs], dtype=np.intp)
+    m = int(cnt.sum())
+    if not m:
         return slots
-    ts, te = np.array(ts), np.array(te)
+    flat = np.fromiter(chain.from_iterable(chain.from_iterable(locs)), dtype=np.intp,
+                       count=2 * m).reshape(m, 2)
+    ci = np.repeat(np.arange(len(locs)), cnt)        # each token's chunk
+    ls = np.array(lens, dtype=np.intp)
+    s, e = flat[:, 0], flat[:, 1]
+    ok = (s >= 0) & (s < e) & (e <= ls[ci])           # tokens inside their chunk only
+    if not ok.all():
+        s, e, ci = s[ok], e[ok], ci[ok]
+        m = len(ci)
+        if not m:
+            return slots
+    base = np.cumsum(ls) - ls
+    ts, te = base[ci] + s, base[ci] + e
+    joined = "".join(p[2] for p in pieces)
+    ws = [joined[x:y] for x, y in zip(ts.tolist(), te.tolist())]
+    rows = list(map(ids.word_row.get, ws))
+    if None in rows:        # the words first seen: their ids all at once
+        ids.rows([w for w, r in zip(ws, rows) if r is None], tab)
+        rows = list(map(ids.word_row.__getitem__, ws))
     W = ids.word_rows[np.array(rows, dtype=np.intp)]
-    m = len(ts)
     # the neighbours' words: ^/$ at a chunk's first and last token
-    firsts = np.zeros(m, dtype=bool)
-    firsts[np.array(prev_edge[:-1])] = True
-    lasts = np.zeros(m, dtype=bool)
-    lasts[np.array(prev_edge[1:]) - 1] = True
+    firsts = np.ones(m, dtype=bool)
+    firsts[1:] = ci[1:] != ci[:-1]
+    lasts = np.ones(m, dtype=bool)
+    lasts[:-1] = firsts[1:]
     wl = np.where(firsts, wl0, np.roll(W[:, 1], 1))
     tl = np.where(firsts, tl0, np.roll(W[:, 2], 1))
     wr = np.where(lasts, wr0, np.roll(W[:, 3], -1))
