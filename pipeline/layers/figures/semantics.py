@@ -50,6 +50,7 @@ _PATTERNS = (
     "name_after_figure",
     "organise_verbs",
     "join_verbs", "member_bodies", "year_parts", "norm_article", "penalty_after", "norm_item_end", "annual_bases", "row_label", "row_end", "compared_date", "estimate_words", "norm_frame",
+    "pronouns", "place_reference", "surveyed_skip",
 )
 _SETS = (
     "dimension_words", "noun_tags", "attribute_tags", "noun_words", "not_metric",
@@ -109,7 +110,10 @@ def _cfg() -> dict:
         "event_yield": regex.compile("%s|%s" % (raw["participant_verbs"], raw["event_yield"])),
         "rule_cues": regex.compile("%s|%s" % (raw["deontic_cues"], raw["rule_cues"])),
         **{k: regex.compile(raw[k].replace("{person_classes}", "|".join(sorted(
-            raw["person_classes"], key=len, reverse=True)))) for k in ("addressee", "rule_class_opener")},
+            raw["person_classes"], key=len, reverse=True)))) for k in (
+            "addressee", "rule_class_opener", "surveyed_group", "surveyed_heads")},
+        "reference_counts": dict(raw["reference_counts"]),
+        "reference_sentences": int(raw["reference_sentences"]),
         **{k: regex.compile(raw[k].replace("{event_fairs}", "|".join(sorted(
             raw["event_fairs"], key=len, reverse=True)))) for k in ("event_name", "event_heads")},
     }
@@ -1141,6 +1145,185 @@ def figure_in_name(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     return (t.text[left[0]:ends[-1]], None)
 
 
+def _own_clause_between(t: _Text, a: int, b: int) -> bool:
+    """A clause between ``a`` and ``b`` opens with an owner of its own (a name or a home word)."""
+    cfg = t.cfg
+    i = t.clause_end(a)
+    while i < b:
+        cs = i + 1
+        while cs < b and t.text[cs].isspace():
+            cs += 1
+        if cs >= b:
+            break
+        if cfg["home_re"].match(t.text, cs) or any(
+                e["start"] == cs and e.get("label") in cfg["entity_labels"] for e in t.entities):
+            return True
+        i = t.clause_end(cs)
+    return False
+
+
+def _resolve_home(t: _Text, name: str) -> str:
+    """我国城镇居民 -> 中国城镇居民, 全省农民 -> 山西省农民: a home word opening a group named
+    through the paper's home (as home_word resolves it)."""
+    m = t.cfg["home_re"].match(name)
+    if not m:
+        return name
+    part = t.cfg["home_words"][m.group()]
+    home = t.cfg["country_name"] if part == "country" else \
+        names.home_region_name(t.home, part) if t.home and part != "county" else None
+    return (home + name[m.end():]) if home else name
+
+
+def _comma_clause(t: _Text, f: _Fig, s: int) -> int:
+    """Where the figure's clause starts, by commas and semicolons only (a list's 、 inside it
+    does not end it), not before its owner floor."""
+    lo = _owner_floor(t, s, f.start)
+    cut = max(t.text.rfind(c, lo, f.start) for c in t.cfg["clause_owner_after"])
+    cs = cut + 1 if cut >= 0 else lo
+    while cs < f.start and t.text[cs].isspace():
+        cs += 1
+    return cs
+
+
+def surveyed_group(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
+    """What a survey of a group found, what a budget gives a body, belongs to that group or
+    body, not to the surveyor or the payer (国家统计局城调队对我国城镇居民家庭消费结构的抽样调查
+    显示，…人均可支配收入4839元 -> 中国城镇居民家庭; 俄政府对航天部门的预算拨款应为38亿 -> 航天部门):
+    the group of 对 + group + 的 + a survey or funding word earlier in the figure's sentence,
+    cut after its last person or body word, unless a later clause opens with an owner of its own."""
+    if f.i < 0:
+        return None
+    cfg = t.cfg
+    m = None
+    for m in cfg["surveyed_group"].finditer(t.text, s, f.start):
+        pass
+    if m is None or _own_clause_between(t, m.end(), f.start):
+        return None
+    a, b = m.span("group")
+    for d in t.dates + t.figures:            # (对１９９１年到１９９６年我国…: its span is no group)
+        if d["start"] < b and a < d["end"]:
+            a = max(a, d["end"])
+    while a < b and cfg["surveyed_skip"].match(t.text, a):
+        a += 1
+    heads = [h.end() for h in cfg["surveyed_heads"].finditer(t.text, a, b)]
+    b = heads[-1] if heads else b
+    if b - a < 2 or not HAN_WORD.match(t.text[a:b]):
+        return None
+    return (_resolve_home(t, t.text[a:b]), _entity_at(t, a, b))
+
+
+def _coordinated_before(t: _Text, pos: int, lo: int, n: int | None) -> tuple[int, int] | None:
+    """(start, end) of the last run of two or more organisations or places named before
+    ``pos`` (from ``lo``), glued or joined by a list mark (太原晋中, 太原、晋中和阳泉); of ``n``
+    names when ``n`` is given."""
+    cfg = t.cfg
+    ents = sorted((e["start"], e["end"]) for e in t.entities
+                  if lo <= e["start"] and e["end"] <= pos and e.get("label") in cfg["entity_labels"])
+    best = None
+    run: list[tuple[int, int]] = []
+    for a, b in ents:
+        if run and (a == run[-1][1] or cfg["list_marks"].fullmatch(t.text[run[-1][1]:a])):
+            run.append((a, b))
+        else:
+            run = [(a, b)]
+        if len(run) >= 2 and (n is None or len(run) == n):
+            best = (run[0][0], run[-1][1])
+    return best
+
+
+def place_reference(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
+    """两市, 两地, 双方, 三省 in the figure's clause before it refer to the places or bodies
+    named before, as many as it counts and coordinated (太原晋中…，两市联手推介12条旅游线路 ->
+    太原晋中): the last such run of names in the sentence or the `reference_sentences` before it."""
+    if f.i < 0:
+        return None
+    cfg = t.cfg
+    cs = _comma_clause(t, f, s)
+    m = None
+    for m in cfg["place_reference"].finditer(t.text, cs, f.start):
+        pass
+    if m is None or any(g["start"] <= m.start() < g["end"] for g in t.figures):
+        return None
+    n = cfg["reference_counts"].get(m.group("n"))
+    back = max(0, k - cfg["reference_sentences"])
+    got = _coordinated_before(t, m.start(), t.sentence_starts[back], n)
+    if not got:
+        return None
+    return (t.text[got[0]:got[1]], None)
+
+
+def counted_set(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
+    """A clause that opens with a count and its noun in subject position (两家银行共有雇员9.2万人)
+    gives its figures to that set as printed, and the clauses after it with no owner of their
+    own go on about it (，去年共盈利30亿加元 -> 两家银行); not in a heading."""
+    if f.i < 0 or _is_heading(t, f.start):
+        return None
+    cfg = t.cfg
+    cs = _comma_clause(t, f, s)
+    words = [w for w in t.words(cs) if w[1] >= cs and w[2] <= f.start]
+    i = 0
+    while i < len(words) and (words[i][0].isspace() or words[i][3] in cfg["topic_skip_tags"] or any(
+            d["start"] <= words[i][1] and words[i][2] <= d["end"] for d in t.dates)):
+        if words[i][3] in cfg["aside_tags"] and not words[i][0].isspace():
+            return None
+        i += 1
+    if i >= len(words):
+        return None
+    g = next((g for g in t.figures if g["start"] == words[i][1] and g is not f.rec
+              and g.get("kind") == "count" and g["end"] < f.start), None)
+    if g is None or g["start"] == f.start:
+        return None
+    np = _np_right(t, g["end"], t.clause_end(g["end"]))
+    if not np or np[0] != g["end"] or np[1] > f.start or not _verb_follows(t, np[1], f):
+        return None
+    t.clause_subjects[k] = (t.text[g["start"]:np[1]], None)
+    return t.clause_subjects[k]
+
+
+def pronoun_antecedent(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
+    """A clause that opens with 他们/它们/其 speaks of the owner named last before it: the
+    nearest organisation or place before the pronoun in its sentence, else the sentence
+    before's subject (肯尼亚是第一次参加冬奥会，他们将派出两名运动员 -> 肯尼亚)."""
+    if f.i < 0:
+        return None
+    cfg = t.cfg
+    cs = _comma_clause(t, f, s)
+    m = cfg["pronouns"].match(t.text, cs, f.start)
+    if not m:
+        return None
+    ents = [(j, e) for j, e in enumerate(t.entities) if s <= e["start"] and e["end"] <= m.start()
+            and e.get("label") in cfg["entity_labels"]]
+    if ents:
+        j, e = max(ents, key=lambda je: je[1]["end"])
+        run = _coordinated_before(t, m.start(), s, None)
+        if run and run[1] == e["end"]:
+            return (t.text[run[0]:run[1]], None)
+        return (e.get("text") or t.text[e["start"]:e["end"]], j)
+    return _previous(t, k, s)
+
+
+def coordinated_owners(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
+    """A clause that opens with a list of organisations or places in subject position (甲、乙和丙
+    都只有一名运动员参赛) gives its figures to the list as printed; not names a count right after
+    them counts (杭州、宁波、温州3个机场)."""
+    if f.i < 0:
+        return None
+    cfg = t.cfg
+    cs = _comma_clause(t, f, s)
+    first = [e for e in t.entities if e["start"] == cs and e.get("label") in cfg["entity_labels"]]
+    if not first:
+        return None
+    run = _coordinated_before(t, f.start, cs, None)
+    if not run or run[0] != cs:
+        return None
+    nxt = next((w for w in t.words(run[1]) if w[1] >= run[1] and not w[0].isspace()
+                and w[3] not in cfg["subject_adverb_tags"]), None)
+    if nxt is None or nxt[1] >= f.start or not (
+            nxt[3].startswith(cfg["subject_position_tags"]) or nxt[0] in cfg["link_verb_set"]):
+        return None             # (杭州、宁波、温州3个机场: the names a count counts)
+    return (t.text[run[0]:run[1]], None)
+
+
 def zero_subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     """A clause that opens with a verb (after a date or an adverb) has no subject of its own:
     the sentence before's carries on (完成了湛江50万吨浆厂等6个项目 -> 林业部)."""
@@ -1323,7 +1506,8 @@ def _owner_rule(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     return _owner(t, f, s)
 
 
-SUBJECT_RULES = (demonstrative_antecedent, event_participants, organised_event, rule_addressee, member_of, figure_in_name,
+SUBJECT_RULES = (demonstrative_antecedent, pronoun_antecedent, coordinated_owners, event_participants, organised_event,
+                 rule_addressee, surveyed_group, member_of, figure_in_name, place_reference, counted_set,
                  zero_subject, clause_owner, _owner_rule,
                  topic_noun, carry_subject, lead_subject, heading_owner)
 
