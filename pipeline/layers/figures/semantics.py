@@ -62,7 +62,7 @@ _SETS = (
     "attribute_heads",
     "share_units", "zone_units", "relative_after_kinds", "verb_sum_kinds", "name_not_kinds",
     "topic_lead_tags",
-    "subject_not_carried", "period_not_carried",
+    "subject_not_carried", "period_not_carried", "clause_owner_through",
 )
 
 
@@ -999,16 +999,40 @@ def _owner(t: _Text, f: _Fig, s: int) -> Subject | None:
     return (first[2], first[3])
 
 
-def demonstrative_antecedent(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
+def _demonstrative(t: _Text, f: _Fig, k: int, s: int):
+    """The 该/这/此 + noun of the figure's sentence that stands in subject position, with the
+    sentence before it that has words; (None, 0) if none."""
     lo = _owner_floor(t, s, f.start)
     m = t.cfg["demonstrative"].search(t.text, lo, f.start)
     if not m or k < 1 or t.cfg["home_re"].search(t.text, m.end(), f.start):
-        return None             # 这是…，全市有17个: the home word nearer the figure owns it
-    # 该车 -> the noun phrase of the sentence before that ends with 车 (新型后勤保障车)
-    noun = m.group(1) or ""
+        return None, 0          # 这是…，全市有17个: the home word nearer the figure owns it
+    cs = t.clause_start(m.start())
+    if any(cs <= w[1] and w[2] <= m.start() and w[3].startswith("v") and (
+            w[3] != "vn" or t.text.startswith(("了", "过"), w[2])) for w in t.words(m.start())):
+        return None, 0          # 长野冬奥会创造这些纪录…: the object of a verb, no subject
     back = k - 1               # the sentence before that has words (not the blank one at a break)
     while back > 0 and not t.text[t.sentence_starts[back]:t.sentence_starts[back + 1]].strip():
         back -= 1
+    return m, back
+
+
+def batch_antecedent(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
+    """这批/这类/这些 + a noun (a demonstrative with its classifier) stands for that noun as the
+    sentences before named it, even bare (运送年货。这批年货包括… -> 年货); the batch goes on
+    the report before it (its period carries: carry_period_after)."""
+    m, back = _demonstrative(t, f, k, s)
+    if m is None or len(m.group()) - len(m.group(1) or "") != 2:
+        return None
+    noun = m.group(1)
+    return _antecedent(t, back, (noun,), len(noun))
+
+
+def demonstrative_antecedent(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
+    m, back = _demonstrative(t, f, k, s)
+    if m is None:
+        return None
+    # 该车 -> the noun phrase of the sentence before that ends with 车 (新型后勤保障车)
+    noun = m.group(1) or ""
     # the sentence before, else the nearest before it that names such a noun (该市 -> 哈尔滨市
     # two sentences up), at most `demonstrative_sentences` back
     got = _antecedent(t, back, dict.fromkeys((noun, noun[:1])))
@@ -1345,6 +1369,8 @@ def clause_owner(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
         return None
     lo = _owner_floor(t, s, f.start)
     cs = t.clause_start(f.start)
+    while lo < cs and t.text[cs - 1] in t.cfg["clause_owner_through"]:
+        cs = t.clause_start(cs - 1)     # 北京地区“龙卡”发行总量: a quoted name inside the clause
     if cs <= lo or t.text[cs - 1] not in t.cfg["clause_owner_after"]:
         return None             # the figure's clause opens the sentence: the owner rules decide
     cfg = t.cfg
@@ -1357,6 +1383,8 @@ def clause_owner(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     while i < len(words) and (words[i][0].isspace() or words[i][3] in cfg["topic_skip_tags"] or any(
             d["start"] <= words[i][1] and words[i][2] <= d["end"] for d in t.dates)):
         if words[i][3] in cfg["aside_tags"] and not words[i][0].isspace():
+            if cfg["basis_re"].match(t.text, words[i][1]):
+                break           # 比上年…: a comparison (below), no aside
             return None         # 因…, 在…, 对…: an aside or a preposition's object opens it
         i += 1
     if i >= len(words):
@@ -1506,7 +1534,7 @@ def _owner_rule(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     return _owner(t, f, s)
 
 
-SUBJECT_RULES = (demonstrative_antecedent, pronoun_antecedent, coordinated_owners, event_participants, organised_event,
+SUBJECT_RULES = (batch_antecedent, demonstrative_antecedent, pronoun_antecedent, coordinated_owners, event_participants, organised_event,
                  rule_addressee, surveyed_group, member_of, figure_in_name, place_reference, counted_set,
                  zero_subject, clause_owner, _owner_rule,
                  topic_noun, carry_subject, lead_subject, heading_owner)
