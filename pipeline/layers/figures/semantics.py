@@ -992,8 +992,9 @@ def _owner(t: _Text, f: _Fig, s: int) -> Subject | None:
     first = kept[0]
     for nxt in kept[1:]:
         between = t.text[first[1]:nxt[0]]
-        if "的" in between and not set(between) & t.cfg["clause_end"]:
-            first = nxt
+        if ("的" in between and not set(between) & t.cfg["clause_end"]) or (
+                not between and first[3] is None and nxt[3] is not None):
+            first = nxt         # (本届奥运会|中国体育代表团: a noun glued before a name modifies it)
         else:
             break
     return (first[2], first[3])
