@@ -1531,6 +1531,29 @@ def heading_owner(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     return None
 
 
+def title_owner(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
+    """Last: a figure no rule gave an owner belongs to the place or organisation of the
+    nearest heading above it that names one — a report's title (2024年上杭县国民经济和社会
+    发展统计公报 … 一、综合 … 全年实现地区生产总值556.8亿元 -> 上杭县), past section headings
+    that name none (一、综合); an administrative division only (an entity with an adcode: a
+    river or a dam in a headline, 淮河, 三峡, owns no count of the story); not a bracketed
+    column name."""
+    if f.i < 0:
+        return None
+    p = t.paragraph(f.start)
+    for q in range(p - 1, max(-1, p - 1 - t.cfg["heading_lines"]), -1):
+        head = _is_heading(t, t.paragraph_starts[q])
+        if not head:
+            continue
+        line = t.text[head[0]:head[1]].strip()
+        if not line or line[0] in t.cfg["heading_skip_open"]:
+            continue
+        for j, e in enumerate(t.entities):
+            if head[0] <= e["start"] and e["end"] <= head[1] and e.get("adcode"):
+                return (e.get("text") or t.text[e["start"]:e["end"]], j)
+    return None
+
+
 def _owner_rule(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     return _owner(t, f, s)
 
@@ -1538,7 +1561,7 @@ def _owner_rule(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
 SUBJECT_RULES = (batch_antecedent, demonstrative_antecedent, pronoun_antecedent, coordinated_owners, event_participants, organised_event,
                  rule_addressee, surveyed_group, member_of, figure_in_name, place_reference, counted_set,
                  zero_subject, clause_owner, _owner_rule,
-                 topic_noun, carry_subject, lead_subject, heading_owner)
+                 topic_noun, carry_subject, lead_subject, heading_owner, title_owner)
 
 
 # --------------------------------------------------------------------------- PERIOD_RULES
