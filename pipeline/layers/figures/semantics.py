@@ -62,7 +62,7 @@ _SETS = (
     "attribute_heads",
     "share_units", "zone_units", "relative_after_kinds", "verb_sum_kinds", "name_not_kinds",
     "topic_lead_tags",
-    "subject_not_carried", "period_not_carried", "clause_owner_through",
+    "subject_not_carried", "period_not_carried", "clause_owner_through", "subject_by_default",
 )
 
 
@@ -139,6 +139,7 @@ class _Text:
     subjects: dict[int, tuple[str, int | None]] = field(default_factory=dict)  # sentence -> subject
     periods: dict[int, dict] = field(default_factory=dict)      # sentence -> its last figure's period
     clause_subjects: dict[int, tuple] = field(default_factory=dict)  # sentence -> last clause owner
+    defaulted: set[int] = field(default_factory=set)    # sentences whose subject is a default
     tokens: Sequence[tuple[int, int]] | None = None     # the Doc's words, when it has jieba's
     paragraph_starts: list[int] = field(default_factory=list)
     _words: dict[int, list[tuple[str, int, int, str]]] = field(default_factory=dict)
@@ -1101,7 +1102,8 @@ def organised_event(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     lo = max(b, s)
     if any(lo <= e["start"] and e["end"] <= f.start and not (metric[0] <= e["start"] < metric[1])
            and e.get("label") in cfg["entity_labels"] for e in t.entities) or \
-            cfg["home_re"].search(t.text, lo, f.start) or any(t.subjects.get(j) for j in range(ke + 1, k)):
+            cfg["home_re"].search(t.text, lo, f.start) or any(
+                t.subjects.get(j) and j not in t.defaulted for j in range(ke + 1, k)):
         return None             # another owner named after the event
     return (t.text[a:b], _entity_at(t, a, b))
 
@@ -2215,6 +2217,8 @@ def describe(text: str, figures: list[dict], entities: list[dict], dates: list[d
                 subject = f.subject
             else:
                 t.subjects[k] = subject
+                if f.subject_by in t.cfg["subject_by_default"]:
+                    t.defaulted.add(k)
         period = None
         for rule in PERIOD_RULES:
             if period := rule(t, f):
