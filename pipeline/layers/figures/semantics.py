@@ -146,6 +146,7 @@ class _Text:
     _projects: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
     _frames: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
     _floors: dict[tuple[int, int], int] = field(default_factory=dict)
+    _memo: dict[tuple[str, int], object] = field(default_factory=dict)  # the reference rules' reads
     _word_edges: dict[int, tuple[set[int], set[int]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -1003,7 +1004,14 @@ def _owner(t: _Text, f: _Fig, s: int) -> Subject | None:
 
 def _demonstrative(t: _Text, f: _Fig, k: int, s: int):
     """The 该/这/此 + noun of the figure's sentence that stands in subject position, with the
-    sentence before it that has words; (None, 0) if none."""
+    sentence before it that has words; (None, 0) if none (once per figure: two rules read it)."""
+    key = ("demonstrative", f.start)
+    if key not in t._memo:
+        t._memo[key] = _find_demonstrative(t, f, k, s)
+    return t._memo[key]
+
+
+def _find_demonstrative(t: _Text, f: _Fig, k: int, s: int):
     lo = _owner_floor(t, s, f.start)
     m = t.cfg["demonstrative"].search(t.text, lo, f.start)
     if not m or k < 1 or t.cfg["home_re"].search(t.text, m.end(), f.start):
@@ -1203,7 +1211,14 @@ def _resolve_home(t: _Text, name: str) -> str:
 
 def _comma_clause(t: _Text, f: _Fig, s: int) -> int:
     """Where the figure's clause starts, by commas and semicolons only (a list's 、 inside it
-    does not end it), not before its owner floor."""
+    does not end it), not before its owner floor (once per figure)."""
+    key = ("comma_clause", f.start)
+    if key not in t._memo:
+        t._memo[key] = _find_comma_clause(t, f, s)
+    return t._memo[key]
+
+
+def _find_comma_clause(t: _Text, f: _Fig, s: int) -> int:
     lo = _owner_floor(t, s, f.start)
     cut = max(t.text.rfind(c, lo, f.start) for c in t.cfg["clause_owner_after"])
     cs = cut + 1 if cut >= 0 else lo
@@ -1221,6 +1236,8 @@ def surveyed_group(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     if f.i < 0:
         return None
     cfg = t.cfg
+    if t.text.find("对", s, f.start) < 0:
+        return None
     m = None
     for m in cfg["surveyed_group"].finditer(t.text, s, f.start):
         pass
@@ -1237,6 +1254,14 @@ def surveyed_group(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     if b - a < 2 or not HAN_WORD.match(t.text[a:b]):
         return None
     return (_resolve_home(t, t.text[a:b]), _entity_at(t, a, b))
+
+
+def _entity_starts(t: _Text) -> set[int]:
+    """Where the text's organisations and places start (once per text)."""
+    key = ("entity_starts", -1)
+    if key not in t._memo:
+        t._memo[key] = {e["start"] for e in t.entities if e.get("label") in t.cfg["entity_labels"]}
+    return t._memo[key]
 
 
 def _coordinated_before(t: _Text, pos: int, lo: int, n: int | None) -> tuple[int, int] | None:
@@ -1287,6 +1312,9 @@ def counted_set(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
         return None
     cfg = t.cfg
     cs = _comma_clause(t, f, s)
+    j = bisect.bisect_left(t._starts, cs)
+    if j >= len(t._starts) or t._starts[j] >= f.start:
+        return None             # no count opens the clause
     words = [w for w in t.words(cs) if w[1] >= cs and w[2] <= f.start]
     i = 0
     while i < len(words) and (words[i][0].isspace() or words[i][3] in cfg["topic_skip_tags"] or any(
@@ -1337,8 +1365,7 @@ def coordinated_owners(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
         return None
     cfg = t.cfg
     cs = _comma_clause(t, f, s)
-    first = [e for e in t.entities if e["start"] == cs and e.get("label") in cfg["entity_labels"]]
-    if not first:
+    if cs not in _entity_starts(t):
         return None
     run = _coordinated_before(t, f.start, cs, None)
     if not run or run[0] != cs:
@@ -1464,8 +1491,16 @@ def carry_subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
 
 
 def _is_heading(t: _Text, pos: int) -> tuple[int, int] | None:
-    """(start, end) of the line holding ``pos`` when it is a heading: short, no sentence end."""
+    """(start, end) of the line holding ``pos`` when it is a heading: short, no sentence end
+    (once per line)."""
     p = t.paragraph(pos)
+    key = ("heading", p)
+    if key not in t._memo:
+        t._memo[key] = _line_heading(t, p)
+    return t._memo[key]
+
+
+def _line_heading(t: _Text, p: int) -> tuple[int, int] | None:
     a = t.paragraph_starts[p]
     b = t.paragraph_starts[p + 1] - 1 if p + 1 < len(t.paragraph_starts) else len(t.text)
     line = t.text[a:b]
@@ -1543,6 +1578,13 @@ def title_owner(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     if f.i < 0:
         return None
     p = t.paragraph(f.start)
+    key = ("title", p)
+    if key not in t._memo:
+        t._memo[key] = _title_above(t, p)
+    return t._memo[key]
+
+
+def _title_above(t: _Text, p: int) -> Subject | None:
     for q in range(p - 1, max(-1, p - 1 - t.cfg["heading_lines"]), -1):
         head = _is_heading(t, t.paragraph_starts[q])
         if not head:
