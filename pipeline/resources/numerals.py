@@ -18,7 +18,6 @@ live in ``scripts/peer_numerals.py``, outside the package.
 from __future__ import annotations
 
 import bisect
-import copy
 import functools
 import itertools
 from dataclasses import dataclass
@@ -380,7 +379,11 @@ def parse_number(s: str) -> Num | None:
     if not isinstance(s, str):
         return None
     num = _parse_memo(s)
-    return None if num is None else copy.copy(num)
+    if num is None:
+        return None
+    new = object.__new__(Num)           # copy.copy, without its generic machinery: a scan
+    new.__dict__.update(num.__dict__)   # asks for tens of thousands
+    return new
 
 
 @functools.lru_cache(maxsize=1 << 16)

@@ -15,6 +15,7 @@ import bisect
 import calendar
 import datetime as dt
 import functools
+import itertools
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -80,6 +81,9 @@ def _cfg() -> dict:
         "clause_end": bounds.marks()["phrase"],
         "link_verbs": words("link_verbs"),
         "link_verb_set": set(raw["link_verbs"]),
+        # (_before_link: the link verbs that are no size word, by length, longest first)
+        "link_verbs_not_sizes": set(raw["link_verbs"]) - set(raw["dimension_words"]),
+        "link_verb_lengths": sorted({len(w) for w in raw["link_verbs"]}, reverse=True),
         "home_words": {w: part for part, ws in raw["home_words"].items() for w in ws},
         "home_re": regex.compile("|".join(sorted(
             (w for ws in raw["home_words"].values() for w in ws), key=len, reverse=True))),
@@ -156,6 +160,18 @@ class _Text:
         self._token_starts = [a for a, _ in self.tokens] if self.tokens else None
         self._edges = sorted({x for g in self.figures for x in (g["start"], g["end"])})
         self._starts = sorted(g["start"] for g in self.figures)
+        # (the figures by start with the furthest end so far: figure_overlaps by bisection;
+        # how many figures end at each offset: _metric_ok)
+        spans = sorted((g["start"], g["end"]) for g in self.figures)
+        self._fig_starts = [a for a, _ in spans]
+        self._fig_reach = list(itertools.accumulate((b for _, b in spans), max))
+        self._fig_ends: dict[int, int] = {}
+        for g in self.figures:
+            self._fig_ends[g["end"]] = self._fig_ends.get(g["end"], 0) + 1
+        # the bounds' look-ups called directly (the methods below say what each does): the
+        # rules ask them tens of times a figure
+        self.sentence, self.clause_start, self.clause_end, self.paragraph = (
+            self.b.sentence, self.b.clause_start, self.b.clause_end, self.b.paragraph)
         self._events: dict[str, tuple[list[int], list]] = {}  # (ends, events) by kind, on first use
         self._same_years: list[dict] | None = None  # the dates with 当年 as dates, on first use
         self._norm_spans: list[tuple[int, int]] | None = None  # a law's articles, on first use
@@ -193,11 +209,16 @@ class _Text:
                 self.text, a, i)
             if head is None or head.end() != i:
                 continue
-            if any(a < g["end"] and g["start"] < i for g in self.figures):
+            if self.figure_overlaps(a, i):
                 continue        # 组织21家企业参加: a count, no event's name
             organised.append((a, i))
         self._events[kind] = ([e for _, e in organised], organised)
         return self._events[kind]
+
+    def figure_overlaps(self, a: int, b: int) -> bool:
+        """Whether a figure overlaps [a, b) (starts before ``b``, ends after ``a``)."""
+        n = bisect.bisect_left(self._fig_starts, b)
+        return n > 0 and self._fig_reach[n - 1] > a
 
     def _last_event(self, kind: str, pos: int):
         ends, events = self._find_events(kind)
@@ -231,20 +252,48 @@ class _Text:
 
     def words(self, pos: int) -> list[tuple[str, int, int, str]]:
         """(word, start, end, tag) of the sentence holding ``pos``, segmented once."""
+        got = self._words.get(bisect.bisect_right(self.sentence_starts, pos) - 1)  # (sentence's k)
+        if got is not None:
+            return got
         k, s, e = self.sentence(pos)
-        if k not in self._words:
-            seg = segmenter.default()
-            tags = seg.tags
-            if self.tokens is not None:      # the Doc's own words: no second segmentation
-                lo = bisect.bisect_left(self._token_starts, s)
-                hi = bisect.bisect_left(self._token_starts, e)
-                self._words[k] = [(self.text[a:b], a, b, tags.get(self.text[a:b], "x"))
-                                  for a, b in self.tokens[lo:hi] if b <= e]
-            else:
-                self._words[k] = [(w, s + a, s + b, tags.get(w, "x"))
-                                  for w, a, b in seg.tokenize(self.text[s:e])]
-            self._words[k] = self._cut_at_figures(self._words[k], tags)
+        seg = segmenter.default()
+        tags = seg.tags
+        if self.tokens is not None:      # the Doc's own words: no second segmentation
+            lo = bisect.bisect_left(self._token_starts, s)
+            hi = bisect.bisect_left(self._token_starts, e)
+            spans = self._cut_spans([ab for ab in self.tokens[lo:hi] if ab[1] <= e], s, e)
+            text = self.text
+            ws = [text[a:b] for a, b in spans]
+            self._words[k] = list(zip(ws, [a for a, _ in spans], [b for _, b in spans],
+                                      map(tags.get, ws, itertools.repeat("x"))))
+        else:
+            self._words[k] = self._cut_at_figures([(w, s + a, s + b, tags.get(w, "x"))
+                                                   for w, a, b in seg.tokenize(self.text[s:e])], tags)
         return self._words[k]
+
+    def _cut_spans(self, spans: list, s: int, e: int) -> list:
+        """``_cut_at_figures`` on (start, end) spans of the sentence [s, e), sorted and not
+        overlapping: only the spans a figure's edge falls inside are looked at."""
+        edges = self._edges
+        i, j = bisect.bisect_right(edges, s), bisect.bisect_left(edges, e)
+        if i >= j:
+            return spans
+        starts = [a for a, _ in spans]
+        cut: dict[int, list[int]] = {}
+        for x in edges[i:j]:
+            n = bisect.bisect_right(starts, x) - 1
+            if n >= 0 and spans[n][0] < x < spans[n][1]:
+                cut.setdefault(n, []).append(x)
+        if not cut:
+            return spans
+        out = []
+        for n, (a, b) in enumerate(spans):
+            if n in cut:
+                pts = [a, *cut[n], b]
+                out.extend(zip(pts, pts[1:]))
+            else:
+                out.append((a, b))
+        return out
 
     def word_edges(self, pos: int) -> tuple[set[int], set[int]]:
         """The offsets where the words of the sentence holding ``pos`` start, and end."""
@@ -444,13 +493,14 @@ def _before_link(t: _Text, f: _Fig) -> int:
     cfg = t.cfg
     floor = t.clause_start(f.start)
     pos = f.start
+    links, lengths = cfg["link_verbs_not_sizes"], cfg["link_verb_lengths"]
+    bases: dict[int, int] | None = None     # the basis matches of the clause: end -> start
     moved = True
     while moved:
         moved = False
-        for w in cfg["link_verbs"]:
-            if pos - len(w) >= floor and t.text.startswith(w, pos - len(w)) and not (
-                    w in cfg["dimension_words"]):
-                pos -= len(w)
+        for n in lengths:                   # the longest link verb ending at pos
+            if pos - n >= floor and t.text[pos - n:pos] in links:
+                pos -= n
                 moved = True
                 break
         m = t.cfg["change_re"].search(t.text[max(floor, pos - 4):pos] + "\x00")
@@ -458,9 +508,12 @@ def _before_link(t: _Text, f: _Fig) -> int:
             pos -= m.end() - m.start()
             moved = True
         # (searched up to the figure: a basis may look ahead at its change word)
-        m = next((m for m in t.cfg["basis_re"].finditer(t.text, floor, f.start) if m.end() == pos), None)
-        if m:
-            pos = m.start()
+        if bases is None:
+            bases = {}
+            for m in t.cfg["basis_re"].finditer(t.text, floor, f.start):
+                bases.setdefault(m.end(), m.start())
+        if pos in bases:
+            pos = bases[pos]
             moved = True
         if pos > floor and (t.text[pos - 1] == "了" or (
                 t.text[pos - 1] == "的" and f.rec.get("kind") == "percent")):
@@ -910,7 +963,7 @@ def _topic(t: _Text, f: _Fig, lo: int, starts: tuple | None = None,
             continue
         if f.metric and start < f.metric[0] < end:
             end = f.metric[0]
-        if end - start < 2 or end > f.start or any(g["start"] < end and start < g["end"] for g in t.figures):
+        if end - start < 2 or end > f.start or t.figure_overlaps(start, end):
             continue
         out.append((start, end, t.text[start:end], _entity_at(t, start, end)))
     return out
@@ -2214,7 +2267,7 @@ def _metric_ok(t: _Text, span: tuple[int, int], f: _Fig) -> bool:
     if e - s < 2 and t.text[s:e] not in t.cfg["dimension_words"] and not (
             s == f.end and f.rec.get("kind") in ("count", "money") and _one_char_noun(t, s)):
         return False
-    return all(g["end"] != s for g in t.figures if g is not f.rec)
+    return t._fig_ends.get(s, 0) == (f.rec["end"] == s)     # no other figure ends there
 
 
 def describe(text: str, figures: list[dict], entities: list[dict], dates: list[dict],
