@@ -165,6 +165,9 @@ class _Text:
         spans = sorted((g["start"], g["end"]) for g in self.figures)
         self._fig_starts = [a for a, _ in spans]
         self._fig_reach = list(itertools.accumulate((b for _, b in spans), max))
+        spans = sorted((d["start"], d["end"]) for d in self.dates)     # (in_date)
+        self._date_starts = [a for a, _ in spans]
+        self._date_reach = list(itertools.accumulate((b for _, b in spans), max))
         self._fig_ends: dict[int, int] = {}
         for g in self.figures:
             self._fig_ends[g["end"]] = self._fig_ends.get(g["end"], 0) + 1
@@ -172,6 +175,7 @@ class _Text:
         # rules ask them tens of times a figure
         self.sentence, self.clause_start, self.clause_end, self.paragraph = (
             self.b.sentence, self.b.clause_start, self.b.clause_end, self.b.paragraph)
+        self._word_index: dict[int, tuple[list[int], list[int]]] = {}   # (words_in)
         self._events: dict[str, tuple[list[int], list]] = {}  # (ends, events) by kind, on first use
         self._same_years: list[dict] | None = None  # the dates with 当年 as dates, on first use
         self._norm_spans: list[tuple[int, int]] | None = None  # a law's articles, on first use
@@ -219,6 +223,11 @@ class _Text:
         """Whether a figure overlaps [a, b) (starts before ``b``, ends after ``a``)."""
         n = bisect.bisect_left(self._fig_starts, b)
         return n > 0 and self._fig_reach[n - 1] > a
+
+    def in_date(self, a: int, b: int) -> bool:
+        """Whether a date holds [a, b) (starts at or before ``a``, ends at or after ``b``)."""
+        n = bisect.bisect_right(self._date_starts, a)
+        return n > 0 and self._date_reach[n - 1] >= b
 
     def _last_event(self, kind: str, pos: int):
         ends, events = self._find_events(kind)
@@ -295,6 +304,18 @@ class _Text:
                 out.append((a, b))
         return out
 
+    def words_in(self, pos: int, lo: int, hi: int | None = None) -> list[tuple[str, int, int, str]]:
+        """The words of the sentence holding ``pos`` that start at or after ``lo`` and end at or
+        before ``hi`` (the sentence's end if None), found by bisection (the words of a sentence
+        follow each other without overlapping)."""
+        words = self.words(pos)
+        k = bisect.bisect_right(self.sentence_starts, pos) - 1
+        index = self._word_index.get(k)
+        if index is None:
+            index = self._word_index[k] = ([w[1] for w in words], [w[2] for w in words])
+        i = bisect.bisect_left(index[0], lo)
+        return words[i:] if hi is None else words[i:bisect.bisect_right(index[1], hi)]
+
     def word_edges(self, pos: int) -> tuple[set[int], set[int]]:
         """The offsets where the words of the sentence holding ``pos`` start, and end."""
         k = self.sentence(pos)[0]
@@ -354,7 +375,7 @@ def _np_left(t: _Text, end: int, floor: int, longest: int | None = None,
     """The noun phrase of contiguous nouns ending at ``end`` (not before ``floor``)."""
     cfg = t.cfg
     longest = longest or cfg["metric_max_chars"]
-    words = [w for w in t.words(end - 1) if w[2] <= end and w[1] >= floor]
+    words = t.words_in(end - 1, floor, end)
     start = end
     for word, s, e, tag in reversed(words):
         if e != start:
@@ -375,7 +396,7 @@ def _np_left(t: _Text, end: int, floor: int, longest: int | None = None,
 
 def _np_right(t: _Text, start: int, ceil: int) -> tuple[int, int] | None:
     cfg = t.cfg
-    words = [w for w in t.words(start) if w[1] >= start and w[2] <= ceil]
+    words = t.words_in(start, start, ceil)
     end = start
     for k, (word, s, e, tag) in enumerate(words):
         if s != end:
@@ -465,7 +486,7 @@ def relative_after(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int,
             "的", f.end + 1, f.end + cfg["relative_max_chars"] + 1) < 0:
         return None
     ceil = t.clause_end(f.end)
-    words = [w for w in t.words(f.end) if w[1] >= f.end and w[2] <= ceil]
+    words = t.words_in(f.end, f.end, ceil)
     if not words or words[0][1] != f.end or words[0][0] == "的" or (
             _is_noun(t, words[0][0], words[0][3]) and words[0][0] not in cfg["not_topic"]):
         return None         # (a noun of its own, not one of manner: ３２位棋手参加了…的比赛)
@@ -540,11 +561,11 @@ def noun_before(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, in
     if not span:
         return None
     s, e = span
-    words = [w for w in t.words(s) if s <= w[1] and w[2] <= e]
+    words = t.words_in(s, s, e)
     # a one-character metric word (量, 额, 率) after a verb and a noun: the verb is inside the
     # metric (外汇|结算|量, 货物|运输|量)
     if len(words) == 1 and e - s == 1 and t.text[s] in t.cfg["metric_tail_chars"]:
-        before = [w for w in t.words(s) if w[2] <= s and w[1] >= t.clause_start(f.start)]
+        before = t.words_in(s, t.clause_start(f.start), s)
         if before and before[-1][2] == s and before[-1][3].startswith("v") and len(
                 before[-1][0]) == 2 and HAN_WORD.match(before[-1][0]):
             got = _np_left(t, before[-1][1], t.clause_start(f.start)) if len(before) >= 2 and _is_noun(
@@ -627,10 +648,10 @@ def link_clause_topic(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[i
     if cs <= s or link > cs or link == f.start:
         return None
     pcs = max(s, t.clause_start(cs - 1))
-    words = [w for w in t.words(pcs) if w[1] >= pcs and w[2] <= cs - 1]
+    words = t.words_in(pcs, pcs, cs - 1)
     k = 0
     while k < len(words) and (words[k][3] in cfg["topic_skip_tags"] or words[k][0] in cfg[
-            "not_metric"] or any(d["start"] <= words[k][1] and words[k][2] <= d["end"] for d in t.dates)):
+            "not_metric"] or t.in_date(words[k][1], words[k][2])):
         k += 1
     i = bisect.bisect_left(t._starts, pcs)
     if k >= len(words) or (i < len(t._starts) and t._starts[i] < cs):
@@ -648,7 +669,7 @@ def count_verb_after(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[in
     if f.rec.get("kind") != "count":
         return None
     ceil = t.clause_end(f.end)
-    words = [w for w in t.words(f.end) if w[1] >= f.end and w[2] <= ceil]
+    words = t.words_in(f.end, f.end, ceil)
     k = 0
     while k < len(words) and words[k][0] in cfg["count_verb_adverbs"]:
         k += 1
@@ -835,7 +856,7 @@ def _project_spans(t: _Text, pos: int, lo: int) -> list[tuple[int, int]]:
     if key in t._projects:
         return t._projects[key]
     cfg = t.cfg
-    words = [w for w in t.words(pos) if w[1] >= lo]
+    words = t.words_in(pos, lo)
     out = []
     last = cfg["owner_word_last"]
     for word, ws, we, tag in words:
@@ -919,12 +940,12 @@ def _topic(t: _Text, f: _Fig, lo: int, starts: tuple | None = None,
     cfg = t.cfg
     out = []
     for cs in starts or dict.fromkeys((lo, max(lo, t.clause_start(f.start)))):
-        words = [w for w in t.words(cs) if w[1] >= cs and w[2] <= f.start]
+        words = t.words_in(cs, cs, f.start)
         i = 0
         comma = False
         while i < len(words) and (words[i][0].isspace() or (
-                words[i][3] in cfg["topic_skip_tags"] and not (comma and words[i][3] in cfg["aside_tags"])) or any(
-                d["start"] <= words[i][1] and words[i][2] <= d["end"] for d in t.dates) or (
+                words[i][3] in cfg["topic_skip_tags"] and not (comma and words[i][3] in cfg["aside_tags"])) or t.in_date(
+                words[i][1], words[i][2]) or (
                 i and not comma and words[i][0] in cfg["topic_after_time"])):
             # (１９９７年，工商银行…: the comma after a fronted time too, not an aside after it:
             # 今年，因市场…)
@@ -981,7 +1002,7 @@ def object_not_owner(t: _Text, f: _Fig, o: "Owner") -> bool:
     nothing); a verb that ends in 的 before it describes it (改造而成的方舱医院) and does not count."""
     cs = t.clause_start(o[0])
     verb_end = None
-    for word, ws, we, tag in t.words(o[0]):
+    for word, ws, we, tag in t.words_in(o[0], cs, o[0]):
         if ws >= cs and we <= o[0] and tag.startswith("v") and tag != "vn" and len(word) > 1:
             verb_end = we
     return verb_end is None or "的" in t.text[verb_end:o[0]]
@@ -1194,7 +1215,7 @@ def member_of(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     if not m:
         return None
     end = m.end()
-    words = [w for w in t.words(end) if w[1] >= end and w[2] <= ce]
+    words = t.words_in(end, end, ce)
     last = end
     for word, ws, we, tag in words:        # the body: the nouns up to the clause's end
         if ws != last or not (_is_noun(t, word, tag) or tag in t.cfg["modifier_tags"] or word == "的"):
@@ -1457,14 +1478,14 @@ def clause_owner(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     if cs <= lo or t.text[cs - 1] not in t.cfg["clause_owner_after"]:
         return None             # the figure's clause opens the sentence: the owner rules decide
     cfg = t.cfg
-    if all(w[0].isspace() or w[3] in cfg["topic_skip_tags"] or w[0] in cfg["clause_owner_after"] or any(
-            d["start"] <= w[1] and w[2] <= d["end"] for d in t.dates)
+    if all(w[0].isspace() or w[3] in cfg["topic_skip_tags"] or w[0] in cfg["clause_owner_after"] or t.in_date(
+            w[1], w[2])
            for w in t.words(lo) if lo <= w[1] and w[2] <= cs):
         return None             # only a fronted time before it (一年多来，村里…): the first clause
-    words = [w for w in t.words(cs) if w[1] >= cs and w[2] <= f.start]
+    words = t.words_in(cs, cs, f.start)
     i = 0
-    while i < len(words) and (words[i][0].isspace() or words[i][3] in cfg["topic_skip_tags"] or any(
-            d["start"] <= words[i][1] and words[i][2] <= d["end"] for d in t.dates)):
+    while i < len(words) and (words[i][0].isspace() or words[i][3] in cfg["topic_skip_tags"] or t.in_date(
+            words[i][1], words[i][2])):
         if words[i][3] in cfg["aside_tags"] and not words[i][0].isspace():
             if cfg["basis_re"].match(t.text, words[i][1]):
                 break           # 比上年…: a comparison (below), no aside
@@ -1589,9 +1610,9 @@ def _opening_verb(t: _Text, f: _Fig, s: int) -> tuple[str, int, int, str] | None
     """The word (word, start, end, tag) the figure's sentence opens with past dates, adverbs
     and conjunctions (zero_subject_skip_tags), when it is a verb; else None."""
     lo = _owner_floor(t, s, f.start)
-    for w in t.words(max(lo, f.start - 1)):
+    for w in t.words_in(max(lo, f.start - 1), lo):
         word, ws, we, tag = w
-        if ws < lo or word.isspace() or any(d["start"] <= ws and we <= d["end"] for d in t.dates) \
+        if ws < lo or word.isspace() or t.in_date(ws, we) \
                 or tag in t.cfg["zero_subject_skip_tags"]:
             continue
         return w if tag.startswith("v") and tag != "vn" else None
@@ -2169,7 +2190,7 @@ def change_opens_noun(t: _Text, f: _Fig, pos: int) -> bool:
     verb (达到, 为 …) stands in it; a verb may modify a noun inside it (确诊病例)."""
     if not f.start - pos <= t.cfg["change_np_chars"]:
         return False
-    between = [w for w in t.words(f.start) if pos <= w[1] and w[2] <= f.start]
+    between = t.words_in(f.start, pos, f.start)
     return bool(between) and between[0][1] == pos and _noun_run(t, between, f) and not any(
         pos <= d["start"] < f.start for d in t.dates)       # 增长|去年进出口总值: a new clause
 
