@@ -137,6 +137,10 @@ def _patterns() -> dict:
     p["money_closers"] = [(w, regex.compile(after)) for w, after in c["money_closers"].items()]
     bm = c["bare_magnitude"]
     p["bare_magnitude"] = (float(bm["min_multiplier"]), regex.compile(bm["not_before"]))
+    # the characters _unit_after's reading can start with after a numeral: a unit's, an inside
+    # hedge's, 个半/个多's (a shorter reading of a numeral followed by none of them has no unit)
+    starts = [*_units()[0], *hi, c["half_before_unit"], c["over_before_unit"]]
+    p["unit_firsts"] = None if "" in starts else frozenset(w[0] for w in starts)
     p["needs_before"] = {w: regex.compile(rf"(?<=(?:{before}))") for w, before in c["unit_needs_before"].items()}
     p["count_as_money"] = {w: (spec["currency"], regex.compile(spec["followed_by"]),
                                regex.compile(spec["or_at_clause_end"]), regex.compile(spec["money_words"]))
@@ -196,9 +200,13 @@ def _match_unit(text: str, pos: int):
 
 def _prefixes(num: Num, text: str) -> list[Num]:
     """``num`` and each shorter reading of its text that ends before a multiplier
-    character (5千米 = 5 + 千米, 300兆瓦 = 300 + 兆瓦, 三千两百两 = 三千两百 + 两)."""
+    character (5千米 = 5 + 千米, 300兆瓦 = 300 + 兆瓦, 三千两百两 = 三千两百 + 两); not one
+    followed by a character no unit (nor an inside hedge, 个半, 个多) starts with."""
     out = [num]
+    firsts = _patterns()["unit_firsts"]
     for k in range(len(num.text) - 1, 0, -1):
+        if firsts is not None and text[num.start + k] not in firsts:
+            continue
         short = parse_number(num.text[:k])
         if short is not None and short.value is not None:
             short.start, short.end, short.text = num.start, num.start + k, num.text[:k]
