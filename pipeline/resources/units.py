@@ -33,18 +33,28 @@ def units() -> tuple[dict, regex.Pattern]:
         table[row["surface"]] = row
         alt = "".join(trad.get(ch, ch) for ch in row["surface"])
         table.setdefault(alt, row)
-    guards = _cfg()["unit_guards"]
     alts = []
+    # units read only in a context (figures.yaml `unit_contexts`: 分, 胜, 金 …) are in the table,
+    # not in the pattern: the figures layer matches them where their context holds
+    contextual = set(_cfg()["unit_contexts"])
     for w in sorted(table, key=len, reverse=True):
-        a = regex.escape(w)
-        if w[-1].isascii() and w[-1].isalpha():
-            a += "(?![A-Za-z])"       # 5G is no unit; 660MW is
-        if w in guards:
-            a += f"(?!{guards[w]})"
-        if table[w]["kind"] == "count":
-            a += f"(?!{_cfg()['count_guard']})"
-        alts.append(a)
+        if table[w]["surface"] in contextual:
+            continue
+        alts.append(unit_alt(w, table[w]["kind"]))
     return table, regex.compile("|".join(alts))
+
+
+def unit_alt(w: str, kind: str) -> str:
+    """The pattern of one unit surface with its guards (figures.yaml `unit_guards`, `count_guard`)."""
+    guards = _cfg()["unit_guards"]
+    a = regex.escape(w)
+    if w[-1].isascii() and w[-1].isalpha():
+        a += "(?![A-Za-z])"       # 5G is no unit; 660MW is
+    if w in guards:
+        a += f"(?!{guards[w]})"
+    if kind == "count":
+        a += f"(?!{_cfg()['count_guard']})"
+    return a
 
 
 def unit_surfaces() -> list[str]:

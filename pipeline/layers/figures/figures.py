@@ -22,7 +22,11 @@ How a figure is read (each step driven by ``rules/figures/figures.yaml``):
    (一起, 统一) are not figures; a count in Chinese numerals inside short quotes is (“六个一体化”);
 7. counts the units table cannot say alone: a level word after the list of its levels, as long
    as the count (省、市、县三级), a ratio after a ratio word (按省级标准1:1配套), a bare number
-   after a 系数/指数 noun (基尼系数０．２８), 一 after 各/只有/仅 (各开展一次).
+   after a 系数/指数 noun (基尼系数０．２８), 一 after 各/只有/仅 (各开展一次), a fraction after a
+   share word (占…的近１／８, a percent);
+8. units read only in their context (``unit_contexts``: points 分 after 扣/得/以…, results
+   ３胜３和, medals 40金、27银), a rate X/Y (40.12元/公斤 = 40.12 CNY/kg) and one space before a
+   unit (17 条, 4.1 %).
 
 Decisions: 百分点 has unit ``pp``; 成 is tenths as percent (九成 = 90 %); 折 is a discount
 read as percent (8折 = 80 %, 75折 = 75 %); 数十亿 is the range 2e9..9e9 with approx about;
@@ -44,7 +48,7 @@ import regex
 
 from baozhi.resources import ruleset
 from baozhi.resources.script import simplified
-from baozhi.resources.units import unit_surfaces, unit_table, units as _units
+from baozhi.resources.units import unit_alt, unit_surfaces, unit_table, units as _units
 from baozhi.resources.numerals import (Cover, Num, chars as num_chars, homograph_spans, inside, lone_financial,
                                       lone_word, parse_number, scan, squeeze, unsqueeze)
 
@@ -100,6 +104,10 @@ def _patterns() -> dict:
     signs = "".join(regex.escape(s) for s in r["signs"])
     p["ratio"] = (regex.compile(rf"(?<![{d}{pt}{signs}])(?P<a>{num_re})(?:{_alts(r['signs'])})(?P<b>{num_re})(?!{r['not_after']}|(?:{_alts(r['signs'])})[{d}])"),
                   regex.compile(r["before"]))
+    fr = c["fraction"]
+    fs = "".join(regex.escape(x) for x in fr["signs"])
+    p["fraction"] = (regex.compile(rf"(?<![{d}{pt}{fs}])(?P<a>[{d}]+)(?:{_alts(fr['signs'])})(?P<b>[{d}]+)(?!{fr['not_after']})"),
+                     regex.compile(fr["before"]))
     nv = c["named_value"]
     p["named_value"] = (regex.compile(rf"(?:{_alts(nv['nouns'])}){nv['gap']}(?P<n>{num_re})"),
                         regex.compile(nv["not_after"]))
@@ -142,6 +150,18 @@ def _patterns() -> dict:
     starts = [*_units()[0], *hi, c["half_before_unit"], c["over_before_unit"]]
     p["unit_firsts"] = None if "" in starts else frozenset(w[0] for w in starts)
     p["needs_before"] = {w: regex.compile(rf"(?<=(?:{before}))") for w, before in c["unit_needs_before"].items()}
+    # units read only in their context (分 of a game, 3胜3和, 40金): one pattern for their surfaces
+    # (traditional spellings too), and each surface's before / after patterns
+    table, unit_re = _units()
+    ctx = c["unit_contexts"]
+    n_re = c["unit_context_numeral"]
+    surf = sorted((w for w, row in table.items() if row["surface"] in ctx), key=len, reverse=True)
+    p["context_units"] = (regex.compile("|".join(unit_alt(w, table[w]["kind"]) for w in surf)), {
+        w: tuple(regex.compile(spec[k].replace("{n}", n_re)) if spec.get(k) else None
+                 for k in ("before", "after", "not_after"))
+        for w, spec in ctx.items()})
+    r = c["rate"]
+    p["rate"] = regex.compile(rf"(?:{_alts(r['signs'])})(?P<unit>{unit_re.pattern})")
     p["count_as_money"] = {w: (spec["currency"], regex.compile(spec["followed_by"]),
                                regex.compile(spec["or_at_clause_end"]), regex.compile(spec["money_words"]))
                            for w, spec in c["count_as_money"].items()}
@@ -198,6 +218,25 @@ def _match_unit(text: str, pos: int):
     return None
 
 
+def _context_unit(text: str, start: int, pos: int):
+    """A unit read only in its context (figures.yaml `unit_contexts`) at ``pos`` after a number
+    that starts at ``start``, as _match_unit gives it, or None where its context does not hold."""
+    ctx_re, contexts = _patterns()["context_units"]
+    m = ctx_re.match(text, pos)
+    if not m:
+        return None
+    row = _units()[0][m.group(0)]
+    before, after, blocked = contexts[row["surface"]]
+    window = max(0, start - int(_cfg()["unit_context_window"]))
+    if blocked is not None and blocked.search(
+            text, max(0, start - int(_cfg()["unit_context_not_after_window"])), start):
+        return None
+    if ((before is not None and before.search(text, window, start))
+            or (after is not None and after.match(text, m.end()))):
+        return row, m.end(), 0.0, None
+    return None
+
+
 def _prefixes(num: Num, text: str) -> list[Num]:
     """``num`` and each shorter reading of its text that ends before a multiplier
     character (5千米 = 5 + 千米, 300兆瓦 = 300 + 兆瓦, 三千两百两 = 三千两百 + 两); not one
@@ -230,6 +269,12 @@ def _unit_after(num: Num, text: str):
             inside_h = hi[m.group(0)]
             pos = m.end()
         u = _match_unit(text, pos)
+        cu = _context_unit(text, cand.start, pos)
+        if cu and (u is None or cu[1] > u[1]):
+            u = cu                # 1.11个点 after a change, not 1.11个
+        if (u is None and not inside_h and text[pos:pos + 1] in _cfg()["unit_spaces"]
+                and cand.text[-1:].isdigit()):
+            u = _match_unit(text, pos + 1)    # 17 条, 4.1 %: a space before a known unit
         if u and u[0]["surface"] in single and (len(cand.text) != 1 or inside_h):
             continue              # 十五大: the party's 15th congress; 十万大钞: no unit
         if u and u[0]["surface"] in not_after and not_after[u[0]["surface"]].search(
@@ -354,6 +399,26 @@ def _ratios(text: str) -> list[dict]:
     return out
 
 
+def _fractions(text: str) -> list[dict]:
+    """a/b after a share word (占国内生产总值的近１／８): a percent, 100·a/b, a at most b."""
+    fr_re, before = _patterns()["fraction"]
+    out = []
+    if not any(sign in text for sign in _cfg()["fraction"]["signs"]):
+        return out
+    for m in fr_re.finditer(text):
+        a, b = parse_number(m.group("a")), parse_number(m.group("b"))
+        if (a is None or b is None or a.value is None or not b.value or a.value > b.value
+                or b.value > _cfg()["fraction"]["max_denominator"]):
+            continue
+        start, approx, change = _prefix(text, m.start())
+        if not before.search(text, max(0, start - 4), start):
+            continue
+        end, after = _after_hedge(text, m.end(), _patterns())
+        out.append(_record(text, start, end, "percent", value=100 * a.value / b.value, unit="%",
+                           approx=approx or after or "exact", change=change))
+    return out
+
+
 def _named_values(text: str) -> list[dict]:
     """A bare number after a noun naming a dimensionless value (基尼系数０．２８)."""
     nv_re, not_after = _patterns()["named_value"]
@@ -409,9 +474,15 @@ def _find(text: str) -> list[dict]:
                     + [(m.start(), m.end()) for m in p["title"].finditer(text)])
     slogan_kinds, slogan_not, digits = p["slogan_sets"]
     nums = scan(text)
-    cands = _magnitudes(text) + _fixed(text, homs) + _list_counts(text) + _ratios(text) + _named_values(text)
+    cands = _magnitudes(text) + _fixed(text, homs) + _list_counts(text) + _ratios(text) + _fractions(text) + _named_values(text)
     used_until = -1
+    minus = num_chars().minus
     for i, num in enumerate(nums):
+        if num.start == used_until - 1 and num.text[:1] in minus and num.value is not None:
+            rest = parse_number(num.text[1:])     # 2胜1负1平: 负 was the last figure's unit
+            if rest is not None and rest.value is not None:
+                rest.start, rest.end, rest.text = num.start + 1, num.end, num.text[1:]
+                num = nums[i] = rest
         if num.start < used_until:
             continue
         if inside(homs, num.start, num.end) or inside(blocked, num.start, num.end):
@@ -596,6 +667,7 @@ def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
         return None               # 三到五大: no count of big things
     if row["kind"] == "count":
         if (first.text in c["article_numerals"] and not joined and needs is None
+                and row["surface"] not in c["unit_contexts"]     # 赚两局和一局: a count
                 and not p["article_counts_after"].search(
                     text, max(0, start - c["article_counts_after_window"]), start)):
             return None
@@ -635,6 +707,12 @@ def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
             if text.startswith(word, uend) and after.search(text, max(0, uend - 1), uend):
                 uend += len(word)
                 break
+    rm = p["rate"].match(text, uend) if kind in c["rate"]["numerator_kinds"] else None
+    if rm and not (joined and joined[0] == "times"):
+        den = table[rm.group("unit")]
+        if den["kind"] in c["rate"]["denominator_kinds"] and den["factor"] != "discount":
+            unit, factor = _rate_unit(unit, den["unit"], factor / float(den["factor"]))
+            uend = rm.end()       # 40.12元/公斤: CNY/kg
     if joined and joined[0] == "times":
         per_v = _scaled(per, factor, discount)
         value = per_v * count if per_v is not None else None
@@ -653,6 +731,16 @@ def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
     if per is not None:
         rec["per"] = _clean(per)
     return rec
+
+
+def _rate_unit(unit: str, den: str, factor: float) -> tuple[str, float]:
+    """The unit of a rate (CNY per t) restated as figures.yaml `rate.units` says (CNY/kg)."""
+    sign = _cfg()["rate"]["signs"][0]
+    names = _cfg()["rate"]["units"]
+    spec = names.get(f"{unit}{sign}{den}") or names.get(f"*{sign}{den}")
+    if spec is None:
+        return f"{unit}{sign}{den}", factor
+    return spec["unit"].replace("*", unit), factor * float(spec["factor"])
 
 
 def _short_sequence(num: Num) -> bool:
