@@ -162,7 +162,9 @@ def test_a_run_stopped_part_way_leaves_the_old_tables_and_the_next_run_finishes(
     for n in PAGES[2:]:                                   # three new pages, each twice
         shutil.copy(CORPUS / n, src / n)
         shutil.copy(CORPUS / n, src / f"1_{n}")
-    proc = _start(src, out, delay=0.4)
+    # each page made to last 1.5 s more: after two are saved, the four left take 6 s or more, so
+    # even a loaded machine delivers the signal long before the run could finish (0.4 s did not)
+    proc = _start(src, out, delay=1.5)
     _wait_for_results(out, 2 + 2, proc)                  # two of the six new pages are done
     proc.send_signal(sig)
     rc = proc.wait(timeout=30)
