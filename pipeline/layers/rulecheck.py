@@ -28,6 +28,7 @@ BUILDERS = (
     "baozhi.resources.numerals:_squeeze_re",
     "baozhi.resources.numerals:chars",
     "baozhi.resources.units:units",
+    "baozhi.resources.units:context_units",
     "baozhi.layers.figures.figures:_patterns",
     "baozhi.layers.dates.dates:_cfg",
     "baozhi.layers.dates.grammar:grammar",

@@ -36,12 +36,19 @@ def units() -> tuple[dict, regex.Pattern]:
     alts = []
     # units read only in a context (figures.yaml `unit_contexts`: 分, 胜, 金 …) are in the table,
     # not in the pattern: the figures layer matches them where their context holds
-    contextual = set(_cfg()["unit_contexts"])
+    contextual = set(context_units())
     for w in sorted(table, key=len, reverse=True):
         if table[w]["surface"] in contextual:
             continue
         alts.append(unit_alt(w, table[w]["kind"]))
     return table, regex.compile("|".join(alts))
+
+
+@functools.cache
+def context_units() -> dict[str, dict]:
+    """figures.yaml `unit_contexts` by unit surface: an entry with `units` (胜 负 平 和, 金 银 铜)
+    gives its patterns to each of them, any other entry to the unit its key names."""
+    return {w: spec for key, spec in _cfg()["unit_contexts"].items() for w in spec.get("units") or [key]}
 
 
 def unit_alt(w: str, kind: str) -> str:

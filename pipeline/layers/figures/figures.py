@@ -48,7 +48,7 @@ import regex
 
 from baozhi.resources import ruleset
 from baozhi.resources.script import simplified
-from baozhi.resources.units import unit_alt, unit_surfaces, unit_table, units as _units
+from baozhi.resources.units import context_units, unit_alt, unit_surfaces, unit_table, units as _units
 from baozhi.resources.numerals import (Cover, Num, chars as num_chars, homograph_spans, inside, lone_financial,
                                       lone_word, parse_number, scan, squeeze, unsqueeze)
 
@@ -153,7 +153,7 @@ def _patterns() -> dict:
     # units read only in their context (分 of a game, 3胜3和, 40金): one pattern for their surfaces
     # (traditional spellings too), and each surface's before / after patterns
     table, unit_re = _units()
-    ctx = c["unit_contexts"]
+    ctx = context_units()
     n_re = c["unit_context_numeral"]
     surf = sorted((w for w, row in table.items() if row["surface"] in ctx), key=len, reverse=True)
     p["context_units"] = (regex.compile("|".join(unit_alt(w, table[w]["kind"]) for w in surf)), {
@@ -667,7 +667,7 @@ def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
         return None               # 三到五大: no count of big things
     if row["kind"] == "count":
         if (first.text in c["article_numerals"] and not joined and needs is None
-                and row["surface"] not in c["unit_contexts"]     # 赚两局和一局: a count
+                and row["surface"] not in context_units()     # 赚两局和一局: a count
                 and not p["article_counts_after"].search(
                     text, max(0, start - c["article_counts_after_window"]), start)):
             return None
