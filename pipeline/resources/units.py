@@ -37,6 +37,10 @@ def units() -> tuple[dict, regex.Pattern]:
     # units read only in a context (figures.yaml `unit_contexts`: 分, 胜, 金 …) are in the table,
     # not in the pattern: the figures layer matches them where their context holds
     contextual = set(context_units())
+    named = [w for w, g in _cfg()["unit_guards"].items()
+             if w not in contextual and ("{n}" in g or "{d}" in g)]
+    if named:
+        raise ValueError(f"figures.yaml unit_guards: {{n}}/{{d}} only for units read in context: {named}")
     for w in sorted(table, key=len, reverse=True):
         if table[w]["surface"] in contextual:
             continue
@@ -51,14 +55,16 @@ def context_units() -> dict[str, dict]:
     return {w: spec for key, spec in _cfg()["unit_contexts"].items() for w in spec.get("units") or [key]}
 
 
-def unit_alt(w: str, kind: str) -> str:
-    """The pattern of one unit surface with its guards (figures.yaml `unit_guards`, `count_guard`)."""
+def unit_alt(w: str, kind: str, fill=None) -> str:
+    """The pattern of one unit surface with its guards (figures.yaml `unit_guards`, `count_guard`);
+    ``fill`` makes a guard's `{n}` and `{d}` numeral classes (the figures layer's: only the guards
+    of units read in context may name them, units() checks)."""
     guards = _cfg()["unit_guards"]
     a = regex.escape(w)
     if w[-1].isascii() and w[-1].isalpha():
         a += "(?![A-Za-z])"       # 5G is no unit; 660MW is
     if w in guards:
-        a += f"(?!{guards[w]})"
+        a += f"(?!{fill(guards[w]) if fill else guards[w]})"
     if kind == "count":
         a += f"(?!{_cfg()['count_guard']})"
     return a

@@ -61,6 +61,16 @@ def _cfg() -> dict:
     return ruleset.load("figures/figures.yaml")
 
 
+def _numerals_in(pattern: str) -> str:
+    """A pattern of figures.yaml with `{n}` made a class of the numeral characters (numerals.yaml's
+    digits, Arabic, full-width and Chinese, and 十百千) and `{d}` one of the Arabic digits and
+    decimal points."""
+    nc = num_chars()
+    n = "".join(regex.escape(ch) for ch in nc.digits + nc.small_units)
+    d = "".join(regex.escape(ch) for ch in sorted(nc.arabic) + list(nc.decimal_points))
+    return pattern.replace("{n}", f"[{n}]").replace("{d}", f"[{d}]")
+
+
 def _alts(words) -> str:
     return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
 
@@ -154,10 +164,9 @@ def _patterns() -> dict:
     # (traditional spellings too), and each surface's before / after patterns
     table, unit_re = _units()
     ctx = context_units()
-    n_re = c["unit_context_numeral"]
     surf = sorted((w for w, row in table.items() if row["surface"] in ctx), key=len, reverse=True)
-    p["context_units"] = (regex.compile("|".join(unit_alt(w, table[w]["kind"]) for w in surf)), {
-        w: tuple(regex.compile(spec[k].replace("{n}", n_re)) if spec.get(k) else None
+    p["context_units"] = (regex.compile("|".join(unit_alt(w, table[w]["kind"], _numerals_in) for w in surf)), {
+        w: tuple(regex.compile(_numerals_in(spec[k])) if spec.get(k) else None
                  for k in ("before", "after", "not_after"))
         for w, spec in ctx.items()})
     r = c["rate"]
