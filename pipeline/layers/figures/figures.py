@@ -389,42 +389,30 @@ def _list_counts(text: str) -> list[dict]:
     return out
 
 
-def _ratios(text: str) -> list[dict]:
-    """a:b after a ratio word of its clause (按省级标准1:1配套): value a/b, unit ratio."""
-    ratio_re, before = _patterns()["ratio"]
-    window = _cfg()["ratio"]["before_window"]
+def _shares(text: str, name: str) -> list[dict]:
+    """a:b after a ratio word of its clause (按省级标准1:1配套: value a/b, unit ratio) and a/b
+    after a share word (占国内生产总值的近１／８: a percent, 100·a/b): figures.yaml's section
+    ``name`` (ratio, fraction) gives the signs, the word before (searched back ``before_window``
+    characters from any hedge), the kind, unit and scale, and whether a is at most b, b at most
+    max_denominator and a hedge after is read."""
+    spec = _cfg()[name]
+    if not any(sign in text for sign in spec["signs"]):
+        return []
+    p = _patterns()
+    num_re, before = p[name]
+    window, scale, most = int(spec["before_window"]), float(spec["scale"]), spec.get("max_denominator")
     out = []
-    if not any(sign in text for sign in _cfg()["ratio"]["signs"]):
-        return out
-    for m in ratio_re.finditer(text):
-        if not before.search(text, max(0, m.start() - window), m.start()):
-            continue
+    for m in num_re.finditer(text):
         a, b = parse_number(m.group("a")), parse_number(m.group("b"))
-        if a is None or b is None or a.value is None or not b.value:
-            continue
-        start, approx, _ = _prefix(text, m.start())
-        out.append(_record(text, start, m.end(), "quantity", value=a.value / b.value,
-                           unit="ratio", approx=approx or "exact"))
-    return out
-
-
-def _fractions(text: str) -> list[dict]:
-    """a/b after a share word (占国内生产总值的近１／８): a percent, 100·a/b, a at most b."""
-    fr_re, before = _patterns()["fraction"]
-    out = []
-    if not any(sign in text for sign in _cfg()["fraction"]["signs"]):
-        return out
-    for m in fr_re.finditer(text):
-        a, b = parse_number(m.group("a")), parse_number(m.group("b"))
-        if (a is None or b is None or a.value is None or not b.value or a.value > b.value
-                or b.value > _cfg()["fraction"]["max_denominator"]):
+        if (a is None or b is None or a.value is None or not b.value
+                or (spec.get("proper") and a.value > b.value) or (most is not None and b.value > most)):
             continue
         start, approx, change = _prefix(text, m.start())
-        if not before.search(text, max(0, start - 4), start):
+        if not before.search(text, max(0, start - window), start):
             continue
-        end, after = _after_hedge(text, m.end(), _patterns())
-        out.append(_record(text, start, end, "percent", value=100 * a.value / b.value, unit="%",
-                           approx=approx or after or "exact", change=change))
+        end, after = _after_hedge(text, m.end(), p) if spec.get("hedge_after") else (m.end(), None)
+        out.append(_record(text, start, end, spec["kind"], value=scale * a.value / b.value,
+                           unit=spec["unit"], approx=approx or after or "exact", change=change))
     return out
 
 
@@ -483,7 +471,7 @@ def _find(text: str) -> list[dict]:
                     + [(m.start(), m.end()) for m in p["title"].finditer(text)])
     slogan_kinds, slogan_not, digits = p["slogan_sets"]
     nums = scan(text)
-    cands = _magnitudes(text) + _fixed(text, homs) + _list_counts(text) + _ratios(text) + _fractions(text) + _named_values(text)
+    cands = _magnitudes(text) + _fixed(text, homs) + _list_counts(text) + _shares(text, "ratio") + _shares(text, "fraction") + _named_values(text)
     used_until = -1
     minus = num_chars().minus
     for i, num in enumerate(nums):
