@@ -159,7 +159,6 @@ def _patterns() -> dict:
     # hedge's, 个半/个多's (a shorter reading of a numeral followed by none of them has no unit)
     starts = [*_units()[0], *hi, c["half_before_unit"], c["over_before_unit"]]
     p["unit_firsts"] = None if "" in starts else frozenset(w[0] for w in starts)
-    p["needs_before"] = {w: regex.compile(rf"(?<=(?:{before}))") for w, before in c["unit_needs_before"].items()}
     # units read only in their context (分 of a game, 3胜3和, 40金): one pattern for their surfaces
     # (traditional spellings too), and each surface's before / after patterns
     table, unit_re = _units()
@@ -657,13 +656,10 @@ def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
     elif text.startswith(c["over_after_measure"], uend) and row["kind"] == "quantity":
         approx = approx or "over"
         uend += len(c["over_after_measure"])
-    needs = p["needs_before"].get(row["surface"])
-    if needs is not None and not needs.match(text, start):
-        return None               # 一番话, 三番五次: 番 counts doublings only after 翻
     if row["surface"] in c["single_numeral_units"] and joined:
         return None               # 三到五大: no count of big things
     if row["kind"] == "count":
-        if (first.text in c["article_numerals"] and not joined and needs is None
+        if (first.text in c["article_numerals"] and not joined
                 and row["surface"] not in context_units()     # 赚两局和一局: a count
                 and not p["article_counts_after"].search(
                     text, max(0, start - c["article_counts_after_window"]), start)):
