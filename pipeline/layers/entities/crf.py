@@ -83,6 +83,10 @@ class Scorer:
         self.unknown = len(attrs)
         self.state = np.ascontiguousarray(state, dtype=np.float64)
         self.trans = np.ascontiguousarray(trans, dtype=np.float64)
+        # for the Viterbi, made once: the transitions laid out [to, from] and the labels as an
+        # object array (a path of label indices becomes the label strings in one take)
+        self.trans_t = np.ascontiguousarray(self.trans.T)
+        self.label_array = np.array(self.labels, dtype=object)
 
     @classmethod
     def load(cls, model: Path, cache: Path | None = None) -> "Scorer":
@@ -175,7 +179,7 @@ class Scorer:
         # any other axis; the first of equal sums, as crfsuite takes it), and the best sum
         # taken at the argmax (the same number a max would give) instead of a second pass
         # over the sums
-        trans_t = np.ascontiguousarray(self.trans.T)
+        trans_t = self.trans_t
         buf = np.empty((n, L, L))
         flat = buf.reshape(-1)
         at0 = np.arange(n)[:, None] * (L * L) + np.arange(L)[None, :] * L   # buf's (c, y, 0)
@@ -207,8 +211,7 @@ class Scorer:
             path[t, :k] = y[:k]
             y[:k] = back[t, rows[:k], y[:k]]
         path[0] = y
-        lab = np.array(self.labels, dtype=object)
-        cols = lab[path.T]
+        cols = self.label_array[path.T]
         return [cols[j, :lens[j]].tolist() for j in range(n)]
 
     def tag(self, chunks: Sequence[Sequence[Sequence[str]]]) -> list[list[str]]:
