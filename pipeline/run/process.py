@@ -9,7 +9,7 @@ article becomes a row of ``errors`` naming the file and line, and the other arti
 from __future__ import annotations
 
 from baozhi.layers import registry
-from baozhi.resources.strict import PLAIN, finite
+from baozhi.resources.strict import finite
 from baozhi.run.chunked import layer_records_many
 from baozhi.stages.articles import Article, split_articles
 from baozhi.stages.ingest import Page
@@ -101,28 +101,18 @@ def page_rows(page: Page, rep: Repaired, art: Article, recs: dict | Exception, l
         out["errors"].append(error_row(page.source, "layers", f"{type(exc).__name__}: {exc}",
                                        article_id=aid, line=line_of(page.text, s)))
         return
-    offsets, a0 = rep.offsets, art.start
+    a0 = art.start
     ids: dict[str, list[str]] = {}
     for layer in layers:      # a layer after those it needs, so their ids are known
         ids[layer.name] = mine = []
         rows = out[layer.name]
         id_field, prefix, refs = layer.id_field, f"{aid}:{layer.prefix}", layer.refs
-        fields, own = layer.fields, frozenset(layer.fields)
         for i, rec in enumerate(recs[layer.name]):
             rid = f"{prefix}{i + 1}"
-            # {**base, id: rid, **finite(layer.ordered(rec))} in one dict: the contract's
-            # fields in order, then the others (not the private ``_`` ones), non-finite floats None
-            row = {**base, id_field: rid}
-            for k in fields:
-                v = rec.get(k)
-                row[k] = v if type(v) in PLAIN else finite(v)
-            for k, v in rec.items():
-                if k not in own and not k.startswith("_"):
-                    row[k] = v if type(v) in PLAIN else finite(v)
-            # rep.source_span, inline: the file offsets of the record's stretch
-            rs, re_ = a0 + rec["start"], a0 + rec["end"]
-            row["start"], row["end"] = (offsets[rs], offsets[re_ - 1] + 1) if re_ > rs else \
-                (offsets[rs], offsets[rs])
+            # the contract's fields in order, then the others (not the private ``_`` ones),
+            # non-finite floats None; offsets into the page file
+            row = {**base, id_field: rid, **finite(layer.ordered(rec))}
+            row["start"], row["end"] = rep.source_span(a0 + rec["start"], a0 + rec["end"])
             mine.append(rid)
             for key, other in refs.items():   # indices -> the other layer's row ids
                 ref = rec.get(key)
