@@ -24,8 +24,8 @@ How a figure is read (each step driven by ``rules/figures/figures.yaml``):
    as the count (省、市、县三级), a ratio after a ratio word (按省级标准1:1配套), a bare number
    after a 系数/指数 noun (基尼系数０．２８), 一 after 各/只有/仅 (各开展一次), a fraction after a
    share word (占…的近１／８, a percent);
-8. units read only in their context (``unit_contexts``: points 分 after 扣/得/以…, results
-   ３胜３和, medals 40金、27银), a rate X/Y (40.12元/公斤 = 40.12 CNY/kg) and one space before a
+8. units read only in their context (``unit_contexts``: points 分 after 扣/得/积…, 以 + digits, results
+   ３胜３和, medals 40金、27银, doublings 翻两番), a rate X/Y (40.12元/公斤 = 40.12 CNY/kg) and one space before a
    unit (17 条, 4.1 %).
 
 Decisions: 百分点 has unit ``pp``; 成 is tenths as percent (九成 = 90 %); 折 is a discount
