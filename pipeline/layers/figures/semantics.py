@@ -64,6 +64,7 @@ _SETS = (
     "share_units", "zone_units", "relative_after_kinds", "verb_sum_kinds", "name_not_kinds",
     "topic_lead_tags",
     "subject_not_carried", "period_not_carried", "clause_owner_through", "subject_by_default",
+    "batch_classifiers",
 )
 
 
@@ -1100,15 +1101,31 @@ def _find_demonstrative(t: _Text, f: _Fig, k: int, s: int):
     return m, back
 
 
-def batch_antecedent(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
-    """这批/这类/这些 + a noun (a demonstrative with its classifier) stands for that noun as the
-    sentences before named it, even bare (运送年货。这批年货包括… -> 年货); the batch goes on
-    the report before it (its period carries: carry_period_after)."""
+def _classified_antecedent(t: _Text, f: _Fig, k: int, s: int, batch: bool) -> Subject | None:
+    """A demonstrative with a classifier (这批年货, 此项工程) stands for its noun as the sentences
+    before named it, even bare; ``batch``: only a batch classifier's (batch_classifiers), else
+    only another's."""
     m, back = _demonstrative(t, f, k, s)
-    if m is None or len(m.group()) - len(m.group(1) or "") != 2:
+    if m is None:
+        return None
+    classifier = t.text[m.start() + 1:m.start(1)]
+    if not classifier or (classifier in t.cfg["batch_classifiers"]) != batch:
         return None
     noun = m.group(1)
     return _antecedent(t, back, (noun,), len(noun))
+
+
+def batch_antecedent(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
+    """这批/这类/这些 + a noun stands for that noun as the sentences before named it, even bare
+    (运送年货。这批年货包括… -> 年货); the batch goes on the report before it (its period
+    carries: carry_period_after)."""
+    return _classified_antecedent(t, f, k, s, True)
+
+
+def classifier_antecedent(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
+    """此项/这个/该座 + a noun: one thing, named as the sentences before named it (自制了轨道装卸
+    平台。这个平台… -> 轨道装卸平台); no batch, so no period carries with it."""
+    return _classified_antecedent(t, f, k, s, False)
 
 
 def demonstrative_antecedent(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
@@ -1676,7 +1693,7 @@ def _owner_rule(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     return _owner(t, f, s)
 
 
-SUBJECT_RULES = (batch_antecedent, demonstrative_antecedent, pronoun_antecedent, coordinated_owners, event_participants, organised_event,
+SUBJECT_RULES = (batch_antecedent, classifier_antecedent, demonstrative_antecedent, pronoun_antecedent, coordinated_owners, event_participants, organised_event,
                  rule_addressee, surveyed_group, member_of, figure_in_name, place_reference, counted_set,
                  zero_subject, clause_owner, _owner_rule,
                  topic_noun, carry_subject, lead_subject, heading_owner, title_owner)
