@@ -1643,20 +1643,9 @@ def heading_owner(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     section's subject. Not a bracketed column name or byline; the nearest heading only."""
     if f.i < 0 or _opening_verb(t, f, s) is None:
         return None             # only a sentence with no subject of its own (打造…, 首批认定…)
-    p = t.paragraph(f.start)
-    for q in range(p - 1, max(-1, p - 1 - t.cfg["heading_lines"]), -1):
-        a = t.paragraph_starts[q]
-        head = _is_heading(t, a)
-        if not head:
-            continue
-        line = t.text[head[0]:head[1]].strip()
-        if not line or line[0] in t.cfg["heading_skip_open"]:
-            continue
-        for j, e in enumerate(t.entities):
-            if head[0] <= e["start"] and e["end"] <= head[1] and e.get("label") in t.cfg["entity_labels"]:
-                return (e.get("text") or t.text[e["start"]:e["end"]], j)
-        return None
-    return None
+    labels = t.cfg["entity_labels"]
+    return _heading_owner_above(t, t.paragraph(f.start), lambda e: e.get("label") in labels,
+                                past_unnamed=False)
 
 
 def title_owner(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
@@ -1671,11 +1660,15 @@ def title_owner(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     p = t.paragraph(f.start)
     key = ("title", p)
     if key not in t._memo:
-        t._memo[key] = _title_above(t, p)
+        t._memo[key] = _heading_owner_above(t, p, lambda e: bool(e.get("adcode")),
+                                            past_unnamed=True)
     return t._memo[key]
 
 
-def _title_above(t: _Text, p: int) -> Subject | None:
+def _heading_owner_above(t: _Text, p: int, accept, past_unnamed: bool) -> Subject | None:
+    """The first entity ``accept`` takes in the nearest heading above paragraph ``p`` (within
+    heading_lines; not a bracketed column name or byline, heading_skip_open); with
+    ``past_unnamed`` on up past headings that name none, else the nearest heading only."""
     for q in range(p - 1, max(-1, p - 1 - t.cfg["heading_lines"]), -1):
         head = _is_heading(t, t.paragraph_starts[q])
         if not head:
@@ -1684,8 +1677,10 @@ def _title_above(t: _Text, p: int) -> Subject | None:
         if not line or line[0] in t.cfg["heading_skip_open"]:
             continue
         for j, e in enumerate(t.entities):
-            if head[0] <= e["start"] and e["end"] <= head[1] and e.get("adcode"):
+            if head[0] <= e["start"] and e["end"] <= head[1] and accept(e):
                 return (e.get("text") or t.text[e["start"]:e["end"]], j)
+        if not past_unnamed:
+            return None
     return None
 
 
