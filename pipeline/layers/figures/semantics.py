@@ -1739,10 +1739,7 @@ def date_before(t: _Text, f: _Fig) -> dict | None:
     dates = _same_year(t)
     for d in dates:
         if s <= d["start"] and d["end"] <= f.start:
-            if cfg["dateline_after"].match(t.text, d["end"]) or cfg["compared_date"].match(
-                    t.text, max(0, d["start"] - 1), d["start"]) or any(
-                    m.start() <= d["start"] and d["end"] <= m.end()
-                    for m in cfg["basis_re"].finditer(t.text, max(s, d["start"] - 8), d["end"] + 6)):
+            if _compared_or_dateline(t, d, s):
                 continue
             head = cfg["dateline"].match(t.text, s)
             if head and d["end"] <= head.end():
@@ -1870,16 +1867,22 @@ DATE_BEFORE_RULES = (same_year_word,)       # the words date_before takes as dat
 def _told_dates(t: _Text, pos: int, lo: int = 0):
     """The dates told before ``pos`` in the text (from ``lo``), the last first (a dateline and
     a date compared with, 比上年, 与上年…相当, left out; only those whose days are known)."""
-    cfg = t.cfg
     for d in reversed(t.dates):
         if d["end"] > pos or d["start"] < lo or not d.get("end_date"):
             continue
-        if cfg["dateline_after"].match(t.text, d["end"]) or cfg["compared_date"].match(
-                t.text, max(0, d["start"] - 1), d["start"]) or any(
-                m.start() <= d["start"] and d["end"] <= m.end()
-                for m in cfg["basis_re"].finditer(t.text, max(0, d["start"] - 8), d["end"] + 6)):
+        if _compared_or_dateline(t, d, 0):
             continue
         yield d
+
+
+def _compared_or_dateline(t: _Text, d: dict, lo: int) -> bool:
+    """Whether date ``d`` is a dateline's (1月4日讯), a date compared with (比上年) or inside a
+    basis (与上年同期相比), the basis looked for from ``lo`` on: no date a figure is of."""
+    cfg = t.cfg
+    return bool(cfg["dateline_after"].match(t.text, d["end"]) or cfg["compared_date"].match(
+        t.text, max(0, d["start"] - 1), d["start"]) or any(
+        m.start() <= d["start"] and d["end"] <= m.end()
+        for m in cfg["basis_re"].finditer(t.text, max(lo, d["start"] - 8), d["end"] + 6)))
 
 
 def _told_year(t: _Text, pos: int) -> int | None:
