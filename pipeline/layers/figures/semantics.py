@@ -1401,19 +1401,13 @@ def counted_set(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     own go on about it (，去年共盈利30亿加元 -> 两家银行); not in a heading."""
     if f.i < 0 or _is_heading(t, f.start):
         return None
-    cfg = t.cfg
     cs = _comma_clause(t, f, s)
     j = bisect.bisect_left(t._starts, cs)
     if j >= len(t._starts) or t._starts[j] >= f.start:
         return None             # no count opens the clause
-    words = [w for w in t.words(cs) if w[1] >= cs and w[2] <= f.start]
-    i = 0
-    while i < len(words) and (words[i][0].isspace() or words[i][3] in cfg["topic_skip_tags"] or any(
-            d["start"] <= words[i][1] and words[i][2] <= d["end"] for d in t.dates)):
-        if words[i][3] in cfg["aside_tags"] and not words[i][0].isspace():
-            return None
-        i += 1
-    if i >= len(words):
+    words = t.words_in(cs, cs, f.start)
+    i = _clause_opening(t, words, through_basis=False)
+    if i is None or i >= len(words):
         return None
     g = next((g for g in t.figures if g["start"] == words[i][1] and g is not f.rec
               and g.get("kind") == "count" and g["end"] < f.start), None)
@@ -1481,6 +1475,22 @@ def zero_subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     return _previous(t, k, s)
 
 
+def _clause_opening(t: _Text, words: list, through_basis: bool) -> int | None:
+    """The index in ``words`` (a clause's, words_in) of the first word past spaces, words of
+    topic_skip_tags and dates; None where an aside or a preposition's object opens the clause
+    (因…, 在…, 对…: aside_tags), except, ``through_basis``, a comparison (比上年…: stops there)."""
+    cfg = t.cfg
+    i = 0
+    while i < len(words) and (words[i][0].isspace() or words[i][3] in cfg["topic_skip_tags"] or t.in_date(
+            words[i][1], words[i][2])):
+        if words[i][3] in cfg["aside_tags"] and not words[i][0].isspace():
+            if through_basis and cfg["basis_re"].match(t.text, words[i][1]):
+                break
+            return None
+        i += 1
+    return i
+
+
 def clause_owner(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     """A later clause of the sentence that opens with an owner of its own (a name, a project or
     body noun, a home word; or a noun phrase a verb follows) speaks of that owner, not of the
@@ -1500,15 +1510,8 @@ def clause_owner(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
            for w in t.words(lo) if lo <= w[1] and w[2] <= cs):
         return None             # only a fronted time before it (一年多来，村里…): the first clause
     words = t.words_in(cs, cs, f.start)
-    i = 0
-    while i < len(words) and (words[i][0].isspace() or words[i][3] in cfg["topic_skip_tags"] or t.in_date(
-            words[i][1], words[i][2])):
-        if words[i][3] in cfg["aside_tags"] and not words[i][0].isspace():
-            if cfg["basis_re"].match(t.text, words[i][1]):
-                break           # 比上年…: a comparison (below), no aside
-            return None         # 因…, 在…, 对…: an aside or a preposition's object opens it
-        i += 1
-    if i >= len(words):
+    i = _clause_opening(t, words, through_basis=True)
+    if i is None or i >= len(words):
         return None
     pos = words[i][1]
     if cfg["basis_re"].match(t.text, pos):
