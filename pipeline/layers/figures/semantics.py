@@ -801,6 +801,20 @@ def _home_in_text(t: _Text, part: str, pos: int) -> tuple[str, int] | None:
     return None
 
 
+def _home_name(t: _Text, part: str, pos: int) -> tuple[str | None, int | None]:
+    """The place a home word of level ``part`` at ``pos`` names (我国 -> 中国; 全省 -> the paper's
+    home's province), else the place of that level the text named last (its entity's index);
+    (None, None) if neither."""
+    if part == "country":
+        return t.cfg["country_name"], None
+    name = names.home_region_name(t.home, part) if t.home and part != "county" else None
+    if name is None:
+        got = _home_in_text(t, part, pos)
+        if got:
+            return got
+    return name, None
+
+
 def home_word(t: _Text, f: _Fig, lo: int) -> list[Owner]:
     """全省/我省, 全市/我市, 全县, 我国: the paper's home, else the place of that level the text
     named last; 全国 where it opens the figure's own metric."""
@@ -810,12 +824,9 @@ def home_word(t: _Text, f: _Fig, lo: int) -> list[Owner]:
         part = cfg["home_words"][m.group()]
         ent = next((j for j, e in enumerate(t.entities)
                     if e["start"] <= m.start() and e["end"] >= m.end()), None)
-        name = cfg["country_name"] if part == "country" else \
-            names.home_region_name(t.home, part) if t.home and part != "county" else None
-        if name is None and part != "country":
-            got = _home_in_text(t, part, m.start())
-            if got:
-                name, ent = got
+        name, named = _home_name(t, part, m.start())
+        if named is not None:
+            ent = named
         out.append((m.start(), m.end(), name or m.group(), ent))
     if f.metric:                # 世界旅游总收入, 全球跨国旅游人数: the world's, where it opens the metric
         k = f.metric[0] - 2
@@ -1288,16 +1299,14 @@ def _own_clause_between(t: _Text, a: int, b: int) -> bool:
     return False
 
 
-def _resolve_home(t: _Text, name: str) -> str:
-    """我国城镇居民 -> 中国城镇居民, 全省农民 -> 山西省农民: a home word opening a group named
-    through the paper's home (as home_word resolves it)."""
-    m = t.cfg["home_re"].match(name)
+def _resolve_home(t: _Text, a: int, b: int) -> str:
+    """我国城镇居民 -> 中国城镇居民, 全省农民 -> 山西省农民: a home word opening the group at
+    [a, b) named as home_word names it (the paper's home, else the place the text named last)."""
+    m = t.cfg["home_re"].match(t.text, a, b)
     if not m:
-        return name
-    part = t.cfg["home_words"][m.group()]
-    home = t.cfg["country_name"] if part == "country" else \
-        names.home_region_name(t.home, part) if t.home and part != "county" else None
-    return (home + name[m.end():]) if home else name
+        return t.text[a:b]
+    home = _home_name(t, t.cfg["home_words"][m.group()], a)[0]
+    return (home + t.text[m.end():b]) if home else t.text[a:b]
 
 
 def _comma_clause(t: _Text, f: _Fig, s: int) -> int:
@@ -1344,7 +1353,7 @@ def surveyed_group(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     b = heads[-1] if heads else b
     if b - a < 2 or not HAN_WORD.match(t.text[a:b]):
         return None
-    return (_resolve_home(t, t.text[a:b]), _entity_at(t, a, b))
+    return (_resolve_home(t, a, b), _entity_at(t, a, b))
 
 
 def _entity_starts(t: _Text) -> set[int]:
