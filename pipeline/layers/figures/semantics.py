@@ -225,6 +225,11 @@ class _Text:
         n = bisect.bisect_left(self._fig_starts, b)
         return n > 0 and self._fig_reach[n - 1] > a
 
+    def figure_starts_in(self, a: int, b: int) -> bool:
+        """Whether a figure starts in [a, b)."""
+        n = bisect.bisect_left(self._starts, a)
+        return n < len(self._starts) and self._starts[n] < b
+
     def in_date(self, a: int, b: int) -> bool:
         """Whether a date holds [a, b) (starts at or before ``a``, ends at or after ``b``)."""
         n = bisect.bisect_right(self._date_starts, a)
@@ -1103,8 +1108,8 @@ def _find_demonstrative(t: _Text, f: _Fig, k: int, s: int):
     if not m or k < 1 or t.cfg["home_re"].search(t.text, m.end(), f.start):
         return None, 0          # 这是…，全市有17个: the home word nearer the figure owns it
     cs = t.clause_start(m.start())
-    if any(cs <= w[1] and w[2] <= m.start() and w[3].startswith("v") and (
-            w[3] != "vn" or t.text.startswith(("了", "过"), w[2])) for w in t.words(m.start())):
+    if any(w[3].startswith("v") and (w[3] != "vn" or t.text.startswith(("了", "过"), w[2]))
+           for w in t.words_in(m.start(), cs, m.start())):
         return None, 0          # 长野冬奥会创造这些纪录…: the object of a verb, no subject
     back = k - 1               # the sentence before that has words (not the blank one at a break)
     while back > 0 and not t.text[t.sentence_starts[back]:t.sentence_starts[back + 1]].strip():
@@ -1394,7 +1399,7 @@ def place_reference(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     m = None
     for m in cfg["place_reference"].finditer(t.text, cs, f.start):
         pass
-    if m is None or any(g["start"] <= m.start() < g["end"] for g in t.figures):
+    if m is None or t.figure_overlaps(m.start(), m.start() + 1):
         return None
     n = cfg["reference_counts"].get(m.group("n"))
     back = max(0, k - cfg["reference_sentences"])
@@ -1464,7 +1469,7 @@ def coordinated_owners(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     run = _coordinated_before(t, f.start, cs, None)
     if not run or run[0] != cs:
         return None
-    nxt = next((w for w in t.words(run[1]) if w[1] >= run[1] and not w[0].isspace()
+    nxt = next((w for w in t.words_in(run[1], run[1]) if not w[0].isspace()
                 and w[3] not in cfg["subject_adverb_tags"]), None)
     if nxt is None or nxt[1] >= f.start or not (
             nxt[3].startswith(cfg["subject_position_tags"]) or nxt[0] in cfg["link_verb_set"]):
@@ -2109,7 +2114,7 @@ def _norm_spans(t: _Text) -> list[tuple[int, int]]:
             if t.cfg["norm_article"].match(t.text, a, b):
                 open_at = a if open_at is None else open_at
             elif open_at is not None and _is_heading(t, a) and not t.cfg["norm_item_end"].search(
-                    t.text, a, b) and not any(a <= g["start"] < b for g in t.figures):
+                    t.text, a, b) and not t.figure_starts_in(a, b):
                 spans.append((open_at, a))
                 open_at = None
         if open_at is not None:
@@ -2127,8 +2132,8 @@ def norm_article(t: _Text, f: _Fig) -> str | None:
         return None
     line = t.paragraph_starts[t.paragraph(f.start)]
     end = t.text.find("\n", f.end)
-    if not t.text[line:f.start].strip() and any(
-            f.end <= g["start"] < (end if end >= 0 else len(t.text)) for g in t.figures):
+    if not t.text[line:f.start].strip() and t.figure_starts_in(
+            f.end, end if end >= 0 else len(t.text)):
         return None
     return "rule"
 
