@@ -90,6 +90,7 @@ def _cfg() -> dict:
             (w for ws in raw["home_words"].values() for w in ws), key=len, reverse=True))),
         "country_at_metric": tuple(raw["country_at_metric"]),
         "subject_position_tags": tuple(raw["subject_position_tags"]),     # (str.startswith)
+        "aspect_marks": tuple(raw["aspect_marks"]),                         # (str.startswith)
         "link_adverb_last": {w[-1] for w in raw["link_adverbs"]},
         "world_re": regex.compile("|".join(sorted(raw["world_words"], key=len, reverse=True))),
         "owner_word_last": {w[-1] for k in ("project_suffixes", "owner_suffixes") for w in raw[k]},
@@ -1108,7 +1109,7 @@ def _find_demonstrative(t: _Text, f: _Fig, k: int, s: int):
     if not m or k < 1 or t.cfg["home_re"].search(t.text, m.end(), f.start):
         return None, 0          # 这是…，全市有17个: the home word nearer the figure owns it
     cs = t.clause_start(m.start())
-    if any(w[3].startswith("v") and (w[3] != "vn" or t.text.startswith(("了", "过"), w[2]))
+    if any(w[3].startswith("v") and (w[3] != "vn" or t.text.startswith(t.cfg["aspect_marks"], w[2]))
            for w in t.words_in(m.start(), cs, m.start())):
         return None, 0          # 长野冬奥会创造这些纪录…: the object of a verb, no subject
     back = k - 1               # the sentence before that has words (not the blank one at a break)
@@ -2320,7 +2321,7 @@ def _metric_ok(t: _Text, span: tuple[int, int], f: _Fig) -> bool:
     if e - s < 2 and t.text[s:e] not in t.cfg["dimension_words"] and not (
             s == f.end and f.rec.get("kind") in ("count", "money") and _one_char_noun(t, s)):
         return False
-    return t._fig_ends.get(s, 0) == (f.rec["end"] == s)     # no other figure ends there
+    return t._fig_ends.get(s, 0) == (f.rec.get("end") == s)     # no other figure ends there
 
 
 def describe(text: str, figures: list[dict], entities: list[dict], dates: list[dict],
