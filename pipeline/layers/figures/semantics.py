@@ -1888,7 +1888,10 @@ def _told_dates(t: _Text, pos: int, lo: int = 0):
     for d in reversed(t.dates):
         if d["end"] > pos or d["start"] < lo or not d.get("end_date"):
             continue
-        if _compared_or_dateline(t, d, 0):
+        key = ("not_told", d["start"], d["end"])    # (once per date: every figure asks again)
+        if key not in t._memo:
+            t._memo[key] = _compared_or_dateline(t, d, 0)
+        if t._memo[key]:
             continue
         yield d
 
