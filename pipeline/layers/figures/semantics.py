@@ -1485,7 +1485,7 @@ def zero_subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     if verb is None:
         return None
     we = verb[2]
-    if not t.text.startswith("了", we) and "的" in t.text[we:min(t.clause_end(we), f.start)]:
+    if not t.text.startswith(t.cfg["aspect_marks"], we) and "的" in t.text[we:min(t.clause_end(we), f.start)]:
         return None       # 计划于今年开通的公路: the verb describes the owner (完成了…: it does not)
     return _previous(t, k, s)
 
