@@ -211,3 +211,28 @@ def test_id_scores_are_the_string_scores_when_new_words_repeat(scorer):
         want = scorer.scores([nf.features(p, local, entities.automata()) for _, _, p, local in pieces])
         assert len(got) == len(want)
         assert all(np.array_equal(a, b) for a, b in zip(got, want))
+
+
+def test_gazetteer_matches_as_ints_are_the_automatons():
+    """A gazetteer built with table indices (``build_gazetteer``, what the entity layer
+    loads) gives the matches of ``build_automaton``'s automaton, and both give the same
+    feature ids, with random weights on every string, as the strings do."""
+    entries = [("太原市", "LOC"), ("太原", "LOC"), ("太原", "ORG"), ("迎泽区", "LOC"),
+               ("太原钢铁集团", "ORG"), ("李鹏", "PER"), ("鹏", "PER"), ("北京", "LOC")]
+    gaz, raw = nf.build_gazetteer(entries), nf.build_automaton(entries)
+    text = "李鹏在太原市迎泽区见太原钢铁集团的人，北京、太原。"
+    assert list(gaz.iter(text)) == list(raw.iter(text))
+    assert len(gaz) == len(raw) and "太原钢铁集团" in gaz and "鹏" not in gaz
+    pieces = nf.pieces(text + "\n太原太原市李鹏李鹏。", None)
+    feats = [nf.features(p, local, [("t", gaz)]) for _, _, p, local in pieces]
+    attrs = sorted({f for fs in feats for f3 in fs for f in f3})
+    assert "gt=LOC-B" in attrs and "gt=ORG-E" in attrs
+    rng = np.random.default_rng(5)
+    labels = ["O", "B-LOC", "E-LOC", "S-PER"]
+    state = np.vstack([rng.normal(size=(len(attrs), len(labels))), np.zeros((1, len(labels)))])
+    model = Scorer(labels, attrs, state, rng.normal(size=(len(labels), len(labels))))
+    want = model.scores(feats)
+    ids = featids.Ids(model)
+    for autos in ([("t", gaz)], [("t", raw)], [("t", gaz)]):
+        got = featids.scores(model, ids, pieces, autos)
+        assert all(np.array_equal(a, b) for a, b in zip(got, want))

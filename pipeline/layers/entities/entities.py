@@ -194,11 +194,11 @@ def _build_automata() -> tuple:
     sources = _info().get("gazetteers", ["t", "j"])
     out = []
     if "t" in sources:
-        out.append(("t", nf.build_automaton(read_gazetteer())))
+        out.append(("t", nf.build_gazetteer(read_gazetteer())))
     if "j" in sources:
-        out.append(("j", nf.build_automaton(jieba_entries())))
+        out.append(("j", nf.build_gazetteer(jieba_entries())))
     if "d" in sources:
-        out.append(("d", nf.build_automaton(division_entries())))
+        out.append(("d", nf.build_gazetteer(division_entries())))
     return tuple(out)
 
 

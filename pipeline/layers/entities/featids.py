@@ -37,8 +37,8 @@ class Ids:
         self.get = scorer.ids.get
         self.unk = scorer.unknown
         self.types: dict[str, int] = {}
-        self.marks: dict[tuple, tuple] = {}
-        self.templates: dict[tuple, tuple] = {}
+        # per gazetteer name, (its table, the entries laid out by ``gazetteer``)
+        self.gazetteers: dict[str, tuple] = {}
         g, u = self.get, self.unk
         self.tables = _tables(scorer.ids)
         # unigram templates as dense tables by code point (ids as int32), up to DENSE_MAX
@@ -58,22 +58,30 @@ class Ids:
             x = self.types[c] = TYPES.index(nf.char_type(c))
         return x
 
-    def template(self, name: str, labels: tuple, n: int) -> tuple[np.ndarray, np.ndarray]:
-        """(offsets from the match's start, ids) of a gazetteer match of ``n`` characters
-        with ``labels``, in the order ``features.gazetteer_features`` lists them: the B ids at
-        its first character, the I ids at each inner one, the E ids at its last."""
-        m = self.marks.get((name, labels))
-        if m is None:
-            m = self.marks[name, labels] = tuple(
-                [self.get(h, self.unk) for h in x] for x in nf._marks(name, labels))
-        mb, mi, me = m
-        offs = [0] * len(mb) + [j for j in range(1, n - 1) for _ in mi] + [n - 1] * len(me)
-        sids = mb + mi * max(0, n - 2) + me
-        if len(self.templates) >= 100_000:
-            self.templates.clear()
-        t = self.templates[name, labels, n] = (np.array(offs, dtype=np.intp),
-                                               np.array(sids, dtype=np.intp))
-        return t
+    def gazetteer(self, name: str, table: Sequence[tuple]) -> tuple[np.ndarray, ...]:
+        """The (offset from the match's start, id) entries of every (length, labels) of a
+        gazetteer's ``table`` (``features.Gazetteer``), as one flat table: (first entry,
+        entry count, length) by table index, then the offsets and ids of all entries, made
+        once per table. A match of ``n`` characters with ``labels`` has the entries of
+        ``features.gazetteer_features``, in its order: the B ids at its first character, the
+        I ids at each inner one, the E ids at its last."""
+        got = self.gazetteers.get(name)
+        if got is not None and got[0] is table:
+            return got[1]
+        offs: list[int] = []
+        sids: list[int] = []
+        first, count = [], []
+        for n, labels in table:
+            mb, mi, me = ([self.get(h, self.unk) for h in x] for x in nf._marks(name, labels))
+            first.append(len(offs))
+            offs += [0] * len(mb) + [j for j in range(1, n - 1) for _ in mi] + [n - 1] * len(me)
+            sids += mb + mi * max(0, n - 2) + me
+            count.append(len(offs) - first[-1])
+        arrays = (np.array(first, dtype=np.intp), np.array(count, dtype=np.intp),
+                  np.array([n for n, _ in table], dtype=np.intp),
+                  np.array(offs, dtype=np.intp), np.array(sids, dtype=np.intp))
+        self.gazetteers[name] = (table, arrays)
+        return arrays
 
     def rows(self, words: Sequence[str], tab: dict) -> None:
         """Rows of ``word_rows`` for words not yet known (``word_row``): each word's nine ids
@@ -225,35 +233,37 @@ def _matches(ids: "Ids", pieces, lens, automata, extra) -> tuple[np.ndarray, np.
     ``features.features`` appends them at each position (the caller sorts them by position,
     stably). Each automaton runs once over all the chunks joined by a NUL (no gazetteer word
     holds one, so no match crosses two chunks and every match is the one found in its
-    chunk alone); a match's (offset, id) entries come from a template per mark and length,
-    made once, and are laid out by array operations."""
+    chunk alone); the matches come as one int array (``features.Gazetteer.hits``: end and
+    table index of each) and their (offset, id) entries are gathered from the gazetteer's
+    flat table of entries (``Ids.gazetteer``) by array operations, with no Python step per
+    match."""
     get, unk = ids.get, ids.unk
     texts = [p for _, _, p, _ in pieces]
     joined = "\x00".join(texts)
     # the joined text's offset -> the position over all chunks: minus the NULs before it
     jstarts = np.cumsum([0] + [L + 1 for L in lens[:-1]])
     pos_parts, sid_parts = [], []
-    tmpl = ids.templates
     for name, auto in automata:
         if auto is None or not len(auto):
             continue
-        hits = list(auto.iter(joined))
-        if not hits:
+        if isinstance(auto, nf.Gazetteer):
+            flat, table = auto.hits(joined), auto.table
+            arrays = ids.gazetteer(name, table)
+        else:   # an automaton of (length, labels) values (``build_automaton``): indexed here
+            index: dict[tuple, int] = {}
+            flat = np.fromiter(chain.from_iterable((e, index.setdefault(v, len(index)))
+                                                   for e, v in auto.iter(joined)), dtype=np.intp)
+            arrays = ids.gazetteer(name, tuple(index))
+        if not len(flat):
             continue
-        offs, sids = [], []
-        for _, (n, labels) in hits:
-            t = tmpl.get((name, labels, n))
-            if t is None:
-                t = ids.template(name, labels, n)
-            offs.append(t[0])
-            sids.append(t[1])
-        ends = np.array([h[0] for h in hits], dtype=np.intp)
-        lengths = np.array([h[1][0] for h in hits], dtype=np.intp)
-        starts = ends - lengths + 1
+        first, count, length, toff, tid = arrays
+        ends, ks = flat[0::2], flat[1::2]
+        starts = ends - length[ks] + 1
         starts -= np.searchsorted(jstarts, starts, side="right") - 1
-        counts = np.array([len(o) for o in offs], dtype=np.intp)
-        pos_parts.append(np.repeat(starts, counts) + np.concatenate(offs))
-        sid_parts.append(np.concatenate(sids))
+        counts = count[ks]
+        at = np.repeat(first[ks] - (np.cumsum(counts) - counts), counts) + np.arange(int(counts.sum()))
+        pos_parts.append(np.repeat(starts, counts) + toff[at])
+        sid_parts.append(tid[at])
     if "lexicon" in extra:
         lex = nf.lexicon_automaton()
         pos, sid = [], []

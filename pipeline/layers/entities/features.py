@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from itertools import chain
 from typing import Iterable, Sequence
 
 from baozhi.resources import ruleset, segmenter
@@ -146,6 +147,60 @@ def build_automaton(entries: Iterable[tuple[str, str]], min_len: int = 2):
     if len(auto):
         auto.make_automaton()
     return auto
+
+
+class Gazetteer:
+    """An Aho-Corasick automaton over surfaces whose value is an int: the index in ``table``
+    of the surface's (length, labels). ``iter`` gives the (end, (length, labels)) pairs of
+    ``build_automaton``'s automata; ``hits`` gives the same matches as one int array (end, index,
+    end, index, ...), with no Python step per match (``featids._matches``)."""
+
+    __slots__ = ("auto", "table")
+
+    def __init__(self, auto, table: tuple):
+        self.auto = auto
+        self.table = table
+
+    def __len__(self) -> int:
+        return len(self.auto)
+
+    def __contains__(self, surface: str) -> bool:
+        return surface in self.auto
+
+    def iter(self, text: str):
+        table = self.table
+        return ((end, table[k]) for end, k in self.auto.iter(text))
+
+    def hits(self, text: str):
+        import numpy as np
+
+        return np.fromiter(chain.from_iterable(self.auto.iter(text)), dtype=np.intp)
+
+    def __getstate__(self):
+        return self.auto, self.table
+
+    def __setstate__(self, state) -> None:
+        self.auto, self.table = state
+
+
+def build_gazetteer(entries: Iterable[tuple[str, str]], min_len: int = 2) -> Gazetteer:
+    """``build_automaton``'s automaton as a ``Gazetteer``: each surface's (length, labels)
+    stored once in a table, the automaton holding its index."""
+    import ahocorasick
+
+    by_surface: dict[str, set] = {}
+    for surface, label in entries:
+        if len(surface) >= min_len:
+            by_surface.setdefault(surface, set()).add(label)
+    values = {s: (len(s), tuple(sorted(labels))) for s, labels in by_surface.items()}
+    table = tuple(sorted(set(values.values())))
+    index = {v: k for k, v in enumerate(table)}
+    auto = ahocorasick.Automaton()
+    for surface, v in values.items():
+        auto.add_word(surface, index[v])
+    if len(auto):
+        auto.make_automaton()
+    return Gazetteer(auto, table)
 
 
 _MARKS: dict[tuple, tuple] = {}
