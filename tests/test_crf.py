@@ -236,3 +236,27 @@ def test_gazetteer_matches_as_ints_are_the_automatons():
     for autos in ([("t", gaz)], [("t", raw)], [("t", gaz)]):
         got = featids.scores(model, ids, pieces, autos)
         assert all(np.array_equal(a, b) for a, b in zip(got, want))
+
+
+def test_gazetteers_over_one_automaton_are_each_sources_own():
+    """Sources built over one automaton (``build_gazetteers``, one pass for all) give each
+    the matches, in order, and the feature ids of that source's automaton built alone."""
+    t = [("太原市", "LOC"), ("太原", "ORG"), ("太原钢铁集团", "ORG"), ("李鹏", "PER")]
+    j = [("太原", "LOC"), ("迎泽区", "LOC"), ("钢铁", "ORG"), ("北京", "LOC"), ("李鹏", "PER")]
+    both = nf.build_gazetteers({"t": t, "j": j})
+    alone = [("t", nf.build_automaton(t)), ("j", nf.build_automaton(j))]
+    assert both[0][1].auto is both[1][1].auto
+    text = "李鹏在太原市迎泽区见太原钢铁集团的人，北京、太原。\n太原太原市李鹏李鹏。"
+    for (n1, g), (n2, a) in zip(both, alone):
+        assert n1 == n2 and len(g) == len(a) and list(g.iter(text)) == list(a.iter(text))
+    assert "迎泽区" in both[1][1] and "迎泽区" not in both[0][1]
+    pieces = nf.pieces(text, None)
+    feats = [nf.features(p, local, alone) for _, _, p, local in pieces]
+    attrs = sorted({f for fs in feats for f3 in fs for f in f3})
+    rng = np.random.default_rng(7)
+    labels = ["O", "B-LOC", "E-LOC", "S-PER"]
+    state = np.vstack([rng.normal(size=(len(attrs), len(labels))), np.zeros((1, len(labels)))])
+    model = Scorer(labels, attrs, state, rng.normal(size=(len(labels), len(labels))))
+    want = model.scores(feats)
+    got = featids.scores(model, featids.Ids(model), pieces, both)
+    assert all(np.array_equal(a, b) for a, b in zip(got, want))

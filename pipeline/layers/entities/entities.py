@@ -192,14 +192,9 @@ def automata() -> tuple:
 
 def _build_automata() -> tuple:
     sources = _info().get("gazetteers", ["t", "j"])
-    out = []
-    if "t" in sources:
-        out.append(("t", nf.build_gazetteer(read_gazetteer())))
-    if "j" in sources:
-        out.append(("j", nf.build_gazetteer(jieba_entries())))
-    if "d" in sources:
-        out.append(("d", nf.build_gazetteer(division_entries())))
-    return tuple(out)
+    makers = {"t": read_gazetteer, "j": jieba_entries, "d": division_entries}
+    # all over one automaton: one pass over a text finds every source's matches
+    return nf.build_gazetteers({name: make() for name, make in makers.items() if name in sources})
 
 
 @functools.cache

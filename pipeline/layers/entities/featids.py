@@ -233,8 +233,8 @@ def _matches(ids: "Ids", pieces, lens, automata, extra) -> tuple[np.ndarray, np.
     ``features.features`` appends them at each position (the caller sorts them by position,
     stably). Each automaton runs once over all the chunks joined by a NUL (no gazetteer word
     holds one, so no match crosses two chunks and every match is the one found in its
-    chunk alone); the matches come as one int array (``features.Gazetteer.hits``: end and
-    table index of each) and their (offset, id) entries are gathered from the gazetteer's
+    chunk alone; sources built over one automaton share its pass); the matches come as one
+    int array (``features.Gazetteer.matches``: end and table index of each) and their (offset, id) entries are gathered from the gazetteer's
     flat table of entries (``Ids.gazetteer``) by array operations, with no Python step per
     match."""
     get, unk = ids.get, ids.unk
@@ -243,12 +243,16 @@ def _matches(ids: "Ids", pieces, lens, automata, extra) -> tuple[np.ndarray, np.
     # the joined text's offset -> the position over all chunks: minus the NULs before it
     jstarts = np.cumsum([0] + [L + 1 for L in lens[:-1]])
     pos_parts, sid_parts = [], []
+    passes: dict[int, np.ndarray] = {}     # an automaton's matches, for all the sources it holds
     for name, auto in automata:
         if auto is None or not len(auto):
             continue
         if isinstance(auto, nf.Gazetteer):
-            flat, table = auto.hits(joined), auto.table
-            arrays = ids.gazetteer(name, table)
+            every = passes.get(id(auto.auto))
+            if every is None:
+                every = passes[id(auto.auto)] = auto.matches(joined)
+            flat = auto.own(every)
+            arrays = ids.gazetteer(name, auto.table)
         else:   # an automaton of (length, labels) values (``build_automaton``): indexed here
             index: dict[tuple, int] = {}
             flat = np.fromiter(chain.from_iterable((e, index.setdefault(v, len(index)))

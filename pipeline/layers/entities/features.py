@@ -150,57 +150,90 @@ def build_automaton(entries: Iterable[tuple[str, str]], min_len: int = 2):
 
 
 class Gazetteer:
-    """An Aho-Corasick automaton over surfaces whose value is an int: the index in ``table``
-    of the surface's (length, labels). ``iter`` gives the (end, (length, labels)) pairs of
-    ``build_automaton``'s automata; ``hits`` gives the same matches as one int array (end, index,
-    end, index, ...), with no Python step per match (``featids._matches``)."""
+    """One source's view of an Aho-Corasick automaton whose value is an int: a table index
+    shared by the sources built together (``build_gazetteers``), ``of[index]`` the surface's
+    (length, labels) in this source's ``table`` (-1: the surface is not this source's).
+    ``iter`` gives the (end, (length, labels)) pairs of ``build_automaton``'s automaton of
+    this source alone, in the same order; ``matches`` gives every source's matches as one
+    int array (end, index, end, index, ...) with no Python step per match, one pass for all
+    the sources that share the automaton, and ``own`` this source's part of them
+    (``featids._matches``)."""
 
-    __slots__ = ("auto", "table")
+    __slots__ = ("auto", "table", "of", "size")
 
-    def __init__(self, auto, table: tuple):
+    def __init__(self, auto, table: tuple, of: tuple, size: int):
         self.auto = auto
         self.table = table
+        self.of = of
+        self.size = size
 
     def __len__(self) -> int:
-        return len(self.auto)
+        return self.size
 
     def __contains__(self, surface: str) -> bool:
-        return surface in self.auto
+        k = self.auto.get(surface, None)
+        return k is not None and self.of[k] >= 0
 
     def iter(self, text: str):
-        table = self.table
-        return ((end, table[k]) for end, k in self.auto.iter(text))
+        table, of = self.table, self.of
+        return ((end, table[of[k]]) for end, k in self.auto.iter(text) if of[k] >= 0)
 
-    def hits(self, text: str):
+    def matches(self, text: str):
         import numpy as np
 
         return np.fromiter(chain.from_iterable(self.auto.iter(text)), dtype=np.intp)
 
+    def own(self, flat):
+        """This source's (end, index in ``table``) pairs of ``matches``' array, in order."""
+        import numpy as np
+
+        mine = np.array(self.of, dtype=np.intp)[flat[1::2]]
+        keep = mine >= 0
+        out = np.empty(2 * int(np.count_nonzero(keep)), dtype=np.intp)
+        out[0::2] = flat[0::2][keep]
+        out[1::2] = mine[keep]
+        return out
+
+    def hits(self, text: str):
+        return self.own(self.matches(text))
+
     def __getstate__(self):
-        return self.auto, self.table
+        return self.auto, self.table, self.of, self.size
 
     def __setstate__(self, state) -> None:
-        self.auto, self.table = state
+        self.auto, self.table, self.of, self.size = state
+
+
+def build_gazetteers(sources: dict[str, Iterable[tuple[str, str]]],
+                     min_len: int = 2) -> tuple[tuple[str, Gazetteer], ...]:
+    """(name, ``Gazetteer``) of each source of (surface, label) pairs, all over one
+    automaton (one pass over a text finds the matches of every source): each source's
+    matches are those of its own ``build_automaton``."""
+    import ahocorasick
+
+    values: dict[str, dict[str, tuple]] = {}
+    for name, entries in sources.items():
+        by_surface: dict[str, set] = {}
+        for surface, label in entries:
+            if len(surface) >= min_len:
+                by_surface.setdefault(surface, set()).add(label)
+        values[name] = {s: (len(s), tuple(sorted(labels))) for s, labels in by_surface.items()}
+    tables = {name: tuple(sorted(set(v.values()))) for name, v in values.items()}
+    index = {name: {v: k for k, v in enumerate(t)} for name, t in tables.items()}
+    combos: dict[tuple, int] = {}
+    auto = ahocorasick.Automaton()
+    for surface in dict.fromkeys(chain.from_iterable(values.values())):
+        combo = tuple(index[n].get(values[n].get(surface), -1) for n in values)
+        auto.add_word(surface, combos.setdefault(combo, len(combos)))
+    if len(auto):
+        auto.make_automaton()
+    return tuple((name, Gazetteer(auto, tables[name], tuple(c[i] for c in combos), len(values[name])))
+                 for i, name in enumerate(values))
 
 
 def build_gazetteer(entries: Iterable[tuple[str, str]], min_len: int = 2) -> Gazetteer:
-    """``build_automaton``'s automaton as a ``Gazetteer``: each surface's (length, labels)
-    stored once in a table, the automaton holding its index."""
-    import ahocorasick
-
-    by_surface: dict[str, set] = {}
-    for surface, label in entries:
-        if len(surface) >= min_len:
-            by_surface.setdefault(surface, set()).add(label)
-    values = {s: (len(s), tuple(sorted(labels))) for s, labels in by_surface.items()}
-    table = tuple(sorted(set(values.values())))
-    index = {v: k for k, v in enumerate(table)}
-    auto = ahocorasick.Automaton()
-    for surface, v in values.items():
-        auto.add_word(surface, index[v])
-    if len(auto):
-        auto.make_automaton()
-    return Gazetteer(auto, table)
+    """``build_automaton``'s automaton as a ``Gazetteer`` of its own."""
+    return build_gazetteers({"": entries}, min_len)[0][1]
 
 
 _MARKS: dict[tuple, tuple] = {}
