@@ -127,6 +127,32 @@ def _cfg() -> dict:
 
 # --------------------------------------------------------------------------- the text
 
+class _Spans:
+    """Records with start and end (a text's dates, entities or figures) indexed by start, so
+    that the rules find those in or across a stretch by bisection instead of reading them all
+    for each figure (a long text has thousands). Each look-up gives the records' indices in
+    the list's own order: the rules read them in that order, as they did the whole list."""
+
+    def __init__(self, recs: list[dict]):
+        by_start = sorted((r["start"], j) for j, r in enumerate(recs))
+        self.recs = recs
+        self.starts = [a for a, _ in by_start]
+        self.order = [j for _, j in by_start]
+        # the furthest end of the records up to each (in start order)
+        self.reach = list(itertools.accumulate((recs[j]["end"] for j in self.order), max))
+
+    def starting_in(self, a: int, b: int) -> list[int]:
+        """The records that start in [a, b)."""
+        return sorted(self.order[bisect.bisect_left(self.starts, a):bisect.bisect_left(self.starts, b)])
+
+    def overlapping(self, a: int, b: int) -> list[int]:
+        """The records that start before ``b`` and end after ``a`` (and those of them only)."""
+        n = bisect.bisect_left(self.starts, b)
+        i = bisect.bisect_right(self.reach, a, 0, n)     # (before i, every record ends by a)
+        recs = self.recs
+        return sorted(j for j in self.order[i:n] if recs[j]["end"] > a)
+
+
 @dataclass
 class _Text:
     """One text with what the rules read: clause and sentence bounds (``bounds.Bounds``, a
@@ -171,8 +197,18 @@ class _Text:
         self._date_starts = [a for a, _ in spans]
         self._date_reach = list(itertools.accumulate((b for _, b in spans), max))
         self._fig_ends: dict[int, int] = {}
+        self._figs_ending: dict[int, list[dict]] = {}     # end -> the figures ending there
         for g in self.figures:
             self._fig_ends[g["end"]] = self._fig_ends.get(g["end"], 0) + 1
+            self._figs_ending.setdefault(g["end"], []).append(g)
+        # the entities and dates by start (_Spans), the entities by span (the first of a span:
+        # _entity_at), the earliest end of a date (same_year_word)
+        self.ents, self.dts = _Spans(self.entities), _Spans(self.dates)
+        self._ent_at: dict[tuple[int, int], int] = {}
+        for j, ent in enumerate(self.entities):
+            self._ent_at.setdefault((ent["start"], ent["end"]), j)
+        self._first_date_end = min((d["end"] for d in self.dates), default=None)
+        self._names: dict[int, tuple[list, bool]] = {}   # paragraph -> name_brackets (_in_name)
         # the bounds' look-ups called directly (the methods below say what each does): the
         # rules ask them tens of times a figure
         self.sentence, self.clause_start, self.clause_end, self.paragraph = (
@@ -315,13 +351,31 @@ class _Text:
         """The words of the sentence holding ``pos`` that start at or after ``lo`` and end at or
         before ``hi`` (the sentence's end if None), found by bisection (the words of a sentence
         follow each other without overlapping)."""
-        words = self.words(pos)
+        words, index = self._indexed(pos)
+        i = bisect.bisect_left(index[0], lo)
+        return words[i:] if hi is None else words[i:bisect.bisect_right(index[1], hi)]
+
+    def _indexed(self, pos: int) -> tuple[list, tuple[list[int], list[int]]]:
+        """The words of the sentence holding ``pos`` and their starts and ends (for bisection)."""
         k = bisect.bisect_right(self.sentence_starts, pos) - 1
         index = self._word_index.get(k)
         if index is None:
+            words = self.words(pos)
             index = self._word_index[k] = ([w[1] for w in words], [w[2] for w in words])
-        i = bisect.bisect_left(index[0], lo)
-        return words[i:] if hi is None else words[i:bisect.bisect_right(index[1], hi)]
+            return words, index
+        return self._words[k], index      # (words(pos): indexed after it was built)
+
+    def word_at(self, pos: int) -> tuple[str, int, int, str] | None:
+        """The word of the sentence holding ``pos`` that starts at ``pos``, if one does."""
+        words, (starts, _) = self._indexed(pos)
+        i = bisect.bisect_left(starts, pos)
+        return words[i] if i < len(words) and starts[i] == pos else None
+
+    def word_ending(self, pos: int) -> tuple[str, int, int, str] | None:
+        """The word of the sentence holding ``pos - 1`` that ends at ``pos``, if one does."""
+        words, (_, ends) = self._indexed(pos - 1)
+        i = bisect.bisect_left(ends, pos)
+        return words[i] if i < len(words) and ends[i] == pos else None
 
     def word_edges(self, pos: int) -> tuple[set[int], set[int]]:
         """The offsets where the words of the sentence holding ``pos`` start, and end."""
@@ -433,10 +487,11 @@ def _strip_owner(t: _Text, span: tuple[int, int] | None) -> tuple[int, int] | No
     if span is None:
         return None
     s, e = span
-    for d in t.dates:           # １９９７年世界旅游总收入: the date's 年 is no part of the metric
-        if d["start"] < s < d["end"] < e:
+    # (only the dates and entities across (s, e) can move s or drop the span)
+    for d in map(t.dates.__getitem__, t.dts.overlapping(s, e)):
+        if d["start"] < s < d["end"] < e:   # １９９７年世界旅游总收入: the date's 年 is no part of the metric
             s = d["end"]
-    for ent in t.entities:
+    for ent in map(t.entities.__getitem__, t.ents.overlapping(s, e)):
         if ent["start"] == s and ent["end"] < e:
             s = ent["end"]
         elif ent["start"] <= s and e <= ent["end"] and ent.get("label") in ("ORG", "PER"):
@@ -459,7 +514,7 @@ def attributive_after(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[i
     cfg = t.cfg
     ceil = t.clause_end(f.end)
     pos = f.end
-    after = next((w for w in t.words(pos) if w[1] == pos), None)
+    after = t.word_at(pos)
     if after and after[0] in cfg["dimension_words"] and len(after[0]) == 1:
         pos = after[2]          # 23米宽机动车道: the size word is no part of the noun
     m = cfg["extent_before_de"].match(t.text, pos)
@@ -470,12 +525,12 @@ def attributive_after(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[i
         if noun_before(t, f):
             after = _np_right(t, pos + 1, ceil)
             if after:               # up to its project word (的项目进展 -> 项目)
-                ends = [w[2] for w in t.words(after[0]) if after[0] <= w[1] and w[2] <= after[1]
-                        and t.cfg["project_re"].search(w[0])]
+                ends = [w[2] for w in t.words_in(after[0], after[0], after[1])
+                        if t.cfg["project_re"].search(w[0])]
                 f.owner = (after[0], ends[0] if ends else after[1])
             return None
         pos += 1
-    first = next((w for w in t.words(pos) if w[1] == pos), None)
+    first = t.word_at(pos)
     if (first and first[3] in cfg["attribute_tags"] and len(first[0]) <= 4
             and t.text.startswith("的", first[2])):
         head = _np_right(t, first[2] + 1, ceil)
@@ -598,7 +653,8 @@ def _word_ending_at(t: _Text, pos: int, floor: int) -> tuple[str, int, int, str]
     """The word of its sentence that ends at ``pos`` and starts at or after ``floor``, if any."""
     if pos <= floor:
         return None
-    return next((w for w in t.words(pos - 1) if w[2] == pos and w[1] >= floor), None)
+    w = t.word_ending(pos)
+    return w if w is not None and w[1] >= floor else None
 
 
 def _verb_at(t: _Text, pos: int, floor: int) -> tuple | None:
@@ -785,7 +841,7 @@ def _floor(t: _Text, s: int, pos: int) -> int:
         lo = colon + 1          # what follows a colon is said of its own owners
     while cfg["aside_openers"].match(t.text, lo):
         end = min([i for i in (t.text.find(c, lo, pos) for c in "，,") if i >= 0] or [pos])
-        if end >= pos or any(lo <= g["start"] < end for g in t.figures):
+        if end >= pos or t.figure_starts_in(lo, end):
             break               # 在淮河流域1562家污染企业中，: a set with its figures, no aside
         lo = end + 1
     return lo
@@ -828,8 +884,8 @@ def home_word(t: _Text, f: _Fig, lo: int) -> list[Owner]:
     out = []
     for m in cfg["home_re"].finditer(t.text, lo, f.start):
         part = cfg["home_words"][m.group()]
-        ent = next((j for j, e in enumerate(t.entities)
-                    if e["start"] <= m.start() and e["end"] >= m.end()), None)
+        ent = next((j for j in t.ents.overlapping(m.start(), m.end())
+                    if t.entities[j]["start"] <= m.start() and t.entities[j]["end"] >= m.end()), None)
         name, named = _home_name(t, part, m.start())
         if named is not None:
             ent = named
@@ -859,8 +915,9 @@ def home_word(t: _Text, f: _Fig, lo: int) -> list[Owner]:
 
 def entity_in_sentence(t: _Text, f: _Fig, lo: int) -> list[Owner]:
     out = []
-    for j, ent in enumerate(t.entities):
-        if lo <= ent["start"] and ent["end"] <= f.start and ent.get("label") in t.cfg["entity_labels"]:
+    for j in t.ents.starting_in(lo, f.start):
+        ent = t.entities[j]
+        if ent["end"] <= f.start and ent.get("label") in t.cfg["entity_labels"]:
             if f.metric and ent["start"] >= f.metric[0] and ent["end"] <= f.metric[1]:
                 continue
             out.append((ent["start"], ent["end"], ent.get("text") or t.text[ent["start"]:ent["end"]], j))
@@ -889,7 +946,7 @@ def _project_spans(t: _Text, pos: int, lo: int) -> list[tuple[int, int]]:
         span = _np_left(t, we, lo, cfg["subject_max_chars"], joins=False, verbs=not body,
                         lead_tags=cfg["owner_lead_tags"] if body else frozenset())
         if span:                 # a verb inside a name (跑道延长工程), not before it (实施…专业镇)
-            inner = [w for w in words if span[0] <= w[1] and w[2] <= span[1]]
+            inner = t.words_in(pos, span[0], span[1])
             while inner and inner[0][3].startswith("v") and inner[0][3] != "vn":
                 inner.pop(0)
             span = (inner[0][1], span[1]) if inner else None
@@ -907,9 +964,12 @@ def _head_of(t: _Text, span: tuple[int, int], words: list) -> tuple[int, int] | 
     """A noun phrase does not open with the tail of a number or date (１９９７年国有企业 ->
     国有企业): the words glued to a digit, or inside a date or figure row, are dropped."""
     s, e = span
-    for rec in t.dates + t.figures:
-        if rec["start"] < e and s < rec["end"]:
-            s = max(s, rec["end"])
+    # past every date and figure that starts before e and ends after s: the furthest end of
+    # those starting before e (by bisection)
+    for starts, reach in ((t._date_starts, t._date_reach), (t._fig_starts, t._fig_reach)):
+        n = bisect.bisect_left(starts, e)
+        if n:
+            s = max(s, reach[n - 1])
     while s < e and s > 0 and t.text[s - 1].isdigit():
         nxt = next((w[2] for w in words if w[1] == s), None)
         if nxt is None or nxt >= e:
@@ -1009,7 +1069,7 @@ def _topic(t: _Text, f: _Fig, lo: int, starts: tuple | None = None,
 
 
 def _entity_at(t: _Text, s: int, e: int) -> int | None:
-    return next((j for j, ent in enumerate(t.entities) if ent["start"] == s and ent["end"] == e), None)
+    return t._ent_at.get((s, e))
 
 
 OWNER_RULES = (home_word, entity_in_sentence, project_noun, size_owner)
@@ -1066,8 +1126,10 @@ def _owner(t: _Text, f: _Fig, s: int) -> Subject | None:
     if not owners:
         return None
     # 29项收费项目: what a figure counts owns nothing
-    owners = [o for o in owners if not any(g["start"] < o[1] and o[0] < g["end"] + 1 and g is not f.rec
-                                           for g in t.figures if g["end"] <= o[0] + 1)]
+    # (a figure ending at o[0] or o[0] + 1, looked up by its end)
+    ending = t._figs_ending
+    owners = [o for o in owners if not any(g["start"] < o[1] and g is not f.rec
+                                           for e in (o[0], o[0] + 1) for g in ending.get(e, ()))]
     kept_all = [o for o in owners if all(keep(t, f, o) for keep in OWNER_FILTER_RULES)]
     # a report's source owns the figures where the sentence names no one else
     # (记者从太原理工大学获悉，…该校共有10人)
@@ -1274,14 +1336,14 @@ def figure_in_name(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     if not left or not right or left[1] - left[0] < 2 or not HAN_WORD.match(t.text[left[0]:left[1]]) \
             or t.text[left[0]] in t.cfg["numeral_chars"]:      # 二期8吉瓦项目: a phase, no name
         return None
-    ends = [w[2] for w in t.words(right[0]) if right[0] <= w[1] and w[2] <= right[1]
-            and t.cfg["project_re"].search(w[0])]
+    ends = [w[2] for w in t.words_in(right[0], right[0], right[1])
+            if t.cfg["project_re"].search(w[0])]
     if not ends or any(g["start"] < left[1] and left[0] < g["end"] for g in t.figures if g is not f.rec):
         return None
     # the organisation or place that opens the name owns it (中来光能年产16吉瓦…工厂 -> 中来光能,
     # joined by its entity); the whole name only where no entity opens it
-    opener = max(((j, ent) for j, ent in enumerate(t.entities)
-                  if ent["start"] == left[0] and ent["end"] <= left[1]),
+    opener = max(((j, ent) for j, ent in ((j, t.entities[j]) for j in t.ents.starting_in(left[0], left[0] + 1))
+                  if ent["end"] <= left[1]),
                  key=lambda je: je[1]["end"], default=None)
     if opener is not None:
         return (t.text[left[0]:opener[1]["end"]], opener[0])
@@ -1298,8 +1360,7 @@ def _own_clause_between(t: _Text, a: int, b: int) -> bool:
             cs += 1
         if cs >= b:
             break
-        if cfg["home_re"].match(t.text, cs) or any(
-                e["start"] == cs and e.get("label") in cfg["entity_labels"] for e in t.entities):
+        if cfg["home_re"].match(t.text, cs) or cs in _entity_starts(t):
             return True
         i = t.clause_end(cs)
     return False
@@ -1375,8 +1436,8 @@ def _coordinated_before(t: _Text, pos: int, lo: int, n: int | None) -> tuple[int
     ``pos`` (from ``lo``), glued or joined by a list mark (太原晋中, 太原、晋中和阳泉); of ``n``
     names when ``n`` is given."""
     cfg = t.cfg
-    ents = sorted((e["start"], e["end"]) for e in t.entities
-                  if lo <= e["start"] and e["end"] <= pos and e.get("label") in cfg["entity_labels"])
+    ents = sorted((e["start"], e["end"]) for e in map(t.entities.__getitem__, t.ents.starting_in(lo, pos))
+                  if e["end"] <= pos and e.get("label") in cfg["entity_labels"])
     best = None
     run: list[tuple[int, int]] = []
     for a, b in ents:
@@ -1446,8 +1507,8 @@ def pronoun_antecedent(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     m = cfg["pronouns"].match(t.text, cs, f.start)
     if not m:
         return None
-    ents = [(j, e) for j, e in enumerate(t.entities) if s <= e["start"] and e["end"] <= m.start()
-            and e.get("label") in cfg["entity_labels"]]
+    ents = [(j, e) for j, e in ((j, t.entities[j]) for j in t.ents.starting_in(s, m.start()))
+            if e["end"] <= m.start() and e.get("label") in cfg["entity_labels"]]
     if ents:
         j, e = max(ents, key=lambda je: je[1]["end"])
         run = _coordinated_before(t, m.start(), s, None)
@@ -1522,7 +1583,7 @@ def clause_owner(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     cfg = t.cfg
     if all(w[0].isspace() or w[3] in cfg["topic_skip_tags"] or w[0] in cfg["clause_owner_after"] or t.in_date(
             w[1], w[2])
-           for w in t.words(lo) if lo <= w[1] and w[2] <= cs):
+           for w in t.words_in(lo, lo, cs)):
         return None             # only a fronted time before it (一年多来，村里…): the first clause
     words = t.words_in(cs, cs, f.start)
     i = _clause_opening(t, words, through_basis=True)
@@ -1534,7 +1595,8 @@ def clause_owner(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     owners = [o for o in home_word(t, f, cs) if o[0] == pos] if (
         cfg["home_re"].match(t.text, pos) or cfg["world_re"].match(t.text, pos)) else []
     owners += [(e["start"], e["end"], e.get("text") or t.text[e["start"]:e["end"]], j)
-               for j, e in enumerate(t.entities) if e["start"] == pos and e["end"] <= f.start
+               for j, e in ((j, t.entities[j]) for j in t.ents.starting_in(pos, pos + 1))
+               if e["start"] == pos and e["end"] <= f.start
                and e.get("label") in cfg["entity_labels"]]
     owners += [o for o in project_noun(t, f, lo) if o[0] == pos]
     if not owners:
@@ -1694,8 +1756,8 @@ def _heading_owner_above(t: _Text, p: int, accept, past_unnamed: bool) -> Subjec
         line = t.text[head[0]:head[1]].strip()
         if not line or line[0] in t.cfg["heading_skip_open"]:
             continue
-        for j, e in enumerate(t.entities):
-            if head[0] <= e["start"] and e["end"] <= head[1] and accept(e):
+        for j, e in ((j, t.entities[j]) for j in t.ents.starting_in(head[0], head[1])):
+            if e["end"] <= head[1] and accept(e):
                 return (e.get("text") or t.text[e["start"]:e["end"]], j)
         if not past_unnamed:
             return None
@@ -1715,18 +1777,22 @@ SUBJECT_RULES = (batch_antecedent, classifier_antecedent, demonstrative_antecede
 # --------------------------------------------------------------------------- PERIOD_RULES
 
 def _target_of(t: _Text, f: _Fig) -> dict | None:
-    for tg in t.targets:
-        if f.i in (tg.get("figures") or []):
-            return tg
-    return None
+    key = ("target_of", -1)
+    if key not in t._memo:      # figure index -> the first target naming it, once per text
+        first: dict[int, dict] = {}
+        for tg in t.targets:
+            for i in tg.get("figures") or []:
+                first.setdefault(i, tg)
+        t._memo[key] = first
+    return t._memo[key].get(f.i)
 
 
 def target_deadline(t: _Text, f: _Fig) -> dict | None:
     tg = _target_of(t, f)
     if not tg or not tg.get("deadline_text"):
         return None
-    for d in t.dates:
-        if d["text"] == tg["deadline_text"] and tg["start"] <= d["start"] < tg["end"]:
+    for d in map(t.dates.__getitem__, t.dts.starting_in(tg["start"], tg["end"])):
+        if d["text"] == tg["deadline_text"]:
             return d
     return {"text": tg["deadline_text"], "start_date": tg.get("deadline_start"),
             "end_date": tg.get("deadline_end")}
@@ -1755,7 +1821,10 @@ def date_before(t: _Text, f: _Fig) -> dict | None:
     _, s, _ = t.sentence(f.start)
     best = None
     dates = _same_year(t)
-    for d in dates:
+    key = ("same_year_spans", -1)
+    if key not in t._memo:      # (the dates by start: those of the sentence before the figure)
+        t._memo[key] = t.dts if dates is t.dates else _Spans(dates)
+    for d in map(dates.__getitem__, t._memo[key].starting_in(s, f.start + 1)):
         if s <= d["start"] and d["end"] <= f.start:
             if _compared_or_dateline(t, d, s):
                 continue
@@ -1788,7 +1857,7 @@ def present_time(t: _Text, f: _Fig) -> dict | None:
                 "present_not_units"] or f.metric and t.text[f.metric[0]:f.metric[1]] in t.cfg[
                 "dimension_words"]):
             return None         # 目前，方案已公示，新建道路全长约600米: the size of a thing
-    if last is None or any(last.end() <= d["start"] and d["end"] <= f.start for d in t.dates):
+    if last is None or any(t.dates[j]["end"] <= f.start for j in t.dts.starting_in(last.end(), f.start + 1)):
         return None
     day = t.issue_date.isoformat() if t.issue_date else None
     if last.group("here"):      # 至此: up to the last day the narrative told before it
@@ -1809,8 +1878,8 @@ def date_after(t: _Text, f: _Fig) -> dict | None:
     _, s, e = t.sentence(f.start)
     end = cfg["date_after_end"].search(t.text, f.end, e)
     end = end.start() if end else e
-    for d in t.dates:
-        if f.end <= d["start"] and d["end"] <= end and not cfg["dateline_after"].match(
+    for d in map(t.dates.__getitem__, t.dts.starting_in(f.end, end + 1)):
+        if d["end"] <= end and not cfg["dateline_after"].match(
                 t.text, d["end"]) and not cfg["date_after_not"].search(t.text, max(f.end, d["start"] - 2), d["start"]):
             return d
     return None
@@ -1829,7 +1898,7 @@ def duration_frame(t: _Text, f: _Fig) -> dict | None:
                 and m.start() < t.clause_start(f.start)):
             last = m
     if last is None or last.end() >= f.start or any(
-            last.end() <= d["start"] and d["end"] <= f.start for d in t.dates):
+            t.dates[j]["end"] <= f.start for j in t.dts.starting_in(last.end(), f.start + 1)):
         return None
     return {"text": last.group("span"), "start": last.start("span"), "end": last.end("span"),
             "start_date": None, "end_date": None}   # (carried to no sentence after: period_not_carried)
@@ -1840,8 +1909,8 @@ def carry_period(t: _Text, f: _Fig) -> dict | None:
     of the sentence before in the same paragraph (1997年，…全年进出口…。其中出口749亿美元 ->
     全年): the period of its figures, else a date opening it (1月6日上午举行仪式。400余名…)."""
     k, s, _ = t.sentence(f.start)
-    if k < 1 or t.paragraph(t.sentence_starts[k - 1]) != t.paragraph(s) or any(
-            s <= d["start"] < f.start for d in t.dates):
+    if k < 1 or t.paragraph(t.sentence_starts[k - 1]) != t.paragraph(s) or t.dts.starting_in(
+            s, f.start):
         return None
     if t.cfg["no_carry_after"].match(t.text, f.end):
         return None             # 50多岁的农民, 200公里外的工地: a size of a thing, no flow
@@ -1863,11 +1932,10 @@ def carry_period(t: _Text, f: _Fig) -> dict | None:
             lo = m.end()
         cut = t.cfg["carry_clause_end"].search(t.text, lo, pe)
         first_clause = cut.start() if cut else pe
-        for d in t.dates:
-            if lo <= d["start"] and d["end"] <= first_clause and not t.cfg["dateline_after"].match(
-                    t.text, d["end"]):
+        for d in map(t.dates.__getitem__, t.dts.starting_in(lo, first_clause + 1)):
+            if d["end"] <= first_clause and not t.cfg["dateline_after"].match(t.text, d["end"]):
                 return d
-        if any(ps <= d["start"] < pe for d in t.dates):
+        if t.dts.starting_in(ps, pe):
             return None         # a sentence with a date of its own that its figures do not take
     return None
 
@@ -1876,7 +1944,8 @@ def same_year_word(t: _Text, d: dict) -> bool:
     """当年 (that year) before a figure is a date like the year it refers back to (１９９７年，工商银行
     与…签订了协议，当年新增贷款３５２．７亿元 -> 当年, 1997) where a date was told before it;
     not 当年的 (of those years past: same_year_words)."""
-    return d["start_date"] is not None or any(x["end"] <= d["start"] for x in t.dates)
+    return d["start_date"] is not None or (t._first_date_end is not None
+                                          and t._first_date_end <= d["start"])
 
 
 DATE_BEFORE_RULES = (same_year_word,)       # the words date_before takes as dates besides `dates`
@@ -2021,8 +2090,8 @@ def year_past_report(t: _Text, f: _Fig, tg: dict) -> bool:
     January paper's 全年 after １９９７年): it reports the year."""
     if not t.issue_date or (tg.get("modality") or "") != (tg.get("deadline_text") or ""):
         return False
-    d = next((d for d in t.dates if d["text"] == tg["deadline_text"]
-              and tg["start"] <= d["start"] < tg["end"]), None)
+    d = next((d for d in map(t.dates.__getitem__, t.dts.starting_in(tg["start"], tg["end"]))
+              if d["text"] == tg["deadline_text"]), None)
     moved = d and next((got for rule in PERIOD_YEAR_RULES if (got := rule(t, d))), None)
     return bool(moved) and moved["end_date"] < t.issue_date.isoformat()
 
@@ -2033,8 +2102,23 @@ TARGET_FILTER_RULES = (year_past_report,)   # a target's figure that is none the
 def _in_name(t: _Text, f: _Fig) -> bool:
     line = t.paragraph(f.start)
     a = t.paragraph_starts[line]
-    return any(m.start() < f.start and f.end < m.end()
-               for m in t.cfg["name_brackets"].finditer(t.text, a, f.end + 20))
+    got = t._names.get(line)
+    if got is None:             # the paragraph's names found once (a long line has thousands)
+        names = [m.span() for m in t.cfg["name_brackets"].finditer(t.text, a, t.b.paragraph_end(a))]
+        got = t._names[line] = (names, any(y - x > _NAME_SCAN for x, y in names))
+    names, long_names = got
+    if long_names:
+        # a longer name than the once-found scan answers for: read as before, up to 20 after
+        return any(m.start() < f.start and f.end < m.end()
+                   for m in t.cfg["name_brackets"].finditer(t.text, a, f.end + 20))
+    # a name starting before the figure ends at most _NAME_SCAN later, before f.end + 20: the
+    # scan of the whole paragraph finds the same names up to there (name_brackets: short
+    # bracketed stretches, no look-ahead past them)
+    i = bisect.bisect_left(names, (f.start,))
+    return any(y > f.end for _, y in names[max(0, i - _NAME_SCAN):i])
+
+
+_NAME_SCAN = 20
 
 
 def name_or_offer(t: _Text, f: _Fig) -> str | None:
@@ -2227,8 +2311,8 @@ def change_opens_noun(t: _Text, f: _Fig, pos: int) -> bool:
     if not f.start - pos <= t.cfg["change_np_chars"]:
         return False
     between = t.words_in(f.start, pos, f.start)
-    return bool(between) and between[0][1] == pos and _noun_run(t, between, f) and not any(
-        pos <= d["start"] < f.start for d in t.dates)       # 增长|去年进出口总值: a new clause
+    return bool(between) and between[0][1] == pos and _noun_run(t, between, f) and not (
+        t.dts.starting_in(pos, f.start))                    # 增长|去年进出口总值: a new clause
 
 
 def _noun_run(t: _Text, words: list, f: _Fig) -> bool:
@@ -2264,7 +2348,7 @@ def change_in_list(t: _Text, f: _Fig) -> str | None:
         return None
     if not t.cfg["list_item_gap"].fullmatch(t.text, prev["end"], f.start):
         return None
-    between = [w for w in t.words(f.start) if prev["end"] < w[1] and w[2] <= f.start]
+    between = t.words_in(f.start, prev["end"] + 1, f.start)
     return prev["change"] if _noun_run(t, between, f) else None
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
+import itertools
 from dataclasses import dataclass
 
 import regex
@@ -97,10 +98,13 @@ class _Text:
     b: Bounds
 
     def __post_init__(self):
-        self._in_date = [(d["start"], d["end"]) for d in self.dates]
+        self.date_index = _Dates(self.dates)
 
     def inside_date(self, pos: int) -> bool:
-        return any(s <= pos < e for s, e in self._in_date)
+        """Whether a date holds ``pos`` (starts at or before it, ends after it)."""
+        ix = self.date_index
+        n = bisect.bisect_right(ix.starts, pos)
+        return n > 0 and ix.reach[n - 1] > pos
 
     @functools.cached_property
     def figure_index(self) -> "_Figures":
@@ -265,7 +269,8 @@ def past_deadline(t: _Text, c: dict) -> bool:
 def weak_marker_needs_support(t: _Text, c: dict) -> bool:
     """A ``weak`` marker needs a telling figure, a joining marker, a deadline (将, 确保) or a
     verb of ``plan_verbs`` (今年, 全年); see ``_weak_ok``."""
-    return not c["mk"].weak or _weak_ok(t.text, c, t.figure_index, t.dates, t.issue, t.cfg)
+    return not c["mk"].weak or _weak_ok(t.text, c, t.figure_index, t.dates, t.issue, t.cfg,
+                                        t.date_index)
 
 
 def past_words(t: _Text, c: dict) -> bool:
@@ -367,7 +372,7 @@ def find_targets(text: str, figures: list[dict], dates: list[dict],
         s, e = _trimmed(text, c["start"], c["end"], cfg)
         if e <= s:
             continue
-        deadline = _deadline(c, s, e, dates, issue_date, cfg)
+        deadline = _deadline(c, s, e, dates, issue_date, cfg, t.date_index)
         d = dates[deadline] if deadline is not None else {}
         out.append({"start": s, "end": e, "text": text[s:e],
                     "deadline_text": d.get("text"), "deadline_start": d.get("start_date"),
@@ -414,22 +419,39 @@ def _figures_in(figures: "list[dict] | _Figures", s: int, e: int) -> list[int]:
     return figures.within(s, e)
 
 
+class _Dates:
+    """A text's dates by start: the dates in a span, and whether a date holds an offset, by
+    bisection (a long text has many dates and many markers)."""
+
+    def __init__(self, dates: list[dict]):
+        by_start = sorted((d["start"], i) for i, d in enumerate(dates))
+        self.starts = [a for a, _ in by_start]
+        self.order = [i for _, i in by_start]
+        self.reach = list(itertools.accumulate((dates[i]["end"] for i in self.order), max))
+
+    def starting_in(self, a: int, b: int) -> list[int]:
+        """Indices (in list order) of the dates that start in [a, b]."""
+        return sorted(self.order[bisect.bisect_left(self.starts, a):bisect.bisect_right(self.starts, b)])
+
+
 def _deadline(c: dict, s: int, e: int, dates: list[dict], issue: dt.date | None,
-              cfg: dict) -> int | None:
-    """The marker's own date, else the first date in [s, e) that can be a deadline."""
+              cfg: dict, index: _Dates | None = None) -> int | None:
+    """The marker's own date, else the first date in [s, e) that can be a deadline
+    (``index``: ``dates`` indexed, to look at those starting in the span only)."""
     mk = c["mk"]
     if mk.date is not None:
         return mk.date
     if c.get("joined_date") is not None:
         return c["joined_date"]
-    return next((i for i, d in enumerate(dates)
+    ids = index.starting_in(s, e) if index is not None else range(len(dates))
+    return next((i for i, d in zip(ids, map(dates.__getitem__, ids))
                  if s <= d["start"] and d["end"] <= e
                  and d.get("granularity") not in cfg["not_deadline"]
                  and not _past(dates, i, issue)), None)
 
 
 def _weak_ok(text: str, c: dict, figures: list[dict], dates: list[dict],
-             issue: dt.date | None, cfg: dict) -> bool:
+             issue: dt.date | None, cfg: dict, index: "_Dates | None" = None) -> bool:
     """A weak marker makes a target only when its scope names a figure of a telling kind,
     or another marker joined it, or (for a word such as 将, 确保) a deadline, or (for a date
     such as 今年, 全年) a verb of planned outcome (新增, 达到, 建成…)."""
@@ -438,5 +460,5 @@ def _weak_ok(text: str, c: dict, figures: list[dict], dates: list[dict],
     if c.get("joined") or any(figures[i].get("kind") in kinds for i in _figures_in(figures, s, e)):
         return True
     if c["mk"].date is None:
-        return _deadline(c, s, e, dates, issue, cfg) is not None
+        return _deadline(c, s, e, dates, issue, cfg, index) is not None
     return bool(cfg["_plan_verbs"].search(text, dates[c["mk"].date]["end"], e))
