@@ -60,6 +60,7 @@ _SETS = (
     "modifier_tags", "zero_subject_skip_tags", "date_after_kinds", "goal_scale_kinds", "metric_found_before", "topic_after_time",
     "clause_owner_after", "clause_topic_tags", "link_adverbs", "metric_tail_chars",
     "topic_stop", "subject_adverb_tags", "aside_tags", "common_noun_tags", "present_not_units",
+    "modifier_noun_tags", "modifier_run_tags",
     "attribute_heads",
     "share_units", "zone_units", "relative_after_kinds", "verb_sum_kinds", "name_not_kinds",
     "topic_lead_tags",
@@ -231,7 +232,11 @@ class _Text:
             return self._events[kind]
         cfg = self.cfg
         if kind == "named":
-            named = [(m.end(), m.group(1)) for m in cfg["event_name"].finditer(self.text)]
+            # a name that opens inside a date or right after a digit (于２０日开赛: 日 is the
+            # day's) is no name
+            named = [(m.end(), m.group(1)) for m in cfg["event_name"].finditer(self.text)
+                     if not (self.in_date(m.start(1), m.start(1) + 1)
+                             or self.text[m.start(1) - 1:m.start(1)].isdigit())]
             self._events[kind] = ([e for e, _ in named], [n for _, n in named])
             return self._events[kind]
         organised = []
@@ -1110,7 +1115,31 @@ def listed_not_owner(t: _Text, f: _Fig, o: "Owner") -> bool:
     return not (t.cfg["list_marks"].search(between) or t.cfg["list_marks"].fullmatch(before))
 
 
-OWNER_FILTER_RULES = (object_not_owner, report_source_not_owner, listed_not_owner)
+def metric_modifier(t: _Text, f: _Fig, o: "Owner") -> bool:
+    """Keep an owner unless it is a bare common noun glued before the figure's metric, no
+    extracted entity, no home or world word (企业研发经费增长15.5%: 企业 says whose kind of 经费 it is, not
+    whose figure — the owner of the sentence before, in the paragraph, carries on)."""
+    cfg = t.cfg
+    if o[3] is not None or o[2] != t.text[o[0]:o[1]] or cfg["home_re"].match(
+            t.text, o[0]) or cfg["world_re"].match(t.text, o[0]):
+        return True             # (a name, a resolved home word: 全国 -> 中国)
+    if f.metric:
+        if o[1] != f.metric[0]:
+            return True
+    else:   # no metric found: a run of verbs glued to the figure names it (城镇|新增就业1269万人)
+        run = t.words_in(o[1], o[1], f.start)
+        if not run or run[0][1] != o[1] or run[-1][2] != f.start or any(
+                w[3] not in cfg["modifier_run_tags"] or w[0] in cfg["link_verb_set"] for w in run) or any(
+                a[2] != b[1] for a, b in zip(run, run[1:])):
+            return True
+    words = t.words_in(o[0], o[0], o[1])
+    if not (len(words) == 1 and words[0][3] in cfg["modifier_noun_tags"]):
+        return True
+    k, s, _ = t.sentence(f.start)
+    return _previous(t, k, s) is None   # (国有企业利润增长8%, told first: the class is all there is)
+
+
+OWNER_FILTER_RULES = (object_not_owner, report_source_not_owner, listed_not_owner, metric_modifier)
 
 
 def _owner(t: _Text, f: _Fig, s: int) -> Subject | None:
@@ -1252,7 +1281,14 @@ def event_participants(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
             "participant_verbs"].search(t.text, t.clause_start(f.start), t.clause_end(f.end)):
         return None
     name = t.event_before(f.start)
-    return (t.cfg["event_determiner"].sub("", name), None) if name else None
+    if not name:
+        return None
+    # a place or body named in the count's own clause before it (中国另３名参赛的棋手) owns it
+    cs = max(s, t.clause_start(f.start))
+    if any(cs <= e["start"] and e["end"] <= f.start and e.get("label") in t.cfg["entity_labels"]
+           and name not in (e.get("text") or "") for e in t.entities):
+        return None
+    return (t.cfg["event_determiner"].sub("", name), None)
 
 
 def organised_event(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
