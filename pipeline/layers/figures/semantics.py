@@ -122,6 +122,7 @@ def _cfg() -> dict:
         "reference_counts": dict(raw["reference_counts"]),
         "reference_sentences": int(raw["reference_sentences"]),
         "owned_set_max_chars": int(raw["owned_set_max_chars"]),
+        "respective_join": regex.compile(raw["respective_join"]),
         **{k: regex.compile(raw[k].replace("{event_fairs}", "|".join(sorted(
             raw["event_fairs"], key=len, reverse=True)))) for k in ("event_name", "event_heads")},
     }
@@ -1508,6 +1509,48 @@ def place_reference(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     return (t.text[got[0]:got[1]], None)
 
 
+def respective_owners(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
+    """分别 pairs a list of figures after it with the names before it, in order (甲公司营收…，乙公司
+    营收…，分别下降3%和7% -> 甲公司, 乙公司; 杭州、宁波分别增长5%、6%): the figure's place in the
+    list of figures listed after 分别 in its clause, the name at that place among as many distinct
+    places or bodies (entities) before 分别 in the sentence; none where they are fewer."""
+    if f.i < 0:
+        return None
+    cfg = t.cfg
+    at = t.text.rfind(cfg["respective_word"], s, f.start)
+    if at < 0:
+        return None
+    # the figures listed after 分别 in its clause, each joined to the last by a list mark
+    listed = [g for g in t.figures if at < g["start"] <= f.start]
+    if not listed or t.clause_start(listed[0]["start"]) > at:
+        return None
+    run = []
+    for g in listed:
+        if run and not cfg["respective_join"].fullmatch(t.text, run[-1]["end"], g["start"]):
+            break
+        run.append(g)
+    if f.rec not in run:
+        return None
+    for g in t.figures:
+        if g["start"] > run[-1]["start"] and cfg["respective_join"].fullmatch(t.text, run[-1]["end"], g["start"]):
+            run.append(g)      # (the items after the figure)
+    if len(run) < 2:
+        return None
+    ents = [(j, e) for j, e in enumerate(t.entities)
+            if s <= e["start"] and e["end"] <= at and e.get("label") in cfg["entity_labels"]]
+    names: list = []
+    for j, e in reversed(ents):          # the last distinct names before 分别, in order
+        text = e.get("text") or t.text[e["start"]:e["end"]]
+        if any(text == n[0] for n in names):
+            continue
+        names.insert(0, (text, j))
+        if len(names) == len(run):
+            break
+    if len(names) < len(run):
+        return None
+    return names[[g is f.rec for g in run].index(True)]
+
+
 def owned_set(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     """The set a clause opens with (counted_set) named before with its owner glued before its
     count (A股5361家上市公司中… 5351家上市公司实现营收… -> A股上市公司; …3072家公司实现… -> the
@@ -1856,7 +1899,7 @@ def _owner_rule(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
 
 
 SUBJECT_RULES = (batch_antecedent, classifier_antecedent, demonstrative_antecedent, pronoun_antecedent, coordinated_owners, event_participants, organised_event,
-                 rule_addressee, surveyed_group, member_of, figure_in_name, place_reference, owned_set, counted_set,
+                 rule_addressee, surveyed_group, member_of, figure_in_name, respective_owners, place_reference, owned_set, counted_set,
                  zero_subject, clause_owner, _owner_rule,
                  topic_noun, carry_subject, lead_subject, heading_owner, title_owner)
 
