@@ -44,6 +44,7 @@ NEUTRAL = {
     # what each figure measures (figures/semantics.py): decide nothing, find no owner
     "METRIC_RULES": lambda *a: None,
     "SUBJECT_RULES": lambda *a: None,
+    "SUBJECT_FILTER_RULES": lambda t, subject: subject,
     "OWNER_RULES": lambda *a: [],
     "OWNER_FILTER_RULES": lambda *a: True,
     "PERIOD_RULES": lambda *a: None,

@@ -91,7 +91,8 @@ def _cfg() -> dict:
             (w for ws in raw["home_words"].values() for w in ws), key=len, reverse=True))),
         "country_at_metric": tuple(raw["country_at_metric"]),
         "subject_position_tags": tuple(raw["subject_position_tags"]),     # (str.startswith)
-        "aspect_marks": tuple(raw["aspect_marks"]),                         # (str.startswith)
+        "aspect_marks": tuple(raw["aspect_marks"]),
+        "subject_trim_tags": tuple(raw["subject_trim_tags"]),                         # (str.startswith)
         "link_adverb_last": {w[-1] for w in raw["link_adverbs"]},
         "world_re": regex.compile("|".join(sorted(raw["world_words"], key=len, reverse=True))),
         "owner_word_last": {w[-1] for k in ("project_suffixes", "owner_suffixes") for w in raw[k]},
@@ -1905,6 +1906,56 @@ SUBJECT_RULES = (batch_antecedent, classifier_antecedent, demonstrative_antecede
                  topic_noun, carry_subject, lead_subject, heading_owner, title_owner)
 
 
+def function_word_subject(t: _Text, subject: Subject) -> Subject | None:
+    """A subject that is no extracted entity does not open with a function word: the adverbs,
+    prepositions, conjunctions and particles (subject_trim_tags) opening it are dropped (须经医药
+    主管部门 -> 医药主管部门, 由市财政 -> 市财政, 的国防知识竞赛 -> 国防知识竞赛), and so is an
+    unknown word made of two such characters or verbs (将会, 仅为, 共送), and verbs and 的 before its
+    noun (举办的国防知识竞赛 -> 国防知识竞赛); a subject left with
+    fewer than two characters, or that is one verb (剥离), is none."""
+    text, ent = subject
+    if ent is not None:
+        return subject
+    key = ("nominal", text)
+    if key not in t._memo:
+        t._memo[key] = _nominal(t, text)
+    got = t._memo[key]
+    return None if got is None else (got, None) if got != text else subject
+
+
+def _nominal(t: _Text, text: str) -> str | None:
+    cfg = t.cfg
+    seg = segmenter.default()
+    tags = seg.tags
+    trim = cfg["subject_trim_tags"]
+
+    def function(word: str) -> bool:
+        tag = tags.get(word, "x")
+        if tag.startswith(trim):
+            return True
+        return tag == "x" and len(word) == 2 and all(
+            tags.get(c, "x").startswith(trim + ("v",)) for c in word) and tags.get(word[0], "x").startswith(trim)
+
+    words = [(w, a) for w, a, _ in seg.tokenize(text)]
+    i = 0
+    while i < len(words) and (words[i][0].isspace() or function(words[i][0])):
+        i += 1
+    j = i       # a relative clause of verbs opening it (举办的国防知识竞赛 -> 国防知识竞赛)
+    while j < len(words) and tags.get(words[j][0], "x") == "v":
+        j += 1
+    if i < j < len(words) - 1 and words[j][0] == "的":
+        i = j + 1
+    if i == len(words):
+        return None
+    rest = text[words[i][1]:]
+    if len(rest) < 2 or (i == len(words) - 1 and tags.get(words[i][0], "x") == "v"):
+        return None
+    return rest
+
+
+SUBJECT_FILTER_RULES = (function_word_subject,)
+
+
 # --------------------------------------------------------------------------- PERIOD_RULES
 
 def _target_of(t: _Text, f: _Fig) -> dict | None:
@@ -2501,7 +2552,7 @@ def rule_names() -> list[str]:
     c = CHANGE_RULES.index(change_word) + 1   # where change_word may stand further back
     s = STATUS_RULES.index(in_target) + 1     # what in_target drops stands after it
     return [r.__name__ for r in METRIC_RULES + SUBJECT_RULES[:at] + OWNER_RULES + OWNER_FILTER_RULES
-            + SUBJECT_RULES[at + 1:] + PERIOD_RULES[:d] + DATE_BEFORE_RULES
+            + SUBJECT_RULES[at + 1:] + SUBJECT_FILTER_RULES + PERIOD_RULES[:d] + DATE_BEFORE_RULES
             + PERIOD_RULES[d:] + PERIOD_YEAR_RULES + STATUS_RULES[:s] + TARGET_FILTER_RULES
             + STATUS_RULES[s:] + CHANGE_RULES[:c] + CHANGE_NEAR_RULES + CHANGE_RULES[c:]
             + CHANGE_FILTER_RULES]
@@ -2529,7 +2580,15 @@ def _find_basis(t: _Text, f: _Fig) -> str | None:
 def _subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     """A 该/这 back to the sentence before, else the sentence's own owner, else the sentence
     before's subject."""
-    return next((got for rule in SUBJECT_RULES if (got := rule(t, f, k, s))), None)
+    return next((got for rule in SUBJECT_RULES if (got := _filtered(t, rule(t, f, k, s)))), None)
+
+
+def _filtered(t: _Text, subject: Subject | None) -> Subject | None:
+    for rule in SUBJECT_FILTER_RULES:
+        if subject is None:
+            return None
+        subject = rule(t, subject)
+    return subject
 
 
 def _metric_ok(t: _Text, span: tuple[int, int], f: _Fig) -> bool:
@@ -2572,7 +2631,7 @@ def describe(text: str, figures: list[dict], entities: list[dict], dates: list[d
                 f.metric = span
                 break
         for rule in SUBJECT_RULES:
-            subject = f.subject = rule(t, f, k, s)
+            subject = f.subject = _filtered(t, rule(t, f, k, s))
             if subject:
                 f.subject_by = rule.__name__
                 break
