@@ -1837,9 +1837,17 @@ def lead_subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
 
 def _opening_verb(t: _Text, f: _Fig, s: int) -> tuple[str, int, int, str] | None:
     """The word (word, start, end, tag) the figure's sentence opens with past dates, adverbs
-    and conjunctions (zero_subject_skip_tags), when it is a verb; else None."""
-    lo = _owner_floor(t, s, f.start)
-    for w in t.words_in(max(lo, f.start - 1), lo):
+    and conjunctions (zero_subject_skip_tags), when it is a verb; else None (once per offset:
+    several rules ask)."""
+    key = ("opening_verb", f.start, s)
+    if key not in t._memo:
+        t._memo[key] = _find_opening_verb(t, f.start, s)
+    return t._memo[key]
+
+
+def _find_opening_verb(t: _Text, pos: int, s: int) -> tuple[str, int, int, str] | None:
+    lo = _owner_floor(t, s, pos)
+    for w in t.words_in(max(lo, pos - 1), lo):
         word, ws, we, tag = w
         if ws < lo or word.isspace() or t.in_date(ws, we) \
                 or tag in t.cfg["zero_subject_skip_tags"]:
