@@ -43,6 +43,9 @@ NEUTRAL = {
     "ROAD_RULES": lambda r, p: None,
     # what each figure measures (figures/semantics.py): decide nothing, find no owner
     "METRIC_RULES": lambda *a: None,
+    "LINK_EDGE_RULES": lambda *a: None,
+    "METRIC_OK_RULES": lambda *a: False,
+    "METRIC_FILTER_RULES": lambda *a: False,
     "SUBJECT_RULES": lambda *a: None,
     "SUBJECT_FILTER_RULES": lambda t, subject: subject,
     "OWNER_RULES": lambda *a: [],

@@ -39,7 +39,7 @@ FIELDS = ("metric", "subject", "subject_entity", "period_text", "period_start", 
 # the rules file's patterns and word sets the rules read as they are (compiled, as sets);
 # the entries below them are built from the file in other ways
 _PATTERNS = (
-    "list_marks", "name_brackets", "offer_cues", "level_reached", "share_cue", "carry_openers",
+    "list_marks", "link_aside", "name_brackets", "offer_cues", "level_reached", "share_cue", "carry_openers",
     "participant_counter", "participant_verbs", "event_determiner",
     "extent_before_de", "carry_clause_end", "no_carry_after", "demonstrative", "aside_openers",
     "dateline", "speech_colon", "dateline_after", "attributive_clause",
@@ -424,6 +424,7 @@ class _Fig:
     subject: tuple | None = None
     subject_by: str | None = None            # the subject rule that named it
     link: int | None = None                  # where _before_link found the metric ends
+    link_floor: int | None = None            # where the metric may start, if a gloss moved it
     period: dict | None = None               # the period found (the status rules read it)
     basis: str | None | bool = False         # the basis, once found (False: not yet)
 
@@ -589,6 +590,19 @@ def _before_link(t: _Text, f: _Fig) -> int:
     moved = True
     while moved:
         moved = False
+        while pos > floor and t.text[pos - 1] in cfg["link_spaces"]:
+            pos -= 1                        # 增长 7%: a space before the figure
+        # a gloss in brackets (国内生产总值(GDP)556亿元) and a manner phrase (按可比价格计算增长)
+        # between the metric and its verb
+        # (a bracket ends a phrase: the gloss may stand right before the figure's phrase)
+        lo = pos - cfg["link_aside_max_chars"] if pos == floor else max(floor, pos - cfg[
+            "link_aside_max_chars"])
+        m = cfg["link_aside"].search(t.text[max(lo, 0):pos]) if pos > 0 else None
+        if m:
+            pos -= m.end() - m.start()
+            if pos < floor:
+                floor = f.link_floor = t.clause_start(pos)
+            moved = True
         for n in lengths:                   # the longest link verb ending at pos
             if pos - n >= floor and t.text[pos - n:pos] in links:
                 pos -= n
@@ -627,7 +641,10 @@ def _before_link(t: _Text, f: _Fig) -> int:
 
 def noun_before(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, int] | None:
     pos = _before_link(t, f)
-    span = _strip_owner(t, _np_left(t, pos, t.clause_start(f.start)))
+    span = _strip_owner(t, _np_left(t, pos, t.clause_start(f.start) if f.link_floor is None
+                                    else f.link_floor))
+    if not span:
+        span = next((got for rule in LINK_EDGE_RULES if (got := rule(t, f, pos))), None)
     if not span:
         return None
     s, e = span
@@ -655,6 +672,44 @@ def noun_before(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, in
     if len(words) > 1 and words[0][3] == "vn":
         return (words[1][1], e)
     return span
+
+
+def word_across_link(t: _Text, f: _Fig, pos: int) -> tuple[int, int] | None:
+    """A word that runs across the link or change verb before the figure (价格上涨, 产量下降 as
+    one word): its part before the verb, where that part is a noun of its own, ends the noun
+    phrase the figure measures (居民消费价格上涨0.9% -> 居民消费价格)."""
+    floor = t.clause_start(f.start)
+    if pos in t.word_edges(pos)[1]:
+        return None                 # (a word ends there: nothing hides)
+    w = next((w for w in t.words(pos) if w[1] < pos < w[2] and w[1] >= floor), None)
+    if w is None:
+        return None
+    part = t.text[w[1]:pos]
+    tag = segmenter.default().tags.get(part)    # (a word of the dictionary, not any two characters)
+    if tag is None or len(part) < 2 or not _is_noun(t, part, tag):
+        return None
+    head = _np_left(t, w[1], floor)
+    return _strip_owner(t, (head[0] if head else w[1], pos))
+
+
+def verb_before_change(t: _Text, f: _Fig, pos: int) -> tuple[int, int] | None:
+    """What a change verb changes is a noun phrase, even where its last word is a verb (个人消费
+    支出增长1%, 财政收支下降２％): a two-character verb after a noun, right before the change verb,
+    ends the metric."""
+    floor = t.clause_start(f.start)
+    if not t.cfg["change_re"].search(t.text, pos, f.start):
+        return None             # (only the doer of a change: 完成旧城改造 is nominal_verb_before's)
+    w = _verb_at(t, pos, floor)
+    if not w or t.cfg["change_re"].fullmatch(w[0]):
+        return None
+    np = _np_left(t, w[1], floor)
+    before = _word_ending_at(t, np[0], floor) if np else None
+    if not np or (before and before[3] in t.cfg["aside_tags"]):
+        return None             # (按年率计算: a preposition's object, not the doer)
+    return _strip_owner(t, (np[0], pos))
+
+
+LINK_EDGE_RULES = (word_across_link, verb_before_change)    # noun_before's metric where a word hides its end
 
 
 def _word_ending_at(t: _Text, pos: int, floor: int) -> tuple[str, int, int, str] | None:
@@ -799,6 +854,18 @@ def share_of(t: _Text, f: _Fig, done: list[_Fig]) -> tuple[int, int] | None:
     return previous_metric(t, f, done)    # the sentence's last metric (其中…占…的N%)
 
 
+def share_attribute(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, int] | None:
+    """A share in an attribute before 的 (占全市出口６０％的机电产品): the share is of the noun
+    the attribute modifies, where no noun stands before 占."""
+    if f.rec.get("kind") != "percent" or not t.text.startswith("的", f.end):
+        return None
+    cs = t.clause_start(f.start)
+    m = t.cfg["share_cue"].search(t.text, cs, f.start)
+    if not m or _np_left(t, m.start(), cs):
+        return None
+    return _strip_owner(t, _np_right(t, f.end + 1, t.clause_end(f.end)))
+
+
 def row_label(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, int] | None:
     """A row of a list or a table (面积：６２２９８４平方公里, １．出口：１０２亿美元, 粮食总产量
     ５２０万吨 on a line of its own): the label that opens the line, before a colon or a space
@@ -814,7 +881,20 @@ def row_label(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, int]
     return m.span("label")
 
 
-METRIC_RULES = (row_label, share_of, relative_after, attributive_after, noun_before, verb_before_money, nominal_verb_before,
+def person_not_metric(t: _Text, f: _Fig, span: tuple[int, int]) -> bool:
+    """A phrase before the figure that holds a person's name (男子特级大师王某３胜) names who
+    scored, not what: a person owns a figure, it does not measure one."""
+    s, e = span
+    if e > f.start:
+        return False        # (after the figure a name stands beside its class: ５０多岁的农民王某)
+    return any(s <= ent["start"] and ent["end"] <= e and ent.get("label") in t.cfg["owner_labels"]
+               for ent in t.entities)
+
+
+METRIC_FILTER_RULES = (person_not_metric,)     # a metric found, then dropped
+
+
+METRIC_RULES = (row_label, share_attribute, share_of, relative_after, attributive_after, noun_before, verb_before_money, nominal_verb_before,
                 previous_metric, link_clause_topic,
                 count_verb_after,
                 same_counter_metric)
@@ -2559,7 +2639,8 @@ def rule_names() -> list[str]:
     d = PERIOD_RULES.index(date_before) + 1   # the rules of the dates it reads stand after it
     c = CHANGE_RULES.index(change_word) + 1   # where change_word may stand further back
     s = STATUS_RULES.index(in_target) + 1     # what in_target drops stands after it
-    return [r.__name__ for r in METRIC_RULES + SUBJECT_RULES[:at] + OWNER_RULES + OWNER_FILTER_RULES
+    return [r.__name__ for r in METRIC_RULES + LINK_EDGE_RULES + METRIC_OK_RULES + METRIC_FILTER_RULES
+            + SUBJECT_RULES[:at] + OWNER_RULES + OWNER_FILTER_RULES
             + SUBJECT_RULES[at + 1:] + SUBJECT_FILTER_RULES + PERIOD_RULES[:d] + DATE_BEFORE_RULES
             + PERIOD_RULES[d:] + PERIOD_YEAR_RULES + STATUS_RULES[:s] + TARGET_FILTER_RULES
             + STATUS_RULES[s:] + CHANGE_RULES[:c] + CHANGE_NEAR_RULES + CHANGE_RULES[c:]
@@ -2606,7 +2687,21 @@ def _metric_ok(t: _Text, span: tuple[int, int], f: _Fig) -> bool:
     if e - s < 2 and t.text[s:e] not in t.cfg["dimension_words"] and not (
             s == f.end and f.rec.get("kind") in ("count", "money") and _one_char_noun(t, s)):
         return False
-    return t._fig_ends.get(s, 0) == (f.rec.get("end") == s)     # no other figure ends there
+    return t._fig_ends.get(s, 0) == (f.rec.get("end") == s) or any(     # no other figure ends there
+        r(t, span, f) for r in METRIC_OK_RULES)
+
+
+def counted_then_measured(t: _Text, span: tuple[int, int], f: _Fig) -> bool:
+    """A phrase that opens with the noun another count counts and goes on to what is measured of
+    it (抽查的12种蔬菜平均价格为5元, ３个乡镇财政收入达２亿元) measures the later figure."""
+    s, e = span
+    if f.rec.get("end") == s or e != _before_link(t, f) or not any(
+            g["end"] == s and g.get("kind") in t.cfg["counted_kinds"] for g in t.figures):
+        return False            # (only the phrase right before the figure's own verb)
+    return len(t.words_in(s, s, e)) >= 2
+
+
+METRIC_OK_RULES = (counted_then_measured,)     # a metric _metric_ok would refuse, taken
 
 
 def describe(text: str, figures: list[dict], entities: list[dict], dates: list[dict],
@@ -2635,7 +2730,8 @@ def describe(text: str, figures: list[dict], entities: list[dict], dates: list[d
         for rule in METRIC_RULES:      # (each reads the figures done so far if it needs)
             again = rule.__name__ in t.cfg["metric_found_before"]   # may be a metric found before
             span = rule(t, f, done)
-            if span and (again or _metric_ok(t, span, f)):
+            if span and (again or _metric_ok(t, span, f)) and not any(
+                    r(t, f, span) for r in METRIC_FILTER_RULES):
                 f.metric = span
                 break
         for rule in SUBJECT_RULES:
