@@ -635,8 +635,38 @@ def _before_link(t: _Text, f: _Fig) -> int:
             if adv and adv[0] in cfg["link_adverbs"]:
                 pos = adv[1]
                 moved = True
+        elif pos > floor and pos < f.start and cfg["change_re"].match(t.text, pos):
+            adv = _word_ending_at(t, pos, floor)     # an adverb of manner before a change verb
+            if adv and adv[3] in cfg["change_adverb_tags"] and len(adv[0]) == 2:   # (普遍下跌)
+                pos = adv[1]
+                moved = True
     f.link = pos
     return pos
+
+
+def owner_class_change(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, int] | None:
+    """A sector or a market right before a change verb (国有工业增长５．４％, 墨西哥股市下跌２％)
+    is whose change it is, not what changed: the figure measures the metric its paragraph
+    reports (乡以上工业完成工业增加值…亿元。…国有工业增长…), the last one before it that is no
+    such word."""
+    cfg = t.cfg
+    if f.rec.get("kind") not in cfg["owner_class_kinds"]:
+        return None
+    pos = _before_link(t, f)
+    w = _word_ending_at(t, pos, t.clause_start(f.start))
+    if not w or w[0] not in cfg["owner_classes"] or not cfg["change_re"].search(t.text, pos, f.start):
+        return None
+    para = t.paragraph(f.start)
+    for g in reversed(done):
+        if t.paragraph(g.start) != para:
+            break
+        if g.metric and g.metric[0] != g.end and not any(
+                t.text.endswith(c, *g.metric) for c in cfg["owner_classes"]) and not any(
+                p.search(t.text, *g.metric) for p in cfg["rate_metrics"].values()) and t.text[
+                slice(*g.metric)] not in cfg["dimension_words"]:
+            f.owner = _np_left(t, pos, t.clause_start(f.start))     # (the sector owns it)
+            return g.metric         # (a level, not a rate of it: 增幅比上年高…)
+    return None
 
 
 def noun_before(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, int] | None:
@@ -686,6 +716,8 @@ def word_across_link(t: _Text, f: _Fig, pos: int) -> tuple[int, int] | None:
         return None
     part = t.text[w[1]:pos]
     tag = segmenter.default().tags.get(part)    # (a word of the dictionary, not any two characters)
+    if tag in t.cfg["change_adverb_tags"]:      # 稳步增长 as one word: the noun is before it
+        return _strip_owner(t, _np_left(t, w[1], floor))
     if tag is None or len(part) < 2 or not _is_noun(t, part, tag):
         return None
     head = _np_left(t, w[1], floor)
@@ -755,12 +787,20 @@ def verb_before_money(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[i
 
 
 def previous_metric(t: _Text, f: _Fig, done: list[_Fig]) -> tuple[int, int] | None:
+    """(a metric found before is taken as it is, `metric_found_before`, but not the noun a count
+    counts right after it: １５６２家污染企业中，已有１１３９家完成… is no count of 污染企业)"""
+    got = _previous_metric(t, f, done)
+    return got[0] if got and got[0][0] != got[1].end else None
+
+
+def _previous_metric(t: _Text, f: _Fig, done: list[_Fig]) -> tuple[tuple[int, int], _Fig] | None:
+    """The metric of the last figure before ``f`` in its sentence that has one, and that figure."""
     _, s, _ = t.sentence(f.start)
     for g in reversed(done):
         if g.start < s:
             break
         if g.metric:
-            return g.metric
+            return g.metric, g
     return None
 
 
@@ -851,7 +891,8 @@ def share_of(t: _Text, f: _Fig, done: list[_Fig]) -> tuple[int, int] | None:
     span = _strip_owner(t, _np_left(t, m.start(), cs))
     if span:
         return span
-    return previous_metric(t, f, done)    # the sentence's last metric (其中…占…的N%)
+    got = _previous_metric(t, f, done)    # the sentence's last metric (其中…占…的N%)
+    return got[0] if got else None
 
 
 def share_attribute(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, int] | None:
@@ -894,7 +935,7 @@ def person_not_metric(t: _Text, f: _Fig, span: tuple[int, int]) -> bool:
 METRIC_FILTER_RULES = (person_not_metric,)     # a metric found, then dropped
 
 
-METRIC_RULES = (row_label, share_attribute, share_of, relative_after, attributive_after, noun_before, verb_before_money, nominal_verb_before,
+METRIC_RULES = (row_label, share_attribute, share_of, relative_after, attributive_after, owner_class_change, noun_before, verb_before_money, nominal_verb_before,
                 previous_metric, link_clause_topic,
                 count_verb_after,
                 same_counter_metric)
