@@ -519,6 +519,24 @@ def _strip_owner(t: _Text, span: tuple[int, int] | None) -> tuple[int, int] | No
 
 # --------------------------------------------------------------------------- METRIC_RULES
 
+def quoted_after(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, int] | None:
+    """A count followed (after 的) by a name in quotes (１５２个“绿色学校”, 一支３０人的“红马甲”
+    服务队) counts what the quotes name: the words inside them, whatever their tags."""
+    cfg = t.cfg
+    if f.rec.get("kind") not in cfg["quoted_after_kinds"]:
+        return None
+    pos = f.end + 1 if t.text.startswith("的", f.end) else f.end
+    close = cfg["topic_quotes"].get(t.text[pos:pos + 1])
+    if not close:
+        return None
+    end = t.text.find(close, pos + 1, pos + 2 + cfg["topic_quote_max_chars"])
+    if end < 0 or regex.search(cfg["quoted_not_name"], t.text[pos + 1:end]):
+        return None
+    ceil = t.clause_end(end + 1)    # the head noun right after the quotes is part of the name
+    head = _np_right(t, end + 1, ceil) if end + 1 < ceil else None
+    return (pos, head[1]) if head and head[1] - pos <= cfg["metric_max_chars"] else (pos + 1, end)
+
+
 def attributive_after(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, int] | None:
     cfg = t.cfg
     ceil = t.clause_end(f.end)
@@ -935,7 +953,7 @@ def person_not_metric(t: _Text, f: _Fig, span: tuple[int, int]) -> bool:
 METRIC_FILTER_RULES = (person_not_metric,)     # a metric found, then dropped
 
 
-METRIC_RULES = (row_label, share_attribute, share_of, relative_after, attributive_after, owner_class_change, noun_before, verb_before_money, nominal_verb_before,
+METRIC_RULES = (row_label, share_attribute, share_of, relative_after, quoted_after, attributive_after, owner_class_change, noun_before, verb_before_money, nominal_verb_before,
                 previous_metric, link_clause_topic,
                 count_verb_after,
                 same_counter_metric)
