@@ -93,7 +93,7 @@ def _cfg() -> dict:
         "subject_position_tags": tuple(raw["subject_position_tags"]),     # (str.startswith)
         "aspect_marks": tuple(raw["aspect_marks"]),
         "subject_trim_tags": tuple(raw["subject_trim_tags"]),                         # (str.startswith)
-        "link_adverb_last": {w[-1] for w in raw["link_adverbs"]},
+        "link_adverb_last": {w[-1] for k in ("link_adverbs", "metric_link_adverbs") for w in raw[k]},
         "world_re": regex.compile("|".join(sorted(raw["world_words"], key=len, reverse=True))),
         "owner_word_last": {w[-1] for k in ("project_suffixes", "owner_suffixes") for w in raw[k]},
         "owner_word_re": regex.compile("(?:(?P<project>%s)|(?P<body>%s))$" % tuple(
@@ -183,6 +183,7 @@ class _Text:
     _frames: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
     _floors: dict[tuple[int, int], int] = field(default_factory=dict)
     _memo: dict[tuple[str, int], object] = field(default_factory=dict)  # the reference rules' reads
+    counted_ok: set[tuple[int, int]] = field(default_factory=set)  # counted_then_measured's spans
     _word_edges: dict[int, tuple[set[int], set[int]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -650,7 +651,7 @@ def _before_link(t: _Text, f: _Fig) -> int:
         # an adverb between the metric and its verb (存款余额也已达, 股价也上升)
         if pos > floor and t.text[pos - 1] in cfg["link_adverb_last"]:
             adv = _word_ending_at(t, pos, floor)
-            if adv and adv[0] in cfg["link_adverbs"]:
+            if adv and (adv[0] in cfg["link_adverbs"] or adv[0] in cfg["metric_link_adverbs"]):
                 pos = adv[1]
                 moved = True
         elif pos > floor and pos < f.start and cfg["change_re"].match(t.text, pos):
@@ -732,9 +733,13 @@ def word_across_link(t: _Text, f: _Fig, pos: int) -> tuple[int, int] | None:
     w = next((w for w in t.words(pos) if w[1] < pos < w[2] and w[1] >= floor), None)
     if w is None:
         return None
+    rest = t.text[pos:w[2]]
+    if not (t.cfg["change_re"].fullmatch(rest) or rest in t.cfg["link_verb_set"]):
+        return None                 # (the word's end is the verb the figure follows: 上涨, not 就|是)
     part = t.text[w[1]:pos]
     tag = segmenter.default().tags.get(part)    # (a word of the dictionary, not any two characters)
-    if tag in t.cfg["change_adverb_tags"]:      # 稳步增长 as one word: the noun is before it
+    if tag in t.cfg["change_adverb_tags"] and t.cfg["change_re"].fullmatch(rest):
+        # 稳步增长 as one word: the noun is before it (not 就是: an adverb before a link verb)
         return _strip_owner(t, _np_left(t, w[1], floor))
     if tag is None or len(part) < 2 or not _is_noun(t, part, tag):
         return None
@@ -805,10 +810,8 @@ def verb_before_money(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[i
 
 
 def previous_metric(t: _Text, f: _Fig, done: list[_Fig]) -> tuple[int, int] | None:
-    """(a metric found before is taken as it is, `metric_found_before`, but not the noun a count
-    counts right after it: １５６２家污染企业中，已有１１３９家完成… is no count of 污染企业)"""
     got = _previous_metric(t, f, done)
-    return got[0] if got and got[0][0] != got[1].end else None
+    return got[0] if got else None
 
 
 def _previous_metric(t: _Text, f: _Fig, done: list[_Fig]) -> tuple[tuple[int, int], _Fig] | None:
@@ -941,12 +944,14 @@ def row_label(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, int]
 
 
 def person_not_metric(t: _Text, f: _Fig, span: tuple[int, int]) -> bool:
-    """A phrase before the figure that holds a person's name (男子特级大师王某３胜) names who
-    scored, not what: a person owns a figure, it does not measure one."""
+    """A phrase before the figure that holds a person's name (男子特级大师王某３胜), or is a
+    place's name and nothing else (日本平均每天有２６人…), names whose the figure is, not what it
+    measures: an owner does not measure."""
     s, e = span
     if e > f.start:
         return False        # (after the figure a name stands beside its class: ５０多岁的农民王某)
-    return any(s <= ent["start"] and ent["end"] <= e and ent.get("label") in t.cfg["owner_labels"]
+    return any((s <= ent["start"] and ent["end"] <= e and ent.get("label") in t.cfg["owner_labels"])
+               or (ent["start"] == s and ent["end"] == e and ent.get("label") in t.cfg["place_labels"])
                for ent in t.entities)
 
 
@@ -2754,10 +2759,16 @@ def counted_then_measured(t: _Text, span: tuple[int, int], f: _Fig) -> bool:
     """A phrase that opens with the noun another count counts and goes on to what is measured of
     it (抽查的12种蔬菜平均价格为5元, ３个乡镇财政收入达２亿元) measures the later figure."""
     s, e = span
+    if span in t.counted_ok:
+        return True             # (taken for a figure before: 5.62元/公斤，比昨天下降1.2%)
     if f.rec.get("end") == s or e != _before_link(t, f) or not any(
             g["end"] == s and g.get("kind") in t.cfg["counted_kinds"] for g in t.figures):
         return False            # (only the phrase right before the figure's own verb)
-    return len(t.words_in(s, s, e)) >= 2
+    words = t.words_in(s, s, e)
+    if len(words) < 2 or not _is_noun(t, words[-1][0], words[-1][3]):
+        return False            # (a noun phrase, not a verb after a count: ３２人扩大到６４人)
+    t.counted_ok.add(span)
+    return True
 
 
 METRIC_OK_RULES = (counted_then_measured,)     # a metric _metric_ok would refuse, taken
