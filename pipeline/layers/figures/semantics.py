@@ -764,7 +764,22 @@ def verb_before_change(t: _Text, f: _Fig, pos: int) -> tuple[int, int] | None:
     return _strip_owner(t, (np[0], pos))
 
 
-LINK_EDGE_RULES = (word_across_link, verb_before_change)    # noun_before's metric where a word hides its end
+def change_verb_run(t: _Text, f: _Fig, pos: int) -> tuple[int, int] | None:
+    """A count right after a change verb and the verb of what is counted, after a noun
+    (城镇新增就业1269万人, 全区新增用工３万人): the two verbs name what is counted."""
+    if f.rec.get("kind") not in t.cfg["verb_run_kinds"]:
+        return None
+    floor = t.clause_start(f.start)
+    last = _word_ending_at(t, pos, floor)
+    first = _word_ending_at(t, last[1], floor) if last else None
+    if not (first and last[3] in t.cfg["verb_run_tags"] and first[3] in t.cfg["verb_run_tags"]
+            and t.cfg["change_re"].fullmatch(first[0]) and not t.cfg["change_re"].fullmatch(last[0])):
+        return None
+    before = _word_ending_at(t, first[1], floor)
+    return (first[1], pos) if before and _is_noun(t, before[0], before[3]) else None
+
+
+LINK_EDGE_RULES = (word_across_link, verb_before_change, change_verb_run)    # noun_before's metric where a word hides its end
 
 
 def _word_ending_at(t: _Text, pos: int, floor: int) -> tuple[str, int, int, str] | None:
@@ -2628,9 +2643,12 @@ def change_word(t: _Text, f: _Fig) -> str | None:
     best = None
     for m in t.cfg["change_re"].finditer(t.text, t.clause_start(f.start), f.start):
         if f.metric and f.metric[0] <= m.start() < f.metric[1] and not any(
-                w[1:3] == f.metric and w[3] == "v" for w in t.words(f.metric[0])):
+                w[1:3] == f.metric and w[3] == "v" for w in t.words(f.metric[0])) and not (
+                m.start() == f.metric[0] and m.end() < f.metric[1] and m.end() in t.word_edges(
+                    m.end())[0]):
             continue            # inside the metric (增速 is rate_metric's); not a metric that is
-            #                     a verb of change itself (农民增收１８亿元, verb_before_money)
+            #                     a verb of change itself (农民增收１８亿元, verb_before_money), nor
+            #                     one a change word opens as a word (新增|就业, change_verb_run)
         near = f.start - m.end() <= t.cfg["change_window"] or (
             f.metric and 0 <= f.metric[0] - m.end() <= 1)
         if near or any(rule(t, f, m.end()) for rule in CHANGE_NEAR_RULES):
