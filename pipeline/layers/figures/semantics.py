@@ -549,8 +549,10 @@ def attributive_after(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[i
     if m and not t.text.startswith("的", pos):
         pos = m.end() - 1       # 200公里外的工地: the extent word is no part of the noun
     if t.text.startswith("的", pos):
-        # 总投资24.7亿元的生产线: the noun before measures, the one after owns
-        if noun_before(t, f):
+        # 总投资24.7亿元的生产线: the noun before measures, the one after owns (not an owner
+        # before: 美国７０％的俱乐部, person_not_metric)
+        before = noun_before(t, f)
+        if before and not any(r(t, f, before) for r in METRIC_FILTER_RULES):
             after = _np_right(t, pos + 1, ceil)
             if after:               # up to its project word (的项目进展 -> 项目)
                 ends = [w[2] for w in t.words_in(after[0], after[0], after[1])
