@@ -58,6 +58,7 @@ NEUTRAL = {
     "DATE_BEFORE_RULES": lambda *a: False,
     "PERIOD_YEAR_RULES": lambda *a: None,
     "TARGET_FILTER_RULES": lambda *a: False,
+    "TOLD_DATE_FILTER_RULES": lambda *a: False,
 }
 SPECIAL = {  # rules that make what the next ones work on
     "suffix_ends_name": lambda word, tag: None,

@@ -104,11 +104,36 @@ def _year(g: dict, issue: dt.date | None, cfg: dict, suffix: str = "") -> tuple[
     return None, False
 
 
+def _plan_years(n: int | None, cfg: dict) -> tuple[int, int]:
+    """The first and last year of the ``n``-th five-year plan (plan_years, then every
+    plan_length years from plan_third_start)."""
+    if not n or n < 1:
+        raise _Reject
+    if n in cfg["plan_years"]:
+        return tuple(cfg["plan_years"][n])
+    a = cfg["plan_third_start"] + cfg["plan_length"] * (n - 3)
+    if not cfg["year_range"][0] <= a <= cfg["year_range"][1]:
+        raise _Reject
+    return a, a + cfg["plan_length"] - 1
+
+
 def _resolve(g: dict, issue: dt.date | None, cfg: dict) -> tuple[dt.date | None, dt.date | None, str]:
     """Named groups of one match -> (start, end, granularity)."""
     if g.get("plan"):
-        a, b = cfg["plans"][g["plan"]]
-        return dt.date(a, 1, 1), dt.date(b, 12, 31), "range"
+        a, b = _plan_years(_num(g["plan"][:-1] if g["plan"].endswith("五") else g["plan"]), cfg)
+        part = cfg["plan_parts"].get(g.get("ppart") or "")
+        if part:
+            a = b = a if part == "first" else b
+        _Anchor.last = (dt.date(a, 1, 1), dt.date(b, 12, 31))
+        kind = cfg["suffixes"].get(g.get("sfx") or "")
+        if kind == "since":
+            start = dt.date(a, 1, 1)
+            return start, (issue if issue and issue >= start else None), "since"
+        if kind == "before":
+            return None, dt.date(b, 12, 31), "before"
+        if kind == "from":
+            return dt.date(a, 1, 1), None, "from"
+        return dt.date(a, 1, 1), dt.date(b, 12, 31), "year" if a == b else "range"
     if g.get("multi"):
         a, b = cfg["multi_years"][g["multi"]]
         if not issue:

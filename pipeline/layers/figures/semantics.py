@@ -50,7 +50,7 @@ _PATTERNS = (
     "per_unit", "date_after_end", "date_after_not", "goal_scale_verbs", "completion_forecast",
     "name_after_figure",
     "organise_verbs",
-    "join_verbs", "member_bodies", "year_parts", "norm_article", "penalty_after", "norm_item_end", "annual_bases", "row_label", "row_end", "compared_date", "estimate_words", "norm_frame",
+    "join_verbs", "member_bodies", "year_parts", "norm_article", "penalty_after", "norm_item_end", "annual_bases", "row_label", "row_end", "compared_date", "estimate_words", "norm_frame", "record_after",
     "pronouns", "place_reference", "surveyed_skip",
 )
 _SETS = (
@@ -2302,6 +2302,16 @@ def same_year_word(t: _Text, d: dict) -> bool:
 DATE_BEFORE_RULES = (same_year_word,)       # the words date_before takes as dates besides `dates`
 
 
+def record_span(t: _Text, d: dict) -> bool:
+    """A date a record is measured over (『七五』以来最多的, 近十年来最高, 有记录以来之最: a span
+    right before 最/之最/新高, `record_after`) is what the figure is compared with, not its
+    period: no date told (date_before, annual_basis_period, bulletin_year skip it)."""
+    return bool(t.cfg["record_after"].match(t.text, d["end"]))
+
+
+TOLD_DATE_FILTER_RULES = (record_span,)     # a date before the figure that is no date told
+
+
 def _told_dates(t: _Text, pos: int, lo: int = 0):
     """The dates told before ``pos`` in the text (from ``lo``), the last first (a dateline and
     a date compared with, 比上年, 与上年…相当, left out; only those whose days are known)."""
@@ -2320,6 +2330,8 @@ def _compared_or_dateline(t: _Text, d: dict, lo: int) -> bool:
     """Whether date ``d`` is a dateline's (1月4日讯), a date compared with (比上年) or inside a
     basis (与上年同期相比), the basis looked for from ``lo`` on: no date a figure is of."""
     cfg = t.cfg
+    if any(rule(t, d) for rule in TOLD_DATE_FILTER_RULES):
+        return True
     return bool(cfg["dateline_after"].match(t.text, d["end"]) or cfg["compared_date"].match(
         t.text, max(0, d["start"] - 1), d["start"]) or any(
         m.start() <= d["start"] and d["end"] <= m.end()
@@ -2725,7 +2737,7 @@ def rule_names() -> list[str]:
     s = STATUS_RULES.index(in_target) + 1     # what in_target drops stands after it
     return [r.__name__ for r in METRIC_RULES + LINK_EDGE_RULES + METRIC_OK_RULES + METRIC_FILTER_RULES
             + SUBJECT_RULES[:at] + OWNER_RULES + OWNER_FILTER_RULES
-            + SUBJECT_RULES[at + 1:] + SUBJECT_FILTER_RULES + PERIOD_RULES[:d] + DATE_BEFORE_RULES
+            + SUBJECT_RULES[at + 1:] + SUBJECT_FILTER_RULES + PERIOD_RULES[:d] + DATE_BEFORE_RULES + TOLD_DATE_FILTER_RULES
             + PERIOD_RULES[d:] + PERIOD_YEAR_RULES + STATUS_RULES[:s] + TARGET_FILTER_RULES
             + STATUS_RULES[s:] + CHANGE_RULES[:c] + CHANGE_NEAR_RULES + CHANGE_RULES[c:]
             + CHANGE_FILTER_RULES]
