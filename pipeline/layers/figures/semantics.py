@@ -2646,9 +2646,34 @@ def zone_name(t: _Text, f: _Fig) -> str | None:
     return None if in_target(t, f) or plan_cue(t, f) or goal_verb(t, f) else "other"
 
 
+def future_period(t: _Text, f: _Fig) -> str | None:
+    """A figure whose period starts after the issue's day (今后３年沿淮要建设５０多座…, a round
+    of games dated tomorrow: 第二轮比赛１月７日…经过５轮角逐) tells of what has not happened yet:
+    a target, where no rule before it found it a rule, a name or a report; a closed period only
+    (进入九十年代以后: an open span's start says little of when the figure is)."""
+    start, end = (f.period or {}).get("start_date"), (f.period or {}).get("end_date")
+    if not (t.issue_date and start and end and start > t.issue_date.isoformat()):
+        return None
+    at = f.period.get("end")
+    if at is not None and at <= f.start and t.clause_end(at) >= f.start and _describes_thing(
+            t, at, f.start):
+        return None             # 计划于明年建成的污水处理厂日处理能力8万吨: the plant's size
+    return "target"
+
+
+def _describes_thing(t: _Text, at: int, pos: int) -> bool:
+    """Whether the text from ``at`` (a date's end) to ``pos`` is a clause that describes a
+    thing, ending with a verb and 的 (今年开通的公路…, 明年建成的厂…)."""
+    m = t.cfg["attributive_clause"].match(t.text, at, pos)
+    if not m:
+        return False
+    words = [w for w in t.words(at) if w[2] == m.end() - 1]
+    return bool(words) and words[0][3].startswith("v")
+
+
 STATUS_RULES = (name_or_offer, zone_name, estimate_of_past, norm_frame, in_target, norm_bound, deontic_cue, measure_for_class,
                 penalty_bound, norm_article, past_cue,
-                plan_cue, goal_verb, forecast_after_completion)
+                plan_cue, goal_verb, forecast_after_completion, future_period)
 
 
 # --------------------------------------------------------------------------- CHANGE_RULES
