@@ -50,7 +50,7 @@ _PATTERNS = (
     "per_unit", "date_after_end", "date_after_not", "goal_scale_verbs", "completion_forecast",
     "name_after_figure",
     "organise_verbs",
-    "join_verbs", "member_bodies", "year_parts", "norm_article", "penalty_after", "norm_item_end", "annual_bases", "row_label", "row_end", "compared_date", "estimate_words", "norm_frame", "record_after",
+    "join_verbs", "member_bodies", "year_parts", "norm_article", "penalty_after", "norm_item_end", "annual_bases", "row_label", "row_end", "compared_date", "estimate_words", "norm_frame", "record_after", "due_words",
     "pronouns", "place_reference", "surveyed_skip",
 )
 _SETS = (
@@ -2527,6 +2527,20 @@ def deontic_cue(t: _Text, f: _Fig) -> str | None:
     return None
 
 
+def due_for_each(t: _Text, f: _Fig) -> str | None:
+    """What is due for each one (每名学生每天应锻炼1小时, 每户应缴纳…100元: a word of duty,
+    `due_words` — 应, 应为, 应该, which alone say a sum due or planned, 预算拨款应为３８亿, a target
+    by plan_cue —, after a per-unit word, 每名/每天, in the figure's sentence and before the
+    figure in its clause) is a bound set for every one: a rule."""
+    cfg = t.cfg
+    _, s, _ = t.sentence(f.start)
+    cs = t.clause_start(f.start)
+    due = [m for m in cfg["due_words"].finditer(t.text, cs, f.start) if _cue_word(t, m)]
+    if due and cfg["per_unit"].search(t.text, s, due[-1].start()):
+        return "rule"
+    return None
+
+
 def measure_for_class(t: _Text, f: _Fig) -> str | None:
     """A measure a notice sets for a class of persons (对…入境人员，…实施7天集中隔离…，分别间隔
     24小时再开展2次核酸检测) is a rule: the sentence opens with 对 and the class, and a measure
@@ -2671,7 +2685,7 @@ def _describes_thing(t: _Text, at: int, pos: int) -> bool:
     return bool(words) and words[0][3].startswith("v")
 
 
-STATUS_RULES = (name_or_offer, zone_name, estimate_of_past, norm_frame, in_target, norm_bound, deontic_cue, measure_for_class,
+STATUS_RULES = (name_or_offer, zone_name, estimate_of_past, norm_frame, in_target, norm_bound, deontic_cue, due_for_each, measure_for_class,
                 penalty_bound, norm_article, past_cue,
                 plan_cue, goal_verb, forecast_after_completion, future_period)
 
