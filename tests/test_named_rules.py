@@ -59,6 +59,7 @@ NEUTRAL = {
     "PERIOD_YEAR_RULES": lambda *a: None,
     "TARGET_FILTER_RULES": lambda *a: False,
     "TOLD_DATE_FILTER_RULES": lambda *a: False,
+    "PLAN_CUE_FILTER_RULES": lambda *a: False,
 }
 SPECIAL = {  # rules that make what the next ones work on
     "suffix_ends_name": lambda word, tag: None,

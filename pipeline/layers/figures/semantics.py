@@ -65,7 +65,7 @@ _SETS = (
     "share_units", "zone_units", "relative_after_kinds", "verb_sum_kinds", "name_not_kinds",
     "topic_lead_tags",
     "subject_not_carried", "period_not_carried", "clause_owner_through", "subject_by_default",
-    "batch_classifiers",
+    "batch_classifiers", "plan_nouns", "plan_noun_next_tags",
 )
 
 
@@ -2613,6 +2613,8 @@ def plan_cue(t: _Text, f: _Fig) -> str | None:
     for m in cfg["plan_cues"].finditer(t.text, s, f.start):
         if not _cue_word(t, m):
             continue        # part of a word: 要求, 主要
+        if any(rule(t, m) for rule in PLAN_CUE_FILTER_RULES):
+            continue
         # in an attributive (计划于今年开通的公路): names a thing planned, not this figure
         if cfg["plan_cue_attributive"].match(t.text, m.end(), f.start):
             continue
@@ -2625,6 +2627,20 @@ def plan_cue(t: _Text, f: _Fig) -> str | None:
             continue
         return "target"
     return None
+
+
+def plan_noun(t: _Text, m) -> bool:
+    """A plan word used as a noun (`plan_nouns`: 计划, 规划, 目标) that an adverb or a noun follows
+    — the plan is what the clause talks of, or it modifies a noun — says no plan of the figure:
+    航天发射计划仅完成一半 (what was done of the plan), 道路规划红线宽50米, 规划面积10平方公里
+    (a planned thing's size), unlike 计划修建道路100公里, 计划今年完成."""
+    if m.group() not in t.cfg["plan_nouns"]:
+        return False
+    nxt = t.words_in(m.start(), m.end())
+    return bool(nxt) and nxt[0][1] == m.end() and nxt[0][3] in t.cfg["plan_noun_next_tags"]
+
+
+PLAN_CUE_FILTER_RULES = (plan_noun,)        # a plan word that plans nothing after all
 
 
 def goal_verb(t: _Text, f: _Fig) -> str | None:
@@ -2774,11 +2790,12 @@ def rule_names() -> list[str]:
     d = PERIOD_RULES.index(date_before) + 1   # the rules of the dates it reads stand after it
     c = CHANGE_RULES.index(change_word) + 1   # where change_word may stand further back
     s = STATUS_RULES.index(in_target) + 1     # what in_target drops stands after it
+    p = STATUS_RULES.index(plan_cue) + 1      # what plan_cue skips stands after it
     return [r.__name__ for r in METRIC_RULES + LINK_EDGE_RULES + METRIC_OK_RULES + METRIC_FILTER_RULES
             + SUBJECT_RULES[:at] + OWNER_RULES + OWNER_FILTER_RULES
             + SUBJECT_RULES[at + 1:] + SUBJECT_FILTER_RULES + PERIOD_RULES[:d] + DATE_BEFORE_RULES + TOLD_DATE_FILTER_RULES
             + PERIOD_RULES[d:] + PERIOD_YEAR_RULES + STATUS_RULES[:s] + TARGET_FILTER_RULES
-            + STATUS_RULES[s:] + CHANGE_RULES[:c] + CHANGE_NEAR_RULES + CHANGE_RULES[c:]
+            + STATUS_RULES[s:p] + PLAN_CUE_FILTER_RULES + STATUS_RULES[p:] + CHANGE_RULES[:c] + CHANGE_NEAR_RULES + CHANGE_RULES[c:]
             + CHANGE_FILTER_RULES]
 
 
