@@ -2260,8 +2260,8 @@ def carry_period(t: _Text, f: _Fig) -> dict | None:
     of the sentence before in the same paragraph (1997年，…全年进出口…。其中出口749亿美元 ->
     全年): the period of its figures, else a date opening it (1月6日上午举行仪式。400余名…)."""
     k, s, _ = t.sentence(f.start)
-    if k < 1 or t.paragraph(t.sentence_starts[k - 1]) != t.paragraph(s) or t.dts.starting_in(
-            s, f.start):
+    if k < 1 or t.paragraph(t.sentence_starts[k - 1]) != t.paragraph(s) or any(
+            not _compared_date(t, t.dates[i]) for i in t.dts.starting_in(s, f.start)):
         return None
     if t.cfg["no_carry_after"].match(t.text, f.end):
         return None             # 50多岁的农民, 200公里外的工地: a size of a thing, no flow
@@ -2286,9 +2286,17 @@ def carry_period(t: _Text, f: _Fig) -> dict | None:
         for d in map(t.dates.__getitem__, t.dts.starting_in(lo, first_clause + 1)):
             if d["end"] <= first_clause and not t.cfg["dateline_after"].match(t.text, d["end"]):
                 return d
-        if t.dts.starting_in(ps, pe):
+        if any(not _compared_date(t, t.dates[i]) for i in t.dts.starting_in(ps, pe)):
             return None         # a sentence with a date of its own that its figures do not take
     return None
+
+
+def _compared_date(t: _Text, d: dict) -> bool:
+    """Whether date ``d`` is only compared with (比昨天, 与上年同期相比, 『七五』以来最多): no date
+    of its sentence's own, so it does not stop a carried period (carry_period); not where the
+    comparison opens its sentence (与１９９７年初相比，…: a frame of its own)."""
+    return t.clause_start(d["start"]) > t.sentence(d["start"])[1] and not t.cfg[
+        "dateline_after"].match(t.text, d["end"]) and _compared_or_dateline(t, d, 0)
 
 
 def same_year_word(t: _Text, d: dict) -> bool:
@@ -2459,7 +2467,17 @@ def year_past_report(t: _Text, f: _Fig, tg: dict) -> bool:
     return bool(moved) and moved["end_date"] < t.issue_date.isoformat()
 
 
-TARGET_FILTER_RULES = (year_past_report,)   # a target's figure that is none the less no target
+def deadline_not_ahead(t: _Text, f: _Fig, tg: dict) -> bool:
+    """A target found only by its date (the marker is the deadline itself, no plan word:
+    截至今日14:00时，…猪肉平均价格为40.12元/公斤) whose date ends on or before the issue's day is
+    no goal: it reports the state up to that day (a date ahead, 年内, 到2025年, stays a target)."""
+    if not t.issue_date or (tg.get("modality") or "") != (tg.get("deadline_text") or ""):
+        return False
+    end = tg.get("deadline_end")
+    return bool(end) and end <= t.issue_date.isoformat()
+
+
+TARGET_FILTER_RULES = (year_past_report, deadline_not_ahead)   # a target's figure that is none the less no target
 
 
 def _in_name(t: _Text, f: _Fig) -> bool:
