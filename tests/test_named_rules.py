@@ -60,6 +60,7 @@ NEUTRAL = {
     "TARGET_FILTER_RULES": lambda *a: False,
     "TOLD_DATE_FILTER_RULES": lambda *a: False,
     "PLAN_CUE_FILTER_RULES": lambda *a: False,
+    "CARRY_ACROSS_RULES": lambda *a: False,
 }
 SPECIAL = {  # rules that make what the next ones work on
     "suffix_ends_name": lambda word, tag: None,

@@ -65,7 +65,7 @@ _SETS = (
     "share_units", "zone_units", "relative_after_kinds", "verb_sum_kinds", "name_not_kinds",
     "topic_lead_tags",
     "subject_not_carried", "period_not_carried", "clause_owner_through", "subject_by_default",
-    "batch_classifiers", "plan_nouns", "plan_noun_next_tags",
+    "batch_classifiers", "plan_nouns", "plan_noun_next_tags", "statistic_run_grains",
 )
 
 
@@ -2267,7 +2267,8 @@ def carry_period(t: _Text, f: _Fig) -> dict | None:
         return None             # 50多岁的农民, 200公里外的工地: a size of a thing, no flow
     same_owner = bool(f.subject) and t.subjects.get(k - 1, (None,))[0] == f.subject[0]
     if not same_owner and f.subject_by not in t.cfg["carry_period_after"] and not t.cfg[
-            "carry_openers"].match(t.text, _owner_floor(t, s, f.start)):
+            "carry_openers"].match(t.text, _owner_floor(t, s, f.start)) and not any(
+            rule(t, k, s) for rule in CARRY_ACROSS_RULES):
         return None             # a sentence naming another owner starts afresh (唐海县…节地率达70%)
     # back through the paragraph's sentences of the same report, while they give no date
     para = t.paragraph(s)
@@ -2289,6 +2290,21 @@ def carry_period(t: _Text, f: _Fig) -> dict | None:
         if any(not _compared_date(t, t.dates[i]) for i in t.dts.starting_in(ps, pe)):
             return None         # a sentence with a date of its own that its figures do not take
     return None
+
+
+def statistic_run(t: _Text, k: int, s: int) -> bool:
+    """Whether sentence ``k`` goes on with the statistics of the sentence before: that sentence's
+    figures took a period and this one states a change (增长, 下降, 新增 … before a figure) with no
+    plan word: a run of a report's results (2021年，…增长8.1%。全国财政收入…增长10.7%。城镇新增
+    就业1269万人…)."""
+    if (t.periods.get(k - 1) or {}).get("granularity") not in t.cfg["statistic_run_grains"]:
+        return False            # (１０年来全市共开发…。唐海县…累计达…: a span since, no report's year)
+    e = t.sentence_starts[k + 1] if k + 1 < len(t.sentence_starts) else len(t.text)
+    return bool(t.cfg["change_re"].search(t.text, s, e)) and not any(
+        _cue_word(t, m) for m in t.cfg["plan_cues"].finditer(t.text, s, e))
+
+
+CARRY_ACROSS_RULES = (statistic_run,)       # what carries a period into another owner's sentence
 
 
 def _compared_date(t: _Text, d: dict) -> bool:
@@ -2806,13 +2822,14 @@ def rule_names() -> list[str]:
     """The named rules, in the order of the rules file."""
     at = SUBJECT_RULES.index(_owner_rule)     # the owner rules stand in its place
     d = PERIOD_RULES.index(date_before) + 1   # the rules of the dates it reads stand after it
+    cp = PERIOD_RULES.index(carry_period) + 1  # what carries across owners stands after it
     c = CHANGE_RULES.index(change_word) + 1   # where change_word may stand further back
     s = STATUS_RULES.index(in_target) + 1     # what in_target drops stands after it
     p = STATUS_RULES.index(plan_cue) + 1      # what plan_cue skips stands after it
     return [r.__name__ for r in METRIC_RULES + LINK_EDGE_RULES + METRIC_OK_RULES + METRIC_FILTER_RULES
             + SUBJECT_RULES[:at] + OWNER_RULES + OWNER_FILTER_RULES
             + SUBJECT_RULES[at + 1:] + SUBJECT_FILTER_RULES + PERIOD_RULES[:d] + DATE_BEFORE_RULES + TOLD_DATE_FILTER_RULES
-            + PERIOD_RULES[d:] + PERIOD_YEAR_RULES + STATUS_RULES[:s] + TARGET_FILTER_RULES
+            + PERIOD_RULES[d:cp] + CARRY_ACROSS_RULES + PERIOD_RULES[cp:] + PERIOD_YEAR_RULES + STATUS_RULES[:s] + TARGET_FILTER_RULES
             + STATUS_RULES[s:p] + PLAN_CUE_FILTER_RULES + STATUS_RULES[p:] + CHANGE_RULES[:c] + CHANGE_NEAR_RULES + CHANGE_RULES[c:]
             + CHANGE_FILTER_RULES]
 
