@@ -66,6 +66,7 @@ _SETS = (
     "topic_lead_tags",
     "subject_not_carried", "period_not_carried", "clause_owner_through", "subject_by_default",
     "batch_classifiers", "plan_nouns", "plan_noun_next_tags", "statistic_run_grains",
+    "future_grains",
 )
 
 
@@ -2718,6 +2719,8 @@ def future_period(t: _Text, f: _Fig) -> str | None:
     start, end = (f.period or {}).get("start_date"), (f.period or {}).get("end_date")
     if not (t.issue_date and start and end and start > t.issue_date.isoformat()):
         return None
+    if f.period.get("granularity") not in t.cfg["future_grains"]:
+        return None             # 元旦的前两天, 腊月廿六, ５月２１日 in a January story: a year guessed
     at = f.period.get("end")
     if at is not None and at <= f.start and t.clause_end(at) >= f.start and _describes_thing(
             t, at, f.start):
