@@ -2721,6 +2721,10 @@ def future_period(t: _Text, f: _Fig) -> str | None:
         return None
     if f.period.get("granularity") not in t.cfg["future_grains"]:
         return None             # 元旦的前两天, 腊月廿六, ５月２１日 in a January story: a year guessed
+    _, s, _ = t.sentence(f.start)
+    if not s <= f.period.get("start", -1) < f.start or (dt.date.fromisoformat(end) - dt.date.fromisoformat(
+            start)).days > t.cfg["future_max_days"]:
+        return None             # a period carried from a sentence before, or an age (２１世纪)
     at = f.period.get("end")
     if at is not None and at <= f.start and t.clause_end(at) >= f.start and _describes_thing(
             t, at, f.start):
