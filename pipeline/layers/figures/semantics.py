@@ -1285,14 +1285,13 @@ def metric_modifier(t: _Text, f: _Fig, o: "Owner") -> bool:
     """Keep an owner unless it is a bare common noun glued before the figure's metric, no
     extracted entity, no home or world word (企业研发经费增长15.5%: 企业 says whose kind of 经费 it is, not
     whose figure — the owner of the sentence before, in the paragraph, carries on)."""
+    if o[3] is not None or (o[1] != f.metric[0] if f.metric else not 0 < f.start - o[1] <= 8):
+        return True
     cfg = t.cfg
-    if o[3] is not None or o[2] != t.text[o[0]:o[1]] or cfg["home_re"].match(
-            t.text, o[0]) or cfg["world_re"].match(t.text, o[0]):
-        return True             # (a name, a resolved home word: 全国 -> 中国)
-    if f.metric:
-        if o[1] != f.metric[0]:
-            return True
-    else:   # no metric found: a run of verbs glued to the figure names it (城镇|新增就业1269万人)
+    if o[2] != t.text[o[0]:o[1]] or cfg["home_re"].match(t.text, o[0]) or cfg["world_re"].match(
+            t.text, o[0]):
+        return True             # (a resolved home word: 全国 -> 中国)
+    if not f.metric:   # no metric found: a run of verbs glued to the figure names it (城镇|新增就业1269万人)
         run = t.words_in(o[1], o[1], f.start)
         if not run or run[0][1] != o[1] or run[-1][2] != f.start or any(
                 w[3] not in cfg["modifier_run_tags"] or w[0] in cfg["link_verb_set"] for w in run) or any(
@@ -2098,6 +2097,12 @@ def _nominal(t: _Text, text: str) -> str | None:
     seg = segmenter.default()
     tags = seg.tags
     trim = cfg["subject_trim_tags"]
+    # the longest dictionary word opening it: a noun or a name there, and it opens no relative
+    # clause, needs no segmenting (most subjects)
+    first = next((text[:n] for n in range(min(4, len(text)), 0, -1) if text[:n] in tags), None)
+    if first is not None and not tags[first].startswith(trim + ("v", "x")) and len(text) >= 2 \
+            and "的" not in text:
+        return text
 
     def function(word: str) -> bool:
         tag = tags.get(word, "x")
@@ -2863,14 +2868,14 @@ def _find_basis(t: _Text, f: _Fig) -> str | None:
 def _subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     """A 该/这 back to the sentence before, else the sentence's own owner, else the sentence
     before's subject."""
-    return next((got for rule in SUBJECT_RULES if (got := _filtered(t, rule(t, f, k, s)))), None)
+    return next((got for rule in SUBJECT_RULES if (got := rule(t, f, k, s)) and (got := _filtered(t, got))),
+                None)
 
 
 def _filtered(t: _Text, subject: Subject | None) -> Subject | None:
     for rule in SUBJECT_FILTER_RULES:
-        if subject is None:
-            return None
-        subject = rule(t, subject)
+        if subject:
+            subject = rule(t, subject)
     return subject
 
 
@@ -2935,7 +2940,9 @@ def describe(text: str, figures: list[dict], entities: list[dict], dates: list[d
                 f.metric = span
                 break
         for rule in SUBJECT_RULES:
-            subject = f.subject = _filtered(t, rule(t, f, k, s))
+            subject = f.subject = rule(t, f, k, s)
+            if subject:
+                subject = f.subject = _filtered(t, subject)
             if subject:
                 f.subject_by = rule.__name__
                 break
