@@ -1448,10 +1448,12 @@ def event_participants(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     name = t.event_before(f.start)
     if not name:
         return None
-    # a place or body named in the count's own clause before it (中国另３名参赛的棋手) owns it
+    # a place or body named in the count's own clause before it (中国另３名参赛的棋手) owns it,
+    # not one that organises them (阳曲县组织21家企业参加: the event's)
     cs = max(s, t.clause_start(f.start))
     if any(cs <= e["start"] and e["end"] <= f.start and e.get("label") in t.cfg["entity_labels"]
-           and name not in (e.get("text") or "") for e in t.entities):
+           and name not in (e.get("text") or "")
+           and not t.cfg["organise_verbs"].search(t.text, e["end"], f.start) for e in t.entities):
         return None
     return (t.cfg["event_determiner"].sub("", name), None)
 
