@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import bisect
 
-import regex
-
+from baozhi.resources import regexcache
 from baozhi.resources.marks import any_of, marks  # noqa: F401 - the layers' names for them
 
-_NEWLINE = regex.compile("\n")
+_NEWLINE = regexcache.compile("\n")
 
 
 class Bounds:

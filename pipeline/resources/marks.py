@@ -11,7 +11,7 @@ import functools
 
 import regex
 
-from baozhi.resources import ruleset
+from baozhi.resources import regexcache, ruleset
 
 RULES = "bounds/bounds.yaml"
 KINDS = ("sentence_end", "half_end", "clause_end", "phrase_end")
@@ -19,7 +19,7 @@ KINDS = ("sentence_end", "half_end", "clause_end", "phrase_end")
 
 def any_of(chars: str | frozenset) -> regex.Pattern:
     """A pattern matching any one of ``chars`` (nothing when there are none)."""
-    return regex.compile("[" + "".join(regex.escape(c) for c in sorted(chars)) + "]" if chars else "(?!)")
+    return regexcache.compile("[" + "".join(regex.escape(c) for c in sorted(chars)) + "]" if chars else "(?!)")
 
 
 @functools.cache

@@ -25,7 +25,7 @@ from typing import Iterable
 
 import regex
 
-from baozhi.resources import ruleset
+from baozhi.resources import regexcache, ruleset
 
 
 @dataclass
@@ -123,7 +123,7 @@ def _token_re():
     minus = _esc(c["minus"])
     word = "|".join([rf"{regex.escape(c['fraction'])}[{minus}]?", regex.escape(c["mixed_fraction"])])
     slash = "[" + _esc(c["fraction_slash"]) + "]"
-    return regex.compile(
+    return regexcache.compile(
         rf"(?P<arabic>{arabic}){sci}?(?:[{latin}](?![A-Za-z]))?|{cjk}|{prefix}|{word}|{slash}(?=[{d}])")
 
 
@@ -148,7 +148,7 @@ def _run_re():
     d = "0-9０-９"
     mixed = rf"[{d}]+[ ][{d}]+[{_esc(c['fraction_slash'])}][{d}]+(?![{d}])"     # 1 4/3
     first = _token_first() + minus + _esc({w[0] for w in c["minus_words"]})
-    return regex.compile(rf"(?=[{first}])(?:{words}|(?<![{minus}])[{minus}](?=[0-9０-９.．]|[^\W\d_]))?(?:{mixed}|(?:{tok})+)")
+    return regexcache.compile(rf"(?=[{first}])(?:{words}|(?<![{minus}])[{minus}](?=[0-9０-９.．]|[^\W\d_]))?(?:{mixed}|(?:{tok})+)")
 
 
 # ---------------------------------------------------------------------------------------
@@ -467,7 +467,7 @@ def _scale_word(s: str, toks: list) -> float | None:
 @functools.cache
 def _not_numbers_re():
     words = sorted(cfg()["not_numbers"], key=len, reverse=True)
-    return regex.compile("|".join(regex.escape(w) for w in words))
+    return regexcache.compile("|".join(regex.escape(w) for w in words))
 
 
 @functools.cache
@@ -476,7 +476,7 @@ def _followers_re():
     from baozhi.resources.units import unit_surfaces
     units = {u for u in unit_surfaces() if not all(ch in cfg()["_digits"] for ch in u)}
     words = sorted(units | set(cfg()["calendar_words"]), key=len, reverse=True)
-    return regex.compile("|".join(regex.escape(w) for w in words))
+    return regexcache.compile("|".join(regex.escape(w) for w in words))
 
 
 def scan(text: str) -> list[Num]:
@@ -514,7 +514,7 @@ def scan(text: str) -> list[Num]:
 def part_of_re():
     """百分之, 千分之, 百万分之 … at the start of a run (no digit before the magnitude)."""
     c = cfg()
-    return regex.compile(rf"(?P<mag>[{_esc(c['part_of'])}]+){regex.escape(c['fraction'])}")
+    return regexcache.compile(rf"(?P<mag>[{_esc(c['part_of'])}]+){regex.escape(c['fraction'])}")
 
 
 def _cuts(text: str, s: int, e: int) -> list[int]:
@@ -573,7 +573,7 @@ def lone_financial(num: Num) -> bool:
 
 @functools.cache
 def _calendar_re():
-    return regex.compile("|".join(regex.escape(w) for w in cfg()["calendar_words"]))
+    return regexcache.compile("|".join(regex.escape(w) for w in cfg()["calendar_words"]))
 
 
 def lone_word(num: Num, text: str) -> bool:
@@ -590,7 +590,7 @@ def lone_word(num: Num, text: str) -> bool:
 @functools.cache
 def _squeeze_re():
     chars = _esc(cfg()["squeeze_chars"])
-    return regex.compile(rf"(?<=[{chars}])[ \t\u3000]+(?=[{chars}])")
+    return regexcache.compile(rf"(?<=[{chars}])[ \t\u3000]+(?=[{chars}])")
 
 
 def squeeze(text: str) -> tuple[str, list[int] | None]:

@@ -9,8 +9,9 @@ and two segmenters with different lexicons can live side by side. Stages that ne
 from __future__ import annotations
 
 import array
-import bisect
+import collections
 import functools
+import itertools
 import logging
 import math
 import re
@@ -48,6 +49,8 @@ class Segmenter:
         # replayed here
         packed = diskcache.cached("segmenter", self.key, self._build_tables)
         freq, total, self._packed_tags = unpack_tables(packed)
+        if isinstance(freq, Freq):
+            freq.owner = self.tokenizer
         self.tokenizer.FREQ, self.tokenizer.total = freq, total
         self.tokenizer.initialized = True
         for word, f, tag in self.lexicon:
@@ -138,8 +141,8 @@ class Segmenter:
         return jieba.__version__ in FAST_CUT_JIEBA and type(self.tokenizer) is jieba.Tokenizer
 
     @property
-    def freq(self) -> dict[str, int]:
-        """Word -> frequency, the lexicon's words included."""
+    def freq(self) -> Mapping[str, int]:
+        """Word -> frequency, the lexicon's words included (a ``Freq`` until it is a dict)."""
         return self.tokenizer.FREQ
 
     @functools.cached_property
@@ -151,6 +154,13 @@ class Segmenter:
         frequency table (``resources/diskcache.py``); a ``Tags`` mapping (no dict built)."""
         tags, self._packed_tags = unpack_tags(self._packed_tags), None
         return tags
+
+    def use_dicts(self) -> None:
+        """Look words up in dicts from now on (``Freq.use_dict``, ``Tags.use_dict``): a
+        process about to cut many texts, or to fork workers that will share the dicts."""
+        for table in (self.tokenizer.FREQ, self.tags):
+            if isinstance(table, _Lazy):
+                table.use_dict()
 
     def _build_tags(self) -> dict[str, str]:
         table = {}
@@ -169,78 +179,116 @@ class Segmenter:
 
 # ---------------------------------------------------------------- the flat table on disk
 # Unpickling a dict of half a million words builds every key and value through pickle's
-# opcodes; one string of the words split at SEP and zipped with an array of the counts
-# builds the same dict in C (~2x less CPU). The tag table is no dict at all: the tagged
-# words in sorted order (the frequency table's own strings) and their tags, looked up by
-# bisection (``Tags``); the entity features look a word up once and keep its features.
+# opcodes, and even one string of the words split in C and zipped with an array of counts
+# takes ~0.3 CPU-s to become a dict: most of a one-line ``annotate``. So the tables are not
+# made dicts at all until a process has looked many words up: every word of the frequency
+# and tag tables, in sorted order, is one string (``Words``: found by bisection on slices
+# of it, no string object built per word), beside flat arrays of their counts and tags
+# (``Freq`` and ``Tags``, read-only mappings in the tables' own order). Past ``DICT_AFTER``
+# lookups each builds its dict once and looks up at dict speed (a batch; ``warm_up`` builds
+# both before workers fork).
 SEP = "\n"
 
 
 def pack_tables(freq: dict[str, int], total: int, tags: dict[str, str]) -> tuple:
     """``(freq, total, tags)`` as a tuple of a few flat objects (``unpack_tables`` reads it):
-    the words of ``freq`` then the tagged words not in it, joined by SEP; the counts; the
-    tagged words in sorted order as positions in those words, their tag codes, the tag names,
-    and for each of ``tags``' words in its order its place in the sorted order.
+    every word of ``freq`` and ``tags`` in sorted order, joined by SEP, and where each starts;
+    per word its count (-1: not in ``freq``) and tag code (-1: not in ``tags``); the tag
+    names; the words of ``freq`` and of ``tags`` in their tables' order, as sorted ranks.
     Words holding SEP (none in jieba's dictionary) make it keep the dicts as they are."""
     if any(SEP in w for w in freq) or any(SEP in w for w in tags):
         return ("dicts", freq, total, tags)
-    index = {w: i for i, w in enumerate(freq)}
-    extra = [w for w in tags if w not in index]
-    index.update((w, len(freq) + i) for i, w in enumerate(extra))
+    ranked = sorted(set(freq) | set(tags))
+    rank = {w: i for i, w in enumerate(ranked)}
+    starts, at = array.array("q"), 0
+    for w in ranked:
+        starts.append(at)
+        at += len(w) + 1
+    starts.append(at)
     names = sorted(set(tags.values()))
     code = {t: i for i, t in enumerate(names)}
-    ranked = sorted(tags)
-    rank = {w: i for i, w in enumerate(ranked)}
-    return ("flat", SEP.join([*freq, *extra]), array.array("q", freq.values()).tobytes(), total,
-            array.array("q", [index[w] for w in ranked]).tobytes(),
-            array.array("q", [code[tags[w]] for w in ranked]).tobytes(), names,
+    return ("sorted", SEP.join(ranked), starts.tobytes(),
+            array.array("q", [freq.get(w, -1) for w in ranked]).tobytes(), total,
+            array.array("q", [code[tags[w]] if w in tags else -1 for w in ranked]).tobytes(),
+            names, array.array("q", [rank[w] for w in freq]).tobytes(),
             array.array("q", [rank[w] for w in tags]).tobytes())
 
 
-def unpack_tables(packed: tuple) -> tuple[dict[str, int], int, tuple]:
+def unpack_tables(packed: tuple) -> tuple["Freq | dict[str, int]", int, tuple]:
     """(freq, total, what ``unpack_tags`` makes the tag table of) from ``pack_tables``."""
     if packed[0] == "dicts":
         return packed[1], packed[2], packed
-    _, words, counts, total, *rest = packed
-    words = words.split(SEP) if words else []
-    return dict(zip(words, array.array("q", counts))), total, ("flat", words, *rest)
+    _, joined, starts, counts, total, codes, names, freq_order, tag_order = packed
+    words = Words(joined, memoryview(starts).cast("q"))
+    return (Freq(words, memoryview(counts).cast("q"), memoryview(freq_order).cast("q")),
+            total, ("sorted", words, memoryview(codes).cast("q"), names,
+                    memoryview(tag_order).cast("q")))
 
 
 def unpack_tags(packed: tuple) -> "Tags | dict[str, str]":
     if packed[0] == "dicts":
         return packed[3]
-    _, words, positions, codes, names, order = packed
-    return Tags(list(map(words.__getitem__, array.array("q", positions))),
-                array.array("q", codes), names, array.array("q", order))
+    _, words, codes, names, order = packed
+    return Tags(words, codes, names, order)
+
+
+class Words:
+    """Words in sorted order as one SEP-joined string and where each starts (one more
+    start past the end): ``find`` bisects slices of it, no object is built per word."""
+
+    def __init__(self, joined: str, starts: Sequence[int]):
+        self.joined, self.starts, self.n = joined, starts, len(starts) - 1
+        self._list: list[str] | None = None
+
+    def find(self, word) -> int:
+        """The rank of ``word``, or -1."""
+        if not isinstance(word, str):
+            return -1
+        s, st = self.joined, self.starts
+        lo, hi = 0, self.n
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            if s[st[mid]:st[mid + 1] - 1] < word:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo if lo < self.n and s[st[lo]:st[lo + 1] - 1] == word else -1
+
+    def all(self) -> list[str]:
+        """Every word, in sorted order (split once; the dicts built from it share its strings)."""
+        if self._list is None:
+            self._list = self.joined.split(SEP) if self.n else []
+        return self._list
 
 
 _ABSENT = object()
 
 
-class Tags(Mapping):
-    """Word -> tag, read only: the words in sorted order, found by bisection; iterated in
-    the order of the table it was made from. After ``DICT_AFTER`` lookups (a process that
-    annotates more than a line or two) it builds the dict once and ``get`` becomes the
-    dict's own: a batch looks words up at dict speed, one short line never builds it."""
+class _Lazy(Mapping):
+    """A read-only table looked up in ``Words`` until ``DICT_AFTER`` lookups, then (or on
+    ``use_dict``) through the dict built once; ``get`` then becomes the dict's own."""
 
     DICT_AFTER = 5_000
 
-    def __init__(self, ranked: list[str], codes: Sequence[int], names: list[str],
-                 order: Sequence[int]):
-        self._ranked, self._codes, self._names, self._order = ranked, codes, names, order
+    def __init__(self, words: Words, order: Sequence[int]):
+        self._words, self._order = words, order
         self._left = self.DICT_AFTER
-        self._dict: dict[str, str] | None = None
+        self._dict: dict | None = None
+
+    def _value(self, rank: int):      # the value at a rank, or _ABSENT
+        raise NotImplementedError
+
+    def _values(self) -> Iterator:    # the values in the table's order (a loop in C)
+        raise NotImplementedError
 
     def get(self, word, default=None):
         self._left -= 1
         if self._left < 0:
             self.get = self.as_dict().get    # an instance attribute: the dict's C method
             return self.get(word, default)
-        ranked = self._ranked
-        i = bisect.bisect_left(ranked, word) if isinstance(word, str) else len(ranked)
-        if i < len(ranked) and ranked[i] == word:
-            return self._names[self._codes[i]]
-        return default
+        i = self._words.find(word)
+        value = _ABSENT if i < 0 else self._value(i)
+        return default if value is _ABSENT else value
 
     def use_dict(self) -> None:
         """Look words up in the dict from now on (a process about to run many texts, or
@@ -248,35 +296,93 @@ class Tags(Mapping):
         self._left = -1
         self.get(None)
 
-    def as_dict(self) -> dict[str, str]:
-        """The table as a dict (built once)."""
+    def as_dict(self) -> dict:
+        """The table as a dict in the table's order (built once)."""
         if self._dict is None:
-            self._dict = dict(self.items())
+            self._dict = dict(zip(map(self._words.all().__getitem__, self._order), self._values()))
         return self._dict
 
-    def __getitem__(self, word: str) -> str:
-        tag = self.get(word, _ABSENT)
-        if tag is _ABSENT:
+    def __getitem__(self, word):
+        value = self.get(word, _ABSENT)
+        if value is _ABSENT:
             raise KeyError(word)
-        return tag
+        return value
 
     def __contains__(self, word) -> bool:
         return self.get(word, _ABSENT) is not _ABSENT
 
     def __len__(self) -> int:
-        return len(self._ranked)
+        return len(self._dict) if self._dict is not None else len(self._order)
+
+    def __reduce__(self):
+        return dict, (self.as_dict(),)     # pickled (or copied) as the dict it stands for
 
     def __iter__(self) -> Iterator[str]:
-        return map(self._ranked.__getitem__, self._order)
-
-    def items(self) -> Iterator[tuple[str, str]]:   # type: ignore[override]
         if self._dict is not None:
-            return iter(self._dict.items())
-        names, codes = self._names, self._codes
-        return ((self._ranked[i], names[codes[i]]) for i in self._order)
+            return iter(self._dict)
+        words = self._words.all()
+        return map(words.__getitem__, self._order)
 
-    def values(self) -> Iterator[str]:   # type: ignore[override]
-        return (t for _, t in self.items())
+    def items(self):   # type: ignore[override]
+        if self._dict is not None:
+            return self._dict.items()
+        return zip(map(self._words.all().__getitem__, self._order), self._values())
+
+    def values(self):   # type: ignore[override]
+        return self._dict.values() if self._dict is not None else self._values()
+
+
+class Freq(_Lazy):
+    """jieba's frequency table (word -> count, a prefix of a word 0), read only until it
+    becomes a dict: past ``DICT_AFTER`` lookups, on ``use_dict``, or when written to
+    (``jieba.Tokenizer.add_word``), after which it is the dict it built."""
+
+    DICT_AFTER = 20_000     # ~0.1 CPU-s of bisection, a third of building the dict
+
+    def __init__(self, words: Words, counts: Sequence[int], order: Sequence[int], owner=None):
+        super().__init__(words, order)
+        self._counts = counts
+        self.owner = owner     # the jieba.Tokenizer whose FREQ this is (given the dict once built)
+
+    def _value(self, rank: int):
+        c = self._counts[rank]
+        return _ABSENT if c < 0 else c
+
+    def _values(self) -> Iterator[int]:
+        return map(self._counts.__getitem__, self._order)
+
+    def __setitem__(self, word, count) -> None:
+        self.use_dict()
+        self._dict[word] = count
+
+    def __delitem__(self, word) -> None:
+        self.use_dict()
+        del self._dict[word]
+
+    def as_dict(self) -> dict[str, int]:
+        table = super().as_dict()
+        owner = self.owner
+        if owner is not None and owner.FREQ is self:
+            owner.FREQ = table      # the tokenizer reads the dict itself from now on
+        return table
+
+
+class Tags(_Lazy):
+    """Word -> tag, read only: the words found by bisection; iterated in the order of the
+    table it was made from. After ``DICT_AFTER`` lookups (a process that annotates more than
+    a line or two) it builds the dict once and ``get`` becomes the dict's own: a batch looks
+    words up at dict speed, one short line never builds it."""
+
+    def __init__(self, words: Words, codes: Sequence[int], names: list[str], order: Sequence[int]):
+        super().__init__(words, order)
+        self._codes, self._names = codes, names
+
+    def _value(self, rank: int):
+        c = self._codes[rank]
+        return _ABSENT if c < 0 else self._names[c]
+
+    def _values(self) -> Iterator[str]:
+        return map(self._names.__getitem__, map(self._codes.__getitem__, self._order))
 
 
 # the jieba versions whose Tokenizer.cut(text, HMM=True) ``fast_cut`` repeats step for step
@@ -316,11 +422,12 @@ class Rust:
         if any(freq.get(w) for w in force):
             return None
         rj = rjieba.Jieba.empty()
-        add, summed = rj.add_word, 0
-        for w, f in freq.items():
-            if f:
-                add(w, f, None)
-                summed += f
+        add = rj.add_word
+        # every word with a count, in the table's order (the loop in C: ~half a million words)
+        words = list(itertools.compress(freq.keys(), freq.values()))
+        counts = list(filter(None, freq.values()))
+        summed = sum(counts)
+        collections.deque(map(add, words, counts, itertools.repeat(None)), maxlen=0)
         if tok.total != summed:
             # jieba's add_word adds a re-added word's count to the total again: the rest of
             # the total as one word no Han block holds (a private-use character)

@@ -7,7 +7,7 @@ import functools
 
 import regex
 
-from baozhi.resources import ruleset
+from baozhi.resources import regexcache, ruleset
 
 # the kinds of figure the contract allows (../shared/contract.md); a unit is of one of them
 KINDS = ("money", "percent", "quantity", "count", "magnitude")
@@ -45,7 +45,7 @@ def units() -> tuple[dict, regex.Pattern]:
         if table[w]["surface"] in contextual:
             continue
         alts.append(unit_alt(w, table[w]["kind"]))
-    return table, regex.compile("|".join(alts))
+    return table, regexcache.compile("|".join(alts))
 
 
 @functools.cache

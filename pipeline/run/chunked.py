@@ -71,14 +71,14 @@ def warm_up() -> None:
     """Import the pipeline and load its models (jieba, the CRF, the rules) in this process:
     a worker does it before its first page (local workers: their parent, before they fork)."""
     from baozhi.layers.entities import entities
-    from baozhi.resources import segmenter
+    from baozhi.resources import regexcache, segmenter
 
     layer_records(WARM_UP_TEXT)
     entities.load_models()   # a short text does not load the scorer of long ones
+    # jieba's frequency and tag tables as dicts, built once here, not by each forked worker
+    segmenter.default().use_dicts()
     segmenter.default().use_rust()   # jieba-rs for the Han blocks, built before any fork
-    tags = segmenter.default().tags
-    if isinstance(tags, segmenter.Tags):
-        tags.use_dict()      # built once here, not by each forked worker on its own
+    regexcache.save()        # the patterns' programs on disk now, not when this process ends
 
 
 def layer_records(text: str, issue_date: dt.date | None = None, home: str | None = None,

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 
 import regex
 
-from baozhi.resources import marks, ruleset
+from baozhi.resources import marks, regexcache, ruleset
 from baozhi.stages.repair import Repaired
 
-_LINE_RE = regex.compile(r"[^\n]+")
+_LINE_RE = regexcache.compile(r"[^\n]+")
 
 
 @dataclass
@@ -72,9 +72,9 @@ def _cfg() -> dict:
     for key in ("section_heading", "subheading", "dateline", "continuation", "byline",
                 "byline_inline", "column_byline", "credit", "credit_inline", "name_noise",
                 "caption_start", "signature_date", "name_separator"):
-        cfg["_" + key] = regex.compile(cfg[key])
-    cfg["_boilerplate"] = [regex.compile(p) for p in cfg["boilerplate"]]
-    cfg["_ad"] = [regex.compile(p) for p in cfg["ad_signals"]]
+        cfg["_" + key] = regexcache.compile(cfg[key])
+    cfg["_boilerplate"] = [regexcache.compile(p) for p in cfg["boilerplate"]]
+    cfg["_ad"] = [regexcache.compile(p) for p in cfg["ad_signals"]]
     cfg["_stop"] = marks.chosen(cfg["heading_stop"])
     cfg["_sentence_end"] = marks.chosen(cfg["sentence_end"])
     return cfg

@@ -21,9 +21,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import regex
-
-from baozhi.resources import ruleset
+from baozhi.resources import regexcache, ruleset
 
 
 class IngestError(Exception):
@@ -63,9 +61,9 @@ class Page:
 @functools.cache
 def _cfg() -> dict:
     cfg = dict(ruleset.load("ingest/ingest.yaml"))
-    cfg["_names"] = [regex.compile(p) for p in cfg["name_patterns"]]
-    cfg["_full"] = regex.compile(cfg["full_date"])
-    cfg["_hints"] = [(regex.compile(h["pattern"]), h) for h in cfg["day_hints"]]
+    cfg["_names"] = [regexcache.compile(p) for p in cfg["name_patterns"]]
+    cfg["_full"] = regexcache.compile(cfg["full_date"])
+    cfg["_hints"] = [(regexcache.compile(h["pattern"]), h) for h in cfg["day_hints"]]
     return cfg
 
 

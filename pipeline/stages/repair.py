@@ -23,16 +23,16 @@ from dataclasses import dataclass, field
 
 import regex
 
-from baozhi.resources import ruleset, segmenter
+from baozhi.resources import regexcache, ruleset, segmenter
 
 CJK = r"\p{Han}"
-_CJK_RE = regex.compile(CJK)
-_PARAGRAPH_RE = regex.compile(r"[^\n]+(?:\n[^\n]+)*")
-_TRAILING_SPACE_RE = regex.compile(r"[ \t\u3000]+(?=\n)")
-_BLANK_LINE_RE = regex.compile(r"\n[ \t\u3000]*\n")
-_SINGLE_BREAK_RE = regex.compile(r"(?<=[^\n])\n(?=[^\n])")
-_LINE_RE = regex.compile(r"[^\n]+")
-_INNER_SPACE_RE = regex.compile(r"(?<=\p{Han})[ \t\u3000]+(?=\p{Han})")
+_CJK_RE = regexcache.compile(CJK)
+_PARAGRAPH_RE = regexcache.compile(r"[^\n]+(?:\n[^\n]+)*")
+_TRAILING_SPACE_RE = regexcache.compile(r"[ \t\u3000]+(?=\n)")
+_BLANK_LINE_RE = regexcache.compile(r"\n[ \t\u3000]*\n")
+_SINGLE_BREAK_RE = regexcache.compile(r"(?<=[^\n])\n(?=[^\n])")
+_LINE_RE = regexcache.compile(r"[^\n]+")
+_INNER_SPACE_RE = regexcache.compile(r"(?<=\p{Han})[ \t\u3000]+(?=\p{Han})")
 
 
 def is_cjk(ch: str) -> bool:
@@ -67,15 +67,15 @@ class Repaired:
 @functools.cache
 def _cfg() -> dict:
     cfg = dict(ruleset.load("repair/repair.yaml"))
-    cfg["_heading"] = regex.compile(cfg["heading_marker"], regex.M)
-    cfg["_bold"] = regex.compile(cfg["bold_marker"], regex.M)
-    cfg["_not_before"] = regex.compile(cfg["stray_break"]["not_before"])
-    cfg["_not_after"] = regex.compile(cfg["stray_break"]["not_after"])
+    cfg["_heading"] = regexcache.compile(cfg["heading_marker"], regex.M)
+    cfg["_bold"] = regexcache.compile(cfg["bold_marker"], regex.M)
+    cfg["_not_before"] = regexcache.compile(cfg["stray_break"]["not_before"])
+    cfg["_not_after"] = regexcache.compile(cfg["stray_break"]["not_after"])
     cfg["_cjk_punct"] = frozenset(cfg["cjk_punctuation"])
-    cfg["_fullwidth_chars"] = regex.compile("[" + "".join(map(regex.escape, cfg["fullwidth"])) + "]")
+    cfg["_fullwidth_chars"] = regexcache.compile("[" + "".join(map(regex.escape, cfg["fullwidth"])) + "]")
     window = int(cfg["space_window"])
-    cfg["_han_before"] = regex.compile(r"\p{Han}{1,%d}$" % window)
-    cfg["_han_after"] = regex.compile(r"\p{Han}{1,%d}" % window)
+    cfg["_han_before"] = regexcache.compile(r"\p{Han}{1,%d}$" % window)
+    cfg["_han_after"] = regexcache.compile(r"\p{Han}{1,%d}" % window)
     return cfg
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 import pytest
+import regex
 
 from baozhi.layers import rulecheck
 from baozhi.resources import diskcache, ruleset, segmenter
@@ -52,6 +53,45 @@ def test_segmenter_from_the_cache_equals_the_built_one(cache):
     text = "太原市公安局11月16日投资24.7亿元，到2025年形成四大千亿级产业集群。"
     assert list(second.cut(text)) == list(built.cut(text)) == list(first.cut(text))
     assert "千亿级产业集群" in list(second.cut(text))
+
+
+def test_the_frequency_table_is_read_by_bisection_then_becomes_the_tokenizers_dict(cache):
+    """A fresh segmenter's frequency table is a ``Freq`` (no dict of half a million words
+    built for a line or two): the same counts, prefixes (0) and absences as jieba's dict;
+    past ``DICT_AFTER`` lookups, or when written to (``add_word``), the tokenizer holds the
+    dict itself, and pickling gives the dict."""
+    import pickle
+
+    segmenter.Segmenter(LEXICON)                          # writes the cache
+    seg = segmenter.Segmenter(LEXICON)                    # reads it
+    built = type(seg.tokenizer)()
+    built.initialize()
+    for word, freq, tag in seg.lexicon:
+        built.add_word(word, freq, tag)
+    freq = seg.tokenizer.FREQ
+    assert isinstance(freq, segmenter.Freq) and freq._dict is None
+    words = list(built.FREQ)[::89] + ["千亿级产业集", "千亿级产业集群", "不是一个词x", "", "\n"]
+    want = [built.FREQ.get(w, "?") for w in words]
+    assert [freq.get(w, "?") for w in words] == want and 0 in want
+    assert ("北京" in freq, "北京x" in freq, freq["北京"]) == (True, False, built.FREQ["北京"])
+    assert freq._dict is None and seg.tokenizer.FREQ is freq
+    left = freq._left
+    while freq._dict is None:
+        freq.get("北京")
+    assert left > 1000 and seg.tokenizer.FREQ is freq._dict and type(seg.tokenizer.FREQ) is dict
+    assert [freq.get(w, "?") for w in words] == want
+    lazy = segmenter.Segmenter(LEXICON).tokenizer.FREQ
+    assert type(pickle.loads(pickle.dumps(lazy))) is dict and pickle.loads(pickle.dumps(lazy)) == built.FREQ
+    other = segmenter.Segmenter(LEXICON)
+    other.tokenizer.add_word("一个新的词语", 7)            # jieba writes into its table
+    assert type(other.tokenizer.FREQ) is dict and other.freq["一个新的词语"] == 7
+    assert other.freq["一个新的词"] == 0 and other.tokenizer.total == built.total + 7
+    text = "太原市公安局11月16日投资24.7亿元，到2025年形成四大千亿级产业集群。"
+    fresh = segmenter.Segmenter(LEXICON)
+    assert list(fresh.cut(text)) == list(built.cut(text))
+    assert isinstance(fresh.tokenizer.FREQ, segmenter.Freq)     # a line: still no dict
+    fresh.use_dicts()
+    assert type(fresh.tokenizer.FREQ) is dict and fresh.tags._dict is not None
 
 
 def test_the_flat_tables_keep_words_that_hold_the_separator():
@@ -215,3 +255,74 @@ def test_a_rules_file_parsed_from_the_disk_is_its_current_text(cache):
         ruleset._yaml("figures/test.yaml", "words: [亿元\n")
     with pytest.raises(yaml.YAMLError):
         ruleset._yaml("figures/test.yaml", "words: [亿元\n")
+
+
+REGEXES = [(r"(?<![\d.])(?P<a>\d+)(?:∶|:)(?P<b>\d+)(?!\d)", 0), (r"^\p{Han}{2,4}(?:市|县)$", 0),
+           (r"^##(.+)$", regex.M), (r"(?i)gdp|ＧＤＰ", 0), (r"(年底|年末)(?:前|之前)?", 0),
+           (r"(?:(?P<x>[一二三])|[0-9])+(?(x)个|件)", 0), ("[" + "".join("，。；、") + "]", 0)]
+TEXTS = ["到2025年底前达到3:1，比例约为１∶８", "太原市\n##标题\n北京市", "GDP增长，ｇｄｐ", "一个三件9件",
+         "中华人民共和国", ""]
+
+
+@pytest.fixture
+def fresh_regexcache(cache, monkeypatch):
+    """regexcache as a new process finds it: nothing compiled, no table read."""
+    from baozhi.resources import regexcache
+
+    def new_process():
+        for name, value in (("_memo", {}), ("_table", None), ("_new", {}), ("_path", None)):
+            monkeypatch.setattr(regexcache, name, value)
+    new_process()
+    monkeypatch.setattr(regexcache, "_at_exit", True)     # no atexit hook from a test
+    return new_process
+
+
+def _matches(p, text):
+    return [(m.span(), m.groups(), m.groupdict()) for m in p.finditer(text)]
+
+
+def test_a_compiled_program_read_from_the_disk_matches_as_regex_compiles_it(cache, fresh_regexcache, monkeypatch):
+    from baozhi.resources import regexcache
+
+    want = {(p, f): [_matches(regex.compile(p, f), t) for t in TEXTS] for p, f in REGEXES}
+    got = {(p, f): regexcache.compile(p, f) for p, f in REGEXES}
+    assert regexcache.compile(*REGEXES[0]) is got[REGEXES[0]]        # once per process
+    assert {k: [_matches(p, t) for t in TEXTS] for k, p in got.items()} == want
+    regexcache.save()
+    (table,) = cache.glob("regex-*.pickle")
+    fresh_regexcache()                                 # another process: regex does not parse
+    monkeypatch.setattr(regex, "compile", lambda *a, **k: pytest.fail("parsed again"))
+    again = {(p, f): regexcache.compile(p, f) for p, f in REGEXES}
+    assert {k: [_matches(p, t) for t in TEXTS] for k, p in again.items()} == want
+    assert all(again[k].pattern == got[k].pattern and again[k].flags == got[k].flags
+               and again[k].groupindex == got[k].groupindex for k in got)
+    assert regexcache._new == {}                       # nothing new: the table is not rewritten
+
+
+def test_the_table_merges_what_other_processes_wrote_and_a_broken_one_is_parsed_again(cache, fresh_regexcache):
+    from baozhi.resources import regexcache
+
+    regexcache.compile("甲+")
+    regexcache.save()
+    fresh_regexcache()
+    regexcache.compile("乙+")                           # a process that never saw 甲+
+    regexcache.save()
+    fresh_regexcache()
+    assert {"甲+", "乙+"} <= {p for p, _ in regexcache._programs()}
+    (table,) = cache.glob("regex-*.pickle")
+    table.write_bytes(b"not a pickle")
+    fresh_regexcache()
+    assert regexcache.compile("甲+").findall("甲甲乙") == ["甲甲"]
+    assert set(regexcache._new) == {("甲+", 0)}
+
+
+def test_an_unwritable_cache_compiles_in_memory(tmp_path, monkeypatch, fresh_regexcache):
+    from baozhi.resources import regexcache
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("BAOZHI_CACHE", str(blocker / "cache"))
+    fresh_regexcache()
+    assert regexcache.compile(r"\d+").findall("a12b3") == ["12", "3"]
+    regexcache.save()                                  # nothing raised, nothing written
+    assert regexcache.compile(r"\d+").pattern == r"\d+"

@@ -14,11 +14,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import regex
-
 from baozhi.layers.dates import grammar
 from baozhi.layers.spec import issue_day
-from baozhi.resources import ruleset
+from baozhi.resources import regexcache, ruleset
 from baozhi.resources.script import convert
 
 RULES = "dates/dates.yaml"
@@ -43,9 +41,9 @@ def _cfg() -> dict:
     for p in cfg["patterns"]:
         first = f"(?=[{p['first']}])" if p.get("first") else ""
         pats.append(_Pattern(
-            p["name"], regex.compile(first + grammar.expand(p["re"], frags)),
-            regex.compile(p["not_after"]) if p.get("not_after") else None,
-            regex.compile(p["not_before"]) if p.get("not_before") else None,
+            p["name"], regexcache.compile(first + grammar.expand(p["re"], frags)),
+            regexcache.compile(p["not_after"]) if p.get("not_after") else None,
+            regexcache.compile(p["not_before"]) if p.get("not_before") else None,
             bool(p.get("bare_only")), p.get("needs") or "",
             re.compile(p["trigger"]) if p.get("trigger") else None))
     return {**cfg, "_patterns": pats}

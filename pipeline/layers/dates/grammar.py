@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 import regex
 
-from baozhi.resources import ruleset
+from baozhi.resources import regexcache, ruleset
 from baozhi.resources.numerals import parse_number
 
 RULES = "dates/grammar.yaml"
@@ -128,28 +128,28 @@ def grammar() -> dict:
     for p in g["productions"]:
         first = _first(p, g)
         prods.append(Production(
-            p["name"], regex.compile(first + expand(p["re"], frags)), p["build"],
-            regex.compile(p["not_after"]) if p.get("not_after") else None,
-            regex.compile(p["not_before"]) if p.get("not_before") else None,
+            p["name"], regexcache.compile(first + expand(p["re"], frags)), p["build"],
+            regexcache.compile(p["not_after"]) if p.get("not_after") else None,
+            regexcache.compile(p["not_before"]) if p.get("not_before") else None,
             tuple(p.get("require_one_of") or ()),
-            regex.compile("(?:" + expand(p["prefix"], frags) + ")$") if p.get("prefix") else None,
+            regexcache.compile("(?:" + expand(p["prefix"], frags) + ")$") if p.get("prefix") else None,
             "".join(dict.fromkeys(p.get("needs") or "")),
             _automaton(g["words"][p["anchor_words"]]) if p.get("anchor_words") else None,
             _trigger(p, g, frags)))
-    guards = {w: (regex.compile(gd["not_after"]) if gd.get("not_after") else None,
-                  regex.compile(gd["not_before"]) if gd.get("not_before") else None)
+    guards = {w: (regexcache.compile(gd["not_after"]) if gd.get("not_after") else None,
+                  regexcache.compile(gd["not_before"]) if gd.get("not_before") else None)
               for w, gd in g["words"].get("festival_guards", {}).items()}
     comb = g["combinators"]
     return {**g, "_productions": prods, "_festival_guards": guards,
-            "_range": regex.compile(comb["range"]),
-            "_between": regex.compile(comb["between"]),
-            "_list": regex.compile(comb["list"]),
-            "_appos_after": regex.compile(comb["apposition_after"]),
-            "_appos_before": regex.compile("(?:" + comb["apposition_before"] + ")$"),
-            "_open_after": regex.compile(comb["open_after"]),
-            "_open_before": regex.compile("(?:" + comb["open_before"] + ")$"),
-            "_range_prefix": regex.compile("(?:" + comb["range_prefix"] + ")$"),
-            "_range_suffix": regex.compile(comb["range_suffix"])}
+            "_range": regexcache.compile(comb["range"]),
+            "_between": regexcache.compile(comb["between"]),
+            "_list": regexcache.compile(comb["list"]),
+            "_appos_after": regexcache.compile(comb["apposition_after"]),
+            "_appos_before": regexcache.compile("(?:" + comb["apposition_before"] + ")$"),
+            "_open_after": regexcache.compile(comb["open_after"]),
+            "_open_before": regexcache.compile("(?:" + comb["open_before"] + ")$"),
+            "_range_prefix": regexcache.compile("(?:" + comb["range_prefix"] + ")$"),
+            "_range_suffix": regexcache.compile(comb["range_suffix"])}
 
 
 # ---------------------------------------------------------------- numbers and calendar

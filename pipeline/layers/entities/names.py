@@ -46,9 +46,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-import regex
-
-from baozhi.resources import ruleset
+from baozhi.resources import regexcache, ruleset
 
 FOLDER = "entities/names/"
 LEVEL_RANK = {"province": 0, "prefecture": 1, "county": 2}
@@ -310,7 +308,7 @@ def _region_name(code: str) -> str:
 @functools.cache
 def _term_re():
     pattern = _tables().config.get("term")
-    return regex.compile(pattern) if pattern else None
+    return regexcache.compile(pattern) if pattern else None
 
 
 @functools.lru_cache(maxsize=16384)

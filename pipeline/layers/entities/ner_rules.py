@@ -22,15 +22,13 @@ from __future__ import annotations
 
 import functools
 import re
-
-import regex
 from typing import Sequence
 
 from baozhi.layers.entities import features as nf
 from baozhi.layers.entities.organisations import config as _org
 from baozhi.layers.entities.organisations import organisation_spans
 from baozhi.layers.entities.roads import road_spans
-from baozhi.resources import ruleset
+from baozhi.resources import regexcache, ruleset
 
 Span = tuple[int, int, str, str]
 
@@ -119,7 +117,7 @@ def _infrastructure() -> dict:
     return {"words": set(cfg.get("words") or ()), "last": {w[-1] for w in cfg.get("words") or ()},
             "chars": set(cfg.get("head_chars") or ()), "home_only": bool(cfg.get("home_only")),
             "tags": set(cfg.get("head_tags") or ()),
-            "patterns": [regex.compile(p) for p in cfg.get("patterns") or ()],
+            "patterns": [regexcache.compile(p) for p in cfg.get("patterns") or ()],
             "stop": _org()["stop_chars"], "divisions": division_names()}
 
 
@@ -365,7 +363,7 @@ def one_label_per_name(text: str, found: list[Span]) -> list[Span]:
 @functools.cache
 def _latin_re():
     cfg = ruleset.load("entities/organisations.yaml").get("latin_names") or {}
-    return regex.compile(cfg["pattern"]) if cfg.get("pattern") else None
+    return regexcache.compile(cfg["pattern"]) if cfg.get("pattern") else None
 
 
 def latin_name_spans(text: str, found: Sequence[Span]) -> list[Span]:
@@ -394,7 +392,7 @@ def latin_name_spans(text: str, found: Sequence[Span]) -> list[Span]:
 @functools.cache
 def _short_re():
     cfg = ruleset.load("entities/organisations.yaml").get("short_names") or {}
-    return regex.compile(cfg["pattern"]) if cfg.get("pattern") else None
+    return regexcache.compile(cfg["pattern"]) if cfg.get("pattern") else None
 
 
 def short_name_spans(text: str, found: Sequence[Span], tokens: Sequence[tuple[int, int]]) -> list[Span]:
@@ -450,7 +448,7 @@ def _context_cfg() -> dict:
             "max": int(cfg.get("max_chars", 6)), "least": int(cfg.get("min_count", 2)),
             "stop": stops | set(cfg.get("stop_words") or ()),
             "list_lead": tuple(cfg.get("list_lead") or ("有",)),
-            "list_re": regex.compile(cfg["list_pattern"]) if cfg.get("list_pattern") else None}
+            "list_re": regexcache.compile(cfg["list_pattern"]) if cfg.get("list_pattern") else None}
 
 
 def _run_back(text: str, tokens: Sequence[tuple[int, int]], i: int, cfg: dict, tab: dict,

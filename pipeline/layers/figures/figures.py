@@ -46,7 +46,7 @@ import functools
 
 import regex
 
-from baozhi.resources import ruleset
+from baozhi.resources import regexcache, ruleset
 from baozhi.resources.script import simplified
 from baozhi.resources.units import context_units, unit_alt, unit_surfaces, unit_table, units as _units
 from baozhi.resources.numerals import (Cover, Num, chars as num_chars, homograph_spans, inside, lone_financial,
@@ -80,31 +80,31 @@ def _patterns() -> dict:
     c = _cfg()
     p = {}
     hb = {w: k for k, ws in c["hedges_before"].items() for w in ws}
-    p["hedge_before"] = (hb, regex.compile(rf"(?:{_alts(hb)})[ \t]*$"))
+    p["hedge_before"] = (hb, regexcache.compile(rf"(?:{_alts(hb)})[ \t]*$"))
     hi = {w: k for k, ws in c["hedges_inside"].items() for w in ws}
-    p["hedge_inside"] = (hi, regex.compile(_alts(hi)))
+    p["hedge_inside"] = (hi, regexcache.compile(_alts(hi)))
     ha = {w: k for k, ws in c["hedges_after"].items() for w in ws}
     guards = c["hedge_after_guards"]
-    p["hedge_after"] = (ha, regex.compile("|".join(
+    p["hedge_after"] = (ha, regexcache.compile("|".join(
         regex.escape(w) + (f"(?!{guards[w]})" if w in guards else "")
         for w in sorted(ha, key=len, reverse=True))))
     ch = {w: k for k, ws in c["change_words"].items() for w in ws}
-    p["change"] = (ch, regex.compile(rf"({_alts(ch)})(?:{_alts(c['change_gap'])})?$"))
-    p["range"] = regex.compile(rf"[ \t]*(?:{_alts(c['range_connectors'])})[ \t]*")
-    p["range_inclusive"] = regex.compile(rf"[ \t]*(?:{_alts(c['range_inclusive_marks'])})")
-    p["times"] = regex.compile(rf"[ \t]*(?:{_alts(c['times_signs'])})[ \t]*")
+    p["change"] = (ch, regexcache.compile(rf"({_alts(ch)})(?:{_alts(c['change_gap'])})?$"))
+    p["range"] = regexcache.compile(rf"[ \t]*(?:{_alts(c['range_connectors'])})[ \t]*")
+    p["range_inclusive"] = regexcache.compile(rf"[ \t]*(?:{_alts(c['range_inclusive_marks'])})")
+    p["times"] = regexcache.compile(rf"[ \t]*(?:{_alts(c['times_signs'])})[ \t]*")
     am = c["abbreviated_money"]
-    p["abbreviated_money"] = (am["currency"], regex.compile(
-        rf"(?:{_alts(am['words'])}){am['gap']}$"), regex.compile(am["not_before"]))
+    p["abbreviated_money"] = (am["currency"], regexcache.compile(
+        rf"(?:{_alts(am['words'])}){am['gap']}$"), regexcache.compile(am["not_before"]))
     p["currency"] = (c["currency_prefixes"],
-                     regex.compile(rf"(?:{_alts(c['currency_prefixes'])})[ \t]*$"))
+                     regexcache.compile(rf"(?:{_alts(c['currency_prefixes'])})[ \t]*$"))
     nc = num_chars()
-    p["percent_prefix"] = regex.compile(
+    p["percent_prefix"] = regexcache.compile(
         rf"(?<![{''.join(regex.escape(ch) for ch in nc.digits)}])"
         rf"(?P<mag>[{regex.escape(nc.part_of)}]+){regex.escape(nc.fraction)}$")
-    p["not_inside"] = regex.compile("|".join(c["not_inside"]))
-    p["article_counts_after"] = regex.compile(c["article_counts_after"])
-    p["unit_not_after"] = {w: regex.compile(pat) for w, pat in c["unit_not_after"].items()}
+    p["not_inside"] = regexcache.compile("|".join(c["not_inside"]))
+    p["article_counts_after"] = regexcache.compile(c["article_counts_after"])
+    p["unit_not_after"] = {w: regexcache.compile(pat) for w, pat in c["unit_not_after"].items()}
     # an Arabic number with the decimal points numerals.yaml knows (９１·８, 0.31)
     d = "".join(sorted(ch for ch in nc.arabic if ch.isdigit()))
     d = regex.escape(d)
@@ -112,49 +112,49 @@ def _patterns() -> dict:
     num_re = rf"[{d}]+(?:[{pt}][{d}]+)?"
     r = c["ratio"]
     signs = "".join(regex.escape(s) for s in r["signs"])
-    p["ratio"] = (regex.compile(rf"(?<![{d}{pt}{signs}])(?P<a>{num_re})(?:{_alts(r['signs'])})(?P<b>{num_re})(?!{r['not_after']}|(?:{_alts(r['signs'])})[{d}])"),
-                  regex.compile(r["before"]))
+    p["ratio"] = (regexcache.compile(rf"(?<![{d}{pt}{signs}])(?P<a>{num_re})(?:{_alts(r['signs'])})(?P<b>{num_re})(?!{r['not_after']}|(?:{_alts(r['signs'])})[{d}])"),
+                  regexcache.compile(r["before"]))
     fr = c["fraction"]
     fs = "".join(regex.escape(x) for x in fr["signs"])
-    p["fraction"] = (regex.compile(rf"(?<![{d}{pt}{fs}])(?P<a>[{d}]+)(?:{_alts(fr['signs'])})(?P<b>[{d}]+)(?!{fr['not_after']})"),
-                     regex.compile(fr["before"]))
+    p["fraction"] = (regexcache.compile(rf"(?<![{d}{pt}{fs}])(?P<a>[{d}]+)(?:{_alts(fr['signs'])})(?P<b>[{d}]+)(?!{fr['not_after']})"),
+                     regexcache.compile(fr["before"]))
     nv = c["named_value"]
-    p["named_value"] = (regex.compile(rf"(?:{_alts(nv['nouns'])}){nv['gap']}(?P<n>{num_re})"),
-                        regex.compile(nv["not_after"]))
+    p["named_value"] = (regexcache.compile(rf"(?:{_alts(nv['nouns'])}){nv['gap']}(?P<n>{num_re})"),
+                        regexcache.compile(nv["not_after"]))
     lv = _alts(c["list_levels"])
-    p["list_count"] = regex.compile(
+    p["list_count"] = regexcache.compile(
         rf"(?P<items>(?:(?:{lv})、)+(?:{lv}))"
         rf"(?P<num>[{''.join(regex.escape(ch) for ch in nc.cjk_digits)}]{{1,2}})(?P<unit>{_alts(c['list_counters'])})")
-    p["fixed"] = regex.compile(_alts(c["fixed_words"]))
+    p["fixed"] = regexcache.compile(_alts(c["fixed_words"]))
     m = c["magnitude"]
     digits = "".join(regex.escape(ch) for ch in nc.cjk_digits) + "0-9"
     _, unit_re = _units()
-    p["magnitude"] = regex.compile(
+    p["magnitude"] = regexcache.compile(
         rf"(?:(?P<count>[{digits}{''.join(regex.escape(u) for u in nc.small_units)}]+){regex.escape(m['count_marker'])}|(?P<pair>{_alts(m['count_words'])}))?"
         rf"(?P<hedge>{_alts(hb)})?(?P<mag>[{digits}]*[{regex.escape(m['chars'])}]+)(?P<unit>{unit_re.pattern})?"
         rf"{regex.escape(m['suffix'])}")
     q = c["slogan_quotes"]
     n = int(c["slogan_max_chars"])
     tn = int(c["title_max_chars"])
-    p["slogan"] = regex.compile("|".join(
+    p["slogan"] = regexcache.compile("|".join(
         rf"{regex.escape(a)}[^{regex.escape(b)}\n]{{1,{n}}}{regex.escape(b)}" for a, b in q.items()))
     # the kinds and units a quoted count may have, and the Arabic digits (a code when quoted)
     p["slogan_sets"] = (frozenset(c["slogan_count_kinds"]), frozenset(c["slogan_not_units"]),
                         frozenset(nc.digits) - frozenset(nc.cjk_digits))
-    p["title"] = regex.compile("|".join(
+    p["title"] = regexcache.compile("|".join(
         rf"{regex.escape(a)}[^{regex.escape(b)}\n]{{1,{tn}}}{regex.escape(b)}"
         for a, b in c["title_quotes"].items()))
-    p["not_after"] = regex.compile(rf"(?:{_alts(c['not_after'])})$")
-    p["not_after_patterns"] = regex.compile("|".join(c["not_after_patterns"]))
-    p["not_before"] = regex.compile(_alts(c["not_before"]))
-    p["subunits"] = {cur: (sub, regex.compile(rf"(?:{_alts(c['subunit_joiners'])})?(?P<num>.{{1,4}}?)(?P<sub>{_alts(sub)})"))
+    p["not_after"] = regexcache.compile(rf"(?:{_alts(c['not_after'])})$")
+    p["not_after_patterns"] = regexcache.compile("|".join(c["not_after_patterns"]))
+    p["not_before"] = regexcache.compile(_alts(c["not_before"]))
+    p["subunits"] = {cur: (sub, regexcache.compile(rf"(?:{_alts(c['subunit_joiners'])})?(?P<num>.{{1,4}}?)(?P<sub>{_alts(sub)})"))
                      for cur, sub in c["subunits"].items()}
     digits = "".join(regex.escape(ch) for ch in num_chars().digits)
-    p["subunit_tail"] = regex.compile(
+    p["subunit_tail"] = regexcache.compile(
         rf"(?P<skip>{regex.escape(c['subunit_tail_skip'])})?(?P<d>[{digits}])(?![{digits}.．])(?!(?![{regex.escape(c['subunit_tail_before'])}])\p{{Han}})")
-    p["money_closers"] = [(w, regex.compile(after)) for w, after in c["money_closers"].items()]
+    p["money_closers"] = [(w, regexcache.compile(after)) for w, after in c["money_closers"].items()]
     bm = c["bare_magnitude"]
-    p["bare_magnitude"] = (float(bm["min_multiplier"]), regex.compile(bm["not_before"]))
+    p["bare_magnitude"] = (float(bm["min_multiplier"]), regexcache.compile(bm["not_before"]))
     # the characters _unit_after's reading can start with after a numeral: a unit's, an inside
     # hedge's, 个半/个多's (a shorter reading of a numeral followed by none of them has no unit)
     starts = [*_units()[0], *hi, c["half_before_unit"], c["over_before_unit"]]
@@ -164,14 +164,14 @@ def _patterns() -> dict:
     table, unit_re = _units()
     ctx = context_units()
     surf = sorted((w for w, row in table.items() if row["surface"] in ctx), key=len, reverse=True)
-    p["context_units"] = (regex.compile("|".join(unit_alt(w, table[w]["kind"], _numerals_in) for w in surf)), {
-        w: tuple(regex.compile(_numerals_in(spec[k])) if spec.get(k) else None
+    p["context_units"] = (regexcache.compile("|".join(unit_alt(w, table[w]["kind"], _numerals_in) for w in surf)), {
+        w: tuple(regexcache.compile(_numerals_in(spec[k])) if spec.get(k) else None
                  for k in ("before", "after", "not_after"))
         for w, spec in ctx.items()})
     r = c["rate"]
-    p["rate"] = regex.compile(rf"(?:{_alts(r['signs'])})(?P<unit>{unit_re.pattern})")
-    p["count_as_money"] = {w: (spec["currency"], regex.compile(spec["followed_by"]),
-                               regex.compile(spec["or_at_clause_end"]), regex.compile(spec["money_words"]))
+    p["rate"] = regexcache.compile(rf"(?:{_alts(r['signs'])})(?P<unit>{unit_re.pattern})")
+    p["count_as_money"] = {w: (spec["currency"], regexcache.compile(spec["followed_by"]),
+                               regexcache.compile(spec["or_at_clause_end"]), regexcache.compile(spec["money_words"]))
                            for w, spec in c["count_as_money"].items()}
     return p
 

@@ -24,14 +24,14 @@ import regex
 from baozhi.layers import bounds
 from baozhi.layers.bounds import Bounds
 from baozhi.layers.entities import names
-from baozhi.resources import ruleset, segmenter
+from baozhi.resources import regexcache, ruleset, segmenter
 
 RULES_FILE = "figures/semantics.yaml"
 FIGURES_FILE = "figures/figures.yaml"     # change_words
 TARGETS_FILE = "targets/targets.yaml"     # markers: their modalities are plan words
-WORD_CHARS = regex.compile(r"^[\p{Han}A-Za-z]+$")
-HAN_WORD = regex.compile(r"^\p{Han}+$")
-REFERENCE = regex.compile(r"(?:该|这|此|其)\p{Han}?")
+WORD_CHARS = regexcache.compile(r"^[\p{Han}A-Za-z]+$")
+HAN_WORD = regexcache.compile(r"^\p{Han}+$")
+REFERENCE = regexcache.compile(r"(?:该|这|此|其)\p{Han}?")
 FIELDS = ("metric", "subject", "subject_entity", "period_text", "period_start", "period_end",
           "status", "change", "basis")
 
@@ -76,7 +76,7 @@ def _cfg() -> dict:
     words = lambda key: tuple(sorted(raw[key], key=len, reverse=True))  # noqa: E731
     return {
         **raw,
-        **{k: regex.compile(raw[k]) for k in _PATTERNS},
+        **{k: regexcache.compile(raw[k]) for k in _PATTERNS},
         **{k: set(raw[k]) for k in _SETS},
         # the marks of bounds/bounds.yaml: a figure's sentence goes on after ；, its clause
         # ends at a phrase's end too
@@ -88,44 +88,44 @@ def _cfg() -> dict:
         "link_verbs_not_sizes": set(raw["link_verbs"]) - set(raw["dimension_words"]),
         "link_verb_lengths": sorted({len(w) for w in raw["link_verbs"]}, reverse=True),
         "home_words": {w: part for part, ws in raw["home_words"].items() for w in ws},
-        "home_re": regex.compile("|".join(sorted(
+        "home_re": regexcache.compile("|".join(sorted(
             (w for ws in raw["home_words"].values() for w in ws), key=len, reverse=True))),
         "country_at_metric": tuple(raw["country_at_metric"]),
         "subject_position_tags": tuple(raw["subject_position_tags"]),     # (str.startswith)
         "aspect_marks": tuple(raw["aspect_marks"]),
         "subject_trim_tags": tuple(raw["subject_trim_tags"]),                         # (str.startswith)
         "link_adverb_last": {w[-1] for k in ("link_adverbs", "metric_link_adverbs") for w in raw[k]},
-        "world_re": regex.compile("|".join(sorted(raw["world_words"], key=len, reverse=True))),
+        "world_re": regexcache.compile("|".join(sorted(raw["world_words"], key=len, reverse=True))),
         "owner_word_last": {w[-1] for k in ("project_suffixes", "owner_suffixes") for w in raw[k]},
-        "owner_word_re": regex.compile("(?:(?P<project>%s)|(?P<body>%s))$" % tuple(
+        "owner_word_re": regexcache.compile("(?:(?P<project>%s)|(?P<body>%s))$" % tuple(
             "|".join(sorted(raw[k], key=len, reverse=True)) for k in ("project_suffixes", "owner_suffixes"))),
-        "report_frames": [regex.compile(p) for p in raw["report_frames"]],
-        "listed": regex.compile("(?:%s[^，,。；;、：:\\s]{1,8}?)*(?:%s)?" % (raw["list_marks"],
+        "report_frames": [regexcache.compile(p) for p in raw["report_frames"]],
+        "listed": regexcache.compile("(?:%s[^，,。；;、：:\\s]{1,8}?)*(?:%s)?" % (raw["list_marks"],
                                                                            raw["list_end"])),
         "carry_sentences": int(raw["carry_sentences"]),
         "demonstrative_sentences": int(raw["demonstrative_sentences"]),
-        "project_re": regex.compile("(?:%s)$" % "|".join(sorted(raw["project_suffixes"], key=len,
+        "project_re": regexcache.compile("(?:%s)$" % "|".join(sorted(raw["project_suffixes"], key=len,
                                                                reverse=True))),
         # the change words are figures.yaml's; the plan words the targets' marker words too
-        "change_re": regex.compile("|".join(
+        "change_re": regexcache.compile("|".join(
             f"(?P<{kind}>{'|'.join(sorted(ws, key=len, reverse=True))})"
             for kind, ws in ruleset.load(FIGURES_FILE)["change_words"].items())),
-        "plan_cues": regex.compile("(?<!%s)(?:%s)" % (raw["plan_cue_not_after"], "|".join(sorted(
+        "plan_cues": regexcache.compile("(?<!%s)(?:%s)" % (raw["plan_cue_not_after"], "|".join(sorted(
             {m["modality"] for m in ruleset.load(TARGETS_FILE)["markers"]} | set(raw["plan_words"]),
             key=lambda w: (-len(w), w))))),
-        "rate_metrics": {k: regex.compile(v) for k, v in raw["rate_metrics"].items()},
+        "rate_metrics": {k: regexcache.compile(v) for k, v in raw["rate_metrics"].items()},
         "unit_changes": dict(raw["unit_changes"]),
-        "basis_re": regex.compile(raw["basis"]),
-        "event_yield": regex.compile("%s|%s" % (raw["participant_verbs"], raw["event_yield"])),
-        "rule_cues": regex.compile("%s|%s" % (raw["deontic_cues"], raw["rule_cues"])),
-        **{k: regex.compile(raw[k].replace("{person_classes}", "|".join(sorted(
+        "basis_re": regexcache.compile(raw["basis"]),
+        "event_yield": regexcache.compile("%s|%s" % (raw["participant_verbs"], raw["event_yield"])),
+        "rule_cues": regexcache.compile("%s|%s" % (raw["deontic_cues"], raw["rule_cues"])),
+        **{k: regexcache.compile(raw[k].replace("{person_classes}", "|".join(sorted(
             raw["person_classes"], key=len, reverse=True)))) for k in (
             "addressee", "rule_class_opener", "surveyed_group", "surveyed_heads")},
         "reference_counts": dict(raw["reference_counts"]),
         "reference_sentences": int(raw["reference_sentences"]),
         "owned_set_max_chars": int(raw["owned_set_max_chars"]),
-        "respective_join": regex.compile(raw["respective_join"]),
-        **{k: regex.compile(raw[k].replace("{event_fairs}", "|".join(sorted(
+        "respective_join": regexcache.compile(raw["respective_join"]),
+        **{k: regexcache.compile(raw[k].replace("{event_fairs}", "|".join(sorted(
             raw["event_fairs"], key=len, reverse=True)))) for k in ("event_name", "event_heads")},
     }
 

@@ -17,12 +17,10 @@ import functools
 import itertools
 from dataclasses import dataclass
 
-import regex
-
 from baozhi.layers import bounds
 from baozhi.layers.bounds import Bounds
 from baozhi.layers.spec import issue_day
-from baozhi.resources import ruleset
+from baozhi.resources import regexcache, ruleset
 from baozhi.resources.marks import chosen
 
 RULES = "targets/targets.yaml"
@@ -31,19 +29,19 @@ RULES = "targets/targets.yaml"
 @functools.cache
 def _cfg() -> dict:
     cfg = dict(ruleset.load(RULES))
-    cfg["_markers"] = [(m["modality"], regex.compile(m["re"]), bool(m.get("weak")))
+    cfg["_markers"] = [(m["modality"], regexcache.compile(m["re"]), bool(m.get("weak")))
                        for m in cfg["markers"]]
-    cfg["_to_date"] = regex.compile(cfg["to_date"]["re"])
-    cfg["_to_date_not"] = regex.compile(cfg["to_date"]["not_in_clause_before"])
-    cfg["_to_date_not_dates"] = regex.compile(cfg["to_date"]["not_dates"])
-    cfg["_plan_verbs"] = regex.compile(cfg["plan_verbs"])
+    cfg["_to_date"] = regexcache.compile(cfg["to_date"]["re"])
+    cfg["_to_date_not"] = regexcache.compile(cfg["to_date"]["not_in_clause_before"])
+    cfg["_to_date_not_dates"] = regexcache.compile(cfg["to_date"]["not_dates"])
+    cfg["_plan_verbs"] = regexcache.compile(cfg["plan_verbs"])
     cfg["_date_markers"] = [
-        {**d, "_text": regex.compile(d["text"]) if d.get("text") else None}
+        {**d, "_text": regexcache.compile(d["text"]) if d.get("text") else None}
         for d in cfg["date_markers"]]
-    cfg["_year_goal_date"] = regex.compile(cfg["year_goal"]["date_text"])
-    cfg["_year_goal_verb"] = regex.compile(cfg["year_goal"]["verbs"])
-    cfg["_lead_in"] = regex.compile(cfg["lead_in"])
-    cfg["_past"] = regex.compile(cfg["past"])
+    cfg["_year_goal_date"] = regexcache.compile(cfg["year_goal"]["date_text"])
+    cfg["_year_goal_verb"] = regexcache.compile(cfg["year_goal"]["verbs"])
+    cfg["_lead_in"] = regexcache.compile(cfg["lead_in"])
+    cfg["_past"] = regexcache.compile(cfg["past"])
     # the marks are bounds.yaml's (one list for every layer); clause_end as a string:
     # fronted_only reads it (an empty rest of the text counts as a clause's end)
     cfg["clause_end"] = bounds.marks()["clause_end"]
