@@ -29,6 +29,19 @@ def test_cover_answers_as_the_scan():
             assert inside(cover, s, e) == inside(spans, s, e)
 
 
+def test_cover_finds_the_spans_starting_in_or_overlapping_a_stretch_as_the_scan():
+    rng = random.Random(13)
+    for _ in range(200):
+        spans = random_spans(rng, rng.randrange(0, 40))
+        cover = Cover(spans)
+        for _ in range(50):
+            a = rng.randrange(320)
+            b = a + rng.randrange(0, 40)
+            assert cover.starting_in(a, b) == [j for j, (s, _) in enumerate(spans) if a <= s < b]
+            assert cover.overlapping(a, b) == [j for j, (s, e) in enumerate(spans)
+                                               if s < b and e > a]
+
+
 def test_figures_within_a_span_as_the_scan():
     rng = random.Random(12)
     for _ in range(200):

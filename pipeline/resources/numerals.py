@@ -552,17 +552,38 @@ def inside(spans: "list[tuple[int, int]] | Cover", s: int, e: int) -> bool:
 
 class Cover:
     """Spans indexed for ``inside``: by start, with the furthest end reached so far, so that
-    a question costs a bisection, not a scan of every span (a long text has many)."""
+    a question costs a bisection, not a scan of every span (a long text has many). The spans
+    of records (a text's dates, entities): ``starting_in`` and ``overlapping`` give the
+    indices of the spans as given, in that order (the order the records are read in)."""
 
     def __init__(self, spans: Iterable[tuple[int, int]]):
-        self.spans = sorted(spans)
+        given = list(spans)
+        self.order = sorted(range(len(given)), key=given.__getitem__)    # (ties: as given)
+        self.spans = [given[j] for j in self.order]
         self.starts = [a for a, _ in self.spans]
         self.reach = list(itertools.accumulate((b for _, b in self.spans), max))
         self.exact = set(self.spans)
 
     def holds(self, s: int, e: int) -> bool:
+        """Whether a span starts at or before ``s`` and ends at or after ``e``."""
         k = bisect.bisect_right(self.starts, s)
         return k > 0 and self.reach[k - 1] >= e
+
+    def starting_in(self, a: int, b: int) -> list[int]:
+        """The indices of the spans that start in [a, b)."""
+        return sorted(self.order[bisect.bisect_left(self.starts, a):bisect.bisect_left(self.starts, b)])
+
+    def overlapping(self, a: int, b: int) -> list[int]:
+        """The indices of the spans that start before ``b`` and end after ``a``."""
+        n = bisect.bisect_left(self.starts, b)
+        i = bisect.bisect_right(self.reach, a, 0, n)     # (before i, every span ends by a)
+        spans, order = self.spans, self.order
+        return sorted(order[k] for k in range(i, n) if spans[k][1] > a)
+
+
+def record_cover(recs: Iterable[dict]) -> Cover:
+    """``Cover`` of records with ``start`` and ``end`` (its indices are the records')."""
+    return Cover([(r["start"], r["end"]) for r in recs])
 
 
 def lone_financial(num: Num) -> bool:

@@ -24,7 +24,7 @@ import regex
 from baozhi.layers import bounds
 from baozhi.layers.bounds import Bounds
 from baozhi.layers.entities import names
-from baozhi.resources import regexcache, ruleset, segmenter
+from baozhi.resources import numerals, regexcache, ruleset, segmenter
 
 RULES_FILE = "figures/semantics.yaml"
 FIGURES_FILE = "figures/figures.yaml"     # change_words
@@ -132,32 +132,6 @@ def _cfg() -> dict:
 
 # --------------------------------------------------------------------------- the text
 
-class _Spans:
-    """Records with start and end (a text's dates, entities or figures) indexed by start, so
-    that the rules find those in or across a stretch by bisection instead of reading them all
-    for each figure (a long text has thousands). Each look-up gives the records' indices in
-    the list's own order: the rules read them in that order, as they did the whole list."""
-
-    def __init__(self, recs: list[dict]):
-        by_start = sorted((r["start"], j) for j, r in enumerate(recs))
-        self.recs = recs
-        self.starts = [a for a, _ in by_start]
-        self.order = [j for _, j in by_start]
-        # the furthest end of the records up to each (in start order)
-        self.reach = list(itertools.accumulate((recs[j]["end"] for j in self.order), max))
-
-    def starting_in(self, a: int, b: int) -> list[int]:
-        """The records that start in [a, b)."""
-        return sorted(self.order[bisect.bisect_left(self.starts, a):bisect.bisect_left(self.starts, b)])
-
-    def overlapping(self, a: int, b: int) -> list[int]:
-        """The records that start before ``b`` and end after ``a`` (and those of them only)."""
-        n = bisect.bisect_left(self.starts, b)
-        i = bisect.bisect_right(self.reach, a, 0, n)     # (before i, every record ends by a)
-        recs = self.recs
-        return sorted(j for j in self.order[i:n] if recs[j]["end"] > a)
-
-
 @dataclass
 class _Text:
     """One text with what the rules read: clause and sentence bounds (``bounds.Bounds``, a
@@ -199,17 +173,15 @@ class _Text:
         spans = sorted((g["start"], g["end"]) for g in self.figures)
         self._fig_starts = [a for a, _ in spans]
         self._fig_reach = list(itertools.accumulate((b for _, b in spans), max))
-        spans = sorted((d["start"], d["end"]) for d in self.dates)     # (in_date)
-        self._date_starts = [a for a, _ in spans]
-        self._date_reach = list(itertools.accumulate((b for _, b in spans), max))
         self._fig_ends: dict[int, int] = {}
         self._figs_ending: dict[int, list[dict]] = {}     # end -> the figures ending there
         for g in self.figures:
             self._fig_ends[g["end"]] = self._fig_ends.get(g["end"], 0) + 1
             self._figs_ending.setdefault(g["end"], []).append(g)
-        # the entities and dates by start (_Spans), the entities by span (the first of a span:
+        # the entities and dates by start (numerals.Cover), the entities by span (the first of a span:
         # _entity_at), the earliest end of a date (same_year_word)
-        self.ents, self.dts = _Spans(self.entities), _Spans(self.dates)
+        self.ents, self.dts = numerals.record_cover(self.entities), numerals.record_cover(
+            self.dates)
         self._ent_at: dict[tuple[int, int], int] = {}
         for j, ent in enumerate(self.entities):
             self._ent_at.setdefault((ent["start"], ent["end"]), j)
@@ -279,8 +251,7 @@ class _Text:
 
     def in_date(self, a: int, b: int) -> bool:
         """Whether a date holds [a, b) (starts at or before ``a``, ends at or after ``b``)."""
-        n = bisect.bisect_right(self._date_starts, a)
-        return n > 0 and self._date_reach[n - 1] >= b
+        return self.dts.holds(a, b)
 
     def _last_event(self, kind: str, pos: int):
         ends, events = self._find_events(kind)
@@ -375,9 +346,10 @@ class _Text:
             return words, index
         return self._words[k], index      # (words(pos): indexed after it was built)
 
-    def word_at(self, pos: int) -> tuple[str, int, int, str] | None:
-        """The word of the sentence holding ``pos`` that starts at ``pos``, if one does."""
-        words, (starts, _) = self._indexed(pos)
+    def word_at(self, pos: int, within: int | None = None) -> tuple[str, int, int, str] | None:
+        """The word of the sentence holding ``pos`` (``within`` if given) that starts at ``pos``,
+        if one does."""
+        words, (starts, _) = self._indexed(pos if within is None else within)
         i = bisect.bisect_left(starts, pos)
         return words[i] if i < len(words) and starts[i] == pos else None
 
@@ -1136,7 +1108,7 @@ def _head_of(t: _Text, span: tuple[int, int], words: list) -> tuple[int, int] | 
     s, e = span
     # past every date and figure that starts before e and ends after s: the furthest end of
     # those starting before e (by bisection)
-    for starts, reach in ((t._date_starts, t._date_reach), (t._fig_starts, t._fig_reach)):
+    for starts, reach in ((t.dts.starts, t.dts.reach), (t._fig_starts, t._fig_reach)):
         n = bisect.bisect_left(starts, e)
         if n:
             s = max(s, reach[n - 1])
@@ -2182,7 +2154,7 @@ def date_before(t: _Text, f: _Fig) -> dict | None:
     dates = _same_year(t)
     key = ("same_year_spans", -1)
     if key not in t._memo:      # (the dates by start: those of the sentence before the figure)
-        t._memo[key] = t.dts if dates is t.dates else _Spans(dates)
+        t._memo[key] = t.dts if dates is t.dates else numerals.record_cover(dates)
     for d in map(dates.__getitem__, t._memo[key].starting_in(s, f.start + 1)):
         if s <= d["start"] and d["end"] <= f.start:
             if _compared_or_dateline(t, d, s):
@@ -2307,9 +2279,12 @@ def statistic_run(t: _Text, k: int, s: int) -> bool:
     就业1269万人…)."""
     if (t.periods.get(k - 1) or {}).get("granularity") not in t.cfg["statistic_run_grains"]:
         return False            # (１０年来全市共开发…。唐海县…累计达…: a span since, no report's year)
-    e = t.sentence_starts[k + 1] if k + 1 < len(t.sentence_starts) else len(t.text)
-    return bool(t.cfg["change_re"].search(t.text, s, e)) and not any(
-        _cue_word(t, m) for m in t.cfg["plan_cues"].finditer(t.text, s, e))
+    key = ("statistic_run", k)      # (asked per figure; the sentence's answer is read once)
+    if key not in t._memo:
+        e = t.sentence_starts[k + 1] if k + 1 < len(t.sentence_starts) else len(t.text)
+        t._memo[key] = bool(t.cfg["change_re"].search(t.text, s, e)) and not any(
+            _cue_word(t, m) for m in t.cfg["plan_cues"].finditer(t.text, s, e))
+    return t._memo[key]
 
 
 CARRY_ACROSS_RULES = (statistic_run,)       # what carries a period into another owner's sentence
@@ -2678,8 +2653,8 @@ def plan_noun(t: _Text, m) -> bool:
     (a planned thing's size), unlike 计划修建道路100公里, 计划今年完成."""
     if m.group() not in t.cfg["plan_nouns"]:
         return False
-    nxt = t.words_in(m.start(), m.end())
-    return bool(nxt) and nxt[0][1] == m.end() and nxt[0][3] in t.cfg["plan_noun_next_tags"]
+    nxt = t.word_at(m.end(), within=m.start())     # (the plan word's sentence: not the next one)
+    return nxt is not None and nxt[3] in t.cfg["plan_noun_next_tags"]
 
 
 PLAN_CUE_FILTER_RULES = (plan_noun,)        # a plan word that plans nothing after all

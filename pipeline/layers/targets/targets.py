@@ -14,13 +14,12 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
-import itertools
 from dataclasses import dataclass
 
 from baozhi.layers import bounds
 from baozhi.layers.bounds import Bounds
 from baozhi.layers.spec import issue_day
-from baozhi.resources import regexcache, ruleset
+from baozhi.resources import numerals, regexcache, ruleset
 from baozhi.resources.marks import chosen
 
 RULES = "targets/targets.yaml"
@@ -96,13 +95,11 @@ class _Text:
     b: Bounds
 
     def __post_init__(self):
-        self.date_index = _Dates(self.dates)
+        self.date_index = numerals.record_cover(self.dates)    # (the dates by start)
 
     def inside_date(self, pos: int) -> bool:
         """Whether a date holds ``pos`` (starts at or before it, ends after it)."""
-        ix = self.date_index
-        n = bisect.bisect_right(ix.starts, pos)
-        return n > 0 and ix.reach[n - 1] > pos
+        return self.date_index.holds(pos, pos + 1)
 
     @functools.cached_property
     def figure_index(self) -> "_Figures":
@@ -417,23 +414,8 @@ def _figures_in(figures: "list[dict] | _Figures", s: int, e: int) -> list[int]:
     return figures.within(s, e)
 
 
-class _Dates:
-    """A text's dates by start: the dates in a span, and whether a date holds an offset, by
-    bisection (a long text has many dates and many markers)."""
-
-    def __init__(self, dates: list[dict]):
-        by_start = sorted((d["start"], i) for i, d in enumerate(dates))
-        self.starts = [a for a, _ in by_start]
-        self.order = [i for _, i in by_start]
-        self.reach = list(itertools.accumulate((dates[i]["end"] for i in self.order), max))
-
-    def starting_in(self, a: int, b: int) -> list[int]:
-        """Indices (in list order) of the dates that start in [a, b]."""
-        return sorted(self.order[bisect.bisect_left(self.starts, a):bisect.bisect_right(self.starts, b)])
-
-
 def _deadline(c: dict, s: int, e: int, dates: list[dict], issue: dt.date | None,
-              cfg: dict, index: _Dates | None = None) -> int | None:
+              cfg: dict, index: numerals.Cover | None = None) -> int | None:
     """The marker's own date, else the first date in [s, e) that can be a deadline
     (``index``: ``dates`` indexed, to look at those starting in the span only)."""
     mk = c["mk"]
@@ -441,7 +423,7 @@ def _deadline(c: dict, s: int, e: int, dates: list[dict], issue: dt.date | None,
         return mk.date
     if c.get("joined_date") is not None:
         return c["joined_date"]
-    ids = index.starting_in(s, e) if index is not None else range(len(dates))
+    ids = index.starting_in(s, e + 1) if index is not None else range(len(dates))
     return next((i for i, d in zip(ids, map(dates.__getitem__, ids))
                  if s <= d["start"] and d["end"] <= e
                  and d.get("granularity") not in cfg["not_deadline"]
@@ -449,7 +431,7 @@ def _deadline(c: dict, s: int, e: int, dates: list[dict], issue: dt.date | None,
 
 
 def _weak_ok(text: str, c: dict, figures: list[dict], dates: list[dict],
-             issue: dt.date | None, cfg: dict, index: "_Dates | None" = None) -> bool:
+             issue: dt.date | None, cfg: dict, index: "numerals.Cover | None" = None) -> bool:
     """A weak marker makes a target only when its scope names a figure of a telling kind,
     or another marker joined it, or (for a word such as 将, 确保) a deadline, or (for a date
     such as 今年, 全年) a verb of planned outcome (新增, 达到, 建成…)."""
