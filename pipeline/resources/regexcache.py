@@ -6,8 +6,9 @@ patterns the rules make cost a fresh process ~0.3 CPU-s, a third of a one-line
 flags)`` returns. The first time a pattern is compiled, the program regex's parser made of it
 (the arguments regex gives its C compiler, ``_regex.compile``: the code as integers, the
 group names, the required string) is kept in one table on disk, in
-``resources.diskcache.cache_dir()``, keyed by regex's version, its default version and
-Python's; a later process hands those arguments to the C compiler itself and skips the parse.
+``resources.diskcache.cache_dir()``, keyed by regex's version, its default version, its C
+module's program format (MAGIC, CODE_SIZE), Python's implementation and version and the
+machine; a later process hands those arguments to the C compiler itself and skips the parse.
 The patterns are the ones ``regex.compile`` makes (tests/faults/test_cold_caches.py matches
 both on text).
 
@@ -28,6 +29,7 @@ import atexit
 import contextlib
 import hashlib
 import pickle
+import platform
 import sys
 import threading
 from pathlib import Path
@@ -117,8 +119,14 @@ def _capture(pattern: str, flags: int) -> tuple[regex.Pattern, tuple | None]:
 
 
 def _key() -> str:
-    h = hashlib.sha256(f"{FORMAT}\0{sys.version_info[:2]}\0{regex.__version__}\0"
-                       f"{getattr(regex, 'DEFAULT_VERSION', '')}".encode())
+    """What a stored program depends on: regex's version and default version, its C module's
+    program format (``MAGIC``, ``CODE_SIZE``: the programs are handed to it unchecked), the
+    Python implementation and version, the machine."""
+    c = getattr(_main, "_regex", None)
+    h = hashlib.sha256("\0".join(map(str, (
+        FORMAT, sys.version_info[:2], regex.__version__, getattr(regex, "DEFAULT_VERSION", ""),
+        getattr(c, "MAGIC", ""), getattr(c, "CODE_SIZE", ""), sys.implementation.cache_tag,
+        platform.machine()))).encode())
     return h.hexdigest()[:32]
 
 

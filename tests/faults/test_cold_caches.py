@@ -299,6 +299,28 @@ def test_a_compiled_program_read_from_the_disk_matches_as_regex_compiles_it(cach
     assert regexcache._new == {}                       # nothing new: the table is not rewritten
 
 
+def test_a_table_of_another_regex_program_format_or_machine_is_not_read(cache, fresh_regexcache, monkeypatch):
+    """The stored programs go to regex's C compiler unchecked: a C module of another program
+    format (MAGIC, CODE_SIZE) or another machine reads another table."""
+    import platform
+    import types
+
+    from baozhi.resources import regexcache
+
+    real = regexcache._main._regex
+    keys = {regexcache._key()}
+    for name, value in (("MAGIC", real.MAGIC + 1), ("CODE_SIZE", real.CODE_SIZE * 2)):
+        fake = types.SimpleNamespace(**{n: getattr(real, n) for n in ("MAGIC", "CODE_SIZE")})
+        setattr(fake, name, value)
+        with monkeypatch.context() as m:
+            m.setattr(regexcache, "_main", types.SimpleNamespace(_regex=fake))
+            keys.add(regexcache._key())
+    with monkeypatch.context() as m:
+        m.setattr(platform, "machine", lambda: "another")
+        keys.add(regexcache._key())
+    assert len(keys) == 4
+
+
 def test_the_table_merges_what_other_processes_wrote_and_a_broken_one_is_parsed_again(cache, fresh_regexcache):
     from baozhi.resources import regexcache
 
