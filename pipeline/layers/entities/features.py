@@ -132,17 +132,23 @@ def word_features(text: str, tokens: Sequence[tuple[int, int]]) -> list[list[str
     return feats
 
 
+def _by_surface(entries: Iterable[tuple[str, str]], min_len: int) -> dict[str, set]:
+    """The labels of each surface of ``min_len`` characters or more among (surface, label) pairs,
+    surfaces in their first order."""
+    by_surface: dict[str, set] = {}
+    for surface, label in entries:
+        if len(surface) >= min_len:
+            by_surface.setdefault(surface, set()).add(label)
+    return by_surface
+
+
 def build_automaton(entries: Iterable[tuple[str, str]], min_len: int = 2):
     """An Aho-Corasick automaton over (surface, label) pairs of ``min_len`` characters or more;
     a surface may carry labels."""
     import ahocorasick
 
-    by_surface: dict[str, set] = {}
-    for surface, label in entries:
-        if len(surface) >= min_len:
-            by_surface.setdefault(surface, set()).add(label)
     auto = ahocorasick.Automaton()
-    for surface, labels in by_surface.items():
+    for surface, labels in _by_surface(entries, min_len).items():
         auto.add_word(surface, (len(surface), tuple(sorted(labels))))
     if len(auto):
         auto.make_automaton()
@@ -159,13 +165,14 @@ class Gazetteer:
     the sources that share the automaton, and ``own`` this source's part of them
     (``featids._matches``)."""
 
-    __slots__ = ("auto", "table", "of", "size")
+    __slots__ = ("auto", "table", "of", "size", "_of_array")
 
     def __init__(self, auto, table: tuple, of: tuple, size: int):
         self.auto = auto
         self.table = table
         self.of = of
         self.size = size
+        self._of_array = None       # ``of`` as an int array, made at the first ``own``
 
     def __len__(self) -> int:
         return self.size
@@ -187,7 +194,9 @@ class Gazetteer:
         """This source's (end, index in ``table``) pairs of ``matches``' array, in order."""
         import numpy as np
 
-        mine = np.array(self.of, dtype=np.intp)[flat[1::2]]
+        if self._of_array is None:      # (constant after the build: made once, not per page)
+            self._of_array = np.array(self.of, dtype=np.intp)
+        mine = self._of_array[flat[1::2]]
         keep = mine >= 0
         out = np.empty(2 * int(np.count_nonzero(keep)), dtype=np.intp)
         out[0::2] = flat[0::2][keep]
@@ -202,6 +211,7 @@ class Gazetteer:
 
     def __setstate__(self, state) -> None:
         self.auto, self.table, self.of, self.size = state
+        self._of_array = None
 
 
 def build_gazetteers(sources: dict[str, Iterable[tuple[str, str]]],
@@ -213,11 +223,8 @@ def build_gazetteers(sources: dict[str, Iterable[tuple[str, str]]],
 
     values: dict[str, dict[str, tuple]] = {}
     for name, entries in sources.items():
-        by_surface: dict[str, set] = {}
-        for surface, label in entries:
-            if len(surface) >= min_len:
-                by_surface.setdefault(surface, set()).add(label)
-        values[name] = {s: (len(s), tuple(sorted(labels))) for s, labels in by_surface.items()}
+        values[name] = {s: (len(s), tuple(sorted(labels)))
+                        for s, labels in _by_surface(entries, min_len).items()}
     tables = {name: tuple(sorted(set(v.values()))) for name, v in values.items()}
     index = {name: {v: k for k, v in enumerate(t)} for name, t in tables.items()}
     combos: dict[tuple, int] = {}
