@@ -122,16 +122,8 @@ def _resolve(g: dict, issue: dt.date | None, cfg: dict) -> tuple[dt.date | None,
         part = cfg["plan_parts"].get(g.get("ppart") or "")
         if part:
             a = b = a if part == "first" else b
-        _Anchor.last = (dt.date(a, 1, 1), dt.date(b, 12, 31))
-        kind = cfg["suffixes"].get(g.get("sfx") or "")
-        if kind == "since":
-            start = dt.date(a, 1, 1)
-            return start, (issue if issue and issue >= start else None), "since"
-        if kind == "before":
-            return None, dt.date(b, 12, 31), "before"
-        if kind == "from":
-            return dt.date(a, 1, 1), None, "from"
-        return dt.date(a, 1, 1), dt.date(b, 12, 31), "year" if a == b else "range"
+        return _apply_suffix(dt.date(a, 1, 1), dt.date(b, 12, 31), "year" if a == b else "range",
+                             g, issue, cfg)
     if g.get("multi"):
         a, b = cfg["multi_years"][g["multi"]]
         if not issue:
@@ -222,7 +214,13 @@ def _resolve(g: dict, issue: dt.date | None, cfg: dict) -> tuple[dt.date | None,
                 gran = "range"
     except ValueError:                   # 2月30日
         raise _Reject from None
+    return _apply_suffix(start, end, gran, g, issue, cfg)
 
+
+def _apply_suffix(start: dt.date | None, end: dt.date | None, gran: str, g: dict,
+                  issue: dt.date | None, cfg: dict) -> tuple[dt.date | None, dt.date | None, str]:
+    """The date read (start, end, granularity) as its suffix turns it (以来: since, 前: before,
+    起: from); the date itself is what a later bare anchor refers to (``_Anchor.last``)."""
     _Anchor.last = (start, end)
     kind = cfg["suffixes"].get(g.get("sfx") or "")
     if kind == "before":
