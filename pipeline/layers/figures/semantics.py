@@ -50,7 +50,7 @@ _PATTERNS = (
     "per_unit", "date_after_end", "date_after_not", "goal_scale_verbs", "completion_forecast",
     "name_after_figure",
     "organise_verbs",
-    "join_verbs", "member_bodies", "year_parts", "norm_article", "penalty_after", "norm_item_end", "annual_bases", "row_label", "row_end", "compared_date", "estimate_words", "norm_frame", "record_after", "due_words",
+    "join_verbs", "member_bodies", "year_parts", "norm_article", "penalty_after", "norm_item_end", "annual_bases", "row_label", "row_end", "compared_date", "estimate_words", "norm_frame", "record_after",
     "pronouns", "place_reference", "surveyed_skip",
 )
 _SETS = (
@@ -111,8 +111,9 @@ def _cfg() -> dict:
             f"(?P<{kind}>{'|'.join(sorted(ws, key=len, reverse=True))})"
             for kind, ws in ruleset.load(FIGURES_FILE)["change_words"].items())),
         "plan_cues": regexcache.compile("(?<!%s)(?:%s)" % (raw["plan_cue_not_after"], "|".join(sorted(
-            {m["modality"] for m in ruleset.load(TARGETS_FILE)["markers"]} | set(raw["plan_words"]),
-            key=lambda w: (-len(w), w))))),
+            {m["modality"] for m in ruleset.load(TARGETS_FILE)["markers"]} | set(raw["plan_words"])
+            | set(raw["due_words"]), key=lambda w: (-len(w), w))))),
+        "due_words": regexcache.compile("|".join(sorted(raw["due_words"], key=lambda w: (-len(w), w)))),
         "rate_metrics": {k: regexcache.compile(v) for k, v in raw["rate_metrics"].items()},
         "unit_changes": dict(raw["unit_changes"]),
         "basis_re": regexcache.compile(raw["basis"]),
@@ -2704,8 +2705,8 @@ def future_period(t: _Text, f: _Fig) -> str | None:
     if f.period.get("granularity") not in t.cfg["future_grains"]:
         return None             # 元旦的前两天, 腊月廿六, ５月２１日 in a January story: a year guessed
     _, s, _ = t.sentence(f.start)
-    if not s <= f.period.get("start", -1) < f.start or (dt.date.fromisoformat(end) - dt.date.fromisoformat(
-            start)).days > t.cfg["future_max_days"]:
+    if not s <= f.period.get("start", -1) < f.start or end >= "%04d%s" % (
+            int(start[:4]) + t.cfg["future_max_years"], start[4:]):    # (ISO dates: as strings)
         return None             # a period carried from a sentence before, or an age (２１世纪)
     at = f.period.get("end")
     if at is not None and at <= f.start and t.clause_end(at) >= f.start and _describes_thing(
