@@ -51,7 +51,7 @@ _PATTERNS = (
     "name_after_figure",
     "organise_verbs",
     "join_verbs", "member_bodies", "year_parts", "norm_article", "penalty_after", "norm_item_end", "annual_bases", "row_label", "row_end", "compared_date", "estimate_words", "norm_frame", "record_after",
-    "pronouns", "place_reference", "surveyed_skip",
+    "pronouns", "place_reference", "surveyed_skip", "quoted_not_name",
 )
 _SETS = (
     "dimension_words", "noun_tags", "attribute_tags", "noun_words", "not_metric",
@@ -159,7 +159,8 @@ class _Text:
     _frames: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
     _floors: dict[tuple[int, int], int] = field(default_factory=dict)
     _memo: dict[tuple[str, int], object] = field(default_factory=dict)  # the reference rules' reads
-    counted_ok: set[tuple[int, int]] = field(default_factory=set)  # counted_then_measured's spans
+    counted_ok: dict[tuple[int, int], int] = field(default_factory=dict)  # counted_then_measured's
+    # spans -> the sentence of the figure each was checked for
     _word_edges: dict[int, tuple[set[int], set[int]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -183,6 +184,7 @@ class _Text:
         # _entity_at), the earliest end of a date (same_year_word)
         self.ents, self.dts = numerals.record_cover(self.entities), numerals.record_cover(
             self.dates)
+        self.figs = numerals.record_cover(self.figures)     # (respective_owners)
         self._ent_at: dict[tuple[int, int], int] = {}
         for j, ent in enumerate(self.entities):
             self._ent_at.setdefault((ent["start"], ent["end"]), j)
@@ -505,7 +507,7 @@ def quoted_after(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, i
     if not close:
         return None
     end = t.text.find(close, pos + 1, pos + 2 + cfg["topic_quote_max_chars"])
-    if end < 0 or regex.search(cfg["quoted_not_name"], t.text[pos + 1:end]):
+    if end < 0 or cfg["quoted_not_name"].search(t.text[pos + 1:end]):
         return None
     ceil = t.clause_end(end + 1)    # the head noun right after the quotes is part of the name
     head = _np_right(t, end + 1, ceil) if end + 1 < ceil else None
@@ -706,7 +708,9 @@ def word_across_link(t: _Text, f: _Fig, pos: int) -> tuple[int, int] | None:
     floor = t.clause_start(f.start)
     if pos in t.word_edges(pos)[1]:
         return None                 # (a word ends there: nothing hides)
-    w = next((w for w in t.words(pos) if w[1] < pos < w[2] and w[1] >= floor), None)
+    words, (starts, _) = t._indexed(pos)
+    i = bisect.bisect_left(starts, pos) - 1      # (the word starting last before pos)
+    w = words[i] if i >= 0 and pos < words[i][2] and words[i][1] >= floor else None
     if w is None:
         return None
     rest = t.text[pos:w[2]]
@@ -941,9 +945,10 @@ def person_not_metric(t: _Text, f: _Fig, span: tuple[int, int]) -> bool:
     s, e = span
     if e > f.start:
         return False        # (after the figure a name stands beside its class: ５０多岁的农民王某)
-    return any((s <= ent["start"] and ent["end"] <= e and ent.get("label") in t.cfg["owner_labels"])
-               or (ent["start"] == s and ent["end"] == e and ent.get("label") in t.cfg["place_labels"])
-               for ent in t.entities)
+    ents = t.entities
+    return any((ents[j]["end"] <= e and ents[j].get("label") in t.cfg["owner_labels"])
+               or (ents[j]["start"] == s and ents[j]["end"] == e and ents[j].get("label") in t.cfg["place_labels"])
+               for j in t.ents.starting_in(s, e))
 
 
 METRIC_FILTER_RULES = (person_not_metric,)     # a metric found, then dropped
@@ -1424,9 +1429,11 @@ def event_participants(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     # a place or body named in the count's own clause before it (中国另３名参赛的棋手) owns it,
     # not one that organises them (阳曲县组织21家企业参加: the event's)
     cs = max(s, t.clause_start(f.start))
-    if any(cs <= e["start"] and e["end"] <= f.start and e.get("label") in t.cfg["entity_labels"]
+    ents = t.entities
+    if any(e["end"] <= f.start and e.get("label") in t.cfg["entity_labels"]
            and name not in (e.get("text") or "")
-           and not t.cfg["organise_verbs"].search(t.text, e["end"], f.start) for e in t.entities):
+           and not t.cfg["organise_verbs"].search(t.text, e["end"], f.start)
+           for e in (ents[j] for j in t.ents.starting_in(cs, f.start))):
         return None
     return (t.cfg["event_determiner"].sub("", name), None)
 
@@ -1659,7 +1666,8 @@ def respective_owners(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     if at < 0:
         return None
     # the figures listed after 分别 in its clause, each joined to the last by a list mark
-    listed = [g for g in t.figures if at < g["start"] <= f.start]
+    figs = t.figures
+    listed = [figs[j] for j in t.figs.starting_in(at + 1, f.start + 1)]
     if not listed or t.clause_start(listed[0]["start"]) > at:
         return None
     run = []
@@ -1669,13 +1677,18 @@ def respective_owners(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
         run.append(g)
     if f.rec not in run:
         return None
-    for g in t.figures:
-        if g["start"] > run[-1]["start"] and cfg["respective_join"].fullmatch(t.text, run[-1]["end"], g["start"]):
-            run.append(g)      # (the items after the figure)
+    while m := cfg["respective_join"].match(t.text, run[-1]["end"]):   # (the items after the
+        last = run[-1]      # figure: one starting where the list mark and its spaces may end)
+        g = next((figs[j] for j in t.figs.starting_in(last["end"], m.end() + 1)
+                  if figs[j]["start"] > last["start"]
+                  and cfg["respective_join"].fullmatch(t.text, last["end"], figs[j]["start"])), None)
+        if g is None:
+            break
+        run.append(g)
     if len(run) < 2:
         return None
-    ents = [(j, e) for j, e in enumerate(t.entities)
-            if s <= e["start"] and e["end"] <= at and e.get("label") in cfg["entity_labels"]]
+    ents = [(j, e) for j, e in ((j, t.entities[j]) for j in t.ents.starting_in(s, at))
+            if e["end"] <= at and e.get("label") in cfg["entity_labels"]]
     names: list = []
     for j, e in reversed(ents):          # the last distinct names before 分别, in order
         text = e.get("text") or t.text[e["start"]:e["end"]]
@@ -1700,7 +1713,8 @@ def owned_set(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     g, np = got
     a, b = np
     while b > a and t.in_date(b - 1, b):
-        b = t.words_in(b - 1, a, b)[-1][1] if t.words_in(b - 1, a, b) else a   # (…公司全年)
+        ws = t.words_in(b - 1, a, b)
+        b = ws[-1][1] if ws else a      # (…公司全年)
     noun = t.text[a:b]
     if not noun:
         return None
@@ -2872,15 +2886,16 @@ def counted_then_measured(t: _Text, span: tuple[int, int], f: _Fig) -> bool:
     """A phrase that opens with the noun another count counts and goes on to what is measured of
     it (抽查的12种蔬菜平均价格为5元, ３个乡镇财政收入达２亿元) measures the later figure."""
     s, e = span
-    if span in t.counted_ok:
-        return True             # (taken for a figure before: 5.62元/公斤，比昨天下降1.2%)
+    if t.counted_ok.get(span) == t.sentence(f.start)[0]:
+        return True             # (taken for a figure before it in its sentence, the metric
+        #                          previous_metric gives on: 5.62元/公斤，比昨天下降1.2%)
     if f.rec.get("end") == s or e != _before_link(t, f) or not any(
-            g["end"] == s and g.get("kind") in t.cfg["counted_kinds"] for g in t.figures):
+            g.get("kind") in t.cfg["counted_kinds"] for g in t._figs_ending.get(s, ())):
         return False            # (only the phrase right before the figure's own verb)
     words = t.words_in(s, s, e)
     if len(words) < 2 or not _is_noun(t, words[-1][0], words[-1][3]):
         return False            # (a noun phrase, not a verb after a count: ３２人扩大到６４人)
-    t.counted_ok.add(span)
+    t.counted_ok[span] = t.sentence(f.start)[0]
     return True
 
 
