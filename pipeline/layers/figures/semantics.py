@@ -60,7 +60,7 @@ _SETS = (
     "modifier_tags", "zero_subject_skip_tags", "date_after_kinds", "goal_scale_kinds", "metric_found_before", "topic_after_time",
     "clause_owner_after", "clause_topic_tags", "link_adverbs", "metric_tail_chars",
     "topic_stop", "subject_adverb_tags", "aside_tags", "common_noun_tags", "present_not_units",
-    "modifier_noun_tags", "modifier_run_tags",
+    "modifier_noun_tags",
     "attribute_heads",
     "share_units", "zone_units", "relative_after_kinds", "verb_sum_kinds", "name_not_kinds",
     "topic_lead_tags",
@@ -1263,18 +1263,12 @@ def metric_modifier(t: _Text, f: _Fig, o: "Owner") -> bool:
     """Keep an owner unless it is a bare common noun glued before the figure's metric, no
     extracted entity, no home or world word (企业研发经费增长15.5%: 企业 says whose kind of 经费 it is, not
     whose figure — the owner of the sentence before, in the paragraph, carries on)."""
-    if o[3] is not None or (o[1] != f.metric[0] if f.metric else not 0 < f.start - o[1] <= 8):
+    if o[3] is not None or not f.metric or o[1] != f.metric[0]:
         return True
     cfg = t.cfg
     if o[2] != t.text[o[0]:o[1]] or cfg["home_re"].match(t.text, o[0]) or cfg["world_re"].match(
             t.text, o[0]):
         return True             # (a resolved home word: 全国 -> 中国)
-    if not f.metric:   # no metric found: a run of verbs glued to the figure names it (城镇|新增就业1269万人)
-        run = t.words_in(o[1], o[1], f.start)
-        if not run or run[0][1] != o[1] or run[-1][2] != f.start or any(
-                w[3] not in cfg["modifier_run_tags"] or w[0] in cfg["link_verb_set"] for w in run) or any(
-                a[2] != b[1] for a, b in zip(run, run[1:])):
-            return True
     words = t.words_in(o[0], o[0], o[1])
     if not (len(words) == 1 and words[0][3] in cfg["modifier_noun_tags"]):
         return True
