@@ -1229,10 +1229,9 @@ def object_not_owner(t: _Text, f: _Fig, o: "Owner") -> bool:
     cs = t.clause_start(o[0])
     verb_end = None
     for word, ws, we, tag in t.words_in(o[0], cs, o[0]):
-        if ws >= cs and we <= o[0] and tag.startswith("v") and len(word) > 1 and (
-                tag != "vn" or t.text.startswith(t.cfg["aspect_marks"], we)):
-            verb_end = we       # (突破了伦敦奥运会的39金: a verb-noun with 了 is a verb)
-    return verb_end is None or ("的" in t.text[verb_end:o[0]] and not t.figure_starts_in(verb_end, o[0]))
+        if ws >= cs and we <= o[0] and tag.startswith("v") and tag != "vn" and len(word) > 1:
+            verb_end = we
+    return verb_end is None or "的" in t.text[verb_end:o[0]]
 
 
 def report_source_not_owner(t: _Text, f: _Fig, o: "Owner") -> bool:
