@@ -1683,11 +1683,13 @@ def respective_owners(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     ents = [(j, e) for j, e in ((j, t.entities[j]) for j in t.ents.starting_in(s, at))
             if e["end"] <= at and e.get("label") in cfg["entity_labels"]]
     names: list = []
-    for j, e in reversed(ents):          # the last distinct names before 分别, in order
-        text = e.get("text") or t.text[e["start"]:e["end"]]
-        if any(text == n[0] for n in names):
-            continue
-        names.insert(0, (text, j))
+    nxt = None
+    for j, e in reversed(ents):          # the last names before 分别, listed (joined by 、/和/及)
+        if nxt is not None and not (e["end"] <= nxt["start"] and cfg["respective_join"].fullmatch(
+                t.text, e["end"], nxt["start"])):
+            break       # (not 接待人数…，创汇…分别 after one owner: its figures are that owner's)
+        names.insert(0, (e.get("text") or t.text[e["start"]:e["end"]], j))
+        nxt = e
         if len(names) == len(run):
             break
     if len(names) < len(run):
