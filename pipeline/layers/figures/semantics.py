@@ -124,7 +124,6 @@ def _cfg() -> dict:
             "addressee", "rule_class_opener", "surveyed_group", "surveyed_heads")},
         "reference_counts": dict(raw["reference_counts"]),
         "reference_sentences": int(raw["reference_sentences"]),
-        "owned_set_max_chars": int(raw["owned_set_max_chars"]),
         "respective_join": regexcache.compile(raw["respective_join"]),
         **{k: regexcache.compile(raw[k].replace("{event_fairs}", "|".join(sorted(
             raw["event_fairs"], key=len, reverse=True)))) for k in ("event_name", "event_heads")},
@@ -1697,43 +1696,9 @@ def respective_owners(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     return names[[g is f.rec for g in run].index(True)]
 
 
-def owned_set(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
-    """The set a clause opens with (counted_set) named before with its owner glued before its
-    count (A股5361家上市公司中… 5351家上市公司实现营收… -> A股上市公司; …3072家公司实现… -> the
-    same, a part of that set): the owner and the set as first printed, in the sentence or the
-    `reference_sentences` before it."""
-    got = _counted_set_span(t, f, s)
-    if got is None:
-        return None
-    g, np = got
-    a, b = np
-    while b > a and t.in_date(b - 1, b):
-        ws = t.words_in(b - 1, a, b)
-        b = ws[-1][1] if ws else a      # (…公司全年)
-    noun = t.text[a:b]
-    if not noun:
-        return None
-    back = t.sentence_starts[max(0, k - t.cfg["reference_sentences"])]
-    cfg = t.cfg
-    for h in reversed(t.figures):
-        if h["end"] > g["start"] or h["start"] < back or h.get("kind") != "count":
-            continue
-        # the noun after that count, up to a few characters on (320家规模以上企业 for 企业)
-        at = t.text.find(noun, h["end"], min(t.clause_end(h["end"]), h["end"] + cfg["owned_set_max_chars"]))
-        if at < 0:
-            continue
-        their = (h["end"], at + len(noun))
-        owner = _np_left(t, h["start"], t.clause_start(h["start"]))
-        if not owner or owner[1] != h["start"] or t.figure_overlaps(*owner):
-            continue
-        t.clause_subjects[k] = (t.text[owner[0]:owner[1]] + t.text[their[0]:their[1]], None)
-        return t.clause_subjects[k]
-    return None
-
-
 def _counted_set_span(t: _Text, f: _Fig, s: int):
     """(the count, the span of its noun) opening the figure's clause in subject position
-    (counted_set, owned_set), or None (once per figure)."""
+    (counted_set), or None (once per figure)."""
     key = ("counted_set", f.start)
     if key not in t._memo:
         t._memo[key] = _find_counted_set(t, f, s)
@@ -2054,7 +2019,7 @@ def _owner_rule(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
 
 
 SUBJECT_RULES = (batch_antecedent, classifier_antecedent, demonstrative_antecedent, pronoun_antecedent, coordinated_owners, event_participants, organised_event,
-                 rule_addressee, surveyed_group, member_of, figure_in_name, respective_owners, place_reference, owned_set, counted_set,
+                 rule_addressee, surveyed_group, member_of, figure_in_name, respective_owners, place_reference, counted_set,
                  zero_subject, clause_owner, _owner_rule,
                  topic_noun, carry_subject, lead_subject, heading_owner, title_owner)
 
