@@ -60,9 +60,9 @@ _SETS = (
     "modifier_tags", "zero_subject_skip_tags", "date_after_kinds", "goal_scale_kinds", "metric_found_before", "topic_after_time",
     "clause_owner_after", "clause_topic_tags", "link_adverbs", "metric_tail_chars",
     "topic_stop", "subject_adverb_tags", "aside_tags", "common_noun_tags", "present_not_units",
-    "modifier_noun_tags",
+    "modifier_noun_tags", "relative_verb_tags",
     "attribute_heads",
-    "share_units", "zone_units", "relative_after_kinds", "verb_sum_kinds", "name_not_kinds",
+    "share_units", "share_kinds", "zone_units", "relative_after_kinds", "verb_sum_kinds", "name_not_kinds",
     "topic_lead_tags",
     "subject_not_carried", "period_not_carried", "clause_owner_through", "subject_by_default",
     "batch_classifiers", "plan_nouns", "plan_noun_next_tags", "statistic_run_grains",
@@ -93,7 +93,9 @@ def _cfg() -> dict:
         "country_at_metric": tuple(raw["country_at_metric"]),
         "subject_position_tags": tuple(raw["subject_position_tags"]),     # (str.startswith)
         "aspect_marks": tuple(raw["aspect_marks"]),
-        "subject_trim_tags": tuple(raw["subject_trim_tags"]),                         # (str.startswith)
+        "subject_trim_tags": tuple(raw["subject_trim_tags"]),
+        "subject_segment_tags": tuple(raw["subject_segment_tags"]),             # (str.startswith)
+        "function_pair_tags": tuple(raw["function_pair_tags"]),                 # (str.startswith)                         # (str.startswith)
         "link_adverb_last": {w[-1] for k in ("link_adverbs", "metric_link_adverbs") for w in raw[k]},
         "world_re": regexcache.compile("|".join(sorted(raw["world_words"], key=len, reverse=True))),
         "owner_word_last": {w[-1] for k in ("project_suffixes", "owner_suffixes") for w in raw[k]},
@@ -633,7 +635,7 @@ def _before_link(t: _Text, f: _Fig) -> int:
                 moved = True
         elif pos > floor and pos < f.start and cfg["change_re"].match(t.text, pos):
             adv = _word_ending_at(t, pos, floor)     # an adverb of manner before a change verb
-            if adv and adv[3] in cfg["change_adverb_tags"] and len(adv[0]) == 2:   # (普遍下跌)
+            if adv and adv[3] in cfg["change_adverb_tags"] and len(adv[0]) == cfg["change_adverb_chars"]:
                 pos = adv[1]
                 moved = True
     f.link = pos
@@ -720,7 +722,7 @@ def word_across_link(t: _Text, f: _Fig, pos: int) -> tuple[int, int] | None:
     if tag in t.cfg["change_adverb_tags"] and t.cfg["change_re"].fullmatch(rest):
         # 稳步增长 as one word: the noun is before it (not 就是: an adverb before a link verb)
         return _strip_owner(t, _np_left(t, w[1], floor))
-    if tag is None or len(part) < 2 or not _is_noun(t, part, tag):
+    if tag is None or len(part) < t.cfg["subject_min_chars"] or not _is_noun(t, part, tag):
         return None
     head = _np_left(t, w[1], floor)
     return _strip_owner(t, (head[0] if head else w[1], pos))
@@ -897,7 +899,7 @@ def same_counter_metric(t: _Text, f: _Fig, done: list[_Fig]) -> tuple[int, int] 
 def share_of(t: _Text, f: _Fig, done: list[_Fig]) -> tuple[int, int] | None:
     """X占Y的N%: the share is of X, the noun before 占 (出口占全市外贸的60% -> 出口), else the
     metric of the figure before it in the sentence (进出口1636亿美元，占外贸总值的50% -> 进出口)."""
-    if f.rec.get("kind") != "percent":
+    if f.rec.get("kind") not in t.cfg["share_kinds"]:
         return None
     cs = t.clause_start(f.start)
     m = t.cfg["share_cue"].search(t.text, cs, f.start)
@@ -913,7 +915,7 @@ def share_of(t: _Text, f: _Fig, done: list[_Fig]) -> tuple[int, int] | None:
 def share_attribute(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, int] | None:
     """A share in an attribute before 的 (占全市出口６０％的机电产品): the share is of the noun
     the attribute modifies, where no noun stands before 占."""
-    if f.rec.get("kind") != "percent" or not t.text.startswith("的", f.end):
+    if f.rec.get("kind") not in t.cfg["share_kinds"] or not t.text.startswith("的", f.end):
         return None
     cs = t.clause_start(f.start)
     m = t.cfg["share_cue"].search(t.text, cs, f.start)
@@ -2048,31 +2050,34 @@ def _nominal(t: _Text, text: str) -> str | None:
     trim = cfg["subject_trim_tags"]
     # the longest dictionary word opening it: a noun or a name there, and it opens no relative
     # clause, needs no segmenting (most subjects)
-    first = next((text[:n] for n in range(min(4, len(text)), 0, -1) if text[:n] in tags), None)
-    if first is not None and not tags[first].startswith(trim + ("v", "x")) and len(text) >= 2 \
-            and "的" not in text:
+    least = cfg["subject_min_chars"]
+    first = next((text[:n] for n in range(min(cfg["subject_word_max_chars"], len(text)), 0, -1)
+                  if text[:n] in tags), None)
+    if first is not None and not tags[first].startswith(trim + cfg["subject_segment_tags"]) \
+            and len(text) >= least and "的" not in text:
         return text
 
     def function(word: str) -> bool:
         tag = tags.get(word, "x")
         if tag.startswith(trim):
             return True
-        return tag == "x" and len(word) == 2 and all(
-            tags.get(c, "x").startswith(trim + ("v",)) for c in word) and tags.get(word[0], "x").startswith(trim)
+        return tag == "x" and len(word) == 2 and all(   # (an unknown pair of function characters)
+            tags.get(c, "x").startswith(trim + cfg["function_pair_tags"]) for c in word) and tags.get(
+                word[0], "x").startswith(trim)
 
     words = [(w, a) for w, a, _ in seg.tokenize(text)]
     i = 0
     while i < len(words) and (words[i][0].isspace() or function(words[i][0])):
         i += 1
     j = i       # a relative clause of verbs opening it (举办的国防知识竞赛 -> 国防知识竞赛)
-    while j < len(words) and tags.get(words[j][0], "x") == "v":
+    while j < len(words) and tags.get(words[j][0], "x") in cfg["relative_verb_tags"]:
         j += 1
     if i < j < len(words) - 1 and words[j][0] == "的":
         i = j + 1
     if i == len(words):
         return None
     rest = text[words[i][1]:]
-    if len(rest) < 2 or (i == len(words) - 1 and tags.get(words[i][0], "x") == "v"):
+    if len(rest) < least or (i == len(words) - 1 and tags.get(words[i][0], "x") in cfg["relative_verb_tags"]):
         return None
     return rest
 
