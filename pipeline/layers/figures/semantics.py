@@ -2146,7 +2146,9 @@ def date_before(t: _Text, f: _Fig) -> dict | None:
             if t.clause_end(d["end"]) >= f.start and cfg["attributive_clause"].match(
                     t.text, d["end"], f.start):
                 m = cfg["attributive_clause"].match(t.text, d["end"], f.start)
-                words = [w for w in t.words(d["end"]) if w[2] == m.end() - 1]
+                words, (_, ends) = t._indexed(d["end"])     # the word ending before 的: by
+                at = m.end() - 1                            # bisection, not a scan of the sentence
+                words = words[bisect.bisect_left(ends, at):bisect.bisect_right(ends, at)]
                 if words and words[0][3].startswith("v"):
                     continue
             best = d
