@@ -70,3 +70,40 @@ def test_occurrences_as_find_from_the_last_end():
             at = text.find(w, at + len(w))
         assert got[w] == want
     assert got["太原"] and not got["不在这里的名字"]
+
+
+def test_long_sentence_cuts_keep_spans_whole():
+    """A sentence longer than the cap is cut into pieces of at most the cap, never inside a
+    figure, date or name; a text whose sentences fit is not cut."""
+    from baozhi.layers.bounds import _cuts
+
+    rng = random.Random(9)
+    for _ in range(300):
+        n = rng.randrange(1, 400)
+        sent = sorted(rng.sample(range(n), rng.randrange(0, min(n, 6))))
+        keep = [(a, min(n, b)) for a, b in random_spans(rng, rng.randrange(0, 30), n)]
+        cap = rng.randrange(20, 120)
+        cuts = _cuts(sent, n, cap, keep)
+        assert not set(cuts) & set(sent)
+        for c in cuts:
+            assert not any(a < c + 1 < b for a, b in keep)
+        ends = sorted(sent + cuts)
+        pieces = zip([0] + [i + 1 for i in ends], [i + 1 for i in ends] + [n])
+        for a, b in pieces:     # longer only where a span longer than the cap forces it
+            assert b - a <= cap or any(x < a + cap < y for x, y in keep)
+        starts = [0] + [i + 1 for i in sent] + [n]
+        if max(b - a for a, b in zip(starts, starts[1:])) <= cap:
+            assert cuts == []
+
+
+def test_sentence_cap_changes_nothing_on_a_page_with_punctuation(monkeypatch):
+    """The cap on a sentence's length (semantics.yaml sentence_max_chars) only acts on a text with
+    no sentence end: a real page's figures read the same with it as with none."""
+    from baozhi.layers.figures import semantics
+    from baozhi.run.chunked import layer_records
+
+    text = repair(corpus_page("001").read_text(encoding="utf-8")).text
+    with_cap = layer_records(text)
+    monkeypatch.setitem(semantics._cfg(), "sentence_max_chars", 0)
+    assert layer_records(text) == with_cap
+    assert any(r.get("metric") for r in with_cap["figures"])

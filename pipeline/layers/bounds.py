@@ -9,6 +9,8 @@ at a half's end, ；).
 from __future__ import annotations
 
 import bisect
+import itertools
+from collections.abc import Iterable
 
 from baozhi.resources import regexcache
 from baozhi.resources.marks import any_of, marks  # noqa: F401 - the layers' names for them
@@ -21,11 +23,17 @@ class Bounds:
     bounds a figure is read within (a sentence does not end at a half's end, a clause ends at
     a phrase's end too); else a target's."""
 
-    def __init__(self, text: str, figure: bool = False):
+    def __init__(self, text: str, figure: bool = False, max_chars: int | None = None,
+                 keep: Iterable[tuple[int, int]] = ()):
         m = marks()
         self.n = len(text)
         self.clause = [x.start() for x in m["phrase_re" if figure else "clause_re"].finditer(text)]
         self.sent = [x.start() for x in m["figure_sentence_re" if figure else "sentence_re"].finditer(text)]
+        if max_chars:
+            cuts = _cuts(self.sent, self.n, max_chars, keep)
+            if cuts:        # (a cut ends a clause too)
+                self.sent = sorted(self.sent + cuts)
+                self.clause = sorted(set(self.clause + cuts))
         self.para = [x.start() for x in _NEWLINE.finditer(text)]
         self.sentence_starts = [0] + [i + 1 for i in self.sent]
         self.paragraph_starts = [0] + [i + 1 for i in self.para]
@@ -68,3 +76,33 @@ class Bounds:
 
     def paragraph_end(self, pos: int) -> int:
         return self._after(self.para, pos)
+
+
+def _cuts(sent: list[int], n: int, max_chars: int, keep: Iterable[tuple[int, int]]) -> list[int]:
+    """Where a sentence longer than ``max_chars`` (a text with no sentence end: a list, a page
+    stripped of its punctuation) is cut into pieces of at most that many characters, as the
+    positions of their last characters (the marks' positions): each piece ends before a ``keep``
+    span (a figure, a date, a name) it would split, so every look-up stays within one piece."""
+    spans = sorted(keep)
+    starts = [a for a, _ in spans]
+    reach = list(itertools.accumulate((b for _, b in spans), max))
+    cuts: list[int] = []
+    begin = 0
+    for end in [i + 1 for i in sent] + [n]:
+        while end - begin > max_chars:
+            cut = first = begin + max_chars         # the next piece starts here, or before the
+            while True:                             # earliest span that holds it
+                k = bisect.bisect_left(starts, cut)
+                if not k or reach[k - 1] <= cut:
+                    break
+                cut = starts[bisect.bisect_right(reach, cut)]
+            if cut <= begin:                        # (a span as long as a piece: after the
+                cut = first                         # spans that hold its end)
+                while (k := bisect.bisect_left(starts, cut)) and reach[k - 1] > cut:
+                    cut = reach[k - 1]
+                if cut >= end:
+                    break
+            cuts.append(cut - 1)
+            begin = cut
+        begin = end
+    return cuts

@@ -165,7 +165,8 @@ class _Text:
     _word_edges: dict[int, tuple[set[int], set[int]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.b = Bounds(self.text, figure=True)
+        self.b = Bounds(self.text, figure=True, max_chars=self.cfg["sentence_max_chars"], keep=[
+            (r["start"], r["end"]) for rs in (self.figures, self.dates, self.entities) for r in rs])
         self.sentence_starts = self.b.sentence_starts
         self.paragraph_starts = self.b.paragraph_starts
         self._token_starts = [a for a, _ in self.tokens] if self.tokens else None
@@ -1228,10 +1229,14 @@ def object_not_owner(t: _Text, f: _Fig, o: "Owner") -> bool:
     """Keep an owner unless it is the object of a verb of its clause (举办了山西…活动: 山西 owns
     nothing); a verb that ends in 的 before it describes it (改造而成的方舱医院) and does not count."""
     cs = t.clause_start(o[0])
-    verb_end = None
-    for word, ws, we, tag in t.words_in(o[0], cs, o[0]):
-        if ws >= cs and we <= o[0] and tag.startswith("v") and tag != "vn" and len(word) > 1:
-            verb_end = we
+    key = ("verbs", bisect.bisect_right(t.sentence_starts, o[0]) - 1)
+    verbs = t._memo.get(key)
+    if verbs is None:           # the sentence's verbs (start, end), found once: the last before
+        got = [w for w in t.words(o[0])     # the owner by bisection, not a scan per owner
+               if w[3].startswith("v") and w[3] != "vn" and len(w[0]) > 1]
+        verbs = t._memo[key] = ([w[1] for w in got], [w[2] for w in got])
+    k = bisect.bisect_right(verbs[1], o[0]) - 1
+    verb_end = verbs[1][k] if k >= 0 and verbs[0][k] >= cs else None
     return verb_end is None or "的" in t.text[verb_end:o[0]]
 
 
