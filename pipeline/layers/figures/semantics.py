@@ -2475,17 +2475,16 @@ def _in_name(t: _Text, f: _Fig) -> bool:
         got = t._names[line] = (names, any(y - x > _NAME_SCAN for x, y in names))
     names, long_names = got
     if long_names:
-        # a longer name than the once-found scan answers for: read as before, up to 20 after
+        # a longer name than the once-found scan answers for: read as before, up to
+        # _NAME_SCAN characters after the figure
         return any(m.start() < f.start and f.end < m.end()
-                   for m in t.cfg["name_brackets"].finditer(t.text, a, f.end + 20))
-    # a name starting before the figure ends at most _NAME_SCAN later, before f.end + 20: the
-    # scan of the whole paragraph finds the same names up to there (name_brackets: short
-    # bracketed stretches, no look-ahead past them)
+                   for m in t.cfg["name_brackets"].finditer(t.text, a, f.end + _NAME_SCAN))
+    # the names do not overlap: only the last one starting before the figure can hold it
     i = bisect.bisect_left(names, (f.start,))
-    return any(y > f.end for _, y in names[max(0, i - _NAME_SCAN):i])
+    return i > 0 and names[i - 1][1] > f.end
 
 
-_NAME_SCAN = 20
+_NAME_SCAN = 20     # a bracketed name holding a figure ends at most this far after it
 
 
 def name_or_offer(t: _Text, f: _Fig) -> str | None:
