@@ -16,6 +16,7 @@ import calendar
 import datetime as dt
 import functools
 import itertools
+import operator
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -26,6 +27,7 @@ from baozhi.layers.bounds import Bounds
 from baozhi.layers.entities import names
 from baozhi.resources import numerals, regexcache, ruleset, segmenter
 
+_FIRST = operator.itemgetter(0)
 RULES_FILE = "figures/semantics.yaml"
 FIGURES_FILE = "figures/figures.yaml"     # change_words
 TARGETS_FILE = "targets/targets.yaml"     # markers: their modalities are plan words
@@ -82,6 +84,7 @@ def _cfg() -> dict:
         # ends at a phrase's end too
         "sentence_end": bounds.marks()["figure_sentence"],
         "clause_end": bounds.marks()["phrase"],
+        "clause_end_re": bounds.marks()["phrase_re"],   # (one of clause_end: any_of)
         "link_verbs": words("link_verbs"),
         "link_verb_set": set(raw["link_verbs"]),
         # (_before_link: the link verbs that are no size word, by length, longest first)
@@ -149,7 +152,7 @@ class _Text:
     home: str | None
     cfg: dict
     sentence_starts: list[int] = field(default_factory=list)
-    subjects: dict[int, tuple[str, int | None]] = field(default_factory=dict)  # sentence -> subject
+    subjects: "_Subjects" = field(default=None)  # type: ignore[assignment]  # sentence -> subject
     periods: dict[int, dict] = field(default_factory=dict)      # sentence -> its last figure's period
     clause_subjects: dict[int, tuple] = field(default_factory=dict)  # sentence -> last clause owner
     defaulted: set[int] = field(default_factory=set)    # sentences whose subject is a default
@@ -165,11 +168,11 @@ class _Text:
     _word_edges: dict[int, tuple[set[int], set[int]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        self.subjects = _Subjects(self)
         self.b = Bounds(self.text, figure=True, max_chars=self.cfg["sentence_max_chars"], keep=[
             (r["start"], r["end"]) for rs in (self.figures, self.dates, self.entities) for r in rs])
         self.sentence_starts = self.b.sentence_starts
         self.paragraph_starts = self.b.paragraph_starts
-        self._token_starts = [a for a, _ in self.tokens] if self.tokens else None
         self._edges = sorted({x for g in self.figures for x in (g["start"], g["end"])})
         self._starts = sorted(g["start"] for g in self.figures)
         # (the figures by start with the furthest end so far: figure_overlaps by bisection;
@@ -297,8 +300,8 @@ class _Text:
         seg = segmenter.default()
         tags = seg.tags
         if self.tokens is not None:      # the Doc's own words: no second segmentation
-            lo = bisect.bisect_left(self._token_starts, s)
-            hi = bisect.bisect_left(self._token_starts, e)
+            lo = bisect.bisect_left(self.tokens, s, key=_FIRST)   # (by start: no list of
+            hi = bisect.bisect_left(self.tokens, e, lo, key=_FIRST)  # starts built per text)
             spans = self._cut_spans([ab for ab in self.tokens[lo:hi] if ab[1] <= e], s, e)
             text = self.text
             ws = [text[a:b] for a, b in spans]
@@ -390,6 +393,45 @@ class _Text:
             out.extend((self.text[x:y], x, y, tags.get(self.text[x:y], "x"))
                        for x, y in zip(cuts, cuts[1:]))
         return out
+
+
+class _Subjects(dict):
+    """The subject found for each sentence (sentence -> subject). A sentence without a figure
+    that a figure after it in its paragraph passes over is *pending*: its subject (the one a
+    figure at its end would have, ``_subject``) is found on the first read of it (``get``, ``in``,
+    ``[]``), not for every sentence passed — most are never read. A pending subject reads only
+    the sentences before it (and their subjects, found the same way when pending), so it is the
+    one an eager pass would have found."""
+
+    def __init__(self, t: "_Text"):
+        super().__init__()
+        self.t = t
+        self.pending: dict[int, tuple[int, int]] = {}   # sentence -> (start, end)
+
+    def wait(self, k: int, s: int, e: int) -> None:
+        """Sentence ``k`` ([s, e)) names a subject if a rule asks for it."""
+        self.pending[k] = (s, e)
+
+    def _resolve(self, k) -> None:
+        s, e = self.pending.pop(k)
+        got = _subject(self.t, _Fig(-1, {}, e - 1, e - 1), k, s)
+        if got:
+            self[k] = got
+
+    def get(self, k, default=None):
+        if k in self.pending:
+            self._resolve(k)
+        return dict.get(self, k, default)
+
+    def __contains__(self, k) -> bool:
+        if k in self.pending:
+            self._resolve(k)
+        return dict.__contains__(self, k)
+
+    def __getitem__(self, k):
+        if k in self.pending:
+            self._resolve(k)
+        return dict.__getitem__(self, k)
 
 
 @dataclass
@@ -1246,7 +1288,7 @@ def report_source_not_owner(t: _Text, f: _Fig, o: "Owner") -> bool:
     k, s, e = t.sentence(o[0])
     if k not in t._frames:      # once per sentence, a frame opening a clause
         cfg = t.cfg
-        starts = [s] + [i + 1 for i in range(s, e) if t.text[i] in cfg["clause_end"]]
+        starts = [s] + [m.end() for m in cfg["clause_end_re"].finditer(t.text, s, e)]
         t._frames[k] = [m.span() for cs in starts for pat in cfg["report_frames"]
                         if (m := pat.match(t.text, cs, e))]
     return not any(a <= o[0] and o[1] <= b for a, b in t._frames[k])
@@ -2892,9 +2934,7 @@ def describe(text: str, figures: list[dict], entities: list[dict], dates: list[d
             ee = t.sentence_starts[kk + 1]
             if t.paragraph(ss) != para:
                 continue             # a subject carries on within its paragraph only
-            got = _subject(t, _Fig(-1, {}, ee - 1, ee - 1), kk, ss)
-            if got:
-                t.subjects[kk] = got
+            t.subjects.wait(kk, ss, ee)     # (found if a rule reads it)
         last_k = k
         for rule in METRIC_RULES:      # (each reads the figures done so far if it needs)
             again = rule.__name__ in t.cfg["metric_found_before"]   # may be a metric found before
