@@ -173,3 +173,25 @@ def save() -> None:
     _new.clear()
     with contextlib.suppress(OSError):
         diskcache.prune(_path.parent, f"{NAME}-", ".pickle", _path)
+
+
+def trie_pattern(words) -> str:
+    """One pattern for many words, factored by common prefixes (longest match first): the
+    regex engine tries one branch per character instead of every word at every position. It
+    matches where the alternation of the words longest first matches, with the same spans (at a
+    position, the longest word that starts there), so either may stand for the other."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        ends = "" in node
+        branches = [regex.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends else body
+    return "(?:" + emit(trie) + ")"

@@ -19,6 +19,7 @@ from typing import Any, Callable
 import regex
 
 from baozhi.resources import regexcache, ruleset
+from baozhi.resources.regexcache import trie_pattern
 from baozhi.resources.numerals import parse_number
 
 RULES = "dates/grammar.yaml"
@@ -93,26 +94,6 @@ def _first(p: dict, g: dict) -> str:
     else:
         chars = p.get("first") or ""
     return f"(?=[{chars}])" if chars else ""
-
-
-def trie_pattern(words) -> str:
-    """One pattern for many words, factored by common prefixes (longest match first): the
-    regex engine tries one branch per character instead of every word at every position."""
-    trie: dict = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        ends = "" in node
-        branches = [regex.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if ends else body
-    return "(?:" + emit(trie) + ")"
 
 
 @functools.cache

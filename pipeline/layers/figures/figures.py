@@ -159,6 +159,11 @@ def _patterns() -> dict:
     # hedge's, 个半/个多's (a shorter reading of a numeral followed by none of them has no unit)
     starts = [*_units()[0], *hi, c["half_before_unit"], c["over_before_unit"]]
     p["unit_firsts"] = None if "" in starts else frozenset(w[0] for w in starts)
+    # the first characters of every unit surface (context units too): a unit pattern matches
+    # only where one of them stands (a cheap test before matching the long alternation)
+    p["unit_starts"] = frozenset(w[0] for w in _units()[0])
+    # the characters not_after's words end with (its window holds the whole match)
+    p["not_after_ends"] = frozenset(w[-1] for w in c["not_after"])
     # units read only in their context (分 of a game, 3胜3和, 40金): one pattern for their surfaces
     # (traditional spellings too), and each surface's before / after patterns
     table, unit_re = _units()
@@ -174,6 +179,11 @@ def _patterns() -> dict:
                                regexcache.compile(spec["or_at_clause_end"]), regexcache.compile(spec["money_words"]))
                            for w, spec in c["count_as_money"].items()}
     return p
+
+
+def _percent_mark() -> str:
+    """分之, which every match of the percent prefix (百分之, 千分之) holds."""
+    return num_chars().fraction
 
 
 def _one() -> str:
@@ -220,6 +230,8 @@ def _match_unit(text: str, pos: int):
             m = unit_re.match(probe)
             if m and m.end() > 1 and table[m.group(0)]["kind"] != "count":
                 return table[m.group(0)], after + m.end() - 1, half, approx
+    if text[pos:pos + 1] not in _patterns()["unit_starts"]:
+        return None
     m = unit_re.match(text, pos)
     if m:
         return table[m.group(0)], m.end(), 0.0, None
@@ -229,7 +241,10 @@ def _match_unit(text: str, pos: int):
 def _context_unit(text: str, start: int, pos: int):
     """A unit read only in its context (figures.yaml `unit_contexts`) at ``pos`` after a number
     that starts at ``start``, as _match_unit gives it, or None where its context does not hold."""
-    ctx_re, contexts = _patterns()["context_units"]
+    p = _patterns()
+    if text[pos:pos + 1] not in p["unit_starts"]:
+        return None
+    ctx_re, contexts = p["context_units"]
     m = ctx_re.match(text, pos)
     if not m:
         return None
@@ -333,7 +348,8 @@ def _is_code(text: str, num: Num) -> bool:
         return True
     if before in ("-", "－") and num.start > 1 and text[num.start - 2].isascii() and text[num.start - 2].isalnum():
         return True
-    if p["not_after"].search(text, max(0, num.start - 2), num.start):
+    if (not p["not_after_ends"].isdisjoint(text[max(0, num.start - 2):num.start])
+            and p["not_after"].search(text, max(0, num.start - 2), num.start)):
         return True
     if p["not_before"].match(text, num.end):
         return True
@@ -348,6 +364,8 @@ def _magnitudes(text: str) -> list[dict]:
     table, _ = _units()
     hb, _ = p["hedge_before"]
     out = []
+    if m_cfg["suffix"] not in text:
+        return out                # every scale class ends with the suffix (千亿级)
     for m in p["magnitude"].finditer(text):
         mag = parse_number(m.group("mag")) or parse_number(_one() + m.group("mag"))
         if mag is None or mag.value is None:
@@ -562,7 +580,9 @@ def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
     if num.value is None:
         low, high = num.low, num.high
     # percent written before: 百分之三十二点六
-    m = p["percent_prefix"].search(text, max(0, start - 8), start)
+    # (百分之 only where 分之 stands in the window: a cheap test before the search)
+    m = (p["percent_prefix"].search(text, max(0, start - 8), start)
+         if text.find(_percent_mark(), max(0, start - 8), start) >= 0 else None)
     if m and value is not None:
         mag = parse_number(_one() + m.group("mag"))
         if mag is None or not mag.value:
