@@ -83,12 +83,15 @@ def _cuts(sent: list[int], n: int, max_chars: int, keep: Iterable[tuple[int, int
     stripped of its punctuation) is cut into pieces of at most that many characters, as the
     positions of their last characters (the marks' positions): each piece ends before a ``keep``
     span (a figure, a date, a name) it would split, so every look-up stays within one piece."""
+    ends = [i + 1 for i in sent] + [n]
+    if all(b - a <= max_chars for a, b in zip([0] + ends, ends)):
+        return []           # (no sentence to cut: the spans are not even sorted)
     spans = sorted(keep)
     starts = [a for a, _ in spans]
     reach = list(itertools.accumulate((b for _, b in spans), max))
     cuts: list[int] = []
     begin = 0
-    for end in [i + 1 for i in sent] + [n]:
+    for end in ends:
         while end - begin > max_chars:
             cut = first = begin + max_chars         # the next piece starts here, or before the
             while True:                             # earliest span that holds it

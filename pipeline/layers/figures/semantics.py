@@ -169,8 +169,8 @@ class _Text:
 
     def __post_init__(self) -> None:
         self.subjects = _Subjects(self)
-        self.b = Bounds(self.text, figure=True, max_chars=self.cfg["sentence_max_chars"], keep=[
-            (r["start"], r["end"]) for rs in (self.figures, self.dates, self.entities) for r in rs])
+        self.b = Bounds(self.text, figure=True, max_chars=self.cfg["sentence_max_chars"], keep=(
+            (r["start"], r["end"]) for rs in (self.figures, self.dates, self.entities) for r in rs))
         self.sentence_starts = self.b.sentence_starts
         self.paragraph_starts = self.b.paragraph_starts
         self._edges = sorted({x for g in self.figures for x in (g["start"], g["end"])})
@@ -189,7 +189,6 @@ class _Text:
         # _entity_at), the earliest end of a date (same_year_word)
         self.ents, self.dts = numerals.record_cover(self.entities), numerals.record_cover(
             self.dates)
-        self.figs = numerals.record_cover(self.figures)     # (respective_owners)
         self._ent_at: dict[tuple[int, int], int] = {}
         for j, ent in enumerate(self.entities):
             self._ent_at.setdefault((ent["start"], ent["end"]), j)
@@ -204,6 +203,11 @@ class _Text:
         self._same_years: list[dict] | None = None  # the dates with 当年 as dates, on first use
         self._norm_spans: list[tuple[int, int]] | None = None  # a law's articles, on first use
         self._norm_frames: dict[int, int | None] = {}  # sentence -> the end of its rule's frame
+
+    @functools.cached_property
+    def figs(self) -> numerals.Cover:
+        """The figures by start (respective_owners), on first use."""
+        return numerals.record_cover(self.figures)
 
     def _find_events(self, kind: str) -> tuple[list[int], list]:
         """The events of one kind the text tells of, found in one pass on first use (each kind
@@ -302,11 +306,17 @@ class _Text:
         if self.tokens is not None:      # the Doc's own words: no second segmentation
             lo = bisect.bisect_left(self.tokens, s, key=_FIRST)   # (by start: no list of
             hi = bisect.bisect_left(self.tokens, e, lo, key=_FIRST)  # starts built per text)
-            spans = self._cut_spans([ab for ab in self.tokens[lo:hi] if ab[1] <= e], s, e)
-            text = self.text
-            ws = [text[a:b] for a, b in spans]
-            self._words[k] = list(zip(ws, [a for a, _ in spans], [b for _, b in spans],
-                                      map(tags.get, ws, itertools.repeat("x"))))
+            spans = self.tokens[lo:hi]
+            if spans and spans[-1][1] > e:   # (the words follow each other: only the last
+                spans = [ab for ab in spans if ab[1] <= e]      # can run past the end)
+            spans = self._cut_spans(spans, s, e)
+            if not spans:
+                self._words[k] = []
+                return self._words[k]
+            starts, ends = zip(*spans)
+            ws = list(map(self.text.__getitem__, map(slice, starts, ends)))
+            self._words[k] = list(zip(ws, starts, ends, map(tags.get, ws, itertools.repeat("x"))))
+            self._word_index[k] = (list(starts), list(ends))     # (_indexed's, built here)
         else:
             self._words[k] = self._cut_at_figures([(w, s + a, s + b, tags.get(w, "x"))
                                                    for w, a, b in seg.tokenize(self.text[s:e])], tags)
@@ -350,7 +360,9 @@ class _Text:
         index = self._word_index.get(k)
         if index is None:
             words = self.words(pos)
-            index = self._word_index[k] = ([w[1] for w in words], [w[2] for w in words])
+            index = self._word_index.get(k)     # (the Doc's words: indexed as they were built)
+            if index is None:
+                index = self._word_index[k] = ([w[1] for w in words], [w[2] for w in words])
             return words, index
         return self._words[k], index      # (words(pos): indexed after it was built)
 
@@ -2274,10 +2286,10 @@ def carry_period(t: _Text, f: _Fig) -> dict | None:
         return None
     if t.cfg["no_carry_after"].match(t.text, f.end):
         return None             # 50多岁的农民, 200公里外的工地: a size of a thing, no flow
-    same_owner = bool(f.subject) and t.subjects.get(k - 1, (None,))[0] == f.subject[0]
-    if not same_owner and f.subject_by not in t.cfg["carry_period_after"] and not t.cfg[
+    if f.subject_by not in t.cfg["carry_period_after"] and not t.cfg[
             "carry_openers"].match(t.text, _owner_floor(t, s, f.start)) and not any(
-            rule(t, k, s) for rule in CARRY_ACROSS_RULES):
+            rule(t, k, s) for rule in CARRY_ACROSS_RULES) and not (     # (the sentence before's
+            f.subject and t.subjects.get(k - 1, (None,))[0] == f.subject[0]):  # subject: read last)
         return None             # a sentence naming another owner starts afresh (唐海县…节地率达70%)
     # back through the paragraph's sentences of the same report, while they give no date
     para = t.paragraph(s)
