@@ -82,6 +82,7 @@ NOT_BUILDERS = (
     "baozhi.resources.script:_table",            # OpenCC's character table, no rules
     "baozhi.resources.script:translation",       # takes arguments: derived from _table
     "baozhi.resources.script:_changed",          # takes arguments: derived from translation
+    "baozhi.resources.script:_changed_mask",     # takes arguments: derived from translation
     "baozhi.resources.numerals:_parse_memo",     # takes arguments: a memo of parse_number
 )
 

@@ -48,6 +48,30 @@ def _changed(keep: str = "", extra: tuple = ()) -> frozenset[str]:
     return frozenset(chr(k) for k in translation(keep, extra))
 
 
+@functools.cache
+def _changed_mask(keep: str = "", extra: tuple = ()):
+    """A NumPy table of every code point: True for those ``translation(keep, extra)`` changes."""
+    import numpy as np
+
+    mask = np.zeros(0x110000, dtype=bool)
+    mask[list(translation(keep, extra))] = True
+    return mask
+
+
+# texts at least this long are looked up as one NumPy array of code points (~3x faster than a
+# set's test of each character, which makes a string object of each)
+_LONG = 200
+
+
+def _present(text: str, keep: str = "", extra: tuple = ()) -> frozenset[str]:
+    """The characters of ``text`` that ``translation(keep, extra)`` changes (usually none)."""
+    import numpy as np
+
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    hits = codes[_changed_mask(keep, extra)[codes]]
+    return frozenset(map(chr, np.unique(hits).tolist())) if hits.size else frozenset()
+
+
 # at most this many distinct characters to change are replaced one by one (``str.replace``
 # scans in C); more go through ``str.translate``, which looks every character up in a dict
 _FEW = 12
@@ -59,11 +83,14 @@ def convert(text: str, keep: str = "", extra: tuple = ()) -> str:
     characters to change (full-width digits for the dates layer) has each replaced in turn,
     several times faster than ``translate`` and the same text: no replacement is itself one of
     the characters replaced."""
-    changed = _changed(keep, extra)
-    if changed.isdisjoint(text):
+    if len(text) >= _LONG:
+        present = _present(text, keep, extra)
+    else:
+        changed = _changed(keep, extra)
+        present = frozenset() if changed.isdisjoint(text) else changed.intersection(text)
+    if not present:
         return text
     table = translation(keep, extra)
-    present = changed.intersection(text)
     if len(present) <= _FEW:
         pairs = [(ch, chr(table[ord(ch)])) for ch in present]
         if present.isdisjoint(new for _, new in pairs):
