@@ -489,6 +489,12 @@ def scan(text: str) -> list[Num]:
     part_re = part_of_re()
     for m in _run_re().finditer(text):
         s, e = m.start(), m.end()
+        if e - s == 1:                   # one character (most runs: 一, 两, ３): no cuts to find
+            num = parse_number(text[s])
+            if num is not None:
+                num.start, num.end, num.text = s, e, text[s]
+                out.append(num)
+            continue
         pm = part_re.match(text, s, e)   # 百分之三十: the number is 三十
         if pm:
             s = pm.end()

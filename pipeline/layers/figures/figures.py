@@ -499,9 +499,9 @@ def _find(text: str) -> list[dict]:
                 num = nums[i] = rest
         if num.start < used_until:
             continue
-        if inside(homs, num.start, num.end) or inside(blocked, num.start, num.end):
+        if homs.holds(num.start, num.end) or blocked.holds(num.start, num.end):
             continue
-        quoted = inside(quotes, num.start, num.end)
+        quoted = quotes.holds(num.start, num.end)
         if quoted and any(ch in digits for ch in num.text):
             continue              # “985”, “14510”: a code
         if _is_code(text, num) or (lone_financial(num) and not p["percent_prefix"].search(
