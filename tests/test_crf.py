@@ -260,3 +260,72 @@ def test_gazetteers_over_one_automaton_are_each_sources_own():
     want = model.scores(feats)
     got = featids.scores(model, featids.Ids(model), pieces, both)
     assert all(np.array_equal(a, b) for a, b in zip(got, want))
+
+
+def automaton_matches(auto, text):
+    return [x for pair in auto.iter(text) for x in pair]
+
+
+MATCH_TEXTS = ODD + ["太原市太原钢铁集团太原", "太原太原太原市", "钢铁\x00太原市\x00李鹏", "鹏李鹏鹏"]
+
+
+@pytest.mark.parametrize("text", MATCH_TEXTS)
+def test_matcher_finds_the_automatons_matches_in_its_order(text):
+    """``features.Matcher`` (array operations over the text) gives the shared automaton's
+    matches, in the order it gives them (by end, the longest first), surfaces of one
+    character and overlapping ones included."""
+    t = [("太原市", "LOC"), ("太原", "ORG"), ("太原钢铁集团", "ORG"), ("李鹏", "PER"), ("鹏", "PER")]
+    j = [("太原", "LOC"), ("原市太", "LOC"), ("钢铁", "ORG"), ("中国人民银行", "ORG"), ("太原太原", "LOC")]
+    both = nf.build_gazetteers({"t": t, "j": j}, min_len=1)
+    g = both[0][1]
+    assert g.matches(text).tolist() == automaton_matches(g.auto, text)
+
+
+def test_matcher_of_the_shipped_gazetteers_on_dev_sentences(shared):
+    """The shipped gazetteers' matches by ``Matcher`` are the automaton's on dev sentences
+    (full-width, as the tagger reads them) and on a page of them joined by NULs."""
+    g = entities.automata()[0][1]
+    lines = (shared / "pd1998" / "dev.jsonl").read_text(encoding="utf-8").splitlines()
+    texts = [nf.full_width(json.loads(line)["text"]) for line in random.Random(3).sample(lines, 200)]
+    found = 0
+    for text in texts + ["\x00".join(texts)]:
+        got = g.matches(text).tolist()
+        assert got == automaton_matches(g.auto, text)
+        found += len(got)
+    assert found > 1000
+
+
+def test_matcher_is_shared_and_not_pickled():
+    """The sources over one automaton share one ``Matcher``; a pickled gazetteer carries
+    none (made again, or loaded from its own cache entry, at first use)."""
+    import pickle
+
+    both = nf.build_gazetteers({"t": [("太原市", "LOC")], "j": [("太原", "LOC")]})
+    m = both[0][1].matcher()
+    assert both[1][1].matcher() is m
+    again = pickle.loads(pickle.dumps(both))
+    assert again[0][1]._shared is again[1][1]._shared and not again[0][1]._shared
+    assert again[1][1].matches("在太原市").tolist() == [2, 1, 3, 0]
+
+
+@pytest.mark.parametrize("tokens", ["jieba", "whole", "gaps", "overlapping"])
+def test_pieces_from_arrays_are_the_loops(tokens, monkeypatch):
+    """``pieces`` places many tokens by array operations (``_locals``): the same tokens in
+    every chunk as the one-by-one walk, clipped at chunk ends, spaces left out; tokens that
+    overlap are walked one by one."""
+    text = ("本报太原11月16日电（记者 张峰）山西省人民政府与ABC Corp.签约。\n\n　　投资24.7亿元，"
+            "王小明说：“我们到北京去！”  他又说：“好。” 一\n二\n\n三四五六七八九十李四") * 3
+    toks = nf.tokenize(text)
+    given = {"jieba": toks, "whole": [(0, len(text))], "gaps": [t for t in toks if t[0] % 3],
+             "overlapping": toks + [(5, 9), (40, 44)]}[tokens]
+    monkeypatch.setattr(nf, "_MANY_TOKENS", 10 ** 9)
+    loop = nf.pieces(text, given)
+    monkeypatch.setattr(nf, "_MANY_TOKENS", 0)
+    arrays = nf.pieces(text, given)
+    assert [(s, e, p) for s, e, p, _ in arrays] == [(s, e, p) for s, e, p, _ in loop]
+    assert [[tuple(map(int, x)) for x in loc] for *_, loc in arrays] == [list(loc) for *_, loc in loop]
+    assert any(len(loc) for *_, loc in loop)
+    if tokens == "jieba":
+        assert isinstance(arrays[0][3], np.ndarray)
+    if tokens == "overlapping":
+        assert isinstance(arrays[0][3], list)

@@ -178,16 +178,33 @@ def automata() -> tuple:
     gazetteer and model description actually read (``GAZETTEER``/``INFO`` may point at another
     trained model, as ``scripts/eval_ner.py --models`` does), the code that builds them and
     jieba's version."""
+    from baozhi.resources import diskcache
+
+    return diskcache.cached("gazetteers", _automata_key(), _build_automata)
+
+
+def _automata_key() -> tuple:
     import ahocorasick
     import jieba
 
     from baozhi.resources import diskcache, ruleset
 
-    key = (ruleset.version(), diskcache.file_digest(GAZETTEER), diskcache.file_digest(INFO),
-           jieba.__version__,
-           getattr(ahocorasick, "__version__", None) or ahocorasick.__file__,
-           diskcache.source_digest([nf, sys.modules[__name__]]))
-    return diskcache.cached("gazetteers", key, _build_automata)
+    return (ruleset.version(), diskcache.file_digest(GAZETTEER), diskcache.file_digest(INFO),
+            jieba.__version__,
+            getattr(ahocorasick, "__version__", None) or ahocorasick.__file__,
+            diskcache.source_digest([nf, sys.modules[__name__]]))
+
+
+def _load_matcher() -> None:
+    """The gazetteers' ``features.Matcher`` (their matches over a long text by array
+    operations), kept on disk under the gazetteers' own key: made once, not per process."""
+    from baozhi.resources import diskcache
+
+    # (``_build_automata`` builds every source over one automaton: one ``Matcher`` for all)
+    g = next((g for _, g in automata() if isinstance(g, nf.Gazetteer) and len(g)), None)
+    if g is not None:
+        g.use_matcher(lambda: diskcache.cached("gazetteer-matcher", _automata_key(),
+                                               lambda: nf.Matcher(g.auto.items())))
 
 
 def _build_automata() -> tuple:
@@ -210,6 +227,7 @@ def load_models() -> None:
     feature ids): a process that forks workers loads them once, before forking."""
     if _has_model():
         _ids()
+        _load_matcher()
 
 
 def _tag(text: str, tokens: Sequence[tuple[int, int]] | None) -> tuple[list[tuple], list[tuple]]:

@@ -297,8 +297,12 @@ def _word_slots(ids: Ids, pieces, lens, n) -> list[np.ndarray]:
     m = int(cnt.sum())
     if not m:
         return slots
-    flat = np.fromiter(chain.from_iterable(chain.from_iterable(locs)), dtype=np.intp,
-                       count=2 * m).reshape(m, 2)
+    if any(isinstance(x, np.ndarray) for x in locs):    # (``features._locals``' arrays)
+        flat = np.concatenate([x if isinstance(x, np.ndarray) else
+                               np.array(x, dtype=np.intp).reshape(-1, 2) for x in locs])
+    else:
+        flat = np.fromiter(chain.from_iterable(chain.from_iterable(locs)), dtype=np.intp,
+                           count=2 * m).reshape(m, 2)
     ci = np.repeat(np.arange(len(locs)), cnt)        # each token's chunk
     ls = np.array(lens, dtype=np.intp)
     s, e = flat[:, 0], flat[:, 1]
@@ -310,13 +314,8 @@ def _word_slots(ids: Ids, pieces, lens, n) -> list[np.ndarray]:
             return slots
     base = np.cumsum(ls) - ls
     ts, te = base[ci] + s, base[ci] + e
-    joined = "".join(p[2] for p in pieces)
-    ws = [joined[x:y] for x, y in zip(ts.tolist(), te.tolist())]
-    rows = list(map(ids.word_row.get, ws))
-    if None in rows:        # the words first seen: their ids all at once
-        ids.rows([w for w, r in zip(ws, rows) if r is None], tab)
-        rows = list(map(ids.word_row.__getitem__, ws))
-    W = ids.word_rows[np.array(rows, dtype=np.intp)]
+    rows = _word_rows(ids, "".join(p[2] for p in pieces), ts, te, tab)
+    W = ids.word_rows[rows]     # (after: the rows of new words may have grown the table)
     # the neighbours' words: ^/$ at a chunk's first and last token
     firsts = np.ones(m, dtype=bool)
     firsts[1:] = ci[1:] != ci[:-1]
@@ -341,6 +340,36 @@ def _word_slots(ids: Ids, pieces, lens, n) -> list[np.ndarray]:
     slots[4][p] = np.where(one, wr[tok], unk)
     slots[5][p] = np.where(one, tr[tok], unk)
     return slots
+
+
+def _word_rows(ids: Ids, joined: str, ts: np.ndarray, te: np.ndarray, tab: dict) -> np.ndarray:
+    """The row of ``ids.word_rows`` of every token ``joined[ts:te]``. Words of one to three
+    characters (most tokens) are told apart by their code points packed in one integer
+    (21 bits a character, exact), so only each distinct word is written as a string and
+    looked up; longer words one by one."""
+    rows = np.empty(len(ts), dtype=np.intp)
+    size = te - ts
+    cp = _codes(joined)
+    for L in (1, 2, 3, 0):
+        sel = np.flatnonzero(size == L) if L else np.flatnonzero(size > 3)
+        if not len(sel):
+            continue
+        a = ts[sel]
+        if L:
+            key = cp[a]
+            for j in range(1, L):
+                key = (key << 21) | cp[a + j]
+            _, first, inv = np.unique(key, return_index=True, return_inverse=True)
+            words = [joined[x:x + L] for x in a[first].tolist()]
+        else:
+            words = [joined[x:y] for x, y in zip(a.tolist(), te[sel].tolist())]
+        got = list(map(ids.word_row.get, words))
+        if None in got:        # the words first seen: their ids all at once
+            ids.rows([w for w, r in zip(words, got) if r is None], tab)
+            got = list(map(ids.word_row.__getitem__, words))
+        got = np.array(got, dtype=np.intp)
+        rows[sel] = got[inv.reshape(-1)] if L else got
+    return rows
 
 
 def scores(scorer, ids: Ids, pieces, automata, extra=()) -> list[np.ndarray]:

@@ -161,18 +161,21 @@ class Gazetteer:
     (length, labels) in this source's ``table`` (-1: the surface is not this source's).
     ``iter`` gives the (end, (length, labels)) pairs of ``build_automaton``'s automaton of
     this source alone, in the same order; ``matches`` gives every source's matches as one
-    int array (end, index, end, index, ...) with no Python step per match, one pass for all
-    the sources that share the automaton, and ``own`` this source's part of them
-    (``featids._matches``)."""
+    int array (end, index, end, index, ...) in the automaton's order, found by ``Matcher``
+    (array operations, no Python step per character; the sources built together share one
+    ``Matcher``), and ``own`` this source's part of them (``featids._matches``)."""
 
-    __slots__ = ("auto", "table", "of", "size", "_of_array")
+    __slots__ = ("auto", "table", "of", "size", "_of_array", "_shared")
 
-    def __init__(self, auto, table: tuple, of: tuple, size: int):
+    def __init__(self, auto, table: tuple, of: tuple, size: int, shared: dict | None = None):
         self.auto = auto
         self.table = table
         self.of = of
         self.size = size
         self._of_array = None       # ``of`` as an int array, made at the first ``own``
+        # what the gazetteers over one automaton share: its ``Matcher``, made at first use
+        # or set by ``use_matcher``
+        self._shared = _Shared() if shared is None else shared
 
     def __len__(self) -> int:
         return self.size
@@ -185,10 +188,21 @@ class Gazetteer:
         table, of = self.table, self.of
         return ((end, table[of[k]]) for end, k in self.auto.iter(text) if of[k] >= 0)
 
-    def matches(self, text: str):
-        import numpy as np
+    def matcher(self) -> "Matcher":
+        m = self._shared.get("matcher")
+        if m is None:
+            m = self._shared["matcher"] = Matcher(self.auto.items())
+        return m
 
-        return np.fromiter(chain.from_iterable(self.auto.iter(text)), dtype=np.intp)
+    def use_matcher(self, build) -> None:
+        """Take the ``Matcher`` ``build()`` gives (one kept on disk, say), if none is made yet."""
+        if self._shared.get("matcher") is None:
+            self._shared["matcher"] = build()
+
+    def matches(self, text: str):
+        """(end, index) of every match of the automaton in ``text``, as one flat int array in
+        the order of ``auto.iter`` (by end; at one end the longest first)."""
+        return self.matcher().matches(text)
 
     def own(self, flat):
         """This source's (end, index in ``table``) pairs of ``matches``' array, in order."""
@@ -207,11 +221,162 @@ class Gazetteer:
         return self.own(self.matches(text))
 
     def __getstate__(self):
-        return self.auto, self.table, self.of, self.size
+        # the shared holder goes along empty (``_Shared.__reduce__``; pickled with the other
+        # sources, it stays shared): a ``Matcher`` is made again, or loaded, when first used
+        return self.auto, self.table, self.of, self.size, self._shared
 
     def __setstate__(self, state) -> None:
-        self.auto, self.table, self.of, self.size = state
+        self.auto, self.table, self.of, self.size = state[:4]
+        self._shared = state[4] if len(state) > 4 else _Shared()
         self._of_array = None
+
+
+class _Shared(dict):
+    """What the ``Gazetteer``s over one automaton share (its ``Matcher``); pickled empty."""
+
+    def __reduce__(self):
+        return (_Shared, ())
+
+
+class Matcher:
+    """Every occurrence of a set of surfaces in a text, as ``ahocorasick.Automaton.iter``
+    finds them, by array operations over the text's code points: all start positions are
+    walked one character at a time, a start kept while the characters read so far are the
+    beginning of some surface (a sorted array of 64-bit polynomial hashes of the surfaces'
+    prefixes, per length); a start whose hash is a whole surface's is a match, checked
+    against the surface itself (a hash collision finds nothing that is not there). The work
+    is one step per length over the starts still alive, not a Python step per character."""
+
+    B = 0x9E3779B97F4A7C15      # the hash's base (odd: no information lost mod 2**64)
+
+    def __init__(self, items):
+        import numpy as np
+
+        surfaces, values = [], []
+        for w, v in items:
+            surfaces.append(w)
+            values.append(v)
+        self.surfaces = surfaces
+        lens = self.lens = np.array([len(w) for w in surfaces], dtype=np.intp)
+        self.longest = int(lens.max(initial=0))
+        codes = np.zeros((len(surfaces), self.longest), dtype=np.uint64)
+        if surfaces:
+            flat = _code_points("".join(surfaces)).astype(np.uint64)
+            row = np.repeat(np.arange(len(surfaces)), lens)
+            col = np.arange(len(flat)) - np.repeat(np.cumsum(lens) - lens, lens)
+            codes[row, col] = flat
+        b = np.uint64(self.B)
+        self.prefixes: list = [None]      # by length L: sorted hashes of the L-prefixes of longer surfaces
+        self.words: list = [None]         # by length L: (sorted hashes, surface index) of surfaces of length L
+        h = np.zeros(len(surfaces), dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            for L in range(1, self.longest + 1):
+                h = h * b + codes[:, L - 1]
+                self.prefixes.append(np.unique(h[lens > L]))
+                whole = np.flatnonzero(lens == L)
+                order = np.argsort(h[whole], kind="stable")
+                self.words.append((h[whole][order], whole[order]))
+        self.values = np.array(values, dtype=np.intp)
+        # the first two characters by tables instead (most starts end there): each
+        # character's index among the first (second) characters of the surfaces by code
+        # point (-1: none), and per pair of indices bit 1 "a longer surface starts so", bit 2
+        # "a surface of two characters is this pair"
+        two = lens >= 2
+        firsts = np.unique(codes[:, 0]) if surfaces else np.zeros(0, dtype=np.uint64)
+        seconds = np.unique(codes[two, 1])
+        top = int(max(firsts.max(initial=0), seconds.max(initial=0))) + 1
+        self.index0 = np.full(top, -1, dtype=np.int32)
+        self.index0[firsts.astype(np.intp)] = np.arange(len(firsts), dtype=np.int32)
+        self.index1 = np.full(top, -1, dtype=np.int32)
+        self.index1[seconds.astype(np.intp)] = np.arange(len(seconds), dtype=np.int32)
+        self.k1 = len(seconds)
+        self.pairs = np.zeros(len(firsts) * self.k1, dtype=np.int8)
+        at = (self.index0[codes[two, 0].astype(np.intp)].astype(np.intp) * self.k1
+              + self.index1[codes[two, 1].astype(np.intp)])
+        self.pairs[at[lens[two] > 2]] |= 1
+        self.pairs[at[lens[two] == 2]] |= 2
+
+    def matches(self, text: str):
+        import numpy as np
+
+        n = len(text)
+        if not n or not self.longest:
+            return np.zeros(0, dtype=np.intp)
+        cp = _code_points(text).astype(np.intp)
+        b = np.uint64(self.B)
+        found_s, found_w = [], []
+        keys, which = self.words[1]
+        if len(keys):       # surfaces of one character (none in the shipped gazetteers)
+            h1 = cp.astype(np.uint64)
+            at = np.searchsorted(keys, h1)
+            at[at == len(keys)] = 0
+            hit = np.flatnonzero(keys[at] == h1)
+            found_s.append(hit)
+            found_w.append(which[at[hit]])
+        # the first two characters: by the tables (every start of the text at once)
+        top = len(self.index0)
+        i0 = self.index0[np.minimum(cp, top - 1)]
+        i0[cp >= top] = -1
+        i1 = self.index1[np.minimum(cp, top - 1)]
+        i1[cp >= top] = -1
+        starts = np.flatnonzero((i0[:-1] >= 0) & (i1[1:] >= 0))
+        flags = self.pairs[i0[starts] * self.k1 + i1[starts + 1]]
+        cp = cp.astype(np.uint64)
+        with np.errstate(over="ignore"):
+            h2 = cp[starts] * b + cp[starts + 1]
+            pair = np.flatnonzero(flags & 2)
+            if len(pair):
+                keys, which = self.words[2]
+                at = np.searchsorted(keys, h2[pair])
+                at[at == len(keys)] = 0
+                hit = pair[keys[at] == h2[pair]]
+                found_s.append(starts[hit])
+                found_w.append(which[np.searchsorted(keys, h2[hit])])
+            keep = (flags & 1) > 0
+            starts, h = starts[keep], h2[keep]
+            for L in range(3, self.longest + 1):
+                live = starts + L <= n
+                if not live.all():
+                    starts, h = starts[live], h[live]
+                if not len(starts):
+                    break
+                h = h * b + cp[starts + (L - 1)]
+                keys, which = self.words[L]
+                if len(keys):
+                    at = np.searchsorted(keys, h)
+                    at[at == len(keys)] = 0
+                    hit = np.flatnonzero(keys[at] == h)
+                    if len(hit):
+                        found_s.append(starts[hit])
+                        found_w.append(which[at[hit]])
+                pre = self.prefixes[L]
+                if not len(pre):
+                    break
+                at = np.searchsorted(pre, h)
+                at[at == len(pre)] = 0
+                keep = pre[at] == h
+                starts, h = starts[keep], h[keep]
+        if not found_s:
+            return np.zeros(0, dtype=np.intp)
+        s = np.concatenate(found_s)
+        w = np.concatenate(found_w)
+        surfaces = self.surfaces
+        length = self.lens[w]
+        ok = np.array([text[a:b] == surfaces[k]
+                       for a, b, k in zip(s.tolist(), (s + length).tolist(), w.tolist())], dtype=bool)
+        s, w, length = s[ok], w[ok], length[ok]
+        end = s + length - 1
+        order = np.lexsort((-length, end))      # by end, the longest first: the automaton's order
+        out = np.empty(2 * len(order), dtype=np.intp)
+        out[0::2] = end[order]
+        out[1::2] = self.values[w[order]]
+        return out
+
+
+def _code_points(text: str):
+    import numpy as np
+
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
 
 
 def build_gazetteers(sources: dict[str, Iterable[tuple[str, str]]],
@@ -234,7 +399,9 @@ def build_gazetteers(sources: dict[str, Iterable[tuple[str, str]]],
         auto.add_word(surface, combos.setdefault(combo, len(combos)))
     if len(auto):
         auto.make_automaton()
-    return tuple((name, Gazetteer(auto, tables[name], tuple(c[i] for c in combos), len(values[name])))
+    shared = _Shared()      # one ``Matcher`` for all the sources
+    return tuple((name, Gazetteer(auto, tables[name], tuple(c[i] for c in combos), len(values[name]),
+                                  shared))
                  for i, name in enumerate(values))
 
 
@@ -390,10 +557,15 @@ def pieces(text: str, tokens: Sequence[tuple[int, int]] | None) -> list[tuple[in
         tokens = tokenize(text)
     text = full_width(text)
     tokens = sorted(tokens)
+    spans = chunks(text)
+    if len(tokens) >= _MANY_TOKENS:
+        local = _locals(text, spans, tokens)
+        if local is not None:
+            return [(s, e, text[s:e], loc) for (s, e), loc in zip(spans, local)]
     ntok = len(tokens)
     k = 0
     out = []
-    for s, e in chunks(text):
+    for s, e in spans:
         piece = text[s:e]
         while k < ntok and tokens[k][1] <= s:
             k += 1
@@ -408,6 +580,47 @@ def pieces(text: str, tokens: Sequence[tuple[int, int]] | None) -> list[tuple[in
                 break
             k += 1
         out.append((s, e, piece, local))
+    return out
+
+
+# from this many tokens on, ``pieces`` places them by ``_locals``, each chunk's as an int
+# array [tokens, 2] (a view of one array for the whole text: ``featids`` reads them as one)
+_MANY_TOKENS = 64
+_SPACES = tuple(c for c in range(0x3001) if chr(c).isspace())   # (none above U+3000)
+
+
+def _locals(text: str, spans: list[tuple[int, int]], tokens: list[tuple[int, int]]) -> list | None:
+    """``pieces``' tokens of every chunk (clipped to it, those of spaces only left out) by
+    array operations, as int arrays [tokens, 2] (the same pairs as ``pieces``' lists), for
+    sorted tokens that do not overlap (a segmenter's); None for other tokens (``pieces``
+    walks them one by one)."""
+    import numpy as np
+
+    tok = np.fromiter(chain.from_iterable(tokens), dtype=np.intp, count=2 * len(tokens)).reshape(-1, 2)
+    ts, te = tok[:, 0], tok[:, 1]
+    if not len(spans) or not len(ts) or (ts >= te).any() or (ts[1:] < te[:-1]).any() or ts[0] < 0:
+        return None
+    ch = np.array(spans, dtype=np.intp)
+    cs, ce = ch[:, 0], ch[:, 1]
+    # the tokens of chunk i: from the first ending after its start to the last starting before its end
+    lo = np.searchsorted(te, cs, side="right")
+    hi = np.searchsorted(ts, ce, side="left")
+    cnt = np.maximum(hi - lo, 0)
+    ci = np.repeat(np.arange(len(ch)), cnt)
+    k = np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt) + np.repeat(lo, cnt)
+    a = np.maximum(ts[k], cs[ci])
+    b = np.minimum(te[k], ce[ci])
+    # spaces only: no other character inside (counted over the text)
+    cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    other = np.concatenate(([0], np.cumsum(~np.isin(cp, _SPACES))))
+    keep = other[b] - other[a] > 0
+    ci = ci[keep]
+    pairs = np.stack([a[keep] - cs[ci], b[keep] - cs[ci]], axis=1)
+    ends = np.searchsorted(ci, np.arange(len(ch)), side="right").tolist()
+    out, k0 = [], 0
+    for k1 in ends:
+        out.append(pairs[k0:k1])
+        k0 = k1
     return out
 
 
