@@ -16,6 +16,16 @@ best and median of wall and CPU, pages per CPU-second, the largest peak RSS; the
 2 workers, the wall ratio (best/best and median/median: meaningful on an idle machine only) and
 CPU of 2 workers / CPU of 1 (≈ 1.0 when nothing is done twice; steady on a shared machine).
 The load average is printed before and after.
+
+Each run also prints its main process's timeline (``BAOZHI_TIMELINE=1``: CPU seconds of each
+step, and of the forked helpers), from which the serial/parallel split is computed in CPU
+time (``split``): serial before the pages (start-up, plan, loading the models), the parallel
+part (the workers' CPU, what the main process does meanwhile, and what the full-text index's
+builder does past the model loading it runs beside), the serial tail (after the last page:
+the longer of the main process's writing and the SQLite writer's), and the wall time an idle
+2-core machine would take, ``serial + parallel / workers + tail``: the "CPU-normalised"
+2 workers / 1 ratio, which does not depend on the load of a shared machine (the 1-worker run
+is serial throughout: its CPU time is its idle wall time).
 """
 from __future__ import annotations
 
@@ -27,7 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,20 +50,25 @@ class Run:
     cpu: float
     rss_mb: float
     code: int
+    steps: dict = field(default_factory=dict)   # the run's timeline: step -> (wall, CPU)
 
 
 def run_child(cmd: list[str], **kw) -> tuple[Run, str]:
     """Run ``cmd`` in a fresh process: (wall, CPU and peak RSS of its process tree, exit
     code), and the end of its stderr."""
+    env = dict(kw.pop("env", None) or os.environ, BAOZHI_TIMELINE="1")
     with tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, **kw)
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, env=env, **kw)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - t0
         proc.returncode = code = os.waitstatus_to_exitcode(status)
         err.seek(0)
         tail = err.read()[-4000:].decode("utf-8", "replace")
-    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, code), tail
+    from baozhi.run.batch import parse_timeline
+
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, code,
+               parse_timeline(tail)), tail
 
 
 def first_pages(src: Path, limit: int = 0) -> list[Path]:
@@ -105,6 +120,34 @@ def compare(pages_dir: Path, limit: int, workers=(1, 2), repeat: int = 1,
     return got
 
 
+# the main process's steps before the workers start, while they run, and after the last page
+BEFORE = ("start", "plan", "fts_fork", "warm_up", "fork")
+DURING = ("preload", "pages")
+BESIDE_SQLITE = ("text", "parquet", "sqlite_join")    # while the SQLite writer runs (forked)
+
+
+def split(run: Run) -> dict[str, float] | None:
+    """A run's CPU seconds as serial before the pages, parallel, serial tail, and the
+    idle-machine wall time ``serial + parallel / workers + tail`` (``workers`` filled in by
+    ``summary``); None without a timeline."""
+    st = run.steps
+    if not st:
+        return None
+    cpu = {name: c for name, (_, c) in st.items()}
+    parent = sum(c for name, c in cpu.items() if not name.endswith("_child"))
+    helpers = sum(c for name, c in cpu.items() if name.endswith("_child"))
+    before = sum(cpu.get(n, 0.0) for n in BEFORE)
+    fts = cpu.get("fts_child", 0.0)
+    spill = max(0.0, fts - cpu.get("warm_up", 0.0))   # the builder past the model loading
+    during = sum(cpu.get(n, 0.0) for n in DURING)
+    workers = max(0.0, run.cpu - parent - helpers)
+    beside = sum(cpu.get(n, 0.0) for n in BESIDE_SQLITE)
+    rest = parent - before - during - beside
+    tail = rest + max(beside, cpu.get("sqlite_child", 0.0))
+    return {"serial before": before, "parallel": workers + during + spill, "tail": tail,
+            "workers": workers}
+
+
 def _name(py: str, pythons: list[str]) -> str:
     return py if len(pythons) > 1 else "run"
 
@@ -128,6 +171,17 @@ def summary(got: dict[tuple[str, int], list[Run]], pages: int) -> dict[str, str]
             f"{min(w1) / min(w2):.2f}×, {statistics.median(w1) / statistics.median(w2):.2f}×")
         out[f"{py} | CPU of 2 workers / CPU of 1: best, median"] = (
             f"{min(c2) / min(c1):.2f}, {statistics.median(c2) / statistics.median(c1):.2f}")
+        parts = [p for p in (split(r) for r in two) if p]
+        if parts:
+            med = {k: statistics.median(p[k] for p in parts) for k in parts[0]}
+            idle2 = med["serial before"] + med["parallel"] / 2 + med["tail"]
+            idle1 = statistics.median(c1)         # one worker: serial throughout
+            out[f"{py} | 2 workers, CPU s (median): serial before pages, parallel, serial tail"] = (
+                f"{med['serial before']:.2f}, {med['parallel']:.2f}, {med['tail']:.2f} "
+                f"(serial {med['serial before'] + med['tail']:.2f} s = parallel / "
+                f"{med['parallel'] / max(med['serial before'] + med['tail'], 1e-9):.1f})")
+            out[f"{py} | CPU-normalised (idle 2 cores): 1 worker, 2 workers, 2 / 1"] = (
+                f"{idle1:.1f} s, {idle2:.1f} s, {idle1 / idle2:.2f}×")
     return out
 
 

@@ -32,6 +32,7 @@ import shutil
 import signal
 import sqlite3
 import sys
+import tempfile
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -39,9 +40,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from baozhi.resources import ruleset
-from baozhi.resources.atomic import atomic_write
+from baozhi.resources.atomic import atomic_write, temp_prefix
 from baozhi.layers import registry
-from baozhi.run.export import DB_NAME, PARQUET_DIR, Tables, dataset_hash, preload, write_tables
+from baozhi.run.export import (DB_NAME, PARQUET_DIR, Tables, _aside, build_fts, dataset_hash,
+                               preload, write_tables)
 from baozhi.stages.ingest import (IngestError, Metadata, MetadataError, load_metadata,
                                   read_page, source_of)
 
@@ -53,6 +55,8 @@ STATE_FORMAT = 1
 _NOT_IN_RESULTS = ("apps/", "run/batch.py", "run/export.py", "run/cluster.py")
 # a test hook: seconds each page's processing is made to last longer (0 in real runs)
 _DELAY_ENV = "BAOZHI_TEST_PAGE_DELAY"
+# set (to anything): the run prints where the main process spent its time (Timeline)
+TIMELINE_ENV = "BAOZHI_TIMELINE"
 
 
 class RunError(Exception):
@@ -95,6 +99,7 @@ class Summary:
     removed: list[str] = field(default_factory=list)
     tables_written: bool = False
     interrupted: bool = False
+    timeline: "Timeline | None" = None
 
     def line(self) -> str:
         c = self.counts
@@ -239,6 +244,57 @@ def _worker_init() -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
+def page_articles(pages: list[tuple[Path, str]], root: Path, meta: Metadata):
+    """(headline, text) of every article of ``pages``, in order, as ``process_page`` makes
+    their rows (a page that cannot be read or split gives none): what the full-text index is
+    built from. Only repair and the article split run, not the layers."""
+    from baozhi.stages.articles import split_articles
+    from baozhi.stages.repair import repair
+
+    for path, _ in pages:
+        try:
+            page = read_page(path, root, meta)
+            rep = repair(page.text)
+            arts = split_articles(rep)
+        except Exception:  # noqa: BLE001 - no articles, as process_page; checked at the end
+            continue
+        for art in arts:
+            yield art.headline, rep.text[art.start:art.end]
+
+
+class FtsAhead:
+    """The articles' full-text index built by a forked process while the workers make the
+    pages (``export.build_fts`` into a temporary file beside the SQLite file): writing the
+    tables after the last page then copies it in (``export.write_sqlite``) instead of
+    building it, about half the SQLite file's time, when the articles are the ones it was
+    built from (else it is built there as before: the same rows either way)."""
+
+    def __init__(self, out_dir: Path, pages: list[tuple[Path, str]], root: Path, meta: Metadata):
+        fd, name = tempfile.mkstemp(prefix=temp_prefix(Path(out_dir) / DB_NAME), dir=out_dir)
+        os.close(fd)
+        self.path, self.cpu = Path(name), None
+        self._join = _aside(build_fts, self.path, page_articles(pages, root, meta),
+                            preimport=False)     # the child imports sqlite-utils, not the parent
+        self._got: tuple[str, str] | None = None
+
+    def result(self) -> tuple[str, str] | None:
+        """(path, digest) of the index built, or None if it could not be."""
+        if self._join is not None:
+            join, self._join = self._join, None
+            try:
+                staged = join()
+            except Exception:  # noqa: BLE001 - then the index is built with the tables
+                staged = []
+            self.cpu = getattr(join, "cpu", None)
+            self._got = (str(self.path), staged[0]) if staged else None
+        return self._got
+
+    def close(self) -> None:
+        self.result()
+        with contextlib.suppress(OSError):
+            os.unlink(self.path)
+
+
 # --------------------------------------------------------------------------- state
 
 
@@ -330,6 +386,50 @@ def file_hashes(out_dir: Path) -> dict[str, str | None]:
     return out
 
 
+# --------------------------------------------------------------------------- timeline
+
+
+class Timeline:
+    """Where the main process of a run spends its time: each step's wall and CPU seconds
+    (this process only: user + system) from the end of the step before. ``mark(name)`` ends a
+    step; a step marked twice adds up. ``line()`` is what ``BAOZHI_TIMELINE=1`` prints and
+    scripts/bench_scale.py reads."""
+
+    def __init__(self, wall0: float | None = None, cpu0: float | None = None):
+        self.wall = time.perf_counter() if wall0 is None else wall0
+        self.cpu = time.process_time() if cpu0 is None else cpu0
+        self.steps: dict[str, list[float]] = {}
+
+    def mark(self, name: str) -> None:
+        wall, cpu = time.perf_counter(), time.process_time()
+        step = self.steps.setdefault(name, [0.0, 0.0])
+        step[0] += wall - self.wall
+        step[1] += cpu - self.cpu
+        self.wall, self.cpu = wall, cpu
+
+    def child(self, name: str, cpu: float) -> None:
+        """The CPU seconds of a forked helper (``*_child``: no wall of its own, it ran beside
+        the steps)."""
+        self.steps[name] = [0.0, cpu]
+
+    def line(self) -> str:
+        return "timeline (wall/CPU s of the main process): " + ", ".join(
+            f"{name} {w:.2f}/{c:.2f}" for name, (w, c) in self.steps.items())
+
+
+def parse_timeline(text: str) -> dict[str, tuple[float, float]]:
+    """The steps of the last timeline line in ``text`` (a run's stderr): name -> (wall, CPU)."""
+    lines = [ln for ln in text.splitlines() if "timeline (wall/CPU s" in ln]
+    if not lines:
+        return {}
+    out = {}
+    for item in lines[-1].split("): ", 1)[1].split(", "):
+        name, _, figures = item.rpartition(" ")
+        wall, cpu = figures.split("/")
+        out[name] = (float(wall), float(cpu))
+    return out
+
+
 # --------------------------------------------------------------------------- progress
 
 
@@ -411,7 +511,13 @@ def run(input_dir: Path, out_dir: Path, workers: int | None = None, log=None,
             stack.enter_context(state.lock())
             if not rules_checked:
                 atomic_write(state.rules_stamp, _rules_stamp())
-        return _run(input_dir, out_dir, state, meta, workers, log, started, executor, scheduler)
+        timeline = Timeline(wall0=started, cpu0=0.0)   # CPU: this process's since it began
+        timeline.mark("start")
+        summary = _run(input_dir, out_dir, state, meta, workers, log, started, executor,
+                       scheduler, timeline)
+        if os.environ.get(TIMELINE_ENV):
+            print(f"baozhi run: {timeline.line()}", file=log, flush=True)
+        return summary
 
 
 # --------------------------------------------------------------------------- run steps
@@ -451,6 +557,7 @@ class Plan:
     """The pages of a run and what is known of each before processing."""
 
     sources: list[str] = field(default_factory=list)
+    paths: dict[str, Path] = field(default_factory=dict)
     keys: dict[str, str | None] = field(default_factory=dict)
     shas: dict[str, str | None] = field(default_factory=dict)
     todo: list[tuple[Path, str]] = field(default_factory=list)
@@ -503,6 +610,7 @@ def _plan(input_dir: Path, out_dir: Path, state: State, meta: Metadata, old_page
     for path in pages:
         source = source_of(path, input_dir)
         plan.sources.append(source)
+        plan.paths[source] = path
         plan.keys[source] = None
         if _outside(path, input_dir):
             plan.unread[source] = _empty() | {"errors": [_error_row(
@@ -566,13 +674,16 @@ def _say_done(summary: Summary, out_dir: Path, log) -> None:
 
 
 def _run(input_dir, out_dir, state: State, meta: Metadata, workers, log, started,
-         executor: str = "local", scheduler: str | None = None) -> Summary:
+         executor: str = "local", scheduler: str | None = None,
+         timeline: Timeline | None = None) -> Summary:
     """The steps of a run, under its lock: clean up, plan, process, collect, write, record."""
     _clean_temp(out_dir, state, log)
     old = state.manifest()
     old_pages = old.get("pages") or {}
     plan = _plan(input_dir, out_dir, state, meta, old_pages, log)
     summary = Summary(pages=len(plan.sources), removed=plan.removed)
+    summary.timeline = timeline = timeline or Timeline()
+    timeline.mark("plan")
     todo_sources = {src for _, src in plan.todo}
     summary.reused = [s for s in plan.sources if plan.keys[s] and s not in todo_sources]
     if plan.todo:
@@ -581,11 +692,17 @@ def _run(input_dir, out_dir, state: State, meta: Metadata, workers, log, started
               file=log, flush=True)
 
     results: dict[str, dict[str, list[dict]]] = {}
+    aheads: list[FtsAhead] = []     # the full-text index, built while the workers run
     # pages to make: the tables are written (spooled) as each page comes, not all at the end
-    with contextlib.closing(Tables(spool=out_dir) if plan.todo else Tables()) as tables:
+    with contextlib.closing(Tables(spool=out_dir) if plan.todo else Tables()) as tables, \
+            contextlib.ExitStack() as cleanup:
+        cleanup.callback(lambda: [ahead.close() for ahead in aheads])
         try:
             _process(plan.todo, input_dir, meta, state, plan.keys, plan.shas, results, summary,
-                     workers, log, executor, scheduler, tables, plan.sources)
+                     workers, log, executor, scheduler, tables, plan.sources, timeline,
+                     lambda: aheads.append(FtsAhead(
+                         out_dir, [(plan.paths[s], s) for s in plan.sources if s not in plan.unread],
+                         input_dir, meta)))
         except KeyboardInterrupt:
             summary.interrupted = True
             summary.seconds = time.perf_counter() - started
@@ -599,9 +716,15 @@ def _run(input_dir, out_dir, state: State, meta: Metadata, workers, log, started
         stale = old.get("tables") != file_hashes(out_dir)
         if changed or stale or not old:
             counts = _collect(plan, results, input_dir, meta, state, summary, tables)
+            timeline.mark("collect")
             with _writing(out_dir):     # the previous tables stay until every new file is written
                 # with more than one worker, the SQLite file is written beside the rest
-                write_tables(out_dir, tables, cores=max(1, workers or os.cpu_count() or 1))
+                fts = aheads[0].result() if aheads else None
+                timeline.mark("fts_join")
+                if aheads and aheads[0].cpu is not None:
+                    timeline.child("fts_child", aheads[0].cpu)
+                write_tables(out_dir, tables, cores=max(1, workers or os.cpu_count() or 1),
+                             timeline=timeline, fts=fts)
             summary.tables_written = True
             summary.counts = {t: len(tables.get(t)) for t in registry.tables()}
         else:
@@ -611,6 +734,7 @@ def _run(input_dir, out_dir, state: State, meta: Metadata, workers, log, started
         summary.failed_pages = sum(1 for s in plan.sources if counts[s].get("errors"))
         _save_manifest(state, old, input_dir, out_dir, plan, counts, summary)
         state.prune({k for k in plan.keys.values() if k})
+        timeline.mark("manifest")
         summary.seconds = time.perf_counter() - started
         _say_done(summary, out_dir, log)
         return summary
@@ -627,11 +751,15 @@ def _redo(path, root, meta, state, keys, shas, source) -> dict[str, list[dict]]:
 
 def _process(todo, input_dir, meta, state: State, keys, shas, results, summary: Summary,
              workers, log, executor: str = "local", scheduler: str | None = None,
-             tables: Tables | None = None, sources: list[str] = ()) -> None:
+             tables: Tables | None = None, sources: list[str] = (),
+             timeline: Timeline | None = None, ahead=None) -> None:
     """Process the pages in ``todo``, saving each result as it comes and giving its rows to
-    ``tables`` (keyed by the page's place in ``sources``)."""
+    ``tables`` (keyed by the page's place in ``sources``). ``ahead()``: called (local workers)
+    before the models are loaded, to start work that needs no page's rows on the core that
+    would wait for them (``FtsAhead``)."""
     if not todo:
         return
+    timeline = timeline or Timeline()
     progress = Progress(len(todo), log)
     order = {source: i for i, source in enumerate(sources)}
 
@@ -690,7 +818,11 @@ def _process(todo, input_dir, meta, state: State, keys, shas, results, summary: 
         # paying the loading itself
         from baozhi.run.chunked import warm_up
 
+        if ahead is not None:    # on the other core while this one loads the models (no thread
+            ahead()              # runs yet: the pool starts one)
+            timeline.mark("fts_fork")
         warm_up()
+        timeline.mark("warm_up")
         gc.freeze()
         fork = (multiprocessing.get_context("fork")
                 if "fork" in multiprocessing.get_all_start_methods() else None)
@@ -700,7 +832,9 @@ def _process(todo, input_dir, meta, state: State, keys, shas, results, summary: 
             # each worker saves the pages it made; the largest pages go first
             futures = {pool.submit(work_and_save, path, input_dir, meta, source, state.out_dir): source
                        for path, source in _largest_first(todo)}
+            timeline.mark("fork")
             preload()     # the workers are forked: the writers' libraries load while they work
+            timeline.mark("preload")
             pending = set(futures)
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -725,3 +859,4 @@ def _process(todo, input_dir, meta, state: State, keys, shas, results, summary: 
     finally:
         progress.close()
         summary.processed.sort()
+        timeline.mark("pages")

@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import functools
 import hashlib
 import io
 import itertools
@@ -317,9 +318,12 @@ def view_descriptions() -> dict[str, str]:
 INDEXED = ("article_id", "source", "issue_date", "kind", "label")
 
 
-def write_sqlite(path: Path, tables, staged: list | None = None) -> None:
+def write_sqlite(path: Path, tables, staged: list | None = None,
+                 fts: tuple[str, str] | None = None) -> None:
     """Every table into one SQLite file; ``tables``: a dict of each table's rows, or a
-    ``Tables`` (whose pages' values were made as they came)."""
+    ``Tables`` (whose pages' values were made as they came). ``fts``: (path, digest) of a
+    full-text index built ahead (``build_fts``), copied in when the articles are the ones it
+    was built from, else the index is built here."""
     import sqlite_utils
 
     tables = tables if isinstance(tables, Tables) else Tables.of(tables)
@@ -338,12 +342,77 @@ def write_sqlite(path: Path, tables, staged: list | None = None) -> None:
                     for key in INDEXED:
                         if key in types and key != primary_key(table):
                             db[table].create_index([key], index_name=f"idx_{table}_{key}")
-                db["articles"].enable_fts(list(FTS_COLUMNS), tokenize="trigram")
-                db["articles"].populate_fts(list(FTS_COLUMNS))
+                if not (fts and _copy_fts(con, *fts)):
+                    _fts(db)
                 for name, sql in views().items():
                     db.create_view(name, sql)
         finally:
             con.close()
+
+
+def _fts(db) -> None:
+    """The full-text index of ``articles`` (its ``FTS_COLUMNS``), as sqlite-utils builds it
+    (``enable_fts`` fills it, and ``populate_fts`` adds every article again)."""
+    db["articles"].enable_fts(list(FTS_COLUMNS), tokenize="trigram")
+    db["articles"].populate_fts(list(FTS_COLUMNS))
+
+
+# the tables in which FTS5 keeps the index of ``articles_fts``
+FTS_SHADOWS = ("data", "idx", "docsize", "config")
+
+
+def _fts_digest(con, schema: str = "main") -> str:
+    """sha256 of what the full-text index is made from: every article's rowid and
+    ``FTS_COLUMNS``, in rowid order."""
+    h = hashlib.sha256()
+    cols = ", ".join(_q(c) for c in FTS_COLUMNS)
+    for row in con.execute(f"SELECT rowid, {cols} FROM {schema}.articles ORDER BY rowid"):
+        h.update(json.dumps(row, ensure_ascii=False).encode("utf-8") + b"\n")
+    return h.hexdigest()
+
+
+def build_fts(path: Path | str, articles: Iterable[tuple], staged: list) -> None:
+    """The full-text index of the articles ``articles`` ((headline, text) of each, in the
+    articles table's order) into the SQLite file ``path``, as ``write_sqlite`` builds it;
+    appends the digest of what it indexed (``_fts_digest``) to ``staged``. ``baozhi run``
+    builds it while its workers make the pages (``write_tables(fts=...)``)."""
+    import sqlite_utils
+
+    con = sqlite3.connect(path)
+    try:
+        db = sqlite_utils.Database(con)
+        with con:
+            con.execute(f"CREATE TABLE articles ({', '.join(_q(c) + ' TEXT' for c in FTS_COLUMNS)})")
+            con.executemany(f"INSERT INTO articles VALUES ({', '.join('?' for _ in FTS_COLUMNS)})",
+                            articles)
+        _fts(db)
+        staged.append(_fts_digest(con))
+    finally:
+        con.close()
+
+
+def _copy_fts(con, path: str, digest: str) -> bool:
+    """Copy the full-text index built ahead in ``path`` (``build_fts``) into this database,
+    whose articles are written: the same rows as building it here (the virtual table's
+    statement and every shadow table's rows). False (nothing done) when the articles are not
+    the ones it was built from (a page changed or failed meanwhile)."""
+    if not Path(path).is_file() or _fts_digest(con) != digest:
+        return False
+    con.commit()                       # ATTACH cannot run inside a transaction
+    con.execute("ATTACH DATABASE ? AS ahead", (str(path),))
+    try:
+        if _fts_digest(con, "ahead") != digest:
+            return False
+        (sql,) = con.execute("SELECT sql FROM ahead.sqlite_master WHERE name = 'articles_fts'"
+                             ).fetchone()
+        con.execute(sql)
+        for shadow in FTS_SHADOWS:
+            con.execute(f"DELETE FROM main.articles_fts_{shadow}")
+            con.execute(f"INSERT INTO main.articles_fts_{shadow} SELECT * FROM ahead.articles_fts_{shadow}")
+        con.commit()
+    finally:
+        con.execute("DETACH DATABASE ahead")
+    return True
 
 
 def _create(db, table: str, types: dict[str, type], rows: list[dict], pk=None,
@@ -686,7 +755,8 @@ def preload() -> None:
     import sqlite_utils  # noqa: F401
 
 
-def write_tables(out_dir: Path, tables, cores: int = 1) -> list[Path]:
+def write_tables(out_dir: Path, tables, cores: int = 1, timeline=None,
+                 fts: tuple[str, str] | None = None) -> list[Path]:
     """Write every table as CSV and JSONL, all of them into one SQLite file and as a Parquet
     dataset; ``tables``: a dict of each table's rows, or a ``Tables`` fed page by page.
 
@@ -695,23 +765,34 @@ def write_tables(out_dir: Path, tables, cores: int = 1) -> list[Path]:
     tables (a kill inside the last few renames can mix old and new files; ``baozhi run``
     notices that and rewrites them on its next run). With ``cores`` > 1 the SQLite file
     (rows, indexes, full-text index) is written by a forked process while this one writes
-    the rest (``_aside``): the same files, in about half the time."""
+    the rest (``_aside``): the same files, in about half the time. ``timeline``: a
+    ``batch.Timeline`` told of each step (settle, text, sqlite, parquet, join, rename).
+    ``fts``: a full-text index built ahead, for ``write_sqlite``."""
+    mark = timeline.mark if timeline is not None else (lambda name: None)
     out_dir = Path(out_dir)
     tables = tables if isinstance(tables, Tables) else Tables.of(tables)
     tables.settle()                       # all made and flushed before the SQLite writer forks
+    mark("settle")
     staged: list[tuple[str, Path]] = []
     join = None
     try:
-        join = _aside(write_sqlite, out_dir / DB_NAME, tables) if cores > 1 else None
+        sqlite = functools.partial(write_sqlite, fts=fts) if fts else write_sqlite
+        join = _aside(sqlite, out_dir / DB_NAME, tables) if cores > 1 else None
         for table in registry.tables():
             for suffix, writer in ((".csv", write_csv), (".jsonl", write_jsonl)):
                 writer(out_dir / f"{table}{suffix}", table, tables, staged)
+        mark("text")
         if join is None:
-            write_sqlite(out_dir / DB_NAME, tables, staged)
+            sqlite(out_dir / DB_NAME, tables, staged)
+            mark("sqlite")
         write_parquet(out_dir / PARQUET_DIR, tables, staged)
+        mark("parquet")
         if join is not None:
             join, wait = None, join
             staged += wait()
+            mark("sqlite_join")
+            if timeline is not None and wait.cpu is not None:
+                timeline.child("sqlite_child", wait.cpu)
     except BaseException:
         if join is not None:             # this side failed: the other's files go too
             with contextlib.suppress(BaseException):
@@ -727,24 +808,32 @@ def write_tables(out_dir: Path, tables, cores: int = 1) -> list[Path]:
             _swap_dir(tmp, path)
         else:
             os.replace(tmp, path)
+    mark("rename")
     return [path for _, path in staged]
 
 
-def _aside(write, path: Path, tables):
+def _aside(write, path: Path, tables, preimport: bool = True):
     """Start ``write(path, tables, staged)`` in a forked process; returns ``join()``, which
-    waits for it and returns its ``staged`` list, or raises the exception it raised. Where
+    waits for it and returns its ``staged`` list, or raises the exception it raised (and sets
+    ``join.cpu``, the child's CPU seconds, None when it ran here). Where
     there is no ``fork``, or threads run (forking them is unsafe), ``write`` runs here and
-    now, and ``join()`` returns its result."""
+    now, and ``join()`` returns its result. ``preimport``: sqlite-utils imported here
+    before forking (the child then starts at once), else by the child if it needs it."""
     import threading
 
     if not hasattr(os, "fork") or threading.active_count() > 1:
         staged: list = []
         write(path, tables, staged)
-        return lambda: staged
+
+        def done() -> list:
+            return staged
+        done.cpu = None
+        return done
     import gc
     import pickle
 
-    import sqlite_utils  # noqa: F401 - imported before forking, not in the child
+    if preimport:
+        import sqlite_utils  # noqa: F401 - imported before forking, not in the child
 
     read, written = os.pipe()
     pid = os.fork()
@@ -773,7 +862,8 @@ def _aside(write, path: Path, tables):
     def join() -> list:
         with os.fdopen(read, "rb") as fh:
             data = fh.read()
-        _, status = os.waitpid(pid, 0)
+        _, status, usage = os.wait4(pid, 0)
+        join.cpu = usage.ru_utime + usage.ru_stime     # the child's CPU seconds
         if not data:
             raise OSError(f"the process writing {path.name} ended without a word "
                           f"(exit status {os.waitstatus_to_exitcode(status)})")

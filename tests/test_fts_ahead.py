@@ -1,0 +1,114 @@
+"""Issue 12: with local workers the articles' full-text index is built by a forked process
+while the pages are made (``batch.FtsAhead``) and copied into the SQLite file after the last
+page; the database is the one built at the end (its dump, the index's tables included), and
+a page that fails meanwhile makes the index be built as before."""
+from __future__ import annotations
+
+import io
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from baozhi.run import batch, export
+from conftest import ROOT
+from same_tables import differences, sqlite_rows
+from test_batch import PAGES, articles, make_input
+
+needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here")
+
+
+def _rows(out) -> dict[str, list[dict]]:
+    """Every table of a run's output folder, from its saved page results, in page order."""
+    state = batch.State(out)
+    manifest = state.manifest()
+    rows: dict[str, list[dict]] = {t: [] for t in export.tables()}
+    for source in sorted(manifest["pages"]):
+        got = state.load(manifest["pages"][source]["key"])
+        for t in rows:
+            rows[t] += got[t]
+    return rows
+
+
+def test_an_index_built_ahead_is_copied_in_and_gives_the_same_database(tmp_path, monkeypatch):
+    src = make_input(tmp_path, PAGES[:3])
+    out = tmp_path / "out"
+    batch.run(src, out, workers=1, log=io.StringIO())
+    staged: list = []
+    ahead = tmp_path / "ahead.sqlite"
+    pages = [(p, batch.source_of(p, src)) for p in batch.find_pages(src)]
+    export.build_fts(ahead, batch.page_articles(pages, src, batch.load_metadata(src)), staged)
+    # the articles read back from the pages are those of the run's rows
+    assert [a["text"] for a in articles(out)] == [
+        t for _, t in batch.page_articles(pages, src, batch.load_metadata(src))]
+
+    def no_build(db):
+        raise AssertionError("the index was built again")
+
+    monkeypatch.setattr(export, "_fts", no_build)
+    export.write_sqlite(tmp_path / "copied.sqlite", _rows(out), fts=(str(ahead), staged[0]))
+    assert sqlite_rows(tmp_path / "copied.sqlite") == sqlite_rows(out / export.DB_NAME)
+    con = sqlite3.connect(tmp_path / "copied.sqlite")
+    headline = next(a["headline"] for a in articles(out) if len(a["headline"] or "") >= 3)
+    hits = con.execute("SELECT a.headline FROM articles_fts JOIN articles a ON a.rowid = "
+                       "articles_fts.rowid WHERE articles_fts MATCH ?", (f'"{headline}"',)).fetchall()
+    assert (headline,) in hits
+
+
+def test_an_index_built_from_other_articles_is_not_used(tmp_path):
+    src = make_input(tmp_path, PAGES[:2])
+    out = tmp_path / "out"
+    batch.run(src, out, workers=1, log=io.StringIO())
+    pages = [(p, batch.source_of(p, src)) for p in batch.find_pages(src)]
+    staged: list = []
+    ahead = tmp_path / "ahead.sqlite"
+    export.build_fts(ahead, batch.page_articles(pages[1:], src, batch.load_metadata(src)), staged)
+    export.write_sqlite(tmp_path / "built.sqlite", _rows(out), fts=(str(ahead), staged[0]))
+    assert sqlite_rows(tmp_path / "built.sqlite") == sqlite_rows(out / export.DB_NAME)
+
+
+@needs_fork
+def test_two_workers_with_a_failing_page_keep_the_others_rows_and_a_rerun_redoes_only_it(tmp_path):
+    src = make_input(tmp_path, PAGES)
+    one, two = tmp_path / "one", tmp_path / "two"
+    # in a fresh process (no thread yet: the index's builder forks), the first page made to fail
+    code = """if True:
+        import io, json, sys
+        from pathlib import Path
+        from baozhi.run import batch
+        import baozhi.run.process as process
+        real = process.process_page
+        def flaky(page):
+            if page.source == sys.argv[3]:
+                raise RuntimeError("layer exploded")
+            return real(page)
+        process.process_page = flaky
+        s = batch.run(Path(sys.argv[1]), Path(sys.argv[2]), workers=int(sys.argv[4]),
+                      log=io.StringIO())
+        print(json.dumps({"processed": s.processed, "steps": list(s.timeline.steps)}))
+    """
+    got = {}
+    for out, workers in ((one, 1), (two, 2)):
+        proc = subprocess.run([sys.executable, "-c", code, str(src), str(out), PAGES[0],
+                               str(workers)], capture_output=True, text=True, cwd=ROOT)
+        assert proc.returncode == 0, proc.stderr
+        got[workers] = json.loads(proc.stdout)
+    assert got[2]["processed"] == PAGES and "fts_child" in got[2]["steps"]
+    assert differences(one, two) == []
+    errors = [json.loads(line) for line in (two / "errors.jsonl").open(encoding="utf-8")]
+    assert [(e["source"], e["stage"]) for e in errors] == [(PAGES[0], "process")]
+    assert {a["source"] for a in articles(two)} == set(PAGES[1:])
+    assert not [p for p in two.iterdir() if p.name.startswith(".") and p.name != ".state"]
+    # the page mended: only it is made again (its failure was saved: its key is the same, so
+    # it is redone here by changing its bytes), and the tables are a fresh run's
+    (src / PAGES[0]).write_text((src / PAGES[0]).read_text(encoding="utf-8") + "\n",
+                                encoding="utf-8")
+    s = batch.run(src, two, workers=2, log=io.StringIO())
+    assert s.processed == [PAGES[0]]
+    fresh = tmp_path / "fresh"
+    batch.run(src, fresh, workers=1, log=io.StringIO())
+    assert differences(fresh, two) == []
+    assert PAGES[0] in {a["source"] for a in articles(two)}
