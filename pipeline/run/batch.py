@@ -226,11 +226,13 @@ def _largest_first(todo: list[tuple[Path, str]]) -> list[tuple[Path, str]]:
 _LOCK_FD: int | None = None    # the run's lock file, which forked workers must not keep
 
 
-def _worker_init() -> None:
+def _worker_init(ctrl_c: bool = False) -> None:
     """In each worker: leave Ctrl-C to the main process (it reaches the whole process
-    group), drop the inherited lock file (so a killed run's lock goes with the main
-    process), and exit when the main process is gone (killed outright), not linger."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    group; ``ctrl_c``: take it too), drop the inherited lock file (so a killed run's lock goes
+    with the main process), and exit when the main process is gone (killed outright), not
+    linger."""
+    if not ctrl_c:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     if _LOCK_FD is not None:
         with contextlib.suppress(OSError):
             os.close(_LOCK_FD)
@@ -262,6 +264,13 @@ def page_articles(pages: list[tuple[Path, str]], root: Path, meta: Metadata):
             yield art.headline, rep.text[art.start:art.end]
 
 
+def _build_fts_child(path, articles, staged: list) -> None:
+    """``export.build_fts`` in the forked builder: it does not hold the run's lock, and it
+    stops with the main process (Ctrl-C, or killed)."""
+    _worker_init(ctrl_c=True)
+    build_fts(path, articles, staged)
+
+
 class FtsAhead:
     """The articles' full-text index built by a forked process while the workers make the
     pages (``export.build_fts`` into a temporary file beside the SQLite file): writing the
@@ -273,7 +282,7 @@ class FtsAhead:
         fd, name = tempfile.mkstemp(prefix=temp_prefix(Path(out_dir) / DB_NAME), dir=out_dir)
         os.close(fd)
         self.path, self.cpu = Path(name), None
-        self._join = _aside(build_fts, self.path, page_articles(pages, root, meta),
+        self._join = _aside(_build_fts_child, self.path, page_articles(pages, root, meta),
                             preimport=False)     # the child imports sqlite-utils, not the parent
         self._got: tuple[str, str] | None = None
 
@@ -693,16 +702,18 @@ def _run(input_dir, out_dir, state: State, meta: Metadata, workers, log, started
 
     results: dict[str, dict[str, list[dict]]] = {}
     aheads: list[FtsAhead] = []     # the full-text index, built while the workers run
+    # ... when most pages are to be made (a rerun of a few pages would wait for it to index all)
+    ahead = None if 2 * len(plan.todo) < len(plan.sources) else (
+        lambda: aheads.append(FtsAhead(
+            out_dir, [(plan.paths[s], s) for s in plan.sources if s not in plan.unread],
+            input_dir, meta)))
     # pages to make: the tables are written (spooled) as each page comes, not all at the end
     with contextlib.closing(Tables(spool=out_dir) if plan.todo else Tables()) as tables, \
             contextlib.ExitStack() as cleanup:
         cleanup.callback(lambda: [ahead.close() for ahead in aheads])
         try:
             _process(plan.todo, input_dir, meta, state, plan.keys, plan.shas, results, summary,
-                     workers, log, executor, scheduler, tables, plan.sources, timeline,
-                     lambda: aheads.append(FtsAhead(
-                         out_dir, [(plan.paths[s], s) for s in plan.sources if s not in plan.unread],
-                         input_dir, meta)))
+                     workers, log, executor, scheduler, tables, plan.sources, timeline, ahead)
         except KeyboardInterrupt:
             summary.interrupted = True
             summary.seconds = time.perf_counter() - started
