@@ -40,28 +40,8 @@ def units() -> tuple[dict, regex.Pattern]:
              if w not in contextual and ("{n}" in g or "{d}" in g)]
     if named:
         raise ValueError(f"figures.yaml unit_guards: {{n}}/{{d}} only for units read in context: {named}")
-    guards = {w: _guard(w, table[w]["kind"]) for w in table if table[w]["surface"] not in contextual}
-    return table, regexcache.compile(guarded_trie(guards))
-
-
-def guarded_trie(guards: dict[str, str]) -> str:
-    """One pattern for the words of ``guards`` (word -> the look-aheads that must hold after
-    it), factored by common prefixes: it matches what the alternation of each word with its
-    guards, longest word first, matches (at a position, the longest word whose guards hold;
-    on backtracking, the next shorter one), without trying every word at every position."""
-    trie: dict = {}
-    for w, g in guards.items():
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[None] = g
-
-    def emit(node: dict) -> str:
-        branches = [regex.escape(ch) + emit(node[ch]) for ch in sorted(k for k in node if k is not None)]
-        if None in node:
-            branches.append(node[None])      # the word ends here: its guards, after every longer one
-        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    return "(?:" + emit(trie) + ")"
+    guards = {w: unit_guard(w, table[w]["kind"]) for w in table if table[w]["surface"] not in contextual}
+    return table, regexcache.compile(regexcache.guarded_trie(guards))
 
 
 @functools.cache
@@ -71,15 +51,11 @@ def context_units() -> dict[str, dict]:
     return {w: spec for key, spec in _cfg()["unit_contexts"].items() for w in spec.get("units") or [key]}
 
 
-def unit_alt(w: str, kind: str, fill=None) -> str:
-    """The pattern of one unit surface with its guards (figures.yaml `unit_guards`, `count_guard`);
-    ``fill`` makes a guard's `{n}` and `{d}` numeral classes (the figures layer's: only the guards
-    of units read in context may name them, units() checks)."""
-    return regex.escape(w) + _guard(w, kind, fill)
-
-
-def _guard(w: str, kind: str, fill=None) -> str:
-    """The look-aheads of one unit surface (unit_alt's pattern after the surface itself)."""
+def unit_guard(w: str, kind: str, fill=None) -> str:
+    """The look-aheads that must hold after the unit surface ``w`` (figures.yaml `unit_guards`,
+    `count_guard`; the word of ``regexcache.guarded_trie``); ``fill`` makes a guard's `{n}` and
+    `{d}` numeral classes (the figures layer's: only the guards of units read in context may
+    name them, units() checks)."""
     guards = _cfg()["unit_guards"]
     a = ""
     if w[-1].isascii() and w[-1].isalpha():

@@ -19,7 +19,6 @@ from typing import Any, Callable
 import regex
 
 from baozhi.resources import regexcache, ruleset
-from baozhi.resources.regexcache import trie_pattern
 from baozhi.resources.numerals import parse_number
 
 RULES = "dates/grammar.yaml"
@@ -82,7 +81,7 @@ def _trigger(p: dict, g: dict, frags: dict[str, str]):
     if p.get("trigger"):
         return re.compile(expand(p["trigger"], frags))
     if p.get("anchor_words"):
-        return re.compile(trie_pattern(g["words"][p["anchor_words"]]))
+        return re.compile(regexcache.trie_pattern(g["words"][p["anchor_words"]]))
     return None
 
 
@@ -100,7 +99,7 @@ def _first(p: dict, g: dict) -> str:
 def grammar() -> dict:
     g = ruleset.load(RULES)
     frags = dict(g["fragments"])
-    frags["festival"] = trie_pattern(g["words"]["festivals"])
+    frags["festival"] = regexcache.trie_pattern(g["words"]["festivals"])
     frags["span_dir"] = _alts(g["words"]["span_directions"])
     frags["span_unit"] = _alts(g["words"]["units"])     # 个星期, 个月, 季度, 天 …: the units table
     frags["shift"] = f"(?:{_alts(g['words']['shifts'])})"

@@ -48,8 +48,8 @@ import regex
 
 from baozhi.resources import regexcache, ruleset
 from baozhi.resources.script import simplified
-from baozhi.resources.units import context_units, unit_alt, unit_surfaces, unit_table, units as _units
-from baozhi.resources.numerals import (Cover, Num, chars as num_chars, homograph_spans, inside, lone_financial,
+from baozhi.resources.units import context_units, unit_guard, unit_surfaces, unit_table, units as _units
+from baozhi.resources.numerals import (Cover, Num, chars as num_chars, homograph_spans, lone_financial,
                                       lone_word, parse_number, scan, squeeze, unsqueeze)
 
 FIELDS = ("start", "end", "text", "kind", "value", "low", "high", "unit", "approx",
@@ -157,19 +157,20 @@ def _patterns() -> dict:
     p["bare_magnitude"] = (float(bm["min_multiplier"]), regexcache.compile(bm["not_before"]))
     # the characters _unit_after's reading can start with after a numeral: a unit's, an inside
     # hedge's, 个半/个多's (a shorter reading of a numeral followed by none of them has no unit)
-    starts = [*_units()[0], *hi, c["half_before_unit"], c["over_before_unit"]]
-    p["unit_firsts"] = None if "" in starts else frozenset(w[0] for w in starts)
     # the first characters of every unit surface (context units too): a unit pattern matches
     # only where one of them stands (a cheap test before matching the long alternation)
     p["unit_starts"] = frozenset(w[0] for w in _units()[0])
+    extras = [*hi, c["half_before_unit"], c["over_before_unit"]]
+    p["unit_firsts"] = None if "" in extras else p["unit_starts"] | frozenset(w[0] for w in extras)
     # the characters not_after's words end with (its window holds the whole match)
     p["not_after_ends"] = frozenset(w[-1] for w in c["not_after"])
     # units read only in their context (分 of a game, 3胜3和, 40金): one pattern for their surfaces
-    # (traditional spellings too), and each surface's before / after patterns
+    # (traditional spellings too: one prefix trie, as the units' own pattern), and each
+    # surface's before / after patterns
     table, unit_re = _units()
     ctx = context_units()
-    surf = sorted((w for w, row in table.items() if row["surface"] in ctx), key=len, reverse=True)
-    p["context_units"] = (regexcache.compile("|".join(unit_alt(w, table[w]["kind"], _numerals_in) for w in surf)), {
+    guards = {w: unit_guard(w, row["kind"], _numerals_in) for w, row in table.items() if row["surface"] in ctx}
+    p["context_units"] = (regexcache.compile(regexcache.guarded_trie(guards)), {
         w: tuple(regexcache.compile(_numerals_in(spec[k])) if spec.get(k) else None
                  for k in ("before", "after", "not_after"))
         for w, spec in ctx.items()})
@@ -448,12 +449,12 @@ def _named_values(text: str) -> list[dict]:
     return out
 
 
-def _fixed(text: str, homs) -> list[dict]:
+def _fixed(text: str, homs: Cover) -> list[dict]:
     p = _patterns()
     words = _cfg()["fixed_words"]
     out = []
     for m in p["fixed"].finditer(text):
-        if inside(homs, m.start(), m.end()) and (m.start(), m.end()) not in homs.exact:
+        if homs.holds(m.start(), m.end()) and (m.start(), m.end()) not in homs.exact:
             continue
         w = words[m.group(0)]
         start, approx, change = _prefix(text, m.start())
@@ -509,7 +510,7 @@ def _find(text: str) -> list[dict]:
             continue
         rec = _figure(text, num, nums[i + 1] if i + 1 < len(nums) else None, p, c, table)
         if rec is None or (quoted and not (rec["kind"] in slogan_kinds and rec["unit"] not in slogan_not
-                                           and inside(quotes, rec["start"], rec["end"]))):
+                                           and quotes.holds(rec["start"], rec["end"]))):
             continue
         if quoted and ((rec["start"] - 1, rec["end"] + 1) in quotes.exact or _number_at(
                 nums, i + 1, rec["end"], homs)):
@@ -530,7 +531,7 @@ def _number_at(nums: list[Num], k: int, pos: int, homs: Cover) -> bool:
     """Whether a number (not a homograph's numeral) starts at ``pos``, looking from nums[k]."""
     while k < len(nums) and nums[k].start < pos:
         k += 1
-    return k < len(nums) and nums[k].start == pos and not inside(homs, nums[k].start, nums[k].end)
+    return k < len(nums) and nums[k].start == pos and not homs.holds(nums[k].start, nums[k].end)
 
 
 def _carry_changes(text: str, figs: list[dict]) -> list[dict]:
