@@ -169,3 +169,21 @@ def test_a_semicolon_ends_a_targets_sentence_not_a_figures():
     assert [t["text"] for t in out["targets"]] == ["今年，全市力争新建学校3所"]
     assert [(f["text"], f["period_text"]) for f in out["figures"]][2:] == [("10%", "1997年"),
                                                                             ("5%", "1997年")]
+
+
+def test_pending_subjects_are_the_ones_an_eager_pass_finds(monkeypatch):
+    # the subject of a sentence a figure passes over is found on its first read (_Subjects);
+    # found at once for every passed sentence, every figure's fields are the same
+    from baozhi.layers.figures import semantics
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpus").glob("*.txt"))[:2])
+    lazy = annotate_record({"id": "a", "text": text}, layers=["figures"])["figures"]
+    waited = []
+
+    def eager(self, k, s, e):
+        waited.append(k)
+        self.pending[k] = (s, e)
+        self.get(k)
+
+    monkeypatch.setattr(semantics._Subjects, "wait", eager)
+    assert annotate_record({"id": "a", "text": text}, layers=["figures"])["figures"] == lazy
+    assert len(waited) > 5 and sum(f["subject"] is not None for f in lazy) > 20

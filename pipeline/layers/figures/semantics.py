@@ -407,43 +407,50 @@ class _Text:
         return out
 
 
-class _Subjects(dict):
-    """The subject found for each sentence (sentence -> subject). A sentence without a figure
-    that a figure after it in its paragraph passes over is *pending*: its subject (the one a
-    figure at its end would have, ``_subject``) is found on the first read of it (``get``, ``in``,
-    ``[]``), not for every sentence passed — most are never read. A pending subject reads only
-    the sentences before it (and their subjects, found the same way when pending), so it is the
-    one an eager pass would have found."""
+class _Subjects:
+    """The subject found for each sentence (sentence -> subject), read by ``get``, ``in`` and
+    ``[]`` and set by ``[] =`` only. A sentence without a figure that a figure after it in its
+    paragraph passes over is *pending*: its subject (the one a figure at its end would have,
+    ``_subject``) is found on the first read of it, not for every sentence passed — most are
+    never read. A pending subject reads only the sentences before it (and their subjects, found
+    the same way when pending), so it is the one an eager pass would have found; setting a
+    sentence's subject drops its pending entry."""
+
+    __slots__ = ("t", "found", "pending")
 
     def __init__(self, t: "_Text"):
-        super().__init__()
         self.t = t
+        self.found: dict[int, tuple] = {}
         self.pending: dict[int, tuple[int, int]] = {}   # sentence -> (start, end)
 
     def wait(self, k: int, s: int, e: int) -> None:
         """Sentence ``k`` ([s, e)) names a subject if a rule asks for it."""
         self.pending[k] = (s, e)
 
-    def _resolve(self, k) -> None:
+    def _resolve(self, k: int) -> None:
         s, e = self.pending.pop(k)
         got = _subject(self.t, _Fig(-1, {}, e - 1, e - 1), k, s)
         if got:
-            self[k] = got
+            self.found[k] = got
 
-    def get(self, k, default=None):
+    def get(self, k: int, default=None):
         if k in self.pending:
             self._resolve(k)
-        return dict.get(self, k, default)
+        return self.found.get(k, default)
 
-    def __contains__(self, k) -> bool:
+    def __contains__(self, k: int) -> bool:
         if k in self.pending:
             self._resolve(k)
-        return dict.__contains__(self, k)
+        return k in self.found
 
-    def __getitem__(self, k):
+    def __getitem__(self, k: int):
         if k in self.pending:
             self._resolve(k)
-        return dict.__getitem__(self, k)
+        return self.found[k]
+
+    def __setitem__(self, k: int, subject) -> None:
+        self.pending.pop(k, None)
+        self.found[k] = subject
 
 
 @dataclass
