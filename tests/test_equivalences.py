@@ -3,7 +3,7 @@ a prefix trie of words (with look-aheads after each word) matches where the alte
 words longest first matches, with the same spans, under ``regex`` and ``re``; ``script.convert``
 (a set's test or NumPy's below / from ``_LONG`` characters, ``str.replace`` for at most ``_FEW``
 distinct characters) gives what ``str.translate`` gives, characters outside the BMP and lone
-surrogates included."""
+surrogates included; ``numerals.scan`` reads a one-character run as its cuts would."""
 from __future__ import annotations
 
 import random
@@ -12,7 +12,7 @@ import re
 import pytest
 import regex
 
-from baozhi.resources import regexcache, script
+from baozhi.resources import numerals, regexcache, script
 
 ALPHABET = "abc分钟万元"
 GUARDS = ["", "(?!a)", "(?![bc])", "(?!分钟)", "(?=c)", "(?![A-Za-z])(?!万)"]
@@ -67,3 +67,37 @@ def test_convert_is_translate(keep, extra):
             chars = "".join(POOL) + "".join(rng.sample(changed, min(few, len(changed))))
             text = "".join(rng.choices(chars, k=n))
             assert script.convert(text, keep, extra) == text.translate(table), (n, few, text)
+
+
+def _scan_every_run_by_cuts(text: str) -> list:
+    """numerals.scan without its one-character path: every run read by its cuts."""
+    out = []
+    for m in numerals._run_re().finditer(text):
+        s, e = m.start(), m.end()
+        pm = numerals.part_of_re().match(text, s, e)
+        if pm:
+            s = pm.end()
+        while s < e:
+            cuts = numerals._cuts(text, s, e)
+            if cuts[-1] != e:
+                cuts.append(e)
+            best = next(((cut, n) for cut in reversed(cuts)
+                         if (n := numerals.parse_number(text[s:cut])) is not None), None)
+            if best is None:
+                s = cuts[0] if cuts else e
+                continue
+            cut, num = best
+            num.start, num.end, num.text = s, cut, text[s:cut]
+            out.append(num)
+            s = cut
+    return out
+
+
+def test_scan_reads_a_one_character_run_as_its_cuts_would():
+    nc = numerals.chars()
+    pool = (nc.cjk_digits + nc.small_units + "".join(sorted(nc.arabic)) + nc.minus + nc.part_of
+            + nc.fraction + "万亿点.．%个年月日的了在 ，。\n𠀀")
+    rng = random.Random(12)
+    for _ in range(300):
+        text = "".join(rng.choices(pool, k=rng.randint(1, 40)))
+        assert numerals.scan(text) == _scan_every_run_by_cuts(text), text
