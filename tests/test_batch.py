@@ -384,3 +384,41 @@ def test_the_rules_key_covers_nested_rules_files_and_the_model(tmp_path, monkeyp
         assert len(set(keys)) == len(keys)
     finally:
         ruleset.version.cache_clear()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here")
+def test_ctrl_c_during_a_two_worker_run_returns_the_interrupted_summary(tmp_path):
+    """Ctrl-C (SIGINT to the whole process group) while two workers and the index's builder
+    run: ``batch.run`` returns the interrupted summary (the builder's own Ctrl-C is not
+    raised from the clean-up), the old tables stay, no file of the builder is left."""
+    src = make_input(tmp_path, PAGES[:2])
+    out = tmp_path / "out"
+    batch.run(src, out, workers=1, log=io.StringIO())
+    old = {p.name: p.read_bytes() for p in batch.table_files(out)}
+    for n in PAGES[2:]:                                   # six new pages: the builder starts
+        shutil.copy(CORPUS / n, src / n)
+        shutil.copy(CORPUS / n, src / f"1_{n}")
+    code = """if True:
+        import io, json, sys
+        from pathlib import Path
+        from baozhi.run import batch
+        s = batch.run(Path(sys.argv[1]), Path(sys.argv[2]), workers=2, log=io.StringIO())
+        print(json.dumps({"interrupted": s.interrupted, "steps": list(s.timeline.steps)}))
+    """
+    # each page (and each page the builder splits) made to last 1.5 s more: the builder and
+    # four pages are still to go when the signal comes
+    env = dict(os.environ, BAOZHI_TEST_PAGE_DELAY="1.5")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(src), str(out)], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    _wait_for_results(out, 2 + 2, proc)
+    os.killpg(proc.pid, signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 0, stderr
+    got = json.loads(stdout)
+    assert got["interrupted"] and "fts_fork" in got["steps"]
+    assert {p.name: p.read_bytes() for p in batch.table_files(out)} == old
+    assert not [p for p in out.iterdir() if p.name.startswith(".") and p.name != ".state"]
+    resumed = batch.run(src, out, workers=1, log=io.StringIO())
+    assert len(resumed.reused) >= 4
+    assert_same_tables(out, fresh(src, tmp_path))

@@ -112,3 +112,89 @@ def test_two_workers_with_a_failing_page_keep_the_others_rows_and_a_rerun_redoes
     batch.run(src, fresh, workers=1, log=io.StringIO())
     assert differences(fresh, two) == []
     assert PAGES[0] in {a["source"] for a in articles(two)}
+
+
+def test_a_damaged_index_file_is_not_copied_and_the_index_is_built(tmp_path):
+    """An index file built ahead that is damaged afterwards (its digest was right) is left
+    aside: the index is built with the tables, the same database as without it."""
+    src = make_input(tmp_path, PAGES[:2])
+    out = tmp_path / "out"
+    batch.run(src, out, workers=1, log=io.StringIO())
+    pages = [(p, batch.source_of(p, src)) for p in batch.find_pages(src)]
+    staged: list = []
+    ahead = tmp_path / "ahead.sqlite"
+    export.build_fts(ahead, batch.page_articles(pages, src, batch.load_metadata(src)), staged)
+    raw = bytearray(ahead.read_bytes())
+    raw[:16] = b"not a database!!"
+    ahead.write_bytes(bytes(raw))
+    export.write_sqlite(tmp_path / "built.sqlite", _rows(out), fts=(str(ahead), staged[0]))
+    assert sqlite_rows(tmp_path / "built.sqlite") == sqlite_rows(out / export.DB_NAME)
+
+
+_RUN = """if True:
+    import io, json, sys
+    from pathlib import Path
+    from baozhi.run import batch, export
+    marker = Path(sys.argv[3])
+    real = export._copy_fts
+    def copy(*args):                 # (in the forked SQLite writer: told through a file)
+        copied = real(*args)
+        marker.write_text(str(copied))
+        return copied
+    export._copy_fts = copy
+    if sys.argv[4] == "fail":        # the index's builder fails (in its forked process)
+        def fail(*args):
+            raise RuntimeError("the index's builder failed")
+        batch.build_fts = fail
+    s = batch.run(Path(sys.argv[1]), Path(sys.argv[2]), workers=2, log=io.StringIO())
+    print(json.dumps({"processed": s.processed, "steps": list(s.timeline.steps)}))
+"""
+
+
+@needs_fork
+@pytest.mark.parametrize("builder", ["ok", "fail"])
+def test_two_workers_copy_the_index_built_ahead_or_build_it_when_that_failed(tmp_path, builder):
+    """A 2-worker run (a fresh process: no thread, the index's builder forks) copies in the
+    index built ahead, or builds it when the builder failed: the SQLite file's dump is a
+    1-worker run's either way."""
+    src = make_input(tmp_path, PAGES[:3])
+    one, two, marker = tmp_path / "one", tmp_path / "two", tmp_path / "copied"
+    batch.run(src, one, workers=1, log=io.StringIO())
+    proc = subprocess.run([sys.executable, "-c", _RUN, str(src), str(two), str(marker), builder],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    got = json.loads(proc.stdout)
+    assert got["processed"] == PAGES[:3] and "fts_child" in got["steps"]
+    if builder == "ok":
+        assert marker.read_text() == "True"
+    else:
+        assert not marker.exists()
+    assert sqlite_rows(two / export.DB_NAME) == sqlite_rows(one / export.DB_NAME)
+    assert differences(one, two) == []
+    assert not [p for p in two.iterdir() if p.name.startswith(".") and p.name != ".state"]
+
+
+def test_a_reused_page_saved_as_failed_gives_the_index_no_articles(tmp_path, monkeypatch):
+    """The index's builder takes a reused page's articles from its saved rows: a page whose
+    processing failed (saved with no articles) gives none, as its rows, though it splits."""
+    import baozhi.run.process as process
+
+    src = make_input(tmp_path, PAGES[:2])
+    out = tmp_path / "out"
+    real = process.process_page
+
+    def flaky(page):
+        if page.source == PAGES[0]:
+            raise RuntimeError("layer exploded")
+        return real(page)
+
+    monkeypatch.setattr(process, "process_page", flaky)
+    batch.run(src, out, workers=1, log=io.StringIO())
+    state = batch.State(out)
+    keys = {s: p["key"] for s, p in state.manifest()["pages"].items()}
+    pages = [(p, batch.source_of(p, src)) for p in batch.find_pages(src)]
+    meta = batch.load_metadata(src)
+    want = [(a["headline"], a["text"]) for a in articles(out)]
+    assert {a["source"] for a in articles(out)} == {PAGES[1]}
+    assert list(batch.page_articles(pages, src, meta)) != want       # split again: PAGES[0]'s too
+    assert list(batch.page_articles(pages, src, meta, lambda s: state.load(keys[s]))) == want

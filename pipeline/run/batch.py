@@ -246,14 +246,24 @@ def _worker_init(ctrl_c: bool = False) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def page_articles(pages: list[tuple[Path, str]], root: Path, meta: Metadata):
+def page_articles(pages: list[tuple[Path, str]], root: Path, meta: Metadata, saved=None):
     """(headline, text) of every article of ``pages``, in order, as ``process_page`` makes
     their rows (a page that cannot be read or split gives none): what the full-text index is
-    built from. Only repair and the article split run, not the layers."""
+    built from. Only repair and the article split run, not the layers. ``saved(source)``:
+    the saved rows of a page the run reuses (or None): its articles are those rows' (a page
+    saved as failed has none, though it would split), not split again."""
     from baozhi.stages.articles import split_articles
     from baozhi.stages.repair import repair
 
-    for path, _ in pages:
+    delay = float(os.environ.get(_DELAY_ENV) or 0)     # the test hook, as ``work``'s
+    for path, source in pages:
+        rows = saved(source) if saved is not None else None
+        if rows is not None:
+            for art in rows.get("articles") or ():
+                yield art.get("headline"), art.get("text")
+            continue
+        if delay:
+            time.sleep(delay)
         try:
             page = read_page(path, root, meta)
             rep = repair(page.text)
@@ -278,28 +288,61 @@ class FtsAhead:
     building it, about half the SQLite file's time, when the articles are the ones it was
     built from (else it is built there as before: the same rows either way)."""
 
-    def __init__(self, out_dir: Path, pages: list[tuple[Path, str]], root: Path, meta: Metadata):
+    def __init__(self, out_dir: Path, pages: list[tuple[Path, str]], root: Path, meta: Metadata,
+                 saved=None):
         fd, name = tempfile.mkstemp(prefix=temp_prefix(Path(out_dir) / DB_NAME), dir=out_dir)
         os.close(fd)
         self.path, self.cpu = Path(name), None
-        self._join = _aside(_build_fts_child, self.path, page_articles(pages, root, meta),
-                            preimport=False)     # the child imports sqlite-utils, not the parent
+        try:
+            self._join = _aside(_build_fts_child, self.path, page_articles(pages, root, meta, saved),
+                                preimport=False)     # the child imports sqlite-utils, not the parent
+        except BaseException:
+            self.path.unlink(missing_ok=True)
+            raise
+        self._asked = False
         self._got: tuple[str, str] | None = None
 
+    @classmethod
+    def start(cls, *args) -> "FtsAhead | None":
+        """An ``FtsAhead`` building beside this process, or None (the index is then built with
+        the tables, as without it): where there is no fork or threads run (``_aside`` would
+        build it here, before the pages, and the builder's set-up is a worker's), or its
+        temporary file or the fork failed."""
+        if not hasattr(os, "fork") or threading.active_count() > 1:
+            return None
+        try:
+            return cls(*args)
+        except Exception:  # noqa: BLE001 - an optional gain: the run goes on without it
+            return None
+
     def result(self) -> tuple[str, str] | None:
-        """(path, digest) of the index built, or None if it could not be."""
-        if self._join is not None:
-            join, self._join = self._join, None
+        """(path, digest) of the index built, or None if it could not be. A Ctrl-C (this
+        process's, or the builder's reported) is raised."""
+        if not self._asked:
+            self._asked = True
             try:
-                staged = join()
+                staged = self._join()
             except Exception:  # noqa: BLE001 - then the index is built with the tables
                 staged = []
-            self.cpu = getattr(join, "cpu", None)
+            self.cpu = getattr(self._join, "cpu", None)
             self._got = (str(self.path), staged[0]) if staged else None
         return self._got
 
     def close(self) -> None:
-        self.result()
+        """Remove the index's file; a builder not waited for (the run stopped before the
+        tables: Ctrl-C, an error) is stopped and reaped first. Raises nothing: it runs while
+        the run unwinds (its Ctrl-C summary returned, or its error raised)."""
+        join = self._join
+        if not hasattr(join, "cpu") and getattr(join, "pid", None) is not None:
+            with contextlib.suppress(OSError):
+                os.kill(join.pid, signal.SIGKILL)
+            if self._asked:          # ``join`` stopped in its read (its pipe is closed)
+                with contextlib.suppress(OSError):
+                    os.waitpid(join.pid, 0)
+            else:
+                with contextlib.suppress(Exception, KeyboardInterrupt):
+                    join()
+        self._asked = True
         with contextlib.suppress(OSError):
             os.unlink(self.path)
 
@@ -703,10 +746,17 @@ def _run(input_dir, out_dir, state: State, meta: Metadata, workers, log, started
     results: dict[str, dict[str, list[dict]]] = {}
     aheads: list[FtsAhead] = []     # the full-text index, built while the workers run
     # ... when most pages are to be made (a rerun of a few pages would wait for it to index all)
-    ahead = None if 2 * len(plan.todo) < len(plan.sources) else (
-        lambda: aheads.append(FtsAhead(
+    # (a reused page's articles are its saved rows': one saved as failed has none)
+    reused = {s: plan.keys[s] for s in summary.reused}
+
+    def start_ahead() -> None:
+        started = FtsAhead.start(
             out_dir, [(plan.paths[s], s) for s in plan.sources if s not in plan.unread],
-            input_dir, meta)))
+            input_dir, meta, lambda s: state.load(reused[s]) if s in reused else None)
+        if started is not None:
+            aheads.append(started)
+
+    ahead = None if 2 * len(plan.todo) < len(plan.sources) else start_ahead
     # pages to make: the tables are written (spooled) as each page comes, not all at the end
     with contextlib.closing(Tables(spool=out_dir) if plan.todo else Tables()) as tables, \
             contextlib.ExitStack() as cleanup:

@@ -399,7 +399,10 @@ def _copy_fts(con, path: str, digest: str) -> bool:
     if not Path(path).is_file() or _fts_digest(con) != digest:
         return False
     con.commit()                       # ATTACH cannot run inside a transaction
-    con.execute("ATTACH DATABASE ? AS ahead", (str(path),))
+    try:
+        con.execute("ATTACH DATABASE ? AS ahead", (str(path),))
+    except sqlite3.Error:
+        return False
     try:
         if _fts_digest(con, "ahead") != digest:
             return False
@@ -410,8 +413,14 @@ def _copy_fts(con, path: str, digest: str) -> bool:
             con.execute(f"DELETE FROM main.articles_fts_{shadow}")
             con.execute(f"INSERT INTO main.articles_fts_{shadow} SELECT * FROM ahead.articles_fts_{shadow}")
         con.commit()
+    except (sqlite3.Error, TypeError):   # a damaged file (TypeError: no index in it): built here
+        con.rollback()
+        con.execute("DROP TABLE IF EXISTS main.articles_fts")    # and its shadow tables
+        con.commit()
+        return False
     finally:
-        con.execute("DETACH DATABASE ahead")
+        with contextlib.suppress(sqlite3.Error):
+            con.execute("DETACH DATABASE ahead")
     return True
 
 
@@ -881,7 +890,7 @@ def _aside(write, path: Path, tables, preimport: bool = True):
         with os.fdopen(read, "rb") as fh:
             data = fh.read()
         _, status, usage = os.wait4(pid, 0)
-        join.cpu = usage.ru_utime + usage.ru_stime     # the child's CPU seconds
+        join.cpu = usage.ru_utime + usage.ru_stime     # the child's CPU seconds (reaped)
         if not data:
             raise OSError(f"the process writing {path.name} ended without a word "
                           f"(exit status {os.waitstatus_to_exitcode(status)})")
@@ -890,4 +899,5 @@ def _aside(write, path: Path, tables, preimport: bool = True):
             raise value
         return value
 
+    join.pid = pid
     return join
