@@ -329,3 +329,37 @@ def test_pieces_from_arrays_are_the_loops(tokens, monkeypatch):
         assert isinstance(arrays[0][3], np.ndarray)
     if tokens == "overlapping":
         assert isinstance(arrays[0][3], list)
+
+
+def test_surfaces_sharing_a_hash_are_found_by_the_automaton(monkeypatch):
+    """Two surfaces of one length with one hash (forced here: base 0 hashes a surface by its
+    last character): the ``Matcher`` alone misses one of them, so the gazetteer is not
+    ``exact`` and its matches are the automaton's."""
+    monkeypatch.setattr(nf.Matcher, "B", 0)
+    g = nf.build_gazetteers({"t": [("太原", "LOC"), ("中原", "LOC"), ("太原市", "LOC")]})[0][1]
+    text = "中原与太原市，太原。"
+    assert not g.matcher().exact
+    assert g.matcher().matches(text).tolist() != automaton_matches(g.auto, text)
+    assert g.matches(text).tolist() == automaton_matches(g.auto, text)
+    assert nf.build_gazetteers({"t": [("太原", "LOC"), ("太原市", "LOC")]})[0][1].matcher().exact
+
+
+def test_the_shipped_matcher_is_loaded_from_the_disk_cache_at_first_use(monkeypatch):
+    """``entities.automata`` has its ``Matcher`` loaded from its own disk entry when first
+    used (a 1-worker run's first long text, not only ``warm_up``), not made in memory."""
+    from baozhi.resources import diskcache
+
+    asked, real = [], diskcache.cached
+
+    def cached(name, *args, **kwargs):
+        asked.append(name)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(diskcache, "cached", cached)
+    entities.automata.cache_clear()
+    try:
+        g = entities.automata()[0][1]
+        assert g.matches("北京市人民政府").tolist() == automaton_matches(g.auto, "北京市人民政府")
+        assert asked == ["gazetteers", "gazetteer-matcher"] and g.matcher().exact
+    finally:
+        entities.automata.cache_clear()

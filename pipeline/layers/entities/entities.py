@@ -180,7 +180,15 @@ def automata() -> tuple:
     jieba's version."""
     from baozhi.resources import diskcache
 
-    return diskcache.cached("gazetteers", _automata_key(), _build_automata)
+    autos = diskcache.cached("gazetteers", _automata_key(), _build_automata)
+    # their ``features.Matcher``, at first use, is loaded from its own entry on disk (under
+    # the gazetteers' key): made once, not per process
+    # (``_build_automata`` builds every source over one automaton: one ``Matcher`` for all)
+    g = next((g for _, g in autos if isinstance(g, nf.Gazetteer) and len(g)), None)
+    if g is not None:
+        g.use_matcher(lambda: diskcache.cached("gazetteer-matcher", _automata_key(),
+                                               lambda: nf.Matcher(g.auto.items())))
+    return autos
 
 
 def _automata_key() -> tuple:
@@ -197,14 +205,10 @@ def _automata_key() -> tuple:
 
 def _load_matcher() -> None:
     """The gazetteers' ``features.Matcher`` (their matches over a long text by array
-    operations), kept on disk under the gazetteers' own key: made once, not per process."""
-    from baozhi.resources import diskcache
-
-    # (``_build_automata`` builds every source over one automaton: one ``Matcher`` for all)
+    operations), loaded now (``automata``: from disk)."""
     g = next((g for _, g in automata() if isinstance(g, nf.Gazetteer) and len(g)), None)
     if g is not None:
-        g.use_matcher(lambda: diskcache.cached("gazetteer-matcher", _automata_key(),
-                                               lambda: nf.Matcher(g.auto.items())))
+        g.matcher()
 
 
 def _build_automata() -> tuple:

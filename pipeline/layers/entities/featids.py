@@ -191,7 +191,7 @@ def _look(ids: "Ids", template: str, codes: np.ndarray) -> np.ndarray:
 
 
 def _codes(s: str) -> np.ndarray:
-    return np.frombuffer(s.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    return nf._code_points(s).astype(np.int64)
 
 
 def slots(ids: Ids, pieces: Sequence[tuple[int, int, str, list]],

@@ -189,20 +189,31 @@ class Gazetteer:
         return ((end, table[of[k]]) for end, k in self.auto.iter(text) if of[k] >= 0)
 
     def matcher(self) -> "Matcher":
+        """The sources' shared ``Matcher``, made at first use: by the builder ``use_matcher``
+        gave (one kept on disk, say), else here."""
         m = self._shared.get("matcher")
         if m is None:
-            m = self._shared["matcher"] = Matcher(self.auto.items())
+            build = self._shared.get("build")
+            m = self._shared["matcher"] = build() if build is not None else Matcher(self.auto.items())
         return m
 
     def use_matcher(self, build) -> None:
-        """Take the ``Matcher`` ``build()`` gives (one kept on disk, say), if none is made yet."""
+        """Have the ``Matcher`` made by ``build()`` at first use (one kept on disk, say), if
+        none is made yet."""
         if self._shared.get("matcher") is None:
-            self._shared["matcher"] = build()
+            self._shared["build"] = build
 
     def matches(self, text: str):
         """(end, index) of every match of the automaton in ``text``, as one flat int array in
-        the order of ``auto.iter`` (by end; at one end the longest first)."""
-        return self.matcher().matches(text)
+        the order of ``auto.iter`` (by end; at one end the longest first). By the ``Matcher``,
+        or by the automaton itself when two surfaces of one length share a hash (the
+        ``Matcher`` could then miss one: ``Matcher.exact``)."""
+        m = self.matcher()
+        if m.exact:
+            return m.matches(text)
+        import numpy as np
+
+        return np.array([x for pair in self.auto.iter(text) for x in pair], dtype=np.intp)
 
     def own(self, flat):
         """This source's (end, index in ``table``) pairs of ``matches``' array, in order."""
@@ -248,6 +259,9 @@ class Matcher:
     is one step per length over the starts still alive, not a Python step per character."""
 
     B = 0x9E3779B97F4A7C15      # the hash's base (odd: no information lost mod 2**64)
+    # ``exact``: no two surfaces of one length share a hash (else a text holding one could be
+    # looked up as the other, checked and dropped: a match missed); ``Gazetteer.matches``
+    # then asks the automaton instead. True of the shipped gazetteers; checked for any other
 
     def __init__(self, items):
         import numpy as np
@@ -269,6 +283,7 @@ class Matcher:
         self.prefixes: list = [None]      # by length L: sorted hashes of the L-prefixes of longer surfaces
         self.words: list = [None]         # by length L: (sorted hashes, surface index) of surfaces of length L
         h = np.zeros(len(surfaces), dtype=np.uint64)
+        self.exact = True
         with np.errstate(over="ignore"):
             for L in range(1, self.longest + 1):
                 h = h * b + codes[:, L - 1]
@@ -276,6 +291,9 @@ class Matcher:
                 whole = np.flatnonzero(lens == L)
                 order = np.argsort(h[whole], kind="stable")
                 self.words.append((h[whole][order], whole[order]))
+                ties = self.words[-1][0]
+                if len(ties) > 1 and bool((ties[1:] == ties[:-1]).any()):
+                    self.exact = False
         self.values = np.array(values, dtype=np.intp)
         # the first two characters by tables instead (most starts end there): each
         # character's index among the first (second) characters of the surfaces by code
@@ -611,7 +629,7 @@ def _locals(text: str, spans: list[tuple[int, int]], tokens: list[tuple[int, int
     a = np.maximum(ts[k], cs[ci])
     b = np.minimum(te[k], ce[ci])
     # spaces only: no other character inside (counted over the text)
-    cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    cp = _code_points(text)
     other = np.concatenate(([0], np.cumsum(~np.isin(cp, _SPACES))))
     keep = other[b] - other[a] > 0
     ci = ci[keep]
