@@ -198,3 +198,24 @@ def test_a_reused_page_saved_as_failed_gives_the_index_no_articles(tmp_path, mon
     assert {a["source"] for a in articles(out)} == {PAGES[1]}
     assert list(batch.page_articles(pages, src, meta)) != want       # split again: PAGES[0]'s too
     assert list(batch.page_articles(pages, src, meta, lambda s: state.load(keys[s]))) == want
+
+
+def test_the_index_holds_each_article_once(tmp_path):
+    """The full-text index is what FTS5 builds from the articles by itself ('rebuild'): each
+    article indexed once (a second fill doubled the index data and gave the same hits)."""
+    src = make_input(tmp_path, PAGES[:2])
+    out = tmp_path / "out"
+    batch.run(src, out, workers=1, log=io.StringIO())
+    con = sqlite3.connect(out / export.DB_NAME)
+
+    def index_bytes():
+        return sum(len(b) for (b,) in con.execute("SELECT block FROM articles_fts_data"))
+
+    written = index_bytes()
+    con.execute("INSERT INTO articles_fts(articles_fts) VALUES('rebuild')")
+    con.commit()
+    assert index_bytes() == written
+    headline = next(a["headline"] for a in articles(out) if len(a["headline"] or "") >= 3)
+    hits = con.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?",
+                       (f'"{headline}"',)).fetchall()
+    assert hits and len(hits) == len(set(hits))
