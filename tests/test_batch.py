@@ -153,6 +153,20 @@ def _wait_for_results(out: Path, n: int, proc: subprocess.Popen, timeout: float 
     pytest.fail("no page was saved in time")
 
 
+def fail_page(monkeypatch, source: str) -> None:
+    """Make the processing of the page ``source`` raise (in this process) as a layer would."""
+    import baozhi.run.process as process
+
+    real = process.process_page
+
+    def flaky(page):
+        if page.source == source:
+            raise RuntimeError("layer exploded")
+        return real(page)
+
+    monkeypatch.setattr(process, "process_page", flaky)
+
+
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
 def test_a_run_stopped_part_way_leaves_the_old_tables_and_the_next_run_finishes(tmp_path, sig):
     src = make_input(tmp_path, PAGES[:2])
@@ -196,16 +210,7 @@ def test_a_page_that_fails_is_an_error_row_and_the_exit_status_says_so(tmp_path,
     assert main(["run", str(src), "--out", str(out), "--workers", "1"]) == 1
 
     # a page whose processing raises: the other pages go on
-    import baozhi.run.process as process
-
-    real = process.process_page
-
-    def flaky(page):
-        if page.source == PAGES[0]:
-            raise RuntimeError("layer exploded")
-        return real(page)
-
-    monkeypatch.setattr(process, "process_page", flaky)
+    fail_page(monkeypatch, PAGES[0])
     monkeypatch.setattr(ruleset, "version", lambda: "changed")
     assert main(["run", str(src), "--out", str(out), "--workers", "1"]) == 1
     errors = [json.loads(l) for l in (out / "errors.jsonl").open(encoding="utf-8")]

@@ -16,7 +16,7 @@ import pytest
 from baozhi.run import batch, export
 from conftest import ROOT
 from same_tables import differences, sqlite_rows
-from test_batch import PAGES, articles, make_input
+from test_batch import PAGES, articles, fail_page, make_input
 
 needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here")
 
@@ -33,14 +33,26 @@ def _rows(out) -> dict[str, list[dict]]:
     return rows
 
 
+def _pages(src) -> list:
+    """(path, source) of every page of the input folder ``src``."""
+    return [(p, batch.source_of(p, src)) for p in batch.find_pages(src)]
+
+
+def _ahead(tmp_path, src, pages) -> tuple:
+    """The full-text index of ``pages``' articles built ahead (``export.build_fts``): its file
+    and the digest of what it indexed."""
+    staged: list = []
+    ahead = tmp_path / "ahead.sqlite"
+    export.build_fts(ahead, batch.page_articles(pages, src, batch.load_metadata(src)), staged)
+    return ahead, staged[0]
+
+
 def test_an_index_built_ahead_is_copied_in_and_gives_the_same_database(tmp_path, monkeypatch):
     src = make_input(tmp_path, PAGES[:3])
     out = tmp_path / "out"
     batch.run(src, out, workers=1, log=io.StringIO())
-    staged: list = []
-    ahead = tmp_path / "ahead.sqlite"
-    pages = [(p, batch.source_of(p, src)) for p in batch.find_pages(src)]
-    export.build_fts(ahead, batch.page_articles(pages, src, batch.load_metadata(src)), staged)
+    pages = _pages(src)
+    ahead, digest = _ahead(tmp_path, src, pages)
     # the articles read back from the pages are those of the run's rows
     assert [a["text"] for a in articles(out)] == [
         t for _, t in batch.page_articles(pages, src, batch.load_metadata(src))]
@@ -49,7 +61,7 @@ def test_an_index_built_ahead_is_copied_in_and_gives_the_same_database(tmp_path,
         raise AssertionError("the index was built again")
 
     monkeypatch.setattr(export, "_fts", no_build)
-    export.write_sqlite(tmp_path / "copied.sqlite", _rows(out), fts=(str(ahead), staged[0]))
+    export.write_sqlite(tmp_path / "copied.sqlite", _rows(out), fts=(str(ahead), digest))
     assert sqlite_rows(tmp_path / "copied.sqlite") == sqlite_rows(out / export.DB_NAME)
     con = sqlite3.connect(tmp_path / "copied.sqlite")
     headline = next(a["headline"] for a in articles(out) if len(a["headline"] or "") >= 3)
@@ -62,11 +74,8 @@ def test_an_index_built_from_other_articles_is_not_used(tmp_path):
     src = make_input(tmp_path, PAGES[:2])
     out = tmp_path / "out"
     batch.run(src, out, workers=1, log=io.StringIO())
-    pages = [(p, batch.source_of(p, src)) for p in batch.find_pages(src)]
-    staged: list = []
-    ahead = tmp_path / "ahead.sqlite"
-    export.build_fts(ahead, batch.page_articles(pages[1:], src, batch.load_metadata(src)), staged)
-    export.write_sqlite(tmp_path / "built.sqlite", _rows(out), fts=(str(ahead), staged[0]))
+    ahead, digest = _ahead(tmp_path, src, _pages(src)[1:])
+    export.write_sqlite(tmp_path / "built.sqlite", _rows(out), fts=(str(ahead), digest))
     assert sqlite_rows(tmp_path / "built.sqlite") == sqlite_rows(out / export.DB_NAME)
 
 
@@ -120,14 +129,11 @@ def test_a_damaged_index_file_is_not_copied_and_the_index_is_built(tmp_path):
     src = make_input(tmp_path, PAGES[:2])
     out = tmp_path / "out"
     batch.run(src, out, workers=1, log=io.StringIO())
-    pages = [(p, batch.source_of(p, src)) for p in batch.find_pages(src)]
-    staged: list = []
-    ahead = tmp_path / "ahead.sqlite"
-    export.build_fts(ahead, batch.page_articles(pages, src, batch.load_metadata(src)), staged)
+    ahead, digest = _ahead(tmp_path, src, _pages(src))
     raw = bytearray(ahead.read_bytes())
     raw[:16] = b"not a database!!"
     ahead.write_bytes(bytes(raw))
-    export.write_sqlite(tmp_path / "built.sqlite", _rows(out), fts=(str(ahead), staged[0]))
+    export.write_sqlite(tmp_path / "built.sqlite", _rows(out), fts=(str(ahead), digest))
     assert sqlite_rows(tmp_path / "built.sqlite") == sqlite_rows(out / export.DB_NAME)
 
 
@@ -177,22 +183,13 @@ def test_two_workers_copy_the_index_built_ahead_or_build_it_when_that_failed(tmp
 def test_a_reused_page_saved_as_failed_gives_the_index_no_articles(tmp_path, monkeypatch):
     """The index's builder takes a reused page's articles from its saved rows: a page whose
     processing failed (saved with no articles) gives none, as its rows, though it splits."""
-    import baozhi.run.process as process
-
     src = make_input(tmp_path, PAGES[:2])
     out = tmp_path / "out"
-    real = process.process_page
-
-    def flaky(page):
-        if page.source == PAGES[0]:
-            raise RuntimeError("layer exploded")
-        return real(page)
-
-    monkeypatch.setattr(process, "process_page", flaky)
+    fail_page(monkeypatch, PAGES[0])
     batch.run(src, out, workers=1, log=io.StringIO())
     state = batch.State(out)
     keys = {s: p["key"] for s, p in state.manifest()["pages"].items()}
-    pages = [(p, batch.source_of(p, src)) for p in batch.find_pages(src)]
+    pages = _pages(src)
     meta = batch.load_metadata(src)
     want = [(a["headline"], a["text"]) for a in articles(out)]
     assert {a["source"] for a in articles(out)} == {PAGES[1]}

@@ -42,7 +42,7 @@ from pathlib import Path
 from baozhi.resources import ruleset
 from baozhi.resources.atomic import atomic_write, temp_prefix
 from baozhi.layers import registry
-from baozhi.run.export import (DB_NAME, PARQUET_DIR, Tables, _aside, build_fts, dataset_hash,
+from baozhi.run.export import (DB_NAME, PARQUET_DIR, Tables, aside, build_fts, dataset_hash,
                                preload, write_tables)
 from baozhi.stages.ingest import (IngestError, Metadata, MetadataError, load_metadata,
                                   read_page, source_of)
@@ -294,7 +294,7 @@ class FtsAhead:
         os.close(fd)
         self.path, self.cpu = Path(name), None
         try:
-            self._join = _aside(_build_fts_child, self.path, page_articles(pages, root, meta, saved),
+            self._join = aside(_build_fts_child, self.path, page_articles(pages, root, meta, saved),
                                 preimport=False)     # the child imports sqlite-utils, not the parent
         except BaseException:
             self.path.unlink(missing_ok=True)
@@ -305,7 +305,7 @@ class FtsAhead:
     @classmethod
     def start(cls, *args) -> "FtsAhead | None":
         """An ``FtsAhead`` building beside this process, or None (the index is then built with
-        the tables, as without it): where there is no fork or threads run (``_aside`` would
+        the tables, as without it): where there is no fork or threads run (``aside`` would
         build it here, before the pages, and the builder's set-up is a worker's), or its
         temporary file or the fork failed."""
         if not hasattr(os, "fork") or threading.active_count() > 1:
@@ -496,7 +496,7 @@ class Progress:
         if total and getattr(log, "isatty", lambda: False)():
             from tqdm import tqdm
 
-            tqdm.monitor_interval = 0   # no monitor thread: the tables' writer forks (export._aside)
+            tqdm.monitor_interval = 0   # no monitor thread: the tables' writer forks (export.aside)
             self.bar = tqdm(total=total, unit="page", desc="baozhi run", file=log,
                             dynamic_ncols=True)
 

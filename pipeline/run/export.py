@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from baozhi.layers import registry
-from baozhi.resources.atomic import replacing, temp_prefix, umask_mode
+from baozhi.resources.atomic import replacing, umask_mode
 
 # the tables that are no layer; a layer's columns come from the registry
 PAGE_COLUMNS = {
@@ -610,7 +610,7 @@ class Tables:
 
     With ``spool`` (the output folder) each page is written out as it comes, while the
     other pages are still being made: its CSV and JSONL lines are appended to a temporary
-    file beside each table's (``.figures.csv.x1y2``, unlinked at once: nothing is left
+    file with no name in the output folder (``tempfile.TemporaryFile``: nothing is left
     behind) and its SQLite values are made and kept. Writing the tables after the last page
     then only puts the pages' parts in order (``assemble``), inserts the values and builds
     the indexes and the Parquet dataset. The files are byte for byte those written from all
@@ -702,10 +702,9 @@ class Tables:
         at = (table, suffix)
         fh = self._files.get(at)
         if fh is None:
-            fd, name = tempfile.mkstemp(prefix=temp_prefix(self._dir / f"{table}{suffix}"),
-                                        dir=self._dir)
-            fh = self._files[at] = os.fdopen(fd, "w+b")
-            os.unlink(name)               # nothing to clean up, even after a kill
+            # a file with no name (Linux: O_TMPFILE; elsewhere unlinked at once): nothing to
+            # clean up after a kill, nor after a Ctrl-C landing between making and unlinking it
+            fh = self._files[at] = tempfile.TemporaryFile(dir=self._dir)
             self._sizes[at] = 0
             self._parts[at] = {}
         data = text.encode("utf-8")
@@ -792,7 +791,7 @@ def write_tables(out_dir: Path, tables, cores: int = 1, timeline=None,
     tables (a kill inside the last few renames can mix old and new files; ``baozhi run``
     notices that and rewrites them on its next run). With ``cores`` > 1 the SQLite file
     (rows, indexes, full-text index) is written by a forked process while this one writes
-    the rest (``_aside``): the same files, in about half the time. ``timeline``: a
+    the rest (``aside``): the same files, in about half the time. ``timeline``: a
     ``batch.Timeline`` told of each step (settle, text, sqlite, parquet, join, rename).
     ``fts``: a full-text index built ahead, for ``write_sqlite``."""
     mark = timeline.mark if timeline is not None else (lambda name: None)
@@ -804,7 +803,7 @@ def write_tables(out_dir: Path, tables, cores: int = 1, timeline=None,
     join = None
     try:
         sqlite = functools.partial(write_sqlite, fts=fts) if fts else write_sqlite
-        join = _aside(sqlite, out_dir / DB_NAME, tables) if cores > 1 else None
+        join = aside(sqlite, out_dir / DB_NAME, tables) if cores > 1 else None
         for table in registry.tables():
             for suffix, writer in ((".csv", write_csv), (".jsonl", write_jsonl)):
                 writer(out_dir / f"{table}{suffix}", table, tables, staged)
@@ -839,7 +838,7 @@ def write_tables(out_dir: Path, tables, cores: int = 1, timeline=None,
     return [path for _, path in staged]
 
 
-def _aside(write, path: Path, tables, preimport: bool = True):
+def aside(write, path: Path, tables, preimport: bool = True):
     """Start ``write(path, tables, staged)`` in a forked process; returns ``join()``, which
     waits for it and returns its ``staged`` list, or raises the exception it raised (and sets
     ``join.cpu``, the child's CPU seconds, None when it ran here). Where
