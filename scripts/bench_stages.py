@@ -92,17 +92,20 @@ def main() -> None:
         print(f"{'all':<14} {total:8.2f} {chars / total:12,.0f}")
         print(f"{'jieba.lcut':<14} {jieba_s:8.2f} {chars / jieba_s if jieba_s else float('inf'):12,.0f}"
               f"   (alone, same texts; pipeline/jieba speed: {ratio:.2f}×)")
-        table[f"{folder.name}: {len(paths)} pages, {chars:,} characters"] = ""
+        # one block per folder: its lines are named by the folder so a second folder's
+        # figures do not overwrite the first's (the keys of ``table`` are its rows)
+        label = folder.name
+        table[f"{label}: {len(paths)} pages, {chars:,} characters"] = ""
         for stage, sec in times.items():
-            table[f"  {stage}"] = f"{chars / sec:,.0f} chars/s" if sec else "-"
-        table["  whole pipeline (`baozhi run`'s path)"] = f"{chars / total:,.0f} chars/s"
-        table["  jieba.lcut alone, same texts"] = f"{chars / jieba_s:,.0f} chars/s"
-        table["  pipeline / jieba (goal >= 0.5)"] = f"{ratio:.2f}×"
+            table[f"  {label}: {stage}"] = f"{chars / sec:,.0f} chars/s" if sec else "-"
+        table[f"  {label}: whole pipeline (`baozhi run`'s path)"] = f"{chars / total:,.0f} chars/s"
+        table[f"  {label}: jieba.lcut alone, same texts"] = f"{chars / jieba_s:,.0f} chars/s"
+        table[f"  {label}: pipeline / jieba (goal >= 0.5)"] = f"{ratio:.2f}×"
         if args.spacy:
             doc_s = spacy_path(pages, clock)
             print(f"{'spaCy Doc path':<12} {doc_s:8.2f} {chars / doc_s:12,.0f}   (components.annotate "
                   f"per article, not `baozhi run`'s path; pipeline/jieba: {jieba_s / doc_s:.2f}×)")
-            table["  spaCy Doc path (components.annotate, not `baozhi run`'s)"] = \
+            table[f"  {label}: spaCy Doc path (components.annotate, not `baozhi run`'s)"] = \
                 f"{chars / doc_s:,.0f} chars/s ({jieba_s / doc_s:.2f}× jieba)"
     table["cold start, `baozhi annotate` of one line (goal <= 1.5 s)"] = cold_start()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
