@@ -3,7 +3,9 @@ a prefix trie of words (with look-aheads after each word) matches where the alte
 words longest first matches, with the same spans, under ``regex`` and ``re``; ``script.convert``
 (a set's test or NumPy's below / from ``_LONG`` characters, ``str.replace`` for at most ``_FEW``
 distinct characters) gives what ``str.translate`` gives, characters outside the BMP and lone
-surrogates included; ``numerals.scan`` reads a one-character run as its cuts would."""
+surrogates included; ``numerals.scan`` reads a one-character run as its cuts would; the figures'
+semantics read the named events and a sentence's report frames as far as a figure asks and
+answer as the passes over the whole text and sentence do, whatever order they are asked in."""
 from __future__ import annotations
 
 import random
@@ -101,3 +103,55 @@ def test_scan_reads_a_one_character_run_as_its_cuts_would():
     for _ in range(300):
         text = "".join(rng.choices(pool, k=rng.randint(1, 40)))
         assert numerals.scan(text) == _scan_every_run_by_cuts(text), text
+
+
+# what each figure measures (layers/figures/semantics.py): passes read only as far as asked
+
+
+def _semantic_text(text: str, dates: list[dict] = ()):
+    from baozhi.layers.figures import semantics
+
+    return semantics._Text(text, [], [], list(dates), [], None, None, semantics._cfg())
+
+
+EVENT_PIECES = ("全国锦标赛", "总统大选", "第３届", "于２０日开赛", "世界杯", "挑战", "比赛", "的", "在",
+                "运动会", "棋手", "参加了", "，", "。", "\n", "围棋天元战", "１２", "交易会上", "今年")
+
+
+def test_named_events_read_as_far_as_asked_are_those_of_the_whole_text():
+    from baozhi.layers.figures import semantics
+
+    rng = random.Random(2026)
+    pat = semantics._cfg()["event_name"]
+    for _ in range(150):
+        text = "".join(rng.choices(EVENT_PIECES, k=rng.randint(0, 25)))
+        dates = [{"start": m.start(), "end": m.end()} for m in regex.finditer("[０-９]+日", text)]
+        plain = _semantic_text(text, dates)
+        named = [(m.end(), m.group(1)) for m in pat.finditer(text)      # the pass over the whole text
+                 if not (plain.in_date(m.start(1), m.start(1) + 1) or text[m.start(1) - 1:m.start(1)].isdigit())]
+        t = _semantic_text(text, dates)
+        for pos in rng.sample(range(len(text) + 1), len(text) + 1):     # asked in any order
+            want = next((n for e, n in reversed(named) if e <= pos), None)
+            assert t.event_before(pos) == want, (text, pos)
+
+
+FRAME_PIECES = ("记者从海关总署获悉", "据邮电部统计", "国家统计局局长说，", "新华社北京１月５日电", "全市",
+                "，", "。", "工业产值", "增长", "太原市", "表示，", "经调查", "显示")
+
+
+def test_report_frames_read_as_far_as_asked_are_those_of_the_whole_sentence():
+    from baozhi.layers.figures import semantics
+
+    rng = random.Random(1997)
+    for _ in range(150):
+        text = "".join(rng.choices(FRAME_PIECES, k=rng.randint(1, 20)))
+        t = _semantic_text(text)
+        cfg = t.cfg
+        owners = [(a, b, text[a:b], None) for a in range(len(text)) for b in (a + 1, a + 3, a + 9)
+                  if b <= t.sentence(a)[2]]
+        for o in rng.sample(owners, len(owners)):                       # asked in any order
+            _, s, e = t.sentence(o[0])
+            starts = [s] + [m.end() for m in cfg["clause_end_re"].finditer(text, s, e)]
+            frames = [m.span() for cs in starts for p in cfg["report_frames"] if (m := p.match(text, cs, e))]
+            want = not any(a <= o[0] and o[1] <= b for a, b in frames)
+            assert semantics.report_source_not_owner(t, None, o) == want, (text, o)

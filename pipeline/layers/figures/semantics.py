@@ -160,7 +160,8 @@ class _Text:
     paragraph_starts: list[int] = field(default_factory=list)
     _words: dict[int, list[tuple[str, int, int, str]]] = field(default_factory=dict)
     _projects: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
-    _frames: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    _frames: dict[int, tuple[list[int], list[int], list[tuple[int, int]]]] = field(default_factory=dict)
+    # (report_source_not_owner: sentence -> its clause starts, how many read, their frames)
     _floors: dict[tuple[int, int], int] = field(default_factory=dict)
     _memo: dict[tuple[str, int], object] = field(default_factory=dict)  # the reference rules' reads
     counted_ok: dict[tuple[int, int], int] = field(default_factory=dict)  # counted_then_measured's
@@ -202,7 +203,7 @@ class _Text:
         self.clause_end = functools.partial(self.b._after, self.b.clause)
         self._nouns: dict[tuple[str, str], bool] = {}   # (word, tag) -> _is_noun's answer
         self._word_index: dict[int, tuple[list[int], list[int]]] = {}   # (words_in)
-        self._events: dict[str, tuple[list[int], list]] = {}  # (ends, events) by kind, on first use
+        self._events: dict[str, tuple] = {}  # (ends, events) by kind, on first use (named: and the pass)
         self._same_years: list[dict] | None = None  # the dates with 当年 as dates, on first use
         self._norm_spans: list[tuple[int, int]] | None = None  # a law's articles, on first use
         self._norm_frames: dict[int, int | None] = {}  # sentence -> the end of its rule's frame
@@ -216,21 +217,14 @@ class _Text:
         """The events of one kind the text tells of, found in one pass on first use (each kind
         apart: event_name's pass is slow on a long text and only a count of participants needs
         it), as the list of their ends (for bisection) and the list of the events: "named" — a
-        contest, an election, a fair (event_name), as its name; "organised" — what an organiser
+        contest, an election, a fair (event_name), as its name (read as far as asked:
+        ``_named_upto``); "organised" — what an organiser
         holds (举办了…活动, 开展“…”科普直播课, 组织开展…培训), the object of an organising verb
         up to its clause's end (a comma inside quotes does not end it) ending with an event
         word, as its (start, end)."""
         if kind in self._events:
             return self._events[kind]
         cfg = self.cfg
-        if kind == "named":
-            # a name that opens inside a date or right after a digit (于２０日开赛: 日 is the
-            # day's) is no name
-            named = [(m.end(), m.group(1)) for m in cfg["event_name"].finditer(self.text)
-                     if not (self.in_date(m.start(1), m.start(1) + 1)
-                             or self.text[m.start(1) - 1:m.start(1)].isdigit())]
-            self._events[kind] = ([e for e, _ in named], [n for _, n in named])
-            return self._events[kind]
         organised = []
         for m in cfg["organise_verbs"].finditer(self.text):
             a = i = m.end()
@@ -268,8 +262,32 @@ class _Text:
         """Whether a date holds [a, b) (starts at or before ``a``, ends at or after ``b``)."""
         return self.dts.holds(a, b)
 
+    def _named_upto(self, pos: int) -> tuple[list[int], list[str]]:
+        """The named events (``_find_events``' "named") as far as the first one ending after
+        ``pos``: event_name's pass over the text goes on only as far as a figure asks (its
+        matches follow each other, so their ends rise, and the events read by bisection up to
+        ``pos`` are those the pass over the whole text finds)."""
+        got = self._events.get("named")
+        if got is None:
+            got = self._events["named"] = ([], [], self.cfg["event_name"].finditer(self.text), [-1])
+        ends, names, matches, last = got
+        if last[0] > pos or matches is None:
+            return ends, names
+        for m in matches:
+            last[0] = m.end()
+            # a name that opens inside a date or right after a digit (于２０日开赛: 日 is the
+            # day's) is no name
+            if not (self.in_date(m.start(1), m.start(1) + 1)
+                    or self.text[m.start(1) - 1:m.start(1)].isdigit()):
+                ends.append(m.end())
+                names.append(m.group(1))
+            if last[0] > pos:
+                return ends, names
+        self._events["named"] = (ends, names, None, last)      # (the whole text read)
+        return ends, names
+
     def _last_event(self, kind: str, pos: int):
-        ends, events = self._find_events(kind)
+        ends, events = self._named_upto(pos) if kind == "named" else self._find_events(kind)
         j = bisect.bisect_right(ends, pos) - 1
         return events[j] if j >= 0 else None
 
@@ -1315,12 +1333,20 @@ def report_source_not_owner(t: _Text, f: _Fig, o: "Owner") -> bool:
     """Keep an owner unless it is the source of a report (记者从海关总署获悉, 据邮电部统计,
     国家统计局局长说，): what is reported is not the source's."""
     k, s, e = t.sentence(o[0])
-    if k not in t._frames:      # once per sentence, a frame opening a clause
-        cfg = t.cfg
-        starts = [s] + [m.end() for m in cfg["clause_end_re"].finditer(t.text, s, e)]
-        t._frames[k] = [m.span() for cs in starts for pat in cfg["report_frames"]
-                        if (m := pat.match(t.text, cs, e))]
-    return not any(a <= o[0] and o[1] <= b for a, b in t._frames[k])
+    got = t._frames.get(k)
+    if got is None:             # the sentence's clause starts, found once
+        got = t._frames[k] = ([s] + [m.end() for m in t.cfg["clause_end_re"].finditer(t.text, s, e)], [0], [])
+    starts, read, frames = got
+    # a frame opening a clause, matched once per clause start; a frame starts at its clause's
+    # start, so only those opening at or before the owner can hold it: the clause starts are
+    # read as far as the owners asked so far
+    if read[0] < len(starts) and starts[read[0]] <= o[0]:
+        n = read[0]
+        while n < len(starts) and starts[n] <= o[0]:
+            frames.extend(m.span() for pat in t.cfg["report_frames"] if (m := pat.match(t.text, starts[n], e)))
+            n += 1
+        read[0] = n
+    return not any(a <= o[0] and o[1] <= b for a, b in frames)
 
 
 def listed_not_owner(t: _Text, f: _Fig, o: "Owner") -> bool:
