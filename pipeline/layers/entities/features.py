@@ -607,6 +607,17 @@ _MANY_TOKENS = 64
 _SPACES = tuple(c for c in range(0x3001) if chr(c).isspace())   # (none above U+3000)
 
 
+@functools.cache
+def _space_table():
+    """Whether a code point is a space, by code point up to U+3001 (its last entry, False,
+    stands for every code point above: ``_SPACES`` holds none)."""
+    import numpy as np
+
+    table = np.zeros(0x3002, dtype=bool)
+    table[list(_SPACES)] = True
+    return table
+
+
 def _locals(text: str, spans: list[tuple[int, int]], tokens: list[tuple[int, int]]) -> list | None:
     """``pieces``' tokens of every chunk (clipped to it, those of spaces only left out) by
     array operations, as int arrays [tokens, 2] (the same pairs as ``pieces``' lists), for
@@ -630,7 +641,7 @@ def _locals(text: str, spans: list[tuple[int, int]], tokens: list[tuple[int, int
     b = np.minimum(te[k], ce[ci])
     # spaces only: no other character inside (counted over the text)
     cp = _code_points(text)
-    other = np.concatenate(([0], np.cumsum(~np.isin(cp, _SPACES))))
+    other = np.concatenate(([0], np.cumsum(~_space_table()[np.minimum(cp, 0x3001)])))
     keep = other[b] - other[a] > 0
     ci = ci[keep]
     pairs = np.stack([a[keep] - cs[ci], b[keep] - cs[ci]], axis=1)
