@@ -155,3 +155,75 @@ def test_report_frames_read_as_far_as_asked_are_those_of_the_whole_sentence():
             frames = [m.span() for cs in starts for p in cfg["report_frames"] if (m := p.match(text, cs, e))]
             want = not any(a <= o[0] and o[1] <= b for a, b in frames)
             assert semantics.report_source_not_owner(t, None, o) == want, (text, o)
+
+
+# ---- the rows' builder, the tokens' spans, the figures' first-character tests (issue 12, D)
+
+def _values(rng):
+    return rng.choice([None, 1, "x", True, 2.5, float("nan"), float("inf"), -float("inf"),
+                       [1.0, float("nan"), {"a": float("inf")}], ("t", float("nan")), {"k": [float("-inf")]}])
+
+
+def test_a_row_is_base_id_and_the_ordered_finite_record():
+    """``process._row`` is ``{**base, id: rid, **finite(layer.ordered(rec))}``: the same keys in
+    the same order (a field named like a base key keeps the base's place) and the same values."""
+    import math
+
+    from baozhi.layers import registry
+    from baozhi.resources.strict import finite
+    from baozhi.run.process import _row
+
+    def same(a, b):
+        if isinstance(a, float) and isinstance(b, float) and math.isnan(a):
+            return math.isnan(b)
+        if isinstance(a, (list, tuple)):
+            return type(a) is type(b) and len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+        if isinstance(a, dict):
+            return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
+        return type(a) is type(b) and a == b
+
+    rng = random.Random(12)
+    for layer in registry.LAYERS:
+        keys = [*layer.fields, "source", "issue_date", layer.id_field, "_private", "extra", "change"]
+        for _ in range(300):
+            base = {"article_id": "p:01", "source": "s.txt", "issue_date": rng.choice([None, "1998-01-01"])}
+            rec = {k: _values(rng) for k in rng.sample(keys, rng.randint(0, len(keys)))}
+            want = {**base, layer.id_field: "p:01:x1", **finite(layer.ordered(rec))}
+            got = _row(base, layer.id_field, "p:01:x1", rec, layer.fields, frozenset(layer.fields))
+            assert same(got, want), (layer.name, rec)
+
+
+def _spans_by_set(words):
+    """token_offsets' spans as written first: the spaces made trailing found by a set."""
+    from itertools import accumulate
+    ends = list(accumulate(map(len, words)))
+    spans = list(zip([0, *ends], ends))
+    gone = {i for i, w in enumerate(words) if w == " " and i and not words[i - 1].isspace()}
+    return [sp for i, sp in enumerate(spans) if i not in gone]
+
+
+def test_token_spans_drop_the_trailing_spaces_as_the_set_did():
+    from baozhi.frame.plain import spans_of
+    rng = random.Random(1998)
+    pool = [" ", " ", "  ", "\n", "\u3000", "中国", "经济", "a", "12", "，", "年"]
+    for _ in range(2000):
+        words = rng.choices(pool, k=rng.randint(0, 25))
+        assert spans_of(words) == _spans_by_set(words), words
+
+
+def test_the_figures_first_character_tests_hold_every_match_start():
+    """A match of the range, inclusive-mark, times and not_before patterns starts with one of
+    the characters ``_patterns`` lists for them (the test that skips those matches)."""
+    from baozhi.layers.figures.figures import _cfg, _patterns
+    p, c = _patterns(), _cfg()
+    chars = "".join({*"".join(c["range_connectors"]), *"".join(c["range_inclusive_marks"]),
+                     *"".join(c["times_signs"]), *"".join(c["not_before"]), *" \t1二元号(含)"})
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "".join(rng.choices(chars, k=rng.randint(1, 12)))
+        for i in range(len(text) + 1):
+            ch = text[i:i + 1]
+            if any(p[k].match(text, i) for k in ("range", "range_inclusive", "times")):
+                assert ch in p["join_firsts"], (text, i)
+            if p["not_before"].match(text, i):
+                assert ch in p["not_before_firsts"], (text, i)

@@ -36,18 +36,27 @@ def as_date(value: object, what: str = "issue_date") -> dt.date | None:
 def token_offsets(text: str) -> list[tuple[int, int]]:
     """(start, end) of the tokens the frame's JiebaTokenizer makes of ``text``: jieba's words,
     a single space after a word being that word's trailing whitespace, not a token."""
-    words = segmenter.default().cut(text)
-    if not isinstance(words, list):
-        words = list(words)
+    return spans_of(segmenter.default().words(text))
+
+
+def spans_of(words: list[str]) -> list[tuple[int, int]]:
+    """``token_offsets``' spans of jieba's ``words`` (which concatenate to the text)."""
     ends = list(accumulate(map(len, words)))
     spans = list(zip([0, *ends], ends))
     if " " not in words:
         return spans
     # a " " word is its word's trailing space when the word before it is not whitespace
     # (a space after a space, or after a space made trailing, is a token of its own)
-    gone = {i for i in compress(range(len(words)), map(" ".__eq__, words))
-            if i and not words[i - 1].isspace()}
-    return [sp for i, sp in enumerate(spans) if i not in gone] if gone else spans
+    gone = [i for i in compress(range(len(words)), map(" ".__eq__, words))
+            if i and not words[i - 1].isspace()]
+    if not gone:
+        return spans
+    out, done = [], 0        # the runs between the spaces dropped, copied as slices
+    for i in gone:
+        out += spans[done:i]
+        done = i + 1
+    out += spans[done:]
+    return out
 
 
 def cuts_inside(spans: Sequence[tuple[int, int]], offsets: Iterable[int],

@@ -9,7 +9,7 @@ article becomes a row of ``errors`` naming the file and line, and the other arti
 from __future__ import annotations
 
 from baozhi.layers import registry
-from baozhi.resources.strict import finite
+from baozhi.resources.strict import PLAIN, finite
 from baozhi.run.chunked import layer_records_many
 from baozhi.stages.articles import Article, split_articles
 from baozhi.stages.ingest import Page
@@ -83,6 +83,21 @@ def process_page(page: Page) -> dict[str, list[dict]]:
     return out
 
 
+def _row(base: dict, id_field: str, rid: str, rec: dict, fields: tuple, known: frozenset) -> dict:
+    """``{**base, id_field: rid, **finite(layer.ordered(rec))}`` built in one dict: the
+    contract's ``fields`` in order (``known`` = their set), then the record's others but the
+    private ``_`` ones, non-finite floats None (tests/test_equivalences.py)."""
+    row = base.copy()
+    row[id_field] = rid
+    for k in fields:
+        v = rec.get(k)
+        row[k] = v if type(v) in PLAIN else finite(v)
+    for k, v in rec.items():
+        if k not in known and not k.startswith("_"):
+            row[k] = v if type(v) in PLAIN else finite(v)
+    return row
+
+
 def page_rows(page: Page, rep: Repaired, art: Article, recs: dict | Exception, layers: list,
               issue: str | None, out: dict[str, list[dict]]) -> None:
     """One article's rows (its ``articles`` row, its layers' rows with ids and file offsets,
@@ -107,11 +122,11 @@ def page_rows(page: Page, rep: Repaired, art: Article, recs: dict | Exception, l
         ids[layer.name] = mine = []
         rows = out[layer.name]
         id_field, prefix, refs = layer.id_field, f"{aid}:{layer.prefix}", layer.refs
+        fields = layer.fields
+        known = frozenset(fields)
         for i, rec in enumerate(recs[layer.name]):
             rid = f"{prefix}{i + 1}"
-            # the contract's fields in order, then the others (not the private ``_`` ones),
-            # non-finite floats None; offsets into the page file
-            row = {**base, id_field: rid, **finite(layer.ordered(rec))}
+            row = _row(base, id_field, rid, rec, fields, known)
             row["start"], row["end"] = rep.source_span(a0 + rec["start"], a0 + rec["end"])
             mine.append(rid)
             for key, other in refs.items():   # indices -> the other layer's row ids

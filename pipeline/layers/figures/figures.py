@@ -93,6 +93,10 @@ def _patterns() -> dict:
     p["range"] = regexcache.compile(rf"[ \t]*(?:{_alts(c['range_connectors'])})[ \t]*")
     p["range_inclusive"] = regexcache.compile(rf"[ \t]*(?:{_alts(c['range_inclusive_marks'])})")
     p["times"] = regexcache.compile(rf"[ \t]*(?:{_alts(c['times_signs'])})[ \t]*")
+    # the characters a match of range, range_inclusive or times starts with (a cheap test
+    # before the three matches after every numeral; None: a word is empty, test nothing)
+    joins = [*c["range_connectors"], *c["range_inclusive_marks"], *c["times_signs"]]
+    p["join_firsts"] = None if "" in joins else frozenset(" \t") | frozenset(w[0] for w in joins)
     am = c["abbreviated_money"]
     p["abbreviated_money"] = (am["currency"], regexcache.compile(
         rf"(?:{_alts(am['words'])}){am['gap']}$"), regexcache.compile(am["not_before"]))
@@ -147,6 +151,7 @@ def _patterns() -> dict:
     p["not_after"] = regexcache.compile(rf"(?:{_alts(c['not_after'])})$")
     p["not_after_patterns"] = regexcache.compile("|".join(c["not_after_patterns"]))
     p["not_before"] = regexcache.compile(_alts(c["not_before"]))
+    p["not_before_firsts"] = None if "" in c["not_before"] else frozenset(w[0] for w in c["not_before"])
     p["subunits"] = {cur: (sub, regexcache.compile(rf"(?:{_alts(c['subunit_joiners'])})?(?P<num>.{{1,4}}?)(?P<sub>{_alts(sub)})"))
                      for cur, sub in c["subunits"].items()}
     digits = "".join(regex.escape(ch) for ch in num_chars().digits)
@@ -352,7 +357,8 @@ def _is_code(text: str, num: Num) -> bool:
     if (not p["not_after_ends"].isdisjoint(text[max(0, num.start - 2):num.start])
             and p["not_after"].search(text, max(0, num.start - 2), num.start)):
         return True
-    if p["not_before"].match(text, num.end):
+    nb = p["not_before_firsts"]
+    if (nb is None or after in nb) and p["not_before"].match(text, num.end):
         return True
     if p["not_after_patterns"].search(text, max(0, num.start - int(c["not_after_window"])), num.start):
         return True
@@ -599,7 +605,9 @@ def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
                        None, None, "%", approx or after[1], None, None)
     # range or product with the next numeral
     joined = None
-    if nxt is not None and value is not None:
+    jf = p["join_firsts"]
+    if nxt is not None and value is not None and (jf is None or nxt.start == num.end
+                                                  or text[num.end:num.end + 1] in jf):
         im = p["range_inclusive"].match(text, num.end)     # 10万(含)-20万元
         pos = im.end() if im else num.end
         rm = p["range"].match(text, pos)
