@@ -133,11 +133,11 @@ def split(run: Run) -> dict[str, float] | None:
     st = run.steps
     if not st:
         return None
-    cpu = {name: c for name, (_, c) in st.items()}
+    cpu = {name: c for name, (_, c) in st.items() if not name.endswith("_part")}
     parent = sum(c for name, c in cpu.items() if not name.endswith("_child"))
     helpers = sum(c for name, c in cpu.items() if name.endswith("_child"))
     before = sum(cpu.get(n, 0.0) for n in BEFORE)
-    fts = cpu.get("fts_child", 0.0)
+    fts = cpu.get("fts_child", 0.0)                   # an older checkout's forked index builder
     spill = max(0.0, fts - cpu.get("warm_up", 0.0))   # the builder past the model loading
     during = sum(cpu.get(n, 0.0) for n in DURING)
     workers = max(0.0, run.cpu - parent - helpers)

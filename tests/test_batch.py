@@ -393,14 +393,14 @@ def test_the_rules_key_covers_nested_rules_files_and_the_model(tmp_path, monkeyp
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here")
 def test_ctrl_c_during_a_two_worker_run_returns_the_interrupted_summary(tmp_path):
-    """Ctrl-C (SIGINT to the whole process group) while two workers and the index's builder
-    run: ``batch.run`` returns the interrupted summary (the builder's own Ctrl-C is not
-    raised from the clean-up), the old tables stay, no file of the builder is left."""
+    """Ctrl-C (SIGINT to the whole process group) while two workers run and the main process
+    indexes their articles: ``batch.run`` returns the interrupted summary, the old tables
+    stay, no file of the index is left."""
     src = make_input(tmp_path, PAGES[:2])
     out = tmp_path / "out"
     batch.run(src, out, workers=1, log=io.StringIO())
     old = {p.name: p.read_bytes() for p in batch.table_files(out)}
-    for n in PAGES[2:]:                                   # six new pages: the builder starts
+    for n in PAGES[2:]:                                   # six new pages: the index is built ahead
         shutil.copy(CORPUS / n, src / n)
         shutil.copy(CORPUS / n, src / f"1_{n}")
     code = """if True:
@@ -410,8 +410,7 @@ def test_ctrl_c_during_a_two_worker_run_returns_the_interrupted_summary(tmp_path
         s = batch.run(Path(sys.argv[1]), Path(sys.argv[2]), workers=2, log=io.StringIO())
         print(json.dumps({"interrupted": s.interrupted, "steps": list(s.timeline.steps)}))
     """
-    # each page (and each page the builder splits) made to last 1.5 s more: the builder and
-    # four pages are still to go when the signal comes
+    # each page made to last 1.5 s more: four pages are still to go when the signal comes
     env = dict(os.environ, BAOZHI_TEST_PAGE_DELAY="1.5")
     proc = subprocess.Popen([sys.executable, "-c", code, str(src), str(out)], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -421,7 +420,7 @@ def test_ctrl_c_during_a_two_worker_run_returns_the_interrupted_summary(tmp_path
     stdout, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 0, stderr
     got = json.loads(stdout)
-    assert got["interrupted"] and "fts_fork" in got["steps"]
+    assert got["interrupted"] and "fts_index_part" in got["steps"]
     assert {p.name: p.read_bytes() for p in batch.table_files(out)} == old
     assert not [p for p in out.iterdir() if p.name.startswith(".") and p.name != ".state"]
     resumed = batch.run(src, out, workers=1, log=io.StringIO())

@@ -1,7 +1,8 @@
-"""Issue 12: with local workers the articles' full-text index is built by a forked process
-while the pages are made (``batch.FtsAhead``) and copied into the SQLite file after the last
-page; the database is the one built at the end (its dump, the index's tables included), and
-a page that fails meanwhile makes the index be built as before."""
+"""Issue 12: with local workers the articles' full-text index is built by the main process
+from the workers' rows as they come, in the pages' order (``batch.FtsAhead``), and copied
+into the SQLite file after the last page; the database is the one built at the end (its
+dump, the index's tables included), and an index that does not match the articles makes it
+be built as before."""
 from __future__ import annotations
 
 import io
@@ -10,6 +11,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -33,29 +35,29 @@ def _rows(out) -> dict[str, list[dict]]:
     return rows
 
 
-def _pages(src) -> list:
-    """(path, source) of every page of the input folder ``src``."""
-    return [(p, batch.source_of(p, src)) for p in batch.find_pages(src)]
+def _by_page(out) -> dict[str, list[tuple]]:
+    """(headline, text) of every article of a run's output, by page, in page order."""
+    got: dict[str, list[tuple]] = {}
+    for a in articles(out):
+        got.setdefault(a["source"], []).append((a["headline"], a["text"]))
+    return got
 
 
-def _ahead(tmp_path, src, pages) -> tuple:
-    """The full-text index of ``pages``' articles built ahead (``export.build_fts``): its file
-    and the digest of what it indexed."""
-    staged: list = []
+def _ahead(tmp_path, pages: list[list[tuple]]) -> tuple:
+    """The full-text index of ``pages``' articles built ahead, a page at a time
+    (``export.FtsBuilder``): its file and the digest of what it indexed."""
     ahead = tmp_path / "ahead.sqlite"
-    export.build_fts(ahead, batch.page_articles(pages, src, batch.load_metadata(src)), staged)
-    return ahead, staged[0]
+    builder = export.FtsBuilder(ahead)
+    for arts in pages:
+        builder.add(arts)
+    return ahead, builder.finish()
 
 
 def test_an_index_built_ahead_is_copied_in_and_gives_the_same_database(tmp_path, monkeypatch):
     src = make_input(tmp_path, PAGES[:3])
     out = tmp_path / "out"
     batch.run(src, out, workers=1, log=io.StringIO())
-    pages = _pages(src)
-    ahead, digest = _ahead(tmp_path, src, pages)
-    # the articles read back from the pages are those of the run's rows
-    assert [a["text"] for a in articles(out)] == [
-        t for _, t in batch.page_articles(pages, src, batch.load_metadata(src))]
+    ahead, digest = _ahead(tmp_path, list(_by_page(out).values()))     # a page at a time
 
     def no_build(db):
         raise AssertionError("the index was built again")
@@ -74,7 +76,7 @@ def test_an_index_built_from_other_articles_is_not_used(tmp_path):
     src = make_input(tmp_path, PAGES[:2])
     out = tmp_path / "out"
     batch.run(src, out, workers=1, log=io.StringIO())
-    ahead, digest = _ahead(tmp_path, src, _pages(src)[1:])
+    ahead, digest = _ahead(tmp_path, list(_by_page(out).values())[1:])
     export.write_sqlite(tmp_path / "built.sqlite", _rows(out), fts=(str(ahead), digest))
     assert sqlite_rows(tmp_path / "built.sqlite") == sqlite_rows(out / export.DB_NAME)
 
@@ -105,7 +107,7 @@ def test_two_workers_with_a_failing_page_keep_the_others_rows_and_a_rerun_redoes
                                str(workers)], capture_output=True, text=True, cwd=ROOT)
         assert proc.returncode == 0, proc.stderr
         got[workers] = json.loads(proc.stdout)
-    assert got[2]["processed"] == PAGES and "fts_child" in got[2]["steps"]
+    assert got[2]["processed"] == PAGES and "fts_index_part" in got[2]["steps"]
     assert differences(one, two) == []
     errors = [json.loads(line) for line in (two / "errors.jsonl").open(encoding="utf-8")]
     assert [(e["source"], e["stage"]) for e in errors] == [(PAGES[0], "process")]
@@ -129,7 +131,7 @@ def test_a_damaged_index_file_is_not_copied_and_the_index_is_built(tmp_path):
     src = make_input(tmp_path, PAGES[:2])
     out = tmp_path / "out"
     batch.run(src, out, workers=1, log=io.StringIO())
-    ahead, digest = _ahead(tmp_path, src, _pages(src))
+    ahead, digest = _ahead(tmp_path, list(_by_page(out).values()))
     raw = bytearray(ahead.read_bytes())
     raw[:16] = b"not a database!!"
     ahead.write_bytes(bytes(raw))
@@ -148,10 +150,14 @@ _RUN = """if True:
         marker.write_text(str(copied))
         return copied
     export._copy_fts = copy
-    if sys.argv[4] == "fail":        # the index's builder fails (in its forked process)
-        def fail(*args):
-            raise RuntimeError("the index's builder failed")
-        batch.build_fts = fail
+    if sys.argv[4] == "fail":        # the index's file fails (a full disk) with the 2nd page
+        import sqlite3
+        class Full(export.FtsBuilder):
+            def add(self, articles):
+                if self.rows:
+                    raise sqlite3.OperationalError("database or disk is full")
+                super().add(articles)
+        batch.FtsBuilder = Full
     s = batch.run(Path(sys.argv[1]), Path(sys.argv[2]), workers=2, log=io.StringIO())
     print(json.dumps({"processed": s.processed, "steps": list(s.timeline.steps)}))
 """
@@ -160,9 +166,8 @@ _RUN = """if True:
 @needs_fork
 @pytest.mark.parametrize("builder", ["ok", "fail"])
 def test_two_workers_copy_the_index_built_ahead_or_build_it_when_that_failed(tmp_path, builder):
-    """A 2-worker run (a fresh process: no thread, the index's builder forks) copies in the
-    index built ahead, or builds it when the builder failed: the SQLite file's dump is a
-    1-worker run's either way."""
+    """A 2-worker run copies in the index built from the workers' rows, or builds it when the
+    index's file failed: the SQLite file's dump is a 1-worker run's either way."""
     src = make_input(tmp_path, PAGES[:3])
     one, two, marker = tmp_path / "one", tmp_path / "two", tmp_path / "copied"
     batch.run(src, one, workers=1, log=io.StringIO())
@@ -170,7 +175,7 @@ def test_two_workers_copy_the_index_built_ahead_or_build_it_when_that_failed(tmp
                           capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     got = json.loads(proc.stdout)
-    assert got["processed"] == PAGES[:3] and "fts_child" in got["steps"]
+    assert got["processed"] == PAGES[:3] and "fts_index_part" in got["steps"]
     if builder == "ok":
         assert marker.read_text() == "True"
     else:
@@ -181,20 +186,34 @@ def test_two_workers_copy_the_index_built_ahead_or_build_it_when_that_failed(tmp
 
 
 def test_a_reused_page_saved_as_failed_gives_the_index_no_articles(tmp_path, monkeypatch):
-    """The index's builder takes a reused page's articles from its saved rows: a page whose
-    processing failed (saved with no articles) gives none, as its rows, though it splits."""
-    src = make_input(tmp_path, PAGES[:2])
+    """The index takes a reused page's articles from its saved rows: a page whose processing
+    failed (saved with no articles) gives none, as its rows; pages that come out of order are
+    indexed in the pages' order."""
+    src = make_input(tmp_path, PAGES[:3])
     out = tmp_path / "out"
-    fail_page(monkeypatch, PAGES[0])
+    fail_page(monkeypatch, PAGES[1])
     batch.run(src, out, workers=1, log=io.StringIO())
     state = batch.State(out)
     keys = {s: p["key"] for s, p in state.manifest()["pages"].items()}
-    pages = _pages(src)
-    meta = batch.load_metadata(src)
-    want = [(a["headline"], a["text"]) for a in articles(out)]
-    assert {a["source"] for a in articles(out)} == {PAGES[1]}
-    assert list(batch.page_articles(pages, src, meta)) != want       # split again: PAGES[0]'s too
-    assert list(batch.page_articles(pages, src, meta, lambda s: state.load(keys[s]))) == want
+    want = _ahead(tmp_path, list(_by_page(out).values()))[1]
+    assert {a["source"] for a in articles(out)} == {PAGES[0], PAGES[2]}
+    # PAGES[1] reused (saved as failed), the others come from workers, the last one first
+    ahead = batch.FtsAhead(tmp_path, PAGES[:3], (),
+                           lambda s: state.load(keys[s]) if s == PAGES[1] else None)
+    try:
+        ahead.add(PAGES[2], state.load(keys[PAGES[2]]))
+        ahead.add(PAGES[0], state.load(keys[PAGES[0]]))
+        path, digest = ahead.result()
+        assert digest == want
+        assert Path(path).is_file()
+    finally:
+        ahead.close()
+    assert not Path(path).exists()
+    # a page that never came: no index (it is built with the tables)
+    ahead = batch.FtsAhead(tmp_path, PAGES[:3])
+    ahead.add(PAGES[0], state.load(keys[PAGES[0]]))
+    assert ahead.result() is None
+    ahead.close()
 
 
 def test_the_index_holds_each_article_once(tmp_path):

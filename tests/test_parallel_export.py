@@ -82,6 +82,20 @@ def test_pages_go_to_workers_largest_first(tmp_path):
     assert [s for _, s in batch._largest_first(todo)] == ["b.txt", "d.txt", "c.txt", "a.txt", "gone.txt"]
 
 
+def test_pages_feeding_the_index_go_in_order_but_the_last_ones_largest_first(tmp_path):
+    """With the full-text index built from the workers' rows (``FtsAhead``) the pages go in
+    their order, so the index keeps up, but for the last 4 × workers pages, largest first."""
+    todo = []
+    for i in range(12):
+        name = f"{i:02d}.txt"
+        (tmp_path / name).write_text("字" * (100 + (37 * i) % 11), encoding="utf-8")
+        todo.append((tmp_path / name, name))
+    got = [s for _, s in batch._in_order(todo, 2)]
+    assert got[:4] == ["00.txt", "01.txt", "02.txt", "03.txt"]
+    assert got[4:] == [s for _, s in batch._largest_first(todo[4:])] != sorted(got[4:])
+    assert [s for _, s in batch._in_order(todo[:3], 2)] == [s for _, s in batch._largest_first(todo[:3])]
+
+
 def test_tables_fed_page_by_page_in_any_order_are_the_tables_written_at_once(tmp_path):
     """Rows written as pages finish (export.Tables): pages come in any order, one brings a
     field no page before had (a figure's ``per``), one has a boolean and a list, one no rows;

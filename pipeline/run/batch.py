@@ -42,7 +42,7 @@ from pathlib import Path
 from baozhi.resources import ruleset
 from baozhi.resources.atomic import atomic_write, temp_prefix
 from baozhi.layers import registry
-from baozhi.run.export import (DB_NAME, PARQUET_DIR, Tables, aside, build_fts, dataset_hash,
+from baozhi.run.export import (DB_NAME, PARQUET_DIR, FtsBuilder, Tables, dataset_hash,
                                preload, write_tables)
 from baozhi.stages.ingest import (IngestError, Metadata, MetadataError, load_metadata,
                                   read_page, source_of)
@@ -246,103 +246,99 @@ def _worker_init(ctrl_c: bool = False) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def page_articles(pages: list[tuple[Path, str]], root: Path, meta: Metadata, saved=None):
-    """(headline, text) of every article of ``pages``, in order, as ``process_page`` makes
-    their rows (a page that cannot be read or split gives none): what the full-text index is
-    built from. Only repair and the article split run, not the layers. ``saved(source)``:
-    the saved rows of a page the run reuses (or None): its articles are those rows' (a page
-    saved as failed has none, though it would split), not split again."""
-    from baozhi.stages.articles import split_articles
-    from baozhi.stages.repair import repair
-
-    delay = float(os.environ.get(_DELAY_ENV) or 0)     # the test hook, as ``work``'s
-    for path, source in pages:
-        rows = saved(source) if saved is not None else None
-        if rows is not None:
-            for art in rows.get("articles") or ():
-                yield art.get("headline"), art.get("text")
-            continue
-        if delay:
-            time.sleep(delay)
-        try:
-            page = read_page(path, root, meta)
-            rep = repair(page.text)
-            arts = split_articles(rep)
-        except Exception:  # noqa: BLE001 - no articles, as process_page; checked at the end
-            continue
-        for art in arts:
-            yield art.headline, rep.text[art.start:art.end]
-
-
-def _build_fts_child(path, articles, staged: list) -> None:
-    """``export.build_fts`` in the forked builder: it does not hold the run's lock, and it
-    stops with the main process (Ctrl-C, or killed)."""
-    _worker_init(ctrl_c=True)
-    build_fts(path, articles, staged)
+def _in_order(todo: list[tuple[Path, str]], workers: int) -> list[tuple[Path, str]]:
+    """The pages to hand to workers when their rows feed the full-text index (``FtsAhead``,
+    which takes them in the pages' order): in that order, so the index keeps up with the
+    workers, but for the last ``4 × workers`` pages, largest first (no worker is left alone
+    with a big page at the end)."""
+    cut = max(0, len(todo) - 4 * workers)
+    return todo[:cut] + _largest_first(todo[cut:])
 
 
 class FtsAhead:
-    """The articles' full-text index built by a forked process while the workers make the
-    pages (``export.build_fts`` into a temporary file beside the SQLite file): writing the
-    tables after the last page then copies it in (``export.write_sqlite``) instead of
-    building it, about half the SQLite file's time, when the articles are the ones it was
-    built from (else it is built there as before: the same rows either way)."""
+    """The articles' full-text index built by the main process while the workers make the
+    pages, from the articles of their rows as they come (``export.FtsBuilder``, into a
+    temporary file beside the SQLite file), page after page in the tables' order: a page
+    that comes before those ahead of it waits for them. Writing the tables after the last
+    page then copies it in (``export.write_sqlite``) instead of building it, about half the
+    SQLite file's time, when the articles are the ones it was built from (else it is built
+    there as before: the same rows either way).
 
-    def __init__(self, out_dir: Path, pages: list[tuple[Path, str]], root: Path, meta: Metadata,
-                 saved=None):
+    ``sources``: the pages in the tables' order; ``none``: those whose rows have no
+    articles (not read); ``saved(source)``: the saved rows of a page the run reuses, else
+    None (its articles are those rows': a page saved as failed has none)."""
+
+    def __init__(self, out_dir: Path, sources: list[str], none=frozenset(), saved=None):
         fd, name = tempfile.mkstemp(prefix=temp_prefix(Path(out_dir) / DB_NAME), dir=out_dir)
         os.close(fd)
-        self.path, self.cpu = Path(name), None
-        try:
-            self._join = aside(_build_fts_child, self.path, page_articles(pages, root, meta, saved),
-                                preimport=False)     # the child imports sqlite-utils, not the parent
-        except BaseException:
-            self.path.unlink(missing_ok=True)
-            raise
-        self._asked = False
+        self.path, self.cpu = Path(name), 0.0
+        self._order, self._none, self._saved = list(sources), set(none), saved
+        self._next = 0
+        self._come: dict[str, list[tuple]] = {}
+        self._builder: FtsBuilder | None = None
         self._got: tuple[str, str] | None = None
+        self._done = False
 
-    @classmethod
-    def start(cls, *args) -> "FtsAhead | None":
-        """An ``FtsAhead`` building beside this process, or None (the index is then built with
-        the tables, as without it): where there is no fork or threads run (``aside`` would
-        build it here, before the pages, and the builder's set-up is a worker's), or its
-        temporary file or the fork failed."""
-        if not hasattr(os, "fork") or threading.active_count() > 1:
-            return None
+    def add(self, source: str, rows: dict[str, list[dict]]) -> None:
+        """A page's rows, come from a worker: its articles are indexed, and those of the
+        pages after it that came before it."""
+        if self._done:
+            return
+        cpu = time.process_time()
+        self._come[source] = [(a.get("headline"), a.get("text")) for a in rows.get("articles") or ()]
+        self._advance()
+        self.cpu += time.process_time() - cpu
+
+    def _advance(self) -> None:
+        """Index the pages come (or reused) in order, up to the first still to come. An
+        error of the index's file (a full disk) stops it: the index is then built with the
+        tables."""
         try:
-            return cls(*args)
-        except Exception:  # noqa: BLE001 - an optional gain: the run goes on without it
-            return None
+            while self._next < len(self._order):
+                src = self._order[self._next]
+                if src in self._none:
+                    arts = ()
+                elif src in self._come:
+                    arts = self._come.pop(src)
+                else:
+                    saved = self._saved(src) if self._saved is not None else None
+                    if saved is None:
+                        return                      # still to come
+                    arts = [(a.get("headline"), a.get("text")) for a in saved.get("articles") or ()]
+                if arts:
+                    if self._builder is None:
+                        self._builder = FtsBuilder(self.path)
+                    self._builder.add(arts)
+                self._next += 1
+        except (sqlite3.Error, OSError):
+            self._done = True
+            self._come.clear()
+            if self._builder is not None:
+                self._builder.close()
 
     def result(self) -> tuple[str, str] | None:
-        """(path, digest) of the index built, or None if it could not be. A Ctrl-C (this
-        process's, or the builder's reported) is raised."""
-        if not self._asked:
-            self._asked = True
-            try:
-                staged = self._join()
-            except Exception:  # noqa: BLE001 - then the index is built with the tables
-                staged = []
-            self.cpu = getattr(self._join, "cpu", None)
-            self._got = (str(self.path), staged[0]) if staged else None
+        """(path, digest) of the index built, or None when a page's articles never came or
+        its file failed (the index is then built with the tables)."""
+        if not self._done:
+            cpu = time.process_time()
+            self._advance()
+            if not self._done and self._next == len(self._order):
+                try:
+                    if self._builder is None:
+                        self._builder = FtsBuilder(self.path)
+                    self._got = (str(self.path), self._builder.finish())
+                except (sqlite3.Error, OSError):
+                    self._got = None
+            self._done = True
+            self.cpu += time.process_time() - cpu
         return self._got
 
     def close(self) -> None:
-        """Remove the index's file; a builder not waited for (the run stopped before the
-        tables: Ctrl-C, an error) is stopped and reaped first. Raises nothing: it runs while
-        the run unwinds (its Ctrl-C summary returned, or its error raised)."""
-        join = self._join
-        if not hasattr(join, "cpu") and getattr(join, "pid", None) is not None:
-            with contextlib.suppress(OSError):
-                os.kill(join.pid, signal.SIGKILL)
-            if self._asked:          # ``join`` stopped in its read (its pipe is closed)
-                with contextlib.suppress(OSError):
-                    os.waitpid(join.pid, 0)
-            else:
-                with contextlib.suppress(Exception, KeyboardInterrupt):
-                    join()
-        self._asked = True
+        """Close and remove the index's file. Raises nothing: it runs while the run unwinds
+        (its Ctrl-C summary returned, or its error raised)."""
+        self._done = True
+        if self._builder is not None:
+            self._builder.close()
         with contextlib.suppress(OSError):
             os.unlink(self.path)
 
@@ -463,6 +459,10 @@ class Timeline:
         """The CPU seconds of a forked helper (``*_child``: no wall of its own, it ran beside
         the steps)."""
         self.steps[name] = [0.0, cpu]
+
+    def part(self, name: str, cpu: float) -> None:
+        """The CPU seconds of work inside the steps (``*_part``: counted in them already)."""
+        self.steps[f"{name}_part"] = [0.0, cpu]
 
     def line(self) -> str:
         return "timeline (wall/CPU s of the main process): " + ", ".join(
@@ -744,29 +744,45 @@ def _run(input_dir, out_dir, state: State, meta: Metadata, workers, log, started
               file=log, flush=True)
 
     results: dict[str, dict[str, list[dict]]] = {}
-    aheads: list[FtsAhead] = []     # the full-text index, built while the workers run
-    # ... when most pages are to be made (a rerun of a few pages would wait for it to index all)
-    # (a reused page's articles are its saved rows': one saved as failed has none)
+    # the full-text index, built from the workers' rows as they come (local workers, and most
+    # pages to make: a rerun of a few pages would index the reused ones while they are made)
     reused = {s: plan.keys[s] for s in summary.reused}
 
-    def start_ahead() -> None:
-        started = FtsAhead.start(
-            out_dir, [(plan.paths[s], s) for s in plan.sources if s not in plan.unread],
-            input_dir, meta, lambda s: state.load(reused[s]) if s in reused else None)
-        if started is not None:
-            aheads.append(started)
+    def saved(source: str) -> dict[str, list[dict]] | None:
+        """A reused page's saved rows (kept for ``_collect``), else None."""
+        if source not in reused:
+            return None
+        rows = results.get(source) or state.load(reused[source])
+        if rows is not None:
+            results[source] = rows
+        return rows
 
-    ahead = None if 2 * len(plan.todo) < len(plan.sources) else start_ahead
+    cores = max(1, workers or os.cpu_count() or 1)
+    ahead = None
+    with contextlib.ExitStack() as cleanup:
+        if executor == "local" and cores > 1 and len(plan.todo) > 1 and \
+                2 * len(plan.todo) >= len(plan.sources):
+            with contextlib.suppress(OSError):     # an optional gain: the run goes on without it
+                ahead = FtsAhead(out_dir, plan.sources, plan.unread, saved)
+                cleanup.callback(ahead.close)
+        return _write(input_dir, out_dir, state, meta, workers, log, started, executor,
+                      scheduler, timeline, plan, summary, old, old_pages, results, ahead)
+
+
+def _write(input_dir, out_dir, state: State, meta: Metadata, workers, log, started, executor,
+           scheduler, timeline: Timeline, plan: Plan, summary: Summary, old: dict,
+           old_pages: dict, results: dict, ahead: "FtsAhead | None") -> Summary:
+    """Process the pages to make and write the tables (``_run``'s second half)."""
     # pages to make: the tables are written (spooled) as each page comes, not all at the end
-    with contextlib.closing(Tables(spool=out_dir) if plan.todo else Tables()) as tables, \
-            contextlib.ExitStack() as cleanup:
-        cleanup.callback(lambda: [ahead.close() for ahead in aheads])
+    with contextlib.closing(Tables(spool=out_dir) if plan.todo else Tables()) as tables:
         try:
             _process(plan.todo, input_dir, meta, state, plan.keys, plan.shas, results, summary,
                      workers, log, executor, scheduler, tables, plan.sources, timeline, ahead)
         except KeyboardInterrupt:
             summary.interrupted = True
             summary.seconds = time.perf_counter() - started
+            if ahead is not None:
+                timeline.part("fts_index", ahead.cpu)
             print(f"baozhi run: interrupted after {len(summary.processed)} of {len(plan.todo)} "
                   "pages; the tables were not changed. Run again to finish (pages done are kept).",
                   file=log, flush=True)
@@ -780,10 +796,10 @@ def _run(input_dir, out_dir, state: State, meta: Metadata, workers, log, started
             timeline.mark("collect")
             with _writing(out_dir):     # the previous tables stay until every new file is written
                 # with more than one worker, the SQLite file is written beside the rest
-                fts = aheads[0].result() if aheads else None
+                fts = ahead.result() if ahead is not None else None
                 timeline.mark("fts_join")
-                if aheads and aheads[0].cpu is not None:
-                    timeline.child("fts_child", aheads[0].cpu)
+                if ahead is not None:
+                    timeline.part("fts_index", ahead.cpu)
                 write_tables(out_dir, tables, cores=max(1, workers or os.cpu_count() or 1),
                              timeline=timeline, fts=fts)
             summary.tables_written = True
@@ -813,11 +829,10 @@ def _redo(path, root, meta, state, keys, shas, source) -> dict[str, list[dict]]:
 def _process(todo, input_dir, meta, state: State, keys, shas, results, summary: Summary,
              workers, log, executor: str = "local", scheduler: str | None = None,
              tables: Tables | None = None, sources: list[str] = (),
-             timeline: Timeline | None = None, ahead=None) -> None:
+             timeline: Timeline | None = None, ahead: FtsAhead | None = None) -> None:
     """Process the pages in ``todo``, saving each result as it comes and giving its rows to
-    ``tables`` (keyed by the page's place in ``sources``). ``ahead()``: called (local workers)
-    before the models are loaded, to start work that needs no page's rows on the core that
-    would wait for them (``FtsAhead``)."""
+    ``tables`` (keyed by the page's place in ``sources``) and to ``ahead`` (the full-text
+    index: local workers then get the pages in ``sources``' order, ``_in_order``)."""
     if not todo:
         return
     timeline = timeline or Timeline()
@@ -829,6 +844,8 @@ def _process(todo, input_dir, meta, state: State, keys, shas, results, summary: 
         if tables is not None and source in order:
             with _writing(state.out_dir):
                 tables.add(order[source], rows)
+        if ahead is not None:
+            ahead.add(source, rows)
 
     def finish(source: str, sha: str | None, rows: dict[str, list[dict]],
                saved: str | None = None, unsaved: str | None = None) -> None:
@@ -879,9 +896,6 @@ def _process(todo, input_dir, meta, state: State, keys, shas, results, summary: 
         # paying the loading itself
         from baozhi.run.chunked import warm_up
 
-        if ahead is not None:    # on the other core while this one loads the models (no thread
-            ahead()              # runs yet: the pool starts one)
-            timeline.mark("fts_fork")
         warm_up()
         timeline.mark("warm_up")
         gc.freeze()
@@ -892,7 +906,8 @@ def _process(todo, input_dir, meta, state: State, keys, shas, results, summary: 
         try:
             # each worker saves the pages it made; the largest pages go first
             futures = {pool.submit(work_and_save, path, input_dir, meta, source, state.out_dir): source
-                       for path, source in _largest_first(todo)}
+                       for path, source in (_largest_first(todo) if ahead is None
+                                            else _in_order(todo, workers))}
             timeline.mark("fork")
             preload()     # the workers are forked: the writers' libraries load while they work
             timeline.mark("preload")

@@ -371,24 +371,70 @@ def _fts_digest(con, schema: str = "main") -> str:
     return h.hexdigest()
 
 
+class FtsBuilder:
+    """The full-text index of articles given a few at a time (``add``, in the articles table's
+    order) into the SQLite file ``path``, as ``write_sqlite`` builds it from the whole table:
+    FTS5 is given the same rows in the same order in one transaction, so its tables are the
+    same (``_copy_fts`` copies them). ``finish()`` commits and returns the digest of what it
+    indexed (``_fts_digest``). The file is a scratch copy: no journal, no sync."""
+
+    def __init__(self, path: Path | str):
+        import sqlite_utils
+
+        self.path, self.rows = str(path), 0
+        self._con = con = sqlite3.connect(path, isolation_level=None)
+        try:
+            con.execute("PRAGMA journal_mode = OFF")
+            con.execute("PRAGMA synchronous = OFF")
+            con.execute(f"CREATE TABLE articles ({', '.join(_q(c) + ' TEXT' for c in FTS_COLUMNS)})")
+            _fts(sqlite_utils.Database(con))           # the virtual table, empty
+            con.execute("BEGIN")
+        except BaseException:
+            con.close()
+            raise
+        cols = ", ".join(_q(c) for c in FTS_COLUMNS)
+        marks = ", ".join("?" for _ in FTS_COLUMNS)
+        self._sql = (f"INSERT INTO articles VALUES ({marks})",
+                     f"INSERT INTO articles_fts (rowid, {cols}) VALUES (?, {marks})")
+
+    def add(self, articles: Iterable[tuple]) -> None:
+        """Index ``articles`` ((headline, text) of each) after those given before."""
+        values = [tuple(_sql(v) for v in art) for art in articles]
+        if not values:
+            return
+        first = self.rows + 1
+        self._con.executemany(self._sql[0], values)
+        self._con.executemany(self._sql[1], [(first + i, *v) for i, v in enumerate(values)])
+        self.rows += len(values)
+
+    def finish(self) -> str:
+        """Commit (FTS5 writes what it holds) and close; the digest of what was indexed."""
+        con, self._con = self._con, None
+        try:
+            con.execute("COMMIT")
+            return _fts_digest(con)
+        finally:
+            con.close()
+
+    def close(self) -> None:
+        """Stop without committing (the file is left to its owner to remove)."""
+        if self._con is not None:
+            con, self._con = self._con, None
+            with contextlib.suppress(sqlite3.Error):
+                con.close()
+
+
 def build_fts(path: Path | str, articles: Iterable[tuple], staged: list) -> None:
     """The full-text index of the articles ``articles`` ((headline, text) of each, in the
     articles table's order) into the SQLite file ``path``, as ``write_sqlite`` builds it;
     appends the digest of what it indexed (``_fts_digest``) to ``staged``. ``baozhi run``
-    builds it while its workers make the pages (``write_tables(fts=...)``)."""
-    import sqlite_utils
-
-    con = sqlite3.connect(path)
+    builds it page by page as its workers' rows come (``FtsBuilder``, ``write_tables(fts=...)``)."""
+    builder = FtsBuilder(path)
     try:
-        db = sqlite_utils.Database(con)
-        with con:
-            con.execute(f"CREATE TABLE articles ({', '.join(_q(c) + ' TEXT' for c in FTS_COLUMNS)})")
-            con.executemany(f"INSERT INTO articles VALUES ({', '.join('?' for _ in FTS_COLUMNS)})",
-                            articles)
-        _fts(db)
-        staged.append(_fts_digest(con))
+        builder.add(articles)
+        staged.append(builder.finish())
     finally:
-        con.close()
+        builder.close()
 
 
 def _copy_fts(con, path: str, digest: str) -> bool:
