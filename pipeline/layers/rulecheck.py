@@ -72,6 +72,7 @@ NOT_BUILDERS = (
     "baozhi.layers.entities.features:jieba_tags",
     "baozhi.layers.entities.features:config",
     "baozhi.layers.entities.features:_numerals",
+    "baozhi.layers.entities.features:_space_table",   # spaces by code point: no rules read
     "baozhi.layers.entities.names:division_names",
     "baozhi.layers.figures.figures:_cfg",
     "baozhi.resources.ruleset:version",
