@@ -27,6 +27,7 @@ import sys
 from typing import Sequence
 
 from baozhi.layers.entities import features as nf
+from baozhi.layers.entities.tokens import Tokens
 from baozhi.resources.ruleset import MODELS_DIR
 
 MODEL = MODELS_DIR / "ner.crfsuite"
@@ -344,8 +345,8 @@ def article_spans(text: str, spans: list[tuple], chunks: list[tuple], tokens: Se
             first.setdefault(text[sp[0]:sp[1]], sp)
     if not first:
         return []
-    starts = {s for s, _ in tokens}
-    ends = {e for _, e in tokens}
+    tokens = Tokens.of(tokens)
+    starts, ends = tokens.starts, tokens.ends
     found = []
     held = [None]
     for surface, where in _occurrences(text, first).items():
@@ -363,10 +364,18 @@ def article_spans(text: str, spans: list[tuple], chunks: list[tuple], tokens: Se
     return found
 
 
+# (surfaces × characters) up to which ``_occurrences`` scans the text once per surface
+# (``str.find``, quicker than building an automaton for an article's few names)
+FIND_EACH = 1 << 20
+
+
 def _occurrences(text: str, surfaces) -> dict[str, list[int]]:
     """Longest surface first, where each stands in ``text``, left to right and not
     overlapping itself (as ``str.find`` from the end of the last one finds them): one
-    Aho-Corasick pass for all surfaces, not one scan of the text per surface."""
+    Aho-Corasick pass for all surfaces, not one scan of the text per surface, where they
+    are many and the text is long (``FIND_EACH``)."""
+    if len(surfaces) * len(text) <= FIND_EACH and all(surfaces):
+        return _occurrences_by_find(text, surfaces)
     import ahocorasick
 
     auto = ahocorasick.Automaton()
@@ -382,6 +391,19 @@ def _occurrences(text: str, surfaces) -> dict[str, list[int]]:
     return hits
 
 
+def _occurrences_by_find(text: str, surfaces) -> dict[str, list[int]]:
+    """``_occurrences`` by one ``str.find`` scan of ``text`` per surface."""
+    hits: dict[str, list[int]] = {}
+    for w in sorted(surfaces, key=len, reverse=True):
+        at = hits[w] = []
+        n = len(w)
+        i = text.find(w)
+        while i >= 0:
+            at.append(i)
+            i = text.find(w, i + n)
+    return hits
+
+
 def spans(text: str, tokens: Sequence[tuple[int, int]] | None = None, home: str | None = None, *,
           article: bool = True, use_rules: bool = True,
           tagged: tuple[list, list] | None = None) -> list[tuple[int, int, str, str]]:
@@ -392,8 +414,8 @@ def spans(text: str, tokens: Sequence[tuple[int, int]] | None = None, home: str 
 
 
 def _spans(text, tokens, home, article, use_rules, pre=None):
-    if tokens is None:
-        tokens = nf.tokenize(text)
+    # the tokens' look-ups (starts, ends, ...) made once for every rule of this text
+    tokens = Tokens.of(nf.tokenize(text) if tokens is None else tokens)
     tagged, chunks = pre if pre is not None else _tag(text, tokens)
     got = [(s, e, lab, "crf") for s, e, lab, _ in tagged]
     if article:
@@ -428,7 +450,7 @@ def find_entities(text: str, home: str | None, tokens: Sequence[tuple[int, int]]
     if not isinstance(text, str) or not text.strip():
         return []          # bad input: empty; a fault of ours is raised, not hidden
     found = spans(text, tokens, home, tagged=tagged)
-    from baozhi.layers.entities.names import resolve, setting
+    from baozhi.layers.entities.names import answer, setting
     from baozhi.layers.entities.ner_rules import alias_core
 
     around = int(setting("context_chars"))
@@ -436,12 +458,12 @@ def find_entities(text: str, home: str | None, tokens: Sequence[tuple[int, int]]
     for s, e, lab, src in found:
         surface = text[s:e]
         context = text[max(0, s - around):e + around]
-        if lab == "PER" and src == "crf" and (resolve(surface, "LOC", home, context) or {}).get("adcode"):
+        if lab == "PER" and src == "crf" and answer(surface, "LOC", home, context).get("adcode"):
             lab = "LOC"  # the tagger's person is an administrative division (阳泉, 清徐)
-        names = resolve(surface, lab, home, context) or {}
+        names = answer(surface, lab, home, context)   # shared: its lists are copied
         rec = {"start": s, "end": e, "text": surface, "label": lab,
                "canonical": names.get("canonical"), "adcode": names.get("adcode"), "found_by": src}
-        rec.update({k: v for k, v in names.items() if k not in rec})
+        rec.update({k: v.copy() if type(v) is list else v for k, v in names.items() if k not in rec})
         out.append(rec)
     if any(r["found_by"] == "alias" for r in out):
         full = {}

@@ -12,6 +12,7 @@ import functools
 import re
 from typing import Sequence
 
+from baozhi.layers.entities.tokens import Tokens
 from baozhi.resources import ruleset
 
 Span = tuple[int, int, str, str]
@@ -40,7 +41,7 @@ def guard(text: str, found: Sequence[Span], tokens: Sequence[tuple[int, int]] = 
     page furniture, with a trailing word cut off, and a person or place that a lone division
     character follows taken with it as a place (郑东新|区 → 郑东新区); other spans as they are."""
     cfg = config()
-    single = {s for s, e in tokens if e - s == 1 and text[s] in cfg["place_after"]}
+    place_after, trailing, pairs = cfg["place_after"], cfg["trailing"], None
     furniture = bytearray(len(text))
     if cfg["furniture"] is not None:
         for m in cfg["furniture"].finditer(text):
@@ -50,13 +51,16 @@ def guard(text: str, found: Sequence[Span], tokens: Sequence[tuple[int, int]] = 
         if src not in ("crf", "article"):
             out.append((s, e, lab, src))
             continue
-        if lab in ("PER", "ORG"):
-            for w in cfg["trailing"]:
+        if lab in ("PER", "ORG") and text.endswith(trailing, s, e):
+            for w in trailing:
                 if text.endswith(w, s, e) and e - s - len(w) >= cfg["min_left"]:
                     e -= len(w)
                     break
-        if lab in ("PER", "LOC") and e in single and e - s >= 2:
-            e, lab = e + 1, "LOC"
+        if lab in ("PER", "LOC") and e - s >= 2 and text[e:e + 1] in place_after:
+            # a token of one such character right after it (the tokens' pairs made once)
+            pairs = Tokens.of(tokens).pairs if pairs is None else pairs
+            if (e, e + 1) in pairs:
+                e, lab = e + 1, "LOC"
         surface = text[s:e]
         if all(furniture[s:e]):
             continue

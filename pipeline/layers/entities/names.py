@@ -44,7 +44,7 @@ process; a call is a few dictionary lookups (``scripts/bench_names.py`` times it
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from baozhi.resources import regexcache, ruleset
 
@@ -76,6 +76,9 @@ class _Tables:
     organisations: dict[str, dict]
     config: dict
     trans: dict
+    # (surface, label, home) -> ``resolve``'s answer where the context does not change it, or
+    # ``_BY_CONTEXT``: kept with the tables it was read from, for the life of the process
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 @functools.cache
@@ -424,19 +427,75 @@ def _leading_region(text: str, home: tuple[str, ...], context: str) -> str | Non
 
 # ---------------------------------------------------------------- entry point
 
+class _NeedsContext(Exception):
+    """``_resolve`` read the context: its answer may differ with another one."""
+
+
+class _Unread:
+    """A context for ``_resolve`` that may not be read: testing it for truth, for a name in
+    it, comparing or hashing it raises ``_NeedsContext`` (a string method has no place in
+    ``_resolve``'s reading of a context: it would fail loudly). An answer made without reading
+    it holds for every context."""
+    __slots__ = ()
+
+    def _read(self, *_):
+        raise _NeedsContext
+
+    __bool__ = __contains__ = __len__ = __iter__ = __str__ = __eq__ = __hash__ = _read
+
+
+_UNREAD = _Unread()
+_BY_CONTEXT = "by context"   # a memo's mark: the answer for this surface depends on its context
+MEMO_MAX = 200_000           # answers kept per process (the memo is emptied when full)
+
+
 def resolve(surface: str, label: str, home: str | None, context: str = "") -> dict:
-    """Official name and division code of one entity mention (see the module docstring)."""
+    """Official name and division code of one entity mention (see the module docstring).
+
+    The answer for a surface, label and home is made once per process where it does not
+    depend on the context (most names: a division's or organisation's name does not), and
+    kept with the loaded tables; where it does (an ambiguous name, 区公安局), it is made
+    for each context."""
+    got = answer(surface, label, home, context)
+    # a copy: the caller may change the answer (its lists too)
+    return {k: v.copy() if type(v) is list else v for k, v in got.items()}
+
+
+_NONE = _empty()
+
+
+def answer(surface: str, label: str, home: str | None, context: str = "") -> dict:
+    """``resolve``'s answer itself, which may be kept and given again (the memo's): the
+    caller changes neither it nor its lists."""
     if label not in ("ORG", "LOC") or not isinstance(surface, str):
-        return _empty()
+        return _NONE
+    t = _tables()
+    memo = t.memo
+    key = (surface, label, home)
+    got = memo.get(key)
+    if got is None:
+        try:
+            got = _resolve(surface, label, home, _UNREAD, _UNREAD)
+        except _NeedsContext:
+            got = _BY_CONTEXT
+        if len(memo) >= MEMO_MAX:
+            memo.clear()
+        memo[key] = got
+    if got is not _BY_CONTEXT:
+        return got
+    if not isinstance(context, str):
+        context = ""
+    # the context holds the mention itself: a parent must be named outside it
+    outside = context.replace(surface, " ") if context and surface in context else context
+    return _resolve(surface, label, home, context, outside)
+
+
+def _resolve(surface: str, label: str, home: str | None, context, outside) -> dict:
     text = _norm(surface)
     if not text:
         return _empty()
-    if not isinstance(context, str):
-        context = ""
     t = _tables()
     home_chain = _home(home)
-    # the context holds the mention itself: a parent must be named outside it
-    outside = context.replace(surface, " ") if context and surface in context else context
     org = t.organisations.get(text)
     if org is not None:
         return _empty(canonical=org["canonical"], region_adcode=org["region"] or None)

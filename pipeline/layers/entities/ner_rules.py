@@ -28,6 +28,7 @@ from baozhi.layers.entities import features as nf
 from baozhi.layers.entities.organisations import config as _org
 from baozhi.layers.entities.organisations import organisation_spans
 from baozhi.layers.entities.roads import road_spans
+from baozhi.layers.entities.tokens import Tokens
 from baozhi.resources import regexcache, ruleset
 
 Span = tuple[int, int, str, str]
@@ -53,29 +54,38 @@ def _gazetteer(home: str | None = None):
 
 
 @functools.cache
-def _full_division_names() -> tuple[frozenset, frozenset, int]:
+def _full_division_names() -> tuple[frozenset, frozenset, int, re.Pattern | None]:
     """The full division names that are places wherever they stand (``places.yaml: divisions:
-    full_names``), their last characters and the longest length."""
+    full_names``), their last characters, the longest length, and a pattern of those last
+    characters (where such a name may end, found by one scan of a text)."""
     if not _places()["divisions"].get("full_names"):
-        return frozenset(), frozenset(), 0
+        return frozenset(), frozenset(), 0, None
     from baozhi.layers.entities.names import place_names
 
     full = frozenset(place_names(None)[0])
-    return full, frozenset(n[-1] for n in full), max(map(len, full), default=0)
+    lasts = frozenset(n[-1] for n in full)
+    rx = re.compile("[" + "".join(map(re.escape, sorted(lasts))) + "]") if lasts else None
+    return full, lasts, max(map(len, full), default=0), rx
 
 
 def division_spans(text: str, tokens: Sequence[tuple[int, int]]) -> list[Span]:
     """Full division names (防城港市, 张湾区) that start and end at token edges: looked up
     backwards from every token that ends with a division's last character (市, 县, 区 …)."""
-    full, lasts, longest = _full_division_names()
+    full, lasts, longest, rx = _full_division_names()
     if not full:
         return []
-    out, starts = [], None
-    for _, e in tokens:
-        if e < 2 or text[e - 1] not in lasts:
-            continue
-        if starts is None:
-            starts = {s for s, _ in tokens}
+    tokens = Tokens.of(tokens)
+    if tokens.ordered:
+        # the tokens' ends after such a character, in order: one scan of the text, not of
+        # every token (each end is one token's)
+        ends = tokens.ends
+        cands = [e for e in (m.end() for m in rx.finditer(text)) if e >= 2 and e in ends]
+    else:
+        cands = [e for _, e in tokens if e >= 2 and text[e - 1] in lasts]
+    if not cands:
+        return []
+    out, starts = [], tokens.starts
+    for e in cands:
         for a in range(e - 2, max(e - longest, 0) - 1, -1):
             if a in starts and text[a:e] in full:
                 out.append((a, e, "LOC", "rule"))
@@ -204,8 +214,8 @@ def alias_spans(text: str, found: Sequence[Span], tokens: Sequence[tuple[int, in
     taken = bytearray(len(text))
     for s, e, _, _ in found:
         taken[s:e] = b"\1" * (e - s)
-    starts = {s for s, _ in tokens}
-    ends = {e for _, e in tokens}
+    tokens = Tokens.of(tokens)
+    starts, ends = tokens.starts, tokens.ends
     out = []
     for core in sorted(cores, key=len, reverse=True):
         i = text.find(core)
@@ -224,8 +234,8 @@ def gazetteer_spans(text: str, tokens: Sequence[tuple[int, int]], home: str | No
     auto = _gazetteer(home or None)
     if not len(auto):
         return []
-    starts = {s for s, _ in tokens}
-    ends = {e for _, e in tokens}
+    tokens = Tokens.of(tokens)
+    starts, ends = tokens.starts, tokens.ends
     out = []
     for end, (n, labels) in auto.iter(text):
         s, e = end - n + 1, end + 1
@@ -240,7 +250,7 @@ def body_spans(text: str, tokens: Sequence[tuple[int, int]], home: str | None) -
     if not home or not len(auto):
         return []
     prefixes = _org()["home_prefixes"]
-    starts = {s for s, _ in tokens}
+    starts = Tokens.of(tokens).starts
     out = []
     for end, (n, labels) in auto.iter(text):
         s = end - n + 1
@@ -289,8 +299,7 @@ def merge_rules(text: str, found: list[Span], tokens: Sequence[tuple[int, int]] 
     """The tagger's spans with the rule layer's put over them: a rule span removes the
     tagger's spans it overlaps, unless a place or organisation of the tagger holds it and is
     longer (太原市公安局 over the gazetteer's 太原); bylines always win."""
-    if tokens is None:
-        tokens = nf.tokenize(text)
+    tokens = Tokens.of(nf.tokenize(text) if tokens is None else tokens)   # its look-ups made once
     from baozhi.layers.entities.guards import guard, padded_byline_spans
 
     found = weak_spans(text, road_spans(text, guard(text, found, tokens), tokens), tokens)
@@ -421,8 +430,8 @@ def short_name_spans(text: str, found: Sequence[Span], tokens: Sequence[tuple[in
         at.append(m.span("short"))
     if not names:
         return []
-    starts = {s for s, _ in tokens}
-    ends = {e for _, e in tokens}
+    tokens = Tokens.of(tokens)
+    starts, ends = tokens.starts, tokens.ends
     taken = bytearray(len(text))
     for s, e, lab, src in found:
         if src not in ("crf", "article"):
@@ -473,6 +482,26 @@ def _run_back(text: str, tokens: Sequence[tuple[int, int]], i: int, cfg: dict, t
     return start
 
 
+def _word_tokens(text: str, tokens: Tokens, words) -> list[int]:
+    """The indices of the tokens that are one of ``words``, in order: found where the words
+    stand in the text (most texts hold none), not by reading every token; token by token
+    where the tokens are not in order."""
+    if not tokens.ordered:
+        return [k for k, (s, e) in enumerate(tokens) if text[s:e] in words]
+    out = []
+    at = None
+    for w in words:
+        i = text.find(w) if w else -1
+        while i >= 0:
+            at = tokens.index_by_end if at is None else at
+            k = at.get(i + len(w))
+            if k is not None and tokens[k][0] == i:
+                out.append(k)
+            i = text.find(w, i + 1)
+    out.sort()
+    return out
+
+
 def context_spans(text: str, found: Sequence[Span], tokens: Sequence[tuple[int, int]]) -> list[Span]:
     """Company short names from their context (``organisations.yaml: company_context``): a run
     of name-like words right before a company word (宁德时代|董事长, 比亚迪|股价) that the text
@@ -483,16 +512,16 @@ def context_spans(text: str, found: Sequence[Span], tokens: Sequence[tuple[int, 
     if not cfg["after"] and cfg["list_re"] is None:
         return []
     tab = nf.jieba_tags()
-    starts = {s for s, _ in tokens}
-    ends = {e: k for k, (_, e) in enumerate(tokens)}
+    tokens = Tokens.of(tokens)
     cands: set[str] = set()
     listed: set[tuple[int, int]] = set()  # the list's items stand where the list puts them
-    for k, (s, e) in enumerate(tokens):
-        if text[s:e] in cfg["after"]:
-            a = _run_back(text, tokens, k - 1, cfg, tab)
-            if a is not None and text.count(text[a:s]) >= cfg["least"]:
-                cands.add(text[a:s])
+    for k in _word_tokens(text, tokens, cfg["after"]):
+        s = tokens[k][0]
+        a = _run_back(text, tokens, k - 1, cfg, tab)
+        if a is not None and text.count(text[a:s]) >= cfg["least"]:
+            cands.add(text[a:s])
     if cfg["list_re"] is not None:
+        ends = None
         for m in cfg["list_re"].finditer(text):
             pos = m.start("items")
             for n, item in enumerate(m.group("items").split("、")):
@@ -501,6 +530,7 @@ def context_spans(text: str, found: Sequence[Span], tokens: Sequence[tuple[int, 
                 if n == 0:
                     # the first item may start inside a word of the sentence (项目有|中国融通)
                     cut = max(item.rfind(c) for c in cfg["list_lead"]) + 1
+                    ends = tokens.index_by_end if ends is None else ends
                     run = _run_back(text, tokens, ends[b], cfg, tab, plain_ok=True) if b in ends else None
                     if run is not None and run > a + cut:
                         cut = run - a  # 控股|浙江东方
@@ -513,6 +543,7 @@ def context_spans(text: str, found: Sequence[Span], tokens: Sequence[tuple[int, 
     cands = {c for c in cands if tab.get(c) != "ns" and c not in cfg["stop"] and len(c) >= cfg["min"]}
     if not cands:
         return []
+    starts, ends = tokens.starts, tokens.ends
     taken = bytearray(len(text))
     for s, e, lab, src in found:
         if not (src in ("crf", "article") and lab != "ORG"):

@@ -23,10 +23,12 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from baozhi.layers.entities import features as nf
+from baozhi.layers.entities.tokens import Tokens
 from baozhi.resources import ruleset
 
 Span = tuple[int, int, str, str]
 STOP = -1
+MEMO_MAX = 100_000   # (word, tag) answers of ``suffix_ends_name`` kept (emptied when full)
 
 
 @functools.cache
@@ -45,8 +47,10 @@ def config() -> dict:
         "strict_tags": set(cfg["strict_tags"]),
         "patterns": [re.compile(f"(?:{p})$") for p in cfg.get("suffix_patterns") or []],
         # last characters of every suffix: a quick test before the real one
-        "last": {x[-1] for x in cfg["suffixes"]} | set(cfg["strict_suffixes"])
-        | {re.sub(r"[^\w]", "", p)[-1:] for p in cfg.get("suffix_patterns") or []},
+        "last": (last := {x[-1] for x in cfg["suffixes"]} | set(cfg["strict_suffixes"])
+                 | {re.sub(r"[^\w]", "", p)[-1:] for p in cfg.get("suffix_patterns") or []}),
+        # the same characters as one class: where a suffix token may end, by one scan of a text
+        "last_re": _char_class(last),
         "head": set(cfg["head_tags"]),
         "verb": set(cfg["verb_tags"]),
         "proper": set(cfg["proper_tags"]),
@@ -69,7 +73,15 @@ def config() -> dict:
         "zone_head": set(cfg.get("zone_head_tags") or ()),
         "zone_not_heads": set(cfg.get("zone_not_heads") or ()),
         "home_only": set(cfg.get("home_only_suffixes") or ()),
+        # (word, tag) -> ``suffix_ends_name``'s answer, made once per process for these rules
+        "memo": {},
     }
+
+
+def _char_class(chars) -> re.Pattern | None:
+    """One pattern matching any one of the one-character strings of ``chars`` (None: none)."""
+    one = sorted(c for c in chars if len(c) == 1)
+    return re.compile("[" + "".join(map(re.escape, one)) + "]") if one else None
 
 
 class _Words(dict):
@@ -148,6 +160,16 @@ def suffix_ends_name(word: str, tag: str) -> tuple[int, str] | None:
     a numbered name of ``suffix_patterns`` (小店一中) gives the suffix ``""``; a one-character
     suffix of ``strict_suffixes`` counts alone or in a word of ``strict_tags``."""
     cfg = config()
+    memo = cfg["memo"]
+    got = memo.get((word, tag), memo)
+    if got is memo:
+        got = memo[(word, tag)] = _suffix(cfg, word, tag)
+        if len(memo) >= MEMO_MAX:
+            memo.clear()
+    return got
+
+
+def _suffix(cfg: dict, word: str, tag: str) -> tuple[int, str] | None:
     if word[-1] not in cfg["last"]:
         return None
     for n in cfg["not_lengths"]:
@@ -397,6 +419,24 @@ def _walk_head(p: _Page, n: _Name) -> None:
         i = nxt
 
 
+def _suffix_tokens(text: str, tokens: Tokens) -> list[int]:
+    """The indices of the tokens (inside the text) whose last character ends some suffix, in
+    order: where that character stands in the text (one scan), the token that ends after it
+    (by bisection); token by token where the tokens are not in order."""
+    cfg = config()
+    if not tokens.ordered or cfg["last_re"] is None:
+        last = cfg["last"]
+        return [k for k, (s, e) in enumerate(tokens) if 0 <= s < e <= len(text) and text[e - 1] in last]
+    out = []
+    at = tokens.index_by_end
+    for m in cfg["last_re"].finditer(text):
+        e = m.end()
+        k = at.get(e)
+        if k is not None and 0 <= tokens[k][0] < e:
+            out.append(k)
+    return out
+
+
 def organisation_spans(text: str, tokens: Sequence[tuple[int, int]], found: Sequence[Span],
                        fixed: Sequence[Span] = (), home: str | None = None) -> list[Span]:
     """Organisations ending with a suffix word, with the longest head the tokens allow.
@@ -406,8 +446,7 @@ def organisation_spans(text: str, tokens: Sequence[tuple[int, int]], found: Sequ
     in a company's name when a place stands to their left. ``fixed`` spans (gazetteer) are
     taken whole. A span that is one dictionary word is left to the tagger.
     """
-    last = config()["last"]
-    cands = [k for k, (s, e) in enumerate(tokens) if 0 <= s < e <= len(text) and text[e - 1] in last]
+    cands = _suffix_tokens(text, Tokens.of(tokens))
     if not cands:
         return []
     p = _Page(text, tokens, found, fixed, home)

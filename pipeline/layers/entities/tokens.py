@@ -1,0 +1,63 @@
+"""A text's tokens with their look-ups made once: the entity rules ask "does a token start
+(end) here?", "which token ends here?" many times per text, and each rule used to build its
+own sets from the token list.
+
+``Tokens(tokens)`` is the list of (start, end) pairs itself (every rule that walks or indexes
+the tokens reads it as before); its look-ups are made when first asked and kept for the text
+(``entities._spans`` and ``ner_rules.merge_rules`` make one per text and hand it on). The
+fast paths that find tokens by where they end (``index_by_end``) hold only for tokens in
+text order, each ending after the one before (the frame's tokens always are); ``ordered``
+says so, and the rules fall back on their token-by-token form when it is False.
+"""
+from __future__ import annotations
+
+from functools import cached_property
+from operator import lt
+from typing import Sequence
+
+
+class Tokens(list):
+    """(start, end) of a text's tokens, with the sets and indexes of them made at first use."""
+
+    @classmethod
+    def of(cls, tokens: Sequence[tuple[int, int]]) -> "Tokens":
+        """``tokens`` themselves when they are ``Tokens`` already, else a ``Tokens`` of them."""
+        return tokens if isinstance(tokens, cls) else cls(tokens)
+
+    @cached_property
+    def starts(self) -> set[int]:
+        """Where a token starts."""
+        return {s for s, _ in self}
+
+    @cached_property
+    def ends(self) -> set[int]:
+        """Where a token ends."""
+        return set(self.end_list)
+
+    @cached_property
+    def pairs(self) -> set[tuple[int, int]]:
+        """The (start, end) pairs, to ask whether one token spans exactly ``s:e``."""
+        return set(self)
+
+    @cached_property
+    def end_list(self) -> list[int]:
+        """The tokens' ends, in the tokens' order."""
+        return [e for _, e in self]
+
+    @cached_property
+    def ordered(self) -> bool:
+        """Every token ends after the one before (text order, no two ending together): then
+        ``index_by_end`` names every token, and in order."""
+        ends = self.end_list
+        return all(map(lt, ends, ends[1:]))
+
+    @cached_property
+    def start_by_end(self) -> dict[int, int]:
+        """The start of the token that ends at each end (the last such token, as a dict of
+        the tokens in order keeps it)."""
+        return {e: s for s, e in self}
+
+    @cached_property
+    def index_by_end(self) -> dict[int, int]:
+        """The index of the token that ends at each end (the last such token)."""
+        return dict(zip(self.end_list, range(len(self))))

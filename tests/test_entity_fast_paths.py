@@ -1,0 +1,195 @@
+"""The entity rules' fast paths (issue 12: the entities layer's ``find``) kept equal to the
+plain forms they stand for, on random texts and tokens (fixed seeds): the tokens that end with
+a suffix character or are one of some words, found by scanning the text instead of reading
+every token; full division names looked up from the ends a scan finds; the tagger's spans
+guarded with the tokens' pairs; other occurrences of a name found by ``str.find`` instead of
+an automaton; and ``names.resolve``'s answers kept per surface where the context does not
+change them. Each plain form is the code the fast path replaced."""
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from baozhi.layers.entities import entities, guards, names, ner_rules, organisations
+from baozhi.layers.entities.tokens import Tokens
+
+HOME = "山西省太原市"
+
+
+def _pool() -> list[str]:
+    """Pieces of text the rules react to: division names, suffixes, company words, guards'
+    words, and plain characters."""
+    full, _, _, _ = ner_rules._full_division_names()
+    cfg = organisations.config()
+    gcfg = guards.config()
+    return (sorted(full)[::97] + ["太原", "小店", "城区", "长安", "迎泽区", "晋中", "吉林", "朝阳"]
+            + sorted(cfg["suffixes"]) + sorted(cfg["strict"]) + sorted(ner_rules._context_cfg()["after"])
+            + list(gcfg["trailing"]) + sorted(gcfg["place_after"])
+            + list("的了在和与是中会部行市县区省 ，。、（）12") + ["三中", "五中", "隆基", "王某"])
+
+
+def _text(rng: random.Random, pool: list[str]) -> tuple[str, list[tuple[int, int]]]:
+    """A random text of pool pieces and tokens over it in text order: each piece one token, or
+    cut in two, or joined to the next; a space is no token (the frame drops it)."""
+    pieces = rng.choices(pool, k=rng.randint(0, 40))
+    text = "".join(pieces)
+    tokens, pos = [], 0
+    for p in pieces:
+        s, pos = pos, pos + len(p)
+        if p.isspace():
+            continue
+        if len(p) > 1 and rng.random() < 0.2:
+            cut = s + rng.randint(1, len(p) - 1)
+            tokens += [(s, cut), (cut, pos)]
+        elif tokens and tokens[-1][1] == s and rng.random() < 0.15:
+            tokens[-1] = (tokens[-1][0], pos)
+        else:
+            tokens.append((s, pos))
+    return text, tokens
+
+
+def _cases(seed: int, n: int = 400):
+    rng, pool = random.Random(seed), _pool()
+    for _ in range(n):
+        text, tokens = _text(rng, pool)
+        yield rng, text, tokens
+        if len(tokens) > 1:      # the same tokens out of order: the token-by-token form
+            shuffled = tokens[:]
+            rng.shuffle(shuffled)
+            yield rng, text, shuffled
+
+
+def _plain_suffix_tokens(text, tokens):
+    last = organisations.config()["last"]
+    return [k for k, (s, e) in enumerate(tokens) if 0 <= s < e <= len(text) and text[e - 1] in last]
+
+
+def test_suffix_tokens_are_those_read_token_by_token():
+    for _, text, tokens in _cases(1):
+        assert organisations._suffix_tokens(text, Tokens(tokens)) == _plain_suffix_tokens(text, tokens), \
+            (text, tokens)
+
+
+def test_word_tokens_are_those_read_token_by_token():
+    words = ner_rules._context_cfg()["after"] | {"中", "区", "公司"}
+    for _, text, tokens in _cases(2):
+        plain = [k for k, (s, e) in enumerate(tokens) if text[s:e] in words]
+        assert ner_rules._word_tokens(text, Tokens(tokens), words) == plain, (text, tokens)
+
+
+def _plain_division_spans(text, tokens):
+    full, lasts, longest, _ = ner_rules._full_division_names()
+    out, starts = [], None
+    for _, e in tokens:
+        if e < 2 or text[e - 1] not in lasts:
+            continue
+        if starts is None:
+            starts = {s for s, _ in tokens}
+        for a in range(e - 2, max(e - longest, 0) - 1, -1):
+            if a in starts and text[a:e] in full:
+                out.append((a, e, "LOC", "rule"))
+    return out
+
+
+def test_division_spans_are_those_read_token_by_token():
+    seen = 0
+    for _, text, tokens in _cases(3):
+        got = ner_rules.division_spans(text, tokens)
+        assert got == _plain_division_spans(text, tokens), (text, tokens)
+        seen += bool(got)
+    assert seen > 50      # the random texts do hold division names at token edges
+
+
+def _plain_guard(text, found, tokens):
+    cfg = guards.config()
+    single = {s for s, e in tokens if e - s == 1 and text[s] in cfg["place_after"]}
+    furniture = bytearray(len(text))
+    if cfg["furniture"] is not None:
+        for m in cfg["furniture"].finditer(text):
+            furniture[m.start():m.end()] = b"\1" * (m.end() - m.start())
+    out = []
+    for s, e, lab, src in found:
+        if src not in ("crf", "article"):
+            out.append((s, e, lab, src))
+            continue
+        if lab in ("PER", "ORG"):
+            for w in cfg["trailing"]:
+                if text.endswith(w, s, e) and e - s - len(w) >= cfg["min_left"]:
+                    e -= len(w)
+                    break
+        if lab in ("PER", "LOC") and e in single and e - s >= 2:
+            e, lab = e + 1, "LOC"
+        surface = text[s:e]
+        if all(furniture[s:e]):
+            continue
+        if lab == "PER" and (surface.endswith(cfg["anon"]) or (
+                len(surface) == 1 and cfg["surnames"] is not None and surface not in cfg["surnames"])):
+            continue
+        out.append((s, e, lab, src))
+    return out
+
+
+def test_guard_is_the_token_by_token_guard():
+    changed = 0
+    for rng, text, tokens in _cases(4):
+        if not text:
+            continue
+        found = []
+        for _ in range(rng.randint(0, 8)):
+            s = rng.randrange(len(text))
+            e = rng.randint(s + 1, min(len(text), s + 8))
+            found.append((s, e, rng.choice(("PER", "LOC", "ORG")), rng.choice(("crf", "article", "rule"))))
+        got = guards.guard(text, found, tokens)
+        assert got == _plain_guard(text, found, tokens), (text, tokens, found)
+        changed += got != found
+    assert changed > 50
+
+
+def test_occurrences_by_find_are_the_automaton_s(monkeypatch):
+    rng = random.Random(5)
+    for _ in range(400):
+        chars = rng.choice(("太原市长安区ab", "aab", "太太原"))    # few: surfaces overlapping themselves
+        text = "".join(rng.choices(chars, k=rng.randint(0, 60)))
+        surfaces = {"".join(rng.choices(chars, k=rng.randint(1, 4))) for _ in range(rng.randint(1, 6))}
+        by_find = entities._occurrences(text, surfaces)
+        monkeypatch.setattr(entities, "FIND_EACH", -1)          # the automaton
+        by_automaton = entities._occurrences(text, surfaces)
+        monkeypatch.undo()
+        assert list(by_find.items()) == list(by_automaton.items()), (text, surfaces)
+
+
+def _surfaces() -> list[str]:
+    t = names._tables()
+    divs = sorted(t.by_name)[::53] + ["城区", "长安区", "小店", "小店区", "郊区", "合作", "朝阳", "吉林", "鼓楼区"]
+    depts = sorted(t.departments)[::7] + ["公安局", "教育局", "纪委监委", "发改委"]
+    return divs + [m + d for m in "省市区县" for d in depts] + [v + d for v in divs[::5] for d in depts[::3]] \
+        + sorted(t.organisations)[:20] + ["我省", "我市", "太原市热力集团", "新华出版社"]
+
+
+@pytest.mark.parametrize("home", [HOME, None, "陕西省西安市"])
+def test_resolve_kept_per_surface_is_resolve_with_each_context(home):
+    """The same surfaces asked again and again, each time with another context (naming a
+    district, a parent or nothing): the kept answer is the one made with that context."""
+    rng = random.Random(6)
+    surfaces = _surfaces()
+    contexts = ["", "全区各校", "小店区教育局的", "阳泉市城区", "晋城市城区", "陕西省西安市长安区", "石家庄",
+                "河北省石家庄市长安区", "迎泽区", "尖草坪区", "北京市朝阳区", "辽宁省朝阳市", "吉林省"]
+    names._tables().memo.clear()
+    by_context = 0
+    for _ in range(3000):
+        surface, label = rng.choice(surfaces), rng.choice(("LOC", "ORG"))
+        context = rng.choice(contexts) + surface * rng.randint(0, 1) + rng.choice(contexts)
+        outside = context.replace(surface, " ") if context and surface in context else context
+        assert names.resolve(surface, label, home, context) == \
+            names._resolve(surface, label, home, context, outside), (surface, label, context)
+        by_context += names._tables().memo.get((surface, label, home)) is names._BY_CONTEXT
+    assert by_context > 100     # answers that depend on the context were asked for
+
+
+def test_resolve_gives_a_copy_of_what_it_keeps():
+    got = names.resolve("小店区", "LOC", HOME)
+    got["parents"].append("x")
+    got["canonical"] = "x"
+    again = names.resolve("小店区", "LOC", HOME)
+    assert again["parents"] == ["140100", "140000"] and again["canonical"] == "小店区"
