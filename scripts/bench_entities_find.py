@@ -8,7 +8,7 @@ Each round is a fresh process per checkout (this, other, this, other, ...): it l
 pipeline (``warm_up``), runs ``process_page`` over the pages once with ``find_entities``
 replaced by a recorder (so no cache of ``find_entities`` is warmed by it), then times one
 pass of the real ``find_entities`` over the recorded inputs (text, home, tokens, the CRF's
-page-pass result). Prints per round and the best of each, with their ratio, and a digest of
+page-pass result), after collecting the recording pass's garbage. Prints per round and the best of each, with their ratio, and a digest of
 the records (the same on both sides when the records are). ``--profile N`` prints this
 checkout's cProfile of that pass instead (top N by own time, then by cumulative time).
 """
@@ -60,6 +60,8 @@ if profile:
     st.sort_stats("cumulative").print_stats(profile)
     print(json.dumps({}))
     sys.exit(0)
+import gc
+gc.collect()          # the recording pass's garbage, not this pass's
 t = time.process_time()
 out = run()
 took = time.process_time() - t

@@ -463,7 +463,12 @@ def find_entities(text: str, home: str | None, tokens: Sequence[tuple[int, int]]
         names = answer(surface, lab, home, context)   # shared: its lists are copied
         rec = {"start": s, "end": e, "text": surface, "label": lab,
                "canonical": names.get("canonical"), "adcode": names.get("adcode"), "found_by": src}
-        rec.update({k: v.copy() if type(v) is list else v for k, v in names.items() if k not in rec})
+        # the answer's other keys after these, in its order (its canonical and adcode are
+        # those above; it has none of the others)
+        rec.update(names)
+        for k, v in names.items():
+            if type(v) is list:
+                rec[k] = v.copy()
         out.append(rec)
     if any(r["found_by"] == "alias" for r in out):
         full = {}

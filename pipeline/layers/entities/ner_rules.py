@@ -329,7 +329,8 @@ def merge_rules(text: str, found: list[Span], tokens: Sequence[tuple[int, int]] 
     for i, r in enumerate(rule):
         rules_at.setdefault(r[0], []).append((i, r))
     chosen = set(keep_rule)
-    for f in found:
+    # (with fewer than two places among the rule spans no tagger span holds two)
+    for f in found if sum(r[2] == "LOC" for r in rule) >= 2 else ():
         held = [r for _, r in sorted(x for a in range(f[0], f[1]) for x in rules_at.get(a, ())
                                      if x[1][1] <= f[1])]
         if len(held) >= 2 and all(r[2] == "LOC" for r in held) and max(r[1] for r in held) == f[1]:
@@ -489,12 +490,10 @@ def _word_tokens(text: str, tokens: Tokens, words) -> list[int]:
     if not tokens.ordered:
         return [k for k, (s, e) in enumerate(tokens) if text[s:e] in words]
     out = []
-    at = None
     for w in words:
         i = text.find(w) if w else -1
         while i >= 0:
-            at = tokens.index_by_end if at is None else at
-            k = at.get(i + len(w))
+            k = tokens.end_index(i + len(w))
             if k is not None and tokens[k][0] == i:
                 out.append(k)
             i = text.find(w, i + 1)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
@@ -428,11 +429,12 @@ def _suffix_tokens(text: str, tokens: Tokens) -> list[int]:
         last = cfg["last"]
         return [k for k, (s, e) in enumerate(tokens) if 0 <= s < e <= len(text) and text[e - 1] in last]
     out = []
-    at = tokens.index_by_end
+    ends = tokens.end_list
+    n = len(ends)
     for m in cfg["last_re"].finditer(text):
         e = m.end()
-        k = at.get(e)
-        if k is not None and 0 <= tokens[k][0] < e:
+        k = bisect_left(ends, e)          # the token ending there (tokens.end_index, inline)
+        if k < n and ends[k] == e and 0 <= tokens[k][0] < e:
             out.append(k)
     return out
 

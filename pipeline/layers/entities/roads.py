@@ -11,6 +11,7 @@ import functools
 from typing import Sequence
 
 from baozhi.layers.entities import features as nf
+from baozhi.layers.entities.tokens import Tokens
 from baozhi.resources import ruleset
 
 Span = tuple[int, int, str, str]
@@ -21,6 +22,8 @@ def config() -> dict:
     """The road words of ``places.yaml``, read once."""
     cfg = ruleset.load("entities/places.yaml")
     return {"roads": sorted(cfg["road_words"], key=len, reverse=True),
+            "road_tuple": tuple(cfg["road_words"]),          # (for one ``endswith`` of them all)
+            "road_first": {w[0] for w in cfg["road_words"]},
             "road_set": set(cfg["road_words"]),
             "ext": sorted(cfg["extension_words"], key=len, reverse=True),
             "ext_set": set(cfg["extension_words"]),
@@ -45,7 +48,7 @@ class _Roads:
 
     def __init__(self, text: str, tokens: Sequence[tuple[int, int]]):
         self.text, self.cfg = text, config()
-        self.ends = {e: s for s, e in tokens}
+        self.ends = Tokens.of(tokens).start_by_end   # made once per text (the rules' tokens)
         self.tab = nf.jieba_tags()
         self.out: list[Span] = []
 
@@ -84,7 +87,7 @@ def bare_road_word_takes_word_before(r: _Roads, p: _Road) -> str | None:
 def place_takes_road_word(r: _Roads, p: _Road) -> str | None:
     """A place (or a person the tagger mistook) followed by a road word that ends at a token
     edge is one place with it (龙城 + 大街)."""
-    if not any(p.piece.endswith(w) for w in r.cfg["roads"]):
+    if not p.piece.endswith(r.cfg["road_tuple"]) and r.text[p.e:p.e + 1] in r.cfg["road_first"]:
         for w in r.cfg["roads"]:
             if r.text.startswith(w, p.e) and (p.e + len(w)) in r.ends:
                 p.e, p.lab = p.e + len(w), "LOC"

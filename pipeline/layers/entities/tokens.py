@@ -5,14 +5,14 @@ own sets from the token list.
 ``Tokens(tokens)`` is the list of (start, end) pairs itself (every rule that walks or indexes
 the tokens reads it as before); its look-ups are made when first asked and kept for the text
 (``entities._spans`` and ``ner_rules.merge_rules`` make one per text and hand it on). The
-fast paths that find tokens by where they end (``index_by_end``) hold only for tokens in
+fast paths that find tokens by where they end (``end_index``) hold only for tokens in
 text order, each ending after the one before (the frame's tokens always are); ``ordered``
 says so, and the rules fall back on their token-by-token form when it is False.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from functools import cached_property
-from operator import lt
 from typing import Sequence
 
 
@@ -47,9 +47,9 @@ class Tokens(list):
     @cached_property
     def ordered(self) -> bool:
         """Every token ends after the one before (text order, no two ending together): then
-        ``index_by_end`` names every token, and in order."""
+        ``end_list`` is sorted and a token is found by its end by bisection (``end_index``)."""
         ends = self.end_list
-        return all(map(lt, ends, ends[1:]))
+        return len(self.ends) == len(ends) and ends == sorted(ends)
 
     @cached_property
     def start_by_end(self) -> dict[int, int]:
@@ -61,3 +61,10 @@ class Tokens(list):
     def index_by_end(self) -> dict[int, int]:
         """The index of the token that ends at each end (the last such token)."""
         return dict(zip(self.end_list, range(len(self))))
+
+    def end_index(self, end: int) -> int | None:
+        """The index of the token that ends at ``end``, or None (tokens ``ordered``; the hot
+        loops do the same bisection inline)."""
+        ends = self.end_list
+        k = bisect_left(ends, end)
+        return k if k < len(ends) and ends[k] == end else None
