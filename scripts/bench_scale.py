@@ -20,8 +20,9 @@ The load average is printed before and after.
 Each run also prints its main process's timeline (``BAOZHI_TIMELINE=1``: CPU seconds of each
 step, and of the forked helpers), from which the serial/parallel split is computed in CPU
 time (``split``): serial before the pages (start-up, plan, loading the models), the parallel
-part (the workers' CPU, what the main process does meanwhile, and what the full-text index's
-builder does past the model loading it runs beside), the serial tail (after the last page:
+part (the workers' CPU, what the main process does meanwhile — indexing the articles for the
+full-text index included, ``fts_index_part`` — and, for a checkout of session 10, what its forked
+index builder did past the model loading it ran beside), the serial tail (after the last page:
 the longer of the main process's writing and the SQLite writer's), and the wall time an idle
 2-core machine would take, ``serial + parallel / workers + tail``: the "CPU-normalised"
 2 workers / 1 ratio, which does not depend on the load of a shared machine (the 1-worker run
