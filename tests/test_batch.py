@@ -408,7 +408,11 @@ def test_ctrl_c_during_a_two_worker_run_returns_the_interrupted_summary(tmp_path
         from pathlib import Path
         from baozhi.run import batch
         s = batch.run(Path(sys.argv[1]), Path(sys.argv[2]), workers=2, log=io.StringIO())
-        print(json.dumps({"interrupted": s.interrupted, "steps": list(s.timeline.steps)}))
+        print(json.dumps({"interrupted": s.interrupted, "steps": list(s.timeline.steps)}), flush=True)
+        # a process that does not exit (seen 2 runs in ~20 under load, cause not found): its
+        # threads' stacks on stderr, for the failure's message
+        import faulthandler
+        faulthandler.dump_traceback_later(40, exit=True)
     """
     # each page made to last 1.5 s more: four pages are still to go when the signal comes
     env = dict(os.environ, BAOZHI_TEST_PAGE_DELAY="1.5")

@@ -927,6 +927,16 @@ def _process(todo, input_dir, meta, state: State, keys, shas, results, summary: 
             for proc in procs:
                 with contextlib.suppress(Exception):
                     proc.terminate()
+            # a worker stopped while sending a page's rows leaves half a message in the results'
+            # pipe: the pool's thread waits for the rest in ``recv`` and this process, exiting,
+            # for that thread (seen: the test's Ctrl-C comes as a page is saved, just before its
+            # rows are sent). With the workers gone and this end of the pipe closed, the read
+            # ends (EOF) and the thread with it.
+            for proc in procs:
+                with contextlib.suppress(Exception):
+                    proc.join(5)
+            with contextlib.suppress(Exception):
+                pool._result_queue._writer.close()
             pool.shutdown(wait=False, cancel_futures=True)
             raise
         finally:
