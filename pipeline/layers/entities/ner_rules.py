@@ -24,12 +24,14 @@ import functools
 import re
 from typing import Sequence
 
+import regex
+
 from baozhi.layers.entities import features as nf
 from baozhi.layers.entities.organisations import config as _org
 from baozhi.layers.entities.organisations import organisation_spans
 from baozhi.layers.entities.roads import road_spans
 from baozhi.layers.entities.tokens import Tokens
-from baozhi.resources import regexcache, ruleset
+from baozhi.resources import marks, regexcache, ruleset
 
 Span = tuple[int, int, str, str]
 
@@ -54,7 +56,7 @@ def _gazetteer(home: str | None = None):
 
 
 @functools.cache
-def _full_division_names() -> tuple[frozenset, frozenset, int, re.Pattern | None]:
+def _full_division_names() -> tuple[frozenset, frozenset, int, regex.Pattern | None]:
     """The full division names that are places wherever they stand (``places.yaml: divisions:
     full_names``), their last characters, the longest length, and a pattern of those last
     characters (where such a name may end, found by one scan of a text)."""
@@ -64,8 +66,7 @@ def _full_division_names() -> tuple[frozenset, frozenset, int, re.Pattern | None
 
     full = frozenset(place_names(None)[0])
     lasts = frozenset(n[-1] for n in full)
-    rx = re.compile("[" + "".join(map(re.escape, sorted(lasts))) + "]") if lasts else None
-    return full, lasts, max(map(len, full), default=0), rx
+    return full, lasts, max(map(len, full), default=0), marks.any_of(lasts)
 
 
 def division_spans(text: str, tokens: Sequence[tuple[int, int]]) -> list[Span]:

@@ -25,7 +25,7 @@ from typing import Callable, Sequence
 
 from baozhi.layers.entities import features as nf
 from baozhi.layers.entities.tokens import Tokens
-from baozhi.resources import ruleset
+from baozhi.resources import marks, ruleset
 
 Span = tuple[int, int, str, str]
 STOP = -1
@@ -51,7 +51,8 @@ def config() -> dict:
         "last": (last := {x[-1] for x in cfg["suffixes"]} | set(cfg["strict_suffixes"])
                  | {re.sub(r"[^\w]", "", p)[-1:] for p in cfg.get("suffix_patterns") or []}),
         # the same characters as one class: where a suffix token may end, by one scan of a text
-        "last_re": _char_class(last),
+        # (a longer entry never ends a token's last character, token by token either)
+        "last_re": marks.any_of(frozenset(c for c in last if len(c) == 1)),
         "head": set(cfg["head_tags"]),
         "verb": set(cfg["verb_tags"]),
         "proper": set(cfg["proper_tags"]),
@@ -77,12 +78,6 @@ def config() -> dict:
         # (word, tag) -> ``suffix_ends_name``'s answer, made once per process for these rules
         "memo": {},
     }
-
-
-def _char_class(chars) -> re.Pattern | None:
-    """One pattern matching any one of the one-character strings of ``chars`` (None: none)."""
-    one = sorted(c for c in chars if len(c) == 1)
-    return re.compile("[" + "".join(map(re.escape, one)) + "]") if one else None
 
 
 class _Words(dict):
@@ -425,7 +420,7 @@ def _suffix_tokens(text: str, tokens: Tokens) -> list[int]:
     order: where that character stands in the text (one scan), the token that ends after it
     (by bisection); token by token where the tokens are not in order."""
     cfg = config()
-    if not tokens.ordered or cfg["last_re"] is None:
+    if not tokens.ordered:
         last = cfg["last"]
         return [k for k, (s, e) in enumerate(tokens) if 0 <= s < e <= len(text) and text[e - 1] in last]
     out = []
