@@ -322,7 +322,7 @@ def write_sqlite(path: Path, tables, staged: list | None = None,
                  fts: tuple[str, str] | None = None) -> None:
     """Every table into one SQLite file; ``tables``: a dict of each table's rows, or a
     ``Tables`` (whose pages' values were made as they came). ``fts``: (path, digest) of a
-    full-text index built ahead (``build_fts``), copied in when the articles are the ones it
+    full-text index built ahead (``FtsBuilder``), copied in when the articles are the ones it
     was built from, else the index is built here."""
     import sqlite_utils
 
@@ -424,21 +424,8 @@ class FtsBuilder:
                 con.close()
 
 
-def build_fts(path: Path | str, articles: Iterable[tuple], staged: list) -> None:
-    """The full-text index of the articles ``articles`` ((headline, text) of each, in the
-    articles table's order) into the SQLite file ``path``, as ``write_sqlite`` builds it;
-    appends the digest of what it indexed (``_fts_digest``) to ``staged``. ``baozhi run``
-    builds it page by page as its workers' rows come (``FtsBuilder``, ``write_tables(fts=...)``)."""
-    builder = FtsBuilder(path)
-    try:
-        builder.add(articles)
-        staged.append(builder.finish())
-    finally:
-        builder.close()
-
-
 def _copy_fts(con, path: str, digest: str) -> bool:
-    """Copy the full-text index built ahead in ``path`` (``build_fts``) into this database,
+    """Copy the full-text index built ahead in ``path`` (``FtsBuilder``) into this database,
     whose articles are written: the same rows as building it here (the virtual table's
     statement and every shadow table's rows). False (nothing done) when the articles are not
     the ones it was built from (a page changed or failed meanwhile)."""
@@ -884,13 +871,13 @@ def write_tables(out_dir: Path, tables, cores: int = 1, timeline=None,
     return [path for _, path in staged]
 
 
-def aside(write, path: Path, tables, preimport: bool = True):
+def aside(write, path: Path, tables):
     """Start ``write(path, tables, staged)`` in a forked process; returns ``join()``, which
     waits for it and returns its ``staged`` list, or raises the exception it raised (and sets
     ``join.cpu``, the child's CPU seconds, None when it ran here). Where
     there is no ``fork``, or threads run (forking them is unsafe), ``write`` runs here and
-    now, and ``join()`` returns its result. ``preimport``: sqlite-utils imported here
-    before forking (the child then starts at once), else by the child if it needs it."""
+    now, and ``join()`` returns its result. sqlite-utils is imported here before forking (the
+    child then starts at once)."""
     import threading
 
     if not hasattr(os, "fork") or threading.active_count() > 1:
@@ -904,8 +891,7 @@ def aside(write, path: Path, tables, preimport: bool = True):
     import gc
     import pickle
 
-    if preimport:
-        import sqlite_utils  # noqa: F401 - imported before forking, not in the child
+    import sqlite_utils  # noqa: F401 - imported before forking, not in the child
 
     read, written = os.pipe()
     pid = os.fork()
