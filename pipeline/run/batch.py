@@ -766,13 +766,14 @@ def _run(input_dir, out_dir, state: State, meta: Metadata, workers, log, started
                 ahead = FtsAhead(out_dir, plan.sources, plan.unread, saved)
                 cleanup.callback(ahead.close)
         return _write(input_dir, out_dir, state, meta, workers, log, started, executor,
-                      scheduler, timeline, plan, summary, old, old_pages, results, ahead)
+                      scheduler, timeline, plan, summary, old, old_pages, results, ahead, cores)
 
 
 def _write(input_dir, out_dir, state: State, meta: Metadata, workers, log, started, executor,
            scheduler, timeline: Timeline, plan: Plan, summary: Summary, old: dict,
-           old_pages: dict, results: dict, ahead: "FtsAhead | None") -> Summary:
-    """Process the pages to make and write the tables (``_run``'s second half)."""
+           old_pages: dict, results: dict, ahead: "FtsAhead | None", cores: int) -> Summary:
+    """Process the pages to make and write the tables (``_run``'s second half; ``cores``: the
+    workers asked for, or the machine's cores)."""
     # pages to make: the tables are written (spooled) as each page comes, not all at the end
     with contextlib.closing(Tables(spool=out_dir) if plan.todo else Tables()) as tables:
         try:
@@ -800,8 +801,7 @@ def _write(input_dir, out_dir, state: State, meta: Metadata, workers, log, start
                 timeline.mark("fts_join")
                 if ahead is not None:
                     timeline.part("fts_index", ahead.cpu)
-                write_tables(out_dir, tables, cores=max(1, workers or os.cpu_count() or 1),
-                             timeline=timeline, fts=fts)
+                write_tables(out_dir, tables, cores=cores, timeline=timeline, fts=fts)
             summary.tables_written = True
             summary.counts = {t: len(tables.get(t)) for t in registry.tables()}
         else:
@@ -904,7 +904,8 @@ def _process(todo, input_dir, meta, state: State, keys, shas, results, summary: 
         pool = ProcessPoolExecutor(max_workers=min(workers, len(todo)), initializer=_worker_init,
                                    mp_context=fork)
         try:
-            # each worker saves the pages it made; the largest pages go first
+            # each worker saves the pages it made; the largest pages go first, or, when the
+            # index is built from the rows (``ahead``), the pages in order but for the last few
             futures = {pool.submit(work_and_save, path, input_dir, meta, source, state.out_dir): source
                        for path, source in (_largest_first(todo) if ahead is None
                                             else _in_order(todo, workers))}
