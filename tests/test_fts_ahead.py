@@ -198,8 +198,7 @@ def test_a_reused_page_saved_as_failed_gives_the_index_no_articles(tmp_path, mon
     want = _ahead(tmp_path, list(_by_page(out).values()))[1]
     assert {a["source"] for a in articles(out)} == {PAGES[0], PAGES[2]}
     # PAGES[1] reused (saved as failed), the others come from workers, the last one first
-    ahead = batch.FtsAhead(tmp_path, PAGES[:3], (),
-                           lambda s: state.load(keys[s]) if s == PAGES[1] else None)
+    ahead = batch.FtsAhead(tmp_path, PAGES[:3], (), {PAGES[1]}, lambda s: state.load(keys[s]))
     try:
         ahead.add(PAGES[2], state.load(keys[PAGES[2]]))
         ahead.add(PAGES[0], state.load(keys[PAGES[0]]))
@@ -214,6 +213,77 @@ def test_a_reused_page_saved_as_failed_gives_the_index_no_articles(tmp_path, mon
     ahead.add(PAGES[0], state.load(keys[PAGES[0]]))
     assert ahead.result() is None
     ahead.close()
+
+
+def test_a_reused_page_whose_saved_file_is_bad_stops_the_index_at_once(tmp_path):
+    """A reused page whose saved result is missing or bad (the run makes it again after the
+    workers'): the index is left to the tables at once, its file read once, and the pages
+    that come after it are not kept."""
+    src = make_input(tmp_path, PAGES[:3])
+    out = tmp_path / "out"
+    batch.run(src, out, workers=1, log=io.StringIO())
+    state = batch.State(out)
+    keys = {s: p["key"] for s, p in state.manifest()["pages"].items()}
+    state.result_path(keys[PAGES[0]]).write_text('{"key": "cut sh', encoding="utf-8")
+    asked = []
+
+    def saved(source):
+        asked.append(source)
+        return state.load(keys[source])
+
+    ahead = batch.FtsAhead(tmp_path, PAGES[:3], (), {PAGES[0]}, saved)
+    try:
+        for source in PAGES[1:3]:
+            ahead.add(source, state.load(keys[source]))
+            assert ahead._come == {}
+        assert ahead.result() is None
+    finally:
+        ahead.close()
+    assert asked == [PAGES[0]]
+
+
+_DAMAGED = """if True:
+    import io, json, sys
+    from pathlib import Path
+    from baozhi.run import batch
+    held, results = [], []
+    add, result = batch.FtsAhead.add, batch.FtsAhead.result
+    def counted(self, source, rows):
+        add(self, source, rows)
+        held.append(len(self._come))
+    def told(self):
+        results.append(result(self))
+        return results[-1]
+    batch.FtsAhead.add, batch.FtsAhead.result = counted, told
+    s = batch.run(Path(sys.argv[1]), Path(sys.argv[2]), workers=2, log=io.StringIO())
+    print(json.dumps({"processed": s.processed, "held": held, "results": results}))
+"""
+
+
+@needs_fork
+def test_two_workers_with_a_reused_page_whose_saved_file_is_bad_build_the_index_with_the_tables(tmp_path):
+    """A rerun whose reused page's saved result was damaged: the index is built with the
+    tables (the page made again), the database a fresh run's, and the pages that came from
+    the workers meanwhile were not kept for the index."""
+    src = make_input(tmp_path, PAGES[:3])
+    two = tmp_path / "two"
+    batch.run(src, two, workers=1, log=io.StringIO())
+    state = batch.State(two)
+    key = state.manifest()["pages"][PAGES[0]]["key"]
+    for name in PAGES[1:3]:             # two pages of three changed: the index is built ahead
+        (src / name).write_text((src / name).read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    state.result_path(key).write_text("{not json", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-c", _DAMAGED, str(src), str(two)],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    got = json.loads(proc.stdout)
+    assert sorted(got["processed"]) == PAGES[:3]        # the damaged page made again
+    assert got["results"] == [None] and got["held"] and not any(got["held"])
+    fresh = tmp_path / "fresh"
+    batch.run(src, fresh, workers=1, log=io.StringIO())
+    assert sqlite_rows(two / export.DB_NAME) == sqlite_rows(fresh / export.DB_NAME)
+    assert differences(fresh, two) == []
+    assert not [p for p in two.iterdir() if p.name.startswith(".") and p.name != ".state"]
 
 
 def test_the_index_holds_each_article_once(tmp_path):

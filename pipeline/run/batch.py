@@ -265,14 +265,19 @@ class FtsAhead:
     there as before: the same rows either way).
 
     ``sources``: the pages in the tables' order; ``none``: those whose rows have no
-    articles (not read); ``saved(source)``: the saved rows of a page the run reuses, else
-    None (its articles are those rows': a page saved as failed has none)."""
+    articles (not read); ``reused``: the pages the run reuses, whose rows ``saved(source)``
+    reads from their saved results (their articles are those rows': a page saved as failed
+    has none); None when that file is missing or bad (the run makes the page again after
+    the workers', so the index is then built with the tables, as after an error of its
+    file)."""
 
-    def __init__(self, out_dir: Path, sources: list[str], none=frozenset(), saved=None):
+    def __init__(self, out_dir: Path, sources: list[str], none=frozenset(), reused=frozenset(),
+                 saved=None):
         fd, name = tempfile.mkstemp(prefix=temp_prefix(Path(out_dir) / DB_NAME), dir=out_dir)
         os.close(fd)
         self.path, self.cpu = Path(name), 0.0
         self._order, self._none, self._saved = list(sources), set(none), saved
+        self._reused = set(reused)
         self._next = 0
         self._come: dict[str, list[tuple]] = {}
         self._builder: FtsBuilder | None = None
@@ -300,21 +305,28 @@ class FtsAhead:
                     arts = ()
                 elif src in self._come:
                     arts = self._come.pop(src)
-                else:
-                    saved = self._saved(src) if self._saved is not None else None
-                    if saved is None:
-                        return                      # still to come
+                elif src in self._reused:
+                    saved = self._saved(src)
+                    if saved is None:               # its saved result is missing or bad
+                        self._stop()
+                        return
                     arts = [(a.get("headline"), a.get("text")) for a in saved.get("articles") or ()]
+                else:
+                    return                          # still to come
                 if arts:
                     if self._builder is None:
                         self._builder = FtsBuilder(self.path)
                     self._builder.add(arts)
                 self._next += 1
         except (sqlite3.Error, OSError):
-            self._done = True
-            self._come.clear()
-            if self._builder is not None:
-                self._builder.close()
+            self._stop()
+
+    def _stop(self) -> None:
+        """No index: it is built with the tables (the pages that come are not kept)."""
+        self._done = True
+        self._come.clear()
+        if self._builder is not None:
+            self._builder.close()
 
     def result(self) -> tuple[str, str] | None:
         """(path, digest) of the index built, or None when a page's articles never came or
@@ -749,9 +761,8 @@ def _run(input_dir, out_dir, state: State, meta: Metadata, workers, log, started
     reused = {s: plan.keys[s] for s in summary.reused}
 
     def saved(source: str) -> dict[str, list[dict]] | None:
-        """A reused page's saved rows (kept for ``_collect``), else None."""
-        if source not in reused:
-            return None
+        """A reused page's saved rows (kept for ``_collect``), None when its file is missing
+        or bad (``_collect`` makes the page again)."""
         rows = results.get(source) or state.load(reused[source])
         if rows is not None:
             results[source] = rows
@@ -763,7 +774,7 @@ def _run(input_dir, out_dir, state: State, meta: Metadata, workers, log, started
         if executor == "local" and cores > 1 and len(plan.todo) > 1 and \
                 2 * len(plan.todo) >= len(plan.sources):
             with contextlib.suppress(OSError):     # an optional gain: the run goes on without it
-                ahead = FtsAhead(out_dir, plan.sources, plan.unread, saved)
+                ahead = FtsAhead(out_dir, plan.sources, plan.unread, reused, saved)
                 cleanup.callback(ahead.close)
         return _write(input_dir, out_dir, state, meta, workers, log, started, executor,
                       scheduler, timeline, plan, summary, old, old_pages, results, ahead, cores)
