@@ -214,10 +214,11 @@ def test_token_spans_drop_the_trailing_spaces_as_the_set_did():
 def test_the_figures_first_character_tests_hold_every_match_start():
     """A match of the range, inclusive-mark, times and not_before patterns starts with one of
     the characters ``_patterns`` lists for them (the test that skips those matches)."""
-    from baozhi.layers.figures.figures import _cfg, _patterns
+    from baozhi.layers.figures.figures import JOIN_GAP, _cfg, _patterns
     p, c = _patterns(), _cfg()
     chars = "".join({*"".join(c["range_connectors"]), *"".join(c["range_inclusive_marks"]),
-                     *"".join(c["times_signs"]), *"".join(c["not_before"]), *" \t1二元号(含)"})
+                     *"".join(c["times_signs"]), *"".join(c["not_before"]), *JOIN_GAP,
+                     *" \t\u3000\n1二元号(含)"})
     rng = random.Random(7)
     for _ in range(3000):
         text = "".join(rng.choices(chars, k=rng.randint(1, 12)))

@@ -55,6 +55,11 @@ from baozhi.resources.numerals import (Cover, Num, chars as num_chars, homograph
 FIELDS = ("start", "end", "text", "kind", "value", "low", "high", "unit", "approx",
           "magnitude", "count")
 
+# the characters that may stand around a range connector, an inclusive mark or a times sign
+# (10 - 20万, 2 × 660MW): the patterns' gap class and the first characters of their matches
+# (``join_firsts``) both come from here, so the two cannot disagree
+JOIN_GAP = " \t"
+
 
 @functools.cache
 def _cfg() -> dict:
@@ -90,13 +95,14 @@ def _patterns() -> dict:
         for w in sorted(ha, key=len, reverse=True))))
     ch = {w: k for k, ws in c["change_words"].items() for w in ws}
     p["change"] = (ch, regexcache.compile(rf"({_alts(ch)})(?:{_alts(c['change_gap'])})?$"))
-    p["range"] = regexcache.compile(rf"[ \t]*(?:{_alts(c['range_connectors'])})[ \t]*")
-    p["range_inclusive"] = regexcache.compile(rf"[ \t]*(?:{_alts(c['range_inclusive_marks'])})")
-    p["times"] = regexcache.compile(rf"[ \t]*(?:{_alts(c['times_signs'])})[ \t]*")
+    gap = f"[{regex.escape(JOIN_GAP)}]*"
+    p["range"] = regexcache.compile(rf"{gap}(?:{_alts(c['range_connectors'])}){gap}")
+    p["range_inclusive"] = regexcache.compile(rf"{gap}(?:{_alts(c['range_inclusive_marks'])})")
+    p["times"] = regexcache.compile(rf"{gap}(?:{_alts(c['times_signs'])}){gap}")
     # the characters a match of range, range_inclusive or times starts with (a cheap test
     # before the three matches after every numeral; None: a word is empty, test nothing)
     joins = [*c["range_connectors"], *c["range_inclusive_marks"], *c["times_signs"]]
-    p["join_firsts"] = None if "" in joins else frozenset(" \t") | frozenset(w[0] for w in joins)
+    p["join_firsts"] = None if "" in joins else frozenset(JOIN_GAP) | frozenset(w[0] for w in joins)
     am = c["abbreviated_money"]
     p["abbreviated_money"] = (am["currency"], regexcache.compile(
         rf"(?:{_alts(am['words'])}){am['gap']}$"), regexcache.compile(am["not_before"]))
