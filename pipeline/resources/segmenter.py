@@ -94,9 +94,9 @@ class Segmenter:
         by ``fast_cut`` (the same algorithm in fewer Python steps; its blocks of Han
         characters by jieba-rs once ``RUST_AFTER`` characters have been cut, see ``Rust``)
         where jieba is the version it was written from, else by jieba."""
-        if HMM and self._fast:
-            return iter(self._fast_cut(text))
-        return self.tokenizer.cut(text, HMM=HMM)
+        if HMM:
+            return iter(self.words(text))
+        return self.tokenizer.cut(text, HMM=False)
 
     def words(self, text: str) -> list[str]:
         """``list(self.cut(text))``, without the copy where ``fast_cut`` made the list."""
