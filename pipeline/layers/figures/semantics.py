@@ -197,10 +197,8 @@ class _Text:
         self._names: dict[int, tuple[list, bool]] = {}   # paragraph -> name_brackets (_in_name)
         # the bounds' look-ups called directly (the methods below say what each does): the
         # rules ask them tens of times a figure
-        self.sentence, self.paragraph = self.b.sentence, self.b.paragraph
-        # (Bounds.clause_start and clause_end without their own frame: the same bisections)
-        self.clause_start = functools.partial(Bounds._before, self.b.clause)
-        self.clause_end = functools.partial(self.b._after, self.b.clause)
+        self.sentence, self.clause_start, self.clause_end, self.paragraph = (
+            self.b.sentence, self.b.clause_start, self.b.clause_end, self.b.paragraph)
         self._nouns: dict[tuple[str, str], bool] = {}   # (word, tag) -> _is_noun's answer
         self._word_index: dict[int, tuple[list[int], list[int]]] = {}   # (words_in)
         self._events: dict[str, tuple] = {}  # (ends, events) by kind, on first use (named: and the pass)
@@ -2979,84 +2977,58 @@ def describe(text: str, figures: list[dict], entities: list[dict], dates: list[d
               tokens=tokens)
     done: list[_Fig] = []
     last_k = -1
-    cfg = t.cfg
-    # the tables read once per text (a test turns a rule off by replacing it in its table)
-    found_before = cfg["metric_found_before"]
-    metric_rules = [(rule, rule.__name__ in found_before) for rule in METRIC_RULES]
-    metric_filters, subject_rules, subject_filters = METRIC_FILTER_RULES, SUBJECT_RULES, SUBJECT_FILTER_RULES
-    period_rules, year_rules, status_rules = PERIOD_RULES, PERIOD_YEAR_RULES, STATUS_RULES
-    change_rules, change_filters = CHANGE_RULES, CHANGE_FILTER_RULES
-    rate_rule = rate_metric if rate_metric in change_rules else None
-    not_carried, by_default = cfg["subject_not_carried"], cfg["subject_by_default"]
-    period_not_carried = cfg["period_not_carried"]
-    starts, paragraph, sentence = t.sentence_starts, t.paragraph, t.sentence
     for i, rec in enumerate(figures):
         f = _Fig(i, rec, rec["start"], rec["end"])
-        k, s, _ = sentence(f.start)
+        k, s, _ = t.sentence(f.start)
         # the sentences since the last figure's name subjects too (for 该…, and to carry on)
-        if k > last_k + 1:
-            para = paragraph(f.start)
-            for kk in range(last_k + 1, k):
-                ss = starts[kk]
-                if paragraph(ss) != para:
-                    continue             # a subject carries on within its paragraph only
-                t.subjects.wait(kk, ss, starts[kk + 1])     # (found if a rule reads it)
+        para = t.paragraph(f.start)
+        for kk in range(last_k + 1, k):
+            ss = t.sentence_starts[kk]
+            ee = t.sentence_starts[kk + 1]
+            if t.paragraph(ss) != para:
+                continue             # a subject carries on within its paragraph only
+            t.subjects.wait(kk, ss, ee)     # (found if a rule reads it)
         last_k = k
-        for rule, again in metric_rules:  # (each reads the figures done so far if it needs;
-            span = rule(t, f, done)       # again: may be a metric found before)
+        for rule in METRIC_RULES:      # (each reads the figures done so far if it needs)
+            again = rule.__name__ in t.cfg["metric_found_before"]   # may be a metric found before
+            span = rule(t, f, done)
             if span and (again or _metric_ok(t, span, f)) and not any(
-                    r(t, f, span) for r in metric_filters):
+                    r(t, f, span) for r in METRIC_FILTER_RULES):
                 f.metric = span
                 break
-        subject = None
-        for rule in subject_rules:
+        for rule in SUBJECT_RULES:
             subject = f.subject = rule(t, f, k, s)
             if subject:
-                for r in subject_filters:       # (_filtered)
-                    if subject:
-                        subject = r(t, subject)
-                f.subject = subject
+                subject = f.subject = _filtered(t, subject)
             if subject:
                 f.subject_by = rule.__name__
                 break
         if subject and k not in t.subjects:
-            if f.subject_by in not_carried:    # a figure's own name (湛江５０万吨
+            if f.subject_by in t.cfg["subject_not_carried"]:    # a figure's own name (湛江５０万吨
                 subject = _subject(t, _Fig(-1, {}, f.start, f.start), k, s)  # 浆厂): the sentence's
                 if subject:
                     t.subjects[k] = subject
                 subject = f.subject
             else:
                 t.subjects[k] = subject
-                if f.subject_by in by_default:
+                if f.subject_by in t.cfg["subject_by_default"]:
                     t.defaulted.add(k)
         period = None
-        for rule in period_rules:
+        for rule in PERIOD_RULES:
             if period := rule(t, f):
-                for r in year_rules:
-                    if got := r(t, period):
-                        period = got
-                        break
-                if rule.__name__ not in period_not_carried:   # (duration_frame: its
-                    t.periods[k] = period                     # sentence's only)
+                period = next((got for r in PERIOD_YEAR_RULES if (got := r(t, period))), period)
+                if rule.__name__ not in t.cfg["period_not_carried"]:   # (duration_frame: its
+                    t.periods[k] = period                             # sentence's only)
                 break
         f.period = period
-        status = "actual"
-        for rule in status_rules:
-            if got := rule(t, f):
-                status = got
-                break
+        status = next((got for rule in STATUS_RULES if (got := rule(t, f))), "actual")
         # the figures layer's own change word right before the number comes first
         # (but a growth rate is an increase whatever it does: 增速降至3%)
-        rate = (rate_rule(t, f) or None) if rate_rule is not None and rec.get(
-            "unit") == "%" else None     # a rate's level, not its change (百分点)
-        change = rate or rec.get("change")
-        if not change:
-            change = None
-            for rule in change_rules:
-                if got := rule(t, f):
-                    change = got
-                    break
-        if change and not rate and any(rule(t, f) for rule in change_filters):
+        rate = next((got for rule in CHANGE_RULES if rule is rate_metric and (got := rule(t, f))),
+                    None) if rec.get("unit") == "%" else None     # a rate's level, not its change (百分点)
+        change = rate or rec.get("change") or next(
+            (got for rule in CHANGE_RULES if (got := rule(t, f))), None)
+        if change and not rate and any(rule(t, f) for rule in CHANGE_FILTER_RULES):
             change = None
         rec.update({
             "metric": text[f.metric[0]:f.metric[1]] if f.metric else None,
