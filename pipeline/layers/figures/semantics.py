@@ -199,7 +199,6 @@ class _Text:
         # rules ask them tens of times a figure
         self.sentence, self.clause_start, self.clause_end, self.paragraph = (
             self.b.sentence, self.b.clause_start, self.b.clause_end, self.b.paragraph)
-        self._nouns: dict[tuple[str, str], bool] = {}   # (word, tag) -> _is_noun's answer
         self._word_index: dict[int, tuple[list[int], list[int]]] = {}   # (words_in)
         self._events: dict[str, tuple] = {}  # (ends, events) by kind, on first use (named: and the pass)
         self._same_years: list[dict] | None = None  # the dates with 当年 as dates, on first use
@@ -491,13 +490,6 @@ class _Fig:
 # --------------------------------------------------------------------------- noun phrases
 
 def _is_noun(t: _Text, word: str, tag: str) -> bool:
-    got = t._nouns.get((word, tag))
-    if got is None:
-        got = t._nouns[word, tag] = _find_is_noun(t, word, tag)
-    return got
-
-
-def _find_is_noun(t: _Text, word: str, tag: str) -> bool:
     cfg = t.cfg
     if word in cfg["not_metric"] or not WORD_CHARS.match(word):
         return False
