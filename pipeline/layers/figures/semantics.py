@@ -200,7 +200,8 @@ class _Text:
         self.sentence, self.clause_start, self.clause_end, self.paragraph = (
             self.b.sentence, self.b.clause_start, self.b.clause_end, self.b.paragraph)
         self._word_index: dict[int, tuple[list[int], list[int]]] = {}   # (words_in)
-        self._events: dict[str, tuple] = {}  # (ends, events) by kind, on first use (named: and the pass)
+        self._organised: tuple[list[int], list[tuple[int, int]]] | None = None  # (ends, events), on first use
+        self._named: tuple | None = None     # (ends, names, the pass, its last end): _named_upto
         self._same_years: list[dict] | None = None  # the dates with 当年 as dates, on first use
         self._norm_spans: list[tuple[int, int]] | None = None  # a law's articles, on first use
         self._norm_frames: dict[int, int | None] = {}  # sentence -> the end of its rule's frame
@@ -210,17 +211,14 @@ class _Text:
         """The figures by start (respective_owners), on first use."""
         return numerals.record_cover(self.figures)
 
-    def _find_events(self, kind: str) -> tuple[list[int], list]:
-        """The events of one kind the text tells of, found in one pass on first use (each kind
-        apart: event_name's pass is slow on a long text and only a count of participants needs
-        it), as the list of their ends (for bisection) and the list of the events: "named" — a
-        contest, an election, a fair (event_name), as its name (read as far as asked:
-        ``_named_upto``); "organised" — what an organiser
-        holds (举办了…活动, 开展“…”科普直播课, 组织开展…培训), the object of an organising verb
-        up to its clause's end (a comma inside quotes does not end it) ending with an event
-        word, as its (start, end)."""
-        if kind in self._events:
-            return self._events[kind]
+    def _find_organised(self) -> tuple[list[int], list[tuple[int, int]]]:
+        """What an organiser holds (举办了…活动, 开展“…”科普直播课, 组织开展…培训), found in one
+        pass on first use, as the list of their ends (for bisection) and the list of the events:
+        the object of an organising verb up to its clause's end (a comma inside quotes does not
+        end it) ending with an event word, as its (start, end). (The named events apart:
+        ``_named_upto``.)"""
+        if self._organised is not None:
+            return self._organised
         cfg = self.cfg
         organised = []
         for m in cfg["organise_verbs"].finditer(self.text):
@@ -242,8 +240,8 @@ class _Text:
             if self.figure_overlaps(a, i):
                 continue        # 组织21家企业参加: a count, no event's name
             organised.append((a, i))
-        self._events[kind] = ([e for _, e in organised], organised)
-        return self._events[kind]
+        self._organised = ([e for _, e in organised], organised)
+        return self._organised
 
     def figure_overlaps(self, a: int, b: int) -> bool:
         """Whether a figure overlaps [a, b) (starts before ``b``, ends after ``a``)."""
@@ -260,13 +258,15 @@ class _Text:
         return self.dts.holds(a, b)
 
     def _named_upto(self, pos: int) -> tuple[list[int], list[str]]:
-        """The named events (``_find_events``' "named") as far as the first one ending after
-        ``pos``: event_name's pass over the text goes on only as far as a figure asks (its
+        """The named events the text tells of — a contest, an election, a fair (event_name) —
+        as the list of their ends (for bisection) and the list of their names, as far as the
+        first one ending after ``pos``: event_name's pass over the text (slow on a long text,
+        and only a count of participants needs it) goes on only as far as a figure asks (its
         matches follow each other, so their ends rise, and the events read by bisection up to
         ``pos`` are those the pass over the whole text finds)."""
-        got = self._events.get("named")
+        got = self._named
         if got is None:
-            got = self._events["named"] = ([], [], self.cfg["event_name"].finditer(self.text), [-1])
+            got = self._named = ([], [], self.cfg["event_name"].finditer(self.text), [-1])
         ends, names, matches, last = got
         if last[0] > pos or matches is None:
             return ends, names
@@ -280,22 +280,24 @@ class _Text:
                 names.append(m.group(1))
             if last[0] > pos:
                 return ends, names
-        self._events["named"] = (ends, names, None, last)      # (the whole text read)
+        self._named = (ends, names, None, last)      # (the whole text read)
         return ends, names
 
-    def _last_event(self, kind: str, pos: int):
-        ends, events = self._named_upto(pos) if kind == "named" else self._find_events(kind)
+    @staticmethod
+    def _last_event(found: tuple[list[int], list], pos: int):
+        """The last of ``found``'s events (their ends, the events) ending at or before ``pos``."""
+        ends, events = found
         j = bisect.bisect_right(ends, pos) - 1
         return events[j] if j >= 0 else None
 
     def event_before(self, pos: int) -> str | None:
         """The name of the last named event (a contest, an election, a fair) ending at or before
         ``pos``."""
-        return self._last_event("named", pos)
+        return self._last_event(self._named_upto(pos), pos)
 
     def organised_before(self, pos: int) -> tuple[int, int] | None:
         """(start, end) of the last event an organiser holds ending at or before ``pos``."""
-        return self._last_event("organised", pos)
+        return self._last_event(self._find_organised(), pos)
 
     def paragraph(self, pos: int) -> int:
         """The index of the paragraph (line) holding ``pos``."""
