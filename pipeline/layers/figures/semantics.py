@@ -750,6 +750,19 @@ def owner_class_change(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[
 
 
 def noun_before(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, int] | None:
+    """The noun phrase right before the figure or its link verb (总投资为…, 产量达…). A head
+    dropped from it (a verb-noun, an owner, a project word) leaves no particle or join at the
+    metric's start (特许经营的零售业比重 -> 零售业比重, not 的零售业比重)."""
+    span = _noun_before(t, f)
+    if span:
+        s, e = span
+        while s < e and t.text[s] in t.cfg["np_trim"]:
+            s += 1
+        span = (s, e) if s < e else None
+    return span
+
+
+def _noun_before(t: _Text, f: _Fig) -> tuple[int, int] | None:
     pos = _before_link(t, f)
     span = _strip_owner(t, _np_left(t, pos, t.clause_start(f.start) if f.link_floor is None
                                     else f.link_floor))
