@@ -56,7 +56,7 @@ _PATTERNS = (
     "pronouns", "place_reference", "surveyed_skip", "quoted_not_name",
 )
 _SETS = (
-    "dimension_words", "noun_tags", "attribute_tags", "noun_words", "not_metric",
+    "dimension_words", "copula_words", "modifier_only_tags", "noun_tags", "attribute_tags", "noun_words", "not_metric",
     "noun_joins", "owner_lead_tags", "generic_counters", "carry_period_after", "topic_tags",
     "not_topic", "numeral_chars", "topic_skip_tags", "entity_labels", "rule_approx",
     "modifier_tags", "zero_subject_skip_tags", "date_after_kinds", "goal_scale_kinds", "metric_found_before", "topic_after_time",
@@ -954,6 +954,11 @@ def count_verb_after(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[in
     if k >= len(words) or words[k][1] != (words[k - 1][2] if k else f.end) or not (
             words[k][3].startswith("v") and HAN_WORD.match(words[k][0])):
         return None
+    if words[k][0] in cfg["copula_words"]:     # ９个是贫困县: what the counted are, a noun
+        span = _np_right(t, words[k][2], ceil)  # phrase after the copula that ends in a head
+        last = t.word_ending(span[1]) if span else None     # (not 是常有的事, 是所谓…: a
+        return None if not last or last[3] in cfg["modifier_only_tags"] or t.text.startswith(
+            "的", span[1]) else span                         # modifier, none)
     s = end = words[k][1]
     obj = False
     for word, ws, we, tag in words[k:]:
