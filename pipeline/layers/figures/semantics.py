@@ -56,7 +56,7 @@ _PATTERNS = (
     "pronouns", "place_reference", "surveyed_skip", "quoted_not_name",
 )
 _SETS = (
-    "dimension_words", "copula_words", "modifier_only_tags", "noun_tags", "attribute_tags", "noun_words", "not_metric",
+    "dimension_words", "copula_words", "modifier_only_tags", "source_prepositions", "list_words", "name_tags", "noun_tags", "attribute_tags", "noun_words", "not_metric",
     "noun_joins", "owner_lead_tags", "generic_counters", "carry_period_after", "topic_tags",
     "not_topic", "numeral_chars", "topic_skip_tags", "entity_labels", "rule_approx",
     "modifier_tags", "zero_subject_skip_tags", "date_after_kinds", "goal_scale_kinds", "metric_found_before", "topic_after_time",
@@ -1388,7 +1388,27 @@ def metric_modifier(t: _Text, f: _Fig, o: "Owner") -> bool:
     return _previous(t, k, s) is None   # (国有企业利润增长8%, told first: the class is all there is)
 
 
-OWNER_FILTER_RULES = (object_not_owner, report_source_not_owner, listed_not_owner, metric_modifier)
+def source_not_owner(t: _Text, f: _Fig, o: "Owner") -> bool:
+    """Keep an owner unless a preposition of where from or where to opens the names it is
+    one of (从日本、澳大利亚等国组织了…货源, 向全国２０余家商场输出): a source or a recipient
+    owns nothing of the clause."""
+    if not report_source_not_owner(t, f, o):
+        return True     # (记者从…获悉: a report's source, which that rule weighs)
+    cfg = t.cfg
+    if f.start - o[1] <= 1 and t.text[o[1]:f.start] in ("", "的"):
+        return True     # (向全市５.８万名退伍军人, 从北京市１８个区县: whose the count is)
+    # (from the sentence's start: a list's 、 may open a clause)
+    for word, ws, we, tag in reversed(t.words_in(o[0] - 1, t.sentence(o[0])[1], o[0])):
+        if word in cfg["source_prepositions"]:
+            return False
+        if not (word in cfg["list_words"] or tag in cfg["name_tags"]
+                or t.ents.overlapping(ws, we)):
+            return True
+    return True
+
+
+OWNER_FILTER_RULES = (object_not_owner, report_source_not_owner, listed_not_owner, metric_modifier,
+                      source_not_owner)
 
 
 def _owner(t: _Text, f: _Fig, s: int) -> Subject | None:
