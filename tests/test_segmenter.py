@@ -102,3 +102,37 @@ def test_jieba_rs_is_taken_after_enough_text_only():
     words = list(seg.cut(text))          # 16 + 33 characters, past 30: built, and used from this text on
     assert seg._rust is not None
     assert words == list(seg.tokenizer.cut(text)) == list(seg.cut(text))
+
+
+def test_jieba_rs_cuts_a_whole_text_alike_for_every_character_it_is_given(seg, rust):
+    # fast_cut gives jieba-rs a whole text with no character of _RUST_WHOLE_UNSAFE: every other
+    # character of the BMP, between Han words, alone and doubled, must come out as jieba's words
+    unsafe = segmenter._RUST_WHOLE_UNSAFE
+    chars = [c for c in map(chr, range(0x10000)) if not unsafe.search(c)]
+    assert len(chars) > 40_000 and "\u4e00" in chars and "，" in chars and "\u3000" in chars
+    for lo in range(0, len(chars), 4096):
+        text = "".join(f"发展{c}中国{c}{c}人民" for c in chars[lo:lo + 4096])
+        assert not unsafe.search(text)
+        assert segmenter.fast_cut(seg.tokenizer, text, rust) == segmenter.fast_cut(seg.tokenizer, text)
+
+
+@pytest.mark.parametrize("text", RUST_ODD + ["a  b\r\n\tc", "ab-c_d#e&f+g 3.14%", "😀中国😀",
+                                             "1998年1月1日，北京市国内生产总值增长8.8%"])
+def test_a_text_jieba_rs_could_cut_otherwise_goes_block_by_block(seg, rust, text):
+    assert segmenter._RUST_WHOLE_UNSAFE.search(text)
+    _same(seg, text, rust)
+
+
+def test_the_articles_of_pd1998_are_cut_whole_and_alike(seg, rust, shared):
+    from baozhi.run.process import article_text
+    from baozhi.stages.articles import split_articles
+    from baozhi.stages.repair import repair
+
+    whole = 0
+    for page in sorted((shared / "pd1998" / "pages").glob("*.txt"))[:10]:
+        rep = repair(page.read_text(encoding="utf-8"))
+        for art in split_articles(rep):
+            text = article_text(rep, art)
+            whole += not segmenter._RUST_WHOLE_UNSAFE.search(text)
+            assert segmenter.fast_cut(seg.tokenizer, text, rust) == list(seg.tokenizer.cut(text, HMM=True))
+    assert whole > 50

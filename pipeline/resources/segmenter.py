@@ -443,7 +443,10 @@ class Rust:
         return cls(rj, force)
 
     def block(self, blk: str, out: list) -> None:
-        words = self.cut(blk, True)
+        self.put(self.cut(blk, True), out)
+
+    def put(self, words: list[str], out: list) -> None:
+        """jieba-rs's ``words`` appended to ``out``, those the lexicon forces apart split."""
         if self.force:
             force = self.force
             for w in words:
@@ -456,6 +459,16 @@ class Rust:
 
 
 _NOT_HAN = re.compile("[^\u4E00-\u9FD5]")
+# a character whose words jieba-rs might give otherwise than jieba outside jieba's blocks of Han
+# characters: jieba's own block characters other than Han (letters, digits, +#&._%-: a block
+# jieba-rs cuts otherwise), those only jieba-rs's block pattern takes (CJK extension A, the rest
+# of the unified block, compatibility ideographs, everything beyond the BMP), \r (jieba keeps
+# \r\n one word) and lone surrogates (no text for jieba-rs). A text with none of them is one
+# call of jieba-rs (``fast_cut``): every other character is a word of its own in both, and the
+# blocks of Han characters are the same blocks (every article of pd1998, ~2x faster).
+# tests/test_segmenter.py tries every character of the BMP it lets through.
+_RUST_WHOLE_UNSAFE = re.compile(
+    "[a-zA-Z0-9+#&._%\\-\r\u3400-\u4DBF\u9FD6-\u9FFF\uF900-\uFAFF\uD800-\uDFFF\U00010000-\U0010FFFF]")
 
 
 def fast_cut(tok, text: str, rust: Rust | None = None) -> list[str]:
@@ -467,11 +480,19 @@ def fast_cut(tok, text: str, rust: Rust | None = None) -> list[str]:
     dict, the generator per position and the tuples jieba builds, and runs of single
     characters given to jieba's own HMM (``finalseg.cut``). The same floating-point
     expressions in the same order, so the same words: tests/test_segmenter.py compares them
-    with jieba's on pages and odd text; identical tables on pd1998 (scripts/same_tables.py)."""
+    with jieba's on pages and odd text; identical tables on pd1998 (scripts/same_tables.py).
+    With ``rust``, a text with no character of ``_RUST_WHOLE_UNSAFE`` is cut by jieba-rs in one
+    call, and else its blocks of Han characters one by one."""
     from jieba import finalseg, re_han_default, re_skip_default
 
+    if rust is not None and not _RUST_WHOLE_UNSAFE.search(text):
+        if not rust.force:
+            return rust.cut(text, True)     # the text in one call: the same words (see above)
+        out: list[str] = []
+        rust.put(rust.cut(text, True), out)
+        return out
     freq, total = tok.FREQ, tok.total
-    out: list[str] = []
+    out = []
     for blk in re_han_default.split(text):
         if not blk:
             continue
