@@ -899,8 +899,15 @@ def _process(todo, input_dir, meta, state: State, keys, shas, results, summary: 
                 done.close()
             return
         if workers == 1 or len(todo) == 1:
-            for path, source in todo:
-                finish(source, *work(path, input_dir, meta))
+            try:
+                for n, (path, source) in enumerate(todo):
+                    finish(source, *work(path, input_dir, meta))
+                    if n == 0 and len(todo) > 1:
+                        # the models the first page loaded, out of the cyclic collector's
+                        # reach for the other pages (as ``warm_up`` does for workers)
+                        gc.freeze()
+            finally:
+                gc.unfreeze()
             return
         # load the models here, once, before the workers fork: each starts with them loaded
         # (shared copy-on-write pages, frozen out of the cyclic collector's reach) instead of
