@@ -34,6 +34,7 @@ import hashlib
 import io
 import itertools
 import json
+import operator
 import os
 import re
 import shutil
@@ -501,12 +502,13 @@ def arrow_type(col: str, values: list):
     import pyarrow as pa
 
     if col in DATE_COLUMNS or col.endswith("_date"):
-        if all(v is None or _date(v) is not None for v in values):
+        if all(v is None or _date(v) is not None for v in _distinct(values)):
             return pa.date32()
         return pa.string()
     if col in STRING_COLUMNS or col.endswith("_id"):
         return pa.string()
-    seen = {type(v) for v in values if v is not None}
+    seen = set(map(type, values))
+    seen.discard(type(None))
     if not seen:
         return {int: pa.int64(), float: pa.float64()}.get(FIELD_TYPES.get(col), pa.string())
     if seen == {bool}:
@@ -518,6 +520,30 @@ def arrow_type(col: str, values: list):
     if seen <= {list, tuple}:
         return pa.list_(pa.string())
     return pa.string()
+
+
+def _distinct(values: list):
+    """``values`` without repeats where they are all strings or None (a date column: a few
+    hundred distinct of ~50,000), else ``values`` as they are."""
+    if set(map(type, values)) <= {str, type(None)}:
+        return set(values)
+    return values
+
+
+def _dates(values: list) -> list:
+    """``_date`` of each of ``values``, each distinct string read once."""
+    if set(map(type, values)) <= {str, type(None)}:
+        day = {v: _date(v) for v in set(values)}
+        return list(map(day.__getitem__, values))
+    return list(map(_date, values))
+
+
+def _column(rows: list[dict], col: str) -> list:
+    """``[r.get(col) for r in rows]``, a loop in C where every row has the column."""
+    try:
+        return list(map(operator.itemgetter(col), rows))
+    except KeyError:
+        return [r.get(col) for r in rows]
 
 
 def _arrow_value(value, typ):
@@ -552,6 +578,8 @@ def _arrow_values(values: list, typ) -> list:
     ok = _AS_IS.get(str(typ))
     if ok is not None and seen <= ok:
         return values
+    if str(typ) == "date32[day]":
+        return _dates(values)       # _arrow_value of a date column: _date (None stays None)
     if str(typ) == "list<item: string>" and seen <= {list} and all(
             type(x) is str for v in values if v is not None for x in v):
         return values
@@ -566,12 +594,14 @@ def arrow_table(table: str, rows: list[dict], issue_dates: dict[str, str | None]
     cols = [c for c in columns(table, rows) if c not in PARTITIONS]
     fields, arrays = [], []
     for c in cols:
-        values = [r.get(c) for r in rows]
+        values = _column(rows, c)
         typ = arrow_type(c, values)
         fields.append(pa.field(c, typ))
         arrays.append(pa.array(_arrow_values(values, typ), type=typ))
-    days = [_date(r.get("issue_date") if r.get("issue_date") is not None
-                  else issue_dates.get(r.get("source"))) for r in rows]
+    own = _column(rows, "issue_date")
+    if None in own:     # (``in``: identity first, a row's None is found without comparing)
+        own = [d if d is not None else issue_dates.get(r.get("source")) for d, r in zip(own, rows)]
+    days = _dates(own)
     fields += [pa.field("issue_year", pa.int32()), pa.field("issue_month", pa.int32())]
     arrays += [pa.array([d.year if d else None for d in days], type=pa.int32()),
                pa.array([d.month if d else None for d in days], type=pa.int32())]
