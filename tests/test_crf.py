@@ -363,3 +363,65 @@ def test_the_shipped_matcher_is_loaded_from_the_disk_cache_at_first_use(monkeypa
         assert asked == ["gazetteers", "gazetteer-matcher"] and g.matcher().exact
     finally:
         entities.automata.cache_clear()
+
+
+def test_code_table_finds_what_a_binary_search_finds():
+    """``featids.CodeTable`` (open addressing) gives every code the index a search of the
+    sorted keys gives it: random keys, keys crowded into a few home slots (long probes),
+    codes present and absent, and the bigrams of a corpus page against the model's."""
+    rng = np.random.default_rng(3)
+
+    def binary(keys, codes):
+        at = np.searchsorted(keys, codes)
+        at[at == len(keys)] = 0
+        return np.where(keys[at] == codes, at, len(keys)) if len(keys) else np.full(len(codes), 0)
+
+    for keys in (np.unique(rng.integers(0, 1 << 42, 3000)), np.unique(rng.integers(0, 5000, 900)),
+                 np.array([7], dtype=np.int64), np.zeros(0, dtype=np.int64)):
+        table = featids.CodeTable(keys)
+        codes = np.concatenate([keys, rng.integers(0, 1 << 42, 2000), rng.integers(0, 6000, 2000),
+                                keys[::-3] + 1]).astype(np.int64)
+        assert np.array_equal(table.find(codes), binary(keys, codes))
+    # keys sharing a home slot: each probes past the ones placed before it
+    table = featids.CodeTable(np.arange(0, 64 * 97, 97, dtype=np.int64))
+    crowd = np.array([k for k in range(0, 1 << 20, 7) if table.home(np.array([k]))[0] == 5][:40],
+                     dtype=np.int64)
+    assert len(crowd) == 40
+    table = featids.CodeTable(crowd[:30])
+    assert np.array_equal(table.find(crowd), np.r_[np.arange(30), np.full(10, 30)])
+    ids = featids.Ids(Scorer.load(entities.MODEL))
+    cp = featids._codes(repair(corpus_page("000").read_text(encoding="utf-8")).text)
+    bigrams = (cp[:-1] << 21) | cp[1:]
+    at = ids.bigrams.find(bigrams)
+    for j, name in enumerate(featids.BIGRAM_SLOTS):
+        keys, vals = ids.tables[name]
+        want = np.append(vals, ids.unk)[binary(keys, bigrams)]
+        assert np.array_equal(ids.bigram_ids[j][at], want)
+        assert (want != ids.unk).sum() > 100
+
+
+def test_viterbi_is_the_plain_one_with_ties():
+    """``Scorer.viterbi`` (all chunks side by side) against a plain Viterbi of one chunk at
+    a time, on scores and transitions of small integers (many equal sums: ties go to the
+    lower label, at every step and at the end, as crfsuite's)."""
+    rng = np.random.default_rng(5)
+    labels = [f"L{i}" for i in range(7)]
+
+    def plain(trans, s):
+        alpha, back = s[0].copy(), []
+        for t in range(1, len(s)):
+            sums = alpha[:, None] + trans                        # [from, to]
+            best = sums.argmax(axis=0)
+            back.append(best)
+            alpha = sums[best, np.arange(len(labels))] + s[t]
+        y = [int(alpha.argmax())]
+        for b in reversed(back):
+            y.append(int(b[y[-1]]))
+        return [labels[i] for i in reversed(y)]
+
+    for _ in range(20):
+        trans = rng.integers(-2, 3, (7, 7)).astype(float)
+        model = Scorer(labels, ["a"], np.zeros((2, 7)), trans)
+        scores = [rng.integers(-3, 4, (int(n), 7)).astype(float)
+                  for n in rng.integers(0, 40, int(rng.integers(1, 30)))]
+        assert model.viterbi(scores) == [plain(trans, s) if len(s) else [] for s in scores]

@@ -179,28 +179,35 @@ class Scorer:
         # any other axis; the first of equal sums, as crfsuite takes it), and the best sum
         # taken at the argmax (the same number a max would give) instead of a second pass
         # over the sums
-        trans_t = self.trans_t
+        # The sums are made as one contiguous addition: alpha's rows repeated once per "to"
+        # label (``repeat``: a copy, no broadcasting, whose inner loops would be 11 long)
+        # plus the transitions laid out the same way for every chunk (``trans_rep``, made
+        # once); the sum at the argmax is gathered by fancy indexing into a new array
+        # (``take`` with ``out`` copies through a buffer).
+        trans_rep = np.tile(self.trans_t, (n, 1))          # [chunk * to, from]
         buf = np.empty((n, L, L))
         flat = buf.reshape(-1)
         at0 = np.arange(n)[:, None] * (L * L) + np.arange(L)[None, :] * L   # buf's (c, y, 0)
         at = np.empty((n, L), dtype=np.intp)
-        add, take = np.add, np.take
+        add = np.add
+        a = alpha
         k = -1
         for t in range(1, T):
             if running[t] != k:
                 k = running[t]
                 if k < done:                   # chunks ending at t - 1 keep their last scores
-                    ends[k:done] = alpha[k:done]
+                    ends[k:done] = a[k:done]
                     done = k
-                a, a3, x = alpha[:k], alpha[:k, None, :], buf[:k]
+                a, x = a[:k], buf[:k]
+                x2, tr = x.reshape(k * L, L), trans_rep[:k * L]
                 arg, bk, sk, ak, a0 = x.argmax, back[:, :k], S[:, :k], at[:k], at0[:k]
-            add(a3, trans_t, out=x)            # [chunk, to, from]
+            add(a.repeat(L, axis=0), tr, out=x2)   # [chunk, to, from]
             b = bk[t]
             arg(axis=2, out=b)
             add(b, a0, out=ak)
-            take(flat, ak, out=a)              # the sum at the argmax
+            a = flat[ak]                       # the sum at the argmax
             a += sk[t]
-        ends[:done] = alpha[:done]
+        ends[:done] = a[:done]
         # the backtrace of all chunks at once, one step per position from the end: a chunk
         # joins at its own last position with its best last label
         y = ends.argmax(axis=1)

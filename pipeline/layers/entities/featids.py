@@ -48,6 +48,11 @@ class Ids:
         # a word's nine ids (``word``) as a row of ``word_rows``, found by ``word_row`` (``rows``)
         self.word_rows = np.zeros((1024, 9), dtype=np.intp)
         self.word_row: dict[str, int] = {}
+        # the four bigram templates' ids of every bigram any of them has, by one hashed
+        # look-up per bigram of a text (``bigram_ids``)
+        self.bigrams, self.bigram_ids = _bigram_tables(self.tables, u)
+        # other templates' hashed look-ups (``_look``), made when first needed
+        self.hashed: dict[str, tuple] = {}
         self.t3 = np.array([g("t=" + a + b + c, u) for a in TYPES for b in TYPES for c in TYPES],
                            dtype=np.intp)
         self.edges = (g("wl=^", u), g("tl=^", u), g("wr=$", u), g("tr=$", u))
@@ -122,6 +127,69 @@ BIGRAMS = ("b-2=", "b-1=", "b0=", "b1=", "k=")
 TRIGRAMS = ("c3=",)
 
 
+BIGRAM_SLOTS = ("b-2=", "b-1=", "b0=", "b1=")   # one code each: the bigram at -2, -1, 0, +1
+_MULT = np.uint64(0x9E3779B97F4A7C15)        # Fibonacci hashing's multiplier (2^64 / golden ratio)
+
+
+class CodeTable:
+    """The index of every code (a non-negative int64) in ``keys`` (``len(keys)`` for a code
+    not there), by open addressing: a table of a power-of-two size at least eight times the
+    keys, a code's home slot the top bits of its product with ``_MULT`` (wrapping), linear
+    probing. The same answer as a binary search of the sorted keys (``np.searchsorted``,
+    tests/test_crf.py), at about one random access a code instead of a dozen."""
+
+    def __init__(self, keys: np.ndarray):
+        keys = np.asarray(keys, dtype=np.int64)
+        self.size = len(keys)
+        self.bits = max(4, (8 * self.size).bit_length())
+        mask = (1 << self.bits) - 1
+        slots = [-1] * (mask + 1)
+        for i, h in enumerate(self.home(keys).tolist()):
+            while slots[h] >= 0:
+                h = (h + 1) & mask
+            slots[h] = i
+        index = np.array(slots, dtype=np.intp)
+        # the code in each slot (-1: none)
+        self.codes = (np.where(index >= 0, keys[np.maximum(index, 0)], -1) if self.size
+                      else np.full(len(index), -1, dtype=np.int64))
+        self.index = np.where(index >= 0, index, self.size)
+
+    def home(self, codes: np.ndarray) -> np.ndarray:
+        return ((codes.astype(np.uint64) * _MULT) >> np.uint64(64 - self.bits)).astype(np.intp)
+
+    def find(self, codes: np.ndarray) -> np.ndarray:
+        """The index in ``keys`` of each of ``codes`` (``len(keys)`` where absent)."""
+        mask = (1 << self.bits) - 1
+        h = self.home(codes)
+        held = self.codes[h]
+        out = np.where(held == codes, self.index[h], self.size)
+        # the codes whose home holds another code probe on, slot by slot, until their own
+        # code or an empty slot
+        sel = np.flatnonzero((held != codes) & (held >= 0))
+        h = h[sel]
+        while len(sel):
+            h += 1
+            h &= mask
+            held = self.codes[h]
+            hit = held == codes[sel]
+            if hit.any():
+                out[sel[hit]] = self.index[h[hit]]
+            keep = np.flatnonzero(~hit & (held >= 0))
+            sel, h = sel[keep], h[keep]
+        return out
+
+
+def _bigram_tables(tables: dict, unk: int) -> tuple[CodeTable, np.ndarray]:
+    """(the hashed table of every bigram code of ``BIGRAM_SLOTS``' templates, their ids
+    [template, key index], a last column of ``unk`` for codes in none)."""
+    keys = np.unique(np.concatenate([tables[p][0] for p in BIGRAM_SLOTS]))
+    ids = np.full((len(BIGRAM_SLOTS), len(keys) + 1), unk, dtype=np.intp)
+    for j, p in enumerate(BIGRAM_SLOTS):
+        k, v = tables[p]
+        ids[j, np.searchsorted(keys, k)] = v
+    return CodeTable(keys), ids
+
+
 def _tables(attrs: dict) -> dict:
     """Per character template, (sorted codes of the characters it has in the model, their
     ids): a code is the characters' code points, 21 bits each."""
@@ -182,12 +250,14 @@ def _types(ids: "Ids", codes: np.ndarray) -> np.ndarray:
 
 def _look(ids: "Ids", template: str, codes: np.ndarray) -> np.ndarray:
     """The ids of ``template`` + the characters of each code (the unknown row if none)."""
-    keys, vals = ids.tables[template]
-    if not len(keys):
+    got = ids.hashed.get(template)
+    if got is None:
+        keys, vals = ids.tables[template]
+        got = ids.hashed[template] = (CodeTable(keys), np.append(vals, ids.unk).astype(np.intp))
+    table, vals = got
+    if not table.size:
         return np.full(len(codes), ids.unk, dtype=np.intp)
-    at = np.searchsorted(keys, codes)
-    at[at == len(keys)] = 0
-    return np.where(keys[at] == codes, vals[at], ids.unk)
+    return vals[table.find(codes)]
 
 
 def _codes(s: str) -> np.ndarray:
@@ -212,8 +282,10 @@ def slots(ids: Ids, pieces: Sequence[tuple[int, int, str, list]],
     c1, c2, c0, c3, c4 = cp[ix - 1], cp[ix + 1], cp[ix], cp[ix - 2], cp[ix + 2]
     out = [_look1(ids, "u0=", c0), _look1(ids, "u-1=", c1), _look1(ids, "u1=", c2),
            _look1(ids, "u-2=", c3), _look1(ids, "u2=", c4)]
-    out += [_look(ids, "b-2=", (c3 << 21) | c1), _look(ids, "b-1=", (c1 << 21) | c0),
-            _look(ids, "b0=", (c0 << 21) | c2), _look(ids, "b1=", (c2 << 21) | c4)]
+    # the bigrams at -2, -1, 0, +1: those of P starting at ix - 2, ..., ix + 1, each looked
+    # up once for the four templates
+    at = ids.bigrams.find((cp[:-1] << 21) | cp[1:])
+    out += [ids.bigram_ids[j][at[ix + (j - 2)]] for j in range(len(BIGRAM_SLOTS))]
     # character types (once per distinct character); the padding's type is W
     ty = np.full(len(P), TYPES.index("W"), dtype=np.intp)
     ty[ix] = _types(ids, c0)
