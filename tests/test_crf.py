@@ -425,3 +425,15 @@ def test_viterbi_is_the_plain_one_with_ties():
         scores = [rng.integers(-3, 4, (int(n), 7)).astype(float)
                   for n in rng.integers(0, 40, int(rng.integers(1, 30)))]
         assert model.viterbi(scores) == [plain(trans, s) if len(s) else [] for s in scores]
+
+
+def test_full_width_by_arrays_is_the_translation():
+    """``features.full_width`` of a long text (code points shifted by NumPy) is
+    ``str.translate`` by its table: every ASCII character, its neighbours 0x20 and 0x7F,
+    full-width, CJK and astral characters, a lone surrogate, texts with no ASCII sign."""
+    rng = random.Random(8)
+    pool = [chr(c) for c in range(0x00, 0x100)] + list("　，。太原市１２ＡＢ\U00020000\U0001F600")
+    texts = ["".join(rng.choice(pool) for _ in range(rng.randint(0, 300))) for _ in range(200)]
+    texts += ["太原市" * 40, "\ud800" + "a" * 100, "".join(map(chr, range(0x10, 0x90))) * 2]
+    for text in texts:
+        assert nf.full_width(text) == text.translate(nf._FULL_WIDTH)

@@ -451,10 +451,13 @@ def scores(scorer, ids: Ids, pieces, automata, extra=()) -> list[np.ndarray]:
     if not n:
         return [np.zeros((0, len(scorer.labels))) for _ in lens]
     state = scorer.state
-    out = state[dense[0]]   # 0.0 + w is w: crfsuite's first addition
+    # every id is a row of ``state`` (the unknown one its last): mode="clip" changes no row
+    # and spares the copy ``take`` makes of its output under the default mode="raise"
+    out = np.take(state, dense[0], axis=0, mode="clip")   # 0.0 + w is w: crfsuite's first addition
     tmp = np.empty_like(out)
+    take = np.take
     for s in dense[1:]:
-        out += np.take(state, s, axis=0, out=tmp)
+        out += take(state, s, axis=0, out=tmp, mode="clip")
     if len(pos):
         order = np.argsort(pos, kind="stable")
         pos, sid = pos[order], sid[order]

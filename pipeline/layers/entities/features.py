@@ -550,8 +550,21 @@ _FULL_WIDTH = {c: c + 0xFEE0 for c in range(0x21, 0x7F)}
 
 
 def full_width(text: str) -> str:
-    """``text`` with ASCII letters, digits and signs in their full-width forms."""
-    return text.translate(_FULL_WIDTH)
+    """``text`` with ASCII letters, digits and signs in their full-width forms (a long text
+    by one array operation over its code points: ``str.translate`` looks every character up
+    in the table, about 100 ns each)."""
+    if len(text) < 64:
+        return text.translate(_FULL_WIDTH)
+    import numpy as np
+
+    try:
+        cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    except UnicodeEncodeError:      # a lone surrogate
+        return text.translate(_FULL_WIDTH)
+    ascii_sign = (cp - np.uint32(0x21)) < np.uint32(0x7F - 0x21)     # 0x21 <= cp < 0x7F
+    if not ascii_sign.any():
+        return text
+    return (cp + ascii_sign.astype(np.uint32) * np.uint32(0xFEE0)).tobytes().decode("utf-32-le")
 
 
 def features(piece: str, local: Sequence[tuple[int, int]], automata: Sequence[tuple[str, object]],
