@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +29,7 @@ class _Pattern:
     not_before: Any
     bare_only: bool
     needs: str = ""          # one of these characters is in every match (a cheap gate)
-    trigger: Any = None      # a stdlib ``re`` every match holds a match of (a cheap gate)
+    trigger: Any = None      # stdlib ``re``s every match holds a match of one of (a cheap gate)
 
 
 @functools.cache
@@ -45,7 +44,7 @@ def _cfg() -> dict:
             regexcache.compile(p["not_after"]) if p.get("not_after") else None,
             regexcache.compile(p["not_before"]) if p.get("not_before") else None,
             bool(p.get("bare_only")), p.get("needs") or "",
-            re.compile(p["trigger"]) if p.get("trigger") else None))
+            grammar.triggers(p.get("trigger"))))
     return {**cfg, "_patterns": pats}
 
 

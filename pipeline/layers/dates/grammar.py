@@ -47,7 +47,7 @@ class Production:
     prefix: Any = None
     needs: str = ""               # one of these characters is in every match (a cheap gate)
     anchors: Any = None          # an automaton of the words the pattern starts with
-    trigger: Any = None          # a stdlib ``re`` every match holds a match of (a cheap gate)
+    trigger: Any = None          # stdlib ``re``s every match holds a match of one of (a cheap gate)
 
 
 def expand(pattern: str, fragments: dict[str, str]) -> str:
@@ -73,15 +73,27 @@ def _automaton(words):
     return a
 
 
+def triggers(spec, frags: dict[str, str] | None = None) -> tuple | None:
+    """A rule's ``trigger`` compiled: one pattern, or a list of them (the gate holds where one
+    of them matches: a pattern that starts with a literal character is searched for that
+    character first, several times faster than one that starts with a class or an
+    alternation, so a trigger is best written as such patterns), each with the standard
+    ``re`` and ``frags`` expanded; None for no trigger."""
+    if not spec:
+        return None
+    pats = [spec] if isinstance(spec, str) else list(spec)
+    return tuple(re.compile(expand(t, frags) if frags else t) for t in pats)
+
+
 def _trigger(p: dict, g: dict, frags: dict[str, str]):
     """The production's gate: its ``trigger`` (a pattern every match holds a match of; it may
     use the fragments), or for one anchored on a word list the list itself; compiled with the
     standard ``re``, whose search for such plain patterns is several times faster than a
     production's own scan."""
     if p.get("trigger"):
-        return re.compile(expand(p["trigger"], frags))
+        return triggers(p["trigger"], frags)
     if p.get("anchor_words"):
-        return re.compile(regexcache.trie_pattern(g["words"][p["anchor_words"]]))
+        return (re.compile(regexcache.trie_pattern(g["words"][p["anchor_words"]])),)
     return None
 
 
@@ -774,9 +786,9 @@ BUILDERS: dict[str, Callable] = {
 # ---------------------------------------------------------------- matching
 
 def gate(text: str, needs: str, trigger, seen: dict) -> bool:
-    """Whether ``text`` holds one of the characters ``needs`` and a match of ``trigger`` (either
-    may be empty); each answer is kept in ``seen`` (one dict per text), as productions and
-    patterns share their gates."""
+    """Whether ``text`` holds one of the characters ``needs`` and a match of one of the patterns
+    ``trigger`` (``triggers``; either may be empty); each answer is kept in ``seen`` (one dict
+    per text), as productions and patterns share their gates."""
     if needs:
         ok = seen.get(needs)
         if ok is None:               # (``in`` on a str is a fast scan; set(text) is not)
@@ -786,7 +798,12 @@ def gate(text: str, needs: str, trigger, seen: dict) -> bool:
     if trigger is not None:
         ok = seen.get(trigger)
         if ok is None:
-            ok = seen[trigger] = trigger.search(text) is not None
+            ok = False
+            for t in trigger:
+                if t.search(text) is not None:
+                    ok = True
+                    break
+            seen[trigger] = ok
         return ok
     return True
 
