@@ -127,3 +127,75 @@ def test_the_package_reads_numerals_only_through_its_public_names():
                 assert not bad, f"{path} imports {bad} from numerals"
     for name in ("cn2an", "render", "find_numbers", "find_ranges"):
         assert not hasattr(numerals, name)
+
+
+def test_the_runs_read_by_re_are_regex_s():
+    """``scan``'s runs come from the standard ``re``; ``regex`` reads the same pattern alike:
+    on random texts of numeral characters, minus signs, letters, combining marks, other
+    numbers (①, ², ½) and digits only ``regex`` knows, and on every character a token may start
+    with after a minus (the one class the two engines define apart, ``[^\\W\\d_]``)."""
+    import random
+    import re
+
+    import regex
+
+    from baozhi.resources import numerals
+    pattern = numerals._run_pattern()
+    ours, theirs = numerals._run_re(), regex.compile(pattern)
+    assert isinstance(ours, re.Pattern)
+    nc = chars()
+    pool = (nc.cjk_digits + nc.small_units + "".join(sorted(nc.arabic)) + nc.minus + nc.part_of
+            + nc.fraction + "万亿兆点.．·,，/／又多余几数kKw eE^+%年下零ab\u0301\u0338①²½\U00010d40\U000116d0𠀀Ａ_，\n")
+    rng = random.Random(12)
+    for _ in range(20000):
+        text = "".join(rng.choices(pool, k=rng.randint(1, 30)))
+        assert [m.span() for m in ours.finditer(text)] == [m.span() for m in theirs.finditer(text)], text
+    starts = numerals._token_first()
+    firsts = {ch for ch in regex.sub(r"0-9|０-９|\\", "", starts)} | set("0123456789０１２３４５６７８９")
+    for ch in firsts:
+        assert bool(re.match(r"[^\W\d_]", ch)) == bool(regex.match(r"[^\W\d_]", ch)), ch
+
+
+def _scan_plain(text: str) -> list:
+    """numerals.scan as it read every run before the runs' memo: from the whole text."""
+    from baozhi.resources import numerals
+    out = []
+    for m in numerals._run_re().finditer(text):
+        s, e = m.start(), m.end()
+        pm = numerals.part_of_re().match(text, s, e)
+        if pm:
+            s = pm.end()
+        while s < e:
+            cuts = numerals._cuts(text, s, e)
+            if cuts[-1] != e:
+                cuts.append(e)
+            best = next(((cut, n) for cut in reversed(cuts)
+                         if (n := parse_number(text[s:cut])) is not None), None)
+            if best is None:
+                s = cuts[0] if cuts else e
+                continue
+            cut, num = best
+            num.start, num.end, num.text = s, cut, text[s:cut]
+            out.append(num)
+            s = cut
+    return out
+
+
+def test_scan_with_its_memo_of_runs_reads_as_from_the_whole_text():
+    """The same run read in another context (a digit or a decimal point before it, 下 after
+    a 零 that ends it) is read as the whole text says, not as the memo last kept it."""
+    import random
+
+    from baozhi.resources import numerals
+    nc = chars()
+    pool = (nc.cjk_digits + nc.small_units + "".join(sorted(nc.arabic)) + nc.minus + nc.part_of
+            + nc.fraction + "万亿点.．·,，%下零又/eEk年的 \n")
+    rng = random.Random(7)
+    runs = ["".join(rng.choices(pool, k=rng.randint(2, 8))) for _ in range(300)]
+    for _ in range(6000):
+        text = "".join(rng.choice(runs) if rng.random() < 0.5 else rng.choice(pool)
+                       for _ in range(rng.randint(1, 12)))
+        got = [(n.start, n.end, n.text, n.value, n.low, n.high, n.approx) for n in numerals.scan(text)]
+        want = [(n.start, n.end, n.text, n.value, n.low, n.high, n.approx) for n in _scan_plain(text)]
+        assert got == want, text
+    assert numerals._run_memo.cache_info().hits

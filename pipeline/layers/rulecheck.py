@@ -85,6 +85,8 @@ NOT_BUILDERS = (
     "baozhi.resources.script:_changed",          # takes arguments: derived from translation
     "baozhi.resources.script:_changed_mask",     # takes arguments: derived from translation
     "baozhi.resources.numerals:_parse_memo",     # takes arguments: a memo of parse_number
+    "baozhi.resources.numerals:_run_memo",       # takes arguments: a memo of scan's runs
+    "baozhi.resources.numerals:_minus_reach",    # only reads cfg (a builder above)
 )
 
 

@@ -142,6 +142,15 @@ def _token_first() -> str:
 
 @functools.cache
 def _run_re():
+    """A run of numeral characters (what ``scan`` reads), compiled with the standard ``re``:
+    its scan of a page is twice as fast as ``regex``'s, and the two read the pattern alike
+    (its only class they define apart, ``[^\\W\\d_]`` after a minus, decides nothing: a token
+    must start on that character, and ``_token_first`` holds none they class apart;
+    tests/test_numerals.py compares them)."""
+    return re.compile(_run_pattern())
+
+
+def _run_pattern() -> str:
     c = cfg()
     tok = _token_re().pattern
     minus = _esc(c["minus"])
@@ -149,7 +158,7 @@ def _run_re():
     d = "0-9０-９"
     mixed = rf"[{d}]+[ ][{d}]+[{_esc(c['fraction_slash'])}][{d}]+(?![{d}])"     # 1 4/3
     first = _token_first() + minus + _esc({w[0] for w in c["minus_words"]})
-    return regexcache.compile(rf"(?=[{first}])(?:{words}|(?<![{minus}])[{minus}](?=[0-9０-９.．]|[^\W\d_]))?(?:{mixed}|(?:{tok})+)")
+    return rf"(?=[{first}])(?:{words}|(?<![{minus}])[{minus}](?=[0-9０-９.．]|[^\W\d_]))?(?:{mixed}|(?:{tok})+)"
 
 
 # ---------------------------------------------------------------------------------------
@@ -486,7 +495,7 @@ def scan(text: str) -> list[Num]:
     """Every maximal numeral in ``text`` (no filtering): the longest readable prefix of each
     run of numeral characters, then the rest of the run."""
     out = []
-    part_re = part_of_re()
+    reach = _minus_reach()
     for m in _run_re().finditer(text):
         s, e = m.start(), m.end()
         if e - s == 1:                   # one character (most runs: 一, 两, ３): no cuts to find
@@ -495,28 +504,50 @@ def scan(text: str) -> list[Num]:
                 num.start, num.end, num.text = s, e, text[s]
                 out.append(num)
             continue
-        pm = part_re.match(text, s, e)   # 百分之三十: the number is 三十
-        if pm:
-            s = pm.end()
-        while s < e:
-            best = None
-            # token boundaries inside the run, longest first
-            cuts = _cuts(text, s, e)
-            if cuts[-1] != e:
-                cuts.append(e)
-            for cut in reversed(cuts):
-                num = parse_number(text[s:cut])
-                if num is not None:
-                    best = (cut, num)
-                    break
-            if best is None:
-                s = cuts[0] if cuts else e
-                continue
-            cut, num = best
-            num.start, num.end, num.text = s, cut, text[s:cut]
-            out.append(num)
-            s = cut
+        for a, b, num in _run_memo(text[s - 1:s] if s else "", text[s:e], text[e:e + reach]):
+            new = object.__new__(Num)           # (a copy: the memo's are never handed out)
+            new.__dict__.update(num.__dict__)
+            new.start, new.end, new.text = s + a, s + b, text[s + a:s + b]
+            out.append(new)
     return out
+
+
+@functools.cache
+def _minus_reach() -> int:
+    """How far past a run ``_cuts`` may read: the longest minus word but one character."""
+    return max((len(w) for w in cfg()["minus_words"]), default=1) - 1
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _run_memo(before: str, run: str, after: str) -> tuple:
+    """``scan``'s numerals of one run of two or more characters as (start, end, Num), offsets
+    in the run: once per run, as a page repeats its runs (１９９８, 二○○○, 百分之五). What
+    reading a run looks at besides it: the character before it (the tokens' lookbehinds) and
+    ``_minus_reach`` characters after it (a minus word at the run's end), both in the key."""
+    text = before + run + after
+    s, e = len(before), len(before) + len(run)
+    out = []
+    pm = part_of_re().match(text, s, e)   # 百分之三十: the number is 三十
+    if pm:
+        s = pm.end()
+    while s < e:
+        best = None
+        # token boundaries inside the run, longest first
+        cuts = _cuts(text, s, e)
+        if cuts[-1] != e:
+            cuts.append(e)
+        for cut in reversed(cuts):
+            num = parse_number(text[s:cut])
+            if num is not None:
+                best = (cut, num)
+                break
+        if best is None:
+            s = cuts[0] if cuts else e
+            continue
+        cut, num = best
+        out.append((s - len(before), cut - len(before), num))
+        s = cut
+    return tuple(out)
 
 
 @functools.cache
