@@ -193,3 +193,187 @@ def test_resolve_gives_a_copy_of_what_it_keeps():
     got["canonical"] = "x"
     again = names.resolve("小店区", "LOC", HOME)
     assert again["parents"] == ["140100", "140000"] and again["canonical"] == "小店区"
+
+
+# -- session 12: gates before scans, the division names' trie, the suffix test by word ---------
+
+def _real_texts() -> list[str]:
+    """The corpus pages' paragraphs (real newspaper text)."""
+    from conftest import CORPUS
+
+    return [line for path in sorted(CORPUS.glob("*.txt"))
+            for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _pattern(rng: random.Random, depth: int = 0) -> str:
+    """A random pattern over a few characters: literals, sets, groups, alternatives,
+    repeats and assertions (what ``gates.needs`` reads and what it must pass over)."""
+    atoms = ["a", "b", "版", "第", "[ab]", "[^a]", "[0-2]", ".", r"\d", r"\s"]
+    if depth < 2:
+        atoms += ["(?:%s)", "(%s)", "(?:%s|%s)", "(?=%s)", "(?<=a)", "(?!%s)"]
+    out = []
+    for _ in range(rng.randint(1, 4)):
+        a = rng.choice(atoms)
+        while "%s" in a:
+            a = a.replace("%s", _pattern(rng, depth + 1), 1)
+        out.append(a + rng.choice(["", "", "?", "*", "+", "{1,2}", "{0,2}", "{2}"]))
+    return "".join(out)
+
+
+def test_gates_never_hold_back_a_match():
+    """Where a pattern matches in a text, the text holds every clause ``gates.needs`` gives
+    (random patterns and texts), and the gates say something of most patterns."""
+    import re
+
+    from baozhi.resources import gates
+    rng = random.Random(7)
+    said = 0
+    for _ in range(3000):
+        source = _pattern(rng)
+        try:
+            rx = re.compile(source)
+        except re.error:
+            continue
+        clauses = gates.needs(rx)
+        said += bool(clauses)
+        for _ in range(20):
+            text = "".join(rng.choices("ab版第1 x", k=rng.randint(0, 12)))
+            if rx.search(text):
+                assert gates.holds(text, clauses), (source, text, clauses)
+    assert said > 1000
+
+
+def test_gates_of_the_entity_patterns():
+    """The shipped patterns the entity rules gate: what they need, and the gated scans equal
+    to the plain ones on real text and on random text of the strings the gates ask for."""
+    from baozhi.resources import gates
+    furniture = guards.config()["furniture"]
+    listed = ner_rules._context_cfg()["list_re"]
+    assert ("版",) in gates.needs(furniture)
+    assert ("、",) in gates.needs(listed)
+    rng = random.Random(8)
+    pieces = ["第", "版", "02", "３", " ", "A", "有", "、", "隆基", "中建", "3家", "企业", "等", "，", "公司"]
+    texts = _real_texts() + ["".join(rng.choices(pieces, k=rng.randint(0, 30))) for _ in range(3000)]
+    hits = 0
+    for rx in (furniture, listed):
+        clauses = gates.needs(rx)
+        for text in texts:
+            plain = [m.span() for m in rx.finditer(text)]
+            hits += bool(plain)
+            assert (plain if gates.holds(text, clauses) else []) == plain, (rx.pattern, text)
+    assert hits > 100
+
+
+def test_gates_read_nothing_they_cannot_be_sure_of():
+    import re
+
+    import regex
+
+    from baozhi.resources import gates
+    assert gates.needs(re.compile("(?i)ab")) == ()
+    assert gates.needs(re.compile("a?b*")) == ()
+    assert gates.needs(regex.compile("[[:alpha:]]x")) == ()          # a POSIX class of regex
+    assert gates.needs(regex.compile("[ab--b]c", regex.V1)) == ()    # a set difference
+    assert gates.needs(regex.compile(r"\p{Han}版")) == ()             # re cannot read it
+    assert gates.needs(re.compile("(?:甲|乙)丙")) == (("丙",), ("甲", "乙")) or \
+        set(gates.needs(re.compile("(?:甲|乙)丙"))) == {("甲", "乙"), ("丙",)}
+
+
+def test_context_words_gate_is_the_words():
+    """``context_spans`` looks for its company words only where their trie's search finds
+    one: the same texts as a ``str.find`` of each word."""
+    cfg = ner_rules._context_cfg()
+    words = sorted(cfg["after"])
+    rng = random.Random(9)
+    texts = _real_texts() + ["".join(rng.choices(words + list("董事长总裁股价的了"), k=rng.randint(0, 8)))
+                             for _ in range(3000)]
+    for text in texts:
+        assert bool(cfg["after_re"].search(text)) == any(w in text for w in words), text
+
+
+def _plain_suffix(word: str, tag: str):
+    """``suffix_ends_name`` as it was: every test of the word with its tag."""
+    cfg = organisations.config()
+    if word[-1] not in cfg["last"]:
+        return None
+    for n in cfg["not_lengths"]:
+        if len(word) >= n and word[-n:] in cfg["not"]:
+            return None
+    for n in cfg["lengths"]:
+        if len(word) >= n and word[-n:] in cfg["suffixes"]:
+            return len(word) - n, word[-n:]
+    for pat in cfg["patterns"]:
+        m = pat.search(word)
+        if m:
+            return m.start(), ""
+    if word[-1:] in cfg["strict"] and (len(word) == 1 or tag in cfg["strict_tags"]):
+        return len(word) - 1, word[-1]
+    return None
+
+
+def test_suffix_by_word_is_suffix_ends_name_with_every_tag():
+    """``_word_suffix`` (the answer kept per word, the tag asked only where it decides) and
+    ``suffix_ends_name`` built on it give the plain answer for every word and tag; a word
+    ``_candidate`` drops before its tag is looked up has no suffix with any tag."""
+    from baozhi.layers.entities import features as nf
+    cfg = organisations.config()
+    rng, pool = random.Random(10), _pool()
+    words = {w for text in _real_texts()[:200] for s, e in nf.tokenize(text) for w in [text[s:e]]}
+    words |= {"".join(rng.choices(pool, k=rng.randint(1, 3))) for _ in range(3000)}
+    tags = sorted(cfg["strict_tags"]) + ["n", "v", "ns", "u", "w"]
+    strict = 0
+    for w in sorted(words):
+        kept = organisations._word_suffix(cfg, w)
+        for tag in tags:
+            plain = _plain_suffix(w, tag)
+            assert organisations.suffix_ends_name(w, tag) == plain, (w, tag)
+            if kept is None:
+                assert plain is None, (w, tag)
+        strict += kept is organisations._BY_TAG
+    assert strict > 20
+
+
+def test_division_spans_on_real_text():
+    from baozhi.layers.entities import features as nf
+    seen = 0
+    for text in _real_texts():
+        tokens = nf.tokenize(text)
+        got = ner_rules.division_spans(text, tokens)
+        assert got == _plain_division_spans(text, tokens), text
+        seen += len(got)
+    assert seen > 20
+
+
+def test_alias_core_and_road_extension_by_one_endswith():
+    """``alias_core`` and ``extension_word_cut_off`` test every ending at once first: the same
+    answers as the test of each ending in turn."""
+    from baozhi.layers.entities import roads
+    endings, least, open_, close = ner_rules._alias_cfg()
+
+    def plain_alias_core(name):
+        end = next((e for e in endings if name.endswith(e)), None)
+        if end is None:
+            return None
+        core = name[: len(name) - len(end)]
+        if core.endswith(close) and open_ in core:
+            core = core[: core.rindex(open_)]
+        core = core[names.leading_divisions(core):]
+        return core if len(core) >= least else None
+
+    rng = random.Random(11)
+    parts = list(endings) + ["山西", "美锦", "能源", "（", "）", "太原", "集", "团"]
+    cores = 0
+    for _ in range(3000):
+        name = "".join(rng.choices(parts, k=rng.randint(1, 4)))
+        assert ner_rules.alias_core(name) == plain_alias_core(name), name
+        cores += plain_alias_core(name) is not None
+    assert cores > 300
+    r = roads._Roads("", [])
+    ext = roads.config()["ext"]
+    for _ in range(2000):
+        piece = "".join(rng.choices(ext + ["滨河", "东路", "南", "延"], k=rng.randint(1, 3)))
+        p = roads._Road(0, len(piece), "PER", "crf", piece)
+        roads.extension_word_cut_off(r, p)
+        x = next((x for x in ext if piece.endswith(x)), None)
+        want = (len(piece) - len(x), "LOC", piece[:-len(x)]) if x else (len(piece), "PER", piece)
+        assert (p.e, p.lab, p.piece) == want, piece

@@ -74,6 +74,7 @@ NOT_BUILDERS = (
     "baozhi.layers.entities.features:_numerals",
     "baozhi.layers.entities.features:_space_table",   # spaces by code point: no rules read
     "baozhi.layers.entities.names:division_names",
+    "baozhi.layers.entities.ner_rules:_reversed_division_names",   # _full_division_names' trie
     "baozhi.layers.figures.figures:_cfg",
     "baozhi.resources.ruleset:version",
     "baozhi.resources.segmenter:default",

@@ -13,7 +13,7 @@ import re
 from typing import Sequence
 
 from baozhi.layers.entities.tokens import Tokens
-from baozhi.resources import ruleset
+from baozhi.resources import gates, ruleset
 
 Span = tuple[int, int, str, str]
 
@@ -25,12 +25,15 @@ def config() -> dict:
     lead = "|".join(re.escape(w) for w in sorted(cfg.get("byline_lead") or (), key=len, reverse=True))
     one = "".join(s for s in surnames if len(s) == 1)
     pad = cfg.get("padding") or "[ ]{1,3}"
+    furniture = re.compile("|".join(f"(?:{p})" for p in cfg.get("furniture") or ())) if cfg.get("furniture") else None
     return {
         "anon": tuple(cfg.get("anonymised_endings") or ()),
         "surnames": frozenset(surnames) if cfg.get("one_char_person_needs_surname") else None,
         "trailing": tuple(sorted(cfg.get("trailing_words") or (), key=len, reverse=True)),
         "min_left": int(cfg.get("min_left", 2)),
-        "furniture": re.compile("|".join(f"(?:{p})" for p in cfg.get("furniture") or ())) if cfg.get("furniture") else None,
+        "furniture": furniture,
+        # what a text holds where furniture may stand (版): the pattern's scan only there
+        "furniture_needs": gates.needs(furniture) if furniture is not None else (),
         "place_after": frozenset(cfg.get("place_char_after") or ()),
         "byline": re.compile(rf"(?:{lead})[ \u3000]*([{one}]{pad}\w)(?![\w])") if lead else None,
     }
@@ -43,7 +46,7 @@ def guard(text: str, found: Sequence[Span], tokens: Sequence[tuple[int, int]] = 
     cfg = config()
     place_after, trailing, pairs = cfg["place_after"], cfg["trailing"], None
     furniture = bytearray(len(text))
-    if cfg["furniture"] is not None:
+    if cfg["furniture"] is not None and gates.holds(text, cfg["furniture_needs"]):
         for m in cfg["furniture"].finditer(text):
             furniture[m.start():m.end()] = b"\1" * (m.end() - m.start())
     out = []

@@ -31,7 +31,7 @@ from baozhi.layers.entities.organisations import config as _org
 from baozhi.layers.entities.organisations import organisation_spans
 from baozhi.layers.entities.roads import road_spans
 from baozhi.layers.entities.tokens import Tokens
-from baozhi.resources import marks, regexcache, ruleset
+from baozhi.resources import gates, marks, regexcache, ruleset
 
 Span = tuple[int, int, str, str]
 
@@ -69,10 +69,28 @@ def _full_division_names() -> tuple[frozenset, frozenset, int, regex.Pattern | N
     return full, lasts, max(map(len, full), default=0), marks.any_of(lasts)
 
 
+_NAME_ENDS = ""   # a key of ``_reversed_division_names``' nodes: a name starts here
+
+
+@functools.cache
+def _reversed_division_names() -> dict:
+    """The full division names as a trie read from their last character back: ``node[ch]``
+    the node one character further left, ``_NAME_ENDS in node`` where a name starts (a
+    text's names ending at one place are found by one walk leftwards, not by a look-up of
+    every slice up to the longest name)."""
+    root: dict = {}
+    for name in _full_division_names()[0]:
+        node = root
+        for ch in reversed(name):
+            node = node.setdefault(ch, {})
+        node[_NAME_ENDS] = True
+    return root
+
+
 def division_spans(text: str, tokens: Sequence[tuple[int, int]]) -> list[Span]:
     """Full division names (防城港市, 张湾区) that start and end at token edges: looked up
     backwards from every token that ends with a division's last character (市, 县, 区 …)."""
-    full, lasts, longest, rx = _full_division_names()
+    full, lasts, _, rx = _full_division_names()
     if not full:
         return []
     tokens = Tokens.of(tokens)
@@ -85,11 +103,19 @@ def division_spans(text: str, tokens: Sequence[tuple[int, int]]) -> list[Span]:
         cands = [e for _, e in tokens if e >= 2 and text[e - 1] in lasts]
     if not cands:
         return []
-    out, starts = [], tokens.starts
+    out, starts, root = [], tokens.starts, _reversed_division_names()
     for e in cands:
-        for a in range(e - 2, max(e - longest, 0) - 1, -1):
-            if a in starts and text[a:e] in full:
+        # the names ending at e, shortest first (the starts a = e - 2, e - 3, ... of the
+        # slices text[a:e] in ``full``, down to e - longest)
+        node = root.get(text[e - 1])
+        a = e - 2
+        while node is not None and a >= 0:
+            node = node.get(text[a])
+            if node is None:
+                break
+            if _NAME_ENDS in node and a in starts:
                 out.append((a, e, "LOC", "rule"))
+            a -= 1
     return out
 
 
@@ -194,9 +220,9 @@ def alias_core(name: str) -> str | None:
     """The core a company's full name is also known by (山西美锦能源股份有限公司 -> 美锦能源), or
     None when the name has no such ending or the core is too short."""
     endings, least, open_, close = _alias_cfg()
-    end = next((e for e in endings if name.endswith(e)), None)
-    if end is None:
-        return None
+    if not name.endswith(endings):
+        return None   # (one test of every ending first: most names have none)
+    end = next(e for e in endings if name.endswith(e))
     from baozhi.layers.entities.names import leading_divisions
 
     core = name[: len(name) - len(end)]
@@ -454,12 +480,18 @@ def short_name_spans(text: str, found: Sequence[Span], tokens: Sequence[tuple[in
 def _context_cfg() -> dict:
     cfg = ruleset.load("entities/organisations.yaml").get("company_context") or {}
     stops = set(_org()["stop_words"])
-    return {"after": set(cfg.get("after") or ()), "tags": set(cfg.get("run_tags") or ()),
+    after = set(cfg.get("after") or ())
+    return {"after": after, "tags": set(cfg.get("run_tags") or ()),
+            # one scan for a text that holds none of the words (most): stdlib re's search of
+            # their trie, not a str.find per word
+            "after_re": re.compile(regexcache.trie_pattern(after)) if after else None,
             "plain": set(cfg.get("plain_tags") or ()), "min": int(cfg.get("min_chars", 2)),
             "max": int(cfg.get("max_chars", 6)), "least": int(cfg.get("min_count", 2)),
             "stop": stops | set(cfg.get("stop_words") or ()),
             "list_lead": tuple(cfg.get("list_lead") or ("有",)),
-            "list_re": regexcache.compile(cfg["list_pattern"]) if cfg.get("list_pattern") else None}
+            "list_re": (list_re := regexcache.compile(cfg["list_pattern"]) if cfg.get("list_pattern") else None),
+            # what a text holds where a list may stand (、 and a company word): its scan only there
+            "list_needs": gates.needs(list_re) if list_re is not None else ()}
 
 
 def _run_back(text: str, tokens: Sequence[tuple[int, int]], i: int, cfg: dict, tab: dict,
@@ -515,12 +547,13 @@ def context_spans(text: str, found: Sequence[Span], tokens: Sequence[tuple[int, 
     tokens = Tokens.of(tokens)
     cands: set[str] = set()
     listed: set[tuple[int, int]] = set()  # the list's items stand where the list puts them
-    for k in _word_tokens(text, tokens, cfg["after"]):
+    for k in (_word_tokens(text, tokens, cfg["after"]) if cfg["after_re"] is not None
+              and cfg["after_re"].search(text) else ()):
         s = tokens[k][0]
         a = _run_back(text, tokens, k - 1, cfg, tab)
         if a is not None and text.count(text[a:s]) >= cfg["least"]:
             cands.add(text[a:s])
-    if cfg["list_re"] is not None:
+    if cfg["list_re"] is not None and gates.holds(text, cfg["list_needs"]):
         ends = None
         for m in cfg["list_re"].finditer(text):
             pos = m.start("items")

@@ -29,7 +29,7 @@ from baozhi.resources import marks, ruleset
 
 Span = tuple[int, int, str, str]
 STOP = -1
-MEMO_MAX = 100_000   # (word, tag) answers of ``suffix_ends_name`` kept (emptied when full)
+MEMO_MAX = 100_000   # words' answers of ``_word_suffix`` kept (emptied when full)
 
 
 @functools.cache
@@ -75,7 +75,7 @@ def config() -> dict:
         "zone_head": set(cfg.get("zone_head_tags") or ()),
         "zone_not_heads": set(cfg.get("zone_not_heads") or ()),
         "home_only": set(cfg.get("home_only_suffixes") or ()),
-        # (word, tag) -> ``suffix_ends_name``'s answer, made once per process for these rules
+        # word -> ``_word_suffix``'s answer, made once per process for these rules
         "memo": {},
     }
 
@@ -111,6 +111,9 @@ class _Tags(dict):
         return t
 
 
+_PLACED = {"ORG": b"\1", "LOC": b"\2"}   # ``_Page.placed``'s mark by label (a person's: 3)
+
+
 class _Page:
     """What the rules look at in one text: its words and their tags, the tagger's spans
     (``placed``: 1 organisation, 2 place, 3 person, per character) and the gazetteer's."""
@@ -118,13 +121,13 @@ class _Page:
     def __init__(self, text: str, tokens: Sequence[tuple[int, int]], found: Sequence[Span],
                  fixed: Sequence[Span], home: str | None):
         self.cfg = cfg = config()
-        self.text, self.ntok = text, len(tokens)
+        self.text, self.tokens, self.ntok = text, tokens, len(tokens)
         self.prefixes = cfg["all_prefixes"] if home else cfg["prefixes"]
         self.words = _Words(text, tokens)
         self.tags = _Tags(self.words, nf.jieba_tags(), cfg["stop_chars"])
-        self.placed = bytearray(len(text))
+        self.placed = placed = bytearray(len(text))
         for s, e, lab, _ in found:
-            self.placed[s:e] = bytes([{"ORG": 1, "LOC": 2}.get(lab, 3)]) * (e - s)
+            placed[s:e] = _PLACED.get(lab, b"\3") * (e - s)
         self.fixed_at: dict[int, tuple[int, int, str]] = {}
         for s, e, lab, _ in fixed:
             for i in range(s, e):
@@ -156,16 +159,29 @@ def suffix_ends_name(word: str, tag: str) -> tuple[int, str] | None:
     a numbered name of ``suffix_patterns`` (小店一中) gives the suffix ``""``; a one-character
     suffix of ``strict_suffixes`` counts alone or in a word of ``strict_tags``."""
     cfg = config()
+    got = _word_suffix(cfg, word)
+    if got is _BY_TAG:
+        return (len(word) - 1, word[-1]) if tag in cfg["strict_tags"] else None
+    return got
+
+
+_BY_TAG = "by tag"   # ``_word_suffix``'s answer where the word's tag decides
+
+
+def _word_suffix(cfg: dict, word: str) -> tuple[int, str] | None | str:
+    """``suffix_ends_name``'s answer for ``word`` whatever its tag, or ``_BY_TAG`` where the
+    tag decides (a word ending with a strict suffix): made once per process per word (the tag
+    is looked up only where it matters)."""
     memo = cfg["memo"]
-    got = memo.get((word, tag), memo)
+    got = memo.get(word, memo)
     if got is memo:
-        got = memo[(word, tag)] = _suffix(cfg, word, tag)
+        got = memo[word] = _suffix(cfg, word)
         if len(memo) >= MEMO_MAX:
             memo.clear()
     return got
 
 
-def _suffix(cfg: dict, word: str, tag: str) -> tuple[int, str] | None:
+def _suffix(cfg: dict, word: str) -> tuple[int, str] | None | str:
     if word[-1] not in cfg["last"]:
         return None
     for n in cfg["not_lengths"]:
@@ -178,8 +194,8 @@ def _suffix(cfg: dict, word: str, tag: str) -> tuple[int, str] | None:
         m = pat.search(word)
         if m:
             return m.start(), ""
-    if word[-1:] in cfg["strict"] and (len(word) == 1 or tag in cfg["strict_tags"]):
-        return len(word) - 1, word[-1]
+    if word[-1:] in cfg["strict"]:
+        return (len(word) - 1, word[-1]) if len(word) == 1 else _BY_TAG
     return None
 
 
@@ -376,12 +392,15 @@ def rule_names() -> list[str]:
 
 
 def _candidate(p: _Page, k: int) -> _Name | None:
-    s, e, w = p.words[k]
+    cfg = p.cfg
+    s, e = p.tokens[k]
+    w = p.text[s:e]
+    if _word_suffix(cfg, w) is None:
+        return None   # no suffix whatever the tag: the word's tag is not looked up
     hit = suffix_ends_name(w, p.tags[k])
     if hit is None:
         return None
     off, suffix = hit
-    cfg = p.cfg
     if suffix in cfg["home_only"] and p.prefixes is not cfg["all_prefixes"]:
         return None  # (代表团: a name only where the paper's home is known)
     n = _Name(k, s, e, w, off, suffix, k - 1, s)

@@ -27,6 +27,7 @@ def config() -> dict:
             "road_set": set(cfg["road_words"]),
             "ext": sorted(cfg["extension_words"], key=len, reverse=True),
             "ext_set": set(cfg["extension_words"]),
+            "ext_tuple": tuple(cfg["extension_words"]),          # (one ``endswith`` first)
             "head": set(cfg["head_tags"]),
             # first characters of road and extension words, last of extension words
             "first": {w[0] for w in cfg["road_words"] + cfg["extension_words"]},
@@ -63,6 +64,8 @@ def extension_word_is_no_place(r: _Roads, p: _Road) -> str | None:
 
 def extension_word_cut_off(r: _Roads, p: _Road) -> str | None:
     """An extension word is cut off a span's end, and what is left is a place (滨河东路南延)."""
+    if not p.piece.endswith(r.cfg["ext_tuple"]):
+        return None
     for x in r.cfg["ext"]:
         if p.piece.endswith(x):
             p.e, p.lab, p.piece = p.e - len(x), "LOC", p.piece[: -len(x)]
