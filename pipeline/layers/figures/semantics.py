@@ -17,6 +17,7 @@ import datetime as dt
 import functools
 import itertools
 import operator
+import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -133,6 +134,105 @@ def _cfg() -> dict:
         **{k: regexcache.compile(raw[k].replace("{event_fairs}", "|".join(sorted(
             raw["event_fairs"], key=len, reverse=True)))) for k in ("event_name", "event_heads")},
     }
+
+
+# --------------------------------------------------------------------------- cue gates
+
+def _needed_sets(items) -> list[frozenset]:
+    """Sets of characters each of which every match of the parsed sequence ``items``
+    (``re._parser``'s form) consumes one of; [] where none can be told."""
+    from re import _constants as c
+    out = []
+    for op, av in items:
+        got = None
+        if op is c.LITERAL:
+            got = [frozenset(chr(av))]
+        elif op is c.IN:
+            chars = set()
+            for iop, iav in av:
+                if iop is c.LITERAL:
+                    chars.add(chr(iav))
+                elif iop is c.RANGE and iav[1] - iav[0] < 64:
+                    chars.update(map(chr, range(iav[0], iav[1] + 1)))
+                else:               # (a negated class, a category, a wide range: any)
+                    chars = None
+                    break
+            got = [frozenset(chars)] if chars else None
+        elif op is c.SUBPATTERN:
+            got = _needed_sets(av[3])
+        elif op is c.ATOMIC_GROUP:
+            got = _needed_sets(av)
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1:
+            got = _needed_sets(av[2])
+        elif op is c.BRANCH:        # one set of each alternative, joined
+            alts = [_needed_sets(alt) for alt in av[1]]
+            if all(alts):
+                got = [frozenset().union(*(min(a, key=len) for a in alts))]
+        # (lookarounds, anchors, any character, optional parts: nothing consumed for sure)
+        out += got or []
+    return out
+
+
+@functools.cache
+def _needs(pattern: str) -> tuple:
+    """A gate for ``pattern`` (a regex of the rules file): at most two sets of characters,
+    each of which every match of ``pattern`` consumes a character of, read off its parse
+    (``\\p{Han}`` and ``\\G`` as no set), each with its character class compiled; () where
+    none can be told. So where one of them is absent from [a, b), ``pattern`` matches nothing
+    inside [a, b): a rule that needs such a match fails at once (``_may_match``)."""
+    import warnings
+    from re import _parser
+    src, inside, i = [], False, 0
+    while i < len(pattern):     # \p{Han} as the range of the CJK block, in a class or as one
+        if pattern.startswith(r"\p{Han}", i):
+            src.append("\u4e00-\u9fff" if inside else "[\u4e00-\u9fff]")
+            i += 7
+            continue
+        if pattern.startswith(r"\G", i):
+            i += 2
+            continue
+        ch = pattern[i]
+        if ch == "\\":
+            src.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if ch == "[" and not inside:
+            inside = True
+            src.append(ch)
+            i += 1
+            if pattern.startswith("^", i):
+                src.append("^")
+                i += 1
+            if pattern.startswith("]", i):      # (a ] first in a class is the character)
+                src.append("\\]")
+                i += 1
+            continue
+        if ch == "]" and inside:
+            inside = False
+        src.append(ch)
+        i += 1
+    src = "".join(src)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = _parser.parse(src)
+    except Exception:           # (a form the parser does not read: no gate)
+        return ()
+    sets = sorted({s for s in _needed_sets(list(tree)) if s}, key=lambda s: (len(s), sorted(s)))
+    # (a class of characters means the same to re, whose calls cost less than regex's)
+    return tuple((s, re.compile("[%s]" % "".join(map(re.escape, sorted(s))))) for s in sets[:2])
+
+
+def _may_match(t: "_Text", pattern, a: int, b: int) -> bool:
+    """False only where ``pattern`` (compiled) cannot match inside ``text[a:b]``: a character
+    every match consumes (``_needs``) is absent from it."""
+    for chars, need in _needs(pattern.pattern):
+        if len(chars) == 1:
+            if t.text.find(next(iter(chars)), a, b) < 0:
+                return False
+        elif need.search(t.text, a, b) is None:
+            return False
+    return True
 
 
 # --------------------------------------------------------------------------- the text
@@ -1083,9 +1183,11 @@ def _floor(t: _Text, s: int, pos: int) -> int:
     m = cfg["dateline"].match(t.text, lo, pos)
     if m:
         lo = m.end()
-    for m in cfg["speech_colon"].finditer(t.text, lo, pos):
-        lo = m.end()
     colon = max(t.text.rfind("：", lo, pos), t.text.rfind(":", lo, pos))
+    if colon >= 0 and _may_match(t, cfg["speech_colon"], lo, pos):     # (it needs a colon)
+        for m in cfg["speech_colon"].finditer(t.text, lo, pos):
+            lo = m.end()
+        colon = max(t.text.rfind("：", lo, pos), t.text.rfind(":", lo, pos))
     if colon >= 0:
         lo = colon + 1          # what follows a colon is said of its own owners
     while cfg["aside_openers"].match(t.text, lo):
@@ -1344,16 +1446,20 @@ def report_source_not_owner(t: _Text, f: _Fig, o: "Owner") -> bool:
     国家统计局局长说，): what is reported is not the source's."""
     k, s, e = t.sentence(o[0])
     got = t._frames.get(k)
-    if got is None:             # the sentence's clause starts, found once
-        got = t._frames[k] = ([s] + [m.end() for m in t.cfg["clause_end_re"].finditer(t.text, s, e)], [0], [])
-    starts, read, frames = got
+    if got is None:             # the sentence's clause starts, found once, and the frames that
+        # can match in it (each needs characters the sentence may lack: _may_match); none, no
+        # clause start to read
+        pats = [p for p in t.cfg["report_frames"] if _may_match(t, p, s, e)]
+        got = t._frames[k] = ([s] + [m.end() for m in t.cfg["clause_end_re"].finditer(t.text, s, e)]
+                              if pats else [], [0], [], pats)
+    starts, read, frames, pats = got
     # a frame opening a clause, matched once per clause start; a frame starts at its clause's
     # start, so only those opening at or before the owner can hold it: the clause starts are
     # read as far as the owners asked so far
     if read[0] < len(starts) and starts[read[0]] <= o[0]:
         n = read[0]
         while n < len(starts) and starts[n] <= o[0]:
-            frames.extend(m.span() for pat in t.cfg["report_frames"] if (m := pat.match(t.text, starts[n], e)))
+            frames.extend(m.span() for pat in pats if (m := pat.match(t.text, starts[n], e)))
             n += 1
         read[0] = n
     return not any(a <= o[0] and o[1] <= b for a, b in frames)
@@ -1464,6 +1570,8 @@ def _demonstrative(t: _Text, f: _Fig, k: int, s: int):
 
 
 def _find_demonstrative(t: _Text, f: _Fig, k: int, s: int):
+    if k < 1 or not _may_match(t, t.cfg["demonstrative"], s, f.start):
+        return None, 0          # (no 该/这/此 in the sentence before the figure: the floor is in it)
     lo = _owner_floor(t, s, f.start)
     m = t.cfg["demonstrative"].search(t.text, lo, f.start)
     if not m or k < 1 or t.cfg["home_re"].search(t.text, m.end(), f.start):
@@ -1599,6 +1707,8 @@ def rule_addressee(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     """A sentence that opens with the people it is about (对…入境人员，实施7天集中隔离; 对本省
     人员…实施3天居家健康监测) gives its figures to them: the persons a measure or rule is for,
     not the place in their name (本省人员, not 山西省)."""
+    if not _may_match(t, t.cfg["addressee"], s, f.start):
+        return None             # (its characters are not in the sentence before the figure)
     lo = _owner_floor(t, s, f.start)
     m = t.cfg["addressee"].match(t.text, lo, f.start)
     if not m:
@@ -1712,8 +1822,8 @@ def surveyed_group(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     if f.i < 0:
         return None
     cfg = t.cfg
-    if t.text.find("对", s, f.start) < 0:
-        return None
+    if not _may_match(t, cfg["surveyed_group"], s, f.start):
+        return None             # (no 对, no 的 before the figure)
     m = None
     for m in cfg["surveyed_group"].finditer(t.text, s, f.start):
         pass
@@ -1763,7 +1873,7 @@ def place_reference(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     """两市, 两地, 双方, 三省 in the figure's clause before it refer to the places or bodies
     named before, as many as it counts and coordinated (太原晋中…，两市联手推介12条旅游线路 ->
     太原晋中): the last such run of names in the sentence or the `reference_sentences` before it."""
-    if f.i < 0:
+    if f.i < 0 or not _may_match(t, t.cfg["place_reference"], s, f.start):
         return None
     cfg = t.cfg
     cs = _comma_clause(t, f, s)
@@ -1876,7 +1986,7 @@ def pronoun_antecedent(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     """A clause that opens with 他们/它们/其 speaks of the owner named last before it: the
     nearest organisation or place before the pronoun in its sentence, else the sentence
     before's subject (肯尼亚是第一次参加冬奥会，他们将派出两名运动员 -> 肯尼亚)."""
-    if f.i < 0:
+    if f.i < 0 or not _may_match(t, t.cfg["pronouns"], s, f.start):
         return None
     cfg = t.cfg
     cs = _comma_clause(t, f, s)
@@ -2291,11 +2401,14 @@ def present_time(t: _Text, f: _Fig) -> dict | None:
     """A present-time word before the figure in its clause with no date between them (目前已达
     283个; 至今已带动300多户): the period is the issue's day, or runs up to it (至今, 截至目前).
     Only its own clause: a fronted 目前， dates the clause it opens (目前，方案已公示，…全长600米)."""
+    _, s, _ = t.sentence(f.start)
+    if not (_may_match(t, t.cfg["present_words"], s, f.start)
+            or _may_match(t, t.cfg["present_fronted"], s, f.start)):
+        return None             # (no present word can stand in the sentence before the figure)
     last = None
     for m in t.cfg["present_words"].finditer(t.text, t.clause_start(f.start), f.start):
         last = m
     if last is None:            # 截至目前，… / 到目前为止，… / 目前，…: a fronted present clause
-        _, s, _ = t.sentence(f.start)
         for m in t.cfg["present_fronted"].finditer(t.text, _owner_floor(t, s, f.start), f.start):
             last = m
         if last is not None and last.group("now") and (f.rec.get("unit") in t.cfg[
@@ -2336,6 +2449,8 @@ def duration_frame(t: _Text, f: _Fig) -> dict | None:
     (its days are not anchored: null), where no date stands between it and the figure."""
     cfg = t.cfg
     _, s, _ = t.sentence(f.start)
+    if not _may_match(t, cfg["duration_frame"], s, f.start):
+        return None
     last = None
     for m in cfg["duration_frame"].finditer(t.text, _owner_floor(t, s, f.start), f.start):
         if m.end("span") <= f.start and cfg["duration_frame_needs"].search(m.group()) and not (
@@ -2628,9 +2743,10 @@ def name_or_offer(t: _Text, f: _Fig) -> str | None:
 
 def norm_bound(t: _Text, f: _Fig) -> str | None:
     cfg = t.cfg
+    if f.rec.get("approx") not in cfg["rule_approx"]:
+        return None
     clause = t.text[t.clause_start(f.start):f.end]
-    if f.rec.get("approx") in cfg["rule_approx"] and cfg["rule_cues"].search(clause.replace(
-            f.rec.get("text") or "", "")):
+    if cfg["rule_cues"].search(clause.replace(f.rec.get("text") or "", "")):
         return "rule"
     return None
 
@@ -2648,6 +2764,8 @@ def deontic_cue(t: _Text, f: _Fig) -> str | None:
     省获２５％的选票); not the whole of a part (８个省中的５个省: the ８个 is how many there are)."""
     cfg = t.cfg
     _, s, _ = t.sentence(f.start)
+    if not _may_match(t, cfg["deontic_cues"], s, f.start):
+        return None
     cs = t.clause_start(f.start)
     lo = max(s, t.clause_start(cs - 1)) if cs > s else s
     if cfg["rule_not_whole"].match(t.text, f.end):
@@ -2664,6 +2782,8 @@ def due_for_each(t: _Text, f: _Fig) -> str | None:
     figure in its clause) is a bound set for every one: a rule."""
     cfg = t.cfg
     _, s, _ = t.sentence(f.start)
+    if not (_may_match(t, cfg["due_words"], s, f.start) and _may_match(t, cfg["per_unit"], s, f.start)):
+        return None
     cs = t.clause_start(f.start)
     due = [m for m in cfg["due_words"].finditer(t.text, cs, f.start) if _cue_word(t, m)]
     if due and cfg["per_unit"].search(t.text, s, due[-1].start()):
@@ -2677,7 +2797,8 @@ def measure_for_class(t: _Text, f: _Fig) -> str | None:
     verb stands before the figure in its clause."""
     cfg = t.cfg
     _, s, _ = t.sentence(f.start)
-    if not cfg["rule_class_opener"].match(t.text, _owner_floor(t, s, f.start), f.start):
+    if not _may_match(t, cfg["rule_class_opener"], s, f.start) or not cfg[
+            "rule_class_opener"].match(t.text, _owner_floor(t, s, f.start), f.start):
         return None
     if any(_cue_word(t, m) for m in cfg["measure_verbs"].finditer(
             t.text, t.clause_start(f.start), f.start)):
@@ -2701,6 +2822,8 @@ def _norm_spans(t: _Text) -> list[tuple[int, int]]:
     it (the article's further paragraphs, its items and list rows) up to a heading that holds no
     figure and ends with no clause mark (第六章附则, the next story's headline, （新华社…电）;
     not an item, （一）向导线抛掷物体；)."""
+    if t._norm_spans is None and not _may_match(t, t.cfg["norm_article"], 0, len(t.text)):
+        t._norm_spans = []      # (no 第…条 in the text: no article)
     if t._norm_spans is None:
         spans, open_at = [], None
         starts = t.paragraph_starts + [len(t.text) + 1]
@@ -2740,6 +2863,8 @@ def past_cue(t: _Text, f: _Fig) -> str | None:
 def plan_cue(t: _Text, f: _Fig) -> str | None:
     cfg = t.cfg
     _, s, _ = t.sentence(f.start)
+    if not _may_match(t, cfg["plan_cues"], s, f.start):
+        return None
     for m in cfg["plan_cues"].finditer(t.text, s, f.start):
         if not _cue_word(t, m):
             continue        # part of a word: 要求, 主要
@@ -2781,7 +2906,10 @@ def goal_verb(t: _Text, f: _Fig) -> str | None:
     cfg = t.cfg
     verbs = cfg["goal_verbs"] if f.rec.get("kind") not in cfg["goal_scale_kinds"] else cfg[
         "goal_scale_verbs"]
-    for m in verbs.finditer(t.text, t.clause_start(f.start), f.start):
+    cs = t.clause_start(f.start)
+    if not _may_match(t, verbs, cs, f.start):
+        return None
+    for m in verbs.finditer(t.text, cs, f.start):
         if _cue_word(t, m) and not cfg["goal_done"].match(t.text, m.end()):
             return "target"
     return None

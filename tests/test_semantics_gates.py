@@ -1,0 +1,130 @@
+"""The figures' semantics rules fail fast (issue 14): a rule that needs a match of one of the
+rules file's patterns first asks ``semantics._may_match`` whether that pattern can match in a
+range that holds the one it reads — no, where a character every match consumes
+(``semantics._needs``, read off the pattern's parse) is absent from it. The gates must never
+change a record: every match of every pattern holds the characters its gate asks for (on
+random texts of the pattern's own characters and on real pages), and ``describe`` gives the
+same records with every gate open (``_may_match`` always True) as with them."""
+from __future__ import annotations
+
+import copy
+import os
+import random
+
+import pytest
+import regex
+
+from baozhi.layers.figures import semantics
+from conftest import CORPUS
+
+
+def _patterns() -> dict[str, regex.Pattern]:
+    cfg = semantics._cfg()
+    out = {k: v for k, v in cfg.items() if isinstance(v, regex.Pattern)}
+    out.update({f"{k}[{i}]": p for k, v in cfg.items() if isinstance(v, list)
+                for i, p in enumerate(v) if isinstance(p, regex.Pattern)})
+    return out
+
+
+def _literals(pattern: str) -> str:
+    """The characters a pattern names (its literal Han and punctuation), for random texts."""
+    return "".join(sorted({c for c in pattern if not c.isascii() or c in ",:;!?()-"}))
+
+
+def _holds_needs(p: regex.Pattern, text: str, a: int, b: int) -> bool:
+    return all(need.search(text, a, b) for _, need in semantics._needs(p.pattern))
+
+
+def test_gates_are_read_off_the_patterns():
+    pats = _patterns()
+    assert semantics._needs(pats["deontic_cues"].pattern)       # (a word list: a gate)
+    assert [(set(s), n.pattern) for s, n in semantics._needs("(?:必须|须)")] == [({"必", "须"}, "[必须]")]
+    assert semantics._needs("a?b*") == ()                       # (nothing consumed for sure)
+    assert semantics._needs(r"\p{Han}{1,3}的") and semantics._needs(r"[^\p{Han}]x")
+    assert [n.pattern for _, n in semantics._needs(r"[\p{Han}A-Z]{2}:")] == ["[:]"]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_every_match_holds_the_characters_its_gate_asks_for(seed):
+    rng = random.Random(seed)
+    matched = set()
+    for name, p in _patterns().items():
+        pool = _literals(p.pattern) + "的了在是，。、 年月日1２三"
+        for _ in range(200):
+            text = "".join(rng.choices(pool, k=rng.randint(0, 30)))
+            a = rng.randint(0, len(text))
+            b = rng.randint(a, len(text))
+            for m in p.finditer(text, a, b):
+                assert _holds_needs(p, text, m.start(), m.end()), (name, text, m.span())
+                matched.add(name)
+            if p.search(text, a, b) is not None:       # (the gate of the range searched)
+                assert _holds_needs(p, text, a, b), (name, text, a, b)
+    gated = {name for name, p in _patterns().items() if semantics._needs(p.pattern)}
+    assert len(matched & gated) >= 0.8 * len(gated)     # (the texts do reach the patterns)
+
+
+def test_every_match_on_the_corpus_pages_holds_them():
+    texts = [path.read_text(encoding="utf-8") for path in sorted(CORPUS.glob("*.txt"))]
+    for name, p in _patterns().items():
+        for text in texts:
+            for m in p.finditer(text):
+                if m.end() > m.start():
+                    assert _holds_needs(p, text, m.start(), m.end()), (name, m.group())
+
+
+def _describe_inputs(pages: list) -> list[tuple]:
+    """The arguments of every ``describe`` call of ``process_page`` on the pages."""
+    from baozhi.run.process import process_page
+
+    real, got = semantics.describe, []
+
+    def keep(text, figures, entities, dates, targets, issue_date=None, home=None, tokens=None):
+        tokens = list(tokens) if tokens is not None else None
+        got.append(copy.deepcopy((text, figures, entities, dates, targets, issue_date, home, tokens)))
+        return real(text, figures, entities, dates, targets, issue_date, home, tokens=tokens)
+
+    semantics.describe = keep
+    try:
+        for page in pages:
+            process_page(page)
+    finally:
+        semantics.describe = real
+    return got
+
+
+def test_describe_gives_the_same_records_with_every_gate_open(shared, monkeypatch):
+    """On pd1998 pages (the first 40; ``BAOZHI_GATE_PAGES=0``: all 262)."""
+    from baozhi.run.batch import find_pages
+    from baozhi.stages.ingest import load_metadata, read_page
+
+    folder = shared / "pd1998" / "pages"
+    meta = load_metadata(folder)
+    n = int(os.environ.get("BAOZHI_GATE_PAGES", "40"))
+    paths = find_pages(folder)
+    inputs = _describe_inputs([read_page(p, folder, meta) for p in (paths[:n] if n else paths)])
+    assert sum(len(a[1]) for a in inputs) > 500
+    gated = [semantics.describe(*copy.deepcopy(a)[:7], tokens=a[7]) for a in inputs]
+    monkeypatch.setattr(semantics, "_may_match", lambda t, pattern, a, b: True)
+    opened = [semantics.describe(*copy.deepcopy(a)[:7], tokens=a[7]) for a in inputs]
+    assert gated == opened
+
+
+def test_may_match_is_true_wherever_the_pattern_matches():
+    """``_may_match`` on a text's sentences (their characters as a set) and across them (the
+    range searched): never False where the pattern finds a match inside [a, b)."""
+    rng = random.Random(14)
+    cfg = semantics._cfg()
+    pats = [p for p in _patterns().values() if semantics._needs(p.pattern)]
+    pruned = 0
+    for _ in range(300):
+        p = rng.choice(pats)
+        pool = _literals(p.pattern) + "的了在是，。；、 \n年月日1２三"
+        text = "".join(rng.choices(pool, k=rng.randint(0, 60)))
+        t = semantics._Text(text, [], [], [], [], None, None, cfg)
+        for _ in range(20):
+            a = rng.randint(0, len(text))
+            b = rng.randint(a, len(text))
+            may = semantics._may_match(t, p, a, b)
+            assert may or p.search(text, a, b) is None, (p.pattern, text, a, b)
+            pruned += not may
+    assert pruned > 100
