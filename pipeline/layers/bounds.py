@@ -27,14 +27,22 @@ class Bounds:
                  keep: Iterable[tuple[int, int]] = ()):
         m = marks()
         self.n = len(text)
-        self.clause = [x.start() for x in m["phrase_re" if figure else "clause_re"].finditer(text)]
-        self.sent = [x.start() for x in m["figure_sentence_re" if figure else "sentence_re"].finditer(text)]
+        clause, sentence = ("phrase", "figure_sentence") if figure else ("clause", "sentence")
+        self.clause = [x.start() for x in m[clause + "_scan"].finditer(text)]
+        # (one pass over the text: a sentence's and a line's ends are clause ends too, read
+        # off the clause ends' characters)
+        ends = list(map(text.__getitem__, self.clause))
+        if m[sentence] <= m[clause]:
+            self.sent = list(itertools.compress(self.clause, map(m[sentence].__contains__, ends)))
+        else:
+            self.sent = [x.start() for x in m[sentence + "_scan"].finditer(text)]
+        self.para = (list(itertools.compress(self.clause, map("\n".__eq__, ends))) if "\n" in m[clause]
+                     else [x.start() for x in _NEWLINE.finditer(text)])
         if max_chars:
             cuts = _cuts(self.sent, self.n, max_chars, keep)
             if cuts:        # (a cut ends a clause too)
                 self.sent = sorted(self.sent + cuts)
                 self.clause = sorted(set(self.clause + cuts))
-        self.para = [x.start() for x in _NEWLINE.finditer(text)]
         self.sentence_starts = [0] + [i + 1 for i in self.sent]
         self.paragraph_starts = [0] + [i + 1 for i in self.para]
 
