@@ -115,20 +115,56 @@ def _sql(value):
 
 # Rows as each format writes them under the columns ``cols``: the one encoding of a row, for
 # whole tables (write_csv, write_jsonl, write_sqlite) and for the pages a ``Tables`` spools.
+# A column at a time: its values' types seen in one pass in C, and a column of plain values
+# (numbers; strings no spreadsheet would run) taken as it is, not a call per cell
+# (tests/test_export_fast.py compares them with the cell-by-cell encodings).
+_NONE = type(None)
+_RISKY = ("=", "@", "\t", "\r", "+", "-")      # the first characters ``formula_safe`` looks at
+
+
+def _csv_column(values: list) -> list:
+    """The CSV cells of a column: ``"" if v is None else _cell(v)`` of each value."""
+    types = set(map(type, values))
+    if types <= {str, int, float, bool, _NONE}:
+        if _NONE in types:
+            values = ["" if v is None else v for v in values]
+        if str in types and any(map(str.startswith, filter(str.__instancecheck__, values),
+                                    itertools.repeat(_RISKY))):
+            values = [formula_safe(v) if type(v) is str else v for v in values]
+        return values
+    return ["" if v is None else _cell(v) for v in values]
+
+
+def _sql_column(values: list) -> list:
+    """``_sql`` of each of a column's values."""
+    if set(map(type, values)) <= {str, int, float, _NONE}:
+        return values
+    return list(map(_sql, values))
+
+
 def csv_lines(rows: Iterable[dict], cols: list[str]) -> str:
+    rows = rows if isinstance(rows, list) else list(rows)
     buf = io.StringIO()
-    csv.writer(buf).writerows(["" if row.get(c) is None else _cell(row.get(c)) for c in cols]
-                              for row in rows)
+    if cols:
+        csv.writer(buf).writerows(zip(*[_csv_column(_column(rows, c)) for c in cols]))
+    else:
+        csv.writer(buf).writerows([] for _ in rows)
     return buf.getvalue()
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False)      # json.dumps(o, ensure_ascii=False), made once
+
+
 def jsonl_lines(rows: Iterable[dict], cols: list[str]) -> str:
-    return "".join(json.dumps({c: row.get(c) for c in cols}, ensure_ascii=False) + "\n"
-                   for row in rows)
+    encode = _JSON.encode
+    return "".join([encode(dict(zip(cols, map(row.get, cols)))) + "\n" for row in rows])
 
 
 def sql_values(rows: Iterable[dict], cols: list[str]) -> Iterator[tuple]:
-    return (tuple(_sql(row.get(c)) for c in cols) for row in rows)
+    rows = rows if isinstance(rows, list) else list(rows)
+    if not cols:
+        return iter([() for _ in rows])
+    return zip(*[_sql_column(_column(rows, c)) for c in cols])
 
 
 def _csv_head(cols: list[str]) -> str:

@@ -1,0 +1,47 @@
+"""``export.csv_lines``, ``jsonl_lines`` and ``sql_values`` made a column at a time (issue 12: the
+tables written as pages come, and after the last) give what the cell-by-cell encodings give."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+
+from baozhi.run import export
+
+VALUES = [None, "", "a", "中文", "=1+1", "@x", "\tx", "\rx", "+5", "-5", "+3.2%", "-x", "+", "'q",
+          0, 7, -3, 1.5, float("nan"), True, False, ["a", 1], ("b",), {"k": "=v"}, []]
+
+
+def _csv_plain(rows, cols):
+    buf = io.StringIO()
+    csv.writer(buf).writerows(["" if row.get(c) is None else export._cell(row.get(c)) for c in cols]
+                              for row in rows)
+    return buf.getvalue()
+
+
+def _jsonl_plain(rows, cols):
+    return "".join(json.dumps({c: row.get(c) for c in cols}, ensure_ascii=False) + "\n" for row in rows)
+
+
+def _sql_plain(rows, cols):
+    return [tuple(export._sql(row.get(c)) for c in cols) for row in rows]
+
+
+def test_the_column_encodings_are_the_cell_ones():
+    rng = random.Random(5)
+    keys = ["a", "b", "c", "d"]
+    for _ in range(400):
+        # a column of one kind (numbers, strings, with or without None) or of anything
+        kinds = {k: rng.choice([VALUES, VALUES[:14], VALUES[14:20], [None, 1, 2.5], ["x", "y", None]])
+                 for k in keys}
+        rows = [{k: rng.choice(kinds[k]) for k in rng.sample(keys, rng.randint(0, 4))}
+                for _ in range(rng.randint(0, 9))]
+        cols = rng.sample(keys + ["e"], rng.randint(1, 5))
+        assert export.csv_lines(rows, cols) == _csv_plain(rows, cols)
+        assert export.csv_lines(iter(rows), cols) == _csv_plain(rows, cols)
+        assert export.jsonl_lines(rows, cols) == _jsonl_plain(rows, cols)
+        got, want = list(export.sql_values(rows, cols)), _sql_plain(rows, cols)
+        assert repr(got) == repr(want)      # (repr: nan equals itself there)
+    assert export.csv_lines([{}, {}], []) == _csv_plain([{}, {}], [])
+    assert list(export.sql_values([{}, {}], [])) == [(), ()]
