@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import re
 from collections.abc import Iterable
 
-from baozhi.resources import regexcache
 from baozhi.resources.marks import any_of, marks  # noqa: F401 - the layers' names for them
 
-_NEWLINE = regexcache.compile("\n")
+_NEWLINE = re.compile("\n")
 
 
 class Bounds:

@@ -10,17 +10,17 @@ from __future__ import annotations
 import functools
 import re
 
-import regex
-
-from baozhi.resources import regexcache, ruleset
+from baozhi.resources import ruleset
 
 RULES = "bounds/bounds.yaml"
 KINDS = ("sentence_end", "half_end", "clause_end", "phrase_end")
 
 
-def any_of(chars: str | frozenset) -> regex.Pattern:
-    """A pattern matching any one of ``chars`` (nothing when there are none)."""
-    return regexcache.compile("[" + "".join(regex.escape(c) for c in sorted(chars)) + "]" if chars else "(?!)")
+def any_of(chars: str | frozenset) -> re.Pattern:
+    """A pattern matching any one of ``chars`` (nothing when there are none), compiled with the
+    standard ``re``: a class of plain characters reads alike in both engines, and ``re`` finds
+    its matches in a text (a page's marks, ``Bounds``) nearly twice as fast as ``regex``."""
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]" if chars else "(?!)")
 
 
 @functools.cache
