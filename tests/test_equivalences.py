@@ -248,3 +248,45 @@ def test_bounds_one_scan_finds_what_each_marks_pattern_finds(figure):
         assert b.clause == [x.start() for x in m[clause + "_re"].finditer(text)], text
         assert b.sent == [x.start() for x in m[sentence + "_re"].finditer(text)], text
         assert b.para == [x.start() for x in regex.finditer("\n", text)], text
+
+
+def test_any_of_is_the_class_of_its_characters():
+    """marks.any_of (stdlib re) matches exactly its characters, as regex's class of them does,
+    the characters a class treats apart (^ - ] \\ and a newline) included."""
+    import regex
+
+    from baozhi.resources import marks
+    rng = random.Random(3)
+    pool = list("^-]\\[\n，。；;:!?…a1 ") + [chr(c) for c in rng.sample(range(0x20, 0x3000), 300)]
+    for _ in range(300):
+        chars = frozenset(rng.sample(pool, rng.randint(0, 6)))
+        ours = marks.any_of(chars)
+        theirs = regex.compile("[" + "".join(regex.escape(c) for c in sorted(chars)) + "]" if chars else "(?!)")
+        text = "".join(rng.choices(pool, k=60))
+        assert [m.start() for m in ours.finditer(text)] == [m.start() for m in theirs.finditer(text)]
+        assert [m.start() for m in ours.finditer(text)] == [i for i, ch in enumerate(text) if ch in chars]
+
+
+def test_the_ratio_and_fraction_gates_leave_out_nothing(monkeypatch):
+    """figures._shares' gate (a sign with a digit on each side) only skips texts where the
+    ratio and fraction patterns find nothing: the same records with the gates open, on the
+    rules' examples, the corpus pages and random texts of digits, signs and ratio words."""
+    from baozhi.layers.figures import figures
+    from baozhi.resources import ruleset
+    from conftest import corpus_page
+    cfg = ruleset.load("figures/figures.yaml")
+    texts = [e["text"] for e in cfg.get("examples", []) if isinstance(e, dict) and "text" in e]
+    texts += [corpus_page(s).read_text(encoding="utf-8") for s in ("000", "001", "002", "003", "004")]
+    rng = random.Random(5)
+    pool = list("0123456789０１２３４５６７８９.．·:∶：/／ 比例为约按占的近年月") + ["比例为", "汇率为", "占", "按省级标准"]
+    texts += ["".join(rng.choices(pool, k=rng.randint(2, 14))) for _ in range(5000)]
+    p = figures._patterns()
+    got = [(figures._shares(t, "ratio"), figures._shares(t, "fraction")) for t in texts]
+    for name in ("ratio", "fraction"):
+        monkeypatch.setitem(p, f"{name}_gate", (re.compile(""),))
+    found = 0
+    for t, g in zip(texts, got):
+        want = (figures._shares(t, "ratio"), figures._shares(t, "fraction"))
+        assert g == want, t
+        found += len(want[0]) + len(want[1])
+    assert found

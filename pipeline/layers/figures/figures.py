@@ -43,6 +43,7 @@ unit year.
 from __future__ import annotations
 
 import functools
+import re
 
 import regex
 
@@ -128,6 +129,13 @@ def _patterns() -> dict:
     fs = "".join(regex.escape(x) for x in fr["signs"])
     p["fraction"] = (regexcache.compile(rf"(?<![{d}{pt}{fs}])(?P<a>[{d}]+)(?:{_alts(fr['signs'])})(?P<b>[{d}]+)(?!{fr['not_after']})"),
                      regexcache.compile(fr["before"]))
+    # where a match of either can stand: a sign with a digit on each side (its gate; one
+    # stdlib re pattern per sign, each led by the sign, which re finds at once)
+    digit = "".join(ch for ch in sorted(nc.arabic) if ch.isdigit())
+    for name in ("ratio", "fraction"):
+        p[f"{name}_gate"] = tuple(
+            re.compile(rf"{re.escape(sg)}(?<=[{re.escape(digit)}]{re.escape(sg)})[{re.escape(digit)}]")
+            for sg in c[name]["signs"])
     nv = c["named_value"]
     p["named_value"] = (regexcache.compile(rf"(?:{_alts(nv['nouns'])}){nv['gap']}(?P<n>{num_re})"),
                         regexcache.compile(nv["not_after"]))
@@ -429,6 +437,8 @@ def _shares(text: str, name: str) -> list[dict]:
     if not any(sign in text for sign in spec["signs"]):
         return []
     p = _patterns()
+    if not any(g.search(text) for g in p[f"{name}_gate"]):
+        return []                 # no sign stands between two digits
     num_re, before = p[name]
     window, scale, most = int(spec["before_window"]), float(spec["scale"]), spec.get("max_denominator")
     out = []
