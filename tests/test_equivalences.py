@@ -290,3 +290,27 @@ def test_the_ratio_and_fraction_gates_leave_out_nothing(monkeypatch):
         assert g == want, t
         found += len(want[0]) + len(want[1])
     assert found
+
+
+def test_the_magnitude_gate_leaves_out_nothing(monkeypatch):
+    """figures._magnitudes' gate (the suffix 级 after a magnitude character or a unit's last
+    character) only skips texts where the scale-class pattern finds nothing: the same records
+    with the gate open, on the rules' examples and random texts of numerals, units, 级 and
+    other characters (省级, 高级)."""
+    from baozhi.layers.figures import figures
+    from baozhi.resources import ruleset
+    cfg = ruleset.load("figures/figures.yaml")
+    texts = [e["text"] for e in cfg.get("examples", []) if isinstance(e, dict) and "text" in e]
+    units = sorted(figures._units()[0])
+    rng = random.Random(9)
+    pool = list("一二三四五六七八九十百千万亿0123456789级级级省高各超近大双的，") + units
+    texts += ["".join(rng.choices(pool, k=rng.randint(2, 10))) for _ in range(8000)]
+    p = figures._patterns()
+    got = [figures._magnitudes(t) for t in texts]
+    monkeypatch.setitem(p, "magnitude_gate", re.compile(""))
+    found = 0
+    for t, g in zip(texts, got):
+        want = figures._magnitudes(t)
+        assert g == want, t
+        found += len(want)
+    assert found

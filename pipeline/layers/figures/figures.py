@@ -151,6 +151,11 @@ def _patterns() -> dict:
         rf"(?:(?P<count>[{digits}{''.join(regex.escape(u) for u in nc.small_units)}]+){regex.escape(m['count_marker'])}|(?P<pair>{_alts(m['count_words'])}))?"
         rf"(?P<hedge>{_alts(hb)})?(?P<mag>[{digits}]*[{regex.escape(m['chars'])}]+)(?P<unit>{unit_re.pattern})?"
         rf"{regex.escape(m['suffix'])}")
+    # where a scale class can end: the suffix after a magnitude character or a unit's last
+    # character (one stdlib re led by the suffix: a cheap test before the pattern's scan)
+    lasts = sorted(set(m["chars"]) | {w[-1] for w in _units()[0]})
+    sfx = re.escape(m["suffix"])
+    p["magnitude_gate"] = re.compile(rf"{sfx}(?<=[{''.join(re.escape(ch) for ch in lasts)}]{sfx})")
     q = c["slogan_quotes"]
     n = int(c["slogan_max_chars"])
     tn = int(c["title_max_chars"])
@@ -385,8 +390,9 @@ def _magnitudes(text: str) -> list[dict]:
     table, _ = _units()
     hb, _ = p["hedge_before"]
     out = []
-    if m_cfg["suffix"] not in text:
-        return out                # every scale class ends with the suffix (千亿级)
+    if m_cfg["suffix"] not in text or not p["magnitude_gate"].search(text):
+        return out                # every scale class ends with the suffix (千亿级) after a
+        #                           magnitude character or a unit
     for m in p["magnitude"].finditer(text):
         mag = parse_number(m.group("mag")) or parse_number(_one() + m.group("mag"))
         if mag is None or mag.value is None:
