@@ -377,3 +377,27 @@ def test_alias_core_and_road_extension_by_one_endswith():
         x = next((x for x in ext if piece.endswith(x)), None)
         want = (len(piece) - len(x), "LOC", piece[:-len(x)]) if x else (len(piece), "PER", piece)
         assert (p.e, p.lab, p.piece) == want, piece
+
+
+def test_token_edges_by_bisection_are_the_sets():
+    """``Tokens.is_start`` / ``is_end`` (bisection where the starts / ends are sorted) answer
+    as the sets of starts and ends do, for tokens in order, out of order, overlapping and
+    repeated, and on real text; ``ordered`` is "sorted, no two ends equal"."""
+    from baozhi.layers.entities import features as nf
+    rng = random.Random(12)
+    cases = [tokens for _, _, tokens in _cases(13, 300)]
+    cases += [nf.tokenize(text) for text in _real_texts()[:100]]
+    for _ in range(300):     # overlapping, repeated, unordered spans
+        n = rng.randint(0, 12)
+        cases.append([(a, a + rng.randint(1, 4)) for a in sorted(rng.randint(0, 20) for _ in range(n))])
+        cases.append([(a, a + rng.randint(1, 4)) for a in (rng.randint(0, 20) for _ in range(n))])
+    kinds = set()
+    for tokens in cases:
+        t = Tokens(tokens)
+        starts, ends = {s for s, _ in tokens}, [e for _, e in tokens]
+        assert t.ordered == (len(set(ends)) == len(ends) and ends == sorted(ends)), tokens
+        for x in range(-1, 3 + max(ends, default=0)):
+            assert t.is_start(x) == (x in starts), (tokens, x)
+            assert t.is_end(x) == (x in set(ends)), (tokens, x)
+        kinds.add((t.ordered, t.starts_sorted))
+    assert kinds == {(True, True), (True, False), (False, True), (False, False)}

@@ -346,7 +346,7 @@ def article_spans(text: str, spans: list[tuple], chunks: list[tuple], tokens: Se
     if not first:
         return []
     tokens = Tokens.of(tokens)
-    starts, ends = tokens.starts, tokens.ends
+    is_start, is_end = tokens.is_start, tokens.is_end
     found = []
     held = [None]
     for surface, where in _occurrences(text, first).items():
@@ -354,7 +354,8 @@ def article_spans(text: str, spans: list[tuple], chunks: list[tuple], tokens: Se
         sure = None
         for start in where:
             end = start + len(surface)
-            if start in starts and end in ends and not any(taken[start:end]):
+            # (most occurrences are the tagged spans themselves: the token edges asked last)
+            if not any(taken[start:end]) and is_start(start) and is_end(end):
                 if sure is None:
                     sure = _confidence(chunks[sp[3]], sp[0], sp[1], held) >= min_conf
                 if not sure:
@@ -455,6 +456,10 @@ def find_entities(text: str, home: str | None, tokens: Sequence[tuple[int, int]]
 
     around = int(setting("context_chars"))
     out = []
+    # the keys of an answer that hold lists, by the answer's id (the answers held in
+    # ``answers`` for the call: an id is not reused while its object lives)
+    lists: dict[int, tuple] = {}
+    answers = []
     for s, e, lab, src in found:
         surface = text[s:e]
         context = text[max(0, s - around):e + around]
@@ -466,9 +471,12 @@ def find_entities(text: str, home: str | None, tokens: Sequence[tuple[int, int]]
         # the answer's other keys after these, in its order (its canonical and adcode are
         # those above; it has none of the others)
         rec.update(names)
-        for k, v in names.items():
-            if type(v) is list:
-                rec[k] = v.copy()
+        keys = lists.get(id(names))
+        if keys is None:
+            keys = lists[id(names)] = tuple(k for k, v in names.items() if type(v) is list)
+            answers.append(names)
+        for k in keys:
+            rec[k] = names[k].copy()
         out.append(rec)
     if any(r["found_by"] == "alias" for r in out):
         full = {}

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import re
+from bisect import bisect_left
 from typing import Sequence
 
 import regex
@@ -96,14 +97,20 @@ def division_spans(text: str, tokens: Sequence[tuple[int, int]]) -> list[Span]:
     tokens = Tokens.of(tokens)
     if tokens.ordered:
         # the tokens' ends after such a character, in order: one scan of the text, not of
-        # every token (each end is one token's)
-        ends = tokens.ends
-        cands = [e for e in (m.end() for m in rx.finditer(text)) if e >= 2 and e in ends]
+        # every token (each end is one token's, found by bisection)
+        ends = tokens.end_list
+        n = len(ends)
+        cands = []
+        for m in rx.finditer(text):
+            e = m.end()
+            k = bisect_left(ends, e)
+            if e >= 2 and k < n and ends[k] == e:
+                cands.append(e)
     else:
         cands = [e for _, e in tokens if e >= 2 and text[e - 1] in lasts]
     if not cands:
         return []
-    out, starts, root = [], tokens.starts, _reversed_division_names()
+    out, is_start, root = [], tokens.is_start, _reversed_division_names()
     for e in cands:
         # the names ending at e, shortest first (the starts a = e - 2, e - 3, ... of the
         # slices text[a:e] in ``full``, down to e - longest)
@@ -113,7 +120,7 @@ def division_spans(text: str, tokens: Sequence[tuple[int, int]]) -> list[Span]:
             node = node.get(text[a])
             if node is None:
                 break
-            if _NAME_ENDS in node and a in starts:
+            if _NAME_ENDS in node and is_start(a):
                 out.append((a, e, "LOC", "rule"))
             a -= 1
     return out
@@ -242,13 +249,13 @@ def alias_spans(text: str, found: Sequence[Span], tokens: Sequence[tuple[int, in
     for s, e, _, _ in found:
         taken[s:e] = b"\1" * (e - s)
     tokens = Tokens.of(tokens)
-    starts, ends = tokens.starts, tokens.ends
+    is_start, is_end = tokens.is_start, tokens.is_end
     out = []
     for core in sorted(cores, key=len, reverse=True):
         i = text.find(core)
         while i >= 0:
             j = i + len(core)
-            if i in starts and j in ends and not any(taken[i:j]):
+            if is_start(i) and is_end(j) and not any(taken[i:j]):
                 out.append((i, j, "ORG", "alias"))
                 taken[i:j] = b"\1" * (j - i)
             i = text.find(core, j)
@@ -262,11 +269,11 @@ def gazetteer_spans(text: str, tokens: Sequence[tuple[int, int]], home: str | No
     if not len(auto):
         return []
     tokens = Tokens.of(tokens)
-    starts, ends = tokens.starts, tokens.ends
+    is_start, is_end = tokens.is_start, tokens.is_end
     out = []
     for end, (n, labels) in auto.iter(text):
         s, e = end - n + 1, end + 1
-        if s in starts and e in ends:
+        if is_start(s) and is_end(e):
             out.append((s, e, labels[0], "rule"))
     return out
 
@@ -277,11 +284,11 @@ def body_spans(text: str, tokens: Sequence[tuple[int, int]], home: str | None) -
     if not home or not len(auto):
         return []
     prefixes = _org()["home_prefixes"]
-    starts = Tokens.of(tokens).starts
+    is_start = Tokens.of(tokens).is_start
     out = []
     for end, (n, labels) in auto.iter(text):
         s = end - n + 1
-        if s > 0 and text[s - 1] in prefixes and (s - 1) in starts:
+        if s > 0 and text[s - 1] in prefixes and is_start(s - 1):
             out.append((s - 1, end + 1, labels[0], "rule"))
     return out
 
@@ -459,7 +466,7 @@ def short_name_spans(text: str, found: Sequence[Span], tokens: Sequence[tuple[in
     if not names:
         return []
     tokens = Tokens.of(tokens)
-    starts, ends = tokens.starts, tokens.ends
+    is_start, is_end = tokens.is_start, tokens.is_end
     taken = bytearray(len(text))
     for s, e, lab, src in found:
         if src not in ("crf", "article"):
@@ -469,7 +476,7 @@ def short_name_spans(text: str, found: Sequence[Span], tokens: Sequence[tuple[in
         i = text.find(short)
         while i >= 0:
             j = i + len(short)
-            if ((i in starts and j in ends) or (i, j) in at) and not any(taken[i:j]):
+            if ((is_start(i) and is_end(j)) or (i, j) in at) and not any(taken[i:j]):
                 out.append((i, j, lab, "alias"))
                 taken[i:j] = b"\1" * (j - i)
             i = text.find(short, j)
@@ -576,7 +583,7 @@ def context_spans(text: str, found: Sequence[Span], tokens: Sequence[tuple[int, 
     cands = {c for c in cands if tab.get(c) != "ns" and c not in cfg["stop"] and len(c) >= cfg["min"]}
     if not cands:
         return []
-    starts, ends = tokens.starts, tokens.ends
+    is_start, is_end = tokens.is_start, tokens.is_end
     taken = bytearray(len(text))
     for s, e, lab, src in found:
         if not (src in ("crf", "article") and lab != "ORG"):
@@ -586,7 +593,7 @@ def context_spans(text: str, found: Sequence[Span], tokens: Sequence[tuple[int, 
         i = text.find(c)
         while i >= 0:
             j = i + len(c)
-            if ((i in starts and j in ends) or (i, j) in listed) and not any(taken[i:j]):
+            if ((is_start(i) and is_end(j)) or (i, j) in listed) and not any(taken[i:j]):
                 out.append((i, j, "ORG", "context"))
                 taken[i:j] = b"\1" * (j - i)
             i = text.find(c, j)

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from functools import cached_property
+from itertools import islice
+from operator import lt
 from typing import Sequence
 
 
@@ -45,11 +47,38 @@ class Tokens(list):
         return [e for _, e in self]
 
     @cached_property
+    def start_list(self) -> list[int]:
+        """The tokens' starts, in the tokens' order."""
+        return [s for s, _ in self]
+
+    @cached_property
     def ordered(self) -> bool:
         """Every token ends after the one before (text order, no two ending together): then
         ``end_list`` is sorted and a token is found by its end by bisection (``end_index``)."""
-        ends = self.end_list
-        return len(self.ends) == len(ends) and ends == sorted(ends)
+        return _increasing(self.end_list)
+
+    @cached_property
+    def starts_sorted(self) -> bool:
+        """``start_list`` is sorted (two tokens may start together)."""
+        st = self.start_list
+        return st == sorted(st)
+
+    def is_start(self, x: int) -> bool:
+        """``x in starts``: by bisection where the starts are sorted (the set is made only
+        for tokens out of order: a text's few questions need no set of all its tokens)."""
+        if self.starts_sorted:
+            st = self.start_list
+            k = bisect_left(st, x)
+            return k < len(st) and st[k] == x
+        return x in self.starts
+
+    def is_end(self, x: int) -> bool:
+        """``x in ends``, by bisection where the tokens are ``ordered``."""
+        if self.ordered:
+            ends = self.end_list
+            k = bisect_left(ends, x)
+            return k < len(ends) and ends[k] == x
+        return x in self.ends
 
     @cached_property
     def start_by_end(self) -> dict[int, int]:
@@ -68,3 +97,8 @@ class Tokens(list):
         ends = self.end_list
         k = bisect_left(ends, end)
         return k if k < len(ends) and ends[k] == end else None
+
+
+def _increasing(xs: list) -> bool:
+    """Each item is greater than the one before (sorted, no two equal): one C loop."""
+    return all(map(lt, xs, islice(xs, 1, None)))
