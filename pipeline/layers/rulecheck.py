@@ -88,6 +88,7 @@ NOT_BUILDERS = (
     "baozhi.resources.numerals:_parse_memo",     # takes arguments: a memo of parse_number
     "baozhi.resources.numerals:_run_memo",       # takes arguments: a memo of scan's runs
     "baozhi.resources.numerals:_minus_reach",    # only reads cfg (a builder above)
+    "baozhi.layers.figures.semantics:_needs",    # takes arguments: a pattern's gate, off its text
 )
 
 
