@@ -135,6 +135,28 @@ def test_named_events_read_as_far_as_asked_are_those_of_the_whole_text():
             assert t.event_before(pos) == want, (text, pos)
 
 
+def test_named_events_pass_reads_only_the_stretches_with_a_cue_and_finds_every_name():
+    """``_Text._event_names`` (only the stretches of ``event_name_chars`` holding one of
+    ``event_name_cues``) gives ``event_name``'s matches over the whole text, on random texts of
+    the pattern's own words (every word a name may end with, the characters its look-arounds
+    test), digits, marks and other characters: a name word whose cue is missing fails here."""
+    from baozhi.layers.figures import semantics
+
+    cfg = semantics._cfg()
+    pat = cfg["event_name"]
+    words = regex.findall(r"\p{Han}+", pat.pattern)          # (the fairs' names are in it)
+    pieces = (*words, *[w[i:] for w in words for i in range(1, len(w))], *"比决参挑略斗的在中年月",
+              "第", "届", "２", "3", "０９", "，", "。", " ", "\n", "a", "（", "”", "😀")
+    rng = random.Random(1414)
+    found = 0
+    for _ in range(3000):
+        text = "".join(rng.choices(pieces, k=rng.randint(0, 12)))
+        want = [(m.span(), m.groups()) for m in pat.finditer(text)]
+        assert [(m.span(), m.groups()) for m in _semantic_text(text)._event_names()] == want, text
+        found += len(want)
+    assert found > 1000         # (names were there to find)
+
+
 FRAME_PIECES = ("记者从海关总署获悉", "据邮电部统计", "国家统计局局长说，", "新华社北京１月５日电", "全市",
                 "，", "。", "工业产值", "增长", "太原市", "表示，", "经调查", "显示")
 

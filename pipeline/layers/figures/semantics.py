@@ -20,7 +20,7 @@ import itertools
 import operator
 import re
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import regex
 
@@ -134,6 +134,10 @@ def _cfg() -> dict:
         "respective_join": regexcache.compile(raw["respective_join"]),
         **{k: regexcache.compile(raw[k].replace("{event_fairs}", "|".join(sorted(
             raw["event_fairs"], key=len, reverse=True)))) for k in ("event_name", "event_heads")},
+        # (_event_names: where a name may be; the last non-name character before an offset)
+        "event_name_cue": regexcache.compile("[%s]" % raw["event_name_cues"]),
+        "event_name_gap": regexcache.compile("[^%s]" % raw["event_name_chars"]),
+        "event_name_gap_before": regexcache.compile("(?r)[^%s]" % raw["event_name_chars"]),
     }
 
 
@@ -414,7 +418,7 @@ class _Text:
         ``pos`` are those the pass over the whole text finds)."""
         got = self._named
         if got is None:
-            got = self._named = ([], [], self.cfg["event_name"].finditer(self.text), [-1])
+            got = self._named = ([], [], self._event_names(), [-1])
         ends, names, matches, last = got
         if last[0] > pos or matches is None:
             return ends, names
@@ -430,6 +434,24 @@ class _Text:
                 return ends, names
         self._named = (ends, names, None, last)      # (the whole text read)
         return ends, names
+
+    def _event_names(self) -> Iterator[regex.Match]:
+        """``event_name``'s matches in the text, in order, as its pass over the whole text
+        finds them: a match is made of ``event_name_chars`` only and holds a cue character, so
+        only the stretches of those characters that hold a cue are read (a match starts at none
+        of the characters between them, and ends before the next one: its look-ahead reads
+        that one, so the stretch is read up to it)."""
+        cfg, text, n = self.cfg, self.text, len(self.text)
+        name, gap, gap_before = cfg["event_name"], cfg["event_name_gap"], cfg["event_name_gap_before"]
+        end = 0
+        for cue in cfg["event_name_cue"].finditer(text):
+            q = cue.start()
+            if q < end:
+                continue            # (in the stretch read last)
+            g = gap_before.search(text, 0, q)
+            g2 = gap.search(text, q)
+            end = g2.start() if g2 else n
+            yield from name.finditer(text, g.end() if g else 0, min(n, end + 1))
 
     @staticmethod
     def _last_event(found: tuple[list[int], list], pos: int):
