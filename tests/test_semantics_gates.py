@@ -4,8 +4,7 @@ range that holds the one it reads — no, where a character every match consumes
 (``semantics._needs``, read off the pattern's parse) is absent from it. The gates must never
 change a record: every match of every pattern holds the characters its gate asks for (on
 random texts of the pattern's own characters and on real pages), and ``describe`` gives the
-same records with every gate open (``_may_match`` always True, ``_last_chars`` holding every
-character) as with them."""
+same records with every gate open (``_may_match`` always True) as with them."""
 from __future__ import annotations
 
 import copy
@@ -106,7 +105,6 @@ def test_describe_gives_the_same_records_with_every_gate_open(shared, monkeypatc
     assert sum(len(a[1]) for a in inputs) > 500
     gated = [semantics.describe(*copy.deepcopy(a)[:7], tokens=a[7]) for a in inputs]
     monkeypatch.setattr(semantics, "_may_match", lambda t, pattern, a, b: True)
-    monkeypatch.setattr(semantics, "_last_chars", lambda pattern: semantics._ALL)
     opened = [semantics.describe(*copy.deepcopy(a)[:7], tokens=a[7]) for a in inputs]
     assert gated == opened
 
@@ -130,23 +128,3 @@ def test_may_match_is_true_wherever_the_pattern_matches():
             assert may or p.search(text, a, b) is None, (p.pattern, text, a, b)
             pruned += not may
     assert pruned > 100
-
-
-def test_every_match_ends_with_a_character_of_its_last_chars():
-    """``_last_chars``: the last characters of a list of words (the change words), every
-    string where the end cannot be told (an anchor, an optional end, a lookaround)."""
-    rng = random.Random(7)
-    p = semantics._cfg()["change_re"]
-    ends = semantics._last_chars(p.pattern)
-    assert ends is not semantics._ALL and "长" in ends and "的" not in ends
-    for pat in ("(?:ab|c)d?", "ab$", "a(?=b)", r"a\d", "a|"):
-        assert semantics._last_chars(pat) is semantics._ALL
-    assert semantics._last_chars("(?:ab|cd)e{1,2}") == {"e"}
-    pool = _literals(p.pattern) + "的了在，。 "
-    seen = 0
-    for _ in range(500):
-        text = "".join(rng.choices(pool, k=rng.randint(1, 20)))
-        for m in p.finditer(text):
-            assert text[m.end() - 1] in ends, (text, m.span())
-            seen += 1
-    assert seen > 200

@@ -228,53 +228,6 @@ def _needs(pattern: str) -> tuple:
     return tuple((s, re.compile("[%s]" % "".join(map(re.escape, sorted(s))))) for s in sets[:2])
 
 
-def _last_sets(items) -> frozenset | None:
-    """The characters a match of the parsed sequence ``items`` can end with; None where
-    that cannot be told (an anchor, a lookaround, an optional or open part)."""
-    from re import _constants as c
-    op, av = items[-1] if items else (None, None)
-    if op is c.LITERAL:
-        return frozenset(chr(av))
-    if op is c.IN and all(iop is c.LITERAL for iop, _ in av):
-        return frozenset(chr(iav) for _, iav in av)
-    if op is c.SUBPATTERN:
-        return _last_sets(list(av[3]))
-    if op is c.BRANCH:
-        alts = [_last_sets(list(alt)) for alt in av[1]]
-        return None if any(a is None for a in alts) else frozenset().union(*alts)
-    if op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] >= 1:
-        return _last_sets(list(av[2]))
-    return None
-
-
-@functools.cache
-def _last_chars(pattern: str) -> frozenset | str:
-    """The characters every match of ``pattern`` ends with, read off its parse (a list of
-    words: their last characters); where that cannot be told, ``_ALL``, which holds every
-    string (so a gate ``text[i - 1:i] in _last_chars(p)`` lets everything through)."""
-    import warnings
-    from re import _parser
-    if "\\" in pattern or "(?" in pattern.replace("(?:", "").replace("(?P<", ""):
-        return _ALL                 # (classes, escapes and lookarounds: no gate)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            got = _last_sets(list(_parser.parse(pattern)))
-    except Exception:
-        return _ALL
-    return _ALL if got is None else got
-
-
-class _All:
-    """Holds every string (the gate of a pattern ``_last_chars`` cannot read)."""
-
-    def __contains__(self, item) -> bool:
-        return True
-
-
-_ALL = _All()
-
-
 def _may_match(t: "_Text", pattern, a: int, b: int) -> bool:
     """False only where ``pattern`` (compiled) cannot match inside ``text[a:b]``: a character
     every match consumes (``_needs``) is absent from it."""
@@ -871,9 +824,7 @@ def _before_link(t: _Text, f: _Fig) -> int:
                 pos -= n
                 moved = True
                 break
-        # (a change word ending at pos: only where its last character stands before pos)
-        m = t.cfg["change_re"].search(t.text[max(floor, pos - 4):pos] + "\x00") if (
-            t.text[pos - 1:pos] in _last_chars(t.cfg["change_re"].pattern)) else None
+        m = t.cfg["change_re"].search(t.text[max(floor, pos - 4):pos] + "\x00")
         if m and m.end() == len(t.text[max(floor, pos - 4):pos]):
             pos -= m.end() - m.start()
             moved = True
@@ -1363,24 +1314,16 @@ def entity_in_sentence(t: _Text, f: _Fig, lo: int) -> list[Owner]:
 def _project_spans(t: _Text, pos: int, lo: int) -> list[tuple[int, int]]:
     """Every noun phrase ending with a project word in the sentence of ``pos`` from ``lo``
     on, in order (computed once per sentence and floor)."""
-    k = t.sentence(pos)[0]
-    key = (k, lo)
+    key = (t.sentence(pos)[0], lo)
     if key in t._projects:
         return t._projects[key]
     cfg = t.cfg
-    # (the words from lo on, t.words_in(pos, lo), read only at the words that end with the
-    # last character of a project or owner word: their indices, found once per sentence)
-    every, (starts, _) = t._indexed(pos)
-    first = bisect.bisect_left(starts, lo)
-    ends_with = t._memo.get(("owner_word_ends", k))
-    if ends_with is None:
-        last = cfg["owner_word_last"]
-        ends_with = t._memo[("owner_word_ends", k)] = [
-            n for n, w in enumerate(every) if w[0][-1] in last]
-    words = every[first:]
+    words = t.words_in(pos, lo)
     out = []
-    for n in ends_with[bisect.bisect_left(ends_with, first):]:
-        word, ws, we, tag = every[n]
+    last = cfg["owner_word_last"]
+    for word, ws, we, tag in words:
+        if word[-1] not in last:
+            continue
         # the project word may span words (专业 + 镇)
         m = cfg["owner_word_re"].search(t.text, max(lo, we - 4), we)
         if not m or not (_is_noun(t, word, tag) or len(word) == 1):
@@ -2470,18 +2413,17 @@ def date_before(t: _Text, f: _Fig) -> dict | None:
     key = ("same_year_spans", -1)
     if key not in t._memo:      # (the dates by start: those of the sentence before the figure)
         t._memo[key] = t.dts if dates is t.dates else numerals.record_cover(dates)
-    head = False                # (the sentence's dateline, matched on first need)
     for d in map(dates.__getitem__, t._memo[key].starting_in(s, f.start + 1)):
         if s <= d["start"] and d["end"] <= f.start:
             if _compared_or_dateline(t, d, s):
                 continue
-            if head is False:
-                head = cfg["dateline"].match(t.text, s)
+            head = cfg["dateline"].match(t.text, s)
             if head and d["end"] <= head.end():
                 continue
             # a date in a clause that describes a thing (今年开通的公路) is not the figure's
-            if t.clause_end(d["end"]) >= f.start and (m := cfg["attributive_clause"].match(
-                    t.text, d["end"], f.start)):
+            if t.clause_end(d["end"]) >= f.start and cfg["attributive_clause"].match(
+                    t.text, d["end"], f.start):
+                m = cfg["attributive_clause"].match(t.text, d["end"], f.start)
                 words, (_, ends) = t._indexed(d["end"])     # the word ending before 的: by
                 at = m.end() - 1                            # bisection, not a scan of the sentence
                 words = words[bisect.bisect_left(ends, at):bisect.bisect_right(ends, at)]
@@ -2616,14 +2558,9 @@ CARRY_ACROSS_RULES = (statistic_run,)       # what carries a period into another
 def _compared_date(t: _Text, d: dict) -> bool:
     """Whether date ``d`` is only compared with (比昨天, 与上年同期相比, 『七五』以来最多): no date
     of its sentence's own, so it does not stop a carried period (carry_period); not where the
-    comparison opens its sentence (与１９９７年初相比，…: a frame of its own). (Once per date
-    span: every figure after it asks again.)"""
-    key = ("compared_date", d["start"], d["end"])
-    got = t._memo.get(key)
-    if got is None:
-        got = t._memo[key] = bool(t.clause_start(d["start"]) > t.sentence(d["start"])[1] and not t.cfg[
-            "dateline_after"].match(t.text, d["end"]) and _compared_or_dateline(t, d, 0))
-    return got
+    comparison opens its sentence (与１９９７年初相比，…: a frame of its own)."""
+    return t.clause_start(d["start"]) > t.sentence(d["start"])[1] and not t.cfg[
+        "dateline_after"].match(t.text, d["end"]) and _compared_or_dateline(t, d, 0)
 
 
 def same_year_word(t: _Text, d: dict) -> bool:
@@ -2663,16 +2600,7 @@ def _told_dates(t: _Text, pos: int, lo: int = 0):
 
 def _compared_or_dateline(t: _Text, d: dict, lo: int) -> bool:
     """Whether date ``d`` is a dateline's (1月4日讯), a date compared with (比上年) or inside a
-    basis (与上年同期相比), the basis looked for from ``lo`` on: no date a figure is of (a
-    function of the date's span and where the basis is looked for from: found once each)."""
-    key = ("compared_or_dateline", d["start"], d["end"], max(lo, d["start"] - 8))
-    got = t._memo.get(key)
-    if got is None:
-        got = t._memo[key] = _find_compared_or_dateline(t, d, lo)
-    return got
-
-
-def _find_compared_or_dateline(t: _Text, d: dict, lo: int) -> bool:
+    basis (与上年同期相比), the basis looked for from ``lo`` on: no date a figure is of."""
     cfg = t.cfg
     if any(rule(t, d) for rule in TOLD_DATE_FILTER_RULES):
         return True
