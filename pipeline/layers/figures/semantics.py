@@ -614,22 +614,9 @@ class _Fig:
 
 # --------------------------------------------------------------------------- noun phrases
 
-@functools.lru_cache(maxsize=1 << 16)
-def _word_chars(word: str) -> bool:
-    """Whether ``WORD_CHARS`` matches ``word`` (Han or Latin letters only), kept per word: the
-    rules ask it of the same words again and again."""
-    return WORD_CHARS.match(word) is not None
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _han_word(word: str) -> bool:
-    """Whether ``HAN_WORD`` matches ``word`` (Han characters only), kept per word."""
-    return HAN_WORD.match(word) is not None
-
-
 def _is_noun(t: _Text, word: str, tag: str) -> bool:
     cfg = t.cfg
-    if word in cfg["not_metric"] or not _word_chars(word):
+    if word in cfg["not_metric"] or not WORD_CHARS.match(word):
         return False
     return (tag in cfg["noun_tags"] or word in cfg["noun_words"] or word in cfg["dimension_words"]
             or (tag == "x" and cfg["unknown_is_noun"]))
@@ -648,7 +635,7 @@ def _np_left(t: _Text, end: int, floor: int, longest: int | None = None,
             break
         if _is_noun(t, word, tag) or (tag in lead_tags and start < end) or (
                 verbs and start < end and tag.startswith("v") and len(word) > 1
-                                      and _han_word(word)) or (joins and start < end and (
+                                      and HAN_WORD.match(word)) or (joins and start < end and (
                 word == "的" or word in cfg["noun_joins"])):
             if end - s > longest:
                 break
@@ -913,7 +900,7 @@ def _noun_before(t: _Text, f: _Fig) -> tuple[int, int] | None:
     if len(words) == 1 and e - s == 1 and t.text[s] in t.cfg["metric_tail_chars"]:
         before = t.words_in(s, t.clause_start(f.start), s)
         if before and before[-1][2] == s and before[-1][3].startswith("v") and len(
-                before[-1][0]) == 2 and _han_word(before[-1][0]):
+                before[-1][0]) == 2 and HAN_WORD.match(before[-1][0]):
             got = _np_left(t, before[-1][1], t.clause_start(f.start)) if len(before) >= 2 and _is_noun(
                 t, before[-2][0], before[-2][3]) else None
             return (got[0] if got else before[-1][1], e)     # (挖掘|力: the verb alone)
@@ -1005,7 +992,7 @@ def _word_ending_at(t: _Text, pos: int, floor: int) -> tuple[str, int, int, str]
 def _verb_at(t: _Text, pos: int, floor: int) -> tuple | None:
     """The two-character verb ending at ``pos`` (not a link, change or time word), if any."""
     w = _word_ending_at(t, pos, floor)
-    if w and w[3] == "v" and len(w[0]) == 2 and _han_word(w[0]) and (
+    if w and w[3] == "v" and len(w[0]) == 2 and HAN_WORD.match(w[0]) and (
             w[0] not in t.cfg["link_verb_set"] and w[0] not in t.cfg["not_metric"]):
         return w
     return None
@@ -1088,7 +1075,7 @@ def count_verb_after(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[in
     while k < len(words) and words[k][0] in cfg["count_verb_adverbs"]:
         k += 1
     if k >= len(words) or words[k][1] != (words[k - 1][2] if k else f.end) or not (
-            words[k][3].startswith("v") and _han_word(words[k][0])):
+            words[k][3].startswith("v") and HAN_WORD.match(words[k][0])):
         return None
     if words[k][0] in cfg["copula_words"]:     # ９个是贫困县: what the counted are, a noun
         span = _np_right(t, words[k][2], ceil)  # phrase after the copula that ends in a head
@@ -1434,7 +1421,7 @@ def _topic(t: _Text, f: _Fig, lo: int, starts: tuple | None = None,
             nxt = words[n + 1] if n + 1 < len(words) else None
             lead = (tag in cfg["topic_lead_tags"] and nxt is not None and nxt[1] == we
                     and nxt[3] in (tags or cfg["topic_tags"]))      # 救灾|部队: a verb-noun before a noun
-            if ws != end or word in cfg["not_metric"] or word in cfg["not_topic"] or not _han_word(word) or not (
+            if ws != end or word in cfg["not_metric"] or word in cfg["not_topic"] or not HAN_WORD.match(word) or not (
                     lead or tag in (tags or cfg["topic_tags"]) or (tag == "x" and cfg["unknown_is_noun"] and not tags)):
                 break
             end = we
@@ -3040,7 +3027,7 @@ def _noun_run(t: _Text, words: list, f: _Fig) -> bool:
     """Words that make a noun phrase ending right before the figure: a noun last, no link verb,
     time or reference word in it (a verb may modify a noun inside it: 确诊病例, 示范社)."""
     return bool(words) and words[-1][2] == f.start and _is_noun(t, words[-1][0], words[-1][3]) and all(
-        _han_word(w[0]) and w[0] not in t.cfg["link_verb_set"] and w[0] not in t.cfg[
+        HAN_WORD.match(w[0]) and w[0] not in t.cfg["link_verb_set"] and w[0] not in t.cfg[
             "not_metric"] and not w[3].startswith("t") for w in words)
 
 
