@@ -380,8 +380,9 @@ def test_alias_core_and_road_extension_by_one_endswith():
 
 
 def test_token_edges_by_bisection_are_the_sets():
-    """``Tokens.is_start`` / ``is_end`` (bisection where the starts / ends are sorted) answer
-    as the sets of starts and ends do, for tokens in order, out of order, overlapping and
+    """``Tokens.is_start`` / ``is_end`` / ``start_ending_at`` / ``has`` (bisection where the
+    starts / ends are sorted) answer as the sets of starts, ends and pairs and the dict of
+    starts by end do, for tokens in order, out of order, overlapping and
     repeated, and on real text; ``ordered`` is "sorted, no two ends equal"."""
     from baozhi.layers.entities import features as nf
     rng = random.Random(12)
@@ -396,8 +397,12 @@ def test_token_edges_by_bisection_are_the_sets():
         t = Tokens(tokens)
         starts, ends = {s for s, _ in tokens}, [e for _, e in tokens]
         assert t.ordered == (len(set(ends)) == len(ends) and ends == sorted(ends)), tokens
+        by_end, pairs = {e: s for s, e in tokens}, set(tokens)
         for x in range(-1, 3 + max(ends, default=0)):
             assert t.is_start(x) == (x in starts), (tokens, x)
             assert t.is_end(x) == (x in set(ends)), (tokens, x)
+            assert t.start_ending_at(x) == by_end.get(x), (tokens, x)
+            for y in range(x - 3, x):
+                assert t.has(y, x) == ((y, x) in pairs), (tokens, y, x)
         kinds.add((t.ordered, t.starts_sorted))
     assert kinds == {(True, True), (True, False), (False, True), (False, False)}

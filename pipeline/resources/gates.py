@@ -46,7 +46,9 @@ def needs(pattern) -> tuple[tuple[str, ...], ...]:
         return ()
     if parsed.state.flags & re.IGNORECASE:
         return ()
-    return tuple(dict.fromkeys(_seq(list(parsed))))
+    # the clauses of fewest strings first: ``holds`` stops at the first that fails, and a
+    # clause of one string costs one scan of the text
+    return tuple(sorted(dict.fromkeys(_seq(list(parsed))), key=lambda c: (len(c), -min(map(len, c)))))
 
 
 def holds(text: str, clauses: tuple[tuple[str, ...], ...]) -> bool:

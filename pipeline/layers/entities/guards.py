@@ -44,7 +44,7 @@ def guard(text: str, found: Sequence[Span], tokens: Sequence[tuple[int, int]] = 
     page furniture, with a trailing word cut off, and a person or place that a lone division
     character follows taken with it as a place (郑东新|区 → 郑东新区); other spans as they are."""
     cfg = config()
-    place_after, trailing, pairs = cfg["place_after"], cfg["trailing"], None
+    place_after, trailing, toks = cfg["place_after"], cfg["trailing"], None
     furniture = bytearray(len(text))
     if cfg["furniture"] is not None and gates.holds(text, cfg["furniture_needs"]):
         for m in cfg["furniture"].finditer(text):
@@ -60,9 +60,9 @@ def guard(text: str, found: Sequence[Span], tokens: Sequence[tuple[int, int]] = 
                     e -= len(w)
                     break
         if lab in ("PER", "LOC") and e - s >= 2 and text[e:e + 1] in place_after:
-            # a token of one such character right after it (the tokens' pairs made once)
-            pairs = Tokens.of(tokens).pairs if pairs is None else pairs
-            if (e, e + 1) in pairs:
+            # a token of one such character right after it
+            toks = Tokens.of(tokens) if toks is None else toks
+            if toks.has(e, e + 1):
                 e, lab = e + 1, "LOC"
         surface = text[s:e]
         if all(furniture[s:e]):

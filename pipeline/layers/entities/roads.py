@@ -45,11 +45,11 @@ class _Road:
 
 class _Roads:
     """What the road rules look at in one text, and the spans kept so far (``out``)."""
-    __slots__ = ("text", "cfg", "ends", "tab", "out")
+    __slots__ = ("text", "cfg", "tokens", "tab", "out")
 
     def __init__(self, text: str, tokens: Sequence[tuple[int, int]]):
         self.text, self.cfg = text, config()
-        self.ends = Tokens.of(tokens).start_by_end   # made once per text (the rules' tokens)
+        self.tokens = Tokens.of(tokens)   # (its look-ups made once per text)
         self.tab = nf.jieba_tags()
         self.out: list[Span] = []
 
@@ -78,7 +78,7 @@ def bare_road_word_takes_word_before(r: _Roads, p: _Road) -> str | None:
     a name (``head_tags``: 跨滨河东路匝道桥 -> 滨河东路); else it is no place."""
     if p.piece not in r.cfg["road_set"]:
         return None
-    ws = r.ends.get(p.s)
+    ws = r.tokens.start_ending_at(p.s)
     w = r.text[ws:p.s] if ws is not None else ""
     if not w or not w[0].isalpha() or (r.tab.get(w) or "?") not in r.cfg["head"]:
         return DROP
@@ -92,7 +92,7 @@ def place_takes_road_word(r: _Roads, p: _Road) -> str | None:
     edge is one place with it (龙城 + 大街)."""
     if not p.piece.endswith(r.cfg["road_tuple"]) and r.text[p.e:p.e + 1] in r.cfg["road_first"]:
         for w in r.cfg["roads"]:
-            if r.text.startswith(w, p.e) and (p.e + len(w)) in r.ends:
+            if r.text.startswith(w, p.e) and r.tokens.is_end(p.e + len(w)):
                 p.e, p.lab = p.e + len(w), "LOC"
                 break
     return None

@@ -80,6 +80,21 @@ class Tokens(list):
             return k < len(ends) and ends[k] == x
         return x in self.ends
 
+    def start_ending_at(self, end: int) -> int | None:
+        """``start_by_end.get(end)``: by bisection where the tokens are ``ordered`` (one token
+        ends there at most), no dict of every token."""
+        if self.ordered:
+            ends = self.end_list
+            k = bisect_left(ends, end)
+            return self[k][0] if k < len(ends) and ends[k] == end else None
+        return self.start_by_end.get(end)
+
+    def has(self, start: int, end: int) -> bool:
+        """``(start, end) in pairs``: one token spans exactly ``start:end``."""
+        if self.ordered:
+            return self.start_ending_at(end) == start
+        return (start, end) in self.pairs
+
     @cached_property
     def start_by_end(self) -> dict[int, int]:
         """The start of the token that ends at each end (the last such token, as a dict of
