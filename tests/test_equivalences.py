@@ -336,3 +336,26 @@ def test_the_magnitude_gate_leaves_out_nothing(monkeypatch):
         assert g == want, t
         found += len(want)
     assert found
+
+
+def test_the_ordinal_list_gate_leaves_out_nothing(monkeypatch):
+    """figures' not_after_patterns searched in a numeral's window only where the text holds a
+    match of them at all: the same figures without that gate (None), on the rules' examples,
+    the corpus pages and random texts of 第, numerals, list marks and units."""
+    from baozhi.layers.figures import figures
+    from baozhi.resources import ruleset
+    from conftest import corpus_page
+    cfg = ruleset.load("figures/figures.yaml")
+    texts = [e["text"] for e in cfg.get("examples", []) if isinstance(e, dict) and "text" in e]
+    texts += [corpus_page(s).read_text(encoding="utf-8") for s in ("000", "001", "002", "003", "004")]
+    rng = random.Random(11)
+    pool = list("第一二三四五1234５６、和与至到—-天个名届号年中的，。") + ["第1、2、3天", "第一、二位", "5个"]
+    texts += ["".join(rng.choices(pool, k=rng.randint(2, 14))) for _ in range(6000)]
+    p = figures._patterns()
+    assert p["not_after_anywhere"] is not None
+    got = [figures.find_figures(t) for t in texts]
+    monkeypatch.setitem(p, "not_after_anywhere", None)
+    assert [figures.find_figures(t) for t in texts] == got
+    # the gate matters: some random text has a number its window's pattern rejects
+    assert any(figures._is_code(t, n) and not figures._is_code(t, n, False)
+               for t in texts[-300:] for n in numerals.scan(t))

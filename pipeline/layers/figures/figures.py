@@ -169,6 +169,14 @@ def _patterns() -> dict:
         for a, b in c["title_quotes"].items()))
     p["not_after"] = regexcache.compile(rf"(?:{_alts(c['not_after'])})$")
     p["not_after_patterns"] = regexcache.compile("|".join(c["not_after_patterns"]))
+    # the same patterns without their closing $, searched once in a whole text: a text with no
+    # match of them holds none in any numeral's window either (only where every pattern ends
+    # with $ and has no other assertion a window's end could change: else None, no gate)
+    bare = [pat[:-1] for pat in c["not_after_patterns"]
+            if pat.endswith("$") and "(?" not in pat.replace("(?:", "") and "$" not in pat[:-1]
+            and not any(a in pat for a in ("\\b", "\\B", "\\Z"))]
+    p["not_after_anywhere"] = (regexcache.compile("|".join(bare))
+                               if bare and len(bare) == len(c["not_after_patterns"]) else None)
     p["not_before"] = regexcache.compile(_alts(c["not_before"]))
     p["not_before_firsts"] = None if "" in c["not_before"] else frozenset(w[0] for w in c["not_before"])
     p["subunits"] = {cur: (sub, regexcache.compile(rf"(?:{_alts(c['subunit_joiners'])})?(?P<num>.{{1,4}}?)(?P<sub>{_alts(sub)})"))
@@ -362,7 +370,9 @@ def _prefix(text: str, start: int) -> tuple[int, str | None, str | None]:
     return start, approx, change
 
 
-def _is_code(text: str, num: Num) -> bool:
+def _is_code(text: str, num: Num, windows: bool = True) -> bool:
+    """Whether ``num`` is a code, an ordinal's list or a number joined to letters
+    (``windows``: False where the text holds no match of not_after_patterns at all)."""
     c = _cfg()
     p = _patterns()
     before = text[num.start - 1] if num.start > 0 else ""
@@ -379,7 +389,7 @@ def _is_code(text: str, num: Num) -> bool:
     nb = p["not_before_firsts"]
     if (nb is None or after in nb) and p["not_before"].match(text, num.end):
         return True
-    if p["not_after_patterns"].search(text, max(0, num.start - int(c["not_after_window"])), num.start):
+    if windows and p["not_after_patterns"].search(text, max(0, num.start - int(c["not_after_window"])), num.start):
         return True
     return False
 
@@ -517,6 +527,8 @@ def _find(text: str) -> list[dict]:
                     + [(m.start(), m.end()) for m in p["title"].finditer(text)])
     slogan_kinds, slogan_not, digits = p["slogan_sets"]
     nums = scan(text)
+    anywhere = p["not_after_anywhere"]
+    windows = anywhere is None or anywhere.search(text) is not None
     cands = _magnitudes(text) + _fixed(text, homs) + _list_counts(text) + _shares(text, "ratio") + _shares(text, "fraction") + _named_values(text)
     used_until = -1
     minus = num_chars().minus
@@ -533,7 +545,7 @@ def _find(text: str) -> list[dict]:
         quoted = quotes.holds(num.start, num.end)
         if quoted and any(ch in digits for ch in num.text):
             continue              # “985”, “14510”: a code
-        if _is_code(text, num) or (lone_financial(num) and not p["percent_prefix"].search(
+        if _is_code(text, num, windows) or (lone_financial(num) and not p["percent_prefix"].search(
                 text, max(0, num.start - 8), num.start)):
             continue
         rec = _figure(text, num, nums[i + 1] if i + 1 < len(nums) else None, p, c, table)
