@@ -58,7 +58,7 @@ _PATTERNS = (
     "pronouns", "place_reference", "surveyed_skip", "quoted_not_name",
 )
 _SETS = (
-    "dimension_words", "copula_words", "modifier_only_tags", "source_prepositions", "list_words", "name_tags", "noun_tags", "attribute_tags", "noun_words", "not_metric",
+    "dimension_words", "np_trim", "copula_words", "modifier_only_tags", "source_prepositions", "list_words", "name_tags", "noun_tags", "attribute_tags", "noun_words", "not_metric",
     "noun_joins", "owner_lead_tags", "generic_counters", "carry_period_after", "topic_tags",
     "not_topic", "numeral_chars", "topic_skip_tags", "entity_labels", "rule_approx",
     "modifier_tags", "zero_subject_skip_tags", "date_after_kinds", "goal_scale_kinds", "metric_found_before", "topic_after_time",
@@ -622,6 +622,23 @@ def _is_noun(t: _Text, word: str, tag: str) -> bool:
             or (tag == "x" and cfg["unknown_is_noun"]))
 
 
+def _trim_joins(t: _Text, s: int, e: int) -> tuple[int, int] | None:
+    """[s, e) without the words of ``np_trim`` (的, 和, 与, 及) at either edge; whole words
+    only: 及格率, 与会代表 keep their first character."""
+    trim = t.cfg["np_trim"]
+    while s < e:
+        w = t.word_at(s)
+        if w is None or w[0] not in trim or w[2] > e:
+            break
+        s = w[2]
+    while e > s:
+        w = t.word_ending(e)
+        if w is None or w[0] not in trim or w[1] < s:
+            break
+        e = w[1]
+    return (s, e) if s < e else None
+
+
 def _np_left(t: _Text, end: int, floor: int, longest: int | None = None,
              joins: bool = True, verbs: bool = False,
              lead_tags: frozenset | set = frozenset()) -> tuple[int, int] | None:
@@ -642,9 +659,7 @@ def _np_left(t: _Text, end: int, floor: int, longest: int | None = None,
             start = s
             continue
         break
-    while start < end and t.text[start] in cfg["np_trim"]:
-        start += 1
-    return (start, end) if start < end else None
+    return _trim_joins(t, start, end)
 
 
 def _np_right(t: _Text, start: int, ceil: int) -> tuple[int, int] | None:
@@ -668,9 +683,7 @@ def _np_right(t: _Text, start: int, ceil: int) -> tuple[int, int] | None:
             end = e
             continue
         break
-    while end > start and t.text[end - 1] in cfg["np_trim"]:
-        end -= 1
-    return (start, end) if end > start else None
+    return _trim_joins(t, start, end)
 
 
 def _strip_owner(t: _Text, span: tuple[int, int] | None) -> tuple[int, int] | None:
@@ -695,9 +708,7 @@ def _strip_owner(t: _Text, span: tuple[int, int] | None) -> tuple[int, int] | No
         "world_re"].match(t.text, s, e)
     if m and m.end() < e:
         s = m.end()
-    while s < e and t.text[s] in t.cfg["np_trim"]:
-        s += 1
-    return (s, e) if s < e else None
+    return _trim_joins(t, s, e)
 
 
 # --------------------------------------------------------------------------- METRIC_RULES
@@ -877,12 +888,7 @@ def noun_before(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, in
     dropped from it (a verb-noun, an owner, a project word) leaves no particle or join at the
     metric's start (特许经营的零售业比重 -> 零售业比重, not 的零售业比重)."""
     span = _noun_before(t, f)
-    if span:
-        s, e = span
-        while s < e and t.text[s] in t.cfg["np_trim"]:
-            s += 1
-        span = (s, e) if s < e else None
-    return span
+    return _trim_joins(t, *span) if span else None
 
 
 def _noun_before(t: _Text, f: _Fig) -> tuple[int, int] | None:
