@@ -2,6 +2,7 @@
 blocks of Han characters cut by jieba-rs (``segmenter.Rust``) and without."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -116,7 +117,8 @@ def test_jieba_rs_cuts_a_whole_text_alike_for_every_character_it_is_given(seg, r
         assert segmenter.fast_cut(seg.tokenizer, text, rust) == segmenter.fast_cut(seg.tokenizer, text)
 
 
-@pytest.mark.parametrize("text", RUST_ODD + ["a  b\r\n\tc", "ab-c_d#e&f+g 3.14%", "😀中国😀",
+# (RUST_ODD's last text, spaces and \r\n only, goes whole: test_crlf_texts_go_whole_and_alike)
+@pytest.mark.parametrize("text", RUST_ODD[:-1] + ["a  b\r\n\tc", "ab-c_d#e&f+g 3.14%", "😀中国😀",
                                              "1998年1月1日，北京市国内生产总值增长8.8%"])
 def test_a_text_jieba_rs_could_cut_otherwise_goes_block_by_block(seg, rust, text):
     assert segmenter._RUST_WHOLE_UNSAFE.search(text)
@@ -136,3 +138,112 @@ def test_the_articles_of_pd1998_are_cut_whole_and_alike(seg, rust, shared):
             whole += not segmenter._RUST_WHOLE_UNSAFE.search(text)
             assert segmenter.fast_cut(seg.tokenizer, text, rust) == list(seg.tokenizer.cut(text, HMM=True))
     assert whole > 50
+
+
+# random mixed text for the whole-text call: Han words and characters, runs of jieba's block
+# letters, digits and signs, astral characters, spaces and line ends (\r, \n, \r\n mixed) and
+# any character of the BMP the whole-text class lets through
+_HAN_WORDS = "发展 中国 人民 经济 北京市 增长 达到 亿元 乒乓球 南京市 长江 大桥 研究 生命 的 了 和 是 年 月 日".split()
+_ASCII = "abcxyzABCXYZ0123456789+#&._%-"
+_ASCII_WORDS = ["3.14", "8.8%", "C++", "C#", "A-1.5", "x_3", "JCP-01", "1.2.3", "GDP", "iPhone", "a&b", "--",
+                ".5", "5."]
+_ASTRAL = ["😀", "𠀀", "𠀁", "\U0001F1E8\U0001F1F3", "𝐀", "\U00020001\U00020002"]
+_LINE = ["\r\n", "\r", "\n", " ", "\t", "\u3000", "\r\r\n", "\n\r"]
+
+
+def _mixed_texts(seed: int, n: int, unsafe) -> list[str]:
+    import random
+
+    rng = random.Random(seed)
+    let = [c for c in map(chr, range(0x10000)) if not unsafe.search(c)]
+    pick = rng.choice
+    out = []
+    for _ in range(n):
+        parts = []
+        for _ in range(rng.randint(1, 12)):
+            r = rng.random()
+            if r < 0.3:
+                parts.append(pick(_HAN_WORDS))
+            elif r < 0.45:
+                parts.append("".join(chr(rng.randint(0x4E00, 0x9FD5)) for _ in range(rng.randint(1, 4))))
+            elif r < 0.6:
+                parts.append("".join(pick(_ASCII) for _ in range(rng.randint(1, 5))))
+            elif r < 0.7:
+                parts.append(pick(_ASCII_WORDS))
+            elif r < 0.78:
+                parts.append(pick(_ASTRAL))
+            elif r < 0.88:
+                parts.append("".join(pick(_LINE) for _ in range(rng.randint(1, 3))))
+            else:
+                parts.append("".join(pick(let) for _ in range(rng.randint(1, 3))))
+        out.append("".join(parts))
+    return out
+
+
+def _cut_otherwise(seg, rust, unsafe, monkeypatch) -> tuple[int, int]:
+    """(texts cut whole, texts whose words differ from jieba's) with ``unsafe`` as the class."""
+    monkeypatch.setattr(segmenter, "_RUST_WHOLE_UNSAFE", unsafe)
+    whole = differ = 0
+    for text in _mixed_texts(12, 3000, unsafe):
+        whole += not unsafe.search(text)
+        differ += segmenter.fast_cut(seg.tokenizer, text, rust) != list(seg.tokenizer.cut(text, HMM=True))
+    return whole, differ
+
+
+def test_jieba_rs_cuts_random_mixed_text_alike(seg, rust, monkeypatch):
+    assert rust.whole
+    whole, differ = _cut_otherwise(seg, rust, segmenter._RUST_WHOLE_UNSAFE, monkeypatch)
+    assert differ == 0 and whole > 300
+
+
+@pytest.mark.parametrize("part", ["a-zA-Z0-9+#&._%\\-", "\U00010000-\U0010FFFF"])
+def test_the_random_mixed_text_would_see_a_weaker_class(seg, rust, monkeypatch, part):
+    # the negative control of the test above: without its ASCII part (or its astral part) the
+    # class lets texts through that jieba-rs cuts otherwise, and the same texts show it
+    import re
+
+    full = segmenter._RUST_WHOLE_UNSAFE.pattern
+    assert part in full
+    whole, differ = _cut_otherwise(seg, rust, re.compile(full.replace(part, "", 1)), monkeypatch)
+    assert differ > 10
+
+
+def test_the_class_holds_every_non_han_character_of_jiebas_blocks():
+    # jieba's own block pattern (pinned with jieba by FAST_CUT_JIEBA) is where the class's ASCII
+    # part comes from: each of its characters other than Han must be in the class
+    from jieba import re_han_default
+
+    han = re.compile("[\u4E00-\u9FD5]")
+    jiebas = [c for c in map(chr, range(0x10000)) if re_han_default.match(c) and not han.match(c)]
+    assert len(jiebas) == 26 * 2 + 10 + 7
+    assert [c for c in jiebas if not segmenter._RUST_WHOLE_UNSAFE.search(c)] == []
+
+
+def test_crlf_texts_go_whole_and_alike(seg, rust):
+    # \r is not in the class: both skip patterns keep \r\n one word, and a lone \r one word
+    import random
+
+    rng = random.Random(3)
+    pieces = ["\r", "\n", "\r\n", "\r\r\n", "\n\r", " ", "\t", "\u3000", "，", "。", "发展", "中国", "人民",
+              "北京市", "增长", "的", "了"]
+    for _ in range(2000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 30)))
+        assert not segmenter._RUST_WHOLE_UNSAFE.search(text)
+        assert segmenter.fast_cut(seg.tokenizer, text, rust) == list(seg.tokenizer.cut(text, HMM=True))
+    assert rust.cut("他说\r\n好\r\r\n\n\r", True) == list(seg.tokenizer.cut("他说\r\n好\r\r\n\n\r"))
+
+
+def test_another_rjieba_falls_back_to_blocks_of_han_characters(seg, monkeypatch):
+    # the whole-text call relies on jieba-rs's block and skip patterns, checked for the versions of
+    # RUST_WHOLE_RJIEBA only: with any other rjieba, only blocks of Han characters go to jieba-rs
+    text = "发展，中国人民\r\n经济"
+    assert not segmenter._RUST_WHOLE_UNSAFE.search(text)
+    for version, whole, calls in [(next(iter(segmenter.RUST_WHOLE_RJIEBA)), True, [text]),
+                                  ("0.2.99", False, ["发展", "中国人民", "经济"]), (None, False, None)]:
+        monkeypatch.setattr(segmenter, "rjieba_version", lambda: version)
+        rust = segmenter.Rust.build(seg.tokenizer)
+        assert rust.whole is whole
+        seen, cut = [], rust.cut
+        rust.cut = lambda t, hmm, cut=cut: seen.append(t) or cut(t, hmm)
+        assert segmenter.fast_cut(seg.tokenizer, text, rust) == list(seg.tokenizer.cut(text, HMM=True))
+        assert seen == (calls or ["发展", "中国人民", "经济"])

@@ -91,9 +91,10 @@ class Segmenter:
 
     def cut(self, text: str, HMM: bool = True) -> Iterator[str]:
         """Words of ``text``; they concatenate to ``text``. With ``HMM``, jieba's own words
-        by ``fast_cut`` (the same algorithm in fewer Python steps; its blocks of Han
-        characters by jieba-rs once ``RUST_AFTER`` characters have been cut, see ``Rust``)
-        where jieba is the version it was written from, else by jieba."""
+        by ``fast_cut`` (the same algorithm in fewer Python steps) where jieba is the version
+        it was written from, else by jieba. Once ``RUST_AFTER`` characters have been cut,
+        ``fast_cut`` gives jieba-rs a text with no character of ``_RUST_WHOLE_UNSAFE`` whole
+        (one call), and of any other text its blocks of Han characters (see ``Rust``)."""
         if HMM:
             return iter(self.words(text))
         return self.tokenizer.cut(text, HMM=False)
@@ -123,7 +124,8 @@ class Segmenter:
         return self.RUST_AFTER if Rust.available() else None
 
     def use_rust(self) -> "Rust | None":
-        """Cut blocks of Han characters with jieba-rs from now on, where it is installed and
+        """Cut with jieba-rs from now on (whole texts with no character of
+        ``_RUST_WHOLE_UNSAFE``, else blocks of Han characters), where it is installed and
         serves (``Rust.build``; None otherwise): the same words, ~10x faster."""
         if self._rust is None and self._rust_left is not None:
             self._rust = Rust.build(self.tokenizer)
@@ -393,22 +395,38 @@ class Tags(_Lazy):
 
 # the jieba versions whose Tokenizer.cut(text, HMM=True) ``fast_cut`` repeats step for step
 FAST_CUT_JIEBA = frozenset({"0.42.1"})
+# the rjieba versions whose block and skip patterns were checked against jieba's (the whole-text
+# call of ``fast_cut``: tests/test_segmenter.py); with any other, only blocks of Han characters
+RUST_WHOLE_RJIEBA = frozenset({"0.2.2"})
+
+
+def rjieba_version() -> str | None:
+    """The installed rjieba's version (None where it has no distribution metadata)."""
+    import importlib.metadata
+
+    try:
+        return importlib.metadata.version("rjieba")
+    except importlib.metadata.PackageNotFoundError:
+        return None
 
 
 class Rust:
     """jieba-rs (the ``rjieba`` wheel) holding exactly the words of a ``jieba.Tokenizer``'s
-    frequency table with their counts, and its total, for ``fast_cut``'s blocks of Han
-    characters only (``[\u4E00-\u9FD5]+``: jieba-rs's own block pattern takes more
-    characters, and its HMM splits letters and digits by a pattern other than jieba's, so
-    every other block stays with the Python path). In such a block the route (the same
-    dictionary, total and sums of log frequencies) and the HMM over runs of single
-    characters (the same tables) are jieba's; words the lexicon forces apart (frequency 0:
-    ``finalseg.Force_Split_Words``), which jieba-rs does not know, are split after it.
-    tests/test_segmenter.py compares its words with jieba's; identical tables on corpus/
-    and pd1998 (scripts/same_tables.py)."""
+    frequency table with their counts, and its total, for ``fast_cut``. Where ``whole`` (the
+    installed rjieba is one of ``RUST_WHOLE_RJIEBA``, whose block and skip patterns were
+    compared with jieba's), a text with no character of ``_RUST_WHOLE_UNSAFE`` goes to jieba-rs
+    in one call, non-Han characters included; any other text (or every text, for another
+    rjieba) is split by jieba's own patterns and only its blocks of Han characters
+    (``[\u4E00-\u9FD5]+``) go to jieba-rs, the rest to the Python path (jieba-rs's block
+    pattern takes more characters, and its HMM splits letters and digits by a pattern other
+    than jieba's). In a block of Han characters the route (the same dictionary, total and sums
+    of log frequencies) and the HMM over runs of single characters (the same tables) are
+    jieba's; words the lexicon forces apart (frequency 0: ``finalseg.Force_Split_Words``),
+    which jieba-rs does not know, are split after it. tests/test_segmenter.py compares its
+    words with jieba's; identical tables on corpus/ and pd1998 (scripts/same_tables.py)."""
 
-    def __init__(self, rj, force: set):
-        self.cut, self.force = rj.cut, force
+    def __init__(self, rj, force: set, whole: bool = False):
+        self.cut, self.force, self.whole = rj.cut, force, whole
 
     @staticmethod
     def available() -> bool:
@@ -440,7 +458,7 @@ class Rust:
             if tok.total < summed:
                 return None
             add("\ue000", tok.total - summed, None)
-        return cls(rj, force)
+        return cls(rj, force, rjieba_version() in RUST_WHOLE_RJIEBA)
 
     def block(self, blk: str, out: list) -> None:
         self.put(self.cut(blk, True), out)
@@ -461,14 +479,16 @@ class Rust:
 _NOT_HAN = re.compile("[^\u4E00-\u9FD5]")
 # a character whose words jieba-rs might give otherwise than jieba outside jieba's blocks of Han
 # characters: jieba's own block characters other than Han (letters, digits, +#&._%-: a block
-# jieba-rs cuts otherwise), those only jieba-rs's block pattern takes (CJK extension A, the rest
-# of the unified block, compatibility ideographs, everything beyond the BMP), \r (jieba keeps
-# \r\n one word) and lone surrogates (no text for jieba-rs). A text with none of them is one
-# call of jieba-rs (``fast_cut``): every other character is a word of its own in both, and the
-# blocks of Han characters are the same blocks (every article of pd1998, ~2x faster).
-# tests/test_segmenter.py tries every character of the BMP it lets through.
+# jieba-rs cuts otherwise; tests/test_segmenter.py checks them against jieba's re_han_default),
+# those only jieba-rs's block pattern takes (CJK extension A, the rest of the unified block,
+# compatibility ideographs, everything beyond the BMP) and lone surrogates (no text for
+# jieba-rs). \r is not one: both skip patterns are (\r\n|\s), so \r\n is one word in both. A
+# text with none of them is one call of jieba-rs (``fast_cut``): every other character is a
+# word of its own in both, and the blocks of Han characters are the same blocks (every article
+# of pd1998, ~2x faster). tests/test_segmenter.py tries every character of the BMP it lets
+# through, and random mixed runs of them with letters, digits, signs and astral characters.
 _RUST_WHOLE_UNSAFE = re.compile(
-    "[a-zA-Z0-9+#&._%\\-\r\u3400-\u4DBF\u9FD6-\u9FFF\uF900-\uFAFF\uD800-\uDFFF\U00010000-\U0010FFFF]")
+    "[a-zA-Z0-9+#&._%\\-\u3400-\u4DBF\u9FD6-\u9FFF\uF900-\uFAFF\uD800-\uDFFF\U00010000-\U0010FFFF]")
 
 
 def fast_cut(tok, text: str, rust: Rust | None = None) -> list[str]:
@@ -482,10 +502,11 @@ def fast_cut(tok, text: str, rust: Rust | None = None) -> list[str]:
     expressions in the same order, so the same words: tests/test_segmenter.py compares them
     with jieba's on pages and odd text; identical tables on pd1998 (scripts/same_tables.py).
     With ``rust``, a text with no character of ``_RUST_WHOLE_UNSAFE`` is cut by jieba-rs in one
-    call, and else its blocks of Han characters one by one."""
+    call where ``rust.whole`` (the rjieba version it was checked with), and else its blocks of
+    Han characters one by one."""
     from jieba import finalseg, re_han_default, re_skip_default
 
-    if rust is not None and not _RUST_WHOLE_UNSAFE.search(text):
+    if rust is not None and rust.whole and not _RUST_WHOLE_UNSAFE.search(text):
         if not rust.force:
             return rust.cut(text, True)     # the text in one call: the same words (see above)
         out: list[str] = []
