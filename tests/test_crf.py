@@ -389,6 +389,15 @@ def test_code_table_finds_what_a_binary_search_finds():
     assert len(crowd) == 40
     table = featids.CodeTable(crowd[:30])
     assert np.array_equal(table.find(crowd), np.r_[np.arange(30), np.full(10, 30)])
+    # keys homed at the last slot: each probes on from the table's end to its start (wrapping)
+    bits = featids.CodeTable(np.arange(20, dtype=np.int64)).bits
+    cand = np.arange(0, 1 << 22, dtype=np.int64)
+    crowd = cand[featids.CodeTable(np.arange(20, dtype=np.int64)).home(cand) == (1 << bits) - 1][:30]
+    assert len(crowd) == 30
+    table = featids.CodeTable(crowd[:20])
+    assert table.bits == bits and (table.codes[:19] >= 0).all() and table.codes[-1] == crowd[0]
+    assert np.array_equal(table.find(crowd), np.r_[np.arange(20), np.full(10, 20)])
+    assert np.array_equal(table.find(crowd), binary(crowd[:20], crowd))
     ids = featids.Ids(Scorer.load(entities.MODEL))
     cp = featids._codes(repair(corpus_page("000").read_text(encoding="utf-8")).text)
     bigrams = (cp[:-1] << 21) | cp[1:]
@@ -437,3 +446,14 @@ def test_full_width_by_arrays_is_the_translation():
     texts += ["太原市" * 40, "\ud800" + "a" * 100, "".join(map(chr, range(0x10, 0x90))) * 2]
     for text in texts:
         assert nf.full_width(text) == text.translate(nf._FULL_WIDTH)
+
+
+def test_a_state_without_the_unknown_row_is_refused():
+    """``featids.scores`` takes rows of ``state`` with mode="clip": an id past a state without
+    the unknown attribute's row would land on the last attribute's weights silently, so the
+    scorer refuses such a state (and one with a column per label missing)."""
+    labels, attrs, trans = ["O", "S-PER"], ["u0=李", "u0=鹏"], np.zeros((2, 2))
+    Scorer(labels, attrs, np.zeros((3, 2)), trans)
+    for bad in (np.zeros((2, 2)), np.zeros((4, 2)), np.zeros((3, 1))):
+        with pytest.raises(ValueError, match="unknown attribute"):
+            Scorer(labels, attrs, bad, trans)

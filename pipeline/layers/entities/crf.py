@@ -83,6 +83,12 @@ class Scorer:
         self.unknown = len(attrs)
         self.state = np.ascontiguousarray(state, dtype=np.float64)
         self.trans = np.ascontiguousarray(trans, dtype=np.float64)
+        # a row per attribute and the unknown attribute's (zero) row last: every id
+        # ``featids.scores`` takes from ``state`` is a row of it (its mode="clip" relies on it)
+        if self.state.shape != (len(attrs) + 1, len(self.labels)):
+            raise ValueError(f"state must have a row per attribute and one for the unknown attribute "
+                             f"({len(attrs) + 1}) by a column per label ({len(self.labels)}), "
+                             f"not {self.state.shape}")
         # for the Viterbi, made once: the transitions laid out [to, from] and the labels as an
         # object array (a path of label indices becomes the label strings in one take)
         self.trans_t = np.ascontiguousarray(self.trans.T)
@@ -173,8 +179,9 @@ class Scorer:
         alpha = S[0].copy()
         ends = np.zeros((n, L))
         done = n
-        # per step five NumPy calls into buffers made once (no temporaries, no Python-level
-        # wrappers such as np.argmax's): the sums laid out [chunk, to, from], so that the
+        # per step five NumPy calls (no Python-level wrappers such as np.argmax's; ``repeat``
+        # and the gather at the argmax make new arrays, see below, the other three write into
+        # buffers made once): the sums laid out [chunk, to, from], so that the
         # argmax over ``from`` runs along the last, contiguous axis (NumPy copies the array for
         # any other axis; the first of equal sums, as crfsuite takes it), and the best sum
         # taken at the argmax (the same number a max would give) instead of a second pass

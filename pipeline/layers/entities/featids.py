@@ -3,8 +3,10 @@
 ``features.features`` writes every feature of every character as a string (``u0=市``,
 ``b-1=太原``, ``wt=B3ns``) and crfsuite looks each one up; here the same features are taken
 as ids of the weight matrix of ``crf.Scorer`` without writing them: a character's unigram
-ids, a bigram's ids, a word's ids are looked up once per distinct character, bigram and word
-of the text (``numpy.unique``) and spread over the positions by array indexing. Positions
+ids by indexing a table by code point (``Ids.dense``; a hashed ``CodeTable`` above
+``DENSE_MAX``), a bigram's ids by one probe of a ``CodeTable`` per bigram of the joined text
+for all templates at once (``_bigram_tables``), a word's ids once per distinct word of the
+text (``numpy.unique``), all spread over the positions by array indexing. Positions
 get their ids slot by slot in the order ``features.features`` lists the strings (a slot with
 nothing at a position adds the zero row), so the sums, and the labels, are the same: tests
 in tests/test_crf.py compare both ways on dev sentences and on odd text.
@@ -451,8 +453,9 @@ def scores(scorer, ids: Ids, pieces, automata, extra=()) -> list[np.ndarray]:
     if not n:
         return [np.zeros((0, len(scorer.labels))) for _ in lens]
     state = scorer.state
-    # every id is a row of ``state`` (the unknown one its last): mode="clip" changes no row
-    # and spares the copy ``take`` makes of its output under the default mode="raise"
+    # every id is a row of ``state`` (the unknown one its last, as ``crf.Scorer`` checks):
+    # mode="clip" changes no row and spares the copy ``take`` makes of its output under the
+    # default mode="raise"
     out = np.take(state, dense[0], axis=0, mode="clip")   # 0.0 + w is w: crfsuite's first addition
     tmp = np.empty_like(out)
     take = np.take
