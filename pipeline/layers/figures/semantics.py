@@ -58,7 +58,7 @@ _PATTERNS = (
     "pronouns", "place_reference", "surveyed_skip", "quoted_not_name",
 )
 _SETS = (
-    "dimension_words", "np_trim", "copula_words", "modifier_only_tags", "source_prepositions", "list_words", "name_tags", "noun_tags", "attribute_tags", "noun_words", "not_metric",
+    "dimension_words", "np_trim", "copula_words", "modifier_only_tags", "source_prepositions", "verb_complements", "list_words", "name_tags", "noun_tags", "attribute_tags", "noun_words", "not_metric",
     "noun_joins", "owner_lead_tags", "generic_counters", "carry_period_after", "topic_tags",
     "not_topic", "numeral_chars", "topic_skip_tags", "entity_labels", "rule_approx",
     "modifier_tags", "zero_subject_skip_tags", "date_after_kinds", "goal_scale_kinds", "metric_found_before", "topic_after_time",
@@ -1532,6 +1532,13 @@ def source_not_owner(t: _Text, f: _Fig, o: "Owner") -> bool:
     cfg = t.cfg
     if f.start - o[1] <= 1 and t.text[o[1]:f.start] in ("", "的"):
         return True     # (向全市５.８万名退伍军人, 从北京市１８个区县: whose the count is)
+    after = t.words_in(o[1], o[1], f.start)
+    k = 0
+    while k < len(after) and after[k][1] == (after[k - 1][2] if k else o[1]) and (
+            after[k][3].startswith("v") or after[k][0] in cfg["verb_complements"]):
+        k += 1
+    if k and k < len(after) and after[k][0] == "的" and after[k][1] == after[k - 1][2]:
+        return True     # (从天津港运出的煤炭: a relative clause naming the thing by its source)
     # (from the sentence's start: a list's 、 may open a clause)
     for word, ws, we, tag in reversed(t.words_in(o[0] - 1, t.sentence(o[0])[1], o[0])):
         if word in cfg["source_prepositions"]:
