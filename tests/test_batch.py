@@ -2,6 +2,7 @@
 agree, errors are rows. Each check compares the tables with those of a fresh run."""
 from __future__ import annotations
 
+import gc
 import io
 import json
 import os
@@ -131,6 +132,33 @@ def test_one_and_two_workers_give_the_same_tables(tmp_path):
     s = batch.run(src, two, workers=2, log=io.StringIO())
     assert s.processed == PAGES
     assert_same_tables(one, two)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_run_leaves_the_callers_gc_as_it_found_it(tmp_path, monkeypatch, workers):
+    # run freezes the loaded models (gc.freeze: after a 1-worker run's first page, before
+    # local workers fork) and unfreezes them when done; a caller's own freeze is kept as it is
+    src = make_input(tmp_path, PAGES[:2])
+    froze = []
+    real = batch._freeze
+
+    def spy():
+        froze.append(real())
+        return froze[-1]
+
+    monkeypatch.setattr(batch, "_freeze", spy)
+    assert gc.get_freeze_count() == 0
+    batch.run(src, tmp_path / "out", workers=workers, log=io.StringIO())
+    assert froze == [True]                       # it did freeze, once ...
+    assert gc.get_freeze_count() == 0            # ... and left nothing frozen
+    gc.freeze()                                  # the caller's own
+    try:
+        mine = gc.get_freeze_count()
+        batch.run(src, tmp_path / "again", workers=workers, log=io.StringIO())
+        assert froze == [True, False]            # not frozen again over the caller's freeze
+        assert 0 < gc.get_freeze_count() <= mine  # nor unfrozen (some frozen objects died)
+    finally:
+        gc.unfreeze()
 
 
 def _start(src: Path, out: Path, delay: float) -> subprocess.Popen:

@@ -2,8 +2,10 @@
 the same tables, byte for byte, and the same rerun state as the local run, error row included."""
 from __future__ import annotations
 
+import gc
 import io
 import json
+import logging
 import shutil
 
 from baozhi.run import batch
@@ -34,3 +36,19 @@ def test_dask_localcluster_gives_the_local_runs_tables_state_and_error_rows(tmp_
     again = batch.run(src, out, workers=1, log=io.StringIO())
     assert again.processed == [] and not again.tables_written
     assert set(TABLES) <= set(summary.counts)
+
+
+def test_a_dask_worker_is_frozen_during_a_run_and_not_after_it():
+    # a cluster that outlives the run (--scheduler): WarmUp.setup freezes the worker's models,
+    # dask_map unregisters the plugin at the end and its teardown unfreezes them
+    from distributed import Client, LocalCluster
+
+    from baozhi.run.cluster import dask_map
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None, silence_logs=logging.ERROR) as cluster:
+        during = list(dask_map(gc.get_freeze_count, [()], scheduler=cluster.scheduler_address))
+        assert len(during) == 1 and during[0][1] > 0
+        with Client(cluster) as c:
+            assert list(c.run(gc.get_freeze_count).values()) == [0]
+    assert gc.get_freeze_count() == 0           # nothing frozen in the calling process

@@ -165,6 +165,19 @@ def _error_row(source: str, stage: str, message: str) -> dict:
     return {"source": source, "article_id": None, "stage": stage, "line": None, "error": message}
 
 
+def _freeze() -> bool:
+    """``gc.freeze()``: everything this process holds now (the loaded models) out of the cyclic
+    collector's reach — full collections would otherwise walk them again and again, and in
+    forked workers they stay shared copy-on-write pages. Only when nothing is frozen yet: a
+    caller that froze its own objects keeps them frozen, and ``run`` unfreezes only what it
+    froze (True: this call froze; the caller then owes a ``gc.unfreeze()``, so that ``run``
+    leaves the process as it found it)."""
+    if gc.get_freeze_count():
+        return False
+    gc.freeze()
+    return True
+
+
 def work(path: Path, root: Path, meta: Metadata) -> tuple[str | None, dict[str, list[dict]]]:
     """One page: (sha256 of the bytes read, its rows of every table). A page that fails
     gives one row of ``errors`` instead; sha256 is None when the file could not be read."""
@@ -899,15 +912,17 @@ def _process(todo, input_dir, meta, state: State, keys, shas, results, summary: 
                 done.close()
             return
         if workers == 1 or len(todo) == 1:
+            froze = False
             try:
                 for n, (path, source) in enumerate(todo):
                     finish(source, *work(path, input_dir, meta))
                     if n == 0 and len(todo) > 1:
                         # the models the first page loaded, out of the cyclic collector's
-                        # reach for the other pages (as ``warm_up`` does for workers)
-                        gc.freeze()
+                        # reach for the other pages (as the local workers' parent does)
+                        froze = _freeze()
             finally:
-                gc.unfreeze()
+                if froze:
+                    gc.unfreeze()
             return
         # load the models here, once, before the workers fork: each starts with them loaded
         # (shared copy-on-write pages, frozen out of the cyclic collector's reach) instead of
@@ -916,7 +931,7 @@ def _process(todo, input_dir, meta, state: State, keys, shas, results, summary: 
 
         warm_up()
         timeline.mark("warm_up")
-        gc.freeze()
+        froze = _freeze()
         fork = (multiprocessing.get_context("fork")
                 if "fork" in multiprocessing.get_all_start_methods() else None)
         pool = ProcessPoolExecutor(max_workers=min(workers, len(todo)), initializer=_worker_init,
@@ -959,7 +974,8 @@ def _process(todo, input_dir, meta, state: State, keys, shas, results, summary: 
             pool.shutdown(wait=False, cancel_futures=True)
             raise
         finally:
-            gc.unfreeze()
+            if froze:
+                gc.unfreeze()
         pool.shutdown(wait=True)
     finally:
         progress.close()

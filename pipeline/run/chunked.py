@@ -70,12 +70,10 @@ WARM_UP_TEXT = "1998年1月1日，北京市国内生产总值增长8.8%，达到
 def warm_up() -> None:
     """Import the pipeline and load its models (jieba, the CRF, the rules) in this process:
     a worker does it before its first page (local workers: their parent, before they fork).
-    Then everything the process holds is frozen out of the cyclic collector's reach
-    (``gc.freeze``, this process only; its children inherit it): the models live as long as
-    the process, and each full collection would otherwise walk them again (~30 ms each, a
-    few per 60 pages: ~3% of the pages' CPU)."""
-    import gc
-
+    No process-wide side effect beyond the loaded models: freezing them out of the cyclic
+    collector's reach (``gc.freeze``) is left to whoever owns the process — ``batch`` before
+    its local workers fork and after a 1-worker run's first page, ``cluster.WarmUp`` on a Dask
+    worker (undone when the run ends) — never to a library caller of this function."""
     from baozhi.layers.entities import entities
     from baozhi.resources import regexcache, segmenter
 
@@ -85,7 +83,6 @@ def warm_up() -> None:
     segmenter.default().use_dicts()
     segmenter.default().use_rust()   # jieba-rs for the Han blocks, built before any fork
     regexcache.save()        # the patterns' programs on disk now, not when this process ends
-    gc.freeze()
 
 
 def layer_records(text: str, issue_date: dt.date | None = None, home: str | None = None,

@@ -15,6 +15,7 @@ models once, before its first page (``WarmUp``, a worker plugin).
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 from typing import Callable, Iterable, Iterator
 
@@ -25,15 +26,26 @@ from baozhi.run.chunked import warm_up  # the same warm-up as the local workers'
 
 class WarmUp(WorkerPlugin):
     """A Dask worker plugin: every worker (and every one that joins later) loads the models
-    when it starts, before it is given a page."""
+    when it starts, before it is given a page, then freezes them out of the cyclic collector's
+    reach (``gc.freeze``, as the parent of local workers does before they fork) — unless
+    something on the worker is frozen already. ``teardown`` (``dask_map`` unregisters the
+    plugin when the run ends; a re-registration or the worker's close does it too) unfreezes
+    what ``setup`` froze: a long-lived worker (``--scheduler``) is not left frozen across runs,
+    where whatever it held at the time (other clients' data, leftovers) would never be
+    collected."""
 
     name = "baozhi-warm-up"
 
     def setup(self, worker) -> None:  # noqa: D401 - Dask's hook
         warm_up()
+        self.froze = not gc.get_freeze_count()
+        if self.froze:
+            gc.freeze()
 
     def teardown(self, worker) -> None:
-        pass
+        if getattr(self, "froze", False):
+            self.froze = False
+            gc.unfreeze()
 
 
 @contextlib.contextmanager
@@ -89,3 +101,7 @@ def dask_map(fn: Callable, jobs: Iterable[tuple], workers: int | None = None,
                 fut.release()
         finally:
             c.cancel([f for f in futures if not f.done()], force=True)
+            # the workers' teardown: each unfreezes what its setup froze (a cluster that
+            # outlives the run is left as it was found, but for the models' imports)
+            with contextlib.suppress(Exception):
+                c.unregister_worker_plugin(WarmUp.name)
