@@ -45,3 +45,13 @@ def test_the_column_encodings_are_the_cell_ones():
         assert repr(got) == repr(want)      # (repr: nan equals itself there)
     assert export.csv_lines([{}, {}], []) == _csv_plain([{}, {}], [])
     assert list(export.sql_values([{}, {}], [])) == [(), ()]
+
+
+def test_the_csv_fast_path_escapes_every_first_character_formula_safe_does():
+    # _csv_column calls formula_safe only on a column where some string starts with one of
+    # _RISKY: every first character in the BMP (surrogates included), after a clean cell, with
+    # the number / non-number tails that decide the signed characters, gives formula_safe's cell
+    for code in range(0x10000):
+        c = chr(code)
+        for text in (c, c + "1", c + "1x", c + "x"):
+            assert export._csv_column(["x", text])[1] == export.formula_safe(text), repr(text)

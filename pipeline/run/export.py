@@ -87,12 +87,20 @@ def columns(table: str, rows: Iterable[dict]) -> list[str]:
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?")
 
 
+# The first characters that make a spreadsheet read a cell as a formula: always, and unless
+# the cell is a plain number. ``formula_safe`` and the column-wise CSV path (``_csv_column``,
+# which calls it only on a column where some string starts with one of ``_RISKY``) both read
+# them from here: a character added here is seen by both.
+_FORMULA_FIRST = ("=", "@", "\t", "\r")
+_SIGNED = ("+", "-")
+_RISKY = _FORMULA_FIRST + _SIGNED
+
+
 def formula_safe(text: str) -> str:
     """``text`` as a spreadsheet will not run it: a leading apostrophe before a cell that
-    begins with ``=``, ``@``, tab or CR, or with ``+``/``-`` and is not a plain number
-    (``-5``, ``+3.2%`` stay as they are). CSV only."""
-    if text[:1] in ("=", "@", "\t", "\r") or (
-            text[:1] in ("+", "-") and not _NUMBER.fullmatch(text)):
+    begins with one of ``_FORMULA_FIRST`` (``=``, ``@``, tab or CR), or with one of ``_SIGNED``
+    (``+``/``-``) and is not a plain number (``-5``, ``+3.2%`` stay as they are). CSV only."""
+    if text[:1] in _FORMULA_FIRST or (text[:1] in _SIGNED and not _NUMBER.fullmatch(text)):
         return "'" + text
     return text
 
@@ -119,7 +127,6 @@ def _sql(value):
 # (numbers; strings no spreadsheet would run) taken as it is, not a call per cell
 # (tests/test_export_fast.py compares them with the cell-by-cell encodings).
 _NONE = type(None)
-_RISKY = ("=", "@", "\t", "\r", "+", "-")      # the first characters ``formula_safe`` looks at
 
 
 def _csv_column(values: list) -> list:
