@@ -50,6 +50,11 @@ def ran(tmp_path_factory):
     for n in PAGES[:3]:
         shutil.copy(CORPUS / n, src / n)
     (src / "broken.txt").write_bytes(b"\xff\xfe\x00\xd8" * 3)      # an errors row
+    # a dated page with one undecodable byte: its articles, and an errors row ("ingest") that
+    # has no issue_date of its own and goes in its page's partition
+    raw = (CORPUS / PAGES[1]).read_bytes()           # dated by metadata.toml
+    cut = raw.index(b"\n", len(raw) // 2) + 1
+    (src / PAGES[1]).write_bytes(raw[:cut] + b"\xff" + raw[cut:])
     out = tmp / "out"
     batch.run(src, out, workers=1, log=io.StringIO())
     return src, out
@@ -93,6 +98,18 @@ def test_columns_are_typed_and_partitioned_by_issue_year_and_month(ran):
             assert r["issue_year"] is None and r["issue_month"] is None
         else:
             assert (r["issue_year"], r["issue_month"]) == (r["issue_date"].year, r["issue_date"].month)
+    # every table's rows: in the partition of their own issue date, else of their page's (its
+    # articles'), else in the null partition (arrow_table's fallback to the page's date)
+    page_date = {r["source"]: r["issue_date"] for r in jsonl(out, "articles")}
+    fell_back = 0
+    for t in TABLES:
+        for r in dataset(out, t).to_table().to_pylist():
+            own = r.get("issue_date")
+            day = own.isoformat() if own is not None else page_date.get(r["source"])
+            want = (None, None) if day is None else (int(day[:4]), int(day[5:7]))
+            assert (r["issue_year"], r["issue_month"]) == want, (t, r)
+            fell_back += own is None and day is not None
+    assert fell_back                  # the dated page's errors row: the fallback was exercised
     folders = {p.name for p in (out / "parquet" / "articles").iterdir()}
     assert all(f.startswith("issue_year=") for f in folders)
     # the broken page's error row: in the null partition, readable by DuckDB as a null year
@@ -144,3 +161,26 @@ def test_the_columns_and_dates_fast_paths_are_the_plain_ones():
             got = export.arrow_type(col + "_date", values)
             plain = all(v is None or export._date(v) is not None for v in values)
             assert got == (pa.date32() if plain else pa.string())
+
+
+def test_arrow_tables_partitions_are_the_rows_own_date_else_its_pages():
+    # arrow_table's issue_year/issue_month against the plain per-row expression, on rows with
+    # and without an issue_date, of pages with and without one
+    import random
+
+    rng = random.Random(11)
+    pages = {"a.txt": "1998-01-05", "b.txt": None, "c.txt": "2001-12-31"}
+    for _ in range(200):
+        rows = []
+        for i in range(rng.randint(0, 8)):
+            r = {"source": rng.choice(["a.txt", "b.txt", "c.txt", "d.txt"]), "article_id": None,
+                 "stage": "x", "line": i, "error": "e"}
+            if rng.random() < 0.5:
+                r["issue_date"] = rng.choice([None, "1998-02-03", "2010-07-01"])
+            rows.append(r)
+        got = export.arrow_table("errors", rows, pages).to_pylist()
+        for r, g in zip(rows, got):
+            day = export._date(r.get("issue_date") or pages.get(r.get("source")))
+            assert (g["issue_year"], g["issue_month"]) == \
+                ((day.year, day.month) if day else (None, None)), (r, g)
+        assert len(got) == len(rows)
