@@ -9,6 +9,11 @@ fresh process that loads the pipeline, then times every page once; the best roun
 script. Prints per round and best: pipeline seconds, ``jieba.lcut`` alone on the same page
 texts, the pipeline/jieba ratio, and the ratio of the two checkouts (CPU: steady on a shared
 machine; the load average is printed too).
+
+Each child freezes what ``warm_up`` loaded (``gc.freeze()``) before timing, on both sides: what a
+worker of ``baozhi run`` has (a forked local worker inherits its parent's freeze; a Dask worker
+and a 1-worker run after its first page freeze too), and the same for any two checkouts — so a
+change of where ``warm_up`` or ``batch`` freezes is not credited to the pages' code.
 """
 from __future__ import annotations
 
@@ -34,6 +39,8 @@ meta = load_metadata(folder)
 paths = find_pages(folder)
 pages = [read_page(p, folder, meta) for p in (paths[:limit] if limit else paths)]
 warm_up()
+import gc
+gc.freeze()    # what a worker has (see the docstring): on both sides
 import jieba
 jieba.lcut("初始化词典")
 t = time.process_time()
