@@ -161,6 +161,18 @@ def test_a_run_leaves_the_callers_gc_as_it_found_it(tmp_path, monkeypatch, worke
         gc.unfreeze()
 
 
+def test_a_pool_that_cannot_start_leaves_nothing_frozen(tmp_path, monkeypatch):
+    src = make_input(tmp_path, PAGES[:2])
+
+    def boom(*a, **k):
+        raise OSError(24, "Too many open files")
+
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", boom)
+    with pytest.raises(OSError):
+        batch.run(src, tmp_path / "out", workers=2, log=io.StringIO())
+    assert gc.get_freeze_count() == 0
+
+
 def _start(src: Path, out: Path, delay: float) -> subprocess.Popen:
     env = dict(os.environ, BAOZHI_TEST_PAGE_DELAY=str(delay))
     return subprocess.Popen([sys.executable, "-m", "baozhi", "run", str(src), "--out", str(out),

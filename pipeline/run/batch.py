@@ -934,8 +934,13 @@ def _process(todo, input_dir, meta, state: State, keys, shas, results, summary: 
         froze = _freeze()
         fork = (multiprocessing.get_context("fork")
                 if "fork" in multiprocessing.get_all_start_methods() else None)
-        pool = ProcessPoolExecutor(max_workers=min(workers, len(todo)), initializer=_worker_init,
-                                   mp_context=fork)
+        try:
+            pool = ProcessPoolExecutor(max_workers=min(workers, len(todo)),
+                                       initializer=_worker_init, mp_context=fork)
+        except BaseException:
+            if froze:            # no pool: the ``finally`` below that unfreezes is not reached
+                gc.unfreeze()
+            raise
         try:
             # each worker saves the pages it made; the largest pages go first, or, when the
             # index is built from the rows (``ahead``), the pages in order but for the last few
