@@ -81,7 +81,7 @@ def warm_up() -> None:
     entities.load_models()   # a short text does not load the scorer of long ones
     # jieba's frequency and tag tables as dicts, built once here, not by each forked worker
     segmenter.default().use_dicts()
-    segmenter.default().use_rust()   # jieba-rs for the Han blocks, built before any fork
+    segmenter.default().use_rust()   # jieba-rs (a whole text where it cuts as jieba does, else its Han blocks), built before any fork
     regexcache.save()        # the patterns' programs on disk now, not when this process ends
 
 
