@@ -8,6 +8,7 @@ same records with every gate open (``_may_match`` always True) as with them."""
 from __future__ import annotations
 
 import copy
+import gc
 import os
 import random
 
@@ -15,6 +16,7 @@ import pytest
 import regex
 
 from baozhi.layers.figures import semantics
+from bench_describe_ab import capture     # (scripts/: the inputs of describe's calls)
 from conftest import CORPUS
 
 
@@ -72,36 +74,9 @@ def test_every_match_on_the_corpus_pages_holds_them():
                     assert _holds_needs(p, text, m.start(), m.end()), (name, m.group())
 
 
-def _describe_inputs(pages: list) -> list[tuple]:
-    """The arguments of every ``describe`` call of ``process_page`` on the pages."""
-    from baozhi.run.process import process_page
-
-    real, got = semantics.describe, []
-
-    def keep(text, figures, entities, dates, targets, issue_date=None, home=None, tokens=None):
-        tokens = list(tokens) if tokens is not None else None
-        got.append(copy.deepcopy((text, figures, entities, dates, targets, issue_date, home, tokens)))
-        return real(text, figures, entities, dates, targets, issue_date, home, tokens=tokens)
-
-    semantics.describe = keep
-    try:
-        for page in pages:
-            process_page(page)
-    finally:
-        semantics.describe = real
-    return got
-
-
 def test_describe_gives_the_same_records_with_every_gate_open(shared, monkeypatch):
     """On pd1998 pages (the first 40; ``BAOZHI_GATE_PAGES=0``: all 262)."""
-    from baozhi.run.batch import find_pages
-    from baozhi.stages.ingest import load_metadata, read_page
-
-    folder = shared / "pd1998" / "pages"
-    meta = load_metadata(folder)
-    n = int(os.environ.get("BAOZHI_GATE_PAGES", "40"))
-    paths = find_pages(folder)
-    inputs = _describe_inputs([read_page(p, folder, meta) for p in (paths[:n] if n else paths)])
+    inputs = capture(shared / "pd1998" / "pages", int(os.environ.get("BAOZHI_GATE_PAGES", "40")))
     assert sum(len(a[1]) for a in inputs) > 500
     gated = [semantics.describe(*copy.deepcopy(a)[:7], tokens=a[7]) for a in inputs]
     monkeypatch.setattr(semantics, "_may_match", lambda t, pattern, a, b: True)
@@ -128,3 +103,33 @@ def test_may_match_is_true_wherever_the_pattern_matches():
             assert may or p.search(text, a, b) is None, (p.pattern, text, a, b)
             pruned += not may
     assert pruned > 100
+
+
+def test_describe_leaves_nothing_for_the_cyclic_collector(monkeypatch):
+    """``describe`` breaks the text's one reference cycle (``_Subjects`` <-> ``_Text``) at the
+    end, so reference counting frees all a call made: ``gc.collect()`` after the calls of the
+    corpus pages finds nothing of them; with the break undone it finds each call's text."""
+    inputs = capture(CORPUS, 0)
+    assert sum(len(a[1]) for a in inputs) > 50
+
+    def unreachable() -> int:
+        was = gc.isenabled()
+        gc.collect()
+        gc.disable()
+        try:
+            for a in inputs:
+                semantics.describe(*copy.deepcopy(a)[:7], tokens=a[7])
+            return gc.collect()
+        finally:
+            if was:
+                gc.enable()
+
+    assert unreachable() == 0
+
+    class Unbroken(semantics._Text):       # (the break undone: subjects = None is ignored)
+        def __setattr__(self, name, value):
+            if not (name == "subjects" and value is None):
+                super().__setattr__(name, value)
+
+    monkeypatch.setattr(semantics, "_Text", Unbroken)
+    assert unreachable() >= len(inputs)

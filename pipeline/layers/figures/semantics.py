@@ -15,7 +15,6 @@ import bisect
 import calendar
 import datetime as dt
 import functools
-import gc
 import itertools
 import operator
 import re
@@ -3168,23 +3167,10 @@ def describe(text: str, figures: list[dict], entities: list[dict], dates: list[d
              targets: list[dict], issue_date: dt.date | None = None,
              home: str | None = None, tokens: Sequence[tuple[int, int]] | None = None) -> list[dict]:
     """The figures with the fields of ``FIELDS`` set (None where the text says nothing).
-    ``tokens``: (start, end) of the text's jieba words, when known (else it is segmented)."""
-    # the rules make many small objects that die young and the words of the sentences read
-    # live for the call: the cyclic collector, run over them again and again, costs a tenth
-    # of the time (reference counting frees them all: the text's one cycle, _Subjects, is
-    # broken at the end)
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        return _describe(text, figures, entities, dates, targets, issue_date, home, tokens)
-    finally:
-        if was:
-            gc.enable()
-
-
-def _describe(text: str, figures: list[dict], entities: list[dict], dates: list[dict],
-              targets: list[dict], issue_date: dt.date | None, home: str | None,
-              tokens: Sequence[tuple[int, int]] | None) -> list[dict]:
+    ``tokens``: (start, end) of the text's jieba words, when known (else it is segmented).
+    The text's one reference cycle (``_Subjects`` <-> ``_Text``) is broken at the end, so
+    reference counting frees all a call made and nothing is left for the cyclic collector
+    (``tests/test_semantics.py`` checks it)."""
     cfg = _cfg()
     t = _Text(text, figures, entities or [], dates or [], targets or [], issue_date, home, cfg,
               tokens=tokens)
