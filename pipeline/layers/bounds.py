@@ -28,14 +28,11 @@ class Bounds:
         m = marks()
         self.n = len(text)
         clause, sentence = ("phrase", "figure_sentence") if figure else ("clause", "sentence")
-        self.clause = [x.start() for x in m[clause + "_scan"].finditer(text)]
+        self.clause = [x.start() for x in m[clause + "_re"].finditer(text)]
         # (one pass over the text: a sentence's and a line's ends are clause ends too, read
-        # off the clause ends' characters)
+        # off the clause ends' characters; marks() nests the sets, a sentence's in a clause's)
         ends = list(map(text.__getitem__, self.clause))
-        if m[sentence] <= m[clause]:
-            self.sent = list(itertools.compress(self.clause, map(m[sentence].__contains__, ends)))
-        else:
-            self.sent = [x.start() for x in m[sentence + "_scan"].finditer(text)]
+        self.sent = list(itertools.compress(self.clause, map(m[sentence].__contains__, ends)))
         self.para = (list(itertools.compress(self.clause, map("\n".__eq__, ends))) if "\n" in m[clause]
                      else [x.start() for x in _NEWLINE.finditer(text)])
         if max_chars:

@@ -28,17 +28,16 @@ def marks() -> dict:
     """The rules file's marks as strings (``sentence_end``, ``half_end``, ``clause_end``,
     ``phrase_end``); the sets that end a ``sentence`` (a half too: the targets' sentence), a
     ``figure_sentence`` (not at a half), a ``clause`` and a ``phrase`` (each with the marks
-    of the larger units); and a pattern for each set (``sentence_re`` …), and the same as
-    the standard library's pattern (``sentence_scan`` …: a class of single characters reads
-    alike in both, and ``re`` finds them in about half the time: ``bounds.Bounds``)."""
+    of the larger units, so each set holds the smaller ones); and a pattern for each set
+    (``sentence_re`` …: ``any_of``'s, the standard library's, which ``bounds.Bounds`` scans
+    the text with)."""
     raw = ruleset.load(RULES)
     out = {k: str(raw[k]) for k in KINDS}
     sets = {"figure_sentence": frozenset(out["sentence_end"])}
     sets["sentence"] = sets["figure_sentence"] | frozenset(out["half_end"])
     sets["clause"] = sets["sentence"] | frozenset(out["clause_end"])
     sets["phrase"] = sets["clause"] | frozenset(out["phrase_end"])
-    return {**out, **sets, **{f"{k}_re": any_of(v) for k, v in sets.items()},
-            **{f"{k}_scan": re.compile(any_of(v).pattern) for k, v in sets.items()}}
+    return {**out, **sets, **{f"{k}_re": any_of(v) for k, v in sets.items()}}
 
 
 def chosen(spec: dict) -> frozenset[str]:
