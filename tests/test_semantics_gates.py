@@ -46,6 +46,50 @@ def test_gates_are_read_off_the_patterns():
     assert [n.pattern for _, n in semantics._needs(r"[\p{Han}A-Z]{2}:")] == ["[:]"]
 
 
+# patterns whose parse by stdlib re would name characters a match of regex need not hold:
+# (source, a text regex finds a match in that lacks one of those characters)
+MISLEADING = [
+    ("(?i)abc", "xABCx"),                   # case ignored, inline
+    ("(?i:ab)c", "ABc"),                    # in a group
+    ("a(?i)bc", "aBC"),                     # (regex: a flag set mid-pattern, for all of it)
+    ("[[:digit:]]年", "5年"),               # a POSIX class: re reads [ : d i g t
+    ("(?:计划){e<=1}", "计较"),              # a fuzzy match: re reads {e<=1} as characters
+    ("(?:计划){1<=e<=2}x", "计较x"),
+    ("(?V1)[[a-z]--[b]]c", "ac"),           # a version 1 set: re reads [ a-z - [ b ] ]
+    ("(?fi)ß", "SS"),                       # full case folding
+]
+
+
+@pytest.mark.parametrize("source, text", MISLEADING)
+def test_no_gate_is_read_off_a_pattern_re_would_misread(source, text):
+    """``gates.needs`` and ``gates.needs_chars`` (so ``semantics._needs``) refuse a pattern
+    whose re parse would mislead — case ignored, regex's inline flags, POSIX classes, version 1
+    sets, fuzzy matches — where the naive reading of its parse would drop the match."""
+    from baozhi.resources import gates
+
+    assert regex.search(source, text)
+    # (the reading refused, flags unseen, would be wrong on this text)
+    plain = regex.sub(r"\(\?[A-Za-z0-9-]+\)", "", regex.sub(r"\(\?[A-Za-z-]+:", "(?:", source))
+    naive = gates._parse(gates._han_and_g(plain))
+    assert naive is not None and any(not (s & set(text)) for s in gates._consumed(list(naive), 64)), source
+    assert gates.refused(source)
+    assert gates.needs(source) == () and gates.needs_chars(source) == ()
+    assert semantics._needs(source) == () and semantics._needs(regex.compile(source)) == ()
+    assert gates.needs(regex.compile("abc", regex.IGNORECASE)) == ()
+    assert gates.needs_chars(regex.compile("abc", regex.IGNORECASE)) == ()
+
+
+def test_the_consumed_characters_leave_out_what_a_lookaround_reads():
+    """A lookbehind's text stands before [a, b): ``needs_chars`` asks only for what a match
+    consumes (``gates.needs`` asks for the lookaround's text too: a whole text's gate)."""
+    from baozhi.resources import gates
+
+    assert gates.needs_chars("(?<=从)天津港") == (frozenset("天"), frozenset("津"))
+    assert ("从",) in gates.needs("(?<=从)天津港")
+    assert gates.needs_chars(r"\G\p{Han}+的") == (frozenset("的"),)
+    assert not gates.refused("(?P<x>a)(?P=x)(?x) b(?s:.)")      # (named groups, m s u x: read alike)
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_every_match_holds_the_characters_its_gate_asks_for(seed):
     rng = random.Random(seed)

@@ -2,15 +2,19 @@
 
 ``needs(pattern)`` reads a compiled pattern (``re`` or ``regex``) and gives clauses of literal
 strings: every text the pattern matches in holds, for each clause, one of its strings (an
-assertion's text too: a lookbehind's string stands before the match, in the text). ``holds(text,
-clauses)`` is that test, a few ``in`` scans of the text: where it fails, ``pattern.finditer(text)``
-finds nothing and need not run. A pattern that stdlib ``re`` cannot parse, ignores case, or
-holds nothing certain (``[A-Z]?\\d+``) gives no clause, and every text passes.
+assertion's text too: a lookbehind's string stands before the match, in the text): a whole
+text's gate (``needs_chars``: sets of characters every match *consumes*, a range's gate, which
+the figures' semantics use). ``holds(text, clauses)`` is that test, a few ``in`` scans of the text: where it fails, ``pattern.finditer(text)``
+finds nothing and need not run. A pattern that stdlib ``re`` cannot parse, that re would
+misread (``refused``: case ignored, ``regex``'s inline flags, version 1 sets, POSIX classes,
+fuzzy matches), or that holds nothing certain (``[A-Z]?\\d+``) gives no clause, and every text
+passes.
 
 The pattern is read by the standard library's own parser (``re._parser``; ``sre_parse``
 before Python 3.11): only plain literals, small character sets without negation, groups,
 alternatives and repeats of at least one count; anything else requires nothing.
-``tests/test_entity_fast_paths.py`` matches the gated scans against the plain ones.
+``tests/test_entity_fast_paths.py`` matches the gated scans against the plain ones,
+``tests/test_semantics_gates.py`` the ranges' gates and the patterns refused.
 """
 from __future__ import annotations
 
@@ -25,7 +29,37 @@ except ImportError:  # pragma: no cover - Python < 3.11
     import sre_parse as _p  # type: ignore[no-redef]
 
 _REGEX_V1 = 0x100    # ``regex.V1``'s flag bit (this module does not import regex)
+_REGEX_FULLCASE = 0x4000    # ``regex.FULLCASE``'s
 MAX_SET = 16   # a character set or an alternation of more strings than this requires nothing
+
+
+# an inline flag group, (?i) (?i:…) (?-i:…) (?V1) (?r) …: only re's m s u x read alike
+_INLINE = re.compile(r"\(\?([A-Za-z-]+)")
+_ESCAPED_BRACES = re.compile(r"\\[pPNX]\{[^}]*\}")   # \p{Han}, \N{…}: no repeat
+_FUZZY = re.compile(r"\{[^}]*[A-Za-z]")                # (a repeat holds digits and a comma only)
+
+
+def refused(source, flags: int = 0) -> bool:
+    """True where stdlib re's parse of ``source`` may not tell what ``regex`` matches with it,
+    so no gate may be read off it: case ignored (the flag or inline), ``regex``'s other inline
+    flags (V1, reverse, full case, …), version 1 sets ([a-z--aeiou]), POSIX classes
+    ([[:alpha:]]) and fuzzy constraints ({e<=1}), which re reads as plain characters."""
+    if not isinstance(source, str) or flags & (re.IGNORECASE | _REGEX_V1 | _REGEX_FULLCASE):
+        return True
+    if "[:" in source or _FUZZY.search(_ESCAPED_BRACES.sub("", source)):
+        return True
+    return any(m.group(1) != "P" and set(m.group(1)) - set("msux-")
+               for m in _INLINE.finditer(source))
+
+
+def _parse(source: str, flags: int = 0):
+    """re's parse of ``source`` (None where it cannot read it)."""
+    try:
+        with warnings.catch_warnings():   # (re's FutureWarnings on a set like [a--b])
+            warnings.simplefilter("ignore")
+            return _p.parse(source, flags & (re.VERBOSE | re.DOTALL | re.MULTILINE))
+    except Exception:  # noqa: BLE001 - a pattern of ``regex`` that ``re`` cannot read
+        return None
 
 
 def needs(pattern) -> tuple[tuple[str, ...], ...]:
@@ -33,18 +67,10 @@ def needs(pattern) -> tuple[tuple[str, ...], ...]:
     strings, one of which every text the pattern matches in holds."""
     source = getattr(pattern, "pattern", pattern)
     flags = getattr(pattern, "flags", 0)
-    if not isinstance(source, str) or flags & (re.IGNORECASE | _REGEX_V1) or "[:" in source \
-            or "(?V1" in source:
-        # (``regex``'s version 1 sets, [a-z--aeiou], and POSIX classes, [[:alpha:]], are no
-        # sets of those characters to stdlib re)
+    if refused(source, flags):
         return ()
-    try:
-        with warnings.catch_warnings():   # (re's FutureWarnings on a set like [a--b])
-            warnings.simplefilter("ignore")
-            parsed = _p.parse(source, flags & (re.VERBOSE | re.DOTALL | re.MULTILINE))
-    except Exception:  # noqa: BLE001 - a pattern of ``regex`` that ``re`` cannot read
-        return ()
-    if parsed.state.flags & re.IGNORECASE:
+    parsed = _parse(source, flags)
+    if parsed is None or parsed.state.flags & re.IGNORECASE:
         return ()
     # the clauses of fewest strings first: ``holds`` stops at the first that fails, and a
     # clause of one string costs one scan of the text
@@ -122,3 +148,94 @@ def _chars(av) -> tuple[str, ...]:
             return ()
     out = list(dict.fromkeys(out))
     return tuple(out) if 0 < len(out) <= MAX_SET else ()
+
+
+# --------------------------------------------------------------------------- consumed characters
+
+def needs_chars(pattern, max_set: int = 64, most: int = 2) -> tuple[frozenset, ...]:
+    """Sets of characters (at most ``most``, the smallest first), each of which every match
+    of ``pattern`` (a compiled pattern or its source) *consumes* one of: so where one is
+    absent from ``text[a:b]``, ``pattern`` matches nothing inside [a, b) (what a lookaround
+    reads may lie outside: it requires nothing here). ``regex``'s ``\\p{Han}`` reads as the CJK
+    block (a class that wide names no set) and ``\\G`` as nothing; a class of more than
+    ``max_set`` characters, a negated one or a category names no set; ``refused`` patterns
+    give ()."""
+    source = getattr(pattern, "pattern", pattern)
+    flags = getattr(pattern, "flags", 0)
+    if refused(source, flags):
+        return ()
+    parsed = _parse(_han_and_g(source), flags)
+    if parsed is None or parsed.state.flags & re.IGNORECASE:
+        return ()
+    sets = sorted({s for s in _consumed(list(parsed), max_set) if s}, key=lambda s: (len(s), sorted(s)))
+    return tuple(sets[:most])
+
+
+def _han_and_g(pattern: str) -> str:
+    """``pattern`` with ``\\p{Han}`` as the range of the CJK block (in a class or as one) and
+    without ``\\G`` (which consumes nothing), for re's parser."""
+    src, inside, i = [], False, 0
+    while i < len(pattern):
+        if pattern.startswith(r"\p{Han}", i):
+            src.append("\u4e00-\u9fff" if inside else "[\u4e00-\u9fff]")
+            i += 7
+            continue
+        if pattern.startswith(r"\G", i):
+            i += 2
+            continue
+        ch = pattern[i]
+        if ch == "\\":
+            src.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if ch == "[" and not inside:
+            inside = True
+            src.append(ch)
+            i += 1
+            if pattern.startswith("^", i):
+                src.append("^")
+                i += 1
+            if pattern.startswith("]", i):      # (a ] first in a class is the character)
+                src.append("\\]")
+                i += 1
+            continue
+        if ch == "]" and inside:
+            inside = False
+        src.append(ch)
+        i += 1
+    return "".join(src)
+
+
+def _consumed(items, max_set: int) -> list[frozenset]:
+    """Sets of characters each of which every match of the parsed sequence ``items``
+    consumes one of; [] where none can be told."""
+    out = []
+    for op, av in items:
+        got = None
+        if op is _c.LITERAL:
+            got = [frozenset(chr(av))]
+        elif op is _c.IN:
+            chars = set()
+            for iop, iav in av:
+                if iop is _c.LITERAL:
+                    chars.add(chr(iav))
+                elif iop is _c.RANGE and iav[1] - iav[0] < max_set:
+                    chars.update(map(chr, range(iav[0], iav[1] + 1)))
+                else:               # (a negated class, a category, a wide range: any)
+                    chars = None
+                    break
+            got = [frozenset(chars)] if chars else None
+        elif op is _c.SUBPATTERN:
+            got = [] if av[1] & re.IGNORECASE else _consumed(av[3], max_set)
+        elif op is getattr(_c, "ATOMIC_GROUP", None):
+            got = _consumed(av, max_set)
+        elif (op in (_c.MAX_REPEAT, _c.MIN_REPEAT) or op is getattr(_c, "POSSESSIVE_REPEAT", None)) \
+                and av[0] >= 1:
+            got = _consumed(av[2], max_set)
+        elif op is _c.BRANCH:        # one set of each alternative, joined
+            alts = [_consumed(alt, max_set) for alt in av[1]]
+            if all(alts):
+                got = [frozenset().union(*(min(a, key=len) for a in alts))]
+        # (lookarounds, anchors, any character, optional parts: nothing consumed for sure)
+        out += got or []
+    return out

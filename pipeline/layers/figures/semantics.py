@@ -26,7 +26,7 @@ import regex
 from baozhi.layers import bounds
 from baozhi.layers.bounds import Bounds
 from baozhi.layers.entities import names
-from baozhi.resources import numerals, regexcache, ruleset, segmenter
+from baozhi.resources import gates, numerals, regexcache, ruleset, segmenter
 
 _FIRST = operator.itemgetter(0)
 RULES_FILE = "figures/semantics.yaml"
@@ -142,95 +142,23 @@ def _cfg() -> dict:
 
 # --------------------------------------------------------------------------- cue gates
 
-def _needed_sets(items) -> list[frozenset]:
-    """Sets of characters each of which every match of the parsed sequence ``items``
-    (``re._parser``'s form) consumes one of; [] where none can be told."""
-    from re import _constants as c
-    out = []
-    for op, av in items:
-        got = None
-        if op is c.LITERAL:
-            got = [frozenset(chr(av))]
-        elif op is c.IN:
-            chars = set()
-            for iop, iav in av:
-                if iop is c.LITERAL:
-                    chars.add(chr(iav))
-                elif iop is c.RANGE and iav[1] - iav[0] < 64:
-                    chars.update(map(chr, range(iav[0], iav[1] + 1)))
-                else:               # (a negated class, a category, a wide range: any)
-                    chars = None
-                    break
-            got = [frozenset(chars)] if chars else None
-        elif op is c.SUBPATTERN:
-            got = _needed_sets(av[3])
-        elif op is c.ATOMIC_GROUP:
-            got = _needed_sets(av)
-        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1:
-            got = _needed_sets(av[2])
-        elif op is c.BRANCH:        # one set of each alternative, joined
-            alts = [_needed_sets(alt) for alt in av[1]]
-            if all(alts):
-                got = [frozenset().union(*(min(a, key=len) for a in alts))]
-        # (lookarounds, anchors, any character, optional parts: nothing consumed for sure)
-        out += got or []
-    return out
-
-
 @functools.cache
-def _needs(pattern: str) -> tuple:
-    """A gate for ``pattern`` (a regex of the rules file): at most two sets of characters,
-    each of which every match of ``pattern`` consumes a character of, read off its parse
-    (``\\p{Han}`` and ``\\G`` as no set), each with its character class compiled; () where
+def _needs(pattern) -> tuple:
+    """A gate for ``pattern`` (a regex of the rules file, compiled or its source): at most two
+    sets of characters, each of which every match of ``pattern`` consumes a character of
+    (``gates.needs_chars``, read off its parse: none where the parse could mislead, as with
+    ``(?i)``, a POSIX class or a fuzzy match), each with its character class compiled; () where
     none can be told. So where one of them is absent from [a, b), ``pattern`` matches nothing
     inside [a, b): a rule that needs such a match fails at once (``_may_match``)."""
-    import warnings
-    from re import _parser
-    src, inside, i = [], False, 0
-    while i < len(pattern):     # \p{Han} as the range of the CJK block, in a class or as one
-        if pattern.startswith(r"\p{Han}", i):
-            src.append("\u4e00-\u9fff" if inside else "[\u4e00-\u9fff]")
-            i += 7
-            continue
-        if pattern.startswith(r"\G", i):
-            i += 2
-            continue
-        ch = pattern[i]
-        if ch == "\\":
-            src.append(pattern[i:i + 2])
-            i += 2
-            continue
-        if ch == "[" and not inside:
-            inside = True
-            src.append(ch)
-            i += 1
-            if pattern.startswith("^", i):
-                src.append("^")
-                i += 1
-            if pattern.startswith("]", i):      # (a ] first in a class is the character)
-                src.append("\\]")
-                i += 1
-            continue
-        if ch == "]" and inside:
-            inside = False
-        src.append(ch)
-        i += 1
-    src = "".join(src)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = _parser.parse(src)
-    except Exception:           # (a form the parser does not read: no gate)
-        return ()
-    sets = sorted({s for s in _needed_sets(list(tree)) if s}, key=lambda s: (len(s), sorted(s)))
     # (a class of characters means the same to re, whose calls cost less than regex's)
-    return tuple((s, re.compile("[%s]" % "".join(map(re.escape, sorted(s))))) for s in sets[:2])
+    return tuple((s, re.compile("[%s]" % "".join(map(re.escape, sorted(s)))))
+                 for s in gates.needs_chars(pattern))
 
 
 def _may_match(t: "_Text", pattern, a: int, b: int) -> bool:
     """False only where ``pattern`` (compiled) cannot match inside ``text[a:b]``: a character
     every match consumes (``_needs``) is absent from it."""
-    for chars, need in _needs(pattern.pattern):
+    for chars, need in _needs(pattern):
         if len(chars) == 1:
             if t.text.find(next(iter(chars)), a, b) < 0:
                 return False
