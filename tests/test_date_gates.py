@@ -1,13 +1,24 @@
 """The dates' gates (``needs``, ``trigger`` of dates.yaml's patterns and grammar.yaml's
 productions) only say where a pattern gives no candidate: with every gate open, the candidates
 are the same. Checked on the rules' example texts, the corpus pages and random texts made of
-the characters of those examples."""
+the characters of those examples, and texts built around each trigger alternative (a sample of
+the alternative's own pattern, or of its production's, in context of the rules' words and
+examples), one for every alternative where it alone opens its gate and the production then
+finds a candidate: an alternative dropped or mistyped leaves that text's candidate out."""
 from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 
 import pytest
+
+try:                                  # the stdlib re's parser (the triggers are stdlib re)
+    import re._constants as sc
+    import re._parser as sp
+except ImportError:                   # Python < 3.11
+    import sre_constants as sc
+    import sre_parse as sp
 
 from baozhi.layers.dates import dates, grammar
 from baozhi.resources import ruleset
@@ -31,15 +42,187 @@ def _examples(node) -> list[str]:
     return out
 
 
+def _runs(pattern: str) -> set[str]:
+    """The literal runs and the literal set members of a stdlib-re ``pattern``."""
+    out: set[str] = set()
+
+    def walk(items):
+        cur = ""
+        for op, av in items:
+            if op is sc.LITERAL:
+                cur += chr(av)
+                continue
+            if cur:
+                out.add(cur)
+                cur = ""
+            if op is sc.IN:
+                out.update(chr(v) for o, v in av if o is sc.LITERAL)
+            elif op is sc.BRANCH:
+                for alt in av[1]:
+                    walk(alt)
+            elif op in (sc.MAX_REPEAT, sc.MIN_REPEAT):
+                walk(av[2])
+            elif op is sc.SUBPATTERN:
+                walk(av[-1])
+            elif op in (sc.ASSERT, sc.ASSERT_NOT):
+                walk(av[1])
+        if cur:
+            out.add(cur)
+    walk(sp.parse(pattern))
+    return out
+
+
+def _sample(pattern: str, rnd: random.Random, alphabet: list[str]) -> str:
+    """A random text the stdlib-re ``pattern`` likely matches: a lookbehind's text is laid over
+    the tail already made; lookaheads, negative assertions and anchors are left to the context;
+    digits lean to 1, 9, 2, 0 (years of 19xx and 20xx)."""
+    def digit():
+        return rnd.choice("01234567891992200")
+
+    def one_of_set(av):
+        opts = []
+        for o, v in av:
+            if o is sc.LITERAL:
+                opts.append(chr(v))
+            elif o is sc.RANGE:
+                opts.append(chr(rnd.randint(*v)))
+            elif o is sc.CATEGORY and v is sc.CATEGORY_DIGIT:
+                opts.append(digit())
+            elif o is sc.CATEGORY and v is sc.CATEGORY_SPACE:
+                opts.append(" ")
+        if any(o is sc.NEGATE for o, _ in av) or not opts:
+            return rnd.choice(alphabet)
+        return rnd.choice(opts)
+
+    def gen(items, out):
+        for op, av in items:
+            if op is sc.LITERAL:
+                out.append(chr(av))
+            elif op is sc.NOT_LITERAL or op is sc.ANY:
+                out.append(digit() if rnd.random() < 0.6 else rnd.choice(alphabet))
+            elif op is sc.IN:
+                out.append(one_of_set(av))
+            elif op is sc.BRANCH:
+                gen(rnd.choice(av[1]), out)
+            elif op in (sc.MAX_REPEAT, sc.MIN_REPEAT):
+                lo, hi, sub = av
+                for _ in range(rnd.randint(lo, min(hi, lo + 3))):
+                    gen(sub, out)
+            elif op is sc.SUBPATTERN:
+                gen(av[-1], out)
+            elif op is sc.ASSERT and av[0] < 0:
+                s: list[str] = []
+                gen(av[1], s)
+                back, cur = "".join(s), "".join(out)
+                k = max(k for k in range(len(back) + 1) if cur.endswith(back[len(back) - k:]))
+                out[:] = list(cur[:len(cur) - k] + back)
+    out: list[str] = []
+    gen(sp.parse(pattern), out)
+    return "".join(out)
+
+
+def _sre_able(pattern: str) -> str:
+    """A production's ``regex`` pattern in stdlib-re syntax, near enough to sample from (the
+    samples are kept only where the real pattern finds a candidate)."""
+    pattern = pattern.replace("\\p{Han}", "\u4e00-\u9fff").replace("\\p{P}", "，。、").replace("\\K", "")
+    seen: set[str] = set()                # a name used twice (regex allows it): the later ones unnamed
+
+    def group(m):
+        if m.group(1) in seen:
+            return "(?:"
+        seen.add(m.group(1))
+        return m.group(0)
+    return re.sub(r"\(\?P<(\w+)>", group, pattern)
+
+
+_ISSUE = dt.date(2022, 11, 18)
+
+
+def _gated() -> list[tuple]:
+    """(name, needs, trigger tuple, pattern) of every production and dates.yaml pattern with a
+    trigger (a dates.yaml pattern is named by its index)."""
+    got = [(p.name, p.needs, p.trigger, p) for p in grammar.grammar()["_productions"] if p.trigger]
+    got += [(i, p.needs, p.trigger, p) for i, p in enumerate(dates._cfg()["_patterns"]) if p.trigger]
+    return got
+
+
+def _finds(name, prod, text: str) -> bool:
+    """Whether the production (or dates.yaml pattern) finds a candidate in ``text``, its gate open."""
+    if isinstance(name, int):
+        return any(m.end() > m.start() and any(m.groupdict().values()) for m in prod.rx.finditer(text))
+    real = grammar.gate
+    grammar.gate = lambda *a: True
+    try:
+        return name in {c[-1] for c in grammar.candidates(text, _ISSUE, {})}
+    except ValueError:        # week_of's ISO week 53 of a 52-week year ('2019年第53周') raises:
+        return False          # a bug of its own (reported), not the gates'; such texts are left out
+    finally:
+        grammar.gate = real
+
+
 @pytest.fixture(scope="module")
-def texts() -> list[str]:
+def covering() -> tuple[dict, list]:
+    """For every trigger alternative, a text where it alone of its trigger matches, the gate
+    (needs too) is open and the production finds a candidate; and the alternatives with none."""
+    gated = _gated()
+    examples = _examples(ruleset.load(dates.RULES)) + _examples(ruleset.load(grammar.RULES))
+    pieces = set("0123456789") | {"1998", "98", "2019", "12", "31", " ", "\u3000", "\n", "的", "在", "是"}
+    own = {}
+    for name, _, trig, prod in gated:
+        for t in trig:
+            pieces |= _runs(t.pattern)
+        pieces |= _runs(_sre_able(prod.rx.pattern))
+        own[name] = _sre_able(prod.rx.pattern)
+    pieces_l = sorted(pieces)
+    alphabet = sorted(set("".join(pieces_l)))
+    rnd = random.Random(12)
+    cover, missing, sampled = {}, [], []
+    for name, needs, trig, prod in gated:
+        for i, t in enumerate(trig):
+            for k in range(8000):
+                core = _sample(own[name] if k % 3 == 1 and name in own else t.pattern, rnd, alphabet)
+                if k % 3 == 2:
+                    core = rnd.choice(examples) + core
+                text = convert("".join(rnd.choice(pieces_l) for _ in range(rnd.randint(0, 3))) + core
+                               + "".join(rnd.choice(pieces_l) for _ in range(rnd.randint(0, 3))),
+                               extra=dates._ASCII_PAIRS)
+                if ([j for j, u in enumerate(trig) if u.search(text)] == [i]
+                        and grammar.gate(text, needs, trig, {}) and _finds(name, prod, text)):
+                    cover[name, i] = text
+                    break
+            else:
+                missing.append((name, t.pattern))
+    # samples of each production's own pattern (its words and alternatives, so those a trigger
+    # lost too) where it finds a candidate and its needs hold (the needs are checked on the
+    # other texts; this is the triggers' test)
+    for name, needs, trig, prod in gated:
+        assert name in own, name
+        for _ in range(300):
+            text = convert(_sample(own[name], rnd, alphabet)
+                           + "".join(rnd.choice(pieces_l) for _ in range(rnd.randint(0, 2))),
+                           extra=dates._ASCII_PAIRS)
+            if grammar.gate(text, needs, None, {}) and _finds(name, prod, text):
+                sampled.append(text)
+    return cover, missing, sampled
+
+
+def test_every_trigger_alternative_alone_opens_a_gate_to_a_candidate(covering):
+    """Each alternative of each trigger is needed: some text holds a candidate of its
+    production that only this alternative lets through (so the test below sees a loss of it)."""
+    cover, missing, _ = covering
+    assert not missing, missing
+    assert len(cover) == sum(len(trig) for _, _, trig, _ in _gated())
+
+
+@pytest.fixture(scope="module")
+def texts(covering) -> list[str]:
     got = _examples(ruleset.load(dates.RULES)) + _examples(ruleset.load(grammar.RULES))
     for stem in ("000", "001", "002", "003", "004"):
         got.append(repair(corpus_page(stem).read_text(encoding="utf-8")).text)
     alphabet = sorted(set("".join(got[:-5])) | set("0123456789 \n"))
     rnd = random.Random(12)
     got += ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(2, 16))) for _ in range(20000)]
-    return [convert(t, extra=dates._ASCII_PAIRS) for t in got]
+    return [convert(t, extra=dates._ASCII_PAIRS) for t in got] + list(covering[0].values()) + covering[2]
 
 
 def test_the_gates_leave_out_no_candidate(texts, monkeypatch):
