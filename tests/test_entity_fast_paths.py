@@ -406,3 +406,58 @@ def test_token_edges_by_bisection_are_the_sets():
                 assert t.has(y, x) == ((y, x) in pairs), (tokens, y, x)
         kinds.add((t.ordered, t.starts_sorted))
     assert kinds == {(True, True), (True, False), (False, True), (False, False)}
+
+
+def test_the_stored_entity_gates_leave_out_nothing(monkeypatch):
+    """The gates the entity code stores and uses (``guards.config()["furniture_needs"]``,
+    ``ner_rules._context_cfg()["list_needs"]``), not a fresh ``gates.needs``: ``guard`` and
+    ``context_spans`` as they run give what they give with those gates open, on the corpus
+    lines and on texts of furniture and company lists, with the tagger's spans laid over the
+    furniture; and some of these texts hold furniture without 第 that a span gives way to, and
+    a list of 公司 alone (no 企业) that gives context names (so a wrong extra clause is seen)."""
+    gcfg, ccfg = guards.config(), ner_rules._context_cfg()
+    furniture, listed = gcfg["furniture"], ccfg["list_re"]
+    assert furniture is not None and listed is not None
+    rng = random.Random(11)
+    pieces = ["第", "版", "02", "３", " ", "A", "A3版", "02 版", "第 02 版", "第３版", "有", "包括", "、",
+              "隆基", "中建", "中国融通", "宁德时代", "比亚迪", "3家", "两家", "企业", "公司", "上市公司",
+              "等", "，", "。", "的", "在", "报道"]
+    cases = []
+    for line in _real_texts():
+        cases.append((line, [(i, i + 1) for i in range(len(line)) if not line[i].isspace()]))
+    for _ in range(4000):
+        parts = rng.choices(pieces, k=rng.randint(1, 24))
+        if rng.random() < 0.4:           # a list of companies among them
+            names = rng.sample(["隆基", "中建市政", "中国融通", "宁德时代", "比亚迪", "中铁置业"], rng.randint(2, 4))
+            parts.insert(rng.randint(0, len(parts)), "项目有" + "、".join(names)
+                         + rng.choice(["等", "3家", "等两家"]) + rng.choice(["公司", "上市公司", "企业"]))
+        text, tokens, pos = "".join(parts), [], 0
+        for p in parts:
+            s, pos = pos, pos + len(p)
+            if not p.isspace():
+                tokens.append((s, pos))
+        cases.append((text, tokens))
+
+    def spans(text):
+        found = [(m.start(), m.end(), rng.choice(("PER", "LOC", "ORG")), "crf")
+                 for m in furniture.finditer(text)]
+        for _ in range(rng.randint(0, 3) if text else 0):
+            s = rng.randrange(len(text))
+            found.append((s, rng.randint(s + 1, min(len(text), s + 6)), rng.choice(("PER", "LOC", "ORG")),
+                          rng.choice(("crf", "article", "rule"))))
+        return sorted(found)
+
+    runs = []
+    for text, tokens in cases:
+        found = spans(text)
+        runs.append((text, tokens, found, guards.guard(text, found, tokens),
+                     ner_rules.context_spans(text, found, tokens)))
+    monkeypatch.setitem(gcfg, "furniture_needs", ())
+    monkeypatch.setitem(ccfg, "list_needs", ())
+    no_di = only_gongsi = 0
+    for text, tokens, found, guarded, context in runs:
+        assert guards.guard(text, found, tokens) == guarded, (text, found)
+        assert ner_rules.context_spans(text, found, tokens) == context, (text, found)
+        no_di += "第" not in text and guarded != found and bool(furniture.search(text))
+        only_gongsi += "企业" not in text and "公司" in text and bool(context) and bool(listed.search(text))
+    assert no_di > 20 and only_gongsi > 20, (no_di, only_gongsi)
