@@ -222,22 +222,36 @@ def texts(covering) -> list[str]:
     alphabet = sorted(set("".join(got[:-5])) | set("0123456789 \n"))
     rnd = random.Random(12)
     got += ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(2, 16))) for _ in range(20000)]
-    return [convert(t, extra=dates._ASCII_PAIRS) for t in got] + list(covering[0].values()) + covering[2]
+    made = list(covering[0].values()) + covering[2]
+    # the same with Kawi digits (U+11F50.., Unicode 15), a production's \\d (regex) matches them
+    # and the standard re's \\d of Python 3.11 does not: a trigger must let them through too
+    kawi = {ord("0") + i: 0x11F50 + i for i in range(10)}
+    return [convert(t, extra=dates._ASCII_PAIRS) for t in got] + made + [t.translate(kawi) for t in made]
+
+
+def _grammar_candidates(text: str, issue: dt.date):
+    """``grammar.candidates``, or the kind of error it raises: a builder may fail on what a
+    production matched (Kawi digits ``num`` cannot read, an ISO week 53 of a 52-week year:
+    bugs of their own, reported), and a gate must not hide that either."""
+    try:
+        return grammar.candidates(text, issue, {})
+    except (TypeError, ValueError) as e:
+        return type(e).__name__
 
 
 def test_the_gates_leave_out_no_candidate(texts, monkeypatch):
     """The candidates of every text are the same with every gate open."""
     issue = dt.date(2022, 11, 18)
     cfg = dates._cfg()
-    gated = [(dates._candidates(t, cfg, {}), grammar.candidates(t, issue, {})) for t in texts]
+    gated = [(dates._candidates(t, cfg, {}), _grammar_candidates(t, issue)) for t in texts]
     monkeypatch.setattr(grammar, "gate", lambda *a: True)
     found = 0
     for text, (d_got, g_got) in zip(texts, gated):
-        d_open, g_open = dates._candidates(text, cfg, {}), grammar.candidates(text, issue, {})
+        d_open, g_open = dates._candidates(text, cfg, {}), _grammar_candidates(text, issue)
         assert (d_got, g_got) == (d_open, g_open), text[:200]
-        found += len(d_open) + len(g_open)
+        found += len(d_open) + (len(g_open) if isinstance(g_open, list) else 1)
     # every pattern and production finds something in these texts (else nothing of it is checked)
-    names = {n for t in texts for *_, n in grammar.candidates(t, issue, {})}
+    names = {n for t in texts if isinstance(g := _grammar_candidates(t, issue), list) for *_, n in g}
     assert names == {p.name for p in grammar.grammar()["_productions"]}
     assert found
 

@@ -29,7 +29,7 @@ class _Pattern:
     not_before: Any
     bare_only: bool
     needs: str = ""          # one of these characters is in every match (a cheap gate)
-    trigger: Any = None      # stdlib ``re``s every match holds a match of one of (a cheap gate)
+    trigger: Any = None      # patterns (``grammar.triggers``) every match holds a match of one of (a cheap gate)
 
 
 @functools.cache

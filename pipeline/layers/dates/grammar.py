@@ -47,7 +47,7 @@ class Production:
     prefix: Any = None
     needs: str = ""               # one of these characters is in every match (a cheap gate)
     anchors: Any = None          # an automaton of the words the pattern starts with
-    trigger: Any = None          # stdlib ``re``s every match holds a match of one of (a cheap gate)
+    trigger: Any = None          # patterns (``triggers``) every match holds a match of one of (a cheap gate)
 
 
 def expand(pattern: str, fragments: dict[str, str]) -> str:
@@ -78,11 +78,15 @@ def triggers(spec, frags: dict[str, str] | None = None) -> tuple | None:
     of them matches: a pattern that starts with a literal character is searched for that
     character first, several times faster than one that starts with a class or an
     alternation, so a trigger is best written as such patterns), each with the standard
-    ``re`` and ``frags`` expanded; None for no trigger."""
+    ``re`` and ``frags`` expanded; None for no trigger. A pattern with ``\\d`` is compiled with
+    ``regex``, the productions' engine: the standard ``re``'s ``\\d`` (Python's Unicode) lacks
+    digits of later Unicode versions that a production's ``\\d`` matches (Kawi U+11F50.., …), and a
+    gate must let through every match."""
     if not spec:
         return None
     pats = [spec] if isinstance(spec, str) else list(spec)
-    return tuple(re.compile(expand(t, frags) if frags else t) for t in pats)
+    pats = [expand(t, frags) if frags else t for t in pats]
+    return tuple(regexcache.compile(t) if "\\d" in t else re.compile(t) for t in pats)
 
 
 def _trigger(p: dict, g: dict, frags: dict[str, str]):
