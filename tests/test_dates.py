@@ -164,3 +164,13 @@ def test_issue_date_may_be_a_datetime():
 def test_impossible_days_are_not_dates():
     for issue in (None, P000):
         assert find_dates("2月30日、4月31日、13月、0月0日", issue) == []
+
+
+def test_a_week_the_year_does_not_have_is_no_week():
+    """ISO week 53 exists in 2020 and 2026, not in 2019: 2019年第53周 gives its year only (a
+    builder's ValueError is no date, not an error that loses the article's other rows)."""
+    got = {r["text"]: (r["start_date"], r["end_date"], r["granularity"])
+           for r in find_dates("2019年第53周的销量，2020年第53周的销量，今年第53周。", dt.date(2026, 11, 30))}
+    assert got == {"2019年": ("2019-01-01", "2019-12-31", "year"),
+                   "2020年第53周": ("2020-12-28", "2021-01-03", "week"),
+                   "今年第53周": ("2026-12-28", "2027-01-03", "week")}

@@ -861,8 +861,8 @@ def candidates(text: str, issue: dt.date | None, seen: dict | None = None) -> li
                     continue
             try:
                 val = build(g, issue, cfg)
-            except Reject:
-                continue
+            except (Reject, ValueError, OverflowError):
+                continue        # (a day that does not exist — 2019年第53周, 2月30日 — is no date)
             out.append((start, mt.end(), val, p.name))
     return out
 
