@@ -157,28 +157,10 @@ def test_the_runs_read_by_re_are_regex_s():
 
 
 def _scan_plain(text: str) -> list:
-    """numerals.scan as it read every run before the runs' memo: from the whole text."""
-    from baozhi.resources import numerals
-    out = []
-    for m in numerals._run_re().finditer(text):
-        s, e = m.start(), m.end()
-        pm = numerals.part_of_re().match(text, s, e)
-        if pm:
-            s = pm.end()
-        while s < e:
-            cuts = numerals._cuts(text, s, e)
-            if cuts[-1] != e:
-                cuts.append(e)
-            best = next(((cut, n) for cut in reversed(cuts)
-                         if (n := parse_number(text[s:cut])) is not None), None)
-            if best is None:
-                s = cuts[0] if cuts else e
-                continue
-            cut, num = best
-            num.start, num.end, num.text = s, cut, text[s:cut]
-            out.append(num)
-            s = cut
-    return out
+    """numerals.scan as it read every run before the runs' memo: from the whole text, by its
+    cuts (the plain form test_equivalences compares the one-character path with)."""
+    from test_equivalences import _scan_every_run_by_cuts
+    return _scan_every_run_by_cuts(text)
 
 
 def test_scan_with_its_memo_of_runs_reads_as_from_the_whole_text():
