@@ -102,6 +102,8 @@ def _cfg() -> dict:
         "link_adverb_last": {w[-1] for k in ("link_adverbs", "metric_link_adverbs") for w in raw[k]},
         "world_re": regexcache.compile("|".join(sorted(raw["world_words"], key=len, reverse=True))),
         "owner_word_last": {w[-1] for k in ("project_suffixes", "owner_suffixes") for w in raw[k]},
+        "owner_word_last_re": marks.any_of(frozenset(
+            w[-1] for k in ("project_suffixes", "owner_suffixes") for w in raw[k])),
         "owner_word_re": regexcache.compile("(?:(?P<project>%s)|(?P<body>%s))$" % tuple(
             "|".join(sorted(raw[k], key=len, reverse=True)) for k in ("project_suffixes", "owner_suffixes"))),
         "report_frames": [regexcache.compile(p) for p in raw["report_frames"]],
@@ -187,7 +189,9 @@ class _Text:
     defaulted: set[int] = field(default_factory=set)    # sentences whose subject is a default
     tokens: Sequence[tuple[int, int]] | None = None     # the Doc's words, when it has jieba's
     paragraph_starts: list[int] = field(default_factory=list)
-    _words: dict[int, list[tuple[str, int, int, str]]] = field(default_factory=dict)
+    # sentence -> its words (word, start, end, tag) and their (starts, ends), for bisection
+    _sw: dict[int, tuple[list[tuple[str, int, int, str]], tuple[list[int], list[int]]]] = field(
+        default_factory=dict)
     _projects: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
     _frames: dict[int, tuple[list[int], list[int], list[tuple[int, int]]]] = field(default_factory=dict)
     # (report_source_not_owner: sentence -> its clause starts, how many read, their frames)
@@ -228,7 +232,6 @@ class _Text:
         # rules ask them tens of times a figure
         self.sentence, self.clause_start, self.clause_end, self.paragraph = (
             self.b.sentence, self.b.clause_start, self.b.clause_end, self.b.paragraph)
-        self._word_index: dict[int, tuple[list[int], list[int]]] = {}   # (words_in)
         self._organised: tuple[list[int], list[tuple[int, int]]] | None = None  # (ends, events), on first use
         self._named: tuple | None = None     # (ends, names, the pass, its last end): _named_upto
         self._same_years: list[dict] | None = None  # the dates with 当年 as dates, on first use
@@ -364,9 +367,12 @@ class _Text:
 
     def words(self, pos: int) -> list[tuple[str, int, int, str]]:
         """(word, start, end, tag) of the sentence holding ``pos``, segmented once."""
-        got = self._words.get(bisect.bisect_right(self.sentence_starts, pos) - 1)  # (sentence's k)
-        if got is not None:
-            return got
+        got = self._sw.get(bisect.bisect_right(self.sentence_starts, pos) - 1)  # (sentence's k)
+        return got[0] if got is not None else self._segment(pos)[0]
+
+    def _segment(self, pos: int) -> tuple[list, tuple[list[int], list[int]]]:
+        """The words of the sentence holding ``pos`` (not segmented yet) and their starts and
+        ends (for bisection), kept as ``_sw``'s entry of the sentence."""
         k, s, e = self.sentence(pos)
         seg = segmenter.default()
         tags = seg.tags
@@ -378,16 +384,17 @@ class _Text:
                 spans = [ab for ab in spans if ab[1] <= e]      # can run past the end)
             spans = self._cut_spans(spans, s, e)
             if not spans:
-                self._words[k] = []
-                return self._words[k]
+                got = self._sw[k] = ([], ([], []))
+                return got
             starts, ends = zip(*spans)
             ws = list(map(self.text.__getitem__, map(slice, starts, ends)))
-            self._words[k] = list(zip(ws, starts, ends, map(tags.get, ws, itertools.repeat("x"))))
-            self._word_index[k] = (list(starts), list(ends))     # (_indexed's, built here)
+            got = self._sw[k] = (list(zip(ws, starts, ends, map(tags.get, ws, itertools.repeat("x")))),
+                                 (list(starts), list(ends)))
         else:
-            self._words[k] = self._cut_at_figures([(w, s + a, s + b, tags.get(w, "x"))
-                                                   for w, a, b in seg.tokenize(self.text[s:e])], tags)
-        return self._words[k]
+            words = self._cut_at_figures([(w, s + a, s + b, tags.get(w, "x"))
+                                          for w, a, b in seg.tokenize(self.text[s:e])], tags)
+            got = self._sw[k] = (words, ([w[1] for w in words], [w[2] for w in words]))
+        return got
 
     def _cut_spans(self, spans: list, s: int, e: int) -> list:
         """``_cut_at_figures`` on (start, end) spans of the sentence [s, e), sorted and not
@@ -396,10 +403,9 @@ class _Text:
         i, j = bisect.bisect_right(edges, s), bisect.bisect_left(edges, e)
         if i >= j:
             return spans
-        starts = [a for a, _ in spans]
         cut: dict[int, list[int]] = {}
         for x in edges[i:j]:
-            n = bisect.bisect_right(starts, x) - 1
+            n = bisect.bisect_right(spans, x, key=_FIRST) - 1
             if n >= 0 and spans[n][0] < x < spans[n][1]:
                 cut.setdefault(n, []).append(x)
         if not cut:
@@ -417,32 +423,28 @@ class _Text:
         """The words of the sentence holding ``pos`` that start at or after ``lo`` and end at or
         before ``hi`` (the sentence's end if None), found by bisection (the words of a sentence
         follow each other without overlapping)."""
-        words, index = self._indexed(pos)
+        got = self._sw.get(bisect.bisect_right(self.sentence_starts, pos) - 1)
+        words, index = got if got is not None else self._segment(pos)
         i = bisect.bisect_left(index[0], lo)
         return words[i:] if hi is None else words[i:bisect.bisect_right(index[1], hi)]
 
     def _indexed(self, pos: int) -> tuple[list, tuple[list[int], list[int]]]:
         """The words of the sentence holding ``pos`` and their starts and ends (for bisection)."""
-        k = bisect.bisect_right(self.sentence_starts, pos) - 1
-        index = self._word_index.get(k)
-        if index is None:
-            words = self.words(pos)
-            index = self._word_index.get(k)     # (the Doc's words: indexed as they were built)
-            if index is None:
-                index = self._word_index[k] = ([w[1] for w in words], [w[2] for w in words])
-            return words, index
-        return self._words[k], index      # (words(pos): indexed after it was built)
+        got = self._sw.get(bisect.bisect_right(self.sentence_starts, pos) - 1)
+        return got if got is not None else self._segment(pos)
 
     def word_at(self, pos: int, within: int | None = None) -> tuple[str, int, int, str] | None:
         """The word of the sentence holding ``pos`` (``within`` if given) that starts at ``pos``,
         if one does."""
-        words, (starts, _) = self._indexed(pos if within is None else within)
+        got = self._sw.get(bisect.bisect_right(self.sentence_starts, pos if within is None else within) - 1)
+        words, (starts, _) = got if got is not None else self._segment(pos if within is None else within)
         i = bisect.bisect_left(starts, pos)
         return words[i] if i < len(words) and starts[i] == pos else None
 
     def word_ending(self, pos: int) -> tuple[str, int, int, str] | None:
         """The word of the sentence holding ``pos - 1`` that ends at ``pos``, if one does."""
-        words, (_, ends) = self._indexed(pos - 1)
+        got = self._sw.get(bisect.bisect_right(self.sentence_starts, pos - 1) - 1)
+        words, (_, ends) = got if got is not None else self._segment(pos - 1)
         i = bisect.bisect_left(ends, pos)
         return words[i] if i < len(words) and ends[i] == pos else None
 
@@ -1237,10 +1239,10 @@ def _project_spans(t: _Text, pos: int, lo: int) -> list[tuple[int, int]]:
     cfg = t.cfg
     words = t.words_in(pos, lo)
     out = []
-    last = cfg["owner_word_last"]
-    for word, ws, we, tag in words:
-        if word[-1] not in last:
-            continue
+    # (only the words ending with a project or body word's last character can end one: those
+    # of the sentence found once, the ones from lo on read here)
+    cands, starts = _project_candidates(t, pos)
+    for word, ws, we, tag in cands[bisect.bisect_left(starts, lo):]:
         # the project word may span words (专业 + 镇)
         m = cfg["owner_word_re"].search(t.text, max(lo, we - 4), we)
         if not m or not (_is_noun(t, word, tag) or len(word) == 1):
@@ -1262,6 +1264,25 @@ def _project_spans(t: _Text, pos: int, lo: int) -> list[tuple[int, int]]:
         out.append(span)
     t._projects[key] = out
     return out
+
+
+def _project_candidates(t: _Text, pos: int) -> tuple[list, list[int]]:
+    """The words of the sentence holding ``pos`` whose last character is one a project or body
+    word ends with (``owner_word_last``), in order, and their starts (once per sentence)."""
+    key = ("project_candidates", bisect.bisect_right(t.sentence_starts, pos) - 1)
+    got = t._memo.get(key)
+    if got is None:             # (a word ends with one where one of those characters is
+        # followed by a word's end: the characters found in the sentence's text, their words
+        # by bisection)
+        _, s, e = t.sentence(pos)
+        words, (_, ends) = t._indexed(pos)
+        cands = []
+        for m in t.cfg["owner_word_last_re"].finditer(t.text, s, e):
+            j = bisect.bisect_left(ends, m.end())
+            if j < len(ends) and ends[j] == m.end():
+                cands.append(words[j])
+        got = t._memo[key] = (cands, [w[1] for w in cands])
+    return got
 
 
 def _head_of(t: _Text, span: tuple[int, int], words: list) -> tuple[int, int] | None:
@@ -1451,11 +1472,11 @@ def source_not_owner(t: _Text, f: _Fig, o: "Owner") -> bool:
     """Keep an owner unless a preposition of where from or where to opens the names it is
     one of (从日本、澳大利亚等国组织了…货源, 向全国２０余家商场输出): a source or a recipient
     owns nothing of the clause."""
+    if f.start - o[1] <= 1 and t.text[o[1]:f.start] in ("", "的"):
+        return True     # (向全市５.８万名退伍军人, 从北京市１８个区县: whose the count is)
     if not report_source_not_owner(t, f, o):
         return True     # (记者从…获悉: a report's source, which that rule weighs)
     cfg = t.cfg
-    if f.start - o[1] <= 1 and t.text[o[1]:f.start] in ("", "的"):
-        return True     # (向全市５.８万名退伍军人, 从北京市１８个区县: whose the count is)
     after = t.words_in(o[1], o[1], f.start)
     k = 0
     while k < len(after) and after[k][1] == (after[k - 1][2] if k else o[1]) and (

@@ -1,0 +1,99 @@
+"""The figures' semantics frame (``semantics._Text``) reads its words by bisection and keeps
+per-sentence look-ups once (issue 14's speed work): each fast path must give what the plain
+computation gives, on the words of real pages (pd1998, as ``describe`` gets them, the Doc's
+tokens included) — every sentence, every offset."""
+from __future__ import annotations
+
+import bisect
+import copy
+
+import pytest
+
+from baozhi.layers.figures import semantics
+from bench_describe_ab import capture     # (scripts/: the inputs of describe's calls)
+from conftest import SHARED
+
+
+@pytest.fixture(scope="module")
+def texts() -> list:
+    """A ``_Text`` for each ``describe`` call of the first pd1998 pages."""
+    if not SHARED.is_dir():
+        pytest.skip("../shared is not here")
+    inputs = capture(SHARED / "pd1998" / "pages", 12)
+    assert sum(len(a[1]) for a in inputs) > 200
+    out = []
+    for a in inputs:
+        text, figures, entities, dates, targets, issue_date, home, tokens = copy.deepcopy(a)
+        out.append(semantics._Text(text, figures, entities or [], dates or [], targets or [],
+                                   issue_date, home, semantics._cfg(), tokens=tokens))
+    return out
+
+
+def _sentences(t):
+    starts = t.sentence_starts
+    return [(k, a, starts[k + 1] if k + 1 < len(starts) else len(t.text)) for k, a in enumerate(starts)
+            if (starts[k + 1] if k + 1 < len(starts) else len(t.text)) > a]
+
+
+def test_word_lookups_by_bisection_are_the_scans(texts):
+    """``_indexed``'s starts and ends are its words'; ``word_at``, ``word_ending`` and ``words_in``
+    give what a scan of the sentence's words gives, at every offset of it."""
+    n = 0
+    for t in texts:
+        for k, s, e in _sentences(t):
+            words = t.words(s)
+            got, (starts, ends) = t._indexed(e - 1)
+            assert got is words
+            assert starts == [w[1] for w in words] and ends == [w[2] for w in words]
+            for pos in range(s, e):
+                assert t.word_at(pos) == next((w for w in words if w[1] == pos), None)
+                if pos > s:
+                    assert t.word_ending(pos) == next((w for w in words if w[2] == pos), None)
+                assert t.words_in(pos, pos) == [w for w in words if w[1] >= pos]
+                assert t.words_in(s, s, pos) == [w for w in words if w[2] <= pos]
+                n += 1
+    assert n > 10_000
+
+
+def test_project_candidates_are_the_words_ending_with_an_owner_word_s_last_character(texts):
+    """``_project_candidates`` (the characters found in the text, their words by bisection) are
+    the sentence's words whose last character ends a project or body word, in order."""
+    last = semantics._cfg()["owner_word_last"]
+    found = 0
+    for t in texts:
+        for k, s, e in _sentences(t):
+            cands, starts = semantics._project_candidates(t, s)
+            plain = [w for w in t.words(s) if w[0][-1] in last]
+            assert cands == plain and starts == [w[1] for w in plain]
+            found += len(plain)
+    assert found > 100
+
+
+def test_cut_spans_by_key_is_the_cut_by_a_list_of_starts(texts):
+    """``_cut_spans`` (the span a figure's edge falls inside found by bisection on the spans)
+    cuts as the plain search on a list of the spans' starts."""
+    def plain(t, spans, s, e):
+        edges = t._edges
+        i, j = bisect.bisect_right(edges, s), bisect.bisect_left(edges, e)
+        starts = [a for a, _ in spans]
+        cut: dict[int, list[int]] = {}
+        for x in edges[i:j]:
+            n = bisect.bisect_right(starts, x) - 1
+            if n >= 0 and spans[n][0] < x < spans[n][1]:
+                cut.setdefault(n, []).append(x)
+        out = []
+        for n, (a, b) in enumerate(spans):
+            pts = [a, *cut.get(n, ()), b]
+            out.extend(zip(pts, pts[1:]))
+        return out
+
+    cuts = 0
+    for t in texts:
+        if t.tokens is None:
+            continue
+        for k, s, e in _sentences(t):
+            spans = [ab for ab in t.tokens if s <= ab[0] and ab[1] <= e]
+            got = t._cut_spans(spans, s, e)
+            assert list(got) == plain(t, spans, s, e)
+            cuts += len(got) != len(spans)
+    assert cuts > 10
