@@ -55,18 +55,28 @@ def test_word_lookups_by_bisection_are_the_scans(texts):
     assert n > 10_000
 
 
-def test_project_candidates_are_the_words_ending_with_an_owner_word_s_last_character(texts):
-    """``_project_candidates`` (the characters found in the text, their words by bisection) are
-    the sentence's words whose last character ends a project or body word, in order."""
-    last = semantics._cfg()["owner_word_last"]
-    found = 0
+def test_project_spans_from_the_candidates_are_those_from_every_word(texts, monkeypatch):
+    """``_project_spans`` reads only the words ``_project_candidates`` gives (those ending with a
+    project or body word's last character, found once per sentence, from ``lo`` on by
+    bisection): the same spans as reading every word of the sentence from ``lo`` on (which
+    ``owner_word_re`` alone decides), for each figure's owner floor and the sentence's start."""
+    def every_word(t, pos):
+        words = t.words(pos)
+        return words, [w[1] for w in words]
+
+    asks = []
     for t in texts:
-        for k, s, e in _sentences(t):
-            cands, starts = semantics._project_candidates(t, s)
-            plain = [w for w in t.words(s) if w[0][-1] in last]
-            assert cands == plain and starts == [w[1] for w in plain]
-            found += len(plain)
-    assert found > 100
+        for g in t.figures:
+            k, s, e = t.sentence(g["start"])
+            for lo in {s, semantics._owner_floor(t, s, g["start"]), (s + g["start"]) // 2}:
+                asks.append((t, g["start"], lo))
+    fast = [semantics._project_spans(t, pos, lo) for t, pos, lo in asks]
+    for t in texts:
+        t._projects.clear()
+    monkeypatch.setattr(semantics, "_project_candidates", every_word)
+    plain = [semantics._project_spans(t, pos, lo) for t, pos, lo in asks]
+    assert fast == plain
+    assert sum(map(len, plain)) > 100
 
 
 def test_cut_spans_by_key_is_the_cut_by_a_list_of_starts(texts):

@@ -102,8 +102,6 @@ def _cfg() -> dict:
         "link_adverb_last": {w[-1] for k in ("link_adverbs", "metric_link_adverbs") for w in raw[k]},
         "world_re": regexcache.compile("|".join(sorted(raw["world_words"], key=len, reverse=True))),
         "owner_word_last": {w[-1] for k in ("project_suffixes", "owner_suffixes") for w in raw[k]},
-        "owner_word_last_re": marks.any_of(frozenset(
-            w[-1] for k in ("project_suffixes", "owner_suffixes") for w in raw[k])),
         "owner_word_re": regexcache.compile("(?:(?P<project>%s)|(?P<body>%s))$" % tuple(
             "|".join(sorted(raw[k], key=len, reverse=True)) for k in ("project_suffixes", "owner_suffixes"))),
         "report_frames": [regexcache.compile(p) for p in raw["report_frames"]],
@@ -1271,16 +1269,9 @@ def _project_candidates(t: _Text, pos: int) -> tuple[list, list[int]]:
     word ends with (``owner_word_last``), in order, and their starts (once per sentence)."""
     key = ("project_candidates", bisect.bisect_right(t.sentence_starts, pos) - 1)
     got = t._memo.get(key)
-    if got is None:             # (a word ends with one where one of those characters is
-        # followed by a word's end: the characters found in the sentence's text, their words
-        # by bisection)
-        _, s, e = t.sentence(pos)
-        words, (_, ends) = t._indexed(pos)
-        cands = []
-        for m in t.cfg["owner_word_last_re"].finditer(t.text, s, e):
-            j = bisect.bisect_left(ends, m.end())
-            if j < len(ends) and ends[j] == m.end():
-                cands.append(words[j])
+    if got is None:
+        last = t.cfg["owner_word_last"]
+        cands = [w for w in t.words(pos) if w[0][-1] in last]
         got = t._memo[key] = (cands, [w[1] for w in cands])
     return got
 
