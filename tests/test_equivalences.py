@@ -361,3 +361,44 @@ def test_the_ordinal_list_gate_leaves_out_nothing(monkeypatch):
     # the gate matters: some random text has a number its window's pattern rejects
     assert any(figures._is_code(t, n) and not figures._is_code(t, n, False)
                for t in texts[-300:] for n in numerals.scan(t))
+
+
+def test_the_figures_std_patterns_read_as_regex_reads_them(monkeypatch):
+    """The figures' patterns compiled with the standard ``re`` (``figures._STD``: hedges,
+    change words, range and times signs, currency signs, 百分之) give the figures ``regex``
+    gives with the same patterns: on the rules' examples, the corpus pages and random texts of
+    numerals, units and those words; and each pattern alone the same match at every position
+    and the same search in every window ending there (the windows the module searches)."""
+    from baozhi.layers.figures import figures
+    from baozhi.resources import ruleset
+    from conftest import corpus_page
+    cfg = ruleset.load("figures/figures.yaml")
+    p = figures._patterns()
+    words = []
+    for name in ("hedge_before", "hedge_inside", "change"):
+        words += list(p[name][0])
+    words += list(p["currency"][0]) + list(cfg["range_connectors"]) + list(cfg["times_signs"])
+    words += list(cfg["range_inclusive_marks"]) + list(cfg["change_gap"]) + ["百分之", "千分之", "分之"]
+    texts = [e["text"] for e in cfg.get("examples", []) if isinstance(e, dict) and "text" in e]
+    pages = [corpus_page(s).read_text(encoding="utf-8") for s in ("000", "001", "002", "003", "004")]
+    rng = random.Random(13)
+    pool = list("一二三四五十百千万亿0123456789.％% \t\n元个吨年的") + words + sorted(figures._units()[0])[:60]
+    texts += ["".join(rng.choices(pool, k=rng.randint(2, 16))) for _ in range(3000)]
+    for name in figures._STD:
+        std = p[name][1] if isinstance(p[name], tuple) else p[name]
+        assert isinstance(std, re.Pattern), name
+        rx = regexcache.compile(std.pattern)
+        for t in texts[-600:] + [pg[:3000] for pg in pages]:
+            for i in range(len(t) + 1):
+                a, b = std.match(t, i), rx.match(t, i)
+                assert (a and (a.span(), a.groups())) == (b and (b.span(), b.groups())), (name, t, i)
+                for back in (4, 8, 12):
+                    a, b = std.search(t, max(0, i - back), i), rx.search(t, max(0, i - back), i)
+                    assert (a and (a.span(), a.groups())) == (b and (b.span(), b.groups())), (name, t, i)
+    got = [figures.find_figures(t) for t in texts + pages]
+    for name in figures._STD:
+        v = p[name]
+        monkeypatch.setitem(p, name, (v[0], regexcache.compile(v[1].pattern)) if isinstance(v, tuple)
+                            else regexcache.compile(v.pattern))
+    assert [figures.find_figures(t) for t in texts + pages] == got
+    assert sum(map(len, got)) > 500

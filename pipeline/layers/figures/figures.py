@@ -81,25 +81,37 @@ def _alts(words) -> str:
     return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
+# the patterns read at every numeral or figure that this module builds of escaped words, one
+# character class and $ only (hedges, change words, range and times signs, currency signs,
+# 百分之): compiled with the standard ``re``, whose call on a few characters costs half of
+# ``regex``'s; the two engines read such patterns alike (tests/test_equivalences.py compares
+# the figures with each); ``_STD`` names them
+_STD = ("hedge_before", "hedge_inside", "change", "range", "range_inclusive", "times", "currency",
+        "percent_prefix")
+
+
 @functools.cache
 def _patterns() -> dict:
     c = _cfg()
     p = {}
     hb = {w: k for k, ws in c["hedges_before"].items() for w in ws}
-    p["hedge_before"] = (hb, regexcache.compile(rf"(?:{_alts(hb)})[ \t]*$"))
+    p["hedge_before"] = (hb, re.compile(rf"(?:{_alts(hb)})[ \t]*$"))
     hi = {w: k for k, ws in c["hedges_inside"].items() for w in ws}
-    p["hedge_inside"] = (hi, regexcache.compile(_alts(hi)))
+    p["hedge_inside"] = (hi, re.compile(_alts(hi)))
     ha = {w: k for k, ws in c["hedges_after"].items() for w in ws}
     guards = c["hedge_after_guards"]
     p["hedge_after"] = (ha, regexcache.compile("|".join(
         regex.escape(w) + (f"(?!{guards[w]})" if w in guards else "")
         for w in sorted(ha, key=len, reverse=True))))
+    # the characters a match of hedge_after or rate starts with (a cheap test before the match
+    # after every figure; None: a word is empty, test nothing)
+    p["hedge_after_firsts"] = None if "" in ha else frozenset(w[0] for w in ha)
     ch = {w: k for k, ws in c["change_words"].items() for w in ws}
-    p["change"] = (ch, regexcache.compile(rf"({_alts(ch)})(?:{_alts(c['change_gap'])})?$"))
+    p["change"] = (ch, re.compile(rf"({_alts(ch)})(?:{_alts(c['change_gap'])})?$"))
     gap = f"[{regex.escape(JOIN_GAP)}]*"
-    p["range"] = regexcache.compile(rf"{gap}(?:{_alts(c['range_connectors'])}){gap}")
-    p["range_inclusive"] = regexcache.compile(rf"{gap}(?:{_alts(c['range_inclusive_marks'])})")
-    p["times"] = regexcache.compile(rf"{gap}(?:{_alts(c['times_signs'])}){gap}")
+    p["range"] = re.compile(rf"{gap}(?:{_alts(c['range_connectors'])}){gap}")
+    p["range_inclusive"] = re.compile(rf"{gap}(?:{_alts(c['range_inclusive_marks'])})")
+    p["times"] = re.compile(rf"{gap}(?:{_alts(c['times_signs'])}){gap}")
     # the characters a match of range, range_inclusive or times starts with (a cheap test
     # before the three matches after every numeral; None: a word is empty, test nothing)
     joins = [*c["range_connectors"], *c["range_inclusive_marks"], *c["times_signs"]]
@@ -108,9 +120,9 @@ def _patterns() -> dict:
     p["abbreviated_money"] = (am["currency"], regexcache.compile(
         rf"(?:{_alts(am['words'])}){am['gap']}$"), regexcache.compile(am["not_before"]))
     p["currency"] = (c["currency_prefixes"],
-                     regexcache.compile(rf"(?:{_alts(c['currency_prefixes'])})[ \t]*$"))
+                     re.compile(rf"(?:{_alts(c['currency_prefixes'])})[ \t]*$"))
     nc = num_chars()
-    p["percent_prefix"] = regexcache.compile(
+    p["percent_prefix"] = re.compile(
         rf"(?<![{''.join(regex.escape(ch) for ch in nc.digits)}])"
         rf"(?P<mag>[{regex.escape(nc.part_of)}]+){regex.escape(nc.fraction)}$")
     p["not_inside"] = regexcache.compile("|".join(c["not_inside"]))
@@ -194,6 +206,9 @@ def _patterns() -> dict:
     p["unit_starts"] = frozenset(w[0] for w in _units()[0])
     extras = [*hi, c["half_before_unit"], c["over_before_unit"]]
     p["unit_firsts"] = None if "" in extras else p["unit_starts"] | frozenset(w[0] for w in extras)
+    # and with a space before a unit (17 条): after a character of neither no reading has a unit
+    p["unit_after_firsts"] = (None if p["unit_firsts"] is None
+                              else p["unit_firsts"] | frozenset(c["unit_spaces"]))
     # the characters not_after's words end with (its window holds the whole match)
     p["not_after_ends"] = frozenset(w[-1] for w in c["not_after"])
     # units read only in their context (分 of a game, 3胜3和, 40金): one pattern for their surfaces
@@ -202,12 +217,15 @@ def _patterns() -> dict:
     table, unit_re = _units()
     ctx = context_units()
     guards = {w: unit_guard(w, row["kind"], _numerals_in) for w, row in table.items() if row["surface"] in ctx}
+    # (a match starts with a first character of one of those surfaces: a cheap test before it)
+    p["context_firsts"] = frozenset(w[0] for w in guards if w) if guards and all(guards) else None
     p["context_units"] = (regexcache.compile(regexcache.guarded_trie(guards)), {
         w: tuple(regexcache.compile(_numerals_in(spec[k])) if spec.get(k) else None
                  for k in ("before", "after", "not_after"))
         for w, spec in ctx.items()})
     r = c["rate"]
     p["rate"] = regexcache.compile(rf"(?:{_alts(r['signs'])})(?P<unit>{unit_re.pattern})")
+    p["rate_firsts"] = None if "" in r["signs"] else frozenset(w[0] for w in r["signs"])
     p["count_as_money"] = {w: (spec["currency"], regexcache.compile(spec["followed_by"]),
                                regexcache.compile(spec["or_at_clause_end"]), regexcache.compile(spec["money_words"]))
                            for w, spec in c["count_as_money"].items()}
@@ -275,7 +293,8 @@ def _context_unit(text: str, start: int, pos: int):
     """A unit read only in its context (figures.yaml `unit_contexts`) at ``pos`` after a number
     that starts at ``start``, as _match_unit gives it, or None where its context does not hold."""
     p = _patterns()
-    if text[pos:pos + 1] not in p["unit_starts"]:
+    firsts = p["context_firsts"]
+    if text[pos:pos + 1] not in (p["unit_starts"] if firsts is None else firsts):
         return None
     ctx_re, contexts = p["context_units"]
     m = ctx_re.match(text, pos)
@@ -315,11 +334,14 @@ def _unit_after(num: Num, text: str):
     p = _patterns()
     best = None
     single = _cfg()["single_numeral_units"]
-    not_after = _patterns()["unit_not_after"]
+    not_after = p["unit_not_after"]
+    firsts = p["unit_after_firsts"]
+    hi, hi_re = p["hedge_inside"]
     for cand in _prefixes(num, text):
         pos = cand.end
+        if firsts is not None and text[pos:pos + 1] not in firsts:
+            continue              # no unit, inside hedge, 个半 or space starts here: no reading
         inside_h = None
-        hi, hi_re = p["hedge_inside"]
         m = hi_re.match(text, pos)
         if m and _match_unit(text, m.end()):
             inside_h = hi[m.group(0)]
@@ -763,7 +785,9 @@ def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
             if text.startswith(word, uend) and after.search(text, max(0, uend - 1), uend):
                 uend += len(word)
                 break
-    rm = p["rate"].match(text, uend) if kind in c["rate"]["numerator_kinds"] else None
+    rf = p["rate_firsts"]
+    rm = (p["rate"].match(text, uend) if kind in c["rate"]["numerator_kinds"]
+          and (rf is None or text[uend:uend + 1] in rf) else None)
     if rm and not (joined and joined[0] == "times"):
         den = table[rm.group("unit")]
         if den["kind"] in c["rate"]["denominator_kinds"] and den["factor"] != "discount":
@@ -838,7 +862,8 @@ def _subunits(text, pos, value, spec, factor=1.0, p=None, c=None):
 
 def _after_hedge(text, pos, p):
     ha, ha_re = p["hedge_after"]
-    m = ha_re.match(text, pos)
+    hf = p["hedge_after_firsts"]
+    m = ha_re.match(text, pos) if hf is None or text[pos:pos + 1] in hf else None
     if m:
         return m.end(), ha[m.group(0)]
     return pos, None
