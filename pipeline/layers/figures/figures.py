@@ -122,6 +122,7 @@ def _patterns() -> dict:
     p["currency"] = (c["currency_prefixes"],
                      re.compile(rf"(?:{_alts(c['currency_prefixes'])})[ \t]*$"))
     nc = num_chars()
+    p["percent_mark"] = nc.fraction       # 分之, in every match of the percent prefix
     p["percent_prefix"] = re.compile(
         rf"(?<![{''.join(regex.escape(ch) for ch in nc.digits)}])"
         rf"(?P<mag>[{regex.escape(nc.part_of)}]+){regex.escape(nc.fraction)}$")
@@ -230,11 +231,6 @@ def _patterns() -> dict:
                                regexcache.compile(spec["or_at_clause_end"]), regexcache.compile(spec["money_words"]))
                            for w, spec in c["count_as_money"].items()}
     return p
-
-
-def _percent_mark() -> str:
-    """分之, which every match of the percent prefix (百分之, 千分之) holds."""
-    return num_chars().fraction
 
 
 def _one() -> str:
@@ -405,8 +401,9 @@ def _is_code(text: str, num: Num, windows: bool = True) -> bool:
         return True
     if before in ("-", "－") and num.start > 1 and text[num.start - 2].isascii() and text[num.start - 2].isalnum():
         return True
-    if (not p["not_after_ends"].isdisjoint(text[max(0, num.start - 2):num.start])
-            and p["not_after"].search(text, max(0, num.start - 2), num.start)):
+    lo = num.start - 2 if num.start > 2 else 0
+    if (not p["not_after_ends"].isdisjoint(text[lo:num.start])
+            and p["not_after"].search(text, lo, num.start)):
         return True
     nb = p["not_before_firsts"]
     if (nb is None or after in nb) and p["not_before"].match(text, num.end):
@@ -554,6 +551,10 @@ def _find(text: str) -> list[dict]:
     cands = _magnitudes(text) + _fixed(text, homs) + _list_counts(text) + _shares(text, "ratio") + _shares(text, "fraction") + _named_values(text)
     used_until = -1
     minus = num_chars().minus
+    # (a cover with no span holds nothing: not asked)
+    homs_hold = homs.holds if homs.starts else None
+    blocked_hold = blocked.holds if blocked.starts else None
+    quotes_hold = quotes.holds if quotes.starts else None
     for i, num in enumerate(nums):
         if num.start == used_until - 1 and num.text[:1] in minus and num.value is not None:
             rest = parse_number(num.text[1:])     # 2胜1负1平: 负 was the last figure's unit
@@ -562,9 +563,10 @@ def _find(text: str) -> list[dict]:
                 num = nums[i] = rest
         if num.start < used_until:
             continue
-        if homs.holds(num.start, num.end) or blocked.holds(num.start, num.end):
+        if ((homs_hold is not None and homs_hold(num.start, num.end))
+                or (blocked_hold is not None and blocked_hold(num.start, num.end))):
             continue
-        quoted = quotes.holds(num.start, num.end)
+        quoted = quotes_hold is not None and quotes_hold(num.start, num.end)
         if quoted and any(ch in digits for ch in num.text):
             continue              # “985”, “14510”: a code
         if _is_code(text, num, windows) or (lone_financial(num) and not p["percent_prefix"].search(
@@ -644,8 +646,9 @@ def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
         low, high = num.low, num.high
     # percent written before: 百分之三十二点六
     # (百分之 only where 分之 stands in the window: a cheap test before the search)
-    m = (p["percent_prefix"].search(text, max(0, start - 8), start)
-         if text.find(_percent_mark(), max(0, start - 8), start) >= 0 else None)
+    lo = start - 8 if start > 8 else 0
+    m = (p["percent_prefix"].search(text, lo, start)
+         if text.find(p["percent_mark"], lo, start) >= 0 else None)
     if m and value is not None:
         mag = parse_number(_one() + m.group("mag"))
         if mag is None or not mag.value:
