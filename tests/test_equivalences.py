@@ -365,10 +365,11 @@ def test_the_ordinal_list_gate_leaves_out_nothing(monkeypatch):
 
 def test_the_figures_std_patterns_read_as_regex_reads_them(monkeypatch):
     """The figures' patterns compiled with the standard ``re`` (``figures._STD``: hedges,
-    change words, range and times signs, currency signs, 百分之) give the figures ``regex``
-    gives with the same patterns: on the rules' examples, the corpus pages and random texts of
-    numerals, units and those words; and each pattern alone the same match at every position
-    and the same search in every window ending there (the windows the module searches)."""
+    change words, range and times signs, currency signs, 百分之, fixed words, quotes, titles,
+    code words) give the figures ``regex`` gives with the same patterns: on the rules'
+    examples, the corpus pages and random texts of numerals, units and those words; and each
+    pattern alone the same matches in a whole text, the same match at every position and the
+    same search in every window ending there (the windows the module searches)."""
     from baozhi.layers.figures import figures
     from baozhi.resources import ruleset
     from conftest import corpus_page
@@ -379,6 +380,9 @@ def test_the_figures_std_patterns_read_as_regex_reads_them(monkeypatch):
         words += list(p[name][0])
     words += list(p["currency"][0]) + list(cfg["range_connectors"]) + list(cfg["times_signs"])
     words += list(cfg["range_inclusive_marks"]) + list(cfg["change_gap"]) + ["百分之", "千分之", "分之"]
+    words += list(cfg["fixed_words"]) + list(cfg["not_after"]) + list(cfg["not_before"])
+    words += [*cfg["slogan_quotes"], *cfg["slogan_quotes"].values(), *cfg["title_quotes"],
+              *cfg["title_quotes"].values(), "十四五", "985"]
     texts = [e["text"] for e in cfg.get("examples", []) if isinstance(e, dict) and "text" in e]
     pages = [corpus_page(s).read_text(encoding="utf-8") for s in ("000", "001", "002", "003", "004")]
     rng = random.Random(13)
@@ -388,6 +392,9 @@ def test_the_figures_std_patterns_read_as_regex_reads_them(monkeypatch):
         std = p[name][1] if isinstance(p[name], tuple) else p[name]
         assert isinstance(std, re.Pattern), name
         rx = regexcache.compile(std.pattern)
+        for t in texts + pages:
+            assert ([(m.span(), m.groups()) for m in std.finditer(t)]
+                    == [(m.span(), m.groups()) for m in rx.finditer(t)]), (name, t)
         for t in texts[-600:] + [pg[:3000] for pg in pages]:
             for i in range(len(t) + 1):
                 a, b = std.match(t, i), rx.match(t, i)

@@ -81,13 +81,13 @@ def _alts(words) -> str:
     return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-# the patterns read at every numeral or figure that this module builds of escaped words, one
-# character class and $ only (hedges, change words, range and times signs, currency signs,
-# 百分之): compiled with the standard ``re``, whose call on a few characters costs half of
-# ``regex``'s; the two engines read such patterns alike (tests/test_equivalences.py compares
-# the figures with each); ``_STD`` names them
+# the patterns this module builds of escaped words, character classes, a bounded repeat and $
+# only (hedges, change words, range and times signs, currency signs, 百分之, the fixed words,
+# short quotes and titles, the words before or after a code): compiled with the standard ``re``,
+# whose call on a few characters costs half of ``regex``'s; the two engines read such patterns
+# alike (tests/test_equivalences.py compares them, and the figures with each); ``_STD`` names them
 _STD = ("hedge_before", "hedge_inside", "change", "range", "range_inclusive", "times", "currency",
-        "percent_prefix")
+        "percent_prefix", "fixed", "slogan", "title", "not_after", "not_before")
 
 
 @functools.cache
@@ -156,7 +156,7 @@ def _patterns() -> dict:
     p["list_count"] = regexcache.compile(
         rf"(?P<items>(?:(?:{lv})、)+(?:{lv}))"
         rf"(?P<num>[{''.join(regex.escape(ch) for ch in nc.cjk_digits)}]{{1,2}})(?P<unit>{_alts(c['list_counters'])})")
-    p["fixed"] = regexcache.compile(_alts(c["fixed_words"]))
+    p["fixed"] = re.compile(_alts(c["fixed_words"]))
     m = c["magnitude"]
     digits = "".join(regex.escape(ch) for ch in nc.cjk_digits) + "0-9"
     _, unit_re = _units()
@@ -172,15 +172,15 @@ def _patterns() -> dict:
     q = c["slogan_quotes"]
     n = int(c["slogan_max_chars"])
     tn = int(c["title_max_chars"])
-    p["slogan"] = regexcache.compile("|".join(
+    p["slogan"] = re.compile("|".join(
         rf"{regex.escape(a)}[^{regex.escape(b)}\n]{{1,{n}}}{regex.escape(b)}" for a, b in q.items()))
     # the kinds and units a quoted count may have, and the Arabic digits (a code when quoted)
     p["slogan_sets"] = (frozenset(c["slogan_count_kinds"]), frozenset(c["slogan_not_units"]),
                         frozenset(nc.digits) - frozenset(nc.cjk_digits))
-    p["title"] = regexcache.compile("|".join(
+    p["title"] = re.compile("|".join(
         rf"{regex.escape(a)}[^{regex.escape(b)}\n]{{1,{tn}}}{regex.escape(b)}"
         for a, b in c["title_quotes"].items()))
-    p["not_after"] = regexcache.compile(rf"(?:{_alts(c['not_after'])})$")
+    p["not_after"] = re.compile(rf"(?:{_alts(c['not_after'])})$")
     p["not_after_patterns"] = regexcache.compile("|".join(c["not_after_patterns"]))
     # the same patterns without their closing $, searched once in a whole text: a text with no
     # match of them holds none in any numeral's window either (only where every pattern ends
@@ -190,7 +190,7 @@ def _patterns() -> dict:
             and not any(a in pat for a in ("\\b", "\\B", "\\Z"))]
     p["not_after_anywhere"] = (regexcache.compile("|".join(bare))
                                if bare and len(bare) == len(c["not_after_patterns"]) else None)
-    p["not_before"] = regexcache.compile(_alts(c["not_before"]))
+    p["not_before"] = re.compile(_alts(c["not_before"]))
     p["not_before_firsts"] = None if "" in c["not_before"] else frozenset(w[0] for w in c["not_before"])
     p["subunits"] = {cur: (sub, regexcache.compile(rf"(?:{_alts(c['subunit_joiners'])})?(?P<num>.{{1,4}}?)(?P<sub>{_alts(sub)})"))
                      for cur, sub in c["subunits"].items()}
@@ -362,9 +362,14 @@ def _unit_after(num: Num, text: str):
 def _record(text, start, end, kind, value=None, low=None, high=None, unit=None,
             approx="exact", magnitude=None, count=None, **extra) -> dict:
     rec = {"start": start, "end": end, "text": text[start:end], "kind": kind,
-           "value": _clean(value), "low": _clean(low), "high": _clean(high), "unit": unit,
-           "approx": approx, "magnitude": _clean(magnitude), "count": count}
-    rec.update({k: v for k, v in extra.items() if v is not None})
+           "value": None if value is None else _clean(value),
+           "low": None if low is None else _clean(low), "high": None if high is None else _clean(high),
+           "unit": unit, "approx": approx,
+           "magnitude": None if magnitude is None else _clean(magnitude), "count": count}
+    if extra:
+        for k, v in extra.items():
+            if v is not None:
+                rec[k] = v
     return rec
 
 
@@ -401,9 +406,9 @@ def _is_code(text: str, num: Num, windows: bool = True) -> bool:
         return True
     if before in ("-", "－") and num.start > 1 and text[num.start - 2].isascii() and text[num.start - 2].isalnum():
         return True
-    lo = num.start - 2 if num.start > 2 else 0
-    if (not p["not_after_ends"].isdisjoint(text[lo:num.start])
-            and p["not_after"].search(text, lo, num.start)):
+    ends = p["not_after_ends"]         # (a match ends right before the number)
+    if ((before in ends or (num.start > 1 and text[num.start - 2] in ends))
+            and p["not_after"].search(text, num.start - 2 if num.start > 2 else 0, num.start)):
         return True
     nb = p["not_before_firsts"]
     if (nb is None or after in nb) and p["not_before"].match(text, num.end):
