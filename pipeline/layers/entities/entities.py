@@ -336,7 +336,7 @@ def article_spans(text: str, spans: list[tuple], chunks: list[tuple], tokens: Se
     nothing tagged."""
     if not spans:
         return []
-    taken = bytearray(len(text))
+    taken = bytearray(len(text) + 1)      # (one more: ``taken[start]`` of an empty surface)
     for sp in spans:
         taken[sp[0]:sp[1]] = b"\1" * (sp[1] - sp[0])
     first: dict[str, tuple] = {}
@@ -354,8 +354,9 @@ def article_spans(text: str, spans: list[tuple], chunks: list[tuple], tokens: Se
         sure = None
         for start in where:
             end = start + len(surface)
-            # (most occurrences are the tagged spans themselves: the token edges asked last)
-            if not any(taken[start:end]) and is_start(start) and is_end(end):
+            # (most occurrences are the tagged spans themselves: their first character tells,
+            # before any slice; the token edges asked last)
+            if not taken[start] and not any(taken[start:end]) and is_start(start) and is_end(end):
                 if sure is None:
                     sure = _confidence(chunks[sp[3]], sp[0], sp[1], held) >= min_conf
                 if not sure:
@@ -458,7 +459,7 @@ def find_entities(text: str, home: str | None, tokens: Sequence[tuple[int, int]]
     out = []
     # the keys of an answer that hold lists, by the answer's id (the answers held in
     # ``answers`` for the call: an id is not reused while its object lives)
-    lists: dict[int, tuple] = {}
+    lists: dict[int, list] = {}
     answers = []
     for s, e, lab, src in found:
         surface = text[s:e]
@@ -466,19 +467,18 @@ def find_entities(text: str, home: str | None, tokens: Sequence[tuple[int, int]]
         if lab == "PER" and src == "crf" and answer(surface, "LOC", home, context).get("adcode"):
             lab = "LOC"  # the tagger's person is an administrative division (阳泉, 清徐)
         names = answer(surface, lab, home, context)   # shared: its lists are copied
+        # the answer's other keys after these, in its order (its canonical and adcode take
+        # the places held for them here; it has none of the others)
         rec = {"start": s, "end": e, "text": surface, "label": lab,
-               "canonical": names.get("canonical"), "adcode": names.get("adcode"), "found_by": src}
-        # the answer's other keys after these, in its order (its canonical and adcode are
-        # those above; it has none of the others)
-        rec.update(names)
+               "canonical": None, "adcode": None, "found_by": src, **names}
         keys = lists.get(id(names))
         if keys is None:
-            keys = lists[id(names)] = tuple(k for k, v in names.items() if type(v) is list)
+            keys = lists[id(names)] = [k for k, v in names.items() if type(v) is list]
             answers.append(names)
         for k in keys:
             rec[k] = names[k].copy()
         out.append(rec)
-    if any(r["found_by"] == "alias" for r in out):
+    if any(f[3] == "alias" for f in found):
         full = {}
         for r in out:
             if r["label"] == "ORG" and r["found_by"] != "alias":

@@ -45,9 +45,12 @@ def guard(text: str, found: Sequence[Span], tokens: Sequence[tuple[int, int]] = 
     character follows taken with it as a place (郑东新|区 → 郑东新区); other spans as they are."""
     cfg = config()
     place_after, trailing, toks = cfg["place_after"], cfg["trailing"], None
-    furniture = bytearray(len(text))
+    anon, surnames = cfg["anon"], cfg["surnames"]
+    furniture = None      # (a text with no furniture asks no span about it)
     if cfg["furniture"] is not None and gates.holds(text, cfg["furniture_needs"]):
         for m in cfg["furniture"].finditer(text):
+            if furniture is None:
+                furniture = bytearray(len(text))
             furniture[m.start():m.end()] = b"\1" * (m.end() - m.start())
     out = []
     for s, e, lab, src in found:
@@ -64,11 +67,10 @@ def guard(text: str, found: Sequence[Span], tokens: Sequence[tuple[int, int]] = 
             toks = Tokens.of(tokens) if toks is None else toks
             if toks.has(e, e + 1):
                 e, lab = e + 1, "LOC"
-        surface = text[s:e]
-        if all(furniture[s:e]):
+        if e <= s or (furniture is not None and all(furniture[s:e])):   # (an empty span: all() of none)
             continue
-        if lab == "PER" and (surface.endswith(cfg["anon"]) or (
-                len(surface) == 1 and cfg["surnames"] is not None and surface not in cfg["surnames"])):
+        if lab == "PER" and (text.endswith(anon, s, e) or (
+                e - s == 1 and surnames is not None and text[s] not in surnames)):
             continue
         out.append((s, e, lab, src))
     return out
