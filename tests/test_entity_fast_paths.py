@@ -466,3 +466,28 @@ def test_the_stored_entity_gates_leave_out_nothing(monkeypatch):
         no_di += "第" not in text and guarded != found and bool(furniture.search(text))
         only_gongsi += "企业" not in text and "公司" in text and bool(context) and bool(listed.search(text))
     assert no_di > 20 and only_gongsi > 20, (no_di, only_gongsi)
+
+
+def test_the_frame_s_tokens_know_what_they_would_find():
+    """``plain.spans_of`` hands the entity rules ``Tokens`` with their starts, ends, sorted
+    starts and order already set (``Tokens.known``): each is what the look-up made at first
+    use finds on the same pairs, also for the copies the layers are given (``Tokens.copy``),
+    on random words with spaces (dropped or kept) and, now and then, an empty word."""
+    from baozhi.frame import plain
+
+    rng = random.Random(11)
+    pool = ["太原", "市", "公安局", " ", " ", "  ", "\u3000", "12", "，", "王", "a"]
+    names = ("start_list", "end_list", "starts_sorted", "ordered")
+    preset = unordered = 0
+    for _ in range(2000):
+        words = rng.choices(pool + ([""] if rng.random() < 0.2 else []), k=rng.randint(0, 30))
+        got = plain.spans_of(words)
+        assert isinstance(got, Tokens)
+        fresh = Tokens(list(got))
+        for t in (got, got.copy()):
+            assert list(t) == list(fresh) and type(t) is Tokens
+            for name in names:
+                assert getattr(t, name) == getattr(fresh, name), (words, name)
+        preset += "ordered" in got.__dict__
+        unordered += not fresh.ordered
+    assert preset > 1000 and unordered > 20

@@ -14,6 +14,7 @@ from itertools import accumulate, compress
 from typing import Iterable, Sequence
 
 from baozhi.layers import registry
+from baozhi.layers.entities.tokens import Tokens
 from baozhi.layers.spec import Context, issue_day
 from baozhi.resources import segmenter
 
@@ -39,24 +40,33 @@ def token_offsets(text: str) -> list[tuple[int, int]]:
     return spans_of(segmenter.default().words(text))
 
 
-def spans_of(words: list[str]) -> list[tuple[int, int]]:
-    """``token_offsets``' spans of jieba's ``words`` (which concatenate to the text)."""
+def spans_of(words: list[str]) -> Tokens:
+    """``token_offsets``' spans of jieba's ``words`` (which concatenate to the text), as the
+    entity rules' ``Tokens`` with the lists of starts and ends made here on the way (the
+    starts are sorted; the ends increase where no word is empty: jieba makes none)."""
     ends = list(accumulate(map(len, words)))
-    spans = list(zip([0, *ends], ends))
+    starts = [0, *ends]
+    spans = list(zip(starts, ends))
+    starts.pop()             # (the text's end, which starts no token)
+    ordered = True if "" not in words else None
     if " " not in words:
-        return spans
+        return Tokens.known(spans, starts, ends, ordered)
     # a " " word is its word's trailing space when the word before it is not whitespace
     # (a space after a space, or after a space made trailing, is a token of its own)
     gone = [i for i in compress(range(len(words)), map(" ".__eq__, words))
             if i and not words[i - 1].isspace()]
     if not gone:
-        return spans
-    out, done = [], 0        # the runs between the spaces dropped, copied as slices
+        return Tokens.known(spans, starts, ends, ordered)
+    out, kept_s, kept_e, done = [], [], [], 0   # the runs between the spaces dropped, copied as slices
     for i in gone:
         out += spans[done:i]
+        kept_s += starts[done:i]
+        kept_e += ends[done:i]
         done = i + 1
     out += spans[done:]
-    return out
+    kept_s += starts[done:]
+    kept_e += ends[done:]
+    return Tokens.known(out, kept_s, kept_e, ordered)
 
 
 def cuts_inside(spans: Sequence[tuple[int, int]], offsets: Iterable[int],
@@ -134,7 +144,7 @@ def records_many(texts: Sequence[str], issue_date: object = None, home: str | No
                 continue
             try:
                 got = layer.prepare([(texts[i], Context(issue_date=day, home=home,
-                                                        tokens=lambda t=toks[i]: list(t)))
+                                                        tokens=lambda t=toks[i]: t.copy()))
                                      for i in live])
             except Exception as exc:  # noqa: BLE001 - each text's find does it alone (and says what fails)
                 warnings.warn(f"the {layer.name} layer's page pass failed ({type(exc).__name__}: {exc}); "
@@ -157,7 +167,7 @@ def _records(text, tokens, day, home, layers, order, ready, i) -> dict[str, list
     handed: dict[str, tuple] = {}       # records a layer made for a later one (Context.handed)
     for layer in order:
         pre = ready.get(layer.name)
-        ctx = Context(issue_date=day, home=home, tokens=lambda t=tokens: list(t),
+        ctx = Context(issue_date=day, home=home, tokens=lambda t=tokens: t.copy(),
                       found={n: found[n] for n in layer.needs}, handed=handed,
                       prepared=pre.get(i) if pre is not None else None)
         recs = found[layer.name] = layer.find(text, ctx)

@@ -26,6 +26,27 @@ class Tokens(list):
         """``tokens`` themselves when they are ``Tokens`` already, else a ``Tokens`` of them."""
         return tokens if isinstance(tokens, cls) else cls(tokens)
 
+    @classmethod
+    def known(cls, tokens: Sequence[tuple[int, int]], starts: list[int], ends: list[int],
+              ordered: bool | None) -> "Tokens":
+        """A ``Tokens`` of ``tokens`` whose lists of starts and ends its maker had already (the
+        frame's ``plain.spans_of`` makes them on the way) and whose starts are sorted; also
+        ``ordered`` where the maker knows it (None: found at first use, as for any tokens).
+        ``tests/test_entity_fast_paths.py`` checks these against the look-ups made at first use."""
+        t = cls(tokens)
+        d = t.__dict__
+        d["start_list"], d["end_list"], d["starts_sorted"] = starts, ends, True
+        if ordered is not None:
+            d["ordered"] = ordered
+        return t
+
+    def copy(self) -> "Tokens":
+        """A copy (a list of the same pairs, as ``list.copy``) with the look-ups made so far:
+        they describe the same tokens, and no rule changes them."""
+        t = Tokens(self)
+        t.__dict__.update(self.__dict__)
+        return t
+
     @cached_property
     def starts(self) -> set[int]:
         """Where a token starts."""
