@@ -247,3 +247,25 @@ def test_another_rjieba_falls_back_to_blocks_of_han_characters(seg, monkeypatch)
         rust.cut = lambda t, hmm, cut=cut: seen.append(t) or cut(t, hmm)
         assert segmenter.fast_cut(seg.tokenizer, text, rust) == list(seg.tokenizer.cut(text, HMM=True))
         assert seen == (calls or ["发展", "中国人民", "经济"])
+
+
+def test_rjiebas_extension_is_loaded_without_its_default_dictionary():
+    """``_rjieba`` loads the extension module alone (no default ``Jieba`` built by the
+    package's ``__init__``), and a later ``import rjieba`` gets that very module."""
+    import subprocess
+    import sys
+
+    pytest.importorskip("rjieba")
+    code = (
+        "import sys\n"
+        "from baozhi.resources import segmenter\n"
+        "m = segmenter._rjieba()\n"
+        "assert 'rjieba' not in sys.modules, 'the package ran'\n"
+        "assert segmenter._rjieba() is m\n"
+        "j = m.Jieba.empty(); j.add_word('北京市', 10, None); j.add_word('增长', 5, None)\n"
+        "assert j.cut('北京市增长', True) == ['北京市', '增长']\n"
+        "import rjieba\n"
+        "assert rjieba.Jieba is m.Jieba\n"
+        "print('ok')\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr

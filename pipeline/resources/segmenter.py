@@ -410,6 +410,40 @@ def rjieba_version() -> str | None:
         return None
 
 
+def _rjieba():
+    """rjieba's extension module (``rjieba.rjieba``: its ``Jieba``), without running the
+    package's ``__init__``, which builds a default ``Jieba`` with jieba-rs's own dictionary
+    (~0.13 CPU-s, before local workers fork) that ``Rust`` never uses; the module is
+    registered under its own name, so a later ``import rjieba`` finds it there. Where the
+    extension is not found beside the package (another layout), ``import rjieba``."""
+    import importlib.machinery
+    import importlib.util
+    import os
+
+    name = "rjieba.rjieba"
+    if name in sys.modules:
+        return sys.modules[name]
+    try:
+        spec = importlib.util.find_spec("rjieba")
+        folder = list(spec.submodule_search_locations or ())[0]
+        path = next(os.path.join(folder, f"rjieba{suffix}")
+                    for suffix in importlib.machinery.EXTENSION_SUFFIXES
+                    if os.path.isfile(os.path.join(folder, f"rjieba{suffix}")))
+    except (ImportError, AttributeError, IndexError, StopIteration, TypeError, ValueError):
+        import rjieba
+
+        return rjieba
+    ext = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(ext)
+    sys.modules[name] = module
+    try:
+        ext.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return module
+
+
 class Rust:
     """jieba-rs (the ``rjieba`` wheel) holding exactly the words of a ``jieba.Tokenizer``'s
     frequency table with their counts, and its total, for ``fast_cut``. Where ``whole`` (the
@@ -438,8 +472,9 @@ class Rust:
     def build(cls, tok) -> "Rust | None":
         """jieba-rs with ``tok``'s words; None if it cannot hold them exactly (a forced split
         that is also a word with a count: jieba keeps that one whole on its route)."""
-        import rjieba
         from jieba import finalseg
+
+        rjieba = _rjieba()
 
         force = finalseg.Force_Split_Words
         freq = tok.FREQ
