@@ -211,18 +211,26 @@ def _work_args(args):
 
 def work_and_save(path: Path, root: Path, meta: Metadata, source: str, out_dir: Path) -> tuple:
     """``work``, and its result saved by the process that made it (a local worker: the
-    main process only collects). Returns (sha256, the rows as they read back, the key they
-    were saved under or None, None or the message of a failed save)."""
+    main process only collects). Returns (sha256, the rows, the key they were saved under or
+    None, None or the message of a failed save); saved, the rows are the saved file's text
+    (``rows_of`` reads them back in the main process: a string crosses the pipe for the cost
+    of a copy, where pickling the rows cost the worker and unpickling them the main process
+    more than the worker's reading them back from the text)."""
     sha, rows = work(path, root, meta)
     if sha is None:
         return sha, rows, None, None
     state = State(out_dir)
     key = page_key(source, sha, meta)
     try:
-        rows = state.save(key, source, sha, rows)
+        text = state.save_text(key, source, sha, rows)
     except OSError as exc:
         return sha, rows, None, f"cannot write {exc.filename or state.pages_dir}: {exc.strerror or exc}"
-    return sha, rows, key, None
+    return sha, text, key, None
+
+
+def rows_of(saved: str) -> dict[str, list[dict]]:
+    """The rows of a saved result's text (``State.save_text``), as ``State.save`` returns them."""
+    return json.loads(saved)["rows"]
 
 
 def _largest_first(todo: list[tuple[Path, str]]) -> list[tuple[Path, str]]:
@@ -396,10 +404,14 @@ class State:
 
     def save(self, key: str, source: str, sha256: str, rows: dict[str, list[dict]]) -> dict:
         """Save one page's result atomically; returns the rows as they read back."""
+        return rows_of(self.save_text(key, source, sha256, rows))
+
+    def save_text(self, key: str, source: str, sha256: str, rows: dict[str, list[dict]]) -> str:
+        """Save one page's result atomically; returns the text saved."""
         text = json.dumps({"key": key, "source": source, "sha256": sha256, "rows": rows},
                           ensure_ascii=False)
         atomic_write(self.result_path(key), text)
-        return json.loads(text)["rows"]
+        return text
 
     def load(self, key: str) -> dict[str, list[dict]] | None:
         try:
@@ -878,7 +890,9 @@ def _process(todo, input_dir, meta, state: State, keys, shas, results, summary: 
         if sha is not None:  # saved under the bytes actually read
             shas[source] = sha
             keys[source] = key = saved or page_key(source, sha, meta)
-            if not saved:
+            if saved:        # a local worker saved it: its rows come as the saved text
+                rows = rows_of(rows)
+            else:
                 with _writing(state.pages_dir):
                     rows = state.save(key, source, sha, rows)
         give(source, rows)
