@@ -55,3 +55,39 @@ def test_the_csv_fast_path_escapes_every_first_character_formula_safe_does():
         c = chr(code)
         for text in (c, c + "1", c + "1x", c + "x"):
             assert export._csv_column(["x", text])[1] == export.formula_safe(text), repr(text)
+
+
+def test_the_columns_a_spooling_tables_made_page_by_page_are_the_rows_ones(tmp_path):
+    """``Tables.column`` (each page's values kept from when it was spooled, a page made again
+    when a later one brings a new column) gives ``_column`` of the whole table, and the
+    Parquet table made from them is the one made from the rows."""
+    rnd = random.Random(7)
+    pages = []
+    for p in range(30):
+        arts = [{"article_id": f"p{p}:{i}", "source": f"p{p}.txt",
+                 "issue_date": rnd.choice([None, "1998-01-0%d" % rnd.randint(1, 9)]),
+                 "text": rnd.choice(["a", "=b", None, "中文"])} for i in range(rnd.randint(0, 3))]
+        figs = []
+        for i in range(rnd.randint(0, 4)):
+            row = {"figure_id": f"p{p}:f{i}", "article_id": f"p{p}:{i}", "source": f"p{p}.txt",
+                   "issue_date": None, "value": rnd.choice([1, 2.5, None])}
+            if rnd.random() < 0.2:
+                row[rnd.choice(["per", "zz_extra", "_private"])] = rnd.choice([1, "x", [1, 2]])
+            figs.append(row)
+        pages.append({t: [] for t in export.tables()} | {"articles": arts, "figures": figs})
+    spool = export.Tables(spool=tmp_path)
+    whole = export.Tables()
+    for i in rnd.sample(range(len(pages)), len(pages)):
+        spool.add(i, pages[i])
+        whole.add(i, pages[i])
+    try:
+        for table in export.tables():
+            rows = whole.get(table)
+            assert spool.columns(table) == export.columns(table, rows)
+            for col in spool.columns(table) + ["issue_date", "nothere"]:
+                assert spool.column(table, col) == export._column(rows, col), (table, col)
+            dates = {a.get("source"): a.get("issue_date") for a in whole.get("articles")}
+            assert export.arrow_table(table, rows, dates, spool).equals(
+                export.arrow_table(table, rows, dates))
+    finally:
+        spool.close()

@@ -149,11 +149,13 @@ def _sql_column(values: list) -> list:
     return list(map(_sql, values))
 
 
-def csv_lines(rows: Iterable[dict], cols: list[str]) -> str:
+def csv_lines(rows: Iterable[dict], cols: list[str], values: list[list] | None = None) -> str:
+    """``values``: the rows' values of each of ``cols`` (``_column``), when made already."""
     rows = rows if isinstance(rows, list) else list(rows)
     buf = io.StringIO()
     if cols:
-        csv.writer(buf).writerows(zip(*[_csv_column(_column(rows, c)) for c in cols]))
+        values = values if values is not None else [_column(rows, c) for c in cols]
+        csv.writer(buf).writerows(zip(*map(_csv_column, values)))
     else:
         csv.writer(buf).writerows([] for _ in rows)
     return buf.getvalue()
@@ -167,11 +169,14 @@ def jsonl_lines(rows: Iterable[dict], cols: list[str]) -> str:
     return "".join([encode(dict(zip(cols, map(row.get, cols)))) + "\n" for row in rows])
 
 
-def sql_values(rows: Iterable[dict], cols: list[str]) -> Iterator[tuple]:
+def sql_values(rows: Iterable[dict], cols: list[str],
+               values: list[list] | None = None) -> Iterator[tuple]:
+    """``values``: the rows' values of each of ``cols`` (``_column``), when made already."""
     rows = rows if isinstance(rows, list) else list(rows)
     if not cols:
         return iter([() for _ in rows])
-    return zip(*[_sql_column(_column(rows, c)) for c in cols])
+    values = values if values is not None else [_column(rows, c) for c in cols]
+    return zip(*map(_sql_column, values))
 
 
 def _csv_head(cols: list[str]) -> str:
@@ -629,19 +634,26 @@ def _arrow_values(values: list, typ) -> list:
     return [_arrow_value(v, typ) for v in values]
 
 
-def arrow_table(table: str, rows: list[dict], issue_dates: dict[str, str | None]):
+def arrow_table(table: str, rows: list[dict], issue_dates: dict[str, str | None],
+                tables: "Tables | None" = None):
     """A table's rows as an Arrow table with typed columns and the partition columns
-    ``issue_year`` and ``issue_month`` (from the row's issue date, or its page's)."""
+    ``issue_year`` and ``issue_month`` (from the row's issue date, or its page's).
+    ``tables``: the ``Tables`` the rows are from, whose columns and columns' values made
+    page by page (``Tables.column``) are taken instead of being made again."""
     import pyarrow as pa
 
-    cols = [c for c in columns(table, rows) if c not in PARTITIONS]
+    if tables is None:
+        cols, column = columns(table, rows), functools.partial(_column, rows)
+    else:
+        cols, column = tables.columns(table), functools.partial(tables.column, table)
+    cols = [c for c in cols if c not in PARTITIONS]
     fields, arrays = [], []
     for c in cols:
-        values = _column(rows, c)
+        values = column(c)
         typ = arrow_type(c, values)
         fields.append(pa.field(c, typ))
         arrays.append(pa.array(_arrow_values(values, typ), type=typ))
-    own = _column(rows, "issue_date")
+    own = column("issue_date")
     if None in own:     # (``in``: identity first, a row's None is found without comparing)
         own = [d if d is not None else issue_dates.get(r.get("source")) for d, r in zip(own, rows)]
     days = _dates(own)
@@ -660,9 +672,14 @@ def write_parquet(path: Path, tables: dict[str, list[dict]], staged: list | None
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
     os.chmod(tmp, umask_mode() | (umask_mode() & 0o444) >> 2)   # mkdtemp makes it 0700
     try:
-        issue_dates = {a.get("source"): a.get("issue_date") for a in tables.get("articles", [])}
+        given = tables if isinstance(tables, Tables) else None
+        if given is not None:
+            issue_dates = dict(zip(given.column("articles", "source"),
+                                   given.column("articles", "issue_date")))
+        else:
+            issue_dates = {a.get("source"): a.get("issue_date") for a in tables.get("articles", [])}
         for table in registry.tables():
-            data = arrow_table(table, tables.get(table, []), issue_dates)
+            data = arrow_table(table, tables.get(table, []), issue_dates, given)
             if data.num_rows == 0:
                 # no partition folder to infer the partition columns' types from: one file
                 # at the top holding them as ordinary (int32) columns, so the schema is whole
@@ -733,6 +750,8 @@ class Tables:
         self._sizes: dict[tuple[str, str], int] = {}
         self._parts: dict[tuple[str, str], dict[object, tuple[int, int]]] = {}
         self._values: dict[str, dict[object, list[tuple]]] = {t: {} for t in tables()}
+        # each page's values of each column it was made under (``_made``), for the Parquet
+        self._columns: dict[str, dict[object, list[list]]] = {t: {} for t in tables()}
         self._made: dict[str, dict[object, list[str]]] = {t: {} for t in tables()}
         self._own: dict[str, dict[object, list[str]]] = {t: {} for t in tables()}
         self._guess = {t: fixed_columns(t) for t in tables()}
@@ -777,9 +796,12 @@ class Tables:
     def _make(self, table: str, key, cols: list[str]) -> None:
         """Spool a page's lines of ``table`` and make its SQLite values, under ``cols``."""
         part = self._pages[key].get(table) or []
+        values = [_column(part, c) for c in cols]    # each column's values, made once
         for suffix, (_, lines) in TEXT_FORMATS.items():
-            self._spool(table, suffix, key, lines(part, cols))
-        self._values[table][key] = list(sql_values(part, cols))
+            text = csv_lines(part, cols, values) if lines is csv_lines else lines(part, cols)
+            self._spool(table, suffix, key, text)
+        self._values[table][key] = list(sql_values(part, cols, values))
+        self._columns[table][key] = values
         self._made[table][key] = cols
 
     def columns(self, table: str) -> list[str]:
@@ -790,6 +812,18 @@ class Tables:
         for key in sorted(self._own[table]):
             cols = _merge(cols, self._own[table][key])
         return cols
+
+    def column(self, table: str, col: str) -> list:
+        """Every row's value of ``col`` in ``table`` (``_column`` of ``get(table)``), page
+        after page: the values each page made as it came, where spooled."""
+        if self._dir is not None:
+            self.settle()
+            parts = self._columns[table]
+            cols = self.columns(table)
+            if col in cols:
+                at = cols.index(col)
+                return list(itertools.chain.from_iterable(parts[key][at] for key in sorted(parts)))
+        return _column(self.get(table), col)
 
     def settle(self) -> None:
         """Make again every page made under other columns than its table's (after the last
@@ -868,6 +902,7 @@ class Tables:
         self._files.clear()
         self._parts.clear()
         self._values = {t: {} for t in tables()}
+        self._columns = {t: {} for t in tables()}
         self._dir = None
 
 
