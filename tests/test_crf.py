@@ -213,6 +213,30 @@ def test_id_scores_are_the_string_scores_when_new_words_repeat(scorer):
         assert all(np.array_equal(a, b) for a, b in zip(got, want))
 
 
+def test_word_rows_by_code_are_the_words_own(scorer):
+    """``featids._word_rows`` finds a word of one to three characters by its packed code
+    points (``Ids.word_code``), a longer one by its string: on random texts and cuts (NUL,
+    astral and ASCII characters among them: a packed code must never be another length's
+    word), with the memo warm, cold and forgotten between texts, every token gets the row of
+    its own string, holding the ids a fresh memo gives that string."""
+    rng = random.Random(7)
+    alphabet = "\x00太原市公安局北京1２a\U00020000。 "
+    tab = nf.jieba_tags()
+    ids, fresh = featids.Ids(scorer), featids.Ids(scorer)
+    for k in range(60):
+        if k % 20 == 19:
+            ids.forget_words(limit=1)
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 80)))
+        cuts = sorted(rng.sample(range(1, len(text)), rng.randint(0, len(text) - 1))) if len(text) > 1 else []
+        bounds = [0] + cuts + [len(text)]
+        ts, te = np.array(bounds[:-1], dtype=np.intp), np.array(bounds[1:], dtype=np.intp)
+        rows = featids._word_rows(ids, text, ts, te, tab)
+        words = [text[a:b] for a, b in zip(bounds, bounds[1:])]
+        assert rows.tolist() == [ids.word_row[w] for w in words]
+        fresh.rows([w for w in dict.fromkeys(words) if w not in fresh.word_row], tab)
+        assert np.array_equal(ids.word_rows[rows], fresh.word_rows[[fresh.word_row[w] for w in words]])
+
+
 def test_gazetteer_matches_as_ints_are_the_automatons():
     """A gazetteer built with table indices (``build_gazetteer``, what the entity layer
     loads) gives the matches of ``build_automaton``'s automaton, and both give the same
@@ -308,16 +332,17 @@ def test_matcher_is_shared_and_not_pickled():
     assert again[1][1].matches("在太原市").tolist() == [2, 1, 3, 0]
 
 
-@pytest.mark.parametrize("tokens", ["jieba", "whole", "gaps", "overlapping"])
+@pytest.mark.parametrize("tokens", ["jieba", "whole", "gaps", "overlapping", "shuffled"])
 def test_pieces_from_arrays_are_the_loops(tokens, monkeypatch):
     """``pieces`` places many tokens by array operations (``_locals``): the same tokens in
-    every chunk as the one-by-one walk, clipped at chunk ends, spaces left out; tokens that
-    overlap are walked one by one."""
+    every chunk as the one-by-one walk, clipped at chunk ends, spaces left out; tokens out of
+    order sorted first; tokens that overlap are walked one by one."""
     text = ("本报太原11月16日电（记者 张峰）山西省人民政府与ABC Corp.签约。\n\n　　投资24.7亿元，"
             "王小明说：“我们到北京去！”  他又说：“好。” 一\n二\n\n三四五六七八九十李四") * 3
     toks = nf.tokenize(text)
     given = {"jieba": toks, "whole": [(0, len(text))], "gaps": [t for t in toks if t[0] % 3],
-             "overlapping": toks + [(5, 9), (40, 44)]}[tokens]
+             "overlapping": toks + [(5, 9), (40, 44)],
+             "shuffled": random.Random(3).sample(toks, len(toks))}[tokens]
     monkeypatch.setattr(nf, "_MANY_TOKENS", 10 ** 9)
     loop = nf.pieces(text, given)
     monkeypatch.setattr(nf, "_MANY_TOKENS", 0)
@@ -325,7 +350,7 @@ def test_pieces_from_arrays_are_the_loops(tokens, monkeypatch):
     assert [(s, e, p) for s, e, p, _ in arrays] == [(s, e, p) for s, e, p, _ in loop]
     assert [[tuple(map(int, x)) for x in loc] for *_, loc in arrays] == [list(loc) for *_, loc in loop]
     assert any(len(loc) for *_, loc in loop)
-    if tokens == "jieba":
+    if tokens in ("jieba", "shuffled"):
         assert isinstance(arrays[0][3], np.ndarray)
     if tokens == "overlapping":
         assert isinstance(arrays[0][3], list)

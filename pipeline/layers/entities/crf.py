@@ -147,12 +147,21 @@ class Scorer:
 
     def viterbi(self, scores: Sequence[np.ndarray]) -> list[list[str]]:
         """The best label sequence of every chunk, given its state scores; ties go to the
-        lower label id, as in crfsuite. Chunks run side by side, longest first, in groups of
+        lower label id, as in crfsuite (``viterbi_flat`` of the scores laid end to end)."""
+        lens = [len(s) for s in scores]
+        total = (np.concatenate(scores) if scores else np.zeros((0, len(self.labels))))
+        return self.viterbi_flat(total, lens)
+
+    def viterbi_flat(self, total: np.ndarray, lens: Sequence[int]) -> list[list[str]]:
+        """``viterbi`` of chunks whose state scores are the rows of ``total`` one chunk after
+        the other (``lens[i]`` rows for chunk i: ``featids.flat_scores``' layout, not split
+        into an array per chunk). Chunks run side by side, longest first, in groups of
         similar lengths (padded positions at most three times the real ones: a
         step costs little more for more chunks)."""
-        out: list[list[str]] = [[] for _ in scores]
-        lens = [len(s) for s in scores]
-        order = sorted((i for i in range(len(scores)) if lens[i]), key=lambda i: -lens[i])
+        out: list[list[str]] = [[] for _ in lens]
+        lens = list(lens)
+        starts = np.cumsum([0] + lens[:-1]).tolist() if lens else []
+        order = sorted((i for i in range(len(lens)) if lens[i]), key=lambda i: -lens[i])
         k = 0
         while k < len(order):
             top = lens[order[k]]
@@ -161,21 +170,28 @@ class Scorer:
                 size += lens[order[j]]
                 j += 1
             group = order[k:j]
-            for i, labels in zip(group, self._viterbi([scores[i] for i in group])):
+            for i, labels in zip(group, self._viterbi(total, [starts[i] for i in group],
+                                                      [lens[i] for i in group])):
                 out[i] = labels
             k = j
         return out
 
-    def _viterbi(self, scores: Sequence[np.ndarray]) -> list[list[str]]:
-        """Viterbi over chunks ordered longest first."""
-        n = len(scores)
-        lens = [len(s) for s in scores]
+    def _viterbi(self, total: np.ndarray, starts: list[int], lens: list[int]) -> list[list[str]]:
+        """Viterbi over chunks ordered longest first, chunk j's scores the rows
+        ``starts[j]:starts[j] + lens[j]`` of ``total``."""
+        n = len(lens)
         T, L = lens[0], len(self.labels)
-        S = np.zeros((T, n, L))
-        for j, s in enumerate(scores):
-            S[:lens[j], j] = s
-        running = np.searchsorted(-np.array(lens), -np.arange(T), side="left").tolist()  # longer than t
-        back = np.zeros((T, n, L), dtype=np.intp)
+        # S[t, j]: chunk j's scores at position t, laid out by one scatter (positions past a
+        # chunk's end are never read, nor are backpointers never written: ``empty``)
+        cnt = np.array(lens, dtype=np.intp)
+        m = int(cnt.sum())
+        first = np.cumsum(cnt) - cnt
+        tt = np.arange(m) - np.repeat(first, cnt)
+        S = np.empty((T, n, L))
+        S.reshape(T * n, L)[tt * n + np.repeat(np.arange(n), cnt)] = \
+            total[tt + np.repeat(np.array(starts, dtype=np.intp), cnt)]
+        running = np.searchsorted(-cnt, -np.arange(T), side="left").tolist()  # longer than t
+        back = np.empty((T, n, L), dtype=np.intp)
         alpha = S[0].copy()
         ends = np.zeros((n, L))
         done = n
@@ -219,11 +235,13 @@ class Scorer:
         # joins at its own last position with its best last label
         y = ends.argmax(axis=1)
         path = np.zeros((T, n), dtype=np.intp)
-        rows = np.arange(n)
+        rows = np.arange(n) * L
+        flat_back = back.reshape(T, n * L)
         for t in range(T - 1, 0, -1):
             k = running[t]
-            path[t, :k] = y[:k]
-            y[:k] = back[t, rows[:k], y[:k]]
+            yk = y[:k]
+            path[t, :k] = yk
+            y[:k] = flat_back[t].take(rows[:k] + yk)
         path[0] = y
         cols = self.label_array[path.T]
         return [cols[j, :lens[j]].tolist() for j in range(n)]

@@ -264,7 +264,7 @@ def _numpy_tagged(pieces: list, groups) -> list:
     from baozhi.layers.entities import featids
 
     scorer = _scorer()
-    return scorer.viterbi(featids.scores(scorer, _ids(), pieces, automata(), groups))
+    return scorer.viterbi_flat(*featids.flat_scores(scorer, _ids(), pieces, automata(), groups))
 
 
 def tag_many(items: Sequence[tuple[str, Sequence[tuple[int, int]]]]) -> list[tuple[list, list]] | None:

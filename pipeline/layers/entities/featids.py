@@ -50,6 +50,8 @@ class Ids:
         # a word's nine ids (``word``) as a row of ``word_rows``, found by ``word_row`` (``rows``)
         self.word_rows = np.zeros((1024, 9), dtype=np.intp)
         self.word_row: dict[str, int] = {}
+        # the same rows by a word of one to three characters packed in one int (``_word_rows``)
+        self.word_code: dict[int, int] = {}
         # the four bigram templates' ids of every bigram any of them has, by one hashed
         # look-up per bigram of a text (``bigram_ids``)
         self.bigrams, self.bigram_ids = _bigram_tables(self.tables, u)
@@ -120,6 +122,7 @@ class Ids:
         between texts, so that rows handed out for one text stay valid."""
         if len(self.word_row) >= limit:
             self.word_row.clear()
+            self.word_code.clear()
             self.word_rows = np.zeros((1024, 9), dtype=np.intp)
 
 
@@ -417,41 +420,62 @@ def _word_slots(ids: Ids, pieces, lens, n) -> list[np.ndarray]:
 
 
 def _word_rows(ids: Ids, joined: str, ts: np.ndarray, te: np.ndarray, tab: dict) -> np.ndarray:
-    """The row of ``ids.word_rows`` of every token ``joined[ts:te]``. Words of one to three
-    characters (most tokens) are told apart by their code points packed in one integer
-    (21 bits a character, exact), so only each distinct word is written as a string and
-    looked up; longer words one by one."""
+    """The row of ``ids.word_rows`` of every token ``joined[ts:te]``. A word of one to three
+    characters (most tokens) is looked up by its code points, each plus one, packed in one
+    integer (21 bits a character: exact, and words of different lengths never share a code:
+    the first character's bits are never all zero) in ``ids.word_code``, so that only a word
+    not seen before is written as a string; longer words by their strings."""
     rows = np.empty(len(ts), dtype=np.intp)
     size = te - ts
-    cp = _codes(joined)
-    for L in (1, 2, 3, 0):
-        sel = np.flatnonzero(size == L) if L else np.flatnonzero(size > 3)
-        if not len(sel):
-            continue
-        a = ts[sel]
-        if L:
-            key = cp[a]
-            for j in range(1, L):
-                key = (key << 21) | cp[a + j]
-            _, first, inv = np.unique(key, return_index=True, return_inverse=True)
-            words = [joined[x:x + L] for x in a[first].tolist()]
-        else:
-            words = [joined[x:y] for x, y in zip(a.tolist(), te[sel].tolist())]
+    cp = _codes(joined) + 1
+    last = len(cp) - 1
+    sel = np.flatnonzero(size <= 3)
+    if len(sel):
+        a, L = ts[sel], size[sel]
+        key = cp[a]
+        for j in (1, 2):
+            key = np.where(L > j, (key << 21) | cp[np.minimum(a + j, last)], key)
+        keys = key.tolist()
+        code = ids.word_code
+        got = list(map(code.get, keys))
+        if None in got:        # the words first seen by their code
+            new: dict[int, tuple] = {}
+            for k, g, x, n in zip(keys, got, a.tolist(), L.tolist()):
+                if g is None and k not in new:
+                    new[k] = joined[x:x + n]
+            words = list(new.values())
+            known = ids.word_row
+            unseen = [w for w in words if w not in known]
+            if unseen:         # their ids all at once
+                ids.rows(unseen, tab)
+            code.update(zip(new, map(known.__getitem__, words)))
+            got = list(map(code.__getitem__, keys))
+        rows[sel] = got
+    sel = np.flatnonzero(size > 3)
+    if len(sel):
+        words = [joined[x:y] for x, y in zip(ts[sel].tolist(), te[sel].tolist())]
         got = list(map(ids.word_row.get, words))
-        if None in got:        # the words first seen: their ids all at once
+        if None in got:
             ids.rows([w for w, r in zip(words, got) if r is None], tab)
             got = list(map(ids.word_row.__getitem__, words))
-        got = np.array(got, dtype=np.intp)
-        rows[sel] = got[inv.reshape(-1)] if L else got
+        rows[sel] = got
     return rows
 
 
 def scores(scorer, ids: Ids, pieces, automata, extra=()) -> list[np.ndarray]:
     """State scores [positions, labels] of every chunk, summed slot by slot."""
+    out, lens = flat_scores(scorer, ids, pieces, automata, extra)
+    return np.split(out, np.cumsum(lens)[:-1]) if lens else []
+
+
+def flat_scores(scorer, ids: Ids, pieces, automata, extra=()) -> tuple[np.ndarray, list[int]]:
+    """(the state scores [positions, labels] of every chunk one after the other, each
+    chunk's length): ``scores`` not split per chunk, as ``crf.Scorer.viterbi_flat`` reads
+    them."""
     dense, (pos, sid), lens = slots(ids, pieces, automata, extra)
     n = sum(lens)
     if not n:
-        return [np.zeros((0, len(scorer.labels))) for _ in lens]
+        return np.zeros((0, len(scorer.labels))), lens
     state = scorer.state
     # every id is a row of ``state`` (the unknown one its last, as ``crf.Scorer`` checks):
     # mode="clip" changes no row and spares the copy ``take`` makes of its output under the
@@ -469,4 +493,4 @@ def scores(scorer, ids: Ids, pieces, automata, extra=()) -> list[np.ndarray]:
         for k in range(int(rank.max()) + 1):
             sel = np.flatnonzero(rank == k)
             out[pos[sel]] += state[sid[sel]]
-    return np.split(out, np.cumsum(lens)[:-1]) if lens else []
+    return out, lens

@@ -587,12 +587,12 @@ def pieces(text: str, tokens: Sequence[tuple[int, int]] | None) -> list[tuple[in
     if tokens is None:
         tokens = tokenize(text)
     text = full_width(text)
-    tokens = sorted(tokens)
     spans = chunks(text)
     if len(tokens) >= _MANY_TOKENS:
         local = _locals(text, spans, tokens)
         if local is not None:
             return [(s, e, text[s:e], loc) for (s, e), loc in zip(spans, local)]
+    tokens = sorted(tokens)
     ntok = len(tokens)
     k = 0
     out = []
@@ -631,17 +631,23 @@ def _space_table():
     return table
 
 
-def _locals(text: str, spans: list[tuple[int, int]], tokens: list[tuple[int, int]]) -> list | None:
+def _locals(text: str, spans: list[tuple[int, int]], tokens: Sequence[tuple[int, int]]) -> list | None:
     """``pieces``' tokens of every chunk (clipped to it, those of spaces only left out) by
     array operations, as int arrays [tokens, 2] (the same pairs as ``pieces``' lists), for
-    sorted tokens that do not overlap (a segmenter's); None for other tokens (``pieces``
-    walks them one by one)."""
+    tokens that do not overlap (a segmenter's; in any order: they are sorted here as
+    ``pieces`` sorts them); None for other tokens (``pieces`` walks them one by one)."""
     import numpy as np
 
     tok = np.fromiter(chain.from_iterable(tokens), dtype=np.intp, count=2 * len(tokens)).reshape(-1, 2)
     ts, te = tok[:, 0], tok[:, 1]
-    if not len(spans) or not len(ts) or (ts >= te).any() or (ts[1:] < te[:-1]).any() or ts[0] < 0:
+    if not len(spans) or not len(ts) or (ts >= te).any() or ts.min() < 0:
         return None
+    if (ts[1:] < te[:-1]).any():
+        # not in order (a segmenter's tokens are: then no sort is needed), or overlapping
+        tok = tok[np.lexsort((te, ts))]      # as sorted() orders the pairs
+        ts, te = tok[:, 0], tok[:, 1]
+        if (ts[1:] < te[:-1]).any():
+            return None
     ch = np.array(spans, dtype=np.intp)
     cs, ce = ch[:, 0], ch[:, 1]
     # the tokens of chunk i: from the first ending after its start to the last starting before its end
@@ -692,9 +698,9 @@ def decode(labels: Sequence[str]) -> list[tuple[int, int, str]]:
     """Spans from BIES labels; an I/E without its B starts a span where it stands."""
     out = []
     start, cur = None, None
-    first = next((i for i, y in enumerate(labels) if y != "O"), None)
-    if first is None:
+    if labels.count("O") == len(labels):     # most chunks: no name (one C-level pass)
         return out
+    first = next((i for i, y in enumerate(labels) if y != "O"), None)
     for i in range(first, len(labels)):
         y = labels[i]
         if y == "O":
