@@ -237,6 +237,21 @@ def test_word_rows_by_code_are_the_words_own(scorer):
         assert np.array_equal(ids.word_rows[rows], fresh.word_rows[[fresh.word_row[w] for w in words]])
 
 
+@pytest.mark.parametrize("kind", ["segmenter", "overlapping"])
+def test_word_slots_in_order_and_overlapping_are_the_strings(scorer, kind):
+    """``featids._word_slots`` spreads a segmenter's tokens (in order, none overlapping) by
+    token; tokens that overlap take the position-by-position way: both give the scores of
+    the strings, number for number."""
+    text = ("太原市公安局与山西省人民政府签约，北京上海广州张三李四。“国内生产总值”增长8.8%。"
+            "本报太原11月16日电（记者 张峰）王小明说：我们到北京去！") * 2
+    toks = nf.tokenize(text)
+    given = toks if kind == "segmenter" else sorted(toks + [(1, 4), (20, 26), (30, 31)])
+    pieces = nf.pieces(text, given)
+    got = featids.scores(scorer, featids.Ids(scorer), pieces, entities.automata())
+    want = scorer.scores([nf.features(p, local, entities.automata()) for _, _, p, local in pieces])
+    assert all(np.array_equal(a, b) for a, b in zip(got, want))
+
+
 def test_gazetteer_matches_as_ints_are_the_automatons():
     """A gazetteer built with table indices (``build_gazetteer``, what the entity layer
     loads) gives the matches of ``build_automaton``'s automaton, and both give the same

@@ -403,8 +403,28 @@ def _word_slots(ids: Ids, pieces, lens, n) -> list[np.ndarray]:
     wr = np.where(lasts, wr0, np.roll(W[:, 3], -1))
     tr = np.where(lasts, tr0, np.roll(W[:, 4], -1))
     size = te - ts
-    tok = np.repeat(np.arange(m), size)
     p = np.arange(int(size.sum())) - np.repeat(np.cumsum(size) - size, size) + np.repeat(ts, size)
+    if (ts[1:] >= te[:-1]).all():
+        # tokens in order, none overlapping (a segmenter's): every position is one token's,
+        # so each slot is its inner value spread over the token's positions (``repeat``)
+        # with its first and last positions then written over, token by token
+        one = size == 1
+        multi = np.flatnonzero(~one)
+        tails = te[multi] - 1
+        firsts1 = ts[one]
+        s0 = slots[0]
+        s0[p] = np.repeat(W[:, 7], size)
+        s0[ts] = np.where(one, W[:, 5], W[:, 6])
+        s0[tails] = W[multi, 8]
+        slots[1][p] = np.repeat(W[:, 0], size)
+        slots[2][ts] = wl
+        slots[2][tails] = wr[multi]
+        slots[3][ts] = tl
+        slots[3][tails] = tr[multi]
+        slots[4][firsts1] = wr[one]
+        slots[5][firsts1] = tr[one]
+        return slots
+    tok = np.repeat(np.arange(m), size)
     off = p - ts[tok]
     one = size[tok] == 1
     head = off == 0
