@@ -202,7 +202,7 @@ def test_a_full_disk_while_saving_a_page_result_is_exit_3(tmp_path, capfd, monke
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(batch.State, "save", full)
+    monkeypatch.setattr(batch.State, "save_text", full)   # what State.save writes with
     code, err = run_cli(capfd, src, out)
     assert code == 3 and "No space left on device" in err and str(out / ".state" / "pages") in err
     assert snapshot(out) == before
@@ -221,7 +221,7 @@ def test_a_full_disk_while_a_worker_saves_its_page_is_exit_3(tmp_path, capfd, mo
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(batch.State, "save", full)       # the forked workers inherit it
+    monkeypatch.setattr(batch.State, "save_text", full)  # the forked workers inherit it
     code, err = run_cli(capfd, src, out, "--workers", "2")
     assert code == 3, err
     assert "No space left on device" in err and str(out / ".state" / "pages") in err
