@@ -252,6 +252,25 @@ def test_word_slots_in_order_and_overlapping_are_the_strings(scorer, kind):
     assert all(np.array_equal(a, b) for a, b in zip(got, want))
 
 
+def test_word_codes_answer_as_a_dict():
+    """``featids.WordCodes`` (open addressing, grown by doubling from a small table) finds for
+    every code the row a dict finds, -1 for codes it does not hold: codes known and new,
+    repeated, spread and crowded (a few high bits apart: shared home slots and probing)."""
+    rng = np.random.default_rng(3)
+    table, ref = featids.WordCodes(bits=4), {}
+    for _ in range(60):
+        spread = rng.integers(1, 2 ** 62, size=int(rng.integers(1, 150)))
+        crowded = rng.integers(1, 64, size=int(rng.integers(1, 40))) << 56
+        old = np.array(list(ref)[:30], dtype=np.int64)
+        codes = np.concatenate([spread, crowded, old, spread[:5]])
+        assert table.find(codes).tolist() == [ref.get(c, -1) for c in codes.tolist()]
+        new = [c for c in dict.fromkeys(codes.tolist()) if c not in ref]
+        rows = list(range(len(ref), len(ref) + len(new)))
+        table.add(new, rows)
+        ref.update(zip(new, rows))
+    assert table.count == len(ref) > 4000 and len(table.keys) >= 4 * len(ref)
+
+
 def test_gazetteer_matches_as_ints_are_the_automatons():
     """A gazetteer built with table indices (``build_gazetteer``, what the entity layer
     loads) gives the matches of ``build_automaton``'s automaton, and both give the same

@@ -51,7 +51,7 @@ class Ids:
         self.word_rows = np.zeros((1024, 9), dtype=np.intp)
         self.word_row: dict[str, int] = {}
         # the same rows by a word of one to three characters packed in one int (``_word_rows``)
-        self.word_code: dict[int, int] = {}
+        self.word_code = WordCodes()
         # the four bigram templates' ids of every bigram any of them has, by one hashed
         # look-up per bigram of a text (``bigram_ids``)
         self.bigrams, self.bigram_ids = _bigram_tables(self.tables, u)
@@ -122,7 +122,7 @@ class Ids:
         between texts, so that rows handed out for one text stay valid."""
         if len(self.word_row) >= limit:
             self.word_row.clear()
-            self.word_code.clear()
+            self.word_code = WordCodes()
             self.word_rows = np.zeros((1024, 9), dtype=np.intp)
 
 
@@ -182,6 +182,66 @@ class CodeTable:
             keep = np.flatnonzero(~hit & (held >= 0))
             sel, h = sel[keep], h[keep]
         return out
+
+
+class WordCodes:
+    """Rows of ``Ids.word_rows`` by a word's packed code (``_word_rows``), looked up for many
+    codes at once: open addressing in two arrays (code, row; -1: an empty slot), a code's home
+    slot the top bits of its product with ``_MULT``, linear probing, at most a quarter full
+    (grown by doubling). The same answers as a dict of code -> row (tests/test_crf.py)."""
+
+    def __init__(self, bits: int = 12):
+        self.bits = bits
+        self.keys = np.full(1 << bits, -1, dtype=np.int64)
+        self.rows = np.zeros(1 << bits, dtype=np.intp)
+        self.count = 0
+
+    def _home(self, codes: np.ndarray) -> np.ndarray:
+        return ((codes.astype(np.uint64) * _MULT) >> np.uint64(64 - self.bits)).astype(np.intp)
+
+    def find(self, codes: np.ndarray) -> np.ndarray:
+        """The row of each of ``codes`` (-1 where not held)."""
+        mask = (1 << self.bits) - 1
+        keys = self.keys
+        h = self._home(codes)
+        held = keys[h]
+        out = np.where(held == codes, self.rows[h], -1)
+        sel = np.flatnonzero((held != codes) & (held >= 0))
+        h = h[sel]
+        while len(sel):
+            h += 1
+            h &= mask
+            held = keys[h]
+            hit = held == codes[sel]
+            if hit.any():
+                out[sel[hit]] = self.rows[h[hit]]
+            keep = np.flatnonzero(~hit & (held >= 0))
+            sel, h = sel[keep], h[keep]
+        return out
+
+    def add(self, codes: Sequence[int], rows: Sequence[int]) -> None:
+        """Hold ``codes`` (distinct, none held yet) with their ``rows``."""
+        if 4 * (self.count + len(codes)) > len(self.keys):
+            old = np.flatnonzero(self.keys >= 0)
+            ok, orow = self.keys[old].tolist(), self.rows[old].tolist()
+            bits = self.bits
+            while 4 * (self.count + len(codes)) > (1 << bits):
+                bits += 1
+            self.__init__(bits)
+            self._put(ok, orow)
+        self._put(list(codes), list(rows))
+
+    def _put(self, codes: list, rows: list) -> None:
+        if not codes:
+            return
+        mask = (1 << self.bits) - 1
+        keys, held = self.keys, self.rows
+        for c, r, h in zip(codes, rows, self._home(np.array(codes, dtype=np.int64)).tolist()):
+            while keys.item(h) >= 0:
+                h = (h + 1) & mask
+            keys[h] = c
+            held[h] = r
+        self.count += len(codes)
 
 
 def _bigram_tables(tables: dict, unk: int) -> tuple[CodeTable, np.ndarray]:
@@ -443,8 +503,9 @@ def _word_rows(ids: Ids, joined: str, ts: np.ndarray, te: np.ndarray, tab: dict)
     """The row of ``ids.word_rows`` of every token ``joined[ts:te]``. A word of one to three
     characters (most tokens) is looked up by its code points, each plus one, packed in one
     integer (21 bits a character: exact, and words of different lengths never share a code:
-    the first character's bits are never all zero) in ``ids.word_code``, so that only a word
-    not seen before is written as a string; longer words by their strings."""
+    the first character's bits are never all zero) in ``ids.word_code`` (a ``WordCodes``: all
+    the tokens' codes at once), so that only a word not seen before is written as a string;
+    longer words by their strings."""
     rows = np.empty(len(ts), dtype=np.intp)
     size = te - ts
     cp = _codes(joined) + 1
@@ -455,21 +516,19 @@ def _word_rows(ids: Ids, joined: str, ts: np.ndarray, te: np.ndarray, tab: dict)
         key = cp[a]
         for j in (1, 2):
             key = np.where(L > j, (key << 21) | cp[np.minimum(a + j, last)], key)
-        keys = key.tolist()
-        code = ids.word_code
-        got = list(map(code.get, keys))
-        if None in got:        # the words first seen by their code
-            new: dict[int, tuple] = {}
-            for k, g, x, n in zip(keys, got, a.tolist(), L.tolist()):
-                if g is None and k not in new:
-                    new[k] = joined[x:x + n]
-            words = list(new.values())
+        got = ids.word_code.find(key)
+        miss = np.flatnonzero(got < 0)
+        if len(miss):          # the words first seen by their code
+            new, first = np.unique(key[miss], return_index=True)
+            at = miss[first]
+            words = [joined[x:x + n] for x, n in zip(a[at].tolist(), L[at].tolist())]
             known = ids.word_row
             unseen = [w for w in words if w not in known]
             if unseen:         # their ids all at once
                 ids.rows(unseen, tab)
-            code.update(zip(new, map(known.__getitem__, words)))
-            got = list(map(code.__getitem__, keys))
+            found = np.array([known[w] for w in words], dtype=np.intp)
+            ids.word_code.add(new.tolist(), found.tolist())
+            got[miss] = found[np.searchsorted(new, key[miss])]
         rows[sel] = got
     sel = np.flatnonzero(size > 3)
     if len(sel):
