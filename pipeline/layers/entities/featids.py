@@ -136,6 +136,37 @@ BIGRAM_SLOTS = ("b-2=", "b-1=", "b0=", "b1=")   # one code each: the bigram at -
 _MULT = np.uint64(0x9E3779B97F4A7C15)        # Fibonacci hashing's multiplier (2^64 / golden ratio)
 
 
+def _home(codes: np.ndarray, bits: int) -> np.ndarray:
+    """Each code's home slot in a table of ``2**bits`` slots: the top bits of its product with
+    ``_MULT`` (wrapping)."""
+    return ((codes.astype(np.uint64) * _MULT) >> np.uint64(64 - bits)).astype(np.intp)
+
+
+def _probe(slot_keys: np.ndarray, slot_values: np.ndarray, bits: int, codes: np.ndarray,
+           missing: int) -> np.ndarray:
+    """The value of each of ``codes`` in an open-addressing table (``slot_keys``: the code held
+    in each slot, -1 where empty; ``slot_values``: its value), ``missing`` where absent: from its
+    home slot, linear probing until its own code or an empty slot (the one look-up of
+    ``CodeTable`` and ``WordCodes``)."""
+    mask = (1 << bits) - 1
+    h = _home(codes, bits)
+    held = slot_keys[h]
+    out = np.where(held == codes, slot_values[h], missing)
+    # the codes whose home holds another code probe on, slot by slot
+    sel = np.flatnonzero((held != codes) & (held >= 0))
+    h = h[sel]
+    while len(sel):
+        h += 1
+        h &= mask
+        held = slot_keys[h]
+        hit = held == codes[sel]
+        if hit.any():
+            out[sel[hit]] = slot_values[h[hit]]
+        keep = np.flatnonzero(~hit & (held >= 0))
+        sel, h = sel[keep], h[keep]
+    return out
+
+
 class CodeTable:
     """The index of every code (a non-negative int64) in ``keys`` (``len(keys)`` for a code
     not there), by open addressing: a table of a power-of-two size at least eight times the
@@ -160,28 +191,11 @@ class CodeTable:
         self.index = np.where(index >= 0, index, self.size)
 
     def home(self, codes: np.ndarray) -> np.ndarray:
-        return ((codes.astype(np.uint64) * _MULT) >> np.uint64(64 - self.bits)).astype(np.intp)
+        return _home(codes, self.bits)
 
     def find(self, codes: np.ndarray) -> np.ndarray:
         """The index in ``keys`` of each of ``codes`` (``len(keys)`` where absent)."""
-        mask = (1 << self.bits) - 1
-        h = self.home(codes)
-        held = self.codes[h]
-        out = np.where(held == codes, self.index[h], self.size)
-        # the codes whose home holds another code probe on, slot by slot, until their own
-        # code or an empty slot
-        sel = np.flatnonzero((held != codes) & (held >= 0))
-        h = h[sel]
-        while len(sel):
-            h += 1
-            h &= mask
-            held = self.codes[h]
-            hit = held == codes[sel]
-            if hit.any():
-                out[sel[hit]] = self.index[h[hit]]
-            keep = np.flatnonzero(~hit & (held >= 0))
-            sel, h = sel[keep], h[keep]
-        return out
+        return _probe(self.codes, self.index, self.bits, codes, self.size)
 
 
 class WordCodes:
@@ -197,27 +211,11 @@ class WordCodes:
         self.count = 0
 
     def _home(self, codes: np.ndarray) -> np.ndarray:
-        return ((codes.astype(np.uint64) * _MULT) >> np.uint64(64 - self.bits)).astype(np.intp)
+        return _home(codes, self.bits)
 
     def find(self, codes: np.ndarray) -> np.ndarray:
         """The row of each of ``codes`` (-1 where not held)."""
-        mask = (1 << self.bits) - 1
-        keys = self.keys
-        h = self._home(codes)
-        held = keys[h]
-        out = np.where(held == codes, self.rows[h], -1)
-        sel = np.flatnonzero((held != codes) & (held >= 0))
-        h = h[sel]
-        while len(sel):
-            h += 1
-            h &= mask
-            held = keys[h]
-            hit = held == codes[sel]
-            if hit.any():
-                out[sel[hit]] = self.rows[h[hit]]
-            keep = np.flatnonzero(~hit & (held >= 0))
-            sel, h = sel[keep], h[keep]
-        return out
+        return _probe(self.keys, self.rows, self.bits, codes, -1)
 
     def add(self, codes: Sequence[int], rows: Sequence[int]) -> None:
         """Hold ``codes`` (distinct, none held yet) with their ``rows``."""
