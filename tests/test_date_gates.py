@@ -261,3 +261,48 @@ def test_a_trigger_may_be_a_list_of_patterns():
     assert grammar.gate("2019年", "", trig, {}) and grammar.gate("一季度", "", trig, {})
     assert not grammar.gate("今年", "", trig, {})
     assert grammar.triggers(None) is None and len(grammar.triggers("a")) == 1
+
+
+def _all_gated() -> list:
+    return list(grammar.grammar()["_productions"]) + list(dates._cfg()["_patterns"])
+
+
+def test_needs_are_read_off_the_patterns():
+    """No production or pattern carries a hand-written ``needs:`` (each is read off its
+    pattern when the rules load, ``grammar.needs_of``), and every one but the festivals (175
+    words: no set of at most 16 characters) has one."""
+    written = [p["name"] for f in (grammar.RULES, dates.RULES)
+               for p in ruleset.load(f).get("productions", ruleset.load(f).get("patterns", []))
+               if "needs" in p]
+    assert written == []
+    from baozhi.resources import gates
+    for p in _all_gated():
+        assert p.needs == gates.one_of(gates.needs(p.rx)), p.name
+    assert [p.name for p in _all_gated() if not p.needs] == ["festival"]
+
+
+def test_needs_hold_wherever_a_pattern_matches(texts):
+    """Wherever a production's or a pattern's own regex matches (the texts of the gate test,
+    built from the rules' pieces, the corpus pages, Kawi digits), the text holds one of its
+    needs: a gate that shut out a match (not only a candidate) would show here."""
+    seen = 0
+    for p in _all_gated():
+        for text in texts:
+            if p.rx.search(text):
+                seen += 1
+                assert any(c in text for c in p.needs) or not p.needs, (p.name, p.needs, text[:80])
+    assert seen > 1000
+
+
+def test_a_needs_the_pattern_does_not_prove_is_refused():
+    """A ``needs:`` in the rules is kept only where its pattern proves it: the one ``span``
+    had before (no 日: 近十日, 上3日 gated out, review rev3 F5) is refused as the rules load;
+    the derived one finds those spans."""
+    span = next(p for p in grammar.grammar()["_productions"] if p.name == "span")
+    with pytest.raises(ruleset.RulesError, match="span: needs '天周期拜月年度' is not held"):
+        grammar.needs_of("dates/grammar.yaml production span", span.rx, "天周期拜月年度")
+    assert grammar.needs_of("span", span.rx, "天日周期拜月年度年") == "天日周期拜月年度"
+    assert "日" in span.needs or "近" in span.needs
+    for text in ("近十日，全市", "他说上3日", "前三日”共收到"):
+        assert grammar.gate(text, span.needs, span.trigger, {}), text
+        assert "span" in {c[-1] for c in grammar.candidates(text, _ISSUE, {})}, text

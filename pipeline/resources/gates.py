@@ -12,7 +12,11 @@ passes.
 
 The pattern is read by the standard library's own parser (``re._parser``; ``sre_parse``
 before Python 3.11): only plain literals, small character sets without negation, groups,
-alternatives and repeats of at least one count; anything else requires nothing.
+alternatives (a clause each alternative implies, and one of each's best) and repeats of at
+least one count; anything else requires nothing. ``regex``'s own ``\\p{..}``, ``\\K``, ``\\G`` and
+a group name used twice are first put in terms re reads as asking no more (``_for_re``).
+``one_of(clauses)`` is one set of characters the clauses imply (the dates' ``needs``),
+``implied(chars, clauses)`` whether they imply a given one (a ``needs:`` of the rules).
 ``tests/test_entity_fast_paths.py`` matches the gated scans against the plain ones,
 ``tests/test_semantics_gates.py`` the ranges' gates and the patterns refused.
 """
@@ -62,6 +66,59 @@ def _parse(source: str, flags: int = 0):
         return None
 
 
+def _for_re(pattern: str) -> str:
+    """``pattern`` with ``regex``'s own syntax that re cannot parse put in words re reads as
+    requiring no more: a property (``\\p{Han}``, ``\\p{P}``, ``\\pL``, negated too) as any character
+    (in a class: a category, so the class asks for nothing), ``\\K`` and ``\\G`` left out (the
+    text before a ``\\K`` is in the text all the same), and a group name used again (regex
+    allows it) as a plain group. Anything else re cannot read stays, and gives no clause."""
+    src, inside, i, names = [], False, 0, set()
+    n = len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            nxt = pattern[i + 1:i + 2]
+            if nxt in ("p", "P"):
+                j = pattern.find("}", i) + 1 if pattern.startswith("{", i + 2) else i + 3
+                src.append("\\w\\W" if inside else "[\\w\\W]")
+                i = j if j > i else n
+                continue
+            if nxt in ("K", "G") and not inside:
+                i += 2
+                continue
+            src.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if inside:
+            if ch == "]":
+                inside = False
+            src.append(ch)
+            i += 1
+            continue
+        if ch == "[":
+            inside = True
+            src.append(ch)
+            i += 1
+            if pattern.startswith("^", i):
+                src.append("^")
+                i += 1
+            if pattern.startswith("]", i):      # (a ] first in a class is the character)
+                src.append("\\]")
+                i += 1
+            continue
+        if pattern.startswith("(?P<", i):
+            j = pattern.find(">", i)
+            name = pattern[i + 4:j]
+            if j > 0 and name in names:
+                src.append("(?:")
+                i = j + 1
+                continue
+            names.add(name)
+        src.append(ch)
+        i += 1
+    return "".join(src)
+
+
 def needs(pattern) -> tuple[tuple[str, ...], ...]:
     """The clauses of ``pattern`` (a compiled pattern or its source): each a tuple of
     strings, one of which every text the pattern matches in holds."""
@@ -69,7 +126,7 @@ def needs(pattern) -> tuple[tuple[str, ...], ...]:
     flags = getattr(pattern, "flags", 0)
     if refused(source, flags):
         return ()
-    parsed = _parse(source, flags)
+    parsed = _parse(_for_re(source), flags)
     if parsed is None or parsed.state.flags & re.IGNORECASE:
         return ()
     # the clauses of fewest strings first: ``holds`` stops at the first that fails, and a
@@ -123,11 +180,19 @@ def _item(op, av) -> list[tuple[str, ...]]:
         alts = [_seq(list(sub)) for sub in av[1]]
         if not all(alts):
             return []
-        # a clause of every alternative, and one string of each alternative's best clause
-        out = [c for c in alts[0] if all(c in clauses for clauses in alts[1:])]
+        # a clause every alternative implies (has a clause each string of which holds one of
+        # its strings: 本月 | 上个?月 | 下个?月 needs 月), and one string of each alternative's
+        # best clause
+        out = [c for c in dict.fromkeys(c for clauses in alts for c in clauses)
+               if all(any(_implies(d, c) for d in clauses) for clauses in alts)]
         union = tuple(dict.fromkeys(s for clauses in alts for s in _best(clauses)))
         return out + [union] if len(union) <= MAX_SET else out
     return []
+
+
+def _implies(d: tuple[str, ...], c: tuple[str, ...]) -> bool:
+    """Every text holding one string of clause ``d`` holds one of clause ``c``."""
+    return all(any(s in t for s in c) for t in d)
 
 
 def _best(clauses: list[tuple[str, ...]]) -> tuple[str, ...]:
@@ -239,3 +304,41 @@ def _consumed(items, max_set: int) -> list[frozenset]:
         # (lookarounds, anchors, any character, optional parts: nothing consumed for sure)
         out += got or []
     return out
+
+
+# --------------------------------------------------------------------------- one set of characters
+
+def one_of(clauses: tuple[tuple[str, ...], ...], max_set: int = MAX_SET) -> str:
+    """Characters one of which every text that holds ``clauses`` (``needs``) holds, as few as
+    can be had: of each clause, characters such that every string of it holds one (a string's
+    later character taken first, as a word's unit or suffix: 星期|礼拜|周 → 期拜周), and of
+    these the fewest (the first clause of as few); "" where none has at most ``max_set``."""
+    best = ""
+    for clause in clauses:
+        chars = _hitting(clause)
+        if len(chars) <= max_set and (not best or len(chars) < len(best)):
+            best = chars
+    return best
+
+
+def _hitting(clause: tuple[str, ...]) -> str:
+    """A few characters such that each string of ``clause`` holds one (greedy: the character in
+    most strings first; of as many, the one latest in a string)."""
+    left = [s for s in dict.fromkeys(clause) if s]
+    got: list[str] = []
+    while left:
+        score: dict[str, tuple[int, int]] = {}
+        for s in left:
+            for k, ch in enumerate(dict.fromkeys(s)):
+                n, pos = score.get(ch, (0, 0))
+                score[ch] = (n + 1, max(pos, s.rindex(ch)))
+        ch = max(score, key=lambda c: score[c])
+        got.append(ch)
+        left = [s for s in left if ch not in s]
+    return "".join(got)
+
+
+def implied(chars: str, clauses: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether every text that holds ``clauses`` holds one of ``chars`` (some clause each
+    string of which holds one of them)."""
+    return any(_implies(c, tuple(chars)) for c in clauses)

@@ -101,6 +101,13 @@ def test_a_reference_to_an_unknown_fragment(good_run, rules, capfd):
     _breaks(good_run, rules, capfd, ["baozhi.layers.dates.dates._cfg", "KeyError", "nosuchfragment"])
 
 
+def test_a_dates_needs_its_pattern_does_not_prove(good_run, rules, capfd):
+    """A hand-written ``needs:`` that leaves out one of its pattern's alternatives (span's
+    before review rev3 F5: no 日, so 近十日 was never found) stops the run, naming it."""
+    _edit(rules / "dates" / "grammar.yaml", "  - name: span\n", "  - name: span\n    needs: \"天周期拜月年度\"\n")
+    _breaks(good_run, rules, capfd, ["dates/grammar.yaml production span: needs '天周期拜月年度' is not held"])
+
+
 def test_good_rules_in_baozhi_rules_keep_working(tmp_path, rules, capfd):
     src = folder(tmp_path, {"p.txt": PAGE})
     code, err = run_cli(capfd, src, tmp_path / "out")

@@ -28,7 +28,7 @@ class _Pattern:
     not_after: Any
     not_before: Any
     bare_only: bool
-    needs: str = ""          # one of these characters is in every match (a cheap gate)
+    needs: str = ""          # one of these characters is in every match (a cheap gate; ``grammar.needs_of``)
     trigger: Any = None      # patterns (``grammar.triggers``) every match holds a match of one of (a cheap gate)
 
 
@@ -36,14 +36,17 @@ class _Pattern:
 def _cfg() -> dict:
     cfg = ruleset.load(RULES)
     frags = cfg["fragments"]
+    rxs = [regexcache.compile((f"(?=[{p['first']}])" if p.get("first") else "")
+                              + grammar.expand(p["re"], frags)) for p in cfg["patterns"]]
+    needs = grammar.needs_all("dates-patterns-needs", [(f"{RULES} pattern {p['name']}", rx, p.get("needs"))
+                                                       for p, rx in zip(cfg["patterns"], rxs)])
     pats = []
-    for p in cfg["patterns"]:
-        first = f"(?=[{p['first']}])" if p.get("first") else ""
+    for p, rx, need in zip(cfg["patterns"], rxs, needs):
         pats.append(_Pattern(
-            p["name"], regexcache.compile(first + grammar.expand(p["re"], frags)),
+            p["name"], rx,
             regexcache.compile(p["not_after"]) if p.get("not_after") else None,
             regexcache.compile(p["not_before"]) if p.get("not_before") else None,
-            bool(p.get("bare_only")), p.get("needs") or "",
+            bool(p.get("bare_only")), need,
             grammar.triggers(p.get("trigger"))))
     return {**cfg, "_patterns": pats}
 

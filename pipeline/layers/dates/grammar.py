@@ -13,12 +13,13 @@ import calendar
 import datetime as dt
 import functools
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import regex
 
-from baozhi.resources import regexcache, ruleset
+from baozhi.resources import diskcache, gates, regexcache, ruleset
 from baozhi.resources.numerals import parse_number
 
 RULES = "dates/grammar.yaml"
@@ -45,7 +46,7 @@ class Production:
     not_before: Any
     require_one_of: tuple
     prefix: Any = None
-    needs: str = ""               # one of these characters is in every match (a cheap gate)
+    needs: str = ""               # one of these characters is in every match (a cheap gate; ``needs_of``)
     anchors: Any = None          # an automaton of the words the pattern starts with
     trigger: Any = None          # patterns (``triggers``) every match holds a match of one of (a cheap gate)
 
@@ -116,6 +117,32 @@ def _trigger(p: dict, g: dict, frags: dict[str, str]):
     return None
 
 
+def needs_of(where: str, rx, hand: str | None) -> str:
+    """A production's or a pattern's ``needs`` (``where`` names it): characters one of which
+    every match of ``rx`` holds, read off the pattern itself (``gates.needs``, ``gates.one_of``:
+    so no alternative is forgotten, 近十日 for 日), or the rules' own ``needs:`` where the
+    pattern proves it (a clause each string of which holds one of its characters); a ``needs:``
+    the pattern does not prove would shut out some of its matches, and is refused."""
+    clauses = gates.needs(rx)
+    if not hand:
+        return gates.one_of(clauses)
+    if not gates.implied(hand, clauses):
+        raise ruleset.RulesError(
+            f"{where}: needs {hand!r} is not held by every match of its pattern (the pattern "
+            f"needs {' and '.join('|'.join(c) for c in clauses) or 'nothing certain'}): drop it")
+    return "".join(dict.fromkeys(hand))
+
+
+def needs_all(name: str, items: list[tuple[str, Any, str | None]]) -> list[str]:
+    """``needs_of`` of each (where, compiled pattern, ``needs:``), kept on disk
+    (``diskcache``, as ``name``) under the patterns, the ``needs:`` and the code that reads
+    them: re's parse of some 50 patterns is ~15 ms of a cold start. A refused ``needs:``
+    raises each time (nothing is kept)."""
+    key = [diskcache.source_digest([gates, sys.modules[__name__]]),
+           *(f"{w}\0{rx.pattern}\0{rx.flags}\0{h or ''}" for w, rx, h in items)]
+    return diskcache.cached(name, key, lambda: [needs_of(w, rx, h) for w, rx, h in items])
+
+
 def _first(p: dict, g: dict) -> str:
     """A lookahead for the characters a production's match starts with: its ``first``, or the
     first characters of the words of its ``first_words`` (a table of ``words``)."""
@@ -135,16 +162,18 @@ def grammar() -> dict:
     frags["span_unit"] = _alts(g["words"]["units"])     # 个星期, 个月, 季度, 天 …: the units table
     frags["shift"] = f"(?:{_alts(g['words']['shifts'])})"
     frags["era"] = f"(?:{_alts(g['eras'])})"
+    rxs = [regexcache.compile(_first(p, g) + expand(p["re"], frags)) for p in g["productions"]]
+    needs = needs_all("dates-grammar-needs", [(f"{RULES} production {p['name']}", rx, p.get("needs"))
+                                             for p, rx in zip(g["productions"], rxs)])
     prods = []
-    for p in g["productions"]:
-        first = _first(p, g)
+    for p, rx, need in zip(g["productions"], rxs, needs):
         prods.append(Production(
-            p["name"], regexcache.compile(first + expand(p["re"], frags)), p["build"],
+            p["name"], rx, p["build"],
             regexcache.compile(p["not_after"]) if p.get("not_after") else None,
             regexcache.compile(p["not_before"]) if p.get("not_before") else None,
             tuple(p.get("require_one_of") or ()),
             regexcache.compile("(?:" + expand(p["prefix"], frags) + ")$") if p.get("prefix") else None,
-            "".join(dict.fromkeys(p.get("needs") or "")),
+            need,
             _automaton(g["words"][p["anchor_words"]]) if p.get("anchor_words") else None,
             _trigger(p, g, frags)))
     guards = {w: (regexcache.compile(gd["not_after"]) if gd.get("not_after") else None,
