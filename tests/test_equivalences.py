@@ -252,6 +252,74 @@ def test_the_figures_first_character_tests_hold_every_match_start():
                 assert ch in p["not_before_firsts"], (text, i)
 
 
+def test_the_figures_unit_hedge_rate_first_characters_hold_every_match_start():
+    """A match of hedge_after, rate and the context units' pattern starts with one of the
+    characters ``_patterns`` lists for them (``hedge_after_firsts``, ``rate_firsts``,
+    ``context_firsts``), and every place _unit_after can read a unit, an inside hedge, 个半/个多 or
+    a space before a unit starts with one of ``unit_after_firsts``: on random texts of those
+    words' characters, the unit spaces, 及以上, 個 and ／ (review rev2 F1)."""
+    from baozhi.layers.figures.figures import _cfg, _context_unit, _match_unit, _patterns, _units
+    p, c = _patterns(), _cfg()
+    ha, ha_re = p["hedge_after"]
+    hi, hi_re = p["hedge_inside"]
+    ctx_re = p["context_units"][0]
+    for k in ("hedge_after_firsts", "rate_firsts", "context_firsts", "unit_after_firsts"):
+        assert p[k] is not None, k
+    words = [*ha, *hi, *c["rate"]["signs"], c["half_before_unit"], c["over_before_unit"],
+             *c["unit_spaces"], "及以上", "個", "／", "/", "1", "二", "的", "，"]
+    words += sorted(_units()[0])[::7] + sorted(w for w in _units()[0] if w[0] in p["context_firsts"])
+    chars = sorted({*"".join(words)})
+    pool = words + chars
+    rng = random.Random(17)
+    seen = {"hedge_after": 0, "rate": 0, "context": 0, "unit": 0, "space": 0}
+    for _ in range(3000):
+        text = "".join(rng.choices(pool, k=rng.randint(1, 8)))
+        for i in range(len(text) + 1):
+            ch = text[i:i + 1]
+            if ha_re.match(text, i):
+                seen["hedge_after"] += 1
+                assert ch in p["hedge_after_firsts"], (text, i)
+            if p["rate"].match(text, i):
+                seen["rate"] += 1
+                assert ch in p["rate_firsts"], (text, i)
+            if ctx_re.match(text, i):
+                seen["context"] += 1
+                assert ch in p["context_firsts"], (text, i)
+            if hi_re.match(text, i) or _match_unit(text, i) or _context_unit(text, 0, i):
+                seen["unit"] += 1
+                assert ch in p["unit_after_firsts"], (text, i)
+            if ch and ch in c["unit_spaces"]:
+                seen["space"] += 1
+                assert ch in p["unit_after_firsts"], (text, i)
+    assert all(seen.values()), seen
+
+
+def test_the_figures_first_character_gates_leave_out_nothing(monkeypatch):
+    """find_figures with the first-character gates of _unit_after, _context_unit, the rate and
+    the after-hedge set to None (the plain path: every match tried) gives the same figures, on
+    the rules' examples, the corpus pages and random texts of numerals, units, spaces, hedges
+    and rate signs (review rev2 F1: 17 条, 4.1 %, 50%及以上, 3個)."""
+    from baozhi.layers.figures import figures
+    from baozhi.resources import ruleset
+    from conftest import corpus_page
+    cfg = ruleset.load("figures/figures.yaml")
+    p = figures._patterns()
+    texts = [e["text"] for e in cfg.get("examples", []) if isinstance(e, dict) and "text" in e]
+    texts += [corpus_page(s).read_text(encoding="utf-8") for s in ("000", "001", "002", "003", "004")]
+    units = sorted(figures._units()[0])
+    rng = random.Random(19)
+    pool = (list("一二三四五十百千万亿0123456789.％%個／/ 　，的及增长") + ["以上", "及以上", "左右", "以内", "余", "多"]
+            + units[::5] + [w for w in units if w[0] in p["context_firsts"]] + ["17 条", "4.1 %", "积", "以"])
+    texts += ["".join(rng.choices(pool, k=rng.randint(2, 12))) for _ in range(6000)]
+    got = [figures.find_figures(t) for t in texts]
+    for k in ("hedge_after_firsts", "rate_firsts", "context_firsts", "unit_after_firsts"):
+        monkeypatch.setitem(p, k, None)
+    assert [figures.find_figures(t) for t in texts] == got
+    recs = [r for g in got for r in g]
+    assert any(r["text"] in ("17 条", "4.1 %") for r in recs)
+    assert any(r["text"].endswith("及以上") and r["approx"] == "at_least" for r in recs)
+
+
 @pytest.mark.parametrize("figure", [False, True])
 def test_bounds_one_scan_finds_what_each_marks_pattern_finds(figure):
     """``bounds.Bounds`` scans the text once (``marks()["<clause set>_re"]``) and reads its
