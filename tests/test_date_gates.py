@@ -306,3 +306,31 @@ def test_a_needs_the_pattern_does_not_prove_is_refused():
     for text in ("近十日，全市", "他说上3日", "前三日”共收到"):
         assert grammar.gate(text, span.needs, span.trigger, {}), text
         assert "span" in {c[-1] for c in grammar.candidates(text, _ISSUE, {})}, text
+def test_a_trigger_hashes_as_its_tuple_and_survives_pickling():
+    """``grammar._Trigger`` (a gate's cache key) hashes and compares as the tuple of its
+    patterns: equal triggers of two rules share one ``seen`` entry; pickled in a process of one
+    hash seed and loaded in one of another, it hashes as a trigger built there (review rev2 F3:
+    the cached hash came back with the builder's value)."""
+    import pickle
+    import subprocess
+    import sys
+
+    a = grammar.triggers(["年", "月份?"])    # (stdlib re: its patterns compare by value; regex's by identity)
+    b = grammar.triggers(["年", "月份?"])
+    assert a is not b and a == b and hash(a) == hash(b) == hash(tuple(a))
+    seen: dict = {}
+    assert grammar.gate("1998年1月", "", a, seen) and grammar.gate("1998年1月", "", b, seen)
+    assert len(seen) == 1
+    u = pickle.loads(pickle.dumps(a))
+    assert type(u) is grammar._Trigger and u == a and hash(u) == hash(a)
+    dump = ("import pickle,sys; from baozhi.layers.dates import grammar; "
+            "sys.stdout.buffer.write(pickle.dumps(grammar.triggers(['年', '月份?'])))")
+    load = ("import pickle,sys; from baozhi.layers.dates import grammar; "
+            "u = pickle.loads(sys.stdin.buffer.read()); f = grammar.triggers(['年', '月份?']); "
+            "print(u == f, hash(u) == hash(f) == hash(tuple(u)), {f: 1}.get(u))")
+    env = {**__import__("os").environ}
+    blob = subprocess.run([sys.executable, "-c", dump], env={**env, "PYTHONHASHSEED": "1"},
+                          capture_output=True, check=True).stdout
+    out = subprocess.run([sys.executable, "-c", load], env={**env, "PYTHONHASHSEED": "2"},
+                         input=blob, capture_output=True, check=True).stdout.decode().split()
+    assert out == ["True", "True", "1"]

@@ -88,6 +88,10 @@ class _Trigger(tuple):
     def __hash__(self):
         return self._hash
 
+    def __reduce__(self):
+        # (unpickled by __new__: the hash is the loading process's, not the builder's)
+        return (_Trigger, (tuple(self),))
+
 
 def triggers(spec, frags: dict[str, str] | None = None) -> tuple | None:
     """A rule's ``trigger`` compiled: one pattern, or a list of them (the gate holds where one
