@@ -477,3 +477,15 @@ def test_the_figures_std_patterns_read_as_regex_reads_them(monkeypatch):
                             else regexcache.compile(v.pattern))
     assert [figures.find_figures(t) for t in texts + pages] == got
     assert sum(map(len, got)) > 500
+
+
+def test_no_first_character_test_where_a_list_of_words_is_empty():
+    """figures' first-character sets are None (no test) where a list of words is empty or holds
+    an empty word — its alternation then matches the empty string anywhere, which no set of
+    first characters lets through (review rev2 F5: rate ``signs: []``) — else the words' firsts."""
+    from baozhi.layers.figures.figures import _firsts
+    assert _firsts([]) is None and _firsts(["/", ""]) is None and _firsts(["到"], []) is None
+    assert _firsts({}) is None and _firsts({"左右": "about", "": "x"}) is None
+    assert _firsts(["/", "／"]) == frozenset("/／")
+    assert _firsts(["到", "至"], ["(含)"], ["×"]) == frozenset("到至(×")
+    assert _firsts({"及以上": "at_least", "以上": "at_least"}) == frozenset("及以")

@@ -81,11 +81,23 @@ def _alts(words) -> str:
     return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-# the patterns this module builds of escaped words, character classes, a bounded repeat and $
-# only (hedges, change words, range and times signs, currency signs, 百分之, the fixed words,
-# short quotes and titles, the words before or after a code): compiled with the standard ``re``,
-# whose call on a few characters costs half of ``regex``'s; the two engines read such patterns
-# alike (tests/test_equivalences.py compares them, and the figures with each); ``_STD`` names them
+def _firsts(*lists) -> frozenset | None:
+    """The characters a match of an alternation of the words of each list starts with (the
+    cheap test before the match), or None (test nothing) where a list is empty or holds an
+    empty word: its alternation then matches the empty string anywhere."""
+    if any(not words or "" in words for words in lists):
+        return None
+    return frozenset(w[0] for words in lists for w in words)
+
+
+# the patterns this module builds (hedges, change words, range and times signs, currency signs,
+# 百分之, the fixed words, short quotes and titles, the words before or after a code) of escaped
+# words, alternations, character classes (negated too), repeats (*, +, ?, {1,n}) and $ only, with
+# a look-behind of a class and a named group in percent_prefix and a capture group in change:
+# compiled with the standard ``re``, whose call on a few characters costs half of ``regex``'s;
+# the two engines read such patterns alike (tests/test_equivalences.py compares them, and the
+# figures with each; a pattern with another construct moves to ``re`` only so checked); ``_STD``
+# names them
 _STD = ("hedge_before", "hedge_inside", "change", "range", "range_inclusive", "times", "currency",
         "percent_prefix", "fixed", "slogan", "title", "not_after", "not_before")
 
@@ -104,8 +116,8 @@ def _patterns() -> dict:
         regex.escape(w) + (f"(?!{guards[w]})" if w in guards else "")
         for w in sorted(ha, key=len, reverse=True))))
     # the characters a match of hedge_after or rate starts with (a cheap test before the match
-    # after every figure; None: a word is empty, test nothing)
-    p["hedge_after_firsts"] = None if "" in ha else frozenset(w[0] for w in ha)
+    # after every figure; None: a word or a list is empty, test nothing)
+    p["hedge_after_firsts"] = _firsts(ha)
     ch = {w: k for k, ws in c["change_words"].items() for w in ws}
     p["change"] = (ch, re.compile(rf"({_alts(ch)})(?:{_alts(c['change_gap'])})?$"))
     gap = f"[{regex.escape(JOIN_GAP)}]*"
@@ -113,9 +125,9 @@ def _patterns() -> dict:
     p["range_inclusive"] = re.compile(rf"{gap}(?:{_alts(c['range_inclusive_marks'])})")
     p["times"] = re.compile(rf"{gap}(?:{_alts(c['times_signs'])}){gap}")
     # the characters a match of range, range_inclusive or times starts with (a cheap test
-    # before the three matches after every numeral; None: a word is empty, test nothing)
-    joins = [*c["range_connectors"], *c["range_inclusive_marks"], *c["times_signs"]]
-    p["join_firsts"] = None if "" in joins else frozenset(JOIN_GAP) | frozenset(w[0] for w in joins)
+    # before the three matches after every numeral; None: a word or a list is empty, test nothing)
+    jf = _firsts(c["range_connectors"], c["range_inclusive_marks"], c["times_signs"])
+    p["join_firsts"] = None if jf is None else frozenset(JOIN_GAP) | jf
     am = c["abbreviated_money"]
     p["abbreviated_money"] = (am["currency"], regexcache.compile(
         rf"(?:{_alts(am['words'])}){am['gap']}$"), regexcache.compile(am["not_before"]))
@@ -191,7 +203,7 @@ def _patterns() -> dict:
     p["not_after_anywhere"] = (regexcache.compile("|".join(bare))
                                if bare and len(bare) == len(c["not_after_patterns"]) else None)
     p["not_before"] = re.compile(_alts(c["not_before"]))
-    p["not_before_firsts"] = None if "" in c["not_before"] else frozenset(w[0] for w in c["not_before"])
+    p["not_before_firsts"] = _firsts(c["not_before"])
     p["subunits"] = {cur: (sub, regexcache.compile(rf"(?:{_alts(c['subunit_joiners'])})?(?P<num>.{{1,4}}?)(?P<sub>{_alts(sub)})"))
                      for cur, sub in c["subunits"].items()}
     digits = "".join(regex.escape(ch) for ch in num_chars().digits)
@@ -226,7 +238,7 @@ def _patterns() -> dict:
         for w, spec in ctx.items()})
     r = c["rate"]
     p["rate"] = regexcache.compile(rf"(?:{_alts(r['signs'])})(?P<unit>{unit_re.pattern})")
-    p["rate_firsts"] = None if "" in r["signs"] else frozenset(w[0] for w in r["signs"])
+    p["rate_firsts"] = _firsts(r["signs"])
     p["count_as_money"] = {w: (spec["currency"], regexcache.compile(spec["followed_by"]),
                                regexcache.compile(spec["or_at_clause_end"]), regexcache.compile(spec["money_words"]))
                            for w, spec in c["count_as_money"].items()}
