@@ -365,8 +365,7 @@ class _Text:
 
     def words(self, pos: int) -> list[tuple[str, int, int, str]]:
         """(word, start, end, tag) of the sentence holding ``pos``, segmented once."""
-        got = self._sw.get(bisect.bisect_right(self.sentence_starts, pos) - 1)  # (sentence's k)
-        return got[0] if got is not None else self._segment(pos)[0]
+        return self._indexed(pos)[0]
 
     def _segment(self, pos: int) -> tuple[list, tuple[list[int], list[int]]]:
         """The words of the sentence holding ``pos`` (not segmented yet) and their starts and
@@ -421,28 +420,26 @@ class _Text:
         """The words of the sentence holding ``pos`` that start at or after ``lo`` and end at or
         before ``hi`` (the sentence's end if None), found by bisection (the words of a sentence
         follow each other without overlapping)."""
-        got = self._sw.get(bisect.bisect_right(self.sentence_starts, pos) - 1)
-        words, index = got if got is not None else self._segment(pos)
+        words, index = self._indexed(pos)
         i = bisect.bisect_left(index[0], lo)
         return words[i:] if hi is None else words[i:bisect.bisect_right(index[1], hi)]
 
     def _indexed(self, pos: int) -> tuple[list, tuple[list[int], list[int]]]:
-        """The words of the sentence holding ``pos`` and their starts and ends (for bisection)."""
+        """The words of the sentence holding ``pos`` and their starts and ends (for bisection):
+        the one look-up of ``_sw`` by the sentence's index, for every word reader."""
         got = self._sw.get(bisect.bisect_right(self.sentence_starts, pos) - 1)
         return got if got is not None else self._segment(pos)
 
     def word_at(self, pos: int, within: int | None = None) -> tuple[str, int, int, str] | None:
         """The word of the sentence holding ``pos`` (``within`` if given) that starts at ``pos``,
         if one does."""
-        got = self._sw.get(bisect.bisect_right(self.sentence_starts, pos if within is None else within) - 1)
-        words, (starts, _) = got if got is not None else self._segment(pos if within is None else within)
+        words, (starts, _) = self._indexed(pos if within is None else within)
         i = bisect.bisect_left(starts, pos)
         return words[i] if i < len(words) and starts[i] == pos else None
 
     def word_ending(self, pos: int) -> tuple[str, int, int, str] | None:
         """The word of the sentence holding ``pos - 1`` that ends at ``pos``, if one does."""
-        got = self._sw.get(bisect.bisect_right(self.sentence_starts, pos - 1) - 1)
-        words, (_, ends) = got if got is not None else self._segment(pos - 1)
+        words, (_, ends) = self._indexed(pos - 1)
         i = bisect.bisect_left(ends, pos)
         return words[i] if i < len(words) and ends[i] == pos else None
 
