@@ -552,3 +552,57 @@ def test_the_frame_s_tokens_know_what_they_would_find():
         preset += "ordered" in got.__dict__
         unordered += not fresh.ordered
     assert preset > 1000 and unordered > 20
+
+
+def test_a_changed_copy_of_the_frame_s_tokens_answers_for_its_own_pairs():
+    """A layer may change the tokens its ``Context.tokens()`` gives it (a ``Tokens.copy`` of the
+    frame's): after any list change, or after changing a look-up list of the copy, every look-up
+    of the copy is what a fresh ``Tokens`` of its pairs finds, and the original (and so the
+    next layer's copy) is unchanged."""
+    from baozhi.frame import plain
+
+    rng = random.Random(14)
+    pool = ["太原", "市", "公安局", " ", "12", "，", "王"]
+    changes = [
+        lambda c: c.append((c[-1][1], c[-1][1] + 2) if c else (0, 2)),
+        lambda c: c.extend([(40, 41), (41, 43)]),
+        lambda c: c.insert(0, (0, 1)),
+        lambda c: c.__setitem__(0, (0, 1)),
+        lambda c: c.__setitem__(slice(0, 1), [(0, 1), (1, 3)]),
+        lambda c: c.__delitem__(0),
+        lambda c: c.__iadd__([(50, 52)]),
+        lambda c: c.__imul__(2),
+        lambda c: c.sort(key=lambda p: -p[1]),
+        lambda c: c.reverse(),
+        lambda c: c.pop(),
+        lambda c: c.remove(c[0]),
+        lambda c: c.clear(),
+        lambda c: c.end_list.append(99),
+        lambda c: c.start_list.insert(0, -5),
+    ]
+    names = ("start_list", "end_list", "starts_sorted", "ordered", "starts", "ends",
+             "pairs", "start_by_end", "index_by_end")
+    for _ in range(300):
+        words = rng.choices(pool, k=rng.randint(2, 15))
+        orig = plain.spans_of(words)
+        before = list(orig)
+        look = {name: getattr(Tokens(before), name) for name in names}
+        for change in changes:
+            c = orig.copy()
+            c.is_end(1), c.has(0, 2), c.is_start(2), c.ends, c.pairs   # look-ups made first
+            changed_pairs = change in changes[:-2]   # the last two change a look-up, not the pairs
+            change(c)
+            fresh = Tokens(list(c))
+            if changed_pairs:
+                for name in names:
+                    assert getattr(c, name) == getattr(fresh, name), (words, name)
+                for x in range(-1, 60):
+                    assert c.is_end(x) == fresh.is_end(x) and c.is_start(x) == fresh.is_start(x)
+                    assert c.start_ending_at(x) == fresh.start_ending_at(x)
+                    assert c.has(x - 2, x) == fresh.has(x - 2, x)
+            assert list(orig) == before
+            for name in names:
+                assert getattr(orig, name) == look[name], (words, name)
+            nxt = orig.copy()
+            for name in names:
+                assert getattr(nxt, name) == look[name], (words, name)

@@ -4,7 +4,9 @@ own sets from the token list.
 
 ``Tokens(tokens)`` is the list of (start, end) pairs itself (every rule that walks or indexes
 the tokens reads it as before); its look-ups are made when first asked and kept for the text
-(``entities._spans`` and ``ner_rules.merge_rules`` make one per text and hand it on). The
+(the frame's ``plain.spans_of`` makes one per text with its starts, ends and order known
+(``Tokens.known``), and each layer's ``Context.tokens()`` is a ``copy`` of it, which shares
+no mutable look-up with it; changing a ``Tokens``' pairs drops its look-ups). The
 fast paths that find tokens by where they end (``end_index``) hold only for tokens in
 text order, each ending after the one before (the frame's tokens always are); ``ordered``
 says so, and the rules fall back on their token-by-token form when it is False.
@@ -41,11 +43,30 @@ class Tokens(list):
         return t
 
     def copy(self) -> "Tokens":
-        """A copy (a list of the same pairs, as ``list.copy``) with the look-ups made so far:
-        they describe the same tokens, and no rule changes them."""
+        """A copy (a list of the same pairs, as ``list.copy``) with the look-ups made so far,
+        each list, set or dict of them copied too: a layer that changes its copy (or a look-up
+        of it) changes nothing in the original or in the other layers' copies."""
         t = Tokens(self)
-        t.__dict__.update(self.__dict__)
+        t.__dict__.update({k: v.copy() if isinstance(v, (list, set, dict)) else v
+                           for k, v in self.__dict__.items()})
         return t
+
+    # changing the pairs drops the look-ups made so far (they are made again when asked)
+    def _changed(name):
+        method = getattr(list, name)
+
+        def changed(self, *args, **kwargs):
+            self.__dict__.clear()
+            return method(self, *args, **kwargs)
+
+        changed.__name__ = changed.__qualname__ = name
+        changed.__doc__ = f"``list.{name}``, dropping the look-ups made so far."
+        return changed
+
+    for _name in ("append", "extend", "insert", "__setitem__", "__delitem__", "__iadd__",
+                  "__imul__", "sort", "reverse", "pop", "remove", "clear"):
+        locals()[_name] = _changed(_name)
+    del _name, _changed
 
     @cached_property
     def starts(self) -> set[int]:
