@@ -269,3 +269,59 @@ def test_rjiebas_extension_is_loaded_without_its_default_dictionary():
         "print('ok')\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
+
+
+@pytest.fixture
+def fake_rjieba(tmp_path, monkeypatch):
+    """A fake ``rjieba`` package first on the path (its ``__init__`` defines ``Jieba``), the
+    real one out of ``sys.modules`` for the test (both restored after it)."""
+    import importlib
+    import sys
+
+    for name in ("rjieba", "rjieba.rjieba"):
+        if name in sys.modules:
+            monkeypatch.delitem(sys.modules, name)
+    pkg = tmp_path / "rjieba"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("class Jieba:\n    fake = 'package'\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    importlib.invalidate_caches()
+
+    def fresh():
+        for name in ("rjieba", "rjieba.rjieba"):
+            sys.modules.pop(name, None)
+        importlib.invalidate_caches()
+
+    yield pkg, fresh
+    fresh()
+
+
+def test_rjieba_falls_back_to_the_package_where_its_extension_will_not_do(fake_rjieba, monkeypatch):
+    """``_rjieba`` takes the extension alone only for a checked version, and where it is found,
+    loads and holds ``Jieba``; otherwise (missing, not loading, without ``Jieba``, another
+    version) the package's ``Jieba``, and no half-loaded module is left registered."""
+    import importlib.machinery
+    import sys
+
+    pkg, fresh = fake_rjieba
+    checked = next(iter(segmenter.RJIEBA_EXTENSION_ALONE))
+
+    def got(version):
+        fresh()
+        monkeypatch.setattr(segmenter, "rjieba_version", lambda: version)
+        return segmenter._rjieba().Jieba.fake
+
+    assert got(checked) == "package"                       # no extension file
+    bad = pkg / f"rjieba{importlib.machinery.EXTENSION_SUFFIXES[0]}"
+    bad.write_bytes(b"not a shared object")                  # a file that does not load
+    assert got(checked) == "package"
+    assert "rjieba.rjieba" not in sys.modules
+    bad.unlink()
+    # an "extension" that loads (a .py file taken as one) ...
+    monkeypatch.setattr(importlib.machinery, "EXTENSION_SUFFIXES", [".py"])
+    (pkg / "rjieba.py").write_text("X = 1\n")                 # ... but holds no Jieba
+    assert got(checked) == "package"
+    assert "rjieba.rjieba" not in sys.modules
+    (pkg / "rjieba.py").write_text("class Jieba:\n    fake = 'extension'\n")
+    assert got(checked) == "extension"                      # the checked version: taken alone
+    assert got("0.2.99") == "package" and got(None) == "package"   # any other: the package

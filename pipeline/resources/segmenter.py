@@ -410,12 +410,19 @@ def rjieba_version() -> str | None:
         return None
 
 
+# the rjieba versions whose extension module (``rjieba.rjieba``) was checked to load on its own
+# and to hold ``Jieba``; with any other, ``_rjieba`` imports the package
+RJIEBA_EXTENSION_ALONE = frozenset({"0.2.2"})
+
+
 def _rjieba():
     """rjieba's extension module (``rjieba.rjieba``: its ``Jieba``), without running the
     package's ``__init__``, which builds a default ``Jieba`` with jieba-rs's own dictionary
     (~0.13 CPU-s, before local workers fork) that ``Rust`` never uses; the module is
-    registered under its own name, so a later ``import rjieba`` finds it there. Where the
-    extension is not found beside the package (another layout), ``import rjieba``."""
+    registered under its own name, so a later ``import rjieba`` finds it there. Only for the
+    versions of ``RJIEBA_EXTENSION_ALONE``; with another version, or where the extension is not
+    found beside the package, does not load or holds no ``Jieba`` (another layout),
+    ``import rjieba`` (tests/test_segmenter.py feeds it such layouts)."""
     import importlib.machinery
     import importlib.util
     import os
@@ -424,23 +431,28 @@ def _rjieba():
     if name in sys.modules:
         return sys.modules[name]
     try:
+        if rjieba_version() not in RJIEBA_EXTENSION_ALONE:
+            raise ImportError("not a version whose extension was checked alone")
         spec = importlib.util.find_spec("rjieba")
         folder = list(spec.submodule_search_locations or ())[0]
         path = next(os.path.join(folder, f"rjieba{suffix}")
                     for suffix in importlib.machinery.EXTENSION_SUFFIXES
                     if os.path.isfile(os.path.join(folder, f"rjieba{suffix}")))
-    except (ImportError, AttributeError, IndexError, StopIteration, TypeError, ValueError):
+        ext = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(ext)
+        sys.modules[name] = module
+        try:
+            ext.loader.exec_module(module)
+            if not hasattr(module, "Jieba"):
+                raise ImportError(f"{path} holds no Jieba")
+        except BaseException:
+            del sys.modules[name]
+            raise
+    except (ImportError, AttributeError, IndexError, StopIteration, TypeError, ValueError,
+            OSError):
         import rjieba
 
         return rjieba
-    ext = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(ext)
-    sys.modules[name] = module
-    try:
-        ext.loader.exec_module(module)
-    except BaseException:
-        del sys.modules[name]
-        raise
     return module
 
 
