@@ -489,3 +489,39 @@ def test_no_first_character_test_where_a_list_of_words_is_empty():
     assert _firsts(["/", "／"]) == frozenset("/／")
     assert _firsts(["到", "至"], ["(含)"], ["×"]) == frozenset("到至(×")
     assert _firsts({"及以上": "at_least", "以上": "at_least"}) == frozenset("及以")
+def test_page_rows_offsets_are_source_span_s(monkeypatch):
+    """``process.page_rows`` maps a row's offsets to the file inline: each row's start and end
+    are ``Repaired.source_span``'s of the record's span in the article, for empty spans
+    (start == end, at the article's start, inside it and at its end), one-character spans
+    and spans reaching the article's (and the text's) end, on random offset maps."""
+    from array import array
+    from types import SimpleNamespace as NS
+
+    from baozhi.run import process
+    from baozhi.stages.repair import Repaired
+
+    rng = random.Random(16)
+    layer = NS(name="things", id_field="thing_id", prefix="t", refs={}, fields=("start", "end"))
+    for _ in range(300):
+        n = rng.randint(1, 40)
+        offsets, pos = [], 0
+        for _ in range(n):
+            pos += rng.choice((0, 1, 1, 1, 2, 3))
+            offsets.append(pos)
+        offsets.append(offsets[-1] + rng.randint(1, 3))
+        rep = Repaired(text="字" * n, offsets=array("q", offsets))
+        a0 = rng.randint(0, n - 1)
+        a1 = rng.randint(a0 + 1, n) if rng.random() < 0.6 else n
+        art = NS(seq=1, start=a0, end=a1, as_row=lambda: {})
+        size = a1 - a0
+        spans = [(0, 0), (size, size), (0, size), (size - 1, size)]
+        for _ in range(6):
+            s = rng.randint(0, size)
+            spans += [(s, s), (s, rng.randint(s, size))]
+        recs = {"things": [{"start": s, "end": e} for s, e in spans]}
+        page = NS(page_id="p", source="f", paper="x", page_no=1, issue_date_origin=None,
+                  sha256="0", text="")
+        out = {"articles": [], "errors": [], "things": []}
+        process.page_rows(page, rep, art, recs, [layer], None, out)
+        got = [(r["start"], r["end"]) for r in out["things"]]
+        assert got == [rep.source_span(a0 + s, a0 + e) for s, e in spans], (offsets, a0, spans)

@@ -128,7 +128,8 @@ def page_rows(page: Page, rep: Repaired, art: Article, recs: dict | Exception, l
         for i, rec in enumerate(recs[layer.name], 1):
             rid = f"{prefix}{i}"
             row = _row(base, id_field, rid, rec, fields, known)
-            # file offsets: ``rep.source_span`` inline (a row's one method call saved)
+            # file offsets: ``rep.source_span`` inline (a row's one method call saved; the same
+            # rule, empty spans included: tests/test_equivalences.py compares them)
             s0, e0 = a0 + rec["start"], a0 + rec["end"]
             row["start"] = offsets[s0]
             row["end"] = offsets[e0 - 1] + 1 if e0 > s0 else row["start"]
