@@ -91,3 +91,28 @@ def test_the_columns_a_spooling_tables_made_page_by_page_are_the_rows_ones(tmp_p
                 export.arrow_table(table, rows, dates))
     finally:
         spool.close()
+
+
+def test_tables_column_settles_the_pages_made_under_other_columns(tmp_path):
+    """A page with a higher key bringing a column before a lower-keyed page brings another:
+    the columns guessed as pages came are not the final ones' order, so pages were made under
+    other columns; ``Tables.column`` (without ``write_tables`` settling first) still gives
+    ``_column`` of the whole table."""
+    def fig(p, i, **extra):
+        return {"figure_id": f"p{p}:f{i}", "article_id": f"p{p}:0", "source": f"p{p}.txt",
+                "issue_date": None, "value": i, **extra}
+
+    pages = {5: [fig(5, 0, per="万"), fig(5, 1)], 1: [fig(1, 0, zz_extra="x")], 3: [fig(3, 0)]}
+    spool, whole = export.Tables(spool=tmp_path), export.Tables()
+    for key, figs in pages.items():                  # 5 first, then 1, then 3
+        page = {t: [] for t in export.tables()} | {"figures": figs}
+        spool.add(key, page)
+        whole.add(key, page)
+    try:
+        final = spool.columns("figures")
+        assert final == export.columns("figures", whole.get("figures"))
+        assert any(made != final for made in spool._made["figures"].values())
+        for col in final:
+            assert spool.column("figures", col) == export._column(whole.get("figures"), col), col
+    finally:
+        spool.close()
