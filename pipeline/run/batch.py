@@ -883,8 +883,10 @@ def _process(todo, input_dir, meta, state: State, keys, shas, results, summary: 
         if ahead is not None:
             ahead.add(source, rows)
 
-    def finish(source: str, sha: str | None, rows: dict[str, list[dict]],
+    def finish(source: str, sha: str | None, rows: dict[str, list[dict]] | str,
                saved: str | None = None, unsaved: str | None = None) -> None:
+        """A page made: ``rows`` are its rows, or, where ``saved`` (the key a local worker
+        saved it under), the saved result's text (``State.save_text``), parsed here."""
         if unsaved:          # the worker could not save it: the output cannot be written
             raise OutputError(unsaved)
         if sha is not None:  # saved under the bytes actually read
