@@ -51,6 +51,30 @@ def test_two_cores_write_the_same_tables(tmp_path):
 
 
 @needs_fork
+def test_the_hashes_made_while_writing_are_those_of_the_files_written(tmp_path):
+    # the SQLite writer hashes its file in the forked process, this one the rest while it
+    # waits: the same hashes, in the same order, as hashing the files once renamed
+    code = """if True:
+        import json, sys
+        from pathlib import Path
+        from baozhi.run import batch, export
+        rows, out = json.loads(sys.argv[1]), Path(sys.argv[2])
+        for cores in (1, 2, 2):
+            hashes = {}
+            export.write_tables(out / str(cores), rows, cores=cores, hashes=hashes)
+            assert export.DB_NAME in hashes and export.PARQUET_DIR in hashes, hashes
+            got = batch.file_hashes(out / str(cores), hashes)
+            want = batch.file_hashes(out / str(cores))
+            assert list(got.items()) == list(want.items()), (got, want)
+            assert None not in want.values(), want
+        print("ok")
+    """
+    proc = subprocess.run([sys.executable, "-c", code, json.dumps(ROWS, ensure_ascii=False),
+                           str(tmp_path)], capture_output=True, text=True)
+    assert proc.stdout.strip() == "ok", proc.stderr
+
+
+@needs_fork
 def test_a_failure_of_the_sqlite_writer_reaches_the_caller_and_leaves_no_file(tmp_path, monkeypatch):
     def full(path, tables, staged=None):
         raise sqlite3.OperationalError("database or disk is full")

@@ -100,6 +100,7 @@ class Summary:
     tables_written: bool = False
     interrupted: bool = False
     timeline: "Timeline | None" = None
+    hashes: dict[str, str | None] | None = None     # of the table files, as written
 
     def line(self) -> str:
         c = self.counts
@@ -460,10 +461,16 @@ def table_files(out_dir: Path) -> list[Path]:
     return [out_dir / f"{t}{s}" for t in registry.tables() for s in (".csv", ".jsonl")] + [out_dir / DB_NAME]
 
 
-def file_hashes(out_dir: Path) -> dict[str, str | None]:
-    """sha256 of every table file and of the Parquet dataset (None where missing)."""
-    out = {PARQUET_DIR: dataset_hash(Path(out_dir) / PARQUET_DIR)}
+def file_hashes(out_dir: Path, known: dict[str, str | None] | None = None) -> dict[str, str | None]:
+    """sha256 of every table file and of the Parquet dataset (None where missing); ``known``:
+    hashes already made of the files just written (``write_tables(hashes=)``), by name."""
+    known = known or {}
+    out = {PARQUET_DIR: known[PARQUET_DIR] if PARQUET_DIR in known
+           else dataset_hash(Path(out_dir) / PARQUET_DIR)}
     for p in table_files(out_dir):
+        if p.name in known:
+            out[p.name] = known[p.name]
+            continue
         try:
             out[p.name] = hashlib.sha256(p.read_bytes()).hexdigest()
         except OSError:
@@ -746,7 +753,8 @@ def _save_manifest(state: State, old: dict, input_dir: Path, out_dir: Path, plan
         "pages": {s: {"key": plan.keys[s], "sha256": plan.shas.get(s), "counts": counts[s]}
                   for s in plan.sources},
         "counts": summary.counts,
-        "tables": file_hashes(out_dir) if summary.tables_written else old.get("tables"),
+        "tables": file_hashes(out_dir, summary.hashes) if summary.tables_written
+        else old.get("tables"),
     }
     if manifest != {k: old.get(k) for k in manifest}:
         with _writing(state.manifest_path):
@@ -837,7 +845,9 @@ def _write(input_dir, out_dir, state: State, meta: Metadata, workers, log, start
                 timeline.mark("fts_join")
                 if ahead is not None:
                     timeline.part("fts_index", ahead.cpu)
-                write_tables(out_dir, tables, cores=cores, timeline=timeline, fts=fts)
+                summary.hashes = {}
+                write_tables(out_dir, tables, cores=cores, timeline=timeline, fts=fts,
+                             hashes=summary.hashes)
             summary.tables_written = True
             summary.counts = {t: len(tables.get(t)) for t in registry.tables()}
         else:

@@ -715,6 +715,24 @@ def _swap_dir(tmp: Path | str, path: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def file_hash(path: Path | str) -> str | None:
+    """sha256 of a file (None if it cannot be read), or ``dataset_hash`` of a folder."""
+    path = Path(path)
+    if path.is_dir():
+        return dataset_hash(path)
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def staged_hashes(staged: list) -> dict[str, str | None]:
+    """The hash each staged file will have once renamed into place (``file_hash`` of its
+    temporary file or folder: the dataset's hash reads names relative to the folder), by
+    the final name."""
+    return {Path(path).name: file_hash(tmp) for tmp, path in staged}
+
+
 def dataset_hash(path: Path) -> str | None:
     """sha256 over every file of a Parquet dataset folder (names and bytes); None if missing."""
     path = Path(path)
@@ -923,7 +941,8 @@ def preload() -> None:
 
 
 def write_tables(out_dir: Path, tables, cores: int = 1, timeline=None,
-                 fts: tuple[str, str] | None = None) -> list[Path]:
+                 fts: tuple[str, str] | None = None,
+                 hashes: dict | None = None) -> list[Path]:
     """Write every table as CSV and JSONL, all of them into one SQLite file and as a Parquet
     dataset; ``tables``: a dict of each table's rows, or a ``Tables`` fed page by page.
 
@@ -934,7 +953,9 @@ def write_tables(out_dir: Path, tables, cores: int = 1, timeline=None,
     (rows, indexes, full-text index) is written by a forked process while this one writes
     the rest (``aside``): the same files, in about half the time. ``timeline``: a
     ``batch.Timeline`` told of each step (settle, text, sqlite, parquet, join, rename).
-    ``fts``: a full-text index built ahead, for ``write_sqlite``."""
+    ``fts``: a full-text index built ahead, for ``write_sqlite``. ``hashes``: a dict given
+    the hash of every file written, by name (``staged_hashes``), each side hashing the files
+    it wrote (this one while the SQLite writer still works)."""
     mark = timeline.mark if timeline is not None else (lambda name: None)
     out_dir = Path(out_dir)
     tables = tables if isinstance(tables, Tables) else Tables.of(tables)
@@ -944,6 +965,8 @@ def write_tables(out_dir: Path, tables, cores: int = 1, timeline=None,
     join = None
     try:
         sqlite = functools.partial(write_sqlite, fts=fts) if fts else write_sqlite
+        if cores > 1 and hashes is not None:
+            sqlite = functools.partial(_write_hashed, sqlite)
         join = aside(sqlite, out_dir / DB_NAME, tables) if cores > 1 else None
         for table in registry.tables():
             for suffix, writer in ((".csv", write_csv), (".jsonl", write_jsonl)):
@@ -955,9 +978,14 @@ def write_tables(out_dir: Path, tables, cores: int = 1, timeline=None,
         write_parquet(out_dir / PARQUET_DIR, tables, staged)
         mark("parquet")
         if join is not None:
+            if hashes is not None:
+                hashes.update(staged_hashes(staged))
+                mark("hashes")
             join, wait = None, join
             staged += wait()
             mark("sqlite_join")
+            if hashes is not None:
+                hashes.update(wait.value or {})
             if timeline is not None and wait.cpu is not None:
                 timeline.child("sqlite_child", wait.cpu)
     except BaseException:
@@ -975,26 +1003,35 @@ def write_tables(out_dir: Path, tables, cores: int = 1, timeline=None,
             _swap_dir(tmp, path)
         else:
             os.replace(tmp, path)
+    if hashes is not None:      # the files not hashed yet (one core: all of them)
+        hashes.update(staged_hashes([(path, path) for _, path in staged
+                                     if Path(path).name not in hashes]))
     mark("rename")
     return [path for _, path in staged]
+
+
+def _write_hashed(write, path: Path, tables, staged: list) -> dict[str, str | None]:
+    """``write(path, tables, staged)``, then the hashes of the files it staged."""
+    write(path, tables, staged)
+    return staged_hashes(staged)
 
 
 def aside(write, path: Path, tables):
     """Start ``write(path, tables, staged)`` in a forked process; returns ``join()``, which
     waits for it and returns its ``staged`` list, or raises the exception it raised (and sets
-    ``join.cpu``, the child's CPU seconds, None when it ran here). Where
-    there is no ``fork``, or threads run (forking them is unsafe), ``write`` runs here and
+    ``join.cpu``, the child's CPU seconds, None when it ran here; ``join.value``, what ``write``
+    returned). Where there is no ``fork``, or threads run (forking them is unsafe), ``write`` runs here and
     now, and ``join()`` returns its result. sqlite-utils is imported here before forking (the
     child then starts at once)."""
     import threading
 
     if not hasattr(os, "fork") or threading.active_count() > 1:
         staged: list = []
-        write(path, tables, staged)
+        value = write(path, tables, staged)
 
         def done() -> list:
             return staged
-        done.cpu = None
+        done.cpu, done.value = None, value
         return done
     import gc
     import pickle
@@ -1010,8 +1047,8 @@ def aside(write, path: Path, tables):
             gc.disable()                 # the rows are read only: no collection needed
             staged = []
             try:
-                write(path, tables, staged)
-                payload = pickle.dumps(("ok", staged))
+                value = write(path, tables, staged)
+                payload = pickle.dumps(("ok", (staged, value)))
             except BaseException as exc:  # noqa: BLE001 - reported to the parent
                 try:
                     payload = pickle.dumps(("error", exc))
@@ -1036,7 +1073,9 @@ def aside(write, path: Path, tables):
         kind, value = pickle.loads(data)
         if kind == "error":
             raise value
-        return value
+        staged, join.value = value
+        return staged
 
     join.pid = pid
+    join.value = None
     return join
