@@ -70,7 +70,7 @@ def test_no_gate_is_read_off_a_pattern_re_would_misread(source, text):
     assert regex.search(source, text)
     # (the reading refused, flags unseen, would be wrong on this text)
     plain = regex.sub(r"\(\?[A-Za-z0-9-]+\)", "", regex.sub(r"\(\?[A-Za-z-]+:", "(?:", source))
-    naive = gates._parse(gates._han_and_g(plain))
+    naive = gates._parse(gates._for_re(plain))
     assert naive is not None and any(not (s & set(text)) for s in gates._consumed(list(naive), 64)), source
     assert gates.refused(source)
     assert gates.needs(source) == () and gates.needs_chars(source) == ()

@@ -221,54 +221,20 @@ def needs_chars(pattern, max_set: int = 64, most: int = 2) -> tuple[frozenset, .
     """Sets of characters (at most ``most``, the smallest first), each of which every match
     of ``pattern`` (a compiled pattern or its source) *consumes* one of: so where one is
     absent from ``text[a:b]``, ``pattern`` matches nothing inside [a, b) (what a lookaround
-    reads may lie outside: it requires nothing here). ``regex``'s ``\\p{Han}`` reads as the CJK
-    block (a class that wide names no set) and ``\\G`` as nothing; a class of more than
+    reads may lie outside: it requires nothing here). ``regex``'s own syntax reads as for
+    ``needs`` (``_for_re``: a property as any character, ``\\K`` and ``\\G`` as nothing; what
+    comes before a ``\\K`` is consumed inside [a, b) all the same); a class of more than
     ``max_set`` characters, a negated one or a category names no set; ``refused`` patterns
     give ()."""
     source = getattr(pattern, "pattern", pattern)
     flags = getattr(pattern, "flags", 0)
     if refused(source, flags):
         return ()
-    parsed = _parse(_han_and_g(source), flags)
+    parsed = _parse(_for_re(source), flags)
     if parsed is None or parsed.state.flags & re.IGNORECASE:
         return ()
     sets = sorted({s for s in _consumed(list(parsed), max_set) if s}, key=lambda s: (len(s), sorted(s)))
     return tuple(sets[:most])
-
-
-def _han_and_g(pattern: str) -> str:
-    """``pattern`` with ``\\p{Han}`` as the range of the CJK block (in a class or as one) and
-    without ``\\G`` (which consumes nothing), for re's parser."""
-    src, inside, i = [], False, 0
-    while i < len(pattern):
-        if pattern.startswith(r"\p{Han}", i):
-            src.append("\u4e00-\u9fff" if inside else "[\u4e00-\u9fff]")
-            i += 7
-            continue
-        if pattern.startswith(r"\G", i):
-            i += 2
-            continue
-        ch = pattern[i]
-        if ch == "\\":
-            src.append(pattern[i:i + 2])
-            i += 2
-            continue
-        if ch == "[" and not inside:
-            inside = True
-            src.append(ch)
-            i += 1
-            if pattern.startswith("^", i):
-                src.append("^")
-                i += 1
-            if pattern.startswith("]", i):      # (a ] first in a class is the character)
-                src.append("\\]")
-                i += 1
-            continue
-        if ch == "]" and inside:
-            inside = False
-        src.append(ch)
-        i += 1
-    return "".join(src)
 
 
 def _consumed(items, max_set: int) -> list[frozenset]:
