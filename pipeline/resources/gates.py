@@ -119,15 +119,25 @@ def _for_re(pattern: str) -> str:
     return "".join(src)
 
 
-def needs(pattern) -> tuple[tuple[str, ...], ...]:
-    """The clauses of ``pattern`` (a compiled pattern or its source): each a tuple of
-    strings, one of which every text the pattern matches in holds."""
+def _readable(pattern):
+    """The parse of ``pattern`` (a compiled pattern or its source) that ``needs`` and
+    ``needs_chars`` read, regex's own syntax put in re's words (``_for_re``); None where a
+    reading could mislead (``refused``, case ignored) or re cannot parse it."""
     source = getattr(pattern, "pattern", pattern)
     flags = getattr(pattern, "flags", 0)
     if refused(source, flags):
-        return ()
+        return None
     parsed = _parse(_for_re(source), flags)
     if parsed is None or parsed.state.flags & re.IGNORECASE:
+        return None
+    return parsed
+
+
+def needs(pattern) -> tuple[tuple[str, ...], ...]:
+    """The clauses of ``pattern`` (a compiled pattern or its source): each a tuple of
+    strings, one of which every text the pattern matches in holds."""
+    parsed = _readable(pattern)
+    if parsed is None:
         return ()
     # the clauses of fewest strings first: ``holds`` stops at the first that fails, and a
     # clause of one string costs one scan of the text
@@ -226,12 +236,8 @@ def needs_chars(pattern, max_set: int = 64, most: int = 2) -> tuple[frozenset, .
     comes before a ``\\K`` is consumed inside [a, b) all the same); a class of more than
     ``max_set`` characters, a negated one or a category names no set; ``refused`` patterns
     give ()."""
-    source = getattr(pattern, "pattern", pattern)
-    flags = getattr(pattern, "flags", 0)
-    if refused(source, flags):
-        return ()
-    parsed = _parse(_for_re(source), flags)
-    if parsed is None or parsed.state.flags & re.IGNORECASE:
+    parsed = _readable(pattern)
+    if parsed is None:
         return ()
     sets = sorted({s for s in _consumed(list(parsed), max_set) if s}, key=lambda s: (len(s), sorted(s)))
     return tuple(sets[:most])
