@@ -132,10 +132,10 @@ def main() -> None:
     def run_all() -> tuple[float, list]:
         spent, outs = 0, []
         for a in inputs:
-            text, figures, entities, dates, targets, issue_date, home, tokens = copy.deepcopy(a)
+            text, figures, entities, dates, targets, issue_date, home, tokens, words = copy.deepcopy(a)
             t = time.process_time_ns()
             outs.append(semantics.describe(text, figures, entities, dates, targets, issue_date,
-                                           home, tokens=tokens))
+                                           home, tokens=tokens, words=words))
             spent += time.process_time_ns() - t
         return spent / 1e9, outs
 

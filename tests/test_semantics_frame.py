@@ -31,7 +31,7 @@ def texts(request, inputs) -> list:
     edges by ``_cut_at_figures``: review rev2 F2)."""
     out = []
     for a in inputs:
-        text, figures, entities, dates, targets, issue_date, home, tokens = copy.deepcopy(a)
+        text, figures, entities, dates, targets, issue_date, home, tokens, _ = copy.deepcopy(a)
         assert tokens is not None
         out.append(semantics._Text(text, figures, entities or [], dates or [], targets or [],
                                    issue_date, home, semantics._cfg(),

@@ -122,9 +122,9 @@ def test_describe_gives_the_same_records_with_every_gate_open(shared, monkeypatc
     """On pd1998 pages (the first 40; ``BAOZHI_GATE_PAGES=0``: all 262)."""
     inputs = capture(shared / "pd1998" / "pages", int(os.environ.get("BAOZHI_GATE_PAGES", "40")))
     assert sum(len(a[1]) for a in inputs) > 500
-    gated = [semantics.describe(*copy.deepcopy(a)[:7], tokens=a[7]) for a in inputs]
+    gated = [semantics.describe(*copy.deepcopy(a)[:7], tokens=a[7], words=a[8]) for a in inputs]
     monkeypatch.setattr(semantics, "_may_match", lambda t, pattern, a, b: True)
-    opened = [semantics.describe(*copy.deepcopy(a)[:7], tokens=a[7]) for a in inputs]
+    opened = [semantics.describe(*copy.deepcopy(a)[:7], tokens=a[7], words=a[8]) for a in inputs]
     assert gated == opened
 
 
@@ -162,7 +162,7 @@ def test_describe_leaves_nothing_for_the_cyclic_collector(monkeypatch):
         gc.disable()
         try:
             for a in inputs:
-                semantics.describe(*copy.deepcopy(a)[:7], tokens=a[7])
+                semantics.describe(*copy.deepcopy(a)[:7], tokens=a[7], words=a[8])
             return gc.collect()
         finally:
             if was:

@@ -144,10 +144,13 @@ class LayerComponent:
         issue_date, home = self._given(doc)
         # the entity model's features are jieba words: the Doc's own when a JiebaTokenizer made
         # them, else the layer segments the text itself (someone else's spacy.blank("zh"))
-        tokens = (lambda: token_offsets(doc)) if doc.user_data.get(segment.WORDS_KEY) else None
+        jieba = doc.user_data.get(segment.WORDS_KEY)
+        tokens = (lambda: token_offsets(doc)) if jieba else None
+        words = (lambda: [t.text for t in doc]) if jieba else None     # (their surfaces)
         # the records one component made for a later one of the same Doc (Context.handed)
         handed = doc.user_data.setdefault(HANDED_KEY, {})
-        ctx = Context(issue_date=issue_date, home=home, tokens=tokens, found=found, handed=handed)
+        ctx = Context(issue_date=issue_date, home=home, tokens=tokens, words=words, found=found,
+                      handed=handed)
         records = layer.find(text, ctx)
         if not handed:
             del doc.user_data[HANDED_KEY]

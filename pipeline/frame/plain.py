@@ -51,10 +51,7 @@ def spans_of(words: list[str]) -> Tokens:
     ordered = True if "" not in words else None
     if " " not in words:
         return Tokens.known(spans, starts, ends, ordered)
-    # a " " word is its word's trailing space when the word before it is not whitespace
-    # (a space after a space, or after a space made trailing, is a token of its own)
-    gone = [i for i in compress(range(len(words)), map(" ".__eq__, words))
-            if i and not words[i - 1].isspace()]
+    gone = _trailing_spaces(words)
     if not gone:
         return Tokens.known(spans, starts, ends, ordered)
     out, kept_s, kept_e, done = [], [], [], 0   # the runs between the spaces dropped, copied as slices
@@ -67,6 +64,20 @@ def spans_of(words: list[str]) -> Tokens:
     kept_s += starts[done:]
     kept_e += ends[done:]
     return Tokens.known(out, kept_s, kept_e, ordered)
+
+
+def _trailing_spaces(words: list[str]) -> list[int]:
+    """The indices of the " " words that are a word's trailing space, not tokens: a " " word
+    is when the word before it is not whitespace (a space after a space, or after a space made
+    trailing, is a token of its own)."""
+    return [i for i in compress(range(len(words)), map(" ".__eq__, words))
+            if i and not words[i - 1].isspace()]
+
+
+def token_words(words: list[str]) -> list[str]:
+    """The surfaces of ``spans_of(words)``' tokens: ``words`` but the trailing spaces."""
+    gone = set(_trailing_spaces(words)) if " " in words else None
+    return [w for i, w in enumerate(words) if i not in gone] if gone else words
 
 
 def cuts_inside(spans: Sequence[tuple[int, int]], offsets: Iterable[int],
@@ -94,7 +105,11 @@ def split_at(spans: Sequence[tuple[int, int]], offsets: Iterable[int],
     """``spans`` with every span an offset falls strictly inside split there (as
     ``components.split_tokens_at`` splits a Doc's tokens)."""
     spans = list(spans)
-    cuts = cuts_inside(spans, offsets, n_chars)
+    return _split(spans, cuts_inside(spans, offsets, n_chars))
+
+
+def _split(spans: list[tuple[int, int]], cuts: dict[int, list[int]]) -> list[tuple[int, int]]:
+    """``split_at``'s spans, given ``cuts_inside``' cuts of them."""
     if not cuts:
         return spans
     out: list[tuple[int, int]] = []
@@ -106,6 +121,24 @@ def split_at(spans: Sequence[tuple[int, int]], offsets: Iterable[int],
         out += zip(bounds, bounds[1:])
         done = i + 1
     out += spans[done:]
+    return out
+
+
+def split_words(text: str, spans: Sequence[tuple[int, int]], words: list[str],
+                cuts: dict[int, list[int]]) -> list[str]:
+    """The surfaces of ``_split(spans, cuts)``'s spans, given those of ``spans`` (``words``,
+    ``text[s:e]`` of each): the words of the spans not cut kept, the pieces sliced."""
+    if not cuts:
+        return words
+    out: list[str] = []
+    done = 0
+    for i in sorted(cuts):
+        out += words[done:i]
+        s, e = spans[i]
+        bounds = [s, *cuts[i], e]
+        out += map(text.__getitem__, map(slice, bounds, bounds[1:]))
+        done = i + 1
+    out += words[done:]
     return out
 
 
@@ -131,9 +164,13 @@ def records_many(texts: Sequence[str], issue_date: object = None, home: str | No
     order = registry.compute_order(layers)
     out: list = [None] * len(texts)
     toks: list = [None] * len(texts)
+    words: list = [None] * len(texts)      # (each text's tokens' surfaces: jieba's words)
+    seg = segmenter.default()
     for i, text in enumerate(texts):
         try:
-            toks[i] = token_offsets(text)
+            ws = seg.words(text)
+            toks[i] = spans_of(ws)
+            words[i] = ws if len(toks[i]) == len(ws) else token_words(ws)
         except Exception as exc:  # noqa: BLE001 - the caller makes it an error of this text
             out[i] = exc
     ready = {}
@@ -156,21 +193,26 @@ def records_many(texts: Sequence[str], issue_date: object = None, home: str | No
         if out[i] is not None:
             continue
         try:
-            out[i] = _records(text, toks[i], day, home, layers, order, ready, i)
+            out[i] = _records(text, toks[i], words[i], day, home, layers, order, ready, i)
         except Exception as exc:  # noqa: BLE001
             out[i] = exc
     return out
 
 
-def _records(text, tokens, day, home, layers, order, ready, i) -> dict[str, list[dict]]:
+def _records(text, tokens, words, day, home, layers, order, ready, i) -> dict[str, list[dict]]:
     found: dict[str, list[dict]] = {}
     handed: dict[str, tuple] = {}       # records a layer made for a later one (Context.handed)
     for layer in order:
         pre = ready.get(layer.name)
         ctx = Context(issue_date=day, home=home, tokens=lambda t=tokens: t.copy(),
+                      words=None if words is None else (lambda w=words: list(w)),
                       found={n: found[n] for n in layer.needs}, handed=handed,
                       prepared=pre.get(i) if pre is not None else None)
         recs = found[layer.name] = layer.find(text, ctx)
-        if layer.ents:
-            tokens = split_at(tokens, [o for r in recs for o in (r["start"], r["end"])], len(text))
+        if layer.ents:      # (split_at, with the surfaces of the pieces)
+            tokens = list(tokens)
+            cuts = cuts_inside(tokens, [o for r in recs for o in (r["start"], r["end"])], len(text))
+            if words is not None:
+                words = split_words(text, tokens, words, cuts)
+            tokens = _split(tokens, cuts)
     return {name: list(found.get(name) or []) for name in layers}

@@ -26,8 +26,8 @@ def issue_day(value: object) -> dt.date | None:
 @dataclass
 class Context:
     """What a layer may read besides the text: the issue date (relative dates resolve against
-    it), the paper's home region, the text's tokens, and the records of the layers it
-    ``needs``, already computed on the same text.
+    it), the paper's home region, the text's tokens (and their surfaces, ``words``), and the
+    records of the layers it ``needs``, already computed on the same text.
 
     ``handed``: records a layer computed on the way for a later layer of the same text,
     ``{layer name: (inputs, records)}`` (the figures layer finds the targets its statuses
@@ -38,6 +38,9 @@ class Context:
     issue_date: dt.date | None = None
     home: str | None = None
     tokens: Callable[[], Sequence[tuple[int, int]]] | None = None
+    # the tokens' surfaces (``text[s:e]`` of each of ``tokens()``, in order), when the frame has
+    # them at hand (its segmenter's words): a layer reads them instead of slicing the text again
+    words: Callable[[], Sequence[str]] | None = None
     found: dict[str, list[Record]] = field(default_factory=dict)
     handed: dict[str, tuple] = field(default_factory=dict)
     # what the layer's ``prepare`` made for this text beforehand, with other texts (or None)

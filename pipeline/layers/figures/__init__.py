@@ -16,8 +16,10 @@ def find(text: str, ctx: Context) -> list[dict]:
     dates = ctx.found.get("dates") or []
     # the statuses read the targets: found here once, handed on to the targets layer
     targets = targets_of(text, figures, dates, ctx, hand_on=True)
+    tokens = ctx.tokens() if ctx.tokens else None
     return describe(text, figures, ctx.found.get("entities") or [], dates, targets,
-                    ctx.issue_date, ctx.home, tokens=ctx.tokens() if ctx.tokens else None)
+                    ctx.issue_date, ctx.home, tokens=tokens,
+                    words=ctx.words() if tokens is not None and ctx.words else None)
 
 
 LAYER = Layer(

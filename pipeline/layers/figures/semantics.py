@@ -186,6 +186,7 @@ class _Text:
     clause_subjects: dict[int, tuple] = field(default_factory=dict)  # sentence -> last clause owner
     defaulted: set[int] = field(default_factory=set)    # sentences whose subject is a default
     tokens: Sequence[tuple[int, int]] | None = None     # the Doc's words, when it has jieba's
+    token_words: Sequence[str] | None = None    # the surfaces of ``tokens``, when the caller has them
     paragraph_starts: list[int] = field(default_factory=list)
     # sentence -> its words (word, start, end, tag) and their (starts, ends), for bisection
     _sw: dict[int, tuple[list[tuple[str, int, int, str]], tuple[list[int], list[int]]]] = field(
@@ -379,12 +380,16 @@ class _Text:
             spans = self.tokens[lo:hi]
             if spans and spans[-1][1] > e:   # (the words follow each other: only the last
                 spans = [ab for ab in spans if ab[1] <= e]      # can run past the end)
+            whole = spans
             spans = self._cut_spans(spans, s, e)
             if not spans:
                 got = self._sw[k] = ([], ([], []))
                 return got
             starts, ends = zip(*spans)
-            ws = list(map(self.text.__getitem__, map(slice, starts, ends)))
+            if spans is whole and self.token_words is not None:   # (no word cut: the caller's
+                ws = self.token_words[lo:lo + len(spans)]        # surfaces of the same tokens)
+            else:
+                ws = list(map(self.text.__getitem__, map(slice, starts, ends)))
             got = self._sw[k] = (list(zip(ws, starts, ends, map(tags.get, ws, itertools.repeat("x")))),
                                  (list(starts), list(ends)))
         else:
@@ -3099,15 +3104,21 @@ METRIC_OK_RULES = (counted_then_measured,)     # a metric _metric_ok would refus
 
 def describe(text: str, figures: list[dict], entities: list[dict], dates: list[dict],
              targets: list[dict], issue_date: dt.date | None = None,
-             home: str | None = None, tokens: Sequence[tuple[int, int]] | None = None) -> list[dict]:
+             home: str | None = None, tokens: Sequence[tuple[int, int]] | None = None,
+             words: Sequence[str] | None = None) -> list[dict]:
     """The figures with the fields of ``FIELDS`` set (None where the text says nothing).
-    ``tokens``: (start, end) of the text's jieba words, when known (else it is segmented).
+    ``tokens``: (start, end) of the text's jieba words, when known (else it is segmented);
+    ``words``: their surfaces (``text[s:e]`` of each token, in order), when the caller has
+    them (the frame: its segmenter's words), else sliced from the text; the records are the
+    same either way (tests/test_semantics_given.py).
     The text's one reference cycle (``_Subjects`` <-> ``_Text``) is broken at the end, so
     reference counting frees all a call made and nothing is left for the cyclic collector
     (``tests/test_semantics.py`` checks it)."""
     cfg = _cfg()
+    if words is not None and (tokens is None or len(words) != len(tokens)):
+        words = None            # (not the tokens' surfaces)
     t = _Text(text, figures, entities or [], dates or [], targets or [], issue_date, home, cfg,
-              tokens=tokens)
+              tokens=tokens, token_words=words)
     # the tables read once a call (a test swaps a rule for a neutral one between calls), each
     # with what the loop asks of a rule's name
     found_before, not_carried = cfg["metric_found_before"], cfg["period_not_carried"]
