@@ -252,12 +252,27 @@ def test_word_slots_in_order_and_overlapping_are_the_strings(scorer, kind):
     assert all(np.array_equal(a, b) for a, b in zip(got, want))
 
 
-def test_word_codes_answer_as_a_dict():
+def compiled_or_not(jit: bool):
+    """The compiled kernels (``kernels.py``) for ``jit``, else None (the NumPy code); skips
+    where numba is not installed."""
+    if not jit:
+        return None
+    from baozhi.layers.entities import kernels
+
+    kern = kernels.compiled()
+    if kern is None:
+        pytest.skip("numba is not installed (or BAOZHI_NO_JIT is set)")
+    return kern
+
+
+@pytest.mark.parametrize("jit", [False, True])
+def test_word_codes_answer_as_a_dict(jit):
     """``featids.WordCodes`` (open addressing, grown by doubling from a small table) finds for
     every code the row a dict finds, -1 for codes it does not hold: codes known and new,
-    repeated, spread and crowded (a few high bits apart: shared home slots and probing)."""
+    repeated, spread and crowded (a few high bits apart: shared home slots and probing); by
+    NumPy and by the compiled probe."""
     rng = np.random.default_rng(3)
-    table, ref = featids.WordCodes(bits=4), {}
+    table, ref = featids.WordCodes(bits=4, kern=compiled_or_not(jit)), {}
     for _ in range(60):
         spread = rng.integers(1, 2 ** 62, size=int(rng.integers(1, 150)))
         crowded = rng.integers(1, 64, size=int(rng.integers(1, 40))) << 56
@@ -424,11 +439,14 @@ def test_the_shipped_matcher_is_loaded_from_the_disk_cache_at_first_use(monkeypa
         entities.automata.cache_clear()
 
 
-def test_code_table_finds_what_a_binary_search_finds():
+@pytest.mark.parametrize("jit", [False, True])
+def test_code_table_finds_what_a_binary_search_finds(jit):
     """``featids.CodeTable`` (open addressing) gives every code the index a search of the
     sorted keys gives it: random keys, keys crowded into a few home slots (long probes),
-    codes present and absent, and the bigrams of a corpus page against the model's."""
+    codes present and absent, and the bigrams of a corpus page against the model's; by NumPy
+    and by the compiled probe."""
     rng = np.random.default_rng(3)
+    kern = compiled_or_not(jit)
 
     def binary(keys, codes):
         at = np.searchsorted(keys, codes)
@@ -437,7 +455,7 @@ def test_code_table_finds_what_a_binary_search_finds():
 
     for keys in (np.unique(rng.integers(0, 1 << 42, 3000)), np.unique(rng.integers(0, 5000, 900)),
                  np.array([7], dtype=np.int64), np.zeros(0, dtype=np.int64)):
-        table = featids.CodeTable(keys)
+        table = featids.CodeTable(keys, kern)
         codes = np.concatenate([keys, rng.integers(0, 1 << 42, 2000), rng.integers(0, 6000, 2000),
                                 keys[::-3] + 1]).astype(np.int64)
         assert np.array_equal(table.find(codes), binary(keys, codes))
@@ -446,18 +464,18 @@ def test_code_table_finds_what_a_binary_search_finds():
     crowd = np.array([k for k in range(0, 1 << 20, 7) if table.home(np.array([k]))[0] == 5][:40],
                      dtype=np.int64)
     assert len(crowd) == 40
-    table = featids.CodeTable(crowd[:30])
+    table = featids.CodeTable(crowd[:30], kern)
     assert np.array_equal(table.find(crowd), np.r_[np.arange(30), np.full(10, 30)])
     # keys homed at the last slot: each probes on from the table's end to its start (wrapping)
     bits = featids.CodeTable(np.arange(20, dtype=np.int64)).bits
     cand = np.arange(0, 1 << 22, dtype=np.int64)
     crowd = cand[featids.CodeTable(np.arange(20, dtype=np.int64)).home(cand) == (1 << bits) - 1][:30]
     assert len(crowd) == 30
-    table = featids.CodeTable(crowd[:20])
+    table = featids.CodeTable(crowd[:20], kern)
     assert table.bits == bits and (table.codes[:19] >= 0).all() and table.codes[-1] == crowd[0]
     assert np.array_equal(table.find(crowd), np.r_[np.arange(20), np.full(10, 20)])
     assert np.array_equal(table.find(crowd), binary(crowd[:20], crowd))
-    ids = featids.Ids(Scorer.load(entities.MODEL))
+    ids = featids.Ids(Scorer.load(entities.MODEL, jit=jit))
     cp = featids._codes(repair(corpus_page("000").read_text(encoding="utf-8")).text)
     bigrams = (cp[:-1] << 21) | cp[1:]
     at = ids.bigrams.find(bigrams)

@@ -65,6 +65,7 @@ NOT_BUILDERS = (
     "baozhi.layers.entities.entities:_tagger",
     "baozhi.layers.entities.entities:_scorer",
     "baozhi.layers.entities.entities:_ids",
+    "baozhi.layers.entities.kernels:compiled",    # numba's machine code of the CRF, no rules
     "baozhi.layers.entities.entities:_known_people",
     "baozhi.layers.entities.entities:_common_words",
     "baozhi.layers.entities.entities:automata",

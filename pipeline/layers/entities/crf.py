@@ -77,7 +77,7 @@ class Scorer:
     """A crfsuite model's Viterbi over string features, in NumPy."""
 
     def __init__(self, labels: Sequence[str], attrs: Sequence[str], state: np.ndarray,
-                 trans: np.ndarray):
+                 trans: np.ndarray, jit: bool = True):
         self.labels = list(labels)
         self.ids = {a: i for i, a in enumerate(attrs)}
         self.unknown = len(attrs)
@@ -93,9 +93,16 @@ class Scorer:
         # object array (a path of label indices becomes the label strings in one take)
         self.trans_t = np.ascontiguousarray(self.trans.T)
         self.label_array = np.array(self.labels, dtype=object)
+        # the compiled sums and Viterbi (``kernels.py``: the same numbers), None where numba is
+        # not there or ``jit`` is False (the NumPy code below, as ``BAOZHI_NO_JIT=1`` has it)
+        self.kernels = None
+        if jit:
+            from baozhi.layers.entities import kernels
+
+            self.kernels = kernels.compiled()
 
     @classmethod
-    def load(cls, model: Path, cache: Path | None = None) -> "Scorer":
+    def load(cls, model: Path, cache: Path | None = None, jit: bool = True) -> "Scorer":
         """The scorer of ``model``, from the cache when it holds this model's digest."""
         raw = Path(model).read_bytes()
         digest = hashlib.sha256(raw).hexdigest()
@@ -104,7 +111,7 @@ class Scorer:
         try:
             with np.load(name, allow_pickle=False) as z:
                 return cls([str(y) for y in z["labels"]], z["attrs"].item().split("\x00"), z["state"],
-                           z["trans"])
+                           z["trans"], jit)
         except (OSError, ValueError, KeyError):
             pass
         labels, attrs, state, trans = read_model(model)
@@ -115,7 +122,7 @@ class Scorer:
             prune(folder, "crf-", ".npz", name)   # other models' weights: the last few kept
         except OSError:
             pass                    # not writable: built in memory, as now
-        return cls(labels, attrs, state, trans)
+        return cls(labels, attrs, state, trans, jit)
 
     def scores(self, chunks: Sequence[Sequence[Sequence[str]]]) -> list[np.ndarray]:
         """State scores [positions, labels] of every chunk (each a list of per-position
@@ -157,7 +164,10 @@ class Scorer:
         the other (``lens[i]`` rows for chunk i: ``featids.flat_scores``' layout, not split
         into an array per chunk). Chunks run side by side, longest first, in groups of
         similar lengths (padded positions at most three times the real ones: a
-        step costs little more for more chunks)."""
+        step costs little more for more chunks); by the compiled kernel where there is one
+        (``kernels.viterbi``: chunk by chunk, the same labels)."""
+        if self.kernels is not None:
+            return self._viterbi_compiled(total, lens)
         out: list[list[str]] = [[] for _ in lens]
         lens = list(lens)
         starts = np.cumsum([0] + lens[:-1]).tolist() if lens else []
@@ -175,6 +185,20 @@ class Scorer:
                 out[i] = labels
             k = j
         return out
+
+    def _viterbi_compiled(self, total: np.ndarray, lens: Sequence[int]) -> list[list[str]]:
+        """``viterbi_flat`` by ``kernels.viterbi``: the label ids of every position in one
+        array, then the label strings cut chunk by chunk."""
+        lens = list(lens)
+        total = np.ascontiguousarray(total, dtype=np.float64)
+        m = len(total)
+        cnt = np.array(lens, dtype=np.intp)
+        starts = np.cumsum(cnt) - cnt
+        path = np.empty(m, dtype=np.intp)
+        self.kernels.viterbi(total, starts, cnt, self.trans_t, np.empty((m, len(self.labels)),
+                                                                        dtype=np.intp), path)
+        labels = self.label_array[path].tolist()
+        return [labels[s:s + n] for s, n in zip(starts.tolist(), lens)]
 
     def _viterbi(self, total: np.ndarray, starts: list[int], lens: list[int]) -> list[list[str]]:
         """Viterbi over chunks ordered longest first, chunk j's scores the rows

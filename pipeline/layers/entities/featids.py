@@ -38,6 +38,8 @@ class Ids:
     def __init__(self, scorer):
         self.get = scorer.ids.get
         self.unk = scorer.unknown
+        # the scorer's compiled kernels (``kernels.py``), None: the NumPy code
+        self.kern = getattr(scorer, "kernels", None)
         self.types: dict[str, int] = {}
         # per gazetteer name, (its table, the entries laid out by ``gazetteer``)
         self.gazetteers: dict[str, tuple] = {}
@@ -51,10 +53,10 @@ class Ids:
         self.word_rows = np.zeros((1024, 9), dtype=np.intp)
         self.word_row: dict[str, int] = {}
         # the same rows by a word of one to three characters packed in one int (``_word_rows``)
-        self.word_code = WordCodes()
+        self.word_code = WordCodes(kern=self.kern)
         # the four bigram templates' ids of every bigram any of them has, by one hashed
         # look-up per bigram of a text (``bigram_ids``)
-        self.bigrams, self.bigram_ids = _bigram_tables(self.tables, u)
+        self.bigrams, self.bigram_ids = _bigram_tables(self.tables, u, self.kern)
         # other templates' hashed look-ups (``_look``), made when first needed
         self.hashed: dict[str, tuple] = {}
         self.t3 = np.array([g("t=" + a + b + c, u) for a in TYPES for b in TYPES for c in TYPES],
@@ -122,7 +124,7 @@ class Ids:
         between texts, so that rows handed out for one text stay valid."""
         if len(self.word_row) >= limit:
             self.word_row.clear()
-            self.word_code = WordCodes()
+            self.word_code = WordCodes(kern=self.kern)
             self.word_rows = np.zeros((1024, 9), dtype=np.intp)
 
 
@@ -143,11 +145,17 @@ def _home(codes: np.ndarray, bits: int) -> np.ndarray:
 
 
 def _probe(slot_keys: np.ndarray, slot_values: np.ndarray, bits: int, codes: np.ndarray,
-           missing: int) -> np.ndarray:
+           missing: int, kern=None) -> np.ndarray:
     """The value of each of ``codes`` in an open-addressing table (``slot_keys``: the code held
     in each slot, -1 where empty; ``slot_values``: its value), ``missing`` where absent: from its
     home slot, linear probing until its own code or an empty slot (the one look-up of
-    ``CodeTable`` and ``WordCodes``)."""
+    ``CodeTable`` and ``WordCodes``); code by code in ``kern.probe`` where the compiled
+    kernels are given (``kernels.py``: the same answers)."""
+    if kern is not None:
+        codes = np.ascontiguousarray(codes, dtype=np.int64)
+        out = np.empty(len(codes), dtype=np.intp)
+        kern.probe(slot_keys, slot_values, bits, codes, missing, out)
+        return out
     mask = (1 << bits) - 1
     h = _home(codes, bits)
     held = slot_keys[h]
@@ -174,7 +182,8 @@ class CodeTable:
     probing. The same answer as a binary search of the sorted keys (``np.searchsorted``,
     tests/test_crf.py), at about one random access a code instead of a dozen."""
 
-    def __init__(self, keys: np.ndarray):
+    def __init__(self, keys: np.ndarray, kern=None):
+        self.kern = kern     # the compiled kernels (``kernels.compiled``) or None: NumPy
         keys = np.asarray(keys, dtype=np.int64)
         self.size = len(keys)
         self.bits = max(4, (8 * self.size).bit_length())
@@ -195,7 +204,7 @@ class CodeTable:
 
     def find(self, codes: np.ndarray) -> np.ndarray:
         """The index in ``keys`` of each of ``codes`` (``len(keys)`` where absent)."""
-        return _probe(self.codes, self.index, self.bits, codes, self.size)
+        return _probe(self.codes, self.index, self.bits, codes, self.size, self.kern)
 
 
 class WordCodes:
@@ -204,7 +213,8 @@ class WordCodes:
     slot the top bits of its product with ``_MULT``, linear probing, at most a quarter full
     (grown by doubling). The same answers as a dict of code -> row (tests/test_crf.py)."""
 
-    def __init__(self, bits: int = 12):
+    def __init__(self, bits: int = 12, kern=None):
+        self.kern = kern     # the compiled kernels (``kernels.compiled``) or None: NumPy
         self.bits = bits
         self.keys = np.full(1 << bits, -1, dtype=np.int64)
         self.rows = np.zeros(1 << bits, dtype=np.intp)
@@ -215,7 +225,7 @@ class WordCodes:
 
     def find(self, codes: np.ndarray) -> np.ndarray:
         """The row of each of ``codes`` (-1 where not held)."""
-        return _probe(self.keys, self.rows, self.bits, codes, -1)
+        return _probe(self.keys, self.rows, self.bits, codes, -1, self.kern)
 
     def add(self, codes: Sequence[int], rows: Sequence[int]) -> None:
         """Hold ``codes`` (distinct, none held yet) with their ``rows``."""
@@ -225,7 +235,7 @@ class WordCodes:
             bits = self.bits
             while 4 * (self.count + len(codes)) > (1 << bits):
                 bits += 1
-            self.__init__(bits)
+            self.__init__(bits, self.kern)
             self._put(ok, orow)
         self._put(list(codes), list(rows))
 
@@ -242,7 +252,7 @@ class WordCodes:
         self.count += len(codes)
 
 
-def _bigram_tables(tables: dict, unk: int) -> tuple[CodeTable, np.ndarray]:
+def _bigram_tables(tables: dict, unk: int, kern=None) -> tuple[CodeTable, np.ndarray]:
     """(the hashed table of every bigram code of ``BIGRAM_SLOTS``' templates, their ids
     [template, key index], a last column of ``unk`` for codes in none)."""
     keys = np.unique(np.concatenate([tables[p][0] for p in BIGRAM_SLOTS]))
@@ -250,7 +260,7 @@ def _bigram_tables(tables: dict, unk: int) -> tuple[CodeTable, np.ndarray]:
     for j, p in enumerate(BIGRAM_SLOTS):
         k, v = tables[p]
         ids[j, np.searchsorted(keys, k)] = v
-    return CodeTable(keys), ids
+    return CodeTable(keys, kern), ids
 
 
 def _tables(attrs: dict) -> dict:
@@ -316,7 +326,7 @@ def _look(ids: "Ids", template: str, codes: np.ndarray) -> np.ndarray:
     got = ids.hashed.get(template)
     if got is None:
         keys, vals = ids.tables[template]
-        got = ids.hashed[template] = (CodeTable(keys), np.append(vals, ids.unk).astype(np.intp))
+        got = ids.hashed[template] = (CodeTable(keys, ids.kern), np.append(vals, ids.unk).astype(np.intp))
     table, vals = got
     if not table.size:
         return np.full(len(codes), ids.unk, dtype=np.intp)
@@ -554,6 +564,12 @@ def flat_scores(scorer, ids: Ids, pieces, automata, extra=()) -> tuple[np.ndarra
     if not n:
         return np.zeros((0, len(scorer.labels))), lens
     state = scorer.state
+    kern = scorer.kernels
+    if kern is not None:     # the same additions in the same order, compiled (``kernels.sums``)
+        out = np.empty((n, state.shape[1]))
+        kern.sums(state, np.array(dense, dtype=np.intp), np.asarray(pos, dtype=np.intp),
+                  np.asarray(sid, dtype=np.intp), out)
+        return out, lens
     # every id is a row of ``state`` (the unknown one its last, as ``crf.Scorer`` checks):
     # mode="clip" changes no row and spares the copy ``take`` makes of its output under the
     # default mode="raise"

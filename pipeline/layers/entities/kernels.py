@@ -1,0 +1,156 @@
+"""The CRF's hot numeric loops compiled by numba: the state score sums, the Viterbi and the
+hashed look-ups of the feature ids.
+
+``crf.Scorer`` and ``featids`` run these where numba is importable (and ``BAOZHI_NO_JIT`` is
+not set), else their NumPy code, with the same numbers: each kernel makes the additions of
+the NumPy path one by one in the same order (a position's weight rows slot by slot, then its
+sparse rows in the order given; the Viterbi's ``alpha[from] + trans[from, to]``, the first
+maximum over ``from`` as ``np.argmax`` takes it, plus the state score), and numba compiles
+without ``fastmath`` (no reordering of floating-point additions), so every sum, and every
+label, is the same bit for bit (tests/test_crf_kernels.py on dev sentences and corpus pages).
+
+numba is imported only here and only when a scorer is made (``compiled``), never by a
+process that does not run the NumPy scorer (a one-line ``annotate`` runs crfsuite). The
+machine code is kept on disk (numba's ``cache=True``) in the project's cache folder
+(``diskcache.cache_dir() / "numba"``, unless the user set ``NUMBA_CACHE_DIR``), keyed by numba on
+this file's contents, the argument types and the CPU, so that a fresh process loads it
+instead of compiling (about a second). The signatures are given, so compiling or loading
+happens once, when ``compiled`` is first called (``run.chunked.warm_up``, before workers
+fork), not at a first page.
+"""
+from __future__ import annotations
+
+import functools
+import os
+from types import SimpleNamespace
+
+import numpy as np
+
+
+def sums(state, dense, pos, sid, out):
+    """``out[p] = state[dense[0, p]] + state[dense[1, p]] + ...`` added slot by slot, then
+    ``out[pos[i]] += state[sid[i]]`` for every i in order (``featids.flat_scores``); every id
+    clipped into ``state``'s rows as ``np.take(mode="clip")`` does."""
+    k, n = dense.shape
+    L = state.shape[1]
+    top = state.shape[0] - 1
+    for p in range(n):
+        r = min(max(dense[0, p], 0), top)
+        for y in range(L):
+            out[p, y] = state[r, y]
+    # slot by slot over all positions (as NumPy's passes; faster here than position by
+    # position: ``out`` stays in the cache, the next slot's ids are read in order)
+    for j in range(1, k):
+        for p in range(n):
+            r = min(max(dense[j, p], 0), top)
+            for y in range(L):
+                out[p, y] += state[r, y]
+    for i in range(len(pos)):
+        p = pos[i]
+        r = min(max(sid[i], 0), top)
+        for y in range(L):
+            out[p, y] += state[r, y]
+
+
+def viterbi(total, starts, lens, trans_t, back, path):
+    """The best label path of every chunk (chunk c: the rows ``starts[c]:starts[c] +
+    lens[c]`` of ``total``) into the same rows of ``path``; ``trans_t`` the transitions laid
+    out [to, from], ``back`` scratch of ``total``'s shape. Ties go to the lower label, as
+    ``np.argmax`` (the weights are finite: no NaN to order)."""
+    L = total.shape[1]
+    alpha = np.empty(L)
+    nxt = np.empty(L)
+    for c in range(len(starts)):
+        s0 = starts[c]
+        T = lens[c]
+        if T <= 0:
+            continue
+        for y in range(L):
+            alpha[y] = total[s0, y]
+        for t in range(s0 + 1, s0 + T):
+            for y in range(L):
+                best = alpha[0] + trans_t[y, 0]
+                arg = 0
+                for x in range(1, L):
+                    v = alpha[x] + trans_t[y, x]
+                    if v > best:
+                        best = v
+                        arg = x
+                back[t, y] = arg
+                nxt[y] = best + total[t, y]
+            for y in range(L):
+                alpha[y] = nxt[y]
+        best = alpha[0]
+        arg = 0
+        for y in range(1, L):
+            if alpha[y] > best:
+                best = alpha[y]
+                arg = y
+        path[s0 + T - 1] = arg
+        for t in range(s0 + T - 1, s0, -1):
+            arg = back[t, arg]
+            path[t - 1] = arg
+
+
+MULT = np.uint64(0x9E3779B97F4A7C15)    # featids._MULT (Fibonacci hashing's multiplier)
+
+
+def probe(slot_keys, slot_values, bits, codes, missing, out):
+    """``featids._probe``: the value of each of ``codes`` in an open-addressing table (home
+    slot the top ``bits`` bits of the code times ``MULT``, wrapping; linear probing until the
+    code itself or an empty slot, -1), ``missing`` where absent, into ``out``."""
+    mask = (1 << bits) - 1
+    shift = np.uint64(64 - bits)
+    for i in range(len(codes)):
+        c = codes[i]
+        h = np.intp((np.uint64(c) * MULT) >> shift)
+        while True:
+            held = slot_keys[h]
+            if held == c:
+                out[i] = slot_values[h]
+                break
+            if held < 0:
+                out[i] = missing
+                break
+            h = (h + 1) & mask
+
+
+KERNELS = {
+    "probe": (probe, "void(int64[::1], intp[::1], int64, int64[::1], int64, intp[::1])"),
+    "sums": (sums, "void(float64[:, ::1], intp[:, ::1], intp[::1], intp[::1], float64[:, ::1])"),
+    "viterbi": (viterbi, "void(float64[:, ::1], intp[::1], intp[::1], float64[:, ::1], intp[:, ::1], "
+                         "intp[::1])"),
+}
+
+
+def enabled() -> bool:
+    """Not switched off by ``BAOZHI_NO_JIT`` (any value but empty and 0)."""
+    return os.environ.get("BAOZHI_NO_JIT", "") in ("", "0")
+
+
+@functools.cache
+def compiled() -> SimpleNamespace | None:
+    """The kernels compiled (or loaded from the disk cache), by name; None where numba is
+    not importable or ``BAOZHI_NO_JIT`` is set (the callers then run their NumPy code)."""
+    if not enabled():
+        return None
+    try:
+        import numba
+        from numba.core import config
+    except ImportError:
+        return None
+    from baozhi.resources.diskcache import cache_dir
+
+    before = config.CACHE_DIR
+    if not before:     # the project's cache folder, for these kernels only (restored below)
+        config.CACHE_DIR = str(cache_dir() / "numba")
+    try:
+        made = {}
+        for name, (func, sig) in KERNELS.items():
+            try:
+                made[name] = numba.njit(sig, cache=True, nogil=True)(func)
+            except RuntimeError:    # no cache folder can be written: compiled in memory
+                made[name] = numba.njit(sig, nogil=True)(func)
+    finally:
+        config.CACHE_DIR = before
+    return SimpleNamespace(**made)

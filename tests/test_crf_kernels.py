@@ -1,0 +1,127 @@
+"""The CRF's compiled kernels (``kernels.py``, numba) give the NumPy path's numbers exactly:
+the same state scores bit for bit and the same labels, on real text and on made-up ties."""
+from __future__ import annotations
+
+import json
+import random
+
+import numpy as np
+import pytest
+
+from conftest import corpus_page
+from baozhi.layers.entities import entities, featids, kernels, features as nf
+from baozhi.layers.entities.crf import Scorer
+from baozhi.stages.repair import repair
+
+pytest.importorskip("numba")
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory):
+    """(the compiled scorer, the NumPy one) of the shipped model, each with its own ids."""
+    folder = tmp_path_factory.mktemp("cache")
+    jit, plain = Scorer.load(entities.MODEL, folder), Scorer.load(entities.MODEL, folder, jit=False)
+    assert jit.kernels is not None and plain.kernels is None
+    return (jit, featids.Ids(jit)), (plain, featids.Ids(plain))
+
+
+def assert_same(both, pieces, groups=()):
+    """Scores byte for byte, labels equal, from one batch of pieces (as ``tag_many`` makes)."""
+    (sj, ij), (sp, ip) = both
+    auto = entities.automata()
+    tj, lj = featids.flat_scores(sj, ij, pieces, auto, groups)
+    tp, lp = featids.flat_scores(sp, ip, pieces, auto, groups)
+    assert lj == lp
+    assert tj.shape == tp.shape and tj.tobytes() == tp.tobytes()
+    got, want = sj.viterbi_flat(tj, lj), sp.viterbi_flat(tp, lp)
+    assert got == want
+    return want
+
+
+def test_dev_sentences_same_scores_and_labels(both, shared):
+    """People's Daily dev sentences, in batches of 40 (one scoring, one Viterbi each)."""
+    lines = (shared / "pd1998" / "dev.jsonl").read_text(encoding="utf-8").splitlines()
+    texts = [json.loads(line)["text"] for line in random.Random(14).sample(lines, 400)]
+    named = 0
+    for k in range(0, len(texts), 40):
+        pieces = [p for t in texts[k:k + 40] for p in nf.pieces(t, None)]
+        named += sum(y != "O" for ys in assert_same(both, pieces) for y in ys)
+    assert named > 500
+
+
+def test_corpus_pages_same_scores_and_labels(both):
+    """The bundled pages with the segmenter's tokens, each page one batch as in a run."""
+    pieces = []
+    for stem in ("000", "001", "002", "003"):
+        text = repair(corpus_page(stem).read_text(encoding="utf-8")).text
+        pieces += nf.pieces(text, nf.tokenize(text))
+    labels = assert_same(both, pieces)
+    assert sum(y != "O" for ys in labels for y in ys) > 100
+
+
+def test_every_feature_group_same_scores(both):
+    """The optional feature groups (sparse lexicon entries, more dense slots) as well."""
+    text = ("新华社北京1月5日电 国务院总理李鹏今天在人民大会堂会见了美国客人ＡＢＣ。"
+            "山西省太原市迎泽区柳巷南路12号，太原钢铁集团有限公司！“好”")
+    assert_same(both, nf.pieces(text, None), ("trigram", "window3", "lexicon"))
+
+
+@pytest.mark.parametrize("jit", [True, False])
+def test_viterbi_with_ties_is_the_plain_one(jit):
+    """Scores and transitions of small integers (many equal sums: ties go to the lower label
+    at every step and at the end, as ``np.argmax``), chunks of 0 to 40 positions, both paths
+    against a plain Viterbi of one chunk at a time."""
+    rng = np.random.default_rng(14)
+    L = 7
+    labels = [f"L{i}" for i in range(L)]
+
+    def plain(trans, s):
+        alpha, back = s[0].copy(), []
+        for t in range(1, len(s)):
+            sums = alpha[:, None] + trans                        # [from, to]
+            best = sums.argmax(axis=0)
+            back.append(best)
+            alpha = sums[best, np.arange(L)] + s[t]
+        y = [int(alpha.argmax())]
+        for b in reversed(back):
+            y.append(int(b[y[-1]]))
+        return [labels[i] for i in reversed(y)]
+
+    for _ in range(30):
+        trans = rng.integers(-2, 3, (L, L)).astype(float)
+        model = Scorer(labels, ["a"], np.zeros((2, L)), trans, jit=jit)
+        assert (model.kernels is not None) is jit
+        scores = [rng.integers(-3, 4, (int(n), L)).astype(float)
+                  for n in rng.integers(0, 40, int(rng.integers(1, 30)))]
+        assert model.viterbi(scores) == [plain(trans, s) if len(s) else [] for s in scores]
+
+
+def test_sums_in_order_are_the_numpy_sums():
+    """Random weights of very different magnitudes (so that another order of addition would
+    round differently), random ids (out of range ones clipped, as ``np.take(mode="clip")``)
+    and sparse (position, id) pairs in any order: the kernel's sums are NumPy's bit for bit."""
+    kern = kernels.compiled()
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        rows, L, n, k = int(rng.integers(2, 50)), int(rng.integers(1, 12)), int(rng.integers(1, 300)), \
+            int(rng.integers(1, 8))
+        state = rng.normal(size=(rows, L)) * 10.0 ** rng.integers(-12, 12, (rows, 1))
+        dense = rng.integers(-2, rows + 2, (k, n))
+        pos = rng.integers(0, n, int(rng.integers(0, 3 * n)))
+        sid = rng.integers(0, rows, len(pos))
+        want = np.take(state, dense[0], axis=0, mode="clip")
+        for s in dense[1:]:
+            want += np.take(state, s, axis=0, mode="clip")
+        for i in np.argsort(pos, kind="stable"):   # each position's pairs in their order
+            want[pos[i]] += state[sid[i]]
+        got = np.empty((n, L))
+        kern.sums(state, dense, pos, sid, got)
+        assert got.tobytes() == want.tobytes()
+
+
+def test_no_jit_switch(monkeypatch):
+    """``BAOZHI_NO_JIT=1`` leaves the NumPy path (the kernels are not made)."""
+    monkeypatch.setenv("BAOZHI_NO_JIT", "1")
+    assert kernels.compiled.__wrapped__() is None
+    monkeypatch.setenv("BAOZHI_NO_JIT", "0")
+    assert kernels.compiled.__wrapped__() is not None
