@@ -342,27 +342,43 @@ def automaton_matches(auto, text):
 MATCH_TEXTS = ODD + ["太原市太原钢铁集团太原", "太原太原太原市", "钢铁\x00太原市\x00李鹏", "鹏李鹏鹏"]
 
 
+@pytest.mark.parametrize("jit", [False, True])
 @pytest.mark.parametrize("text", MATCH_TEXTS)
-def test_matcher_finds_the_automatons_matches_in_its_order(text):
-    """``features.Matcher`` (array operations over the text) gives the shared automaton's
-    matches, in the order it gives them (by end, the longest first), surfaces of one
-    character and overlapping ones included."""
+def test_matcher_finds_the_automatons_matches_in_its_order(text, jit):
+    """``features.Matcher`` (array operations over the text, or its compiled walk) gives the
+    shared automaton's matches, in the order it gives them (by end, the longest first),
+    surfaces of one character and overlapping ones included."""
+    kern = compiled_or_not(jit)
     t = [("太原市", "LOC"), ("太原", "ORG"), ("太原钢铁集团", "ORG"), ("李鹏", "PER"), ("鹏", "PER")]
     j = [("太原", "LOC"), ("原市太", "LOC"), ("钢铁", "ORG"), ("中国人民银行", "ORG"), ("太原太原", "LOC")]
     both = nf.build_gazetteers({"t": t, "j": j}, min_len=1)
     g = both[0][1]
-    assert g.matches(text).tolist() == automaton_matches(g.auto, text)
+    assert g.matches(text, kern).tolist() == automaton_matches(g.auto, text)
 
 
-def test_matcher_of_the_shipped_gazetteers_on_dev_sentences(shared):
-    """The shipped gazetteers' matches by ``Matcher`` are the automaton's on dev sentences
-    (full-width, as the tagger reads them) and on a page of them joined by NULs."""
+@pytest.mark.parametrize("jit", [False, True])
+def test_matcher_with_more_matches_than_characters(jit):
+    """Every run of one character a surface: far more matches than characters (the
+    compiled walk's first buffer too small: it counts, and is run again with room)."""
+    kern = compiled_or_not(jit)
+    g = nf.build_gazetteers({"t": [("鹏" * k, "PER") for k in range(1, 31)]}, min_len=1)[0][1]
+    text = "李" + "鹏" * 40 + "李鹏"
+    got = g.matches(text, kern).tolist()
+    assert got == automaton_matches(g.auto, text) and len(got) > 4 * len(text)
+
+
+@pytest.mark.parametrize("jit", [False, True])
+def test_matcher_of_the_shipped_gazetteers_on_dev_sentences(shared, jit):
+    """The shipped gazetteers' matches by ``Matcher`` (NumPy or compiled) are the automaton's
+    on dev sentences (full-width, as the tagger reads them) and on a page of them joined by
+    NULs."""
+    kern = compiled_or_not(jit)
     g = entities.automata()[0][1]
     lines = (shared / "pd1998" / "dev.jsonl").read_text(encoding="utf-8").splitlines()
     texts = [nf.full_width(json.loads(line)["text"]) for line in random.Random(3).sample(lines, 200)]
     found = 0
     for text in texts + ["\x00".join(texts)]:
-        got = g.matches(text).tolist()
+        got = g.matches(text, kern).tolist()
         assert got == automaton_matches(g.auto, text)
         found += len(got)
     assert found > 1000

@@ -209,7 +209,9 @@ def _load_matcher() -> None:
     operations), loaded now (``automata``: from disk)."""
     g = next((g for _, g in automata() if isinstance(g, nf.Gazetteer) and len(g)), None)
     if g is not None:
-        g.matcher()
+        m = g.matcher()
+        if _has_model() and _scorer().kernels is not None:
+            m.flat()        # the compiled walk's arrays (``kernels.match``), made before any fork
 
 
 def _build_automata() -> tuple:

@@ -395,7 +395,7 @@ def _matches(ids: "Ids", pieces, lens, automata, extra) -> tuple[np.ndarray, np.
         if isinstance(auto, nf.Gazetteer):
             every = passes.get(id(auto.auto))
             if every is None:
-                every = passes[id(auto.auto)] = auto.matches(joined)
+                every = passes[id(auto.auto)] = auto.matches(joined, ids.kern)
             flat = auto.own(every)
             arrays = ids.gazetteer(name, auto.table)
         else:   # an automaton of (length, labels) values (``build_automaton``): indexed here

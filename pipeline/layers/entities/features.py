@@ -203,14 +203,15 @@ class Gazetteer:
         if self._shared.get("matcher") is None:
             self._shared["build"] = build
 
-    def matches(self, text: str):
+    def matches(self, text: str, kern=None):
         """(end, index) of every match of the automaton in ``text``, as one flat int array in
-        the order of ``auto.iter`` (by end; at one end the longest first). By the ``Matcher``,
-        or by the automaton itself when two surfaces of one length share a hash (the
-        ``Matcher`` could then miss one: ``Matcher.exact``)."""
+        the order of ``auto.iter`` (by end; at one end the longest first). By the ``Matcher``
+        (its compiled walk where ``kern``, the compiled kernels, is given), or by the automaton
+        itself when two surfaces of one length share a hash (the ``Matcher`` could then miss
+        one: ``Matcher.exact``)."""
         m = self.matcher()
         if m.exact:
-            return m.matches(text)
+            return m.matches(text, kern)
         import numpy as np
 
         return np.array([x for pair in self.auto.iter(text) for x in pair], dtype=np.intp)
@@ -314,12 +315,61 @@ class Matcher:
         self.pairs[at[lens[two] > 2]] |= 1
         self.pairs[at[lens[two] == 2]] |= 2
 
-    def matches(self, text: str):
+    def flat(self) -> tuple:
+        """The arrays of ``kernels.match`` (the surfaces' and prefixes' hashes by length laid
+        end to end with their offsets, the surfaces' code points), made at the first use."""
+        got = self.__dict__.get("_flat")
+        if got is None:
+            import numpy as np
+
+            def laid(parts):
+                off = np.zeros(self.longest + 2, dtype=np.intp)
+                off[1:] = np.cumsum([0] + [len(x) for x in parts[1:]])
+                keys = (np.concatenate(parts[1:]) if self.longest else np.zeros(0)).astype(np.uint64)
+                return keys, off
+
+            wkeys, woff = laid([None] + [k for k, _ in self.words[1:]])
+            which = (np.concatenate([w for _, w in self.words[1:]]) if self.longest
+                     else np.zeros(0)).astype(np.intp)
+            pkeys, poff = laid(self.prefixes)
+            scp = _code_points("".join(self.surfaces)).astype(np.int64)
+            soff = (np.cumsum(self.lens) - self.lens).astype(np.intp)
+            got = self.__dict__["_flat"] = (self.index0, self.index1, self.k1, self.pairs, wkeys,
+                                            which, woff, pkeys, poff, scp, soff, self.longest)
+        return got
+
+    def _matches_compiled(self, text: str, kern):
+        """``matches`` by ``kernels.match``: the (start, surface) pairs found start by start,
+        then laid out as ``matches`` lays its own."""
+        import numpy as np
+
+        cp = _code_points(text).astype(np.int64)
+        arrays = self.flat()
+        cap = len(cp) + 16
+        while True:
+            s = np.empty(cap, dtype=np.intp)
+            w = np.empty(cap, dtype=np.intp)
+            found = kern.match(cp, *arrays, np.uint64(self.B), s, w)
+            if found <= cap:
+                break
+            cap = found
+        s, w = s[:found], w[:found]
+        length = self.lens[w]
+        end = s + length - 1
+        order = np.lexsort((-length, end))      # by end, the longest first: the automaton's order
+        out = np.empty(2 * len(order), dtype=np.intp)
+        out[0::2] = end[order]
+        out[1::2] = self.values[w[order]]
+        return out
+
+    def matches(self, text: str, kern=None):
         import numpy as np
 
         n = len(text)
         if not n or not self.longest:
             return np.zeros(0, dtype=np.intp)
+        if kern is not None:
+            return self._matches_compiled(text, kern)
         cp = _code_points(text).astype(np.intp)
         b = np.uint64(self.B)
         found_s, found_w = [], []

@@ -1,5 +1,5 @@
 """The CRF's hot numeric loops compiled by numba: the state score sums, the Viterbi and the
-hashed look-ups of the feature ids.
+hashed look-ups of the feature ids and the gazetteers' matches.
 
 ``crf.Scorer`` and ``featids`` run these where numba is importable (and ``BAOZHI_NO_JIT`` is
 not set), else their NumPy code, with the same numbers: each kernel makes the additions of
@@ -115,7 +115,108 @@ def probe(slot_keys, slot_values, bits, codes, missing, out):
             h = (h + 1) & mask
 
 
+def match(cp, index0, index1, k1, pairs, wkeys, wwhich, woff, pkeys, poff, scp, soff, longest, B,
+          out_s, out_w):
+    """``features.Matcher.matches`` start by start: the (start, surface) of every surface of
+    the gazetteers found at each start of ``cp`` (a text's code points) into ``out_s`` and
+    ``out_w`` (as many as they hold), and their count. The Matcher's arrays laid end to end
+    (``Matcher.flat``): ``wkeys[woff[L]:woff[L + 1]]`` the sorted hashes of the surfaces of
+    ``L`` characters (``wwhich`` their surface), ``pkeys[poff[L]:poff[L + 1]]`` those of the
+    ``L``-prefixes of longer surfaces, ``scp[soff[w]:]`` the code points of surface ``w``. The
+    same walk as the Matcher's, one start at a time instead of all starts one length at a
+    time: the first two characters by ``index0``/``index1``/``pairs``, then the hash
+    ``h * B + c`` (wrapping) one character on while it is some longer surface's prefix; a
+    hash found among the surfaces' is a match once its characters are checked."""
+    n = len(cp)
+    top = len(index0)
+    found = 0
+    cap = len(out_s)
+    # surfaces of one character: the code itself is the hash
+    lo0, hi0 = woff[1], woff[2]
+    if hi0 > lo0:
+        for s in range(n):
+            h = np.uint64(cp[s])
+            lo, hi = lo0, hi0
+            while lo < hi:
+                mid = (lo + hi) >> 1
+                if wkeys[mid] < h:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            if lo < hi0 and wkeys[lo] == h:
+                w = wwhich[lo]
+                ok = True
+                if cp[s] != scp[soff[w]]:
+                    ok = False
+                if ok:
+                    if found < cap:
+                        out_s[found] = s
+                        out_w[found] = w
+                    found += 1
+    for s in range(n - 1):
+        c0 = cp[s]
+        c1 = cp[s + 1]
+        if c0 >= top or c1 >= top:
+            continue
+        i0 = index0[c0]
+        i1 = index1[c1]
+        if i0 < 0 or i1 < 0:
+            continue
+        flags = pairs[i0 * k1 + i1]
+        h = np.uint64(c0) * B + np.uint64(c1)
+        L = 2
+        while True:
+            # a surface of L characters with this hash, its characters checked
+            lo, hi = woff[L], woff[L + 1]
+            if hi > lo and (L > 2 or flags & 2):
+                end = hi
+                while lo < hi:
+                    mid = (lo + hi) >> 1
+                    if wkeys[mid] < h:
+                        lo = mid + 1
+                    else:
+                        hi = mid
+                if lo < end and wkeys[lo] == h:
+                    w = wwhich[lo]
+                    base = soff[w]
+                    ok = True
+                    for i in range(L):
+                        if cp[s + i] != scp[base + i]:
+                            ok = False
+                            break
+                    if ok:
+                        if found < cap:
+                            out_s[found] = s
+                            out_w[found] = w
+                        found += 1
+            # go on while a longer surface starts so
+            if L == 2:
+                if not flags & 1:
+                    break
+            else:
+                lo, hi = poff[L], poff[L + 1]
+                if hi == lo:
+                    break
+                end = hi
+                while lo < hi:
+                    mid = (lo + hi) >> 1
+                    if pkeys[mid] < h:
+                        lo = mid + 1
+                    else:
+                        hi = mid
+                if lo == end or pkeys[lo] != h:
+                    break
+            L += 1
+            if L > longest or s + L > n:
+                break
+            h = h * B + np.uint64(cp[s + L - 1])
+    return found
+
+
 KERNELS = {
+    "match": (match, "int64(int64[::1], int32[::1], int32[::1], int64, int8[::1], uint64[::1], intp[::1], "
+                     "intp[::1], uint64[::1], intp[::1], int64[::1], intp[::1], int64, uint64, intp[::1], "
+                     "intp[::1])"),
     "probe": (probe, "void(int64[::1], intp[::1], int64, int64[::1], int64, intp[::1])"),
     "sums": (sums, "void(float64[:, ::1], intp[:, ::1], intp[::1], intp[::1], float64[:, ::1])"),
     "viterbi": (viterbi, "void(float64[:, ::1], intp[::1], intp[::1], float64[:, ::1], intp[:, ::1], "
