@@ -237,11 +237,14 @@ def test_word_rows_by_code_are_the_words_own(scorer):
         assert np.array_equal(ids.word_rows[rows], fresh.word_rows[[fresh.word_row[w] for w in words]])
 
 
+@pytest.mark.parametrize("jit", [False, True])
 @pytest.mark.parametrize("kind", ["segmenter", "overlapping"])
-def test_word_slots_in_order_and_overlapping_are_the_strings(scorer, kind):
+def test_word_slots_in_order_and_overlapping_are_the_strings(kind, jit):
     """``featids._word_slots`` spreads a segmenter's tokens (in order, none overlapping) by
-    token; tokens that overlap take the position-by-position way: both give the scores of
-    the strings, number for number."""
+    token (NumPy, or ``kernels.word_slots``); tokens that overlap take the
+    position-by-position way: both give the scores of the strings, number for number."""
+    compiled_or_not(jit)
+    scorer = Scorer.load(entities.MODEL, jit=jit)
     text = ("太原市公安局与山西省人民政府签约，北京上海广州张三李四。“国内生产总值”增长8.8%。"
             "本报太原11月16日电（记者 张峰）王小明说：我们到北京去！") * 2
     toks = nf.tokenize(text)

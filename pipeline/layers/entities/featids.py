@@ -460,6 +460,12 @@ def _word_slots(ids: Ids, pieces, lens, n) -> list[np.ndarray]:
     base = np.cumsum(ls) - ls
     ts, te = base[ci] + s, base[ci] + e
     rows = _word_rows(ids, "".join(p[2] for p in pieces), ts, te, tab)
+    if ids.kern is not None and (ts[1:] >= te[:-1]).all():
+        # tokens in order, none overlapping: token by token in ``kernels.word_slots`` (the
+        # same writes as below)
+        block = np.full((6, n), unk, dtype=np.intp)
+        ids.kern.word_slots(ids.word_rows, rows, ts, te, ci, np.array(ids.edges, dtype=np.intp), block)
+        return list(block)
     W = ids.word_rows[rows]     # (after: the rows of new words may have grown the table)
     # the neighbours' words: ^/$ at a chunk's first and last token
     firsts = np.ones(m, dtype=bool)

@@ -1,5 +1,5 @@
 """The CRF's hot numeric loops compiled by numba: the state score sums, the Viterbi and the
-hashed look-ups of the feature ids and the gazetteers' matches.
+hashed look-ups of the feature ids, the word slots and the gazetteers' matches.
 
 ``crf.Scorer`` and ``featids`` run these where numba is importable (and ``BAOZHI_NO_JIT`` is
 not set), else their NumPy code, with the same numbers: each kernel makes the additions of
@@ -213,7 +213,50 @@ def match(cp, index0, index1, k1, pairs, wkeys, wwhich, woff, pkeys, poff, scp, 
     return found
 
 
+def word_slots(word_rows, rows, ts, te, ci, edges, out):
+    """``featids._word_slots`` of tokens in order, none overlapping: the six word slots
+    [wt=, w=, wl=|wr=, tl=|tr=, wr=, tr=] of every position into ``out`` (the unknown id
+    where a slot has nothing, written beforehand): token t's word is the row ``rows[t]`` of
+    ``word_rows`` (its nine ids), ``ci[t]`` its chunk (^/$ edges at a chunk's first and last
+    token, ``edges`` = wl=^, tl=^, wr=$, tr=$), as the NumPy code writes them."""
+    m = len(ts)
+    for t in range(m):
+        r = rows[t]
+        if t == 0 or ci[t] != ci[t - 1]:
+            wl = edges[0]
+            tl = edges[1]
+        else:
+            wl = word_rows[rows[t - 1], 1]
+            tl = word_rows[rows[t - 1], 2]
+        if t == m - 1 or ci[t + 1] != ci[t]:
+            wr = edges[2]
+            tr = edges[3]
+        else:
+            wr = word_rows[rows[t + 1], 3]
+            tr = word_rows[rows[t + 1], 4]
+        a = ts[t]
+        b = te[t]
+        inner = word_rows[r, 7]
+        word = word_rows[r, 0]
+        for p in range(a, b):
+            out[0, p] = inner
+            out[1, p] = word
+        out[2, a] = wl
+        out[3, a] = tl
+        if b - a == 1:
+            out[0, a] = word_rows[r, 5]
+            out[4, a] = wr
+            out[5, a] = tr
+        else:
+            out[0, a] = word_rows[r, 6]
+            out[0, b - 1] = word_rows[r, 8]
+            out[2, b - 1] = wr
+            out[3, b - 1] = tr
+
+
 KERNELS = {
+    "word_slots": (word_slots, "void(intp[:, ::1], intp[::1], intp[::1], intp[::1], intp[::1], intp[::1], "
+                               "intp[:, ::1])"),
     "match": (match, "int64(int64[::1], int32[::1], int32[::1], int64, int8[::1], uint64[::1], intp[::1], "
                      "intp[::1], uint64[::1], intp[::1], int64[::1], intp[::1], int64, uint64, intp[::1], "
                      "intp[::1])"),
