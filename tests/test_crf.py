@@ -400,24 +400,30 @@ def test_matcher_is_shared_and_not_pickled():
     assert again[1][1].matches("在太原市").tolist() == [2, 1, 3, 0]
 
 
-@pytest.mark.parametrize("tokens", ["jieba", "whole", "gaps", "overlapping", "shuffled"])
-def test_pieces_from_arrays_are_the_loops(tokens, monkeypatch):
-    """``pieces`` places many tokens by array operations (``_locals``): the same tokens in
-    every chunk as the one-by-one walk, clipped at chunk ends, spaces left out; tokens out of
-    order sorted first; tokens that overlap are walked one by one."""
+@pytest.mark.parametrize("jit", [False, True])
+@pytest.mark.parametrize("tokens", ["jieba", "whole", "gaps", "overlapping", "shuffled", "chars"])
+def test_pieces_from_arrays_are_the_loops(tokens, jit, monkeypatch):
+    """``pieces`` places many tokens by array operations (``_locals``, or its compiled
+    kernel): the same tokens in every chunk as the one-by-one walk, clipped at chunk ends
+    (one token over every chunk: "whole"), spaces left out; tokens out of order sorted first;
+    tokens that overlap are walked one by one."""
+    kern = compiled_or_not(jit)
     text = ("本报太原11月16日电（记者 张峰）山西省人民政府与ABC Corp.签约。\n\n　　投资24.7亿元，"
             "王小明说：“我们到北京去！”  他又说：“好。” 一\n二\n\n三四五六七八九十李四") * 3
     toks = nf.tokenize(text)
     given = {"jieba": toks, "whole": [(0, len(text))], "gaps": [t for t in toks if t[0] % 3],
              "overlapping": toks + [(5, 9), (40, 44)],
-             "shuffled": random.Random(3).sample(toks, len(toks))}[tokens]
+             "shuffled": random.Random(3).sample(toks, len(toks)),
+             "chars": [(i, i + 1) for i in range(len(text))]}[tokens]     # spaces inside chunks
     monkeypatch.setattr(nf, "_MANY_TOKENS", 10 ** 9)
     loop = nf.pieces(text, given)
     monkeypatch.setattr(nf, "_MANY_TOKENS", 0)
-    arrays = nf.pieces(text, given)
+    arrays = nf.pieces(text, given, kern)
     assert [(s, e, p) for s, e, p, _ in arrays] == [(s, e, p) for s, e, p, _ in loop]
     assert [[tuple(map(int, x)) for x in loc] for *_, loc in arrays] == [list(loc) for *_, loc in loop]
     assert any(len(loc) for *_, loc in loop)
+    if tokens == "chars":
+        assert sum(len(loc) for *_, loc in loop) < sum(len(p) for _, _, p, _ in loop)
     if tokens in ("jieba", "shuffled"):
         assert isinstance(arrays[0][3], np.ndarray)
     if tokens == "overlapping":

@@ -282,7 +282,8 @@ def tag_many(items: Sequence[tuple[str, Sequence[tuple[int, int]]]]) -> list[tup
 
     if not featids.known_groups(groups):
         return None
-    every = [nf.pieces(text, tokens) if text else [] for text, tokens in items]
+    kern = _scorer().kernels      # (``_locals`` by the compiled kernel where there is one)
+    every = [nf.pieces(text, tokens, kern) if text else [] for text, tokens in items]
     joined = [p for ps in every for p in ps]
     if not joined:
         return [([], []) for _ in items]

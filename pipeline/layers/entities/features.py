@@ -631,15 +631,16 @@ def features(piece: str, local: Sequence[tuple[int, int]], automata: Sequence[tu
     return chunk_features(piece, wf, gf, extra)
 
 
-def pieces(text: str, tokens: Sequence[tuple[int, int]] | None) -> list[tuple[int, int, str, list]]:
+def pieces(text: str, tokens: Sequence[tuple[int, int]] | None,
+           kern=None) -> list[tuple[int, int, str, list]]:
     """(start, end, full-width chunk text, its tokens as offsets inside it) for every chunk
-    of ``text``."""
+    of ``text`` (``kern``: the compiled kernels, for ``_locals``)."""
     if tokens is None:
         tokens = tokenize(text)
     text = full_width(text)
     spans = chunks(text)
     if len(tokens) >= _MANY_TOKENS:
-        local = _locals(text, spans, tokens)
+        local = _locals(text, spans, tokens, kern)
         if local is not None:
             return [(s, e, text[s:e], loc) for (s, e), loc in zip(spans, local)]
     tokens = sorted(tokens)
@@ -681,9 +682,11 @@ def _space_table():
     return table
 
 
-def _locals(text: str, spans: list[tuple[int, int]], tokens: Sequence[tuple[int, int]]) -> list | None:
+def _locals(text: str, spans: list[tuple[int, int]], tokens: Sequence[tuple[int, int]],
+            kern=None) -> list | None:
     """``pieces``' tokens of every chunk (clipped to it, those of spaces only left out) by
-    array operations, as int arrays [tokens, 2] (the same pairs as ``pieces``' lists), for
+    array operations (or chunk by chunk in ``kernels.token_pairs`` where ``kern``, the compiled
+    kernels, is given), as int arrays [tokens, 2] (the same pairs as ``pieces``' lists), for
     tokens that do not overlap (a segmenter's; in any order: they are sorted here as
     ``pieces`` sorts them); None for other tokens (``pieces`` walks them one by one)."""
     import numpy as np
@@ -700,6 +703,20 @@ def _locals(text: str, spans: list[tuple[int, int]], tokens: Sequence[tuple[int,
             return None
     ch = np.array(spans, dtype=np.intp)
     cs, ce = ch[:, 0], ch[:, 1]
+    if kern is not None:
+        # room for every pair: a token in c chunks holds c - 1 chunk starts, each chunk start
+        # is inside one token at most (tokens do not overlap)
+        pairs = np.empty((len(ts) + len(ch), 2), dtype=np.intp)
+        ends = np.empty(len(ch), dtype=np.intp)
+        kern.token_pairs(np.ascontiguousarray(ts), np.ascontiguousarray(te), np.ascontiguousarray(cs),
+                         np.ascontiguousarray(ce), _code_points(text).astype(np.int64), _space_table(),
+                         pairs, ends)
+        pairs = pairs[:int(ends[-1])]
+        out, k0 = [], 0
+        for k1 in ends.tolist():
+            out.append(pairs[k0:k1])
+            k0 = k1
+        return out
     # the tokens of chunk i: from the first ending after its start to the last starting before its end
     lo = np.searchsorted(te, cs, side="right")
     hi = np.searchsorted(ts, ce, side="left")

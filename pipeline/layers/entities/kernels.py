@@ -1,5 +1,6 @@
 """The CRF's hot numeric loops compiled by numba: the state score sums, the Viterbi and the
-hashed look-ups of the feature ids, the word slots and the gazetteers' matches.
+hashed look-ups of the feature ids, the word slots, the gazetteers' matches and the tokens
+of each chunk.
 
 ``crf.Scorer`` and ``featids`` run these where numba is importable (and ``BAOZHI_NO_JIT`` is
 not set), else their NumPy code, with the same numbers: each kernel makes the additions of
@@ -254,7 +255,48 @@ def word_slots(word_rows, rows, ts, te, ci, edges, out):
             out[3, b - 1] = tr
 
 
+def token_pairs(ts, te, cs, ce, cp, space, pairs, ends):
+    """``features._locals``' placing of tokens (sorted, none overlapping: ``ts``/``te``) in
+    chunks (``cs``/``ce``): for chunk i, every token from the first ending after its start to
+    the last starting before its end, clipped to it, kept where some character of it is no
+    space (``space`` by code point, its last entry for every code point above), as (start,
+    end) inside the chunk into ``pairs``; ``ends[i]`` the count of pairs up to chunk i's."""
+    n = len(ts)
+    top = len(space) - 1
+    out = 0
+    for i in range(len(cs)):
+        c0 = cs[i]
+        c1 = ce[i]
+        lo, hi = 0, n           # np.searchsorted(te, c0, side="right")
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            if te[mid] <= c0:
+                lo = mid + 1
+            else:
+                hi = mid
+        first = lo
+        lo, hi = 0, n           # np.searchsorted(ts, c1, side="left")
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            if ts[mid] < c1:
+                lo = mid + 1
+            else:
+                hi = mid
+        for k in range(first, lo):
+            a = max(ts[k], c0)
+            b = min(te[k], c1)
+            for q in range(a, b):
+                if not space[min(cp[q], top)]:
+                    pairs[out, 0] = a - c0
+                    pairs[out, 1] = b - c0
+                    out += 1
+                    break
+        ends[i] = out
+
+
 KERNELS = {
+    "token_pairs": (token_pairs, "void(intp[::1], intp[::1], intp[::1], intp[::1], int64[::1], "
+                                 "boolean[::1], intp[:, ::1], intp[::1])"),
     "word_slots": (word_slots, "void(intp[:, ::1], intp[::1], intp[::1], intp[::1], intp[::1], intp[::1], "
                                "intp[:, ::1])"),
     "match": (match, "int64(int64[::1], int32[::1], int32[::1], int64, int8[::1], uint64[::1], intp[::1], "
