@@ -211,7 +211,7 @@ def _load_matcher() -> None:
     if g is not None:
         m = g.matcher()
         if _has_model() and _scorer().kernels is not None:
-            m.flat()        # the compiled walk's arrays (``kernels.match``), made before any fork
+            m.flat(_scorer().kernels)   # the compiled walk's table (``kernels.match``), before any fork
 
 
 def _build_automata() -> tuple:

@@ -315,27 +315,35 @@ class Matcher:
         self.pairs[at[lens[two] > 2]] |= 1
         self.pairs[at[lens[two] == 2]] |= 2
 
-    def flat(self) -> tuple:
-        """The arrays of ``kernels.match`` (the surfaces' and prefixes' hashes by length laid
-        end to end with their offsets, the surfaces' code points), made at the first use."""
+    def flat(self, kern) -> tuple:
+        """The arrays of ``kernels.match``, made at the first use with the compiled kernels
+        ``kern``: every surface's (hash, length) and every prefix's of three characters or more
+        in one hashed table (``kernels.table_put``), the surfaces' code points end to end."""
         got = self.__dict__.get("_flat")
         if got is None:
             import numpy as np
 
-            def laid(parts):
-                off = np.zeros(self.longest + 2, dtype=np.intp)
-                off[1:] = np.cumsum([0] + [len(x) for x in parts[1:]])
-                keys = (np.concatenate(parts[1:]) if self.longest else np.zeros(0)).astype(np.uint64)
-                return keys, off
-
-            wkeys, woff = laid([None] + [k for k, _ in self.words[1:]])
-            which = (np.concatenate([w for _, w in self.words[1:]]) if self.longest
-                     else np.zeros(0)).astype(np.intp)
-            pkeys, poff = laid(self.prefixes)
+            hashes, lengths, values = [], [], []
+            for L in range(1, self.longest + 1):
+                keys, which = self.words[L]
+                hashes.append(keys)
+                lengths.append(np.full(len(keys), L, dtype=np.int64))
+                values.append((which.astype(np.int64) + 1) << 1)      # 1 + surface, above bit 0
+                if L >= 3:
+                    pre = self.prefixes[L]
+                    hashes.append(pre)
+                    lengths.append(np.full(len(pre), L, dtype=np.int64))
+                    values.append(np.ones(len(pre), dtype=np.int64))   # bit 0: a prefix
+            h = np.concatenate(hashes).astype(np.uint64) if hashes else np.zeros(0, dtype=np.uint64)
+            bits = max(4, (3 * len(h) // 2).bit_length())
+            table = np.zeros((1 << bits, 2), dtype=np.int64)
+            if len(h):
+                kern.table_put(h, np.concatenate(lengths), np.concatenate(values), bits, table)
             scp = _code_points("".join(self.surfaces)).astype(np.int64)
             soff = (np.cumsum(self.lens) - self.lens).astype(np.intp)
-            got = self.__dict__["_flat"] = (self.index0, self.index1, self.k1, self.pairs, wkeys,
-                                            which, woff, pkeys, poff, scp, soff, self.longest)
+            got = self.__dict__["_flat"] = (self.index0, self.index1, self.k1, self.pairs, table, bits,
+                                            bool(len(self.words[1][0])) if self.longest else False,
+                                            scp, soff, self.longest)
         return got
 
     def _matches_compiled(self, text: str, kern):
@@ -344,7 +352,7 @@ class Matcher:
         import numpy as np
 
         cp = _code_points(text).astype(np.int64)
-        arrays = self.flat()
+        arrays = self.flat(kern)
         cap = len(cp) + 16
         while True:
             s = np.empty(cap, dtype=np.intp)
@@ -368,7 +376,7 @@ class Matcher:
         n = len(text)
         if not n or not self.longest:
             return np.zeros(0, dtype=np.intp)
-        if kern is not None:
+        if kern is not None and self.longest < 64:   # (a length fits the table's 6 bits)
             return self._matches_compiled(text, kern)
         cp = _code_points(text).astype(np.intp)
         b = np.uint64(self.B)

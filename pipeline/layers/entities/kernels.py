@@ -116,44 +116,65 @@ def probe(slot_keys, slot_values, bits, codes, missing, out):
             h = (h + 1) & mask
 
 
-def match(cp, index0, index1, k1, pairs, wkeys, wwhich, woff, pkeys, poff, scp, soff, longest, B,
-          out_s, out_w):
+MIX = np.uint64(0xD6E8FEB86659FD93)     # a length's share of a (hash, length) key's home slot
+
+
+def table_put(hashes, lengths, values, bits, table):
+    """Hold every (hash, length) -> value in ``table`` ([2 ** bits, 2] int64, zeros: empty):
+    the hash's bits in column 0, the length (1 to 63) plus the value shifted by 6 in column 1
+    (values of one key or-ed together); home slot the top bits of ``(hash + length * MIX) *
+    MULT`` (wrapping), linear probing. ``match`` looks keys up."""
+    mask = (1 << bits) - 1
+    shift = np.uint64(64 - bits)
+    for i in range(len(hashes)):
+        h = hashes[i]
+        L = lengths[i]
+        at = np.intp(((h + np.uint64(L) * MIX) * MULT) >> shift)
+        while True:
+            if table[at, 1] == 0:
+                table[at, 0] = np.int64(h)
+                table[at, 1] = L | (values[i] << 6)
+                break
+            if table[at, 0] == np.int64(h) and (table[at, 1] & 63) == L:
+                table[at, 1] |= values[i] << 6
+                break
+            at = (at + 1) & mask
+
+
+def match(cp, index0, index1, k1, pairs, table, bits, has1, scp, soff, longest, B, out_s, out_w):
     """``features.Matcher.matches`` start by start: the (start, surface) of every surface of
     the gazetteers found at each start of ``cp`` (a text's code points) into ``out_s`` and
-    ``out_w`` (as many as they hold), and their count. The Matcher's arrays laid end to end
-    (``Matcher.flat``): ``wkeys[woff[L]:woff[L + 1]]`` the sorted hashes of the surfaces of
-    ``L`` characters (``wwhich`` their surface), ``pkeys[poff[L]:poff[L + 1]]`` those of the
-    ``L``-prefixes of longer surfaces, ``scp[soff[w]:]`` the code points of surface ``w``. The
-    same walk as the Matcher's, one start at a time instead of all starts one length at a
-    time: the first two characters by ``index0``/``index1``/``pairs``, then the hash
-    ``h * B + c`` (wrapping) one character on while it is some longer surface's prefix; a
-    hash found among the surfaces' is a match once its characters are checked."""
+    ``out_w`` (as many as they hold), and their count. ``table`` (``table_put``) holds per
+    (hash, length) bit 0 "the hash of a prefix of that length of a longer surface" (lengths 3
+    on) and above it 1 + the surface of that length and hash; ``scp[soff[w]:]`` the code
+    points of surface ``w``. The same walk as the Matcher's, one start at a time instead of
+    all starts one length at a time: the first two characters by ``index0``/``index1``/
+    ``pairs``, then the hash ``h * B + c`` (wrapping) one character on while it is some longer
+    surface's prefix of that length; a hash found among the surfaces' of its length is a
+    match once its characters are checked (the hashes the Matcher's sorted arrays hold,
+    looked up by hashing instead of a binary search)."""
     n = len(cp)
     top = len(index0)
+    mask = (1 << bits) - 1
+    shift = np.uint64(64 - bits)
     found = 0
     cap = len(out_s)
-    # surfaces of one character: the code itself is the hash
-    lo0, hi0 = woff[1], woff[2]
-    if hi0 > lo0:
-        for s in range(n):
-            h = np.uint64(cp[s])
-            lo, hi = lo0, hi0
-            while lo < hi:
-                mid = (lo + hi) >> 1
-                if wkeys[mid] < h:
-                    lo = mid + 1
-                else:
-                    hi = mid
-            if lo < hi0 and wkeys[lo] == h:
-                w = wwhich[lo]
-                ok = True
-                if cp[s] != scp[soff[w]]:
-                    ok = False
-                if ok:
-                    if found < cap:
-                        out_s[found] = s
-                        out_w[found] = w
-                    found += 1
+    for s in range(n if has1 else 0):      # surfaces of one character: the code is the hash
+        h = np.uint64(cp[s])
+        at = np.intp(((h + MIX) * MULT) >> shift)
+        v = 0
+        while table[at, 1] != 0:
+            if table[at, 0] == np.int64(h) and (table[at, 1] & 63) == 1:
+                v = table[at, 1] >> 6
+                break
+            at = (at + 1) & mask
+        if v >> 1:
+            w = (v >> 1) - 1
+            if cp[s] == scp[soff[w]]:
+                if found < cap:
+                    out_s[found] = s
+                    out_w[found] = w
+                found += 1
     for s in range(n - 1):
         c0 = cp[s]
         c1 = cp[s + 1]
@@ -167,46 +188,33 @@ def match(cp, index0, index1, k1, pairs, wkeys, wwhich, woff, pkeys, poff, scp, 
         h = np.uint64(c0) * B + np.uint64(c1)
         L = 2
         while True:
-            # a surface of L characters with this hash, its characters checked
-            lo, hi = woff[L], woff[L + 1]
-            if hi > lo and (L > 2 or flags & 2):
-                end = hi
-                while lo < hi:
-                    mid = (lo + hi) >> 1
-                    if wkeys[mid] < h:
-                        lo = mid + 1
-                    else:
-                        hi = mid
-                if lo < end and wkeys[lo] == h:
-                    w = wwhich[lo]
-                    base = soff[w]
-                    ok = True
-                    for i in range(L):
-                        if cp[s + i] != scp[base + i]:
-                            ok = False
-                            break
-                    if ok:
-                        if found < cap:
-                            out_s[found] = s
-                            out_w[found] = w
-                        found += 1
+            v = 0
+            if L > 2 or flags & 2:
+                at = np.intp(((h + np.uint64(L) * MIX) * MULT) >> shift)
+                while table[at, 1] != 0:
+                    if table[at, 0] == np.int64(h) and (table[at, 1] & 63) == L:
+                        v = table[at, 1] >> 6
+                        break
+                    at = (at + 1) & mask
+            if v >> 1:         # a surface of L characters with this hash: its characters checked
+                w = (v >> 1) - 1
+                base = soff[w]
+                ok = True
+                for i in range(L):
+                    if cp[s + i] != scp[base + i]:
+                        ok = False
+                        break
+                if ok:
+                    if found < cap:
+                        out_s[found] = s
+                        out_w[found] = w
+                    found += 1
             # go on while a longer surface starts so
             if L == 2:
                 if not flags & 1:
                     break
-            else:
-                lo, hi = poff[L], poff[L + 1]
-                if hi == lo:
-                    break
-                end = hi
-                while lo < hi:
-                    mid = (lo + hi) >> 1
-                    if pkeys[mid] < h:
-                        lo = mid + 1
-                    else:
-                        hi = mid
-                if lo == end or pkeys[lo] != h:
-                    break
+            elif not v & 1:
+                break
             L += 1
             if L > longest or s + L > n:
                 break
@@ -299,9 +307,9 @@ KERNELS = {
                                  "boolean[::1], intp[:, ::1], intp[::1])"),
     "word_slots": (word_slots, "void(intp[:, ::1], intp[::1], intp[::1], intp[::1], intp[::1], intp[::1], "
                                "intp[:, ::1])"),
-    "match": (match, "int64(int64[::1], int32[::1], int32[::1], int64, int8[::1], uint64[::1], intp[::1], "
-                     "intp[::1], uint64[::1], intp[::1], int64[::1], intp[::1], int64, uint64, intp[::1], "
-                     "intp[::1])"),
+    "table_put": (table_put, "void(uint64[::1], int64[::1], int64[::1], int64, int64[:, ::1])"),
+    "match": (match, "int64(int64[::1], int32[::1], int32[::1], int64, int8[::1], int64[:, ::1], int64, "
+                     "boolean, int64[::1], intp[::1], int64, uint64, intp[::1], intp[::1])"),
     "probe": (probe, "void(int64[::1], intp[::1], int64, int64[::1], int64, intp[::1])"),
     "sums": (sums, "void(float64[:, ::1], intp[:, ::1], intp[::1], intp[::1], float64[:, ::1])"),
     "viterbi": (viterbi, "void(float64[:, ::1], intp[::1], intp[::1], float64[:, ::1], intp[:, ::1], "
