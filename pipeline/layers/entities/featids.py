@@ -47,6 +47,10 @@ class Ids:
         self.tables = _tables(scorer.ids)
         # unigram templates as dense tables by code point (ids as int32), up to DENSE_MAX
         self.dense = {p: _dense(*self.tables[p], self.unk) for p in UNIGRAMS}
+        # the five of ``slots``' first slots as one array (``kernels.char_slots``; the tables
+        # above become its rows)
+        self.uni = np.stack([self.dense[p] for p in UNIGRAMS[:5]])
+        self.dense.update({p: self.uni[k] for k, p in enumerate(UNIGRAMS[:5])})
         # character type codes by code point, filled as characters are first seen (-1: not yet)
         self.type_of = np.full(DENSE_MAX, -1, dtype=np.int8)
         # a word's nine ids (``word``) as a row of ``word_rows``, found by ``word_row`` (``rows``)
@@ -352,6 +356,8 @@ def slots(ids: Ids, pieces: Sequence[tuple[int, int, str, list]],
     starts = np.cumsum([0] + [L + 2 * pad for L in lens[:-1]]) + pad
     ix = np.arange(n) + np.repeat(starts - np.cumsum([0] + lens[:-1]), lens)
     cp = _codes(P)
+    if ids.kern is not None and int(cp.max()) < DENSE_MAX:
+        return _slots_compiled(ids, pieces, automata, extra, lens, n, cp, ix)
     c1, c2, c0, c3, c4 = cp[ix - 1], cp[ix + 1], cp[ix], cp[ix - 2], cp[ix + 2]
     out = [_look1(ids, "u0=", c0), _look1(ids, "u-1=", c1), _look1(ids, "u1=", c2),
            _look1(ids, "u-2=", c3), _look1(ids, "u2=", c4)]
@@ -371,6 +377,31 @@ def slots(ids: Ids, pieces: Sequence[tuple[int, int, str, list]],
     # gazetteer and lexicon matches: sparse, kept as (position, id) in the strings' order
     pos, sid = _matches(ids, pieces, lens, automata, extra)
     return out, (pos, sid), lens
+
+
+def _slots_compiled(ids: Ids, pieces, automata, extra, lens, n, cp, ix) -> tuple:
+    """``slots`` with its dense slots as the rows of one array [k, positions]: the first ten
+    by ``kernels.char_slots``, the word slots written into theirs, the optional groups'
+    as ``slots`` makes them; every code point below DENSE_MAX (the caller checks)."""
+    k = 16 + 2 * ("trigram" in extra) + 2 * ("window3" in extra)
+    dense = np.empty((k, n), dtype=np.intp)
+    at = ids.bigrams.find((cp[:-1] << 21) | cp[1:])
+    ty = np.full(len(cp), TYPES.index("W"), dtype=np.intp)
+    c0 = cp[ix]
+    ty[ix] = _types(ids, c0)
+    ids.kern.char_slots(cp, ix, ids.uni, at, ids.bigram_ids, ty, ids.t3, dense)
+    _word_slots(ids, pieces, lens, n, dense[10:16])
+    row = 16
+    if "trigram" in extra:
+        c1, c2 = cp[ix - 1], cp[ix + 1]
+        dense[row] = _look(ids, "c3=", (c1 << 42) | (c0 << 21) | c2)
+        dense[row + 1] = _look(ids, "k=", (c1 << 21) | c2)
+        row += 2
+    if "window3" in extra:
+        dense[row] = _look1(ids, "u-3=", cp[ix - 3])
+        dense[row + 1] = _look1(ids, "u3=", cp[ix + 3])
+    pos, sid = _matches(ids, pieces, lens, automata, extra)
+    return dense, (pos, sid), lens
 
 
 def _matches(ids: "Ids", pieces, lens, automata, extra) -> tuple[np.ndarray, np.ndarray]:
@@ -430,8 +461,18 @@ def _matches(ids: "Ids", pieces, lens, automata, extra) -> tuple[np.ndarray, np.
     return np.concatenate(pos_parts), np.concatenate(sid_parts)
 
 
-def _word_slots(ids: Ids, pieces, lens, n) -> list[np.ndarray]:
-    """The six word slots: [wt=, w=, wl=|wr=, tl=|tr=, wr=, tr=] per position."""
+def _word_slots(ids: Ids, pieces, lens, n, into: np.ndarray | None = None) -> list[np.ndarray]:
+    """The six word slots: [wt=, w=, wl=|wr=, tl=|tr=, wr=, tr=] per position (written into
+    the rows of ``into`` too where it is given: ``_slots_compiled``)."""
+    got = _word_slots_of(ids, pieces, lens, n, into)
+    if into is not None and got is not into:
+        into[:] = got
+    return got
+
+
+def _word_slots_of(ids: Ids, pieces, lens, n, into: np.ndarray | None = None):
+    """``_word_slots``: a list of six arrays, or ``into`` itself where the kernel wrote them
+    there."""
     tab = nf.jieba_tags()
     unk = ids.unk
     wl0, tl0, wr0, tr0 = ids.edges
@@ -463,9 +504,13 @@ def _word_slots(ids: Ids, pieces, lens, n) -> list[np.ndarray]:
     if ids.kern is not None and (ts[1:] >= te[:-1]).all():
         # tokens in order, none overlapping: token by token in ``kernels.word_slots`` (the
         # same writes as below)
-        block = np.full((6, n), unk, dtype=np.intp)
+        if into is None:
+            block = np.full((6, n), unk, dtype=np.intp)
+        else:
+            block = into
+            block.fill(unk)
         ids.kern.word_slots(ids.word_rows, rows, ts, te, ci, np.array(ids.edges, dtype=np.intp), block)
-        return list(block)
+        return block if into is not None else list(block)
     W = ids.word_rows[rows]     # (after: the rows of new words may have grown the table)
     # the neighbours' words: ^/$ at a chunk's first and last token
     firsts = np.ones(m, dtype=bool)
@@ -573,7 +618,7 @@ def flat_scores(scorer, ids: Ids, pieces, automata, extra=()) -> tuple[np.ndarra
     kern = scorer.kernels
     if kern is not None:     # the same additions in the same order, compiled (``kernels.sums``)
         out = np.empty((n, state.shape[1]))
-        kern.sums(state, np.array(dense, dtype=np.intp), np.asarray(pos, dtype=np.intp),
+        kern.sums(state, np.ascontiguousarray(dense, dtype=np.intp), np.asarray(pos, dtype=np.intp),
                   np.asarray(sid, dtype=np.intp), out)
         return out, lens
     # every id is a row of ``state`` (the unknown one its last, as ``crf.Scorer`` checks):

@@ -302,7 +302,28 @@ def token_pairs(ts, te, cs, ce, cp, space, pairs, ends):
         ends[i] = out
 
 
+def char_slots(cp, ix, uni, at, big, ty, t3, out):
+    """The first ten dense slots of ``featids.slots`` into rows 0 to 9 of ``out``: at each
+    position p (``ix[p]`` its index in the padded text's code points ``cp``) the unigram ids
+    u0, u-1, u1, u-2, u2 (``uni``: those templates' tables by code point, every code below
+    their size: the caller checks), the bigram ids b-2, b-1, b0, b1 (``big[j]`` at the
+    bigram of ``cp`` starting at ``ix[p] + j - 2``, ``at`` the bigrams' key indices) and the
+    id of the character types of -1, 0, +1 (``t3`` by the three types of ``ty``)."""
+    for p in range(len(ix)):
+        i = ix[p]
+        out[0, p] = uni[0, cp[i]]
+        out[1, p] = uni[1, cp[i - 1]]
+        out[2, p] = uni[2, cp[i + 1]]
+        out[3, p] = uni[3, cp[i - 2]]
+        out[4, p] = uni[4, cp[i + 2]]
+        for j in range(4):
+            out[5 + j, p] = big[j, at[i + j - 2]]
+        out[9, p] = t3[ty[i - 1] * 49 + ty[i] * 7 + ty[i + 1]]
+
+
 KERNELS = {
+    "char_slots": (char_slots, "void(int64[::1], intp[::1], int32[:, ::1], intp[::1], intp[:, ::1], intp[::1], "
+                               "intp[::1], intp[:, ::1])"),
     "token_pairs": (token_pairs, "void(intp[::1], intp[::1], intp[::1], intp[::1], int64[::1], "
                                  "boolean[::1], intp[:, ::1], intp[::1])"),
     "word_slots": (word_slots, "void(intp[:, ::1], intp[::1], intp[::1], intp[::1], intp[::1], intp[::1], "
