@@ -16,9 +16,18 @@ from baozhi.stages.repair import repair
 pytest.importorskip("numba")
 
 
+def compiled():
+    """The compiled kernels; the test skips where they are switched off (``BAOZHI_NO_JIT``)."""
+    kern = kernels.compiled()
+    if kern is None:
+        pytest.skip("BAOZHI_NO_JIT is set")
+    return kern
+
+
 @pytest.fixture(scope="module")
 def both(tmp_path_factory):
     """(the compiled scorer, the NumPy one) of the shipped model, each with its own ids."""
+    compiled()
     folder = tmp_path_factory.mktemp("cache")
     jit, plain = Scorer.load(entities.MODEL, folder), Scorer.load(entities.MODEL, folder, jit=False)
     assert jit.kernels is not None and plain.kernels is None
@@ -71,6 +80,8 @@ def test_viterbi_with_ties_is_the_plain_one(jit):
     """Scores and transitions of small integers (many equal sums: ties go to the lower label
     at every step and at the end, as ``np.argmax``), chunks of 0 to 40 positions, both paths
     against a plain Viterbi of one chunk at a time."""
+    if jit:
+        compiled()
     rng = np.random.default_rng(14)
     L = 7
     labels = [f"L{i}" for i in range(L)]
@@ -100,7 +111,7 @@ def test_sums_in_order_are_the_numpy_sums():
     """Random weights of very different magnitudes (so that another order of addition would
     round differently), random ids (out of range ones clipped, as ``np.take(mode="clip")``)
     and sparse (position, id) pairs in any order: the kernel's sums are NumPy's bit for bit."""
-    kern = kernels.compiled()
+    kern = compiled()
     rng = np.random.default_rng(3)
     for _ in range(20):
         rows, L, n, k = int(rng.integers(2, 50)), int(rng.integers(1, 12)), int(rng.integers(1, 300)), \
