@@ -161,6 +161,50 @@ def test_a_run_leaves_the_callers_gc_as_it_found_it(tmp_path, monkeypatch, worke
         gc.unfreeze()
 
 
+def test_local_workers_freeze_each_page_and_collect_rarely(tmp_path, monkeypatch):
+    # each local worker runs with WORKER_GC_THRESHOLD and freezes what it holds after each
+    # page (_worker_page): a later page finds more frozen than the one before it
+    src = make_input(tmp_path, PAGES[:4])
+    seen = tmp_path / "seen"
+    seen.mkdir()
+    real = batch.work
+
+    def spy(path, root, meta):
+        with open(seen / str(os.getpid()), "a") as fh:
+            fh.write(json.dumps([list(gc.get_threshold()), gc.get_freeze_count()]) + "\n")
+        return real(path, root, meta)
+
+    monkeypatch.setattr(batch, "work", spy)
+    s = batch.run(src, tmp_path / "out", workers=2, log=io.StringIO())
+    assert sorted(s.processed) == sorted(PAGES[:4])
+    got = [[json.loads(line) for line in f.read_text().splitlines()] for f in seen.iterdir()]
+    assert sum(map(len, got)) == 4 and os.getpid() not in {int(f.name) for f in seen.iterdir()}
+    assert all(tuple(th) == batch.WORKER_GC_THRESHOLD for pages in got for th, _ in pages)
+    counts = [n for pages in got if len(pages) > 1 for _, n in pages]
+    assert counts, "a worker made more than one page"
+    for pages in got:
+        assert [n for _, n in pages] == sorted(n for _, n in pages)
+        assert len(pages) < 2 or pages[-1][1] > pages[0][1]
+    assert gc.get_threshold() != batch.WORKER_GC_THRESHOLD     # not this process's
+
+
+def test_worker_page_freezes_even_when_the_page_fails(monkeypatch):
+    assert gc.get_freeze_count() == 0
+    left = []
+
+    def boom(*args):
+        left.append([[] for _ in range(50)])
+        raise OSError("disk")
+
+    monkeypatch.setattr(batch, "work_and_save", boom)
+    try:
+        with pytest.raises(OSError):
+            batch._worker_page("p", "r", None, "s", "o")
+        assert gc.get_freeze_count() >= 50
+    finally:
+        gc.unfreeze()
+
+
 def test_a_pool_that_cannot_start_leaves_nothing_frozen(tmp_path, monkeypatch):
     src = make_input(tmp_path, PAGES[:2])
 
