@@ -138,7 +138,7 @@ def test_one_and_two_workers_give_the_same_tables(tmp_path):
 def test_a_run_leaves_the_callers_gc_as_it_found_it(tmp_path, monkeypatch, workers):
     # run freezes the loaded models (gc.freeze: after a 1-worker run's first page, before
     # local workers fork) and unfreezes them when done; a caller's own freeze is kept as it is
-    src = make_input(tmp_path, PAGES[:2])
+    src = make_input(tmp_path, PAGES[:3])
     froze = []
     real = batch._freeze
 
@@ -148,9 +148,22 @@ def test_a_run_leaves_the_callers_gc_as_it_found_it(tmp_path, monkeypatch, worke
 
     monkeypatch.setattr(batch, "_freeze", spy)
     assert gc.get_freeze_count() == 0
+    threshold = gc.get_threshold()
+    seen = []
+    real_work = batch.work
+
+    def work(*args):          # (1 worker: in this process) the collector as each page starts
+        seen.append((gc.get_threshold(), gc.get_freeze_count()))
+        return real_work(*args)
+
+    monkeypatch.setattr(batch, "work", work)
     batch.run(src, tmp_path / "out", workers=workers, log=io.StringIO())
     assert froze == [True]                       # it did freeze, once ...
     assert gc.get_freeze_count() == 0            # ... and left nothing frozen
+    assert gc.get_threshold() == threshold       # nor its own threshold
+    if workers == 1:          # after the first page: the worker's threshold, frozen
+        assert seen[0] == (threshold, 0) and seen[1][0] == batch.WORKER_GC_THRESHOLD
+        assert 0 < seen[1][1] < seen[2][1]      # ... and each page's objects frozen too
     gc.freeze()                                  # the caller's own
     try:
         mine = gc.get_freeze_count()
