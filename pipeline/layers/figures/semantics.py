@@ -94,6 +94,8 @@ def _cfg() -> dict:
         "home_re": regexcache.compile("|".join(sorted(
             (w for ws in raw["home_words"].values() for w in ws), key=len, reverse=True))),
         "country_at_metric": tuple(raw["country_at_metric"]),
+        "scoped_set_heads": tuple(raw["scoped_set_heads"]),                   # (str.endswith)
+        "scoped_set_re": regexcache.compile("|".join(raw["scoped_set_heads"])),
         "subject_position_tags": tuple(raw["subject_position_tags"]),     # (str.startswith)
         "aspect_marks": tuple(raw["aspect_marks"]),
         "subject_trim_tags": tuple(raw["subject_trim_tags"]),
@@ -1216,7 +1218,27 @@ def home_word(t: _Text, f: _Fig, lo: int) -> list[Owner]:
                     if k + len(w) <= x[1] and x[2] <= f.metric[0]) and \
                     f.metric[0] - k - len(w) <= cfg["metric_max_chars"]:
                 out.append((k, k + len(w), cfg["country_name"], None))
-    return out
+    return [_scoped_set(t, f, o) for o in out]
+
+
+def _scoped_set(t: _Text, f: _Fig, o: Owner) -> Owner:
+    """A home or country word that opens a noun phrase naming the places that set a price
+    (全国农产品批发市场猪肉平均价格, 全市集贸市场) gives the figure to those places as printed, not
+    to the country or city (``scoped_set_heads``); not a count (全国农副产品批发市场发展到４０００家:
+    how many the place has is the place's); else the owner as it is."""
+    cfg = t.cfg
+    if f.rec.get("kind") in cfg["counted_kinds"] or not cfg["scoped_set_re"].search(t.text, o[1], f.start):
+        return o
+    got, pos = None, o[1]
+    for word, ws, we, tag in t.words_in(o[1], o[1], f.start):
+        if ws != pos:
+            break
+        pos = we
+        if not HAN_WORD.match(word) or not (tag in cfg["topic_tags"] or tag in cfg["modifier_only_tags"]):
+            break
+        if word.endswith(cfg["scoped_set_heads"]):
+            got = we
+    return (o[0], got, t.text[o[0]:got], None) if got else o
 
 
 def entity_in_sentence(t: _Text, f: _Fig, lo: int) -> list[Owner]:
