@@ -53,7 +53,7 @@ _PATTERNS = (
     "name_after_figure",
     "organise_verbs",
     "join_verbs", "member_bodies", "year_parts", "norm_article", "penalty_after", "norm_item_end", "annual_bases", "row_label", "row_end", "compared_date", "estimate_words", "norm_frame", "record_after",
-    "pronouns", "place_reference", "surveyed_skip", "quoted_not_name",
+    "pronouns", "place_reference", "surveyed_skip", "quoted_not_name", "work_title", "work_title_glue",
 )
 _SETS = (
     "dimension_words", "np_trim", "copula_words", "modifier_only_tags", "source_prepositions", "verb_complements", "list_words", "name_tags", "noun_tags", "attribute_tags", "noun_words", "not_metric",
@@ -130,6 +130,9 @@ def _cfg() -> dict:
             raw["person_classes"], key=len, reverse=True)))) for k in (
             "addressee", "rule_class_opener", "surveyed_group", "surveyed_heads")},
         "reference_counts": dict(raw["reference_counts"]),
+        "work_title_after": regexcache.compile("%s(?P<title>%s)" % (raw["work_title_after"], raw["work_title"])),
+        "work_title_after_chars": int(raw["work_title_after_chars"]),
+        "work_title_open": raw["work_title"][0],        # (the opening mark: a quick test)
         "reference_sentences": int(raw["reference_sentences"]),
         "respective_join": regexcache.compile(raw["respective_join"]),
         **{k: regexcache.compile(raw[k].replace("{event_fairs}", "|".join(sorted(
@@ -2024,6 +2027,33 @@ def coordinated_owners(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     return (t.text[run[0]:run[1]], None)
 
 
+def titled_work(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
+    """A work named by its title in book marks (a film, a series, a book, a paper) owns the
+    counts and sums of its clause that it stands beside: right before the figure (past 中/的:
+    《有这么一群兵》八集戏中…, 《大百科全书》的0.4幅) or glued to its metric (《长津湖》票房突破57亿元),
+    opening the clause with a verb after it, or right after the figure's noun (十二集系列片《人类的
+    敦煌》: the figure's metric between; not 十三篇《新华文摘》转载的文章);
+    the title as printed, marks kept. Not a title inside an aside (在《人民日报》上发表…)."""
+    cfg = t.cfg
+    if f.i < 0 or t.text.find(cfg["work_title_open"], s, f.end + cfg["work_title_after_chars"] + 1) < 0:
+        return None
+    cs = _comma_clause(t, f, s)
+    ce = t.clause_end(f.end)
+    m = cfg["work_title_after"].match(t.text, f.end, ce)     # 十二集系列片《人类的敦煌》
+    if m and f.metric and f.metric[0] == f.end and t.text[f.metric[1]:m.start("title")] in ("", "的"):
+        # (the figure's noun between, 长达１００万字的《…文集》; not
+        # 十三篇《新华文摘》转载的文章, 两次对《虎踞钟山》进行了介绍)
+        return (m.group("title"), None)
+    for m in cfg["work_title"].finditer(t.text, cs, f.start):
+        glue = cfg["work_title_glue"].match(t.text, m.end(), f.start)
+        if (glue.end() if glue else m.end()) == f.start or (f.metric and m.end() == f.metric[0]):
+            return (m.group(), None)    # right before the figure (past 中/的) or its metric
+        if m.start() == cs or not t.text[cs:m.start()].strip():
+            if _verb_follows(t, m.end(), f):
+                return (m.group(), None)    # opening the clause, a verb after it
+    return None
+
+
 def zero_subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     """A clause that opens with a verb (after a date or an adverb) has no subject of its own:
     the sentence before's carries on (完成了湛江50万吨浆厂等6个项目 -> 林业部)."""
@@ -2263,7 +2293,7 @@ def _owner_rule(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
 
 SUBJECT_RULES = (batch_antecedent, classifier_antecedent, demonstrative_antecedent, pronoun_antecedent, coordinated_owners, event_participants, organised_event,
                  rule_addressee, surveyed_group, member_of, figure_in_name, respective_owners, place_reference, counted_set,
-                 zero_subject, clause_owner, _owner_rule,
+                 titled_work, zero_subject, clause_owner, _owner_rule,
                  topic_noun, carry_subject, lead_subject, heading_owner, title_owner)
 
 
