@@ -95,6 +95,7 @@ def _cfg() -> dict:
             (w for ws in raw["home_words"].values() for w in ws), key=len, reverse=True))),
         "country_at_metric": tuple(raw["country_at_metric"]),
         "scoped_set_heads": tuple(raw["scoped_set_heads"]),                   # (str.endswith)
+        "measure_heads": tuple(raw["measure_heads"]),                         # (str.endswith)
         "scoped_set_re": regexcache.compile("|".join(raw["scoped_set_heads"])),
         "subject_position_tags": tuple(raw["subject_position_tags"]),     # (str.startswith)
         "aspect_marks": tuple(raw["aspect_marks"]),
@@ -1512,8 +1513,16 @@ def source_not_owner(t: _Text, f: _Fig, o: "Owner") -> bool:
     return True
 
 
+def measure_not_owner(t: _Text, f: _Fig, o: "Owner") -> bool:
+    """Keep an owner unless it is no extracted entity and names a measure, not a thing — it ends
+    with a word of ``measure_heads`` (“农产品批发价格200指数”为134.40, 联邦基金利率目标区间…,
+    增幅比上年高…): what is measured owns nothing; the owner rules after it, or the sentence
+    before's, say whose."""
+    return o[3] is not None or not o[2].endswith(t.cfg["measure_heads"])
+
+
 OWNER_FILTER_RULES = (object_not_owner, report_source_not_owner, listed_not_owner, metric_modifier,
-                      source_not_owner)
+                      source_not_owner, measure_not_owner)
 
 
 def _owner(t: _Text, f: _Fig, s: int) -> Subject | None:
