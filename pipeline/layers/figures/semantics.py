@@ -2513,7 +2513,8 @@ def carry_period(t: _Text, f: _Fig) -> dict | None:
     if t.cfg["no_carry_after"].match(t.text, f.end):
         return None             # 50多岁的农民, 200公里外的工地: a size of a thing, no flow
     if f.subject_by not in t.cfg["carry_period_after"] and not t.cfg[
-            "carry_openers"].match(t.text, _owner_floor(t, s, f.start)) and not any(
+            "carry_openers"].match(t.text, _owner_floor(t, s, f.start)) and not (
+            f.subject is None and t.cfg["carry_openers"].match(t.text, s)) and not any(
             rule(t, k, s) for rule in CARRY_ACROSS_RULES) and not (     # (the sentence before's
             f.subject and t.subjects.get(k - 1, (None,))[0] == f.subject[0]):  # subject: read last)
         return None             # a sentence naming another owner starts afresh (唐海县…节地率达70%)
