@@ -58,7 +58,7 @@ _PATTERNS = (
 _SETS = (
     "dimension_words", "np_trim", "copula_words", "modifier_only_tags", "source_prepositions", "verb_complements", "list_words", "name_tags", "noun_tags", "attribute_tags", "noun_words", "not_metric",
     "noun_joins", "owner_lead_tags", "generic_counters", "carry_period_after", "topic_tags",
-    "not_topic", "numeral_chars", "topic_skip_tags", "entity_labels", "rule_approx",
+    "not_topic", "topic_skip_words", "numeral_chars", "topic_skip_tags", "entity_labels", "rule_approx",
     "modifier_tags", "zero_subject_skip_tags", "date_after_kinds", "goal_scale_kinds", "metric_found_before", "topic_after_time",
     "clause_owner_after", "clause_topic_tags", "link_adverbs", "metric_tail_chars",
     "topic_stop", "subject_adverb_tags", "aside_tags", "common_noun_tags", "present_not_units",
@@ -1360,18 +1360,21 @@ def _topic(t: _Text, f: _Fig, lo: int, starts: tuple | None = None,
     date or time word, owns the figures after it (印尼盾对美元的比价跌到…, 基金年度经费由600万元…,
     莫伊在5个省获得了25%的选票); cut where the figure's metric starts, none if it is the metric."""
     cfg = t.cfg
-    out = []
+    out, late = [], []
     for cs in starts or dict.fromkeys((lo, max(lo, t.clause_start(f.start)))):
         words = t.words_in(cs, cs, f.start)
         i = 0
-        comma = False
+        comma = skipped = False
         while i < len(words) and (words[i][0].isspace() or (
+                words[i][0] in cfg["topic_skip_words"] and any(True for _ in t.ents.starting_in(
+                    words[i][2], words[i][2] + 1))) or (
                 words[i][3] in cfg["topic_skip_tags"] and not (comma and words[i][3] in cfg["aside_tags"])) or t.in_date(
                 words[i][1], words[i][2]) or (
                 i and not comma and words[i][0] in cfg["topic_after_time"])):
             # (１９９７年，工商银行…: the comma after a fronted time too, not an aside after it:
             # 今年，因市场…)
             comma = comma or words[i][0] in cfg["topic_after_time"]
+            skipped = skipped or words[i][0] in cfg["topic_skip_words"]
             i += 1
         if i >= len(words) or words[i][0][0] in cfg["numeral_chars"]:
             continue            # 两市, 三方: a reference by number, not a name
@@ -1408,8 +1411,11 @@ def _topic(t: _Text, f: _Fig, lo: int, starts: tuple | None = None,
             end = f.metric[0]
         if end - start < 2 or end > f.start or t.figure_overlaps(start, end):
             continue
+        if skipped and cs < t.clause_start(f.start):    # (其中财产险…，…；人身险保费收入389亿元: a
+            late.append((start, end, t.text[start:end], _entity_at(t, start, end)))  # later
+            continue                                     # clause's own topic first)
         out.append((start, end, t.text[start:end], _entity_at(t, start, end)))
-    return out
+    return out + late
 
 
 def _entity_at(t: _Text, s: int, e: int) -> int | None:
