@@ -53,7 +53,7 @@ _PATTERNS = (
     "name_after_figure",
     "organise_verbs",
     "join_verbs", "member_bodies", "year_parts", "norm_article", "penalty_after", "norm_item_end", "annual_bases", "row_label", "row_end", "compared_date", "estimate_words", "norm_frame", "record_after",
-    "pronouns", "place_reference", "surveyed_skip", "quoted_not_name", "work_title", "work_title_glue",
+    "pronouns", "place_reference", "surveyed_skip", "quoted_not_name", "work_title_glue",
 )
 _SETS = (
     "dimension_words", "np_trim", "copula_words", "modifier_only_tags", "source_prepositions", "verb_complements", "list_words", "name_tags", "noun_tags", "attribute_tags", "noun_words", "not_metric",
@@ -70,6 +70,13 @@ _SETS = (
     "batch_classifiers", "plan_nouns", "plan_noun_next_tags", "statistic_run_grains",
     "future_grains",
 )
+
+
+def _work_title(raw: dict) -> str:
+    """A title in any pair of ``work_title_marks`` (《…》), 1 to ``work_title_chars`` characters."""
+    n = int(raw["work_title_chars"])
+    return "|".join("%s[^%s\\n]{1,%d}%s" % (regex.escape(o), regex.escape(o + c), n, regex.escape(c))
+                    for o, c in raw["work_title_marks"])
 
 
 @functools.cache
@@ -96,6 +103,7 @@ def _cfg() -> dict:
         "country_at_metric": tuple(raw["country_at_metric"]),
         "scoped_set_heads": tuple(raw["scoped_set_heads"]),                   # (str.endswith)
         "measure_heads": tuple(raw["measure_heads"]),                         # (str.endswith)
+        "work_title_not_heads": tuple(raw["work_title_not_heads"]),           # (str.endswith)
         "scoped_set_re": regexcache.compile("|".join(raw["scoped_set_heads"])),
         "subject_position_tags": tuple(raw["subject_position_tags"]),     # (str.startswith)
         "aspect_marks": tuple(raw["aspect_marks"]),
@@ -131,9 +139,14 @@ def _cfg() -> dict:
             raw["person_classes"], key=len, reverse=True)))) for k in (
             "addressee", "rule_class_opener", "surveyed_group", "surveyed_heads")},
         "reference_counts": dict(raw["reference_counts"]),
-        "work_title_after": regexcache.compile("%s(?P<title>%s)" % (raw["work_title_after"], raw["work_title"])),
+        # (titled_work: the title pattern, the one after the figure's noun and the quick test's
+        # opening marks, all built from work_title_marks, work_title_chars, work_title_after_chars)
+        "work_title": regexcache.compile(_work_title(raw)),
+        "work_title_after": regexcache.compile("\\p{Han}{0,%d}?(?P<title>%s)" % (
+            int(raw["work_title_after_chars"]), _work_title(raw))),
+        "work_title_marks": tuple((pair[0], pair[1]) for pair in raw["work_title_marks"]),
+        "work_title_chars": int(raw["work_title_chars"]),
         "work_title_after_chars": int(raw["work_title_after_chars"]),
-        "work_title_open": raw["work_title"][0],        # (the opening mark: a quick test)
         "reference_sentences": int(raw["reference_sentences"]),
         "respective_join": regexcache.compile(raw["respective_join"]),
         **{k: regexcache.compile(raw[k].replace("{event_fairs}", "|".join(sorted(
@@ -1527,8 +1540,21 @@ def measure_not_owner(t: _Text, f: _Fig, o: "Owner") -> bool:
     return o[3] is not None or not o[2].endswith(t.cfg["measure_heads"])
 
 
+def title_part_not_owner(t: _Text, f: _Fig, o: "Owner") -> bool:
+    """Keep an owner unless it lies inside a title in book marks (《舌尖上的山西》带动…, 《太行山上》
+    在…巡演): a place or a body in a work's name is part of the name, not whose the figure is."""
+    cfg = t.cfg
+    for mark, close in cfg["work_title_marks"]:
+        i = t.text.rfind(mark, max(0, o[0] - cfg["work_title_chars"]), o[0] + 1)
+        if i >= 0 and t.text.find(close, i, o[0]) < 0:
+            j = t.text.find(close, o[1], i + cfg["work_title_chars"] + 2)
+            if j >= 0 and t.text.find(mark, o[1], j) < 0:
+                return False
+    return True
+
+
 OWNER_FILTER_RULES = (object_not_owner, report_source_not_owner, listed_not_owner, metric_modifier,
-                      source_not_owner, measure_not_owner)
+                      source_not_owner, measure_not_owner, title_part_not_owner)
 
 
 def _owner(t: _Text, f: _Fig, s: int) -> Subject | None:
@@ -2050,23 +2076,46 @@ def titled_work(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     敦煌》: the figure's metric between; not 十三篇《新华文摘》转载的文章);
     the title as printed, marks kept. Not a title inside an aside (在《人民日报》上发表…)."""
     cfg = t.cfg
-    if f.i < 0 or t.text.find(cfg["work_title_open"], s, f.end + cfg["work_title_after_chars"] + 1) < 0:
+    if f.i < 0 or all(t.text.find(o, s, f.end + cfg["work_title_after_chars"] + 1) < 0
+                      for o, _ in cfg["work_title_marks"]):
         return None
     cs = _comma_clause(t, f, s)
     ce = t.clause_end(f.end)
     m = cfg["work_title_after"].match(t.text, f.end, ce)     # 十二集系列片《人类的敦煌》
     if m and f.metric and f.metric[0] == f.end and t.text[f.metric[1]:m.start("title")] in ("", "的"):
-        # (the figure's noun between, 长达１００万字的《…文集》; not
-        # 十三篇《新华文摘》转载的文章, 两次对《虎踞钟山》进行了介绍)
+        # (the figure's noun between, 长达１００万字的《…文集》 — a document too: 长达３万字的《…报告》
+        # is the report's length; not 十三篇《新华文摘》转载的文章, 两次对《虎踞钟山》进行了介绍)
         return (m.group("title"), None)
     for m in cfg["work_title"].finditer(t.text, cs, f.start):
+        if _document_title(t, m.group()):
+            continue
         glue = cfg["work_title_glue"].match(t.text, m.end(), f.start)
         if (glue.end() if glue else m.end()) == f.start or (f.metric and m.end() == f.metric[0]):
             return (m.group(), None)    # right before the figure (past 中/的) or its metric
         if m.start() == cs or not t.text[cs:m.start()].strip():
-            if _verb_follows(t, m.end(), f):
-                return (m.group(), None)    # opening the clause, a verb after it
+            if _verb_follows(t, m.end(), f) and not _clause_names_owner(t, f, cs, m):
+                return (m.group(), None)    # opening the clause, a verb after it, no owner in it
     return None
+
+
+def _document_title(t: _Text, title: str) -> bool:
+    """A title whose last word is a document's or a publication's (《…行动计划》, 《政府工作报告》,
+    《金融时报》: ``work_title_not_heads``): a document states figures, a paper reports them;
+    neither owns them."""
+    return title[1:-1].endswith(t.cfg["work_title_not_heads"])
+
+
+def _clause_names_owner(t: _Text, f: _Fig, cs: int, m) -> bool:
+    """The figure's clause names an owner of its own outside the title ``m`` — an extracted
+    entity or the paper's home word (《…》提出到２０２５年全市培育…３００家): the later rules take it."""
+    ents = t.entities
+    for j in t.ents.starting_in(cs, f.start):
+        ent = ents[j]
+        if ent["end"] <= f.start and ent.get("label") in t.cfg["entity_labels"] \
+                and not (ent["start"] >= m.start() and ent["end"] <= m.end()):
+            return True
+    return any(not (h.start() >= m.start() and h.end() <= m.end())
+               for h in t.cfg["home_re"].finditer(t.text, cs, f.start))
 
 
 def zero_subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
