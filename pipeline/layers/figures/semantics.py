@@ -2012,16 +2012,13 @@ def _find_counted_set(t: _Text, f: _Fig, s: int):
 
 def counted_set(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     """A clause that opens with a count and its noun in subject position (两家银行共有雇员9.2万人)
-    gives its figures to that set, named by its noun — the count is a figure of its own, not
-    part of the name a series joins on (5351家上市公司实现营收… -> 上市公司; a part of a set
-    counted, 淮河流域１５６２家污染企业中… -> 淮河流域污染企业, drops it too) —, and the clauses
-    after it with no owner of their own go on about it (，去年共盈利30亿加元 -> 银行); not in a
-    heading."""
+    gives its figures to that set as printed, and the clauses after it with no owner of their
+    own go on about it (，去年共盈利30亿加元 -> 两家银行); not in a heading."""
     got = _counted_set_span(t, f, s)
     if got is None:
         return None
     g, np = got
-    t.clause_subjects[k] = (t.text[np[0]:np[1]], None)
+    t.clause_subjects[k] = (t.text[g["start"]:np[1]], None)
     return t.clause_subjects[k]
 
 
