@@ -105,6 +105,7 @@ def _cfg() -> dict:
         "measure_heads": tuple(raw["measure_heads"]),                         # (str.endswith)
         "work_title_not_heads": tuple(raw["work_title_not_heads"]),           # (str.endswith)
         "scoped_set_re": regexcache.compile("|".join(raw["scoped_set_heads"])),
+        "scoped_set_measures": tuple(raw["scoped_set_measures"]),             # (str.endswith)
         "subject_position_tags": tuple(raw["subject_position_tags"]),     # (str.startswith)
         "aspect_marks": tuple(raw["aspect_marks"]),
         "subject_trim_tags": tuple(raw["subject_trim_tags"]),
@@ -1239,12 +1240,14 @@ def home_word(t: _Text, f: _Fig, lo: int) -> list[Owner]:
 
 
 def _scoped_set(t: _Text, f: _Fig, o: Owner) -> Owner:
-    """A home or country word that opens a noun phrase naming the places that set a price
-    (全国农产品批发市场猪肉平均价格, 全市集贸市场) gives the figure to those places as printed, not
-    to the country or city (``scoped_set_heads``); not a count (全国农副产品批发市场发展到４０００家:
-    how many the place has is the place's); else the owner as it is."""
+    """A home or country word that opens a noun phrase naming the markets that set a price
+    (全国农产品批发市场猪肉平均价格, 全市农贸市场…零售价格: ``scoped_set_heads``) gives a price or
+    an index there (the figure's metric ends with a ``scoped_set_measures`` word, or its unit is
+    money per unit, 元/公斤) to those markets, the home word resolved as the owner is (全市 → the
+    paper's home city: 太原市农贸市场; 全国 in a paper with no home → 中国农产品批发市场); not any
+    other figure (全市房地产市场成交金额, 我市劳动力市场…月薪: the place's); else the owner as it is."""
     cfg = t.cfg
-    if f.rec.get("kind") in cfg["counted_kinds"] or not cfg["scoped_set_re"].search(t.text, o[1], f.start):
+    if not cfg["scoped_set_re"].search(t.text, o[1], f.start) or not _price_figure(t, f):
         return o
     got, pos = None, o[1]
     for word, ws, we, tag in t.words_in(o[1], o[1], f.start):
@@ -1255,7 +1258,15 @@ def _scoped_set(t: _Text, f: _Fig, o: Owner) -> Owner:
             break
         if word.endswith(cfg["scoped_set_heads"]):
             got = we
-    return (o[0], got, t.text[o[0]:got], None) if got else o
+    return (o[0], got, o[2] + t.text[o[1]:got], None) if got else o
+
+
+def _price_figure(t: _Text, f: _Fig) -> bool:
+    """A price or an index: the figure's metric ends with a ``scoped_set_measures`` word
+    (平均价格, 批发价格指数) or its unit is money per unit (元/公斤)."""
+    if f.metric and t.text[f.metric[0]:f.metric[1]].endswith(t.cfg["scoped_set_measures"]):
+        return True
+    return f.rec.get("kind") == "money" and "/" in (f.rec.get("unit") or "")
 
 
 def entity_in_sentence(t: _Text, f: _Fig, lo: int) -> list[Owner]:
