@@ -187,3 +187,15 @@ def test_pending_subjects_are_the_ones_an_eager_pass_finds(monkeypatch):
     monkeypatch.setattr(semantics._Subjects, "wait", eager)
     assert annotate_record({"id": "a", "text": text}, layers=["figures"])["figures"] == lazy
     assert len(waited) > 5 and sum(f["subject"] is not None for f in lazy) > 20
+
+
+def test_measure_not_owner_keeps_an_extracted_entity():
+    """An owner ending with a measure word is dropped unless it is an extracted entity (an
+    index company's name, 中证指数, found by the entity layer, owns what it publishes)."""
+    from types import SimpleNamespace
+    from baozhi.layers.figures import semantics
+    t = SimpleNamespace(cfg=semantics._cfg())
+    assert "指数" in t.cfg["measure_heads"]
+    assert semantics.measure_not_owner(t, None, (0, 4, "中证指数", 0))          # an entity: kept
+    assert not semantics.measure_not_owner(t, None, (0, 4, "中证指数", None))   # no entity: dropped
+    assert semantics.measure_not_owner(t, None, (0, 4, "太钢集团", None))       # no measure: kept

@@ -1545,7 +1545,7 @@ def source_not_owner(t: _Text, f: _Fig, o: "Owner") -> bool:
 
 def measure_not_owner(t: _Text, f: _Fig, o: "Owner") -> bool:
     """Keep an owner unless it is no extracted entity and names a measure, not a thing — it ends
-    with a word of ``measure_heads`` (“农产品批发价格200指数”为134.40, 联邦基金利率目标区间…,
+    with a word of ``measure_heads`` (“钢材综合价格指数”为98.6点, 铁矿石进口价格区间…,
     增幅比上年高…): what is measured owns nothing; the owner rules after it, or the sentence
     before's, say whose."""
     return o[3] is not None or not o[2].endswith(t.cfg["measure_heads"])
@@ -2079,7 +2079,7 @@ def coordinated_owners(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
 def titled_work(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     """A work named by its title in book marks (a film, a series, a book, a paper) owns the
     counts and sums of its clause that it stands beside: right before the figure (past 中/的:
-    《有这么一群兵》八集戏中…, 《大百科全书》的0.4幅) or glued to its metric (《长津湖》票房突破57亿元),
+    《晋祠古建》一书共收录照片400幅, 《大百科全书》的0.4幅) or glued to its metric (《长津湖》票房突破57亿元),
     opening the clause with a verb after it, or right after the figure's noun (十二集系列片《人类的
     敦煌》: the figure's metric between; not 十三篇《新华文摘》转载的文章);
     the title as printed, marks kept. Not a title inside an aside (在《人民日报》上发表…)."""
@@ -2089,7 +2089,7 @@ def titled_work(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
         return None
     cs = _comma_clause(t, f, s)
     ce = t.clause_end(f.end)
-    m = cfg["work_title_after"].match(t.text, f.end, ce)     # 十二集系列片《人类的敦煌》
+    m = cfg["work_title_after"].match(t.text, f.end, ce)     # 二十四集电视剧《汾河湾》
     if m and f.metric and f.metric[0] == f.end and t.text[f.metric[1]:m.start("title")] in ("", "的"):
         # (the figure's noun between, 长达１００万字的《…文集》 — a document too: 长达３万字的《…报告》
         # is the report's length; not 十三篇《新华文摘》转载的文章, 两次对《虎踞钟山》进行了介绍)
