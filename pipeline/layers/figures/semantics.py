@@ -68,7 +68,7 @@ _SETS = (
     "topic_lead_tags",
     "subject_not_carried", "period_not_carried", "clause_owner_through", "subject_by_default",
     "batch_classifiers", "plan_nouns", "plan_noun_next_tags", "statistic_run_grains",
-    "future_grains",
+    "future_grains", "comparatives", "count_verb_not_after", "attribute_not_heads",
 )
 
 
@@ -691,7 +691,8 @@ def attributive_after(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[i
         # 总投资24.7亿元的生产线: the noun before measures, the one after owns (not an owner
         # before: 美国７０％的俱乐部, person_not_metric)
         before = noun_before(t, f)
-        if before and not any(r(t, f, before) for r in METRIC_FILTER_RULES):
+        if before and not any(r(t, f, before) for r in METRIC_FILTER_RULES) and (
+                _metric_ok(t, before, f) or not _attribute_head_ok(t, pos + 1, ceil)):
             after = _np_right(t, pos + 1, ceil)
             if after:               # up to its project word (的项目进展 -> 项目)
                 ends = [w[2] for w in t.words_in(after[0], after[0], after[1])
@@ -705,7 +706,19 @@ def attributive_after(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[i
         head = _np_right(t, first[2] + 1, ceil)
         if head:                # ８栋崭新的楼房: an attribute and 的 before the noun counted
             return head
-    return _np_right(t, pos, ceil)
+    got = _np_right(t, pos, ceil)
+    return None if got and t.text[slice(*got)] in cfg["attribute_not_heads"] else got
+
+
+def _attribute_head_ok(t: _Text, pos: int, ceil: int) -> bool:
+    """The noun phrase after a figure's 的 names a thing the figure sizes: not a generic level or
+    ground (９．７％的基础上, ３．８％的水平, `attribute_not_heads`), not a person
+    (近６０岁的丁玉珍)."""
+    after = _np_right(t, pos, ceil)
+    if not after or t.text[slice(*after)] in t.cfg["attribute_not_heads"]:
+        return False
+    return not any(t.entities[j].get("label") in t.cfg["owner_labels"]
+                   for j in t.ents.overlapping(*after))
 
 
 def relative_after(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, int] | None:
@@ -779,6 +792,9 @@ def _before_link(t: _Text, f: _Fig) -> int:
                 bases.setdefault(m.end(), m.start())
         if pos in bases:
             pos = bases[pos]
+            moved = True
+        elif pos - 1 in bases and t.text[pos - 1] in cfg["comparatives"]:
+            pos = bases[pos - 1]            # 增幅比上年高０．３个百分点: a comparison, no size
             moved = True
         if pos > floor and (t.text[pos - 1] == "了" or (
                 t.text[pos - 1] == "的" and f.rec.get("kind") == "percent")):
@@ -1021,6 +1037,9 @@ def count_verb_after(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[in
     cfg = t.cfg
     if f.rec.get("kind") != "count":
         return None
+    w = _word_ending_at(t, f.start, t.clause_start(f.start))
+    if w and w[0] in cfg["count_verb_not_after"]:
+        return None     # 以４．５分并列第七: a means, not the doers
     ceil = t.clause_end(f.end)
     words = t.words_in(f.end, f.end, ceil)
     k = 0
