@@ -50,7 +50,7 @@ _PATTERNS = (
     "measure_verbs", "goal_verbs", "goal_done", "duration_frame", "duration_frame_needs",
     "duration_frame_clause", "same_year_words", "list_item_gap",
     "per_unit", "date_after_end", "date_after_not", "goal_scale_verbs", "completion_forecast",
-    "name_after_figure",
+    "name_after_figure", "shared_head_gap",
     "organise_verbs",
     "join_verbs", "member_bodies", "year_parts", "norm_article", "penalty_after", "norm_item_end", "annual_bases", "row_label", "row_end", "compared_date", "estimate_words", "norm_frame", "record_after",
     "pronouns", "place_reference", "surveyed_skip", "quoted_not_name", "work_title_glue",
@@ -721,6 +721,20 @@ def _attribute_head_ok(t: _Text, pos: int, ceil: int) -> bool:
                    for j in t.ents.overlapping(*after))
 
 
+def shared_head(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, int] | None:
+    """A figure joined to the next one of its unit by 及/和/与/、 (一期４吉瓦及二期８吉瓦项目, ３个
+    和５个…) sizes or counts the noun phrase after that one: what attributive_after finds for it."""
+    i = bisect.bisect_left(t._starts, f.end)
+    if i >= len(t._starts) or not t.cfg["shared_head_gap"].fullmatch(t.text, f.end, t._starts[i]):
+        return None
+    rec = next((r for r in t.figures if r["start"] == t._starts[i]), None)
+    if rec is None or rec.get("kind") != f.rec.get("kind") or rec.get("unit") != f.rec.get("unit"):
+        return None
+    g = _Fig(-1, rec, rec["start"], rec["end"])
+    span = attributive_after(t, g)
+    return span if span and _metric_ok(t, span, g) else None    # (a metric for that one)
+
+
 def relative_after(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, int] | None:
     """A count followed by a relative clause and 的 counts the noun after 的: the clause holds a
     verb (３０位搞运销的农民, ５６户重点支持的国有企业) or ends with a noun of kind or scale
@@ -1150,7 +1164,7 @@ METRIC_FILTER_RULES = (person_not_metric,)     # a metric found, then dropped
 
 
 METRIC_RULES = (row_label, share_attribute, share_of, relative_after, quoted_after, attributive_after, owner_class_change, noun_before, verb_before_money, nominal_verb_before,
-                previous_metric, link_clause_topic,
+                shared_head, previous_metric, link_clause_topic,
                 count_verb_after,
                 same_counter_metric)
 
