@@ -50,7 +50,7 @@ _PATTERNS = (
     "measure_verbs", "goal_verbs", "goal_done", "duration_frame", "duration_frame_needs",
     "duration_frame_clause", "same_year_words", "list_item_gap",
     "per_unit", "date_after_end", "date_after_not", "goal_scale_verbs", "completion_forecast",
-    "name_after_figure", "shared_head_gap",
+    "name_after_figure", "shared_head_gap", "table_header", "respective_lead",
     "organise_verbs",
     "join_verbs", "member_bodies", "year_parts", "norm_article", "penalty_after", "norm_item_end", "annual_bases", "row_label", "row_end", "compared_date", "estimate_words", "norm_frame", "record_after",
     "pronouns", "place_reference", "surveyed_skip", "quoted_not_name", "work_title_glue",
@@ -1147,6 +1147,70 @@ def row_label(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, int]
     return m.span("label")
 
 
+def _figures_only(t: _Text, a: int, b: int) -> bool:
+    """[a, b) holds figures and spaces only, at least one figure."""
+    pos, n = a, 0
+    for k in range(bisect.bisect_left(t._starts, a), len(t._starts)):
+        if t._starts[k] >= b:
+            break
+        if t.text[pos:t._starts[k]].strip():
+            return False
+        rec = next(r for r in t.figures if r["start"] == t._starts[k])
+        pos, n = max(pos, rec["end"]), n + 1
+    return n > 0 and not t.text[pos:b].strip()
+
+
+def table_header(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, int] | None:
+    """The last figure of a table's row — a line of figures only (１—１０千伏５米) under a line
+    that ends announcing it (…导线的边线延伸距离如下：, `table_header`) — measures what that line
+    announces."""
+    cfg = t.cfg
+    if not cfg["row_end"].match(t.text, f.end):
+        return None
+    k = t.paragraph(f.start)
+    starts = t.paragraph_starts
+    for j in range(k, max(k - cfg["table_max_rows"], 0) - 1, -1):
+        end = starts[j + 1] if j + 1 < len(starts) else len(t.text)
+        if j < k or starts[j] <= f.start:
+            line_end = f.end if j == k else end
+            if _figures_only(t, starts[j], line_end):
+                continue
+        m = cfg["table_header"].search(t.text, starts[j], end) if j < k else None
+        if not m:
+            return None
+        span = _np_left(t, m.start(), starts[j], verbs=True)
+        if span:            # (导线的边线延伸距离: the head after 的)
+            span = (max(span[0], t.text.rfind("的", *span) + 1), span[1])
+        return _strip_owner(t, span)
+    return None
+
+
+def respective_metric(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, int] | None:
+    """A list of figures after 分别 (…，这四项指标分别达到…的９７％、９４％、１００％和１００％;
+    出口…，进口…，分别增长５％和３％) gives them in turn the metrics of as many figures told before
+    分别 in the sentence, in their order."""
+    cfg = t.cfg
+    _, s, _ = t.sentence(f.start)
+    p = t.text.rfind(cfg["respective_word"], s, f.start)
+    if p < 0:
+        return None
+    i = bisect.bisect_right(t._starts, p)
+    ends = {r["start"]: r["end"] for r in t.figures}
+    items = [t._starts[i]] if i < len(t._starts) else []
+    while len(items) < len(t._starts) - i and cfg["respective_join"].fullmatch(
+            t.text, ends[items[-1]], t._starts[i + len(items)]):
+        items.append(t._starts[i + len(items)])
+    if len(items) < 2 or f.start not in items:
+        return None
+    cs = t.clause_start(p)      # (not 这四项 of 这四项指标分别…: the clause's own)
+    if not cfg["respective_lead"].fullmatch(t.text[cs:p].strip()):
+        return None             # (商品零售价格指数和居民消费价格指数分别上涨…: named in the clause)
+    before = [g for g in done if s <= g.start < cs]
+    if len(before) < len(items) or not all(g.metric for g in before[-len(items):]):
+        return None
+    return before[len(before) - len(items) + items.index(f.start)].metric
+
+
 def person_not_metric(t: _Text, f: _Fig, span: tuple[int, int]) -> bool:
     """A phrase before the figure that holds a person's name (男子特级大师王某３胜), or is a
     place's name and nothing else (日本平均每天有２６人…), names whose the figure is, not what it
@@ -1163,7 +1227,7 @@ def person_not_metric(t: _Text, f: _Fig, span: tuple[int, int]) -> bool:
 METRIC_FILTER_RULES = (person_not_metric,)     # a metric found, then dropped
 
 
-METRIC_RULES = (row_label, share_attribute, share_of, relative_after, quoted_after, attributive_after, owner_class_change, noun_before, verb_before_money, nominal_verb_before,
+METRIC_RULES = (row_label, table_header, respective_metric, share_attribute, share_of, relative_after, quoted_after, attributive_after, owner_class_change, noun_before, verb_before_money, nominal_verb_before,
                 shared_head, previous_metric, link_clause_topic,
                 count_verb_after,
                 same_counter_metric)
