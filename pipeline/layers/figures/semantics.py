@@ -50,7 +50,7 @@ _PATTERNS = (
     "measure_verbs", "goal_verbs", "goal_done", "duration_frame", "duration_frame_needs",
     "duration_frame_clause", "same_year_words", "list_item_gap",
     "per_unit", "date_after_end", "date_after_not", "goal_scale_verbs", "completion_forecast",
-    "name_after_figure", "shared_head_gap", "table_header", "respective_lead",
+    "name_after_figure", "shared_head_gap", "table_header", "respective_lead", "part_nouns",
     "organise_verbs",
     "join_verbs", "member_bodies", "year_parts", "norm_article", "penalty_after", "norm_item_end", "annual_bases", "row_label", "row_end", "compared_date", "estimate_words", "norm_frame", "record_after",
     "pronouns", "place_reference", "surveyed_skip", "quoted_not_name", "work_title_glue",
@@ -68,7 +68,7 @@ _SETS = (
     "topic_lead_tags",
     "subject_not_carried", "period_not_carried", "clause_owner_through", "subject_by_default",
     "batch_classifiers", "plan_nouns", "plan_noun_next_tags", "statistic_run_grains",
-    "future_grains", "comparatives", "count_verb_not_after", "attribute_not_heads",
+    "future_grains", "comparatives", "count_verb_not_after", "attribute_not_heads", "part_units",
 )
 
 
@@ -3059,6 +3059,17 @@ def past_cue(t: _Text, f: _Fig) -> str | None:
     return "actual" if t.cfg["past_cues"].search(t.text, t.clause_start(f.start), f.start) else None
 
 
+def part_count(t: _Text, f: _Fig) -> str | None:
+    """A count of the parts or levels a thing is made of (省、市、县三级专业镇, 在…五个方面布局)
+    states how it is divided, not an amount planned: actual, even after a plan word."""
+    cfg = t.cfg
+    if f.rec.get("kind") != "count":
+        return None
+    if f.rec.get("unit") in cfg["part_units"] or cfg["part_nouns"].match(t.text, f.end):
+        return "actual"
+    return None
+
+
 def plan_cue(t: _Text, f: _Fig) -> str | None:
     cfg = t.cfg
     _, s, _ = t.sentence(f.start)
@@ -3114,6 +3125,23 @@ def goal_verb(t: _Text, f: _Fig) -> str | None:
     return None
 
 
+def goal_list(t: _Text, f: _Fig) -> str | None:
+    """A clause that repeats a goal verb with no adverb (…着力打造“985”重点产业链，即：打造…等９个
+    …产业链；打造…８个…) goes on with the goal its sentence set before it: a target."""
+    cfg = t.cfg
+    _, s, _ = t.sentence(f.start)
+    if not _may_match(t, cfg["goal_verbs"], s, f.start):
+        return None
+    cs = max(t.text.rfind(c, s, f.start) for c in cfg["goal_list_marks"]) + 1   # (、 goes on)
+    if cs <= s or not _may_match(t, cfg["goal_scale_verbs"], cs, f.start):
+        return None
+    m = cfg["goal_scale_verbs"].match(t.text, cs)
+    if not m or cfg["goal_done"].match(t.text, m.end()):
+        return None         # (the clause opens with the verb: one item of the goal's list)
+    return "target" if any(_cue_word(t, g) and not cfg["goal_done"].match(t.text, g.end())
+                           for g in cfg["goal_verbs"].finditer(t.text, s, cs)) else None
+
+
 def forecast_after_completion(t: _Text, f: _Fig) -> str | None:
     """What a project can do once built (建成后可实现年产2400吨…, 投产后可达产值5亿元) is a
     forecast: a target (可 alone states a property: 每年可节省费用十余万元, actual)."""
@@ -3165,8 +3193,8 @@ def _describes_thing(t: _Text, at: int, pos: int) -> bool:
 
 
 STATUS_RULES = (name_or_offer, zone_name, estimate_of_past, norm_frame, in_target, norm_bound, deontic_cue, due_for_each, measure_for_class,
-                penalty_bound, norm_article, past_cue,
-                plan_cue, goal_verb, forecast_after_completion, future_period)
+                penalty_bound, norm_article, past_cue, part_count,
+                plan_cue, goal_verb, goal_list, forecast_after_completion, future_period)
 
 
 # --------------------------------------------------------------------------- CHANGE_RULES
