@@ -50,7 +50,7 @@ _PATTERNS = (
     "measure_verbs", "goal_verbs", "goal_done", "duration_frame", "duration_frame_needs",
     "duration_frame_clause", "same_year_words", "list_item_gap",
     "per_unit", "date_after_end", "date_after_not", "goal_scale_verbs", "completion_forecast",
-    "name_after_figure", "shared_head_gap", "table_header", "respective_lead", "part_nouns",
+    "name_after_figure", "shared_head_gap", "table_header", "respective_lead", "part_nouns", "zone_join",
     "organise_verbs",
     "join_verbs", "member_bodies", "year_parts", "norm_article", "penalty_after", "norm_item_end", "annual_bases", "row_label", "row_end", "compared_date", "estimate_words", "norm_frame", "record_after",
     "pronouns", "place_reference", "surveyed_skip", "quoted_not_name", "work_title_glue",
@@ -3158,6 +3158,8 @@ def zone_name(t: _Text, f: _Fig) -> str | None:
     if f.rec.get("unit") not in t.cfg["zone_units"] or not t.cfg["name_after_figure"].match(
             t.text, f.end):
         return None
+    if t.cfg["zone_join"].search(t.text, t.clause_start(f.start), f.start):
+        return "other"      # (积极融入京津冀1小时经济圈: a zone that is there, joined — named)
     return None if in_target(t, f) or plan_cue(t, f) or goal_verb(t, f) else "other"
 
 
