@@ -3153,14 +3153,18 @@ def forecast_after_completion(t: _Text, f: _Fig) -> str | None:
 def zone_name(t: _Text, f: _Fig) -> str | None:
     """A travel time in a set phrase naming a zone (融入省城1小时经济圈, 半小时生活圈) is part of
     a name (other), as a figure in brackets is (name_or_offer, run just before), whatever past
-    word stands before it (已融入…); not where a plan makes the zone a goal (加快构建…2小时交通圈:
-    a target), not a count of zones (新建3个商圈: zone_units)."""
+    word stands before it (已融入…); not where the targets table names it (到２０２５年全面融入…:
+    in_target, tested first) nor where a plan makes the zone a goal (加快构建…2小时交通圈: a
+    target) — though a zone joined (融入, zone_join) is named even in a plan —, not a count of
+    zones (新建3个商圈: zone_units)."""
     if f.rec.get("unit") not in t.cfg["zone_units"] or not t.cfg["name_after_figure"].match(
             t.text, f.end):
         return None
+    if in_target(t, f):
+        return None         # (the targets table names it: its status agrees, whatever the verb)
     if t.cfg["zone_join"].search(t.text, t.clause_start(f.start), f.start):
         return "other"      # (积极融入京津冀1小时经济圈: a zone that is there, joined — named)
-    return None if in_target(t, f) or plan_cue(t, f) or goal_verb(t, f) else "other"
+    return None if plan_cue(t, f) or goal_verb(t, f) else "other"
 
 
 def future_period(t: _Text, f: _Fig) -> str | None:
