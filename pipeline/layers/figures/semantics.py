@@ -50,13 +50,13 @@ _PATTERNS = (
     "measure_verbs", "goal_verbs", "goal_done", "duration_frame", "duration_frame_needs",
     "duration_frame_clause", "same_year_words", "list_item_gap",
     "per_unit", "date_after_end", "date_after_not", "goal_scale_verbs", "completion_forecast",
-    "name_after_figure", "shared_head_gap", "table_header", "respective_lead", "part_nouns", "zone_join",
+    "name_after_figure", "shared_head_gap", "table_header", "respective_lead", "respective_gap", "respective_share_gap", "part_nouns", "zone_join",
     "organise_verbs",
     "join_verbs", "member_bodies", "year_parts", "norm_article", "penalty_after", "norm_item_end", "annual_bases", "row_label", "row_end", "compared_date", "estimate_words", "norm_frame", "record_after",
     "pronouns", "place_reference", "surveyed_skip", "quoted_not_name", "work_title_glue",
 )
 _SETS = (
-    "dimension_words", "np_trim", "copula_words", "modifier_only_tags", "source_prepositions", "verb_complements", "list_words", "name_tags", "noun_tags", "attribute_tags", "noun_words", "not_metric",
+    "respective_any_kinds", "dimension_words", "np_trim", "copula_words", "modifier_only_tags", "source_prepositions", "verb_complements", "list_words", "name_tags", "noun_tags", "attribute_tags", "noun_words", "not_metric",
     "noun_joins", "owner_lead_tags", "generic_counters", "carry_period_after", "topic_tags",
     "not_topic", "topic_skip_words", "numeral_chars", "topic_skip_tags", "entity_labels", "rule_approx",
     "modifier_tags", "zero_subject_skip_tags", "date_after_kinds", "goal_scale_kinds", "metric_found_before", "topic_after_time",
@@ -256,6 +256,14 @@ class _Text:
         self._same_years: list[dict] | None = None  # the dates with 当年 as dates, on first use
         self._norm_spans: list[tuple[int, int]] | None = None  # a law's articles, on first use
         self._norm_frames: dict[int, int | None] = {}  # sentence -> the end of its rule's frame
+
+    @functools.cached_property
+    def fig_at(self) -> dict[int, dict]:
+        """The figures' records by start (the first one at a start), on first use."""
+        out: dict[int, dict] = {}
+        for r in self.figures:
+            out.setdefault(r["start"], r)
+        return out
 
     @functools.cached_property
     def figs(self) -> numerals.Cover:
@@ -1187,28 +1195,46 @@ def table_header(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, i
 
 def respective_metric(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, int] | None:
     """A list of figures after 分别 (…，这四项指标分别达到…的９７％、９４％、１００％和１００％;
-    出口…，进口…，分别增长５％和３％) gives them in turn the metrics of as many figures told before
-    分别 in the sentence, in their order."""
+    出口…，进口…，分别增长５％和３％) gives them in turn the metrics of the figures told before
+    分别 in the sentence (since its last ；), in their order: as many as the list holds (not three told, two listed),
+    of the list's kind and unit (money for money: not 职工２０００人 for 销售收入５亿元) unless the
+    list is of percents (a change or a share of each); only where nothing but a basis and a link
+    or change verb stands between 分别 and the list (分别有学生６０００人: the metric named there,
+    `respective_gap`), or, before percents, the whole they are shares of (分别达到…标准的９７％…,
+    `respective_share_gap`)."""
     cfg = t.cfg
     _, s, _ = t.sentence(f.start)
     p = t.text.rfind(cfg["respective_word"], s, f.start)
     if p < 0:
         return None
     i = bisect.bisect_right(t._starts, p)
-    ends = {r["start"]: r["end"] for r in t.figures}
+    at = t.fig_at
     items = [t._starts[i]] if i < len(t._starts) else []
     while len(items) < len(t._starts) - i and cfg["respective_join"].fullmatch(
-            t.text, ends[items[-1]], t._starts[i + len(items)]):
+            t.text, at[items[-1]]["end"], t._starts[i + len(items)]):
         items.append(t._starts[i + len(items)])
     if len(items) < 2 or f.start not in items:
         return None
+    gap = p + len(cfg["respective_word"])
+    if not (cfg["respective_gap"].fullmatch(t.text, gap, items[0]) or (
+            all(at[k].get("kind") in cfg["respective_any_kinds"] for k in items)
+            and cfg["respective_share_gap"].fullmatch(t.text, gap, items[0]))):
+        return None             # (分别实现销售收入５亿元和３亿元: the list's metric named after 分别)
     cs = t.clause_start(p)      # (not 这四项 of 这四项指标分别…: the clause's own)
     if not cfg["respective_lead"].fullmatch(t.text[cs:p].strip()):
         return None             # (商品零售价格指数和居民消费价格指数分别上涨…: named in the clause)
-    before = [g for g in done if s <= g.start < cs]
-    if len(before) < len(items) or not all(g.metric for g in before[-len(items):]):
-        return None
-    return before[len(before) - len(items) + items.index(f.start)].metric
+    run = max([s] + [t.text.rfind(c, s, cs) + 1 for c in cfg["respective_run_marks"]])
+    before = [g for g in done if run <= g.start < cs]     # (the clauses since a ； before it)
+    if len(before) != len(items) or not all(g.metric for g in before) or len(
+            {g.metric for g in before}) < len(before):
+        return None             # (产值…、利润…、税金…，分别增长５％和３％: which two? 进口８亿元，
+                                # 增长３％，分别占…: one metric span twice, no parallel run)
+    for g, k in zip(before, items):
+        rec = at[k]
+        if rec.get("kind") not in cfg["respective_any_kinds"] and (
+                rec.get("kind"), rec.get("unit")) != (g.rec.get("kind"), g.rec.get("unit")):
+            return None
+    return before[items.index(f.start)].metric
 
 
 def person_not_metric(t: _Text, f: _Fig, span: tuple[int, int]) -> bool:
