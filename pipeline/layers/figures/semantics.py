@@ -56,7 +56,7 @@ _PATTERNS = (
     "pronouns", "place_reference", "surveyed_skip", "quoted_not_name", "work_title_glue",
 )
 _SETS = (
-    "respective_any_kinds", "dimension_words", "np_trim", "copula_words", "modifier_only_tags", "source_prepositions", "verb_complements", "list_words", "name_tags", "noun_tags", "attribute_tags", "noun_words", "not_metric",
+    "table_label_not_kinds", "respective_any_kinds", "dimension_words", "np_trim", "copula_words", "modifier_only_tags", "source_prepositions", "verb_complements", "list_words", "name_tags", "noun_tags", "attribute_tags", "noun_words", "not_metric",
     "noun_joins", "owner_lead_tags", "generic_counters", "carry_period_after", "topic_tags",
     "not_topic", "topic_skip_words", "numeral_chars", "topic_skip_tags", "entity_labels", "rule_approx",
     "modifier_tags", "zero_subject_skip_tags", "date_after_kinds", "goal_scale_kinds", "metric_found_before", "topic_after_time",
@@ -256,6 +256,7 @@ class _Text:
         self._same_years: list[dict] | None = None  # the dates with 当年 as dates, on first use
         self._norm_spans: list[tuple[int, int]] | None = None  # a law's articles, on first use
         self._norm_frames: dict[int, int | None] = {}  # sentence -> the end of its rule's frame
+        self._table_rows: dict[int, tuple[int, int] | None] | None = None  # row -> its header's metric
 
     @functools.cached_property
     def fig_at(self) -> dict[int, dict]:
@@ -735,7 +736,7 @@ def shared_head(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, in
     i = bisect.bisect_left(t._starts, f.end)
     if i >= len(t._starts) or not t.cfg["shared_head_gap"].fullmatch(t.text, f.end, t._starts[i]):
         return None
-    rec = next((r for r in t.figures if r["start"] == t._starts[i]), None)
+    rec = t.fig_at.get(t._starts[i])
     if rec is None or rec.get("kind") != f.rec.get("kind") or rec.get("unit") != f.rec.get("unit"):
         return None
     g = _Fig(-1, rec, rec["start"], rec["end"])
@@ -1155,42 +1156,54 @@ def row_label(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, int]
     return m.span("label")
 
 
-def _figures_only(t: _Text, a: int, b: int) -> bool:
-    """[a, b) holds figures and spaces only, at least one figure."""
-    pos, n = a, 0
-    for k in range(bisect.bisect_left(t._starts, a), len(t._starts)):
-        if t._starts[k] >= b:
-            break
-        if t.text[pos:t._starts[k]].strip():
-            return False
-        rec = next(r for r in t.figures if r["start"] == t._starts[k])
-        pos, n = max(pos, rec["end"]), n + 1
-    return n > 0 and not t.text[pos:b].strip()
+def _table_rows(t: _Text) -> dict[int, tuple[int, int] | None]:
+    """The rows of the tables of the text, found in one pass on first use: a paragraph that holds
+    two figures and spaces only (a label — a range often, no sum of money nor percent,
+    `table_label_not_kinds` — and its value: １—１０千伏５米), in a run
+    of such rows right below a line ending with `table_header` (…的边线延伸距离如下：), maps to
+    what that line announces (a blank line may stand between rows)."""
+    if t._table_rows is not None:
+        return t._table_rows
+    rows: dict[int, int] = {}     # row -> where its announcement starts
+    starts, text, at = t.paragraph_starts, t.text, t.fig_at
+    for m in t.cfg["table_header"].finditer(text):
+        k = t.paragraph(m.start()) + 1
+        while k < len(starts):
+            a, b = starts[k], starts[k + 1] if k + 1 < len(starts) else len(text)
+            i = bisect.bisect_left(t._starts, a)
+            n, pos = 0, a
+            while i + n < len(t._starts) and t._starts[i + n] < b and not text[
+                    pos:t._starts[i + n]].strip():
+                pos, n = max(pos, at[t._starts[i + n]]["end"]), n + 1
+            if text[pos:b].strip() or n not in (0, 2):
+                break
+            if n == 2 and at[t._starts[i]].get("kind") in t.cfg["table_label_not_kinds"]:
+                break           # (１２０亿元　８％: two values, no label)
+            if n == 2:
+                rows[k] = m.start()
+            k += 1
+    heads: dict[int, tuple[int, int] | None] = {}
+    for h in set(rows.values()):
+        span = _np_left(t, h, t.paragraph_starts[t.paragraph(h)], verbs=True)
+        if span:            # (导线的边线延伸距离: the head after 的)
+            span = (max(span[0], t.text.rfind("的", *span) + 1), span[1])
+        heads[h] = _strip_owner(t, span)
+    out = t._table_rows = {k: heads[h] for k, h in rows.items()}
+    return out
 
 
 def table_header(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, int] | None:
-    """The last figure of a table's row — a line of figures only (１—１０千伏５米) under a line
-    that ends announcing it (…导线的边线延伸距离如下：, `table_header`) — measures what that line
-    announces."""
-    cfg = t.cfg
-    if not cfg["row_end"].match(t.text, f.end):
+    """The value of a table's row — the second of two figures that fill a line (１—１０千伏５米)
+    in the rows right below a line that ends announcing them (…导线的边线延伸距离如下：,
+    `table_header`: 如下, 下表) — measures what that line announces."""
+    if not t.cfg["row_end"].match(t.text, f.end):
         return None
     k = t.paragraph(f.start)
-    starts = t.paragraph_starts
-    for j in range(k, max(k - cfg["table_max_rows"], 0) - 1, -1):
-        end = starts[j + 1] if j + 1 < len(starts) else len(t.text)
-        if j < k or starts[j] <= f.start:
-            line_end = f.end if j == k else end
-            if _figures_only(t, starts[j], line_end):
-                continue
-        m = cfg["table_header"].search(t.text, starts[j], end) if j < k else None
-        if not m:
-            return None
-        span = _np_left(t, m.start(), starts[j], verbs=True)
-        if span:            # (导线的边线延伸距离: the head after 的)
-            span = (max(span[0], t.text.rfind("的", *span) + 1), span[1])
-        return _strip_owner(t, span)
-    return None
+    rows = _table_rows(t)
+    if k not in rows or bisect.bisect_left(t._starts, t.paragraph_starts[k]) + 1 != bisect.bisect_left(
+            t._starts, f.start):
+        return None             # (the row's first figure is its label)
+    return rows[k]
 
 
 def respective_metric(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, int] | None:
