@@ -140,6 +140,8 @@ def run_path(pages: list, clock, repeat: int) -> tuple[float, dict[str, float]]:
     from baozhi.frame import plain
     from baozhi.layers import registry
     from baozhi.run import process
+    from baozhi.resources import segmenter
+    from baozhi.resources.segmenter import Segmenter
 
     total = best_of(lambda: [process.process_page(p) for p in pages], clock, repeat)
     times: dict[str, float] = {}
@@ -155,8 +157,9 @@ def run_path(pages: list, clock, repeat: int) -> tuple[float, dict[str, float]]:
                 times[name] += clock() - t
         return run
 
-    saved = (process.repair, process.split_articles, plain.token_offsets, process.article_text,
+    saved = (process.repair, process.split_articles, plain.spans_of, process.article_text,
              process.page_rows, list(registry.LAYERS))
+    seg = segmenter.default()       # (records_many cuts each text with its words, then spans_of)
 
     def with_timers(layer):
         # a layer's find, its page pass (entities: the CRF of all the page's articles at once)
@@ -168,7 +171,8 @@ def run_path(pages: list, clock, repeat: int) -> tuple[float, dict[str, float]]:
     try:
         process.repair = timed("repair", saved[0])
         process.split_articles = timed("articles", saved[1])
-        plain.token_offsets = timed("segment", saved[2])
+        plain.spans_of = timed("segment", saved[2])
+        seg.words = timed("segment", Segmenter.words.__get__(seg))   # (an instance attribute: removed after)
         process.article_text = timed("item texts", saved[3])
         process.page_rows = timed("rows", saved[4])
         registry.LAYERS[:] = [with_timers(layer) for layer in saved[5]]
@@ -177,8 +181,9 @@ def run_path(pages: list, clock, repeat: int) -> tuple[float, dict[str, float]]:
             process.process_page(page)
         whole = clock() - t
     finally:
-        (process.repair, process.split_articles, plain.token_offsets, process.article_text,
+        (process.repair, process.split_articles, plain.spans_of, process.article_text,
          process.page_rows) = saved[:5]
+        seg.__dict__.pop("words", None)
         registry.LAYERS[:] = saved[5]
     # the rest: the frame's token copies and splits (plain.records), the layers' contexts
     times["rest"] = max(0.0, whole - sum(times.values()))
