@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import random
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 
-from conftest import corpus_page
+from conftest import ROOT, corpus_page
 from baozhi.layers.entities import entities, featids, kernels, features as nf
 from baozhi.layers.entities.crf import Scorer
 from baozhi.stages.repair import repair
@@ -136,3 +138,59 @@ def test_no_jit_switch(monkeypatch):
     assert kernels.compiled.__wrapped__() is None
     monkeypatch.setenv("BAOZHI_NO_JIT", "0")
     assert kernels.compiled.__wrapped__() is not None
+
+
+def _run(code: str) -> list[str]:
+    """The last line ``code`` prints to stderr, run by a fresh Python in the checkout, split."""
+    proc = subprocess.run([sys.executable, "-c", code], input=SENTENCES, capture_output=True,
+                          text=True, encoding="utf-8", cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return proc.stderr.strip().splitlines()[-1].split()
+
+
+# one line of four sentences: chunks enough (``entities.SMALL``) for the NumPy scorer
+SENTENCES = json.dumps({"id": "a", "text": "国务院总理李鹏今天会见了美国客人。山西省太原市迎泽区柳巷南路12号。"
+                        "太原钢铁集团有限公司今年投资24.7亿元。新华社北京1月5日电。"}, ensure_ascii=False) + "\n"
+
+
+def test_a_short_annotate_does_not_import_numba():
+    """A few sentences of ``annotate`` are tagged by the NumPy scorer without numba's load
+    (``entities.JIT_AFTER``): the scorer is made, numba never imported."""
+    compiled()
+    got = _run("import sys; from baozhi.apps.cli import main; rc = main(['annotate']); "
+               "from baozhi.layers.entities import entities; "
+               "print(rc, entities._scorer.cache_info().currsize, 'numba' in sys.modules, file=sys.stderr)")
+    assert got == ["0", "1", "False"]
+
+
+def test_warm_up_loads_the_kernels():
+    """``warm_up`` (a batch, a Dask worker) loads the kernels, the feature ids told of them."""
+    compiled()
+    got = _run("import sys; from baozhi.run.chunked import warm_up; warm_up(); "
+               "from baozhi.layers.entities import entities; k = entities._scorer().kernels; "
+               "i = entities._ids(); "
+               "print(k is not None, i.kern is k, i.word_code.kern is k, i.bigrams.kern is k, file=sys.stderr)")
+    assert got == ["True"] * 4
+
+
+def test_kernels_loaded_past_the_threshold_give_the_same_scores(tmp_path):
+    """A scorer loads its kernels once ``jit_after`` characters have been asked for; feature
+    ids made before and told of them then (``Ids.use_kernels``: every table) give the same
+    scores and labels."""
+    compiled()
+    scorer = Scorer.load(entities.MODEL, tmp_path, jit_after=100)
+    assert scorer.kernels is None
+    ids = featids.Ids(scorer)
+    text = repair(corpus_page("000").read_text(encoding="utf-8")).text
+    pieces = nf.pieces(text, nf.tokenize(text))
+    auto = entities.automata()
+    groups = ("trigram", "window3", "lexicon")
+    before = featids.flat_scores(scorer, ids, pieces, auto, groups)
+    assert ids.hashed and scorer.kernels_for(60) is None
+    kern = scorer.kernels_for(60)
+    assert kern is not None and scorer.kernels_for(10 ** 9) is kern
+    ids.use_kernels(kern)
+    assert all(t.kern is kern for t, _ in ids.hashed.values())
+    after = featids.flat_scores(scorer, ids, pieces, auto, groups)
+    assert after[1] == before[1] and after[0].tobytes() == before[0].tobytes()
+    assert scorer.viterbi_flat(*after) == scorer.viterbi_flat(*before)

@@ -77,7 +77,7 @@ class Scorer:
     """A crfsuite model's Viterbi over string features, in NumPy."""
 
     def __init__(self, labels: Sequence[str], attrs: Sequence[str], state: np.ndarray,
-                 trans: np.ndarray, jit: bool = True):
+                 trans: np.ndarray, jit: bool = True, jit_after: int = 0):
         self.labels = list(labels)
         self.ids = {a: i for i, a in enumerate(attrs)}
         self.unknown = len(attrs)
@@ -94,16 +94,38 @@ class Scorer:
         self.trans_t = np.ascontiguousarray(self.trans.T)
         self.label_array = np.array(self.labels, dtype=object)
         # the compiled sums and Viterbi (``kernels.py``: the same numbers), None where numba is
-        # not there or ``jit`` is False (the NumPy code below, as ``BAOZHI_NO_JIT=1`` has it)
+        # not there or ``jit`` is False (the NumPy code below, as ``BAOZHI_NO_JIT=1`` has it),
+        # and until they are loaded: at once where ``jit_after`` is 0, else by ``use_kernels``
+        # or once ``jit_after`` characters have been asked for (``kernels_for``)
         self.kernels = None
-        if jit:
+        self.jit_left = jit_after if jit else None
+        if jit and not jit_after:
+            self.use_kernels()
+
+    def use_kernels(self):
+        """numba's kernels loaded now (``kernels.compiled``), where ``jit`` allows: the
+        kernels, or None (no numba, ``BAOZHI_NO_JIT``, ``jit`` False)."""
+        if self.jit_left is not None:
             from baozhi.layers.entities import kernels
 
+            self.jit_left = None
             self.kernels = kernels.compiled()
+        return self.kernels
+
+    def kernels_for(self, chars: int):
+        """The kernels to tag ``chars`` more characters with: loaded (``use_kernels``) once the
+        characters asked for in all pass ``jit_after``, None before (the NumPy code)."""
+        if self.jit_left is not None:
+            self.jit_left -= chars
+            if self.jit_left < 0:
+                self.use_kernels()
+        return self.kernels
 
     @classmethod
-    def load(cls, model: Path, cache: Path | None = None, jit: bool = True) -> "Scorer":
-        """The scorer of ``model``, from the cache when it holds this model's digest."""
+    def load(cls, model: Path, cache: Path | None = None, jit: bool = True,
+             jit_after: int = 0) -> "Scorer":
+        """The scorer of ``model``, from the cache when it holds this model's digest (``jit``,
+        ``jit_after``: as the constructor's)."""
         raw = Path(model).read_bytes()
         digest = hashlib.sha256(raw).hexdigest()
         folder = cache_dir() if cache is None else cache
@@ -111,7 +133,7 @@ class Scorer:
         try:
             with np.load(name, allow_pickle=False) as z:
                 return cls([str(y) for y in z["labels"]], z["attrs"].item().split("\x00"), z["state"],
-                           z["trans"], jit)
+                           z["trans"], jit, jit_after)
         except (OSError, ValueError, KeyError):
             pass
         labels, attrs, state, trans = read_model(model)
@@ -122,7 +144,7 @@ class Scorer:
             prune(folder, "crf-", ".npz", name)   # other models' weights: the last few kept
         except OSError:
             pass                    # not writable: built in memory, as now
-        return cls(labels, attrs, state, trans, jit)
+        return cls(labels, attrs, state, trans, jit, jit_after)
 
     def scores(self, chunks: Sequence[Sequence[Sequence[str]]]) -> list[np.ndarray]:
         """State scores [positions, labels] of every chunk (each a list of per-position

@@ -36,6 +36,13 @@ INFO = MODELS_DIR / "ner.json"
 # (chunks, characters): a text with fewer of both is tagged by crfsuite itself, a longer one
 # by the NumPy scorer (the same labels; scripts/bench_stages.py measures both sides)
 SMALL = (3, 2000)
+# characters the NumPy scorer tags in a process before it loads numba's kernels
+# (``kernels.py``; ``warm_up`` loads them at once, for a batch): their load, ``import numba``
+# 0.26 s + the cached kernels 0.19 s CPU, is what they save over 650k characters (0.27 s over
+# the 397k characters of 60 pd1998 pages' ``tag_many``: 0.69 us a character; load ~4): the
+# threshold of renting until the rent paid equals the price (never more than twice the cost of
+# the best choice made knowing the input). A few sentences of ``annotate`` stay numba-free.
+JIT_AFTER = 650_000
 
 
 @functools.cache
@@ -61,7 +68,7 @@ def _scorer():
     without turning every feature string into a crfsuite item."""
     from baozhi.layers.entities.crf import Scorer
 
-    return Scorer.load(MODEL) if _has_model() else None
+    return Scorer.load(MODEL, jit_after=JIT_AFTER) if _has_model() else None
 
 
 def read_gazetteer(path=None) -> list[tuple[str, str]]:
@@ -214,6 +221,18 @@ def _load_matcher() -> None:
             m.flat(_scorer().kernels)   # the compiled walk's table (``kernels.match``), before any fork
 
 
+def _kernels(chars: int):
+    """The scorer's compiled kernels to tag ``chars`` more characters with (``Scorer.kernels_for``:
+    loaded once ``JIT_AFTER`` characters have been tagged), the feature ids told of them; None:
+    the NumPy code."""
+    scorer = _scorer()
+    had = scorer.kernels
+    kern = scorer.kernels_for(chars)
+    if kern is not had:
+        _ids().use_kernels(kern)
+    return kern
+
+
 def _build_automata() -> tuple:
     sources = _info().get("gazetteers", ["t", "j"])
     makers = {"t": read_gazetteer, "j": jieba_entries, "d": division_entries}
@@ -233,7 +252,7 @@ def load_models() -> None:
     """Load what a long text needs beside what one line does (the NumPy scorer and its
     feature ids): a process that forks workers loads them once, before forking."""
     if _has_model():
-        _ids()
+        _ids().use_kernels(_scorer().use_kernels())   # numba's kernels too: a batch pays their load back
         _load_matcher()
 
 
@@ -253,6 +272,7 @@ def _tag(text: str, tokens: Sequence[tuple[int, int]] | None) -> tuple[list[tupl
     from baozhi.layers.entities import featids
 
     if featids.known_groups(groups):
+        _kernels(len(text))
         tagged = _numpy_tagged(pieces, groups)
     else:   # a feature group featids.py does not build: from the strings
         tagged = _scorer().tag([nf.features(p, local, automata(), groups) for _, _, p, local in pieces])
@@ -282,7 +302,7 @@ def tag_many(items: Sequence[tuple[str, Sequence[tuple[int, int]]]]) -> list[tup
 
     if not featids.known_groups(groups):
         return None
-    kern = _scorer().kernels      # (``_locals`` by the compiled kernel where there is one)
+    kern = _kernels(sum(len(text) for text, _ in items))   # (``_locals`` by the compiled kernel where there is one)
     every = [nf.pieces(text, tokens, kern) if text else [] for text, tokens in items]
     joined = [p for ps in every for p in ps]
     if not joined:

@@ -67,6 +67,13 @@ class Ids:
                            dtype=np.intp)
         self.edges = (g("wl=^", u), g("tl=^", u), g("wr=$", u), g("tr=$", u))
 
+    def use_kernels(self, kern) -> None:
+        """Look up with ``kern``, the scorer's compiled kernels, from now on (every table made
+        before: the same answers by the compiled code)."""
+        self.kern = self.word_code.kern = self.bigrams.kern = kern
+        for table, _ in self.hashed.values():
+            table.kern = kern
+
     def char_type(self, c: str) -> int:
         x = self.types.get(c)
         if x is None:
