@@ -6,6 +6,7 @@ import json
 import random
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -194,3 +195,79 @@ def test_kernels_loaded_past_the_threshold_give_the_same_scores(tmp_path):
     after = featids.flat_scores(scorer, ids, pieces, auto, groups)
     assert after[1] == before[1] and after[0].tobytes() == before[0].tobytes()
     assert scorer.viterbi_flat(*after) == scorer.viterbi_flat(*before)
+
+
+def _small_sums(kern) -> bytes:
+    state = np.arange(12.0).reshape(4, 3)
+    out = np.empty((2, 3))
+    kern.sums(state, np.array([[0, 3], [1, 2]], dtype=np.intp), np.array([1], dtype=np.intp),
+              np.array([2], dtype=np.intp), out)
+    return out.tobytes()
+
+
+def test_an_unwritable_cache_folder_compiles_in_memory(tmp_path, monkeypatch):
+    """A cache folder that cannot be made or written (here under a file, which fails for root
+    too): the kernels compiled in memory, no error, no file written anywhere by numba."""
+    want = _small_sums(compiled())
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    assert not kernels._writable(blocker / "numba")
+    assert kernels._writable(tmp_path / "ok" / "numba")
+    monkeypatch.setenv("BAOZHI_CACHE", str(blocker / "cache"))
+    monkeypatch.delenv("NUMBA_CACHE_DIR", raising=False)
+    here = Path(kernels.__file__).parent / "__pycache__"
+    before = sorted(here.glob("kernels.*.nb*")) if here.exists() else []
+    kern = kernels.compiled.__wrapped__()
+    assert kern is not None and _small_sums(kern) == want
+    assert (sorted(here.glob("kernels.*.nb*")) if here.exists() else []) == before
+
+
+def test_a_compile_leaves_no_garbage_and_prunes_old_files(tmp_path, monkeypatch):
+    """A compile into a fresh cache folder leaves no cyclic garbage (collected before anyone
+    freezes it into forked workers), and removes the files of kernels no longer in this file
+    (an older line number); the current ones stay."""
+    import gc
+
+    compiled()
+    monkeypatch.setenv("BAOZHI_CACHE", str(tmp_path))
+    monkeypatch.delenv("NUMBA_CACHE_DIR", raising=False)
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        gc.collect()
+        kern = kernels.compiled.__wrapped__()
+        left = gc.collect()
+    finally:
+        if was:
+            gc.enable()
+    assert left < 5000      # (~96,000 objects without the collection)
+    folder = Path(kern.sums.stats.cache_path)
+    assert folder.is_relative_to(tmp_path)
+    now = sorted(p.name for p in folder.iterdir())
+    assert len(now) == 2 * len(kernels.KERNELS)
+    (folder / "kernels.sums-1.py311.nbi").write_text("")
+    (folder / "kernels.sums-1.py311.1.nbc").write_text("")
+    removed = kernels.prune_numba(vars(kern))
+    assert sorted(p.name for p in removed) == ["kernels.sums-1.py311.1.nbc", "kernels.sums-1.py311.nbi"]
+    assert sorted(p.name for p in folder.iterdir()) == now
+
+
+def test_without_numba_the_numpy_path_gives_the_same_labels(tmp_path, monkeypatch):
+    """numba not importable: ``compiled`` is None, the scorer runs its NumPy code, with the
+    labels of the compiled one (the corpus page with its tokens)."""
+    compiled()
+    text = repair(corpus_page("001").read_text(encoding="utf-8")).text
+    pieces = nf.pieces(text, nf.tokenize(text))
+    auto = entities.automata()
+
+    def labels(scorer):
+        return scorer.viterbi_flat(*featids.flat_scores(scorer, featids.Ids(scorer), pieces, auto))
+
+    want = labels(Scorer.load(entities.MODEL, tmp_path))
+    monkeypatch.setitem(sys.modules, "numba", None)     # ``import numba`` raises ImportError
+    monkeypatch.setattr(kernels, "compiled", kernels.compiled.__wrapped__)
+    assert kernels.compiled() is None
+    scorer = Scorer.load(entities.MODEL, tmp_path)
+    assert scorer.kernels is None
+    got = labels(scorer)
+    assert got == want and sum(y != "O" for ys in got for y in ys) > 20

@@ -719,6 +719,7 @@ def _locals(text: str, spans: list[tuple[int, int]], tokens: Sequence[tuple[int,
         kern.token_pairs(np.ascontiguousarray(ts), np.ascontiguousarray(te), np.ascontiguousarray(cs),
                          np.ascontiguousarray(ce), _code_points(text).astype(np.int64), _space_table(),
                          pairs, ends)
+        assert int(ends[-1]) <= len(pairs), "token_pairs: more pairs than the room made for them"
         pairs = pairs[:int(ends[-1])]
         out, k0 = [], 0
         for k1 in ends.tolist():

@@ -23,9 +23,13 @@ from __future__ import annotations
 
 import functools
 import os
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
+
+# Fibonacci hashing's multiplier: ``featids``' constant, the one both paths hash with
+from baozhi.layers.entities.featids import _MULT as MULT
 
 
 def sums(state, dense, pos, sid, out):
@@ -93,7 +97,6 @@ def viterbi(total, starts, lens, trans_t, back, path):
             path[t - 1] = arg
 
 
-MULT = np.uint64(0x9E3779B97F4A7C15)    # featids._MULT (Fibonacci hashing's multiplier)
 
 
 def probe(slot_keys, slot_values, bits, codes, missing, out):
@@ -268,9 +271,11 @@ def token_pairs(ts, te, cs, ce, cp, space, pairs, ends):
     chunks (``cs``/``ce``): for chunk i, every token from the first ending after its start to
     the last starting before its end, clipped to it, kept where some character of it is no
     space (``space`` by code point, its last entry for every code point above), as (start,
-    end) inside the chunk into ``pairs``; ``ends[i]`` the count of pairs up to chunk i's."""
+    end) inside the chunk into ``pairs`` (as many as it holds); ``ends[i]`` the count of pairs
+    up to chunk i's."""
     n = len(ts)
     top = len(space) - 1
+    cap = len(pairs)
     out = 0
     for i in range(len(cs)):
         c0 = cs[i]
@@ -295,8 +300,9 @@ def token_pairs(ts, te, cs, ce, cp, space, pairs, ends):
             b = min(te[k], c1)
             for q in range(a, b):
                 if not space[min(cp[q], top)]:
-                    pairs[out, 0] = a - c0
-                    pairs[out, 1] = b - c0
+                    if out < cap:       # (numba checks no bounds: the caller checks the count)
+                        pairs[out, 0] = a - c0
+                        pairs[out, 1] = b - c0
                     out += 1
                     break
         ends[i] = out
@@ -346,7 +352,11 @@ def enabled() -> bool:
 @functools.cache
 def compiled() -> SimpleNamespace | None:
     """The kernels compiled (or loaded from the disk cache), by name; None where numba is
-    not importable or ``BAOZHI_NO_JIT`` is set (the callers then run their NumPy code)."""
+    not importable or ``BAOZHI_NO_JIT`` is set (the callers then run their NumPy code).
+    Where the project's cache folder cannot be written, compiled in memory (no error, no
+    file elsewhere); where they were compiled, the cyclic garbage numba leaves (~20 MB) is
+    collected here (not frozen into forked workers) and the folder's files of older versions
+    of this file removed (``prune_numba``)."""
     if not enabled():
         return None
     try:
@@ -357,15 +367,61 @@ def compiled() -> SimpleNamespace | None:
     from baozhi.resources.diskcache import cache_dir
 
     before = config.CACHE_DIR
+    cache = True
     if not before:     # the project's cache folder, for these kernels only (restored below)
-        config.CACHE_DIR = str(cache_dir() / "numba")
+        folder = cache_dir() / "numba"
+        cache = _writable(folder)
+        config.CACHE_DIR = str(folder)
     try:
         made = {}
         for name, (func, sig) in KERNELS.items():
             try:
-                made[name] = numba.njit(sig, cache=True, nogil=True)(func)
+                made[name] = numba.njit(sig, cache=cache, nogil=True)(func)
             except RuntimeError:    # no cache folder can be written: compiled in memory
                 made[name] = numba.njit(sig, nogil=True)(func)
     finally:
         config.CACHE_DIR = before
+    if any(sum(d.stats.cache_misses.values()) for d in made.values()) or not cache:
+        import gc
+
+        gc.collect()     # numba's compile leaves cycles: collected before anyone freezes them
+        if cache and not before:
+            prune_numba(made)
     return SimpleNamespace(**made)
+
+
+def _writable(folder) -> bool:
+    """``folder`` exists or is made, and a file can be written in it (numba's own test)."""
+    import tempfile
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError:
+        return False
+    return True
+
+
+def prune_numba(made: dict) -> list:
+    """Remove the files of this checkout's numba cache folder that are no kernel's now (numba
+    names them by function and first line: an edit of this file leaves the old ones); the
+    folders of other checkouts are left alone. Returns what was removed."""
+    removed = []
+    if not made:
+        return removed
+    folder = Path(next(iter(made.values())).stats.cache_path)
+    current = tuple(f"kernels.{d.py_func.__name__}-{d.py_func.__code__.co_firstlineno}."
+                    for d in made.values())
+    try:
+        files = list(folder.glob("kernels.*"))
+    except OSError:
+        return removed
+    for p in files:
+        if not p.name.startswith(current):
+            try:
+                p.unlink()
+                removed.append(p)
+            except OSError:
+                pass
+    return removed
