@@ -174,6 +174,30 @@ def test_warm_up_loads_the_kernels():
     assert got == ["True"] * 4
 
 
+def test_warm_up_of_a_small_batch_leaves_numba_out():
+    """A batch whose workers each read fewer than ``JIT_AFTER`` characters warms up without the
+    kernels (``warm_up(kernels=False)``: numba not imported, the NumPy scorer ready)."""
+    compiled()
+    got = _run("import sys; from baozhi.run.chunked import warm_up; warm_up(kernels=False); "
+               "from baozhi.layers.entities import entities; s = entities._scorer(); "
+               "print(s is not None, s.kernels is None, 'numba' in sys.modules, file=sys.stderr)")
+    assert got == ["True", "True", "False"]
+
+
+def test_chars_each_shares_the_pages_among_the_workers(tmp_path):
+    """``batch._chars_each``: the pages' UTF-8 bytes over 3, shared among the workers (what
+    decides the kernels' load before forking); a missing file counts nothing."""
+    from baozhi.run.batch import _chars_each
+
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("太原" * 1000, encoding="utf-8")
+    b.write_text("市" * 500, encoding="utf-8")
+    todo = [(a, "a.txt"), (b, "b.txt"), (tmp_path / "gone.txt", "gone.txt")]
+    assert _chars_each(todo, 1) == 2500
+    assert _chars_each(todo, 2) == 1250
+    assert _chars_each([], 2) == 0
+
+
 def test_kernels_loaded_past_the_threshold_give_the_same_scores(tmp_path):
     """A scorer loads its kernels once ``jit_after`` characters have been asked for; feature
     ids made before and told of them then (``Ids.use_kernels``: every table) give the same

@@ -277,6 +277,17 @@ def _largest_first(todo: list[tuple[Path, str]]) -> list[tuple[Path, str]]:
     return sorted(todo, key=size, reverse=True)
 
 
+def _chars_each(todo: list[tuple[Path, str]], workers: int) -> int:
+    """About how many characters each of ``workers`` will read: the pages' bytes over 3 (UTF-8
+    Chinese; a GBK page's 2 bytes a character make it an underestimate) shared among them.
+    Decides whether loading the CRF's compiled kernels before forking pays back."""
+    total = 0
+    for path, _ in todo:
+        with contextlib.suppress(OSError):
+            total += path.stat().st_size
+    return total // 3 // max(1, workers)
+
+
 _LOCK_FD: int | None = None    # the run's lock file, which forked workers must not keep
 
 
@@ -995,10 +1006,11 @@ def _process(todo, input_dir, meta, state: State, keys, shas, results, summary: 
         # load the models here, once, before the workers fork: each starts with them loaded
         # (shared copy-on-write pages, frozen out of the cyclic collector's reach) instead of
         # paying the loading itself
+        from baozhi.layers.entities.entities import JIT_AFTER
         from baozhi.run.chunked import warm_up
 
         with _no_collection():
-            warm_up()
+            warm_up(kernels=_chars_each(todo, workers) >= JIT_AFTER)
         timeline.mark("warm_up")
         froze = _freeze()
         fork = (multiprocessing.get_context("fork")

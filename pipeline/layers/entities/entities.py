@@ -248,11 +248,16 @@ def _ids():
     return Ids(_scorer())
 
 
-def load_models() -> None:
+def load_models(kernels: bool = True) -> None:
     """Load what a long text needs beside what one line does (the NumPy scorer and its
-    feature ids): a process that forks workers loads them once, before forking."""
+    feature ids): a process that forks workers loads them once, before forking. ``kernels``:
+    numba's kernels too (a batch whose workers each tag ``JIT_AFTER`` characters or more pays
+    their load back); without them each process loads them once it has tagged that many."""
     if _has_model():
-        _ids().use_kernels(_scorer().use_kernels())   # numba's kernels too: a batch pays their load back
+        if kernels:
+            _ids().use_kernels(_scorer().use_kernels())
+        else:
+            _ids()
         _load_matcher()
 
 
