@@ -58,19 +58,23 @@ def compute_order(wanted: Iterable[str]) -> tuple[Layer, ...]:
     """The layers to compute for ``wanted``, those they need included, each after what it
     needs (otherwise in the registry's order)."""
     todo: list[Layer] = []
-
-    def add(name: str, path: tuple[str, ...] = ()) -> None:
-        if name in path:
-            raise ValueError(f"layers need each other in a circle: {' -> '.join((*path, name))}")
-        layer = get(name)
-        for need in layer.needs:
-            add(need, (*path, name))
-        if layer not in todo:
-            todo.append(layer)
-
     for name in [n for n in names() if n in set(wanted)] + [n for n in wanted if n not in names()]:
-        add(name)
+        _add_needed(name, (), todo)
     return tuple(todo)
+
+
+def _add_needed(name: str, path: tuple[str, ...], todo: list[Layer]) -> None:
+    """``name``'s layer to ``todo`` after those it needs (``path``: the layers that led here).
+    A module function, not a closure of ``compute_order``: a closure that calls itself is a
+    reference cycle (function <-> cell), left to the cyclic collector on every page — which
+    a run's local workers all but turn off (docs/BATCH.md)."""
+    if name in path:
+        raise ValueError(f"layers need each other in a circle: {' -> '.join((*path, name))}")
+    layer = get(name)
+    for need in layer.needs:
+        _add_needed(need, (*path, name), todo)
+    if layer not in todo:
+        todo.append(layer)
 
 
 def output_layers(asked: Iterable[str]) -> tuple[str, ...]:

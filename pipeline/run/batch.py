@@ -235,7 +235,8 @@ WORKER_GC_THRESHOLD = (20_000, 10, 10)
 def _worker_page(*args) -> tuple:
     """``work_and_save`` in a local worker, then everything the worker holds now (the memos a
     page filled) frozen out of the cyclic collector's reach: the next pages' collections do
-    not walk them again (the few cyclic objects a page leaves, ~10, are kept, not freed)."""
+    not walk them again. Frozen, a reference cycle would never be freed: a warm page leaves
+    none (tests/test_batch.py ``test_a_page_leaves_nothing_for_the_cyclic_collector``)."""
     try:
         return work_and_save(*args)
     finally:
