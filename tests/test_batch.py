@@ -134,10 +134,23 @@ def test_one_and_two_workers_give_the_same_tables(tmp_path):
     assert_same_tables(one, two)
 
 
+@pytest.mark.parametrize("enabled", [True, False], ids=["collector_on", "collector_off"])
 @pytest.mark.parametrize("workers", [1, 2])
-def test_a_run_leaves_the_callers_gc_as_it_found_it(tmp_path, monkeypatch, workers):
+def test_a_run_leaves_the_callers_gc_as_it_found_it(tmp_path, monkeypatch, workers, enabled):
     # run freezes the loaded models (gc.freeze: after a 1-worker run's first page, before
-    # local workers fork) and unfreezes them when done; a caller's own freeze is kept as it is
+    # local workers fork) and unfreezes them when done; a caller's own freeze is kept as it is;
+    # the collector is left on or off as the caller had it, with the caller's threshold
+    was = gc.isenabled()
+    if not enabled:
+        gc.disable()
+    try:
+        _run_and_check_the_callers_gc(tmp_path, monkeypatch, workers, enabled)
+    finally:
+        if was:
+            gc.enable()
+
+
+def _run_and_check_the_callers_gc(tmp_path, monkeypatch, workers, enabled):
     src = make_input(tmp_path, PAGES[:3])
     froze = []
     real = batch._freeze
@@ -161,6 +174,7 @@ def test_a_run_leaves_the_callers_gc_as_it_found_it(tmp_path, monkeypatch, worke
     assert froze == [True]                       # it did freeze, once ...
     assert gc.get_freeze_count() == 0            # ... and left nothing frozen
     assert gc.get_threshold() == threshold       # nor its own threshold
+    assert gc.isenabled() == enabled             # the collector on or off as it was
     if workers == 1:          # after the first page: the worker's threshold, frozen
         assert seen[0] == (threshold, 0) and seen[1][0] == batch.WORKER_GC_THRESHOLD
         assert 0 < seen[1][1] < seen[2][1]      # ... and each page's objects frozen too
@@ -170,6 +184,7 @@ def test_a_run_leaves_the_callers_gc_as_it_found_it(tmp_path, monkeypatch, worke
         batch.run(src, tmp_path / "again", workers=workers, log=io.StringIO())
         assert froze == [True, False]            # not frozen again over the caller's freeze
         assert 0 < gc.get_freeze_count() <= mine  # nor unfrozen (some frozen objects died)
+        assert gc.get_threshold() == threshold and gc.isenabled() == enabled
     finally:
         gc.unfreeze()
 
