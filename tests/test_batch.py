@@ -261,6 +261,52 @@ def test_worker_page_freezes_even_when_the_page_fails(monkeypatch):
         gc.unfreeze()
 
 
+@pytest.mark.parametrize("enabled", [True, False], ids=["collector_on", "collector_off"])
+def test_warm_up_garbage_is_collected_before_the_models_are_frozen(tmp_path, monkeypatch, enabled):
+    # warm_up runs with the collector off (batch._no_collection): a reference cycle it leaves
+    # (numba's compiler leaves ~96,000 objects) must be freed before _freeze would keep it
+    # for the run and in every forked worker — also when the caller has the collector off
+    # (on, its first young collection after warm_up would find the cycle anyway)
+    was = gc.isenabled()
+    if not enabled:
+        gc.disable()
+    try:
+        _check_warm_up_garbage(tmp_path, monkeypatch)
+    finally:
+        if was:
+            gc.enable()
+
+
+def _check_warm_up_garbage(tmp_path, monkeypatch):
+    import weakref
+
+    import baozhi.run.chunked as chunked
+
+    class Node:
+        pass
+
+    refs = []
+    real_warm_up = chunked.warm_up
+
+    def warm_up():
+        real_warm_up()
+        a, b = Node(), Node()
+        a.other, b.other = b, a                  # a cycle, unreachable once this returns
+        refs.append(weakref.ref(a))
+
+    alive = []
+    real_freeze = batch._freeze
+
+    def spy():
+        alive.append(refs[0]() is not None)
+        return real_freeze()
+
+    monkeypatch.setattr(chunked, "warm_up", warm_up)
+    monkeypatch.setattr(batch, "_freeze", spy)
+    batch.run(make_input(tmp_path, PAGES[:2]), tmp_path / "out", workers=2, log=io.StringIO())
+    assert alive == [False]
+
+
 def test_a_pool_that_cannot_start_leaves_nothing_frozen(tmp_path, monkeypatch):
     src = make_input(tmp_path, PAGES[:2])
 
