@@ -263,7 +263,7 @@ def test_worker_page_freezes_even_when_the_page_fails(monkeypatch):
 
 @pytest.mark.parametrize("enabled", [True, False], ids=["collector_on", "collector_off"])
 def test_warm_up_garbage_is_collected_before_the_models_are_frozen(tmp_path, monkeypatch, enabled):
-    # warm_up runs with the collector off (batch._no_collection): a reference cycle it leaves
+    # warm_up runs with the collector off (resources.collector.paused): a reference cycle it leaves
     # (numba's compiler leaves ~96,000 objects) must be freed before _freeze would keep it
     # for the run and in every forked worker — also when the caller has the collector off
     # (on, its first young collection after warm_up would find the cycle anyway)
