@@ -288,8 +288,8 @@ def _check_warm_up_garbage(tmp_path, monkeypatch):
     refs = []
     real_warm_up = chunked.warm_up
 
-    def warm_up():
-        real_warm_up()
+    def warm_up(**kw):
+        real_warm_up(**kw)
         a, b = Node(), Node()
         a.other, b.other = b, a                  # a cycle, unreachable once this returns
         refs.append(weakref.ref(a))
