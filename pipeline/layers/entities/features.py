@@ -362,13 +362,7 @@ class Matcher:
                 break
             cap = found
         s, w = s[:found], w[:found]
-        length = self.lens[w]
-        end = s + length - 1
-        order = np.lexsort((-length, end))      # by end, the longest first: the automaton's order
-        out = np.empty(2 * len(order), dtype=np.intp)
-        out[0::2] = end[order]
-        out[1::2] = self.values[w[order]]
-        return out
+        return self._by_end(s, w, self.lens[w])
 
     def matches(self, text: str, kern=None):
         import numpy as np
@@ -440,9 +434,15 @@ class Matcher:
         length = self.lens[w]
         ok = np.array([text[a:b] == surfaces[k]
                        for a, b, k in zip(s.tolist(), (s + length).tolist(), w.tolist())], dtype=bool)
-        s, w, length = s[ok], w[ok], length[ok]
+        return self._by_end(s[ok], w[ok], length[ok])
+
+    def _by_end(self, s, w, length):
+        """The matches (starts ``s``, surfaces ``w``, their lengths) as [end, value, end, value,
+        ...]: by end, the longest first (the automaton's order)."""
+        import numpy as np
+
         end = s + length - 1
-        order = np.lexsort((-length, end))      # by end, the longest first: the automaton's order
+        order = np.lexsort((-length, end))
         out = np.empty(2 * len(order), dtype=np.intp)
         out[0::2] = end[order]
         out[1::2] = self.values[w[order]]
