@@ -19,6 +19,23 @@ def corpus_page(stem: str) -> Path:
     return path
 
 
+def plain_viterbi(trans, scores, labels: list[str]) -> list[str]:
+    """The reference Viterbi of one chunk (scores [positions, labels], transitions [from, to]):
+    ties go to the lower label at every step and at the end (``argmax``), as crfsuite's."""
+    import numpy as np
+
+    alpha, back = scores[0].copy(), []
+    for t in range(1, len(scores)):
+        sums = alpha[:, None] + trans                        # [from, to]
+        best = sums.argmax(axis=0)
+        back.append(best)
+        alpha = sums[best, np.arange(len(labels))] + scores[t]
+    y = [int(alpha.argmax())]
+    for b in reversed(back):
+        y.append(int(b[y[-1]]))
+    return [labels[i] for i in reversed(y)]
+
+
 @pytest.fixture
 def shared() -> Path:
     """``../shared``; tests that need it skip where it is absent, as on a user's machine."""

@@ -8,7 +8,7 @@ import numpy as np
 import pycrfsuite
 import pytest
 
-from conftest import corpus_page
+from conftest import corpus_page, plain_viterbi
 from baozhi.layers.entities import entities, featids, features as nf
 from baozhi.layers.entities.crf import Scorer, read_model
 from baozhi.stages.repair import repair
@@ -517,25 +517,13 @@ def test_viterbi_is_the_plain_one_with_ties():
     lower label, at every step and at the end, as crfsuite's)."""
     rng = np.random.default_rng(5)
     labels = [f"L{i}" for i in range(7)]
-
-    def plain(trans, s):
-        alpha, back = s[0].copy(), []
-        for t in range(1, len(s)):
-            sums = alpha[:, None] + trans                        # [from, to]
-            best = sums.argmax(axis=0)
-            back.append(best)
-            alpha = sums[best, np.arange(len(labels))] + s[t]
-        y = [int(alpha.argmax())]
-        for b in reversed(back):
-            y.append(int(b[y[-1]]))
-        return [labels[i] for i in reversed(y)]
-
     for _ in range(20):
         trans = rng.integers(-2, 3, (7, 7)).astype(float)
-        model = Scorer(labels, ["a"], np.zeros((2, 7)), trans)
-        scores = [rng.integers(-3, 4, (int(n), 7)).astype(float)
-                  for n in rng.integers(0, 40, int(rng.integers(1, 30)))]
-        assert model.viterbi(scores) == [plain(trans, s) if len(s) else [] for s in scores]
+        model = Scorer(labels, ["a"], np.zeros((2, 7)), trans, jit=False)   # (the NumPy path;
+        scores = [rng.integers(-3, 4, (int(n), 7)).astype(float)         # the compiled one:
+                  for n in rng.integers(0, 40, int(rng.integers(1, 30)))]  # test_crf_kernels)
+        assert model.viterbi(scores) == [plain_viterbi(trans, s, labels) if len(s) else []
+                                         for s in scores]
 
 
 def test_full_width_by_arrays_is_the_translation():

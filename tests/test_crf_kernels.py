@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import ROOT, corpus_page
+from conftest import ROOT, corpus_page, plain_viterbi
 from baozhi.layers.entities import entities, featids, kernels, features as nf
 from baozhi.layers.entities.crf import Scorer
 from baozhi.stages.repair import repair
@@ -78,36 +78,23 @@ def test_every_feature_group_same_scores(both):
     assert_same(both, nf.pieces(text, None), ("trigram", "window3", "lexicon"))
 
 
-@pytest.mark.parametrize("jit", [True, False])
-def test_viterbi_with_ties_is_the_plain_one(jit):
+def test_viterbi_with_ties_is_the_plain_one():
     """Scores and transitions of small integers (many equal sums: ties go to the lower label
-    at every step and at the end, as ``np.argmax``), chunks of 0 to 40 positions, both paths
-    against a plain Viterbi of one chunk at a time."""
-    if jit:
-        compiled()
+    at every step and at the end, as ``np.argmax``), chunks of 0 to 40 positions: the compiled
+    Viterbi against a plain one of one chunk at a time (the NumPy path's own test:
+    tests/test_crf.py)."""
+    compiled()
     rng = np.random.default_rng(14)
     L = 7
     labels = [f"L{i}" for i in range(L)]
-
-    def plain(trans, s):
-        alpha, back = s[0].copy(), []
-        for t in range(1, len(s)):
-            sums = alpha[:, None] + trans                        # [from, to]
-            best = sums.argmax(axis=0)
-            back.append(best)
-            alpha = sums[best, np.arange(L)] + s[t]
-        y = [int(alpha.argmax())]
-        for b in reversed(back):
-            y.append(int(b[y[-1]]))
-        return [labels[i] for i in reversed(y)]
-
     for _ in range(30):
         trans = rng.integers(-2, 3, (L, L)).astype(float)
-        model = Scorer(labels, ["a"], np.zeros((2, L)), trans, jit=jit)
-        assert (model.kernels is not None) is jit
+        model = Scorer(labels, ["a"], np.zeros((2, L)), trans, jit=True)
+        assert model.kernels is not None
         scores = [rng.integers(-3, 4, (int(n), L)).astype(float)
                   for n in rng.integers(0, 40, int(rng.integers(1, 30)))]
-        assert model.viterbi(scores) == [plain(trans, s) if len(s) else [] for s in scores]
+        assert model.viterbi(scores) == [plain_viterbi(trans, s, labels) if len(s) else []
+                                         for s in scores]
 
 
 def test_sums_in_order_are_the_numpy_sums():

@@ -210,35 +210,39 @@ def _real_texts() -> list[str]:
             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def _pattern(rng: random.Random, depth: int = 0) -> str:
-    """A random pattern over a few characters: literals, sets, groups, alternatives,
-    repeats and assertions (what ``gates.needs`` reads and what it must pass over)."""
-    atoms = ["a", "b", "版", "第", "[ab]", "[^a]", "[0-2]", ".", r"\d", r"\s"]
+# the two syntaxes' atoms, the wrappers that nest a pattern (below a depth of 2), the repeats
+_RE_SYNTAX = (["a", "b", "版", "第", "[ab]", "[^a]", "[0-2]", ".", r"\d", r"\s"],
+              ["(?:%s)", "(%s)", "(?:%s|%s)", "(?=%s)", "(?<=a)", "(?!%s)"],
+              ["", "", "?", "*", "+", "{1,2}", "{0,2}", "{2}"])
+_REGEX_SYNTAX = ([r"a", "版", "第", "[ab]", r"\p{Han}", r"\P{Han}", r"[\p{Han}a]", r"[^\p{Han}]",
+                  r"\p{P}", r"[\p{P}b]", r"\pL", r"\K", r"\G", "(?P<n>a)", "(?P<n>版)", "1"],
+                 ["(?:%s)", "(?:%s|%s)", "(?=%s)", "(?<=版)", "(?<!a)", "(?P<n>%s)"],
+                 ["", "", "?", "*", "+", "{1,2}", "{0,2}"])
+
+
+def _random_pattern(rng: random.Random, syntax: tuple, depth: int = 0) -> str:
+    """A random pattern over a few characters of ``syntax`` (atoms, nesting wrappers, repeats):
+    literals, sets, groups, alternatives, repeats and assertions — ``_RE_SYNTAX``, what
+    ``gates.needs`` reads and what it must pass over, or ``_REGEX_SYNTAX``, ``regex``'s own
+    (properties, ``\\K``, ``\\G``, a group name used twice), which it reads in its own way."""
+    atoms, wrappers, repeats = syntax
     if depth < 2:
-        atoms += ["(?:%s)", "(%s)", "(?:%s|%s)", "(?=%s)", "(?<=a)", "(?!%s)"]
+        atoms = atoms + wrappers
     out = []
     for _ in range(rng.randint(1, 4)):
         a = rng.choice(atoms)
         while "%s" in a:
-            a = a.replace("%s", _pattern(rng, depth + 1), 1)
-        out.append(a + rng.choice(["", "", "?", "*", "+", "{1,2}", "{0,2}", "{2}"]))
+            a = a.replace("%s", _random_pattern(rng, syntax, depth + 1), 1)
+        out.append(a + rng.choice(repeats))
     return "".join(out)
 
 
-def _regex_pattern(rng: random.Random, depth: int = 0) -> str:
-    """A random pattern of ``regex``'s own syntax as well (properties, ``\\K``, ``\\G``, a group
-    name used twice), which ``gates.needs`` reads in its own way."""
-    atoms = ["a", "版", "第", "[ab]", r"\p{Han}", r"\P{Han}", r"[\p{Han}a]", r"[^\p{Han}]",
-             r"\p{P}", r"[\p{P}b]", r"\pL", r"\K", r"\G", "(?P<n>a)", "(?P<n>版)", "1"]
-    if depth < 2:
-        atoms += ["(?:%s)", "(?:%s|%s)", "(?=%s)", "(?<=版)", "(?<!a)", "(?P<n>%s)"]
-    out = []
-    for _ in range(rng.randint(1, 4)):
-        a = rng.choice(atoms)
-        while "%s" in a:
-            a = a.replace("%s", _regex_pattern(rng, depth + 1), 1)
-        out.append(a + rng.choice(["", "", "?", "*", "+", "{1,2}", "{0,2}"]))
-    return "".join(out)
+def _pattern(rng: random.Random) -> str:
+    return _random_pattern(rng, _RE_SYNTAX)
+
+
+def _regex_pattern(rng: random.Random) -> str:
+    return _random_pattern(rng, _REGEX_SYNTAX)
 
 
 def _gates_hold_back_no_match(compile_, error, pattern, seed: int, alphabet: str) -> int:
