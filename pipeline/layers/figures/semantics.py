@@ -1691,13 +1691,9 @@ def title_part_not_owner(t: _Text, f: _Fig, o: "Owner") -> bool:
     """Keep an owner unless it lies inside a title in book marks (《舌尖上的山西》带动…, 《太行山上》
     在…巡演): a place or a body in a work's name is part of the name, not whose the figure is."""
     cfg = t.cfg
-    for mark, close in cfg["work_title_marks"]:
-        i = t.text.rfind(mark, max(0, o[0] - cfg["work_title_chars"]), o[0] + 1)
-        if i >= 0 and t.text.find(close, i, o[0]) < 0:
-            j = t.text.find(close, o[1], i + cfg["work_title_chars"] + 2)
-            if j >= 0 and t.text.find(mark, o[1], j) < 0:
-                return False
-    return True
+    n = cfg["work_title_chars"] + 2         # (a title's longest match, marks included)
+    return not any(m.start() < o[0] and o[1] < m.end() for m in cfg["work_title"].finditer(
+        t.text, max(0, o[0] - n), min(len(t.text), o[1] + n)))
 
 
 OWNER_FILTER_RULES = (object_not_owner, report_source_not_owner, listed_not_owner, metric_modifier,
