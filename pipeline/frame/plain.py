@@ -110,35 +110,32 @@ def split_at(spans: Sequence[tuple[int, int]], offsets: Iterable[int],
 
 def _split(spans: list[tuple[int, int]], cuts: dict[int, list[int]]) -> list[tuple[int, int]]:
     """``split_at``'s spans, given ``cuts_inside``' cuts of them."""
-    if not cuts:
-        return spans
-    out: list[tuple[int, int]] = []
-    done = 0
-    for i in sorted(cuts):        # only the spans cut are remade; the runs between are copied
-        out += spans[done:i]
-        s, e = spans[i]
-        bounds = [s, *cuts[i], e]
-        out += zip(bounds, bounds[1:])
-        done = i + 1
-    out += spans[done:]
-    return out
+    return _remade(spans, spans, cuts, lambda bounds: zip(bounds, bounds[1:]))
 
 
 def split_words(text: str, spans: Sequence[tuple[int, int]], words: list[str],
                 cuts: dict[int, list[int]]) -> list[str]:
     """The surfaces of ``_split(spans, cuts)``'s spans, given those of ``spans`` (``words``,
     ``text[s:e]`` of each): the words of the spans not cut kept, the pieces sliced."""
+    return _remade(words, spans, cuts,
+                   lambda bounds: map(text.__getitem__, map(slice, bounds, bounds[1:])))
+
+
+def _remade(items: list, spans: Sequence[tuple[int, int]], cuts: dict[int, list[int]],
+            pieces) -> list:
+    """``items`` (one per span of ``spans``) with the item of every span ``cuts`` cuts replaced
+    by ``pieces`` of its bounds (start, the cuts, end); only the spans cut are remade, the runs
+    between are copied (``_split``: the spans; ``split_words``: their surfaces)."""
     if not cuts:
-        return words
-    out: list[str] = []
+        return items
+    out: list = []
     done = 0
     for i in sorted(cuts):
-        out += words[done:i]
+        out += items[done:i]
         s, e = spans[i]
-        bounds = [s, *cuts[i], e]
-        out += map(text.__getitem__, map(slice, bounds, bounds[1:]))
+        out += pieces([s, *cuts[i], e])
         done = i + 1
-    out += words[done:]
+    out += items[done:]
     return out
 
 
