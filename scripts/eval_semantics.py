@@ -16,7 +16,10 @@ articles of 26–30 January 1998, labelled by separate helpers from the text, fo
 rules may be written against it); ``--set dev3`` scores ``tests/labels/semantics_dev3/`` (a
 third development set of genres the others lack: a regulation, statistical and economic reports,
 sports results, markets, foreign news, work reports with targets — pd1998 articles and modern web
-excerpts, labelled blind from the text); ``--set all`` scores all five.
+excerpts, labelled blind from the text); ``--set dev4`` scores ``tests/labels/semantics_dev4/`` (a
+fourth development set, labelled blind before the pipeline was run on its texts: modern city,
+county and provincial news of 2021-2025 in eval/semantics_dev4_web.yaml and pd1998 articles of
+pages no other set uses); ``--set all`` scores all six.
 
 A label file's pages are read from ``corpus/`` (the seed pages, with their metadata.toml) or
 ``../shared/pd1998/pages`` (the People's Daily pages, never committed); a file whose pages are
@@ -32,8 +35,8 @@ dropped, as scripts/build_ner_modern.py splits it). The text goes through
 when it is a day (2024-11-02); when it is only a year or a month (2025, 2021-05), the first day
 of it (2025-01-01, 2021-05-01); none when there is no entry.
 
-A source of the form ``eval/semantics_dev3_web.yaml#<id>`` names an excerpt stored whole in that
-file: its entry's ``text`` with blank lines dropped (lines joined with "\n") is the text the
+A source of the form ``eval/semantics_dev3_web.yaml#<id>`` (or ``eval/semantics_dev4_web.yaml#<id>``)
+names an excerpt stored whole in that file: its entry's ``text`` with blank lines dropped (lines joined with "\n") is the text the
 offsets point into; ``home`` and the issue date come from the same entry, as above.
 
 The match per field (documented in docs/FIGURE_SEMANTICS.md):
@@ -60,8 +63,9 @@ HELDOUT = ROOT / "tests" / "labels" / "semantics_heldout"
 HELDOUT2 = ROOT / "tests" / "labels" / "semantics_heldout2"
 DEV2 = ROOT / "tests" / "labels" / "semantics_dev2"
 DEV3 = ROOT / "tests" / "labels" / "semantics_dev3"
+DEV4 = ROOT / "tests" / "labels" / "semantics_dev4"
 SETS = {"tuned": (LABELS,), "heldout": (HELDOUT,), "heldout2": (HELDOUT2,), "dev2": (DEV2,),
-        "dev3": (DEV3,), "all": (LABELS, HELDOUT, HELDOUT2, DEV2, DEV3)}
+        "dev3": (DEV3,), "dev4": (DEV4,), "all": (LABELS, HELDOUT, HELDOUT2, DEV2, DEV3, DEV4)}
 EXCERPT_META = ROOT / "eval" / "ner_modern_web.yaml"   # the excerpts' dates, by id
 PAGE_DIRS = (ROOT / "corpus", ROOT.parent / "shared" / "pd1998" / "pages",
              Path("/work/shared/pd1998/pages"))
@@ -229,7 +233,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--set", choices=sorted(SETS), default="tuned",
                     help="tuned: the labels the rules were tuned on; heldout, heldout2: held-out labels; "
                          "dev2: development labels of corpus pages 002-004 and pd1998 articles; "
-                         "dev3: development labels of other genres (pd1998 articles, modern web excerpts)")
+                         "dev3: development labels of other genres (pd1998 articles, modern web excerpts); "
+                         "dev4: development labels made blind (modern city news, pd1998 articles)")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every miss")
     ap.add_argument("--run", type=Path, default=None,
                     help="score the tables of this run (baozhi run --out RUN) instead of running the pages")

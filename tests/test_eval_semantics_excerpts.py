@@ -63,3 +63,33 @@ def test_an_excerpt_stored_whole_in_a_yaml_gives_its_text_and_date():
     assert rec["issue_date"] == "2023-04-03" and rec["home"] is None
     assert excerpt("eval/semantics_dev3_web.yaml#web-shanghang-2024")["issue_date"] == "2025-01-01"
     assert excerpt("eval/semantics_dev3_web.yaml#no-such-excerpt") is None
+
+
+def test_every_dev4_label_points_at_its_text():
+    """The fourth development set (tests/labels/semantics_dev4/, labelled blind): each label's span
+    is its text in the excerpt of eval/semantics_dev4_web.yaml or in the pd1998 page (skipped when
+    ../shared/pd1998 is absent), and no span is labelled twice."""
+    from eval_semantics import DEV4, page_dir
+
+    seen, spans = 0, set()
+    for path in sorted(DEV4.glob("*.tsv")):
+        for row in read_labels(path):
+            if "#" in row["source"]:
+                text = excerpt(row["source"])["text"]
+            elif (root := page_dir(row["source"])) is not None:
+                text = (root / row["source"]).read_text(encoding="utf-8")
+            else:
+                continue
+            assert text[row["start"]:row["end"]] == row["text"], row
+            key = (row["source"], row["start"], row["end"])
+            assert key not in spans, row
+            spans.add(key)
+            seen += 1
+    assert seen >= 60          # the modern half is here whatever ../shared holds
+
+
+def test_a_dev4_excerpt_gives_its_home_and_the_first_day_of_a_month_date():
+    rec = excerpt("eval/semantics_dev4_web.yaml#web-deyang-jobs-2021")
+    assert rec["text"].startswith("我市城镇新增就业再创新高") and rec["text"].count("\n") == 3
+    assert rec["issue_date"] == "2021-12-01" and rec["home"] == "四川省德阳市"
+    assert excerpt("eval/semantics_dev4_web.yaml#web-liyang-compounds-2022")["home"] is None
