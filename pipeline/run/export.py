@@ -10,7 +10,7 @@ CSV only: a text cell that Excel or LibreOffice would run as a formula (one begi
 with a leading apostrophe ``'`` (the OWASP "CSV injection" mitigation); JSONL and SQLite
 keep the true text.
 
-The SQLite file is a real database (``write_sqlite``, through sqlite-utils): declared column
+The SQLite file is a real database (``write_sqlite``, sqlite-utils' schema): declared column
 types, a primary key on each table's id, foreign keys from every layer table to
 ``articles`` and from ``articles`` to ``pages``, indexes on the columns ``baozhi show``
 filters by, an FTS5 index (trigram tokenizer, so it works for Chinese) over article
@@ -372,38 +372,73 @@ def write_sqlite(path: Path, tables, staged: list | None = None,
     """Every table into one SQLite file; ``tables``: a dict of each table's rows, or a
     ``Tables`` (whose pages' values were made as they came). ``fts``: (path, digest) of a
     full-text index built ahead (``FtsBuilder``), copied in when the articles are the ones it
-    was built from, else the index is built here."""
-    import sqlite_utils
-
+    was built from, else the index is built here. The schema is sqlite-utils' (the statements
+    of its ``create_table_sql``, ``create_index``, ``enable_fts`` and ``create_view``, made
+    here: importing it imports pandas, ~0.3 CPU-s; tests/test_sqlite_schema.py compares)."""
     tables = tables if isinstance(tables, Tables) else Tables.of(tables)
     with replacing(path, staged) as tmp:
         con = sqlite3.connect(tmp)
         try:
-            db = sqlite_utils.Database(con)
             with con:
-                _create(db, "pages", PAGES_COLUMNS, pages_rows(tables.get("articles", [])),
+                _create(con, "pages", PAGES_COLUMNS, pages_rows(tables.get("articles", [])),
                         pk="source")
                 for table in registry.tables():
                     types, values = tables.sql(table)
                     fks = [("source", "pages", "source")] if table == "articles" else \
                         [("article_id", "articles", "article_id")] if table in registry.names() else []
-                    _insert(db, table, types, values, pk=primary_key(table), foreign_keys=fks)
+                    _insert(con, table, types, values, pk=primary_key(table), foreign_keys=fks)
                     for key in INDEXED:
                         if key in types and key != primary_key(table):
-                            db[table].create_index([key], index_name=f"idx_{table}_{key}")
+                            con.execute(index_sql(table, key))
                 if not (fts and _copy_fts(con, *fts)):
-                    _fts(db)
+                    _fts(con)
                 for name, sql in views().items():
-                    db.create_view(name, sql)
+                    con.execute(f"CREATE VIEW {_q(name)} AS {sql}")
         finally:
             con.close()
 
 
-def _fts(db) -> None:
-    """The full-text index of ``articles`` (its ``FTS_COLUMNS``): ``enable_fts`` creates and
-    fills it (a ``populate_fts`` after it indexed every article a second time: twice the index
-    data, the same search results)."""
-    db["articles"].enable_fts(list(FTS_COLUMNS), tokenize="trigram")
+# a column's declared type by the Python type ``_type`` gives (sqlite-utils' mapping)
+SQL_TYPES = {int: "INTEGER", float: "REAL", str: "TEXT"}
+
+
+def table_sql(table: str, types: dict[str, type], pk: str | None = None,
+              foreign_keys=()) -> str:
+    """The CREATE TABLE statement of ``table`` (columns ``types``, in order; ``pk`` its
+    primary key; ``foreign_keys``: (column, other table, other column) each), as
+    sqlite-utils' ``create_table_sql`` writes it: the same text in ``sqlite_master``."""
+    refs = {col: (other, other_col) for col, other, other_col in foreign_keys}
+    missing = [col for col in refs if col not in types]
+    if missing:
+        raise ValueError(f"{table}: no column {', '.join(missing)} for a foreign key")
+    items = list(types.items())
+    if pk is not None and pk not in types:
+        items.insert(0, (pk, int))
+    defs = []
+    for col, typ in items:
+        extras = ["PRIMARY KEY"] if col == pk else []
+        if col in refs:
+            other, other_col = refs[col]
+            extras.append(f"REFERENCES {_q(other)}({_q(other_col)})")
+        defs.append(f"   {_q(col)} {SQL_TYPES[typ]}" + (" " + " ".join(extras) if extras else ""))
+    return f"CREATE TABLE {_q(table)} (\n" + ",\n".join(defs) + "\n);"
+
+
+def index_sql(table: str, col: str) -> str:
+    """The CREATE INDEX statement of ``idx_<table>_<col>``, as sqlite-utils' ``create_index``."""
+    return f"CREATE INDEX {_q(f'idx_{table}_{col}')}\n    ON {_q(table)} ({_q(col)});"
+
+
+def _fts(con) -> None:
+    """The full-text index of ``articles`` (its ``FTS_COLUMNS``), created and filled by the
+    statements of sqlite-utils' ``enable_fts(FTS_COLUMNS, tokenize="trigram")`` (a
+    ``populate_fts`` after it indexed every article a second time: twice the index data, the
+    same search results)."""
+    cols = ", ".join(_q(c) for c in FTS_COLUMNS)
+    con.execute(f"CREATE VIRTUAL TABLE {_q('articles_fts')} USING FTS5 (\n    {cols},\n"
+                f"    tokenize='trigram',\n    content={_q('articles')}\n)")
+    con.execute(f"INSERT INTO {_q('articles_fts')} (rowid, {cols})\n"
+                f"    SELECT rowid, {cols} FROM {_q('articles')};")
 
 
 # the tables in which FTS5 keeps the index of ``articles_fts``
@@ -428,15 +463,13 @@ class FtsBuilder:
     indexed (``_fts_digest``). The file is a scratch copy: no journal, no sync."""
 
     def __init__(self, path: Path | str):
-        import sqlite_utils
-
         self.path, self.rows = str(path), 0
         self._con = con = sqlite3.connect(path, isolation_level=None)
         try:
             con.execute("PRAGMA journal_mode = OFF")
             con.execute("PRAGMA synchronous = OFF")
             con.execute(f"CREATE TABLE articles ({', '.join(_q(c) + ' TEXT' for c in FTS_COLUMNS)})")
-            _fts(sqlite_utils.Database(con))           # the virtual table, empty
+            _fts(con)                                  # the virtual table, empty
             con.execute("BEGIN")
         except BaseException:
             con.close()
@@ -506,18 +539,17 @@ def _copy_fts(con, path: str, digest: str) -> bool:
     return True
 
 
-def _create(db, table: str, types: dict[str, type], rows: list[dict], pk=None,
+def _create(con, table: str, types: dict[str, type], rows: list[dict], pk=None,
             foreign_keys=()) -> None:
-    _insert(db, table, types, sql_values(rows, list(types)), pk, foreign_keys)
+    _insert(con, table, types, sql_values(rows, list(types)), pk, foreign_keys)
 
 
-def _insert(db, table: str, types: dict[str, type], values: Iterable, pk=None,
+def _insert(con, table: str, types: dict[str, type], values: Iterable, pk=None,
             foreign_keys=()) -> None:
     """Create ``table`` with columns ``types`` (in order) and insert ``values`` (one
     sequence of SQLite values per row, in that order)."""
-    db[table].create(types, pk=pk, foreign_keys=list(foreign_keys) or None)
-    db.conn.executemany(
-        f"INSERT INTO {_q(table)} VALUES ({', '.join('?' for _ in types)})", values)
+    con.execute(table_sql(table, types, pk=pk, foreign_keys=foreign_keys))
+    con.executemany(f"INSERT INTO {_q(table)} VALUES ({', '.join('?' for _ in types)})", values)
 
 
 def _q(col: str) -> str:
@@ -932,12 +964,11 @@ def _merge(cols: list[str], more: list[str]) -> list[str]:
 
 
 def preload() -> None:
-    """Import what writing the tables needs (sqlite-utils, which imports pandas, and pyarrow:
-    about 1.5 CPU-s) now: ``baozhi run`` calls it while its workers make the pages, so that it
-    is not paid after the last one."""
+    """Import what writing the tables needs (pyarrow, whose ``dataset`` imports pandas: about
+    0.4 CPU-s; the SQLite file needs no library) now: ``baozhi run`` calls it while its workers
+    make the pages, so that it is not paid after the last one."""
     import pyarrow.dataset  # noqa: F401
     import pyarrow.parquet  # noqa: F401
-    import sqlite_utils  # noqa: F401
 
 
 def write_tables(out_dir: Path, tables, cores: int = 1, timeline=None,
@@ -1021,8 +1052,7 @@ def aside(write, path: Path, tables):
     waits for it and returns its ``staged`` list, or raises the exception it raised (and sets
     ``join.cpu``, the child's CPU seconds, None when it ran here; ``join.value``, what ``write``
     returned). Where there is no ``fork``, or threads run (forking them is unsafe), ``write`` runs here and
-    now, and ``join()`` returns its result. sqlite-utils is imported here before forking (the
-    child then starts at once)."""
+    now, and ``join()`` returns its result."""
     import threading
 
     if not hasattr(os, "fork") or threading.active_count() > 1:
@@ -1035,8 +1065,6 @@ def aside(write, path: Path, tables):
         return done
     import gc
     import pickle
-
-    import sqlite_utils  # noqa: F401 - imported before forking, not in the child
 
     read, written = os.pipe()
     pid = os.fork()
