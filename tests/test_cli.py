@@ -130,3 +130,29 @@ def test_a_fault_in_a_layer_is_an_error_row_not_a_silent_empty_table(tmp_path, m
     # and through annotate, the line says so
     line = annotate_record({"id": "a", "text": "24.7亿元"})
     assert line["id"] == "a" and "figures broke" in line["error"]
+
+
+_POOL_PROBE = """
+import os, sys, types
+from baozhi.apps import cli
+from baozhi.run import batch
+def run(*a, **k):
+    print(os.environ.get("ARROW_DEFAULT_MEMORY_POOL"), "pyarrow" in sys.modules)
+    return types.SimpleNamespace(interrupted=False, counts={})
+batch.run = run
+sys.exit(cli.main(["run", sys.argv[1], "--out", sys.argv[2]]))
+"""
+
+
+@pytest.mark.parametrize("given", [None, "mimalloc", "jemalloc"])
+def test_run_chooses_the_system_allocator_for_arrow_unless_the_user_did(tmp_path, given):
+    """``baozhi run`` sets ARROW_DEFAULT_MEMORY_POOL=system (cli.ARROW_POOL) before pyarrow
+    loads, and keeps the user's own choice."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    if given:
+        env["ARROW_DEFAULT_MEMORY_POOL"] = given
+    out = subprocess.run([sys.executable, "-c", _POOL_PROBE, str(tmp_path), str(tmp_path / "o")],
+                         env=env, capture_output=True, text=True, check=True).stdout.split()
+    assert out == [given or "system", "False"]
