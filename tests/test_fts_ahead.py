@@ -45,7 +45,7 @@ def _by_page(out) -> dict[str, list[tuple]]:
 
 def _ahead(tmp_path, pages: list[list[tuple]]) -> tuple:
     """The full-text index of ``pages``' articles built ahead, a page at a time
-    (``export.FtsBuilder``): its file and the digest of what it indexed."""
+    (``export.FtsBuilder``): its file and the number of articles it indexed."""
     ahead = tmp_path / "ahead.sqlite"
     builder = export.FtsBuilder(ahead)
     for arts in pages:
@@ -53,17 +53,26 @@ def _ahead(tmp_path, pages: list[list[tuple]]) -> tuple:
     return ahead, builder.finish()
 
 
+def _indexed(path) -> list[tuple]:
+    """The articles an index file built ahead holds: (rowid, headline, text) of each."""
+    con = sqlite3.connect(path)
+    try:
+        return con.execute("SELECT rowid, headline, text FROM articles ORDER BY rowid").fetchall()
+    finally:
+        con.close()
+
+
 def test_an_index_built_ahead_is_copied_in_and_gives_the_same_database(tmp_path, monkeypatch):
     src = make_input(tmp_path, PAGES[:3])
     out = tmp_path / "out"
     batch.run(src, out, workers=1, log=io.StringIO())
-    ahead, digest = _ahead(tmp_path, list(_by_page(out).values()))     # a page at a time
+    ahead, indexed = _ahead(tmp_path, list(_by_page(out).values()))     # a page at a time
 
     def no_build(db):
         raise AssertionError("the index was built again")
 
     monkeypatch.setattr(export, "_fts", no_build)
-    export.write_sqlite(tmp_path / "copied.sqlite", _rows(out), fts=(str(ahead), digest))
+    export.write_sqlite(tmp_path / "copied.sqlite", _rows(out), fts=(str(ahead), indexed))
     assert sqlite_rows(tmp_path / "copied.sqlite") == sqlite_rows(out / export.DB_NAME)
     con = sqlite3.connect(tmp_path / "copied.sqlite")
     headline = next(a["headline"] for a in articles(out) if len(a["headline"] or "") >= 3)
@@ -76,8 +85,31 @@ def test_an_index_built_from_other_articles_is_not_used(tmp_path):
     src = make_input(tmp_path, PAGES[:2])
     out = tmp_path / "out"
     batch.run(src, out, workers=1, log=io.StringIO())
-    ahead, digest = _ahead(tmp_path, list(_by_page(out).values())[1:])
-    export.write_sqlite(tmp_path / "built.sqlite", _rows(out), fts=(str(ahead), digest))
+    ahead, indexed = _ahead(tmp_path, list(_by_page(out).values())[1:])
+    export.write_sqlite(tmp_path / "built.sqlite", _rows(out), fts=(str(ahead), indexed))
+    assert sqlite_rows(tmp_path / "built.sqlite") == sqlite_rows(out / export.DB_NAME)
+
+
+@pytest.mark.parametrize("change", ["text", "headline", "rowid"])
+def test_an_index_of_as_many_articles_one_of_them_other_is_not_used(tmp_path, monkeypatch, change):
+    """The same number of articles, one of them another text, headline or place: built here."""
+    src = make_input(tmp_path, PAGES[:2])
+    out = tmp_path / "out"
+    batch.run(src, out, workers=1, log=io.StringIO())
+    pages = [list(arts) for arts in _by_page(out).values()]
+    headline, text = pages[-1][-1]
+    if change == "text":
+        pages[-1][-1] = (headline, (text or "") + "。")
+    elif change == "headline":
+        pages[-1][-1] = ((headline or "") + "x", text)
+    else:
+        pages[-1][-1], pages[0][0] = pages[0][0], pages[-1][-1]
+    ahead, indexed = _ahead(tmp_path, pages)
+    copied = []
+    real = export._copy_fts
+    monkeypatch.setattr(export, "_copy_fts", lambda *a: copied.append(real(*a)) or copied[-1])
+    export.write_sqlite(tmp_path / "built.sqlite", _rows(out), fts=(str(ahead), indexed))
+    assert copied == [False]
     assert sqlite_rows(tmp_path / "built.sqlite") == sqlite_rows(out / export.DB_NAME)
 
 
@@ -126,16 +158,16 @@ def test_two_workers_with_a_failing_page_keep_the_others_rows_and_a_rerun_redoes
 
 
 def test_a_damaged_index_file_is_not_copied_and_the_index_is_built(tmp_path):
-    """An index file built ahead that is damaged afterwards (its digest was right) is left
+    """An index file built ahead that is damaged afterwards (its articles were right) is left
     aside: the index is built with the tables, the same database as without it."""
     src = make_input(tmp_path, PAGES[:2])
     out = tmp_path / "out"
     batch.run(src, out, workers=1, log=io.StringIO())
-    ahead, digest = _ahead(tmp_path, list(_by_page(out).values()))
+    ahead, indexed = _ahead(tmp_path, list(_by_page(out).values()))
     raw = bytearray(ahead.read_bytes())
     raw[:16] = b"not a database!!"
     ahead.write_bytes(bytes(raw))
-    export.write_sqlite(tmp_path / "built.sqlite", _rows(out), fts=(str(ahead), digest))
+    export.write_sqlite(tmp_path / "built.sqlite", _rows(out), fts=(str(ahead), indexed))
     assert sqlite_rows(tmp_path / "built.sqlite") == sqlite_rows(out / export.DB_NAME)
 
 
@@ -195,16 +227,16 @@ def test_a_reused_page_saved_as_failed_gives_the_index_no_articles(tmp_path, mon
     batch.run(src, out, workers=1, log=io.StringIO())
     state = batch.State(out)
     keys = {s: p["key"] for s, p in state.manifest()["pages"].items()}
-    want = _ahead(tmp_path, list(_by_page(out).values()))[1]
+    want_path, want = _ahead(tmp_path, list(_by_page(out).values()))
     assert {a["source"] for a in articles(out)} == {PAGES[0], PAGES[2]}
     # PAGES[1] reused (saved as failed), the others come from workers, the last one first
     ahead = batch.FtsAhead(tmp_path, PAGES[:3], (), {PAGES[1]}, lambda s: state.load(keys[s]))
     try:
         ahead.add(PAGES[2], state.load(keys[PAGES[2]]))
         ahead.add(PAGES[0], state.load(keys[PAGES[0]]))
-        path, digest = ahead.result()
-        assert digest == want
-        assert Path(path).is_file()
+        path, indexed = ahead.result()
+        assert indexed == want == len(_indexed(want_path))
+        assert _indexed(path) == _indexed(want_path)
     finally:
         ahead.close()
     assert not Path(path).exists()

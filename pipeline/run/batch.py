@@ -334,7 +334,7 @@ class FtsAhead:
         self._next = 0
         self._come: dict[str, list[tuple]] = {}
         self._builder: FtsBuilder | None = None
-        self._got: tuple[str, str] | None = None
+        self._got: tuple[str, int] | None = None
         self._done = False
 
     def add(self, source: str, rows: dict[str, list[dict]]) -> None:
@@ -381,8 +381,8 @@ class FtsAhead:
         if self._builder is not None:
             self._builder.close()
 
-    def result(self) -> tuple[str, str] | None:
-        """(path, digest) of the index built, or None when a page's articles never came or
+    def result(self) -> tuple[str, int] | None:
+        """(path, number of articles) of the index built, or None when a page's articles never came or
         its file failed (the index is then built with the tables)."""
         if not self._done:
             cpu = time.process_time()
