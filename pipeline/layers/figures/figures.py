@@ -23,7 +23,10 @@ How a figure is read (each step driven by ``rules/figures/figures.yaml``):
 7. counts the units table cannot say alone: a level word after the list of its levels, as long
    as the count (省、市、县三级), a ratio after a ratio word (按省级标准1:1配套), a bare number
    after a 系数/指数 noun (基尼系数０．２８), 一 after 各/只有/仅 (各开展一次), a fraction after a
-   share word (占…的近１／８, a percent);
+   share word (占…的近１／８, a percent), a bare value after a rate and a verb (献血率达到21.9), an
+   estimate word before a bare magnitude (近万户, 上千人: `estimate_magnitude`), a numeral of several
+   with no unit (数百居民: `several_bare`), 零 as a value (人数为零: `zero_value`), 比 as a ratio's
+   sign after a ratio word (汇率为３·３比１);
 8. units read only in their context (``unit_contexts``: points 分 after 扣/得/积…, 以 + digits, results
    ３胜３和, medals 40金、27银, doublings 翻两番), a rate X/Y (40.12元/公斤 = 40.12 CNY/kg) and one space before a
    unit (17 条, 4.1 %).
@@ -61,6 +64,9 @@ FIELDS = ("start", "end", "text", "kind", "value", "low", "high", "unit", "appro
 # (``join_firsts``) both come from here, so the two cannot disagree
 JOIN_GAP = " \t"
 
+# a Han character (a numeral of several is a bare count only before a word: 数百居民)
+_HAN = regexcache.compile(r"\p{Han}")
+
 
 @functools.cache
 def _cfg() -> dict:
@@ -91,7 +97,8 @@ def _firsts(*lists) -> frozenset | None:
 
 
 # the patterns this module builds (hedges, change words, range and times signs, currency signs,
-# 百分之, the fixed words, short quotes and titles, the words before or after a code) of escaped
+# 百分之, the fixed words, short quotes and titles, the words before or after a code, an estimate
+# word before a bare magnitude) of escaped
 # words, alternations, character classes (negated too), repeats (*, +, ?, {1,n}) and $ only, with
 # a look-behind of a class and a named group in percent_prefix and a capture group in change:
 # compiled with the standard ``re``, whose call on a few characters costs half of ``regex``'s;
@@ -99,7 +106,7 @@ def _firsts(*lists) -> frozenset | None:
 # figures with each; a pattern with another construct moves to ``re`` only so checked); ``_STD``
 # names them
 _STD = ("hedge_before", "hedge_inside", "change", "range", "range_inclusive", "times", "currency",
-        "percent_prefix", "fixed", "slogan", "title", "not_after", "not_before")
+        "percent_prefix", "fixed", "slogan", "title", "not_after", "not_before", "estimate_magnitude")
 
 
 @functools.cache
@@ -162,7 +169,8 @@ def _patterns() -> dict:
             re.compile(rf"{re.escape(sg)}(?<=[{re.escape(digit)}]{re.escape(sg)})[{re.escape(digit)}]")
             for sg in c[name]["signs"])
     nv = c["named_value"]
-    p["named_value"] = (regexcache.compile(rf"(?:{_alts(nv['nouns'])}){nv['gap']}(?P<n>{num_re})"),
+    p["named_value"] = (regexcache.compile(rf"(?:(?:{_alts(nv['nouns'])}){nv['gap']}"
+                                           rf"|(?:{_alts(nv['verb_nouns'])}){nv['verb_gap']})(?P<n>{num_re})"),
                         regexcache.compile(nv["not_after"]))
     lv = _alts(c["list_levels"])
     p["list_count"] = regexcache.compile(
@@ -212,6 +220,17 @@ def _patterns() -> dict:
     p["money_closers"] = [(w, regexcache.compile(after)) for w, after in c["money_closers"].items()]
     bm = c["bare_magnitude"]
     p["bare_magnitude"] = (float(bm["min_multiplier"]), regexcache.compile(bm["not_before"]))
+    zv = c["zero_value"]
+    p["zero_value"] = (tuple(zv["words"]), regexcache.compile(rf"(?:{_alts(zv['words'])})"),
+                       regexcache.compile(zv["before"]), regexcache.compile(zv["after"]),
+                       regexcache.compile(_alts(zv["not_inside"])))
+    p["several_bare"] = (frozenset(c["several_bare"]["starts"]),
+                         regexcache.compile(c["several_bare"]["not_before"]))
+    em = c["estimate_magnitude"]
+    p["estimate_magnitude"] = (
+        em["words"], re.compile(rf"(?P<w>{_alts(em['words'])})(?P<m>[{regex.escape(em['chars'])}]+)"))
+    p["estimate_guards"] = ({w: frozenset(chars) for w, chars in em["not_after"].items()},
+                            regexcache.compile(_alts(em["not_inside"])), regexcache.compile(em["not_before"]))
     # the characters _unit_after's reading can start with after a numeral: a unit's, an inside
     # hedge's, 个半/个多's (a shorter reading of a numeral followed by none of them has no unit)
     # the first characters of every unit surface (context units too): a unit pattern matches
@@ -509,7 +528,8 @@ def _shares(text: str, name: str) -> list[dict]:
 
 
 def _named_values(text: str) -> list[dict]:
-    """A bare number after a noun naming a dimensionless value (基尼系数０．２８)."""
+    """A bare number after a noun naming a dimensionless value (基尼系数０．２８) or after a rate
+    with a verb of value between (献血率达到21.9)."""
     nv_re, not_after = _patterns()["named_value"]
     out = []
     for m in nv_re.finditer(text):
@@ -532,8 +552,63 @@ def _fixed(text: str, homs: Cover) -> list[dict]:
             continue
         w = words[m.group(0)]
         start, approx, change = _prefix(text, m.start())
-        out.append(_record(text, start, m.end(), w["kind"], value=float(w["value"]),
-                           unit=w["unit"], approx=approx or "exact", change=change))
+        end, after = _after_hedge(text, m.end(), p)       # 半数以上
+        out.append(_record(text, start, end, w["kind"], value=float(w["value"]),
+                           unit=w["unit"], approx=approx or after or "exact", change=change))
+    return out
+
+
+def _zeros(text: str) -> list[dict]:
+    """零 as the value itself after a verb of value, at a clause's end (上访人数为零): figures.yaml
+    `zero_value`, kind quantity, value 0, unit null."""
+    words, word_re, before, after, not_inside = _patterns()["zero_value"]
+    out = []
+    if not any(w in text for w in words):
+        return out
+    inside = None
+    for m in word_re.finditer(text):
+        if not before.search(text, max(0, m.start() - 4), m.start()) or not after.match(text, m.end()):
+            continue
+        if inside is None:
+            inside = [(x.start(), x.end()) for x in not_inside.finditer(text)]
+        if any(a < m.end() and m.start() < b for a, b in inside):
+            continue
+        out.append(_record(text, m.start(), m.end(), "quantity", value=0.0, unit=None))
+    return out
+
+
+def _estimates(text: str, homs: Cover) -> list[dict]:
+    """An estimate word before a magnitude word with no digit of its own (近万户, 上千人, 逾百家):
+    figures.yaml `estimate_magnitude`; the unit after it as for any number, else (a magnitude
+    of at least bare_magnitude's) a count with unit null."""
+    p = _patterns()
+    words, em_re = p["estimate_magnitude"]
+    not_after, not_inside, not_before = p["estimate_guards"]
+    out = []
+    inside = None
+    bare_min, bare_not = p["bare_magnitude"]
+    for m in em_re.finditer(text):
+        word, mstart = m.group("w"), m.start("m")
+        if m.start() > 0 and text[m.start() - 1] in not_after.get(word, ()):
+            continue
+        if inside is None:
+            inside = [(x.start(), x.end()) for x in not_inside.finditer(text)]
+        if any(a < m.end() and m.start() < b for a, b in inside) or homs.holds(mstart, m.end()):
+            continue
+        mag = parse_number(_one() + m.group("m"))
+        if mag is None or not mag.value or not_before.match(text, m.end()):
+            continue
+        u = _match_unit(text, m.end())
+        if u is not None:
+            row, uend = u[0], u[1]
+            if row["factor"] == "discount" or row["surface"] in _cfg()["single_numeral_units"]:
+                continue
+            end, _ = _after_hedge(text, uend, p)
+            out.append(_record(text, m.start(), end, row["kind"], value=mag.value * float(row["factor"]),
+                               unit=row["unit"], approx=words[word]))
+        elif mag.value >= bare_min and not bare_not.match(text, m.end()):
+            out.append(_record(text, m.start(), m.end(), "count", value=mag.value, unit=None,
+                               approx=words[word]))
     return out
 
 
@@ -565,7 +640,7 @@ def _find(text: str) -> list[dict]:
     nums = scan(text)
     anywhere = p["not_after_anywhere"]
     windows = anywhere is None or anywhere.search(text) is not None
-    cands = _magnitudes(text) + _fixed(text, homs) + _list_counts(text) + _shares(text, "ratio") + _shares(text, "fraction") + _named_values(text)
+    cands = _magnitudes(text) + _fixed(text, homs) + _estimates(text, homs) + _zeros(text) + _list_counts(text) + _shares(text, "ratio") + _shares(text, "fraction") + _named_values(text)
     used_until = -1
     minus = num_chars().minus
     # (a cover with no span holds nothing: not asked)
@@ -729,6 +804,12 @@ def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
             end, a_after = _after_hedge(text, num.end + over * len(c["over_after_measure"]), p)
             return _finish(text, start, end, "count", value, None, None, None,
                            approx or ("over" if over else a_after), None, None)
+        elif (value is None and low is not None and high is not None and num.approx == "about"
+                and num.text[:1] in p["several_bare"][0] and _HAN.match(text, num.end)
+                and not p["several_bare"][1].match(text, num.end)
+                and not bare[1].match(text, num.end)):
+            return _finish(text, start, num.end, "count", None, low, high, None, "about",
+                           None, None)        # 数百居民: a count of several hundred
         return None
     last2, inside_h, row, uend, half, infix_approx = ua
     cm = p["count_as_money"].get(row["surface"])
