@@ -265,10 +265,17 @@ def place_names(home: str | None) -> tuple[list[str], list[str]]:
     return full, sorted(set(shorts))
 
 
-def home_region_name(home: str | None, which: str) -> str | None:
+def home_region_name(home: str | None, which: str, suffixes: tuple[str, ...] = ()) -> str | None:
     """The full name of the paper's home province (``which="province"``) or city
     (``"city"``), read through the division table: 山西省太原市 or 太原 -> 山西省 / 太原市;
-    北京 -> 北京市 for both; None where the home names no such division."""
+    北京 -> 北京市 for both; or its county-level division (``"county"``: 山西省晋城市沁水县 ->
+    沁水县), the first whose name ends with one of ``suffixes`` if given (区: 滨江区; 县, 旗);
+    None where the home names no such division."""
+    if which == "county":
+        t = _tables()
+        code = next((c for c in _home(home) if t.divisions[c].level == "county"
+                     and (not suffixes or t.divisions[c].name.endswith(suffixes))), None)
+        return t.divisions[code].name if code else None
     key = {"province": "home_province", "city": "home_prefecture"}[which]
     code = _home_region(_home(home), key)
     return _tables().divisions[code].name if code else None

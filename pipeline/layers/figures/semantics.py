@@ -41,7 +41,7 @@ FIELDS = ("metric", "subject", "subject_entity", "period_text", "period_start", 
 # the rules file's patterns and word sets the rules read as they are (compiled, as sets);
 # the entries below them are built from the file in other ways
 _PATTERNS = (
-    "list_marks", "link_aside", "name_brackets", "offer_cues", "level_reached", "share_cue", "carry_openers",
+    "list_marks", "link_aside", "standard_compare", "standard_share", "name_brackets", "offer_cues", "level_reached", "share_cue", "carry_openers",
     "participant_counter", "participant_verbs", "event_determiner",
     "extent_before_de", "carry_clause_end", "no_carry_after", "demonstrative", "aside_openers",
     "dateline", "speech_colon", "dateline_after", "attributive_clause",
@@ -1320,7 +1320,11 @@ def _home_in_text(t: _Text, part: str, pos: int) -> tuple[str, int] | None:
             continue
         name = ent.get("canonical") or ent.get("text") or t.text[ent["start"]:ent["end"]]
         level = ent.get("level")
-        if level == want["level"] or (level is None and name.endswith(tuple(want["suffix"]))):
+        suffixed = name.endswith(tuple(want["suffix"]))
+        if want.get("suffix_required"):     # 全区: a district or an autonomous region
+            if suffixed and (level is None or level in want["level"]):
+                return name, j
+        elif level == want["level"] or (level is None and suffixed):
             return name, j
     return None
 
@@ -1331,12 +1335,29 @@ def _home_name(t: _Text, part: str, pos: int) -> tuple[str | None, int | None]:
     (None, None) if neither."""
     if part == "country":
         return t.cfg["country_name"], None
-    name = names.home_region_name(t.home, part) if t.home and part != "county" else None
+    name, want = None, t.cfg["home_levels"].get(part, {})
+    if t.home and part in ("province", "city"):
+        name = names.home_region_name(t.home, part)
+    elif t.home and want.get("division"):   # 自治区: the home province, if one
+        name = names.home_region_name(t.home, want["division"])
+        if name and not name.endswith(tuple(want["suffix"])):
+            name = None
+    elif t.home:                # 我县, 全区: the home's county-level division of that kind
+        name = names.home_region_name(t.home, "county", tuple(want["suffix"]))
     if name is None:
         got = _home_in_text(t, part, pos)
         if got:
             return got
     return name, None
+
+
+def _home_word_at(t: _Text, m) -> bool:
+    """A home word match stands as a word of its own: it starts a word of the sentence and no
+    name starts before it and runs over it (广西壮族自治区, 安全区: no 自治区, no 全区)."""
+    if m.start() not in t.word_edges(m.start())[0]:
+        return False
+    return not any(t.entities[j]["start"] < m.start() < t.entities[j]["end"]
+                   for j in t.ents.overlapping(m.start(), m.end()))
 
 
 def home_word(t: _Text, f: _Fig, lo: int) -> list[Owner]:
@@ -1345,12 +1366,16 @@ def home_word(t: _Text, f: _Fig, lo: int) -> list[Owner]:
     cfg = t.cfg
     out = []
     for m in cfg["home_re"].finditer(t.text, lo, f.start):
+        if not _home_word_at(t, m):
+            continue
         part = cfg["home_words"][m.group()]
         ent = next((j for j in t.ents.overlapping(m.start(), m.end())
                     if t.entities[j]["start"] <= m.start() and t.entities[j]["end"] >= m.end()), None)
         name, named = _home_name(t, part, m.start())
         if named is not None:
             ent = named
+        if name is None and cfg["home_levels"].get(part, {}).get("suffix_required"):
+            continue            # (自治区, 全区 where no such place is home or named: none)
         out.append((m.start(), m.end(), name or m.group(), ent))
     if f.metric:                # 世界旅游总收入, 全球跨国旅游人数: the world's, where it opens the metric
         k = f.metric[0] - 2
@@ -1589,6 +1614,10 @@ def object_not_owner(t: _Text, f: _Fig, o: "Owner") -> bool:
     """Keep an owner unless it is the object of a verb of its clause (举办了山西…活动: 山西 owns
     nothing); a verb that ends in 的 before it describes it (改造而成的方舱医院) and does not count."""
     cs = t.clause_start(o[0])
+    if t.text[o[1]:f.start] in ("", "的") and t.cfg["home_re"].match(t.text, o[0]) and not any(
+            _is_noun(t, w[0], w[3]) for w in t.words_in(cs, cs, o[0])):
+        return True     # (计划推进全区183个项目, no subject before the verb: a home word glued
+        #                 before the count is whose it is; 运行所管理着全市72座泵站: the subject's)
     key = ("verbs", bisect.bisect_right(t.sentence_starts, o[0]) - 1)
     verbs = t._memo.get(key)
     if verbs is None:           # the sentence's verbs (start, end), found once: the last before
@@ -1696,8 +1725,64 @@ def title_part_not_owner(t: _Text, f: _Fig, o: "Owner") -> bool:
         t.text, max(0, o[0] - n), min(len(t.text), o[1] + n)))
 
 
+def standard_not_owner(t: _Text, f: _Fig, o: "Owner") -> bool:
+    """Keep an owner unless it lies inside the standard the figure is measured against, the Y of
+    its clause's comparison (高于全省4.7个百分点, 低于省控线…) or of its share (完成省民生工程目标
+    任务的130%, 市民生工程目标任务的127%, 占全市经济总量的61.5%): ``standard_frame`` read over the
+    figure's clause up to the figure, the span of its group ``y``; the standard owns nothing."""
+    y = _standard_span(t, f)
+    return y is None or not (y[0] <= o[0] and o[1] <= y[1])
+
+
+def _standard_span(t: _Text, f: _Fig) -> tuple[int, int] | None:
+    key = ("standard", f.start)
+    if key not in t._memo:
+        cs = _comma_start(t, t.sentence(f.start)[1], f.start)
+        text = t.text[cs:f.start].rstrip()
+        cfg, got = t.cfg, None
+        m = next(reversed(list(cfg["standard_compare"].finditer(text))), None)
+        if m and 0 < len(text) - m.end() <= cfg["standard_max_chars"] and not cfg["clause_end_re"].search(
+                text, m.end()):
+            got = (cs + m.end(), cs + len(text))        # 高于全省|4.7个百分点
+        elif text.endswith("的") and f.rec.get("kind") in cfg["share_kinds"]:
+            m = next(reversed(list(cfg["standard_share"].finditer(text))), None)
+            a = m.end() if m else 0                     # (no verb: 市民生工程目标任务的127%)
+            if 0 < len(text) - 1 - a <= cfg["standard_max_chars"]:
+                got = (cs + a, cs + len(text) - 1)      # 完成|省民生工程目标任务|的130%
+        t._memo[key] = got
+    return t._memo[key]
+
+
+def _comma_start(t: _Text, ss: int, pos: int) -> int:
+    """Where the clause holding ``pos`` starts, by commas and semicolons, not before ``ss``."""
+    return max([t.text.rfind(c, ss, pos) + 1 for c in t.cfg["clause_owner_after"]] + [ss])
+
+
+def home_in_clause(t: _Text, f: _Fig, o: "Owner") -> bool:
+    """Keep an owner unless it is no extracted entity and no home word, stands before the
+    figure's clause, and a home word (全区, 我县, 全自治区) stands in that clause before the figure,
+    not in the standard it is compared with nor as a verb's object (“大抓项目、抓大项目”，…，2023年
+    全区固定资产投资力争完成381亿元: 全区's, not the slogan's); a clause opened by 其中 is read
+    with the one before it."""
+    if o[3] is not None or o[1] > f.start or t.cfg["home_re"].match(t.text, o[0]):
+        return True
+    # the clause by commas and semicolons (a list's 、 does not end it), in the sentence; a
+    # clause opened by 其中 (topic_skip_words) is a part of the one before: from its start
+    ss = t.sentence(f.start)[1]
+    cs = _comma_start(t, ss, f.start)
+    while cs > ss and t.text.startswith(tuple(t.cfg["topic_skip_words"]), cs):
+        cs = _comma_start(t, ss, cs - 1)
+    if o[0] >= cs:
+        return True             # (污水处理中心管理着全市35座泵站: the clause's own subject)
+    y = _standard_span(t, f)
+    return not any(_home_word_at(t, m) and not (y and y[0] <= m.start() < y[1])
+                   and object_not_owner(t, f, (m.start(), m.end(), m.group(), None))
+                   for m in t.cfg["home_re"].finditer(t.text, max(cs, o[1]), f.start))
+
+
 OWNER_FILTER_RULES = (object_not_owner, report_source_not_owner, listed_not_owner, metric_modifier,
-                      source_not_owner, measure_not_owner, title_part_not_owner)
+                      source_not_owner, measure_not_owner, title_part_not_owner, standard_not_owner,
+                      home_in_clause)
 
 
 def _owner(t: _Text, f: _Fig, s: int) -> Subject | None:
