@@ -41,7 +41,7 @@ FIELDS = ("metric", "subject", "subject_entity", "period_text", "period_start", 
 # the rules file's patterns and word sets the rules read as they are (compiled, as sets);
 # the entries below them are built from the file in other ways
 _PATTERNS = (
-    "list_marks", "link_aside", "standard_compare", "standard_share", "name_brackets", "offer_cues", "level_reached", "share_cue", "carry_openers",
+    "list_marks", "link_aside", "reporting_frame", "standard_compare", "standard_share", "name_brackets", "offer_cues", "level_reached", "share_cue", "carry_openers",
     "participant_counter", "participant_verbs", "event_determiner",
     "extent_before_de", "carry_clause_end", "no_carry_after", "demonstrative", "aside_openers",
     "dateline", "speech_colon", "dateline_after", "attributive_clause",
@@ -2828,7 +2828,8 @@ def carry_period(t: _Text, f: _Fig) -> dict | None:
         cut = t.cfg["carry_clause_end"].search(t.text, lo, pe)
         first_clause = cut.start() if cut else pe
         for d in map(t.dates.__getitem__, t.dts.starting_in(lo, first_clause + 1)):
-            if d["end"] <= first_clause and not t.cfg["dateline_after"].match(t.text, d["end"]):
+            if d["end"] <= first_clause and not t.cfg["dateline_after"].match(t.text, d["end"]) and not any(
+                    rule(t, d) for rule in TOLD_DATE_FILTER_RULES):     # (2月3日，记者从…了解到: no)
                 return d
         if any(not _compared_date(t, t.dates[i]) for i in t.dts.starting_in(ps, pe)):
             return None         # a sentence with a date of its own that its figures do not take
@@ -2879,7 +2880,15 @@ def record_span(t: _Text, d: dict) -> bool:
     return bool(t.cfg["record_after"].match(t.text, d["end"]))
 
 
-TOLD_DATE_FILTER_RULES = (record_span,)     # a date before the figure that is no date told
+def reporting_day(t: _Text, d: dict) -> bool:
+    """A day that opens a report frame (2月3日，记者从市民政局了解到，…; 2月3日，市血液中心传来
+    消息，…: ``reporting_frame`` right after it) is the day the news was told, like a dateline's:
+    it dates none of the report's figures."""
+    return d.get("start_date") is not None and d.get("start_date") == d.get("end_date") and bool(
+        t.cfg["reporting_frame"].match(t.text, d["end"]))
+
+
+TOLD_DATE_FILTER_RULES = (record_span, reporting_day)     # a date before the figure that is no date told
 
 
 def _told_dates(t: _Text, pos: int, lo: int = 0):
