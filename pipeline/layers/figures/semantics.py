@@ -1761,8 +1761,9 @@ def _standard_span(t: _Text, f: _Fig) -> tuple[int, int] | None:
             got = (cs + m.end(), cs + len(text))        # 高于全省|4.7个百分点
         elif text.endswith("的") and f.rec.get("kind") in cfg["share_kinds"]:
             m = next(reversed(list(cfg["standard_share"].finditer(text))), None)
-            a = m.end() if m else 0                     # (no verb: 市民生工程目标任务的127%)
-            if 0 < len(text) - 1 - a <= cfg["standard_max_chars"]:
+            a = m.end() if m else 0                     # (no verb: 市民生工程目标任务的127%, nouns
+            if 0 < len(text) - 1 - a <= cfg["standard_max_chars"] and (m or all(   # only: not
+                    _is_noun(t, w[0], w[3]) for w in t.words_in(cs, cs, cs + len(text) - 1))):   # 俄罗斯从现在的)
                 got = (cs + a, cs + len(text) - 1)      # 完成|省民生工程目标任务|的130%
         t._memo[key] = got
     return t._memo[key]
