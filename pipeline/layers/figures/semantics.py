@@ -1665,24 +1665,11 @@ def listed_not_owner(t: _Text, f: _Fig, o: "Owner") -> bool:
     return not (t.cfg["list_marks"].search(between) or t.cfg["list_marks"].fullmatch(before))
 
 
-def _glued_to_metric(t: _Text, end: int, start: int) -> bool:
-    """The owner ending at ``end`` runs into the metric at ``start`` through one word of the
-    metric's own noun phrase, a noun or a verb of two characters or more, no link verb
-    (城镇|登记|失业率; not 自然保护区|有|野生植物): it lies inside that phrase."""
-    if not 0 < start - end <= t.cfg["metric_glue_chars"] or not HAN_WORD.match(t.text[end:start]):
-        return False
-    words = t.words_in(end, end, start)
-    return len(words) == 1 and words[0][1] == end and words[0][2] == start and len(words[0][0]) > 1 and (
-        words[0][0] not in t.cfg["link_verb_set"]) and (
-        _is_noun(t, words[0][0], words[0][3]) or words[0][3].startswith("v"))   # (not 有, 为: a link)
-
-
 def metric_modifier(t: _Text, f: _Fig, o: "Owner") -> bool:
-    """Keep an owner unless it is a bare common noun glued before the figure's metric (or
-    through one noun or verb of the metric's own noun phrase: 城镇|登记|失业率), no
-    extracted entity, no home or world word (企业研发经费增长15.5%: 企业 says whose kind of 经费 it is, not
+    """Keep an owner unless it is a bare common noun or verbal noun glued before the figure's
+    metric (企业|研发经费, 进口|环节税), no extracted entity, no home or world word (企业研发经费增长15.5%: 企业 says whose kind of 经费 it is, not
     whose figure — the owner of the sentence before, in the paragraph, carries on)."""
-    if o[3] is not None or not f.metric or not (o[1] == f.metric[0] or _glued_to_metric(t, o[1], f.metric[0])):
+    if o[3] is not None or not f.metric or o[1] != f.metric[0]:
         return True
     cfg = t.cfg
     if o[2] != t.text[o[0]:o[1]] or cfg["home_re"].match(t.text, o[0]) or cfg["world_re"].match(
@@ -1691,8 +1678,6 @@ def metric_modifier(t: _Text, f: _Fig, o: "Owner") -> bool:
     words = t.words_in(o[0], o[0], o[1])
     if not (len(words) == 1 and words[0][3] in cfg["modifier_noun_tags"]):
         return True
-    if o[1] != f.metric[0]:
-        return False    # (城镇|登记|失业率: a piece of the metric's own phrase, whatever came before)
     k, s, _ = t.sentence(f.start)
     return _previous(t, k, s) is None   # (国有企业利润增长8%, told first: the class is all there is)
 
@@ -1793,7 +1778,18 @@ def home_in_clause(t: _Text, f: _Fig, o: "Owner") -> bool:
     y = _standard_span(t, f)
     return not any(_home_word_at(t, m) and not (y and y[0] <= m.start() < y[1])
                    and object_not_owner(t, f, (m.start(), m.end(), m.group(), None))
+                   and not _after_verb(t, m.start(), f)
                    for m in t.cfg["home_re"].finditer(t.text, max(cs, o[1]), f.start))
+
+
+def _after_verb(t: _Text, pos: int, f: _Fig) -> bool:
+    """A verb (any length: 来我国投资) ends right at ``pos``, and the home word there is not
+    glued before the figure (推进全区183个: whose the count is)."""
+    w = t.word_ending(pos)
+    if not (w and w[3].startswith("v") and w[3] != "vn"):
+        return False
+    m = t.cfg["home_re"].match(t.text, pos)
+    return not (m and t.text[m.end():f.start] in ("", "的"))
 
 
 OWNER_FILTER_RULES = (object_not_owner, report_source_not_owner, listed_not_owner, metric_modifier,
