@@ -2473,6 +2473,15 @@ def topic_noun(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     return (o[2], o[3])
 
 
+def sentence_subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
+    """A figure whose clause names no owner takes the owner of the figures told before it in its
+    own sentence, the nearest told, before the sentence before's (其他经济类型工业增长１３．４％，
+    增幅比上年高０．３个百分点 -> 其他经济类型工业)."""
+    if f.i < 0:
+        return None
+    return t.subjects.found.get(k)
+
+
 def carry_subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     return _previous(t, k, s)
 
@@ -2595,7 +2604,7 @@ def _owner_rule(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
 SUBJECT_RULES = (batch_antecedent, classifier_antecedent, demonstrative_antecedent, pronoun_antecedent, coordinated_owners, event_participants, organised_event,
                  rule_addressee, surveyed_group, member_of, figure_in_name, respective_owners, place_reference, counted_set,
                  titled_work, zero_subject, clause_owner, _owner_rule,
-                 topic_noun, carry_subject, lead_subject, heading_owner, title_owner)
+                 topic_noun, sentence_subject, carry_subject, lead_subject, heading_owner, title_owner)
 
 
 def function_word_subject(t: _Text, subject: Subject) -> Subject | None:
