@@ -56,7 +56,7 @@ _PATTERNS = (
     "pronouns", "place_reference", "surveyed_skip", "quoted_not_name", "work_title_glue",
 )
 _SETS = (
-    "table_label_not_kinds", "respective_any_kinds", "dimension_words", "np_trim", "copula_words", "modifier_only_tags", "source_prepositions", "verb_complements", "list_words", "name_tags", "noun_tags", "attribute_tags", "noun_words", "not_metric",
+    "person_speech_verbs", "table_label_not_kinds", "respective_any_kinds", "dimension_words", "np_trim", "copula_words", "modifier_only_tags", "source_prepositions", "verb_complements", "list_words", "name_tags", "noun_tags", "attribute_tags", "noun_words", "not_metric",
     "noun_joins", "owner_lead_tags", "generic_counters", "carry_period_after", "topic_tags",
     "not_topic", "topic_skip_words", "numeral_chars", "topic_skip_tags", "entity_labels", "rule_approx",
     "modifier_tags", "zero_subject_skip_tags", "date_after_kinds", "goal_scale_kinds", "metric_found_before", "topic_after_time",
@@ -66,7 +66,7 @@ _SETS = (
     "attribute_heads",
     "share_units", "share_kinds", "zone_units", "relative_after_kinds", "verb_sum_kinds", "name_not_kinds",
     "topic_lead_tags",
-    "subject_not_carried", "period_not_carried", "clause_owner_through", "subject_by_default",
+    "subject_not_carried", "subject_not_told", "period_not_carried", "clause_owner_through", "subject_by_default",
     "batch_classifiers", "plan_nouns", "plan_noun_next_tags", "statistic_run_grains",
     "future_grains", "comparatives", "count_verb_not_after", "attribute_not_heads", "part_units",
 )
@@ -107,6 +107,8 @@ def _cfg() -> dict:
         "scoped_set_re": regexcache.compile("|".join(raw["scoped_set_heads"])),
         "scoped_set_measures": tuple(raw["scoped_set_measures"]),             # (str.endswith)
         "subject_position_tags": tuple(raw["subject_position_tags"]),     # (str.startswith)
+        "person_title_tags": tuple(raw["person_title_tags"]),             # (str.startswith)
+        "person_predicate_tags": tuple(raw["person_predicate_tags"]),     # (str.startswith)
         "aspect_marks": tuple(raw["aspect_marks"]),
         "subject_trim_tags": tuple(raw["subject_trim_tags"]),
         "subject_segment_tags": tuple(raw["subject_segment_tags"]),             # (str.startswith)
@@ -204,6 +206,7 @@ class _Text:
     subjects: "_Subjects" = field(default=None)  # type: ignore[assignment]  # sentence -> subject
     periods: dict[int, dict] = field(default_factory=dict)      # sentence -> its last figure's period
     clause_subjects: dict[int, tuple] = field(default_factory=dict)  # sentence -> last clause owner
+    told: dict[int, tuple] = field(default_factory=dict)  # sentence -> its last owned figure's start, owner
     defaulted: set[int] = field(default_factory=set)    # sentences whose subject is a default
     tokens: Sequence[tuple[int, int]] | None = None     # the Doc's words, when it has jieba's
     token_words: Sequence[str] | None = None    # the surfaces of ``tokens``, when the caller has them
@@ -2355,6 +2358,61 @@ def _clause_names_owner(t: _Text, f: _Fig, cs: int, m) -> bool:
                for h in t.cfg["home_re"].finditer(t.text, cs, f.start))
 
 
+def person_owner(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
+    """A person named in subject position of the figure's clause owns its figures: what a person
+    did, won or has (男子特级大师徐俊３胜３和; …队长助理尚察评一边和另外两个工友…); persons
+    joined by 和/与/、 own them together (王频和王蕾各以４分和３．５分…); a relative clause on the
+    name holding the figure is said of the person too (曾获两届冠军的诸宸以…, ５０多岁的农民谭金树
+    激动…). Only the clause's first person; none before it but its titles (a 的 clause aside), and a
+    verb, a preposition or the figure follows it (past adverbs), not a verb of saying
+    (person_speech_verbs: a source, 张华表示，)."""
+    if f.i < 0 or _is_heading(t, f.start):
+        return None
+    cfg = t.cfg
+    cs = max(_owner_floor(t, s, f.start), t.clause_start(f.start))
+    ce = t.clause_end(f.start)
+    ents, text = t.entities, t.text
+    first = next((j for j in t.ents.starting_in(cs, ce)
+                  if ents[j].get("label") in cfg["person_owner_labels"]), None)
+    if first is None:
+        return None
+    a, end = ents[first]["start"], ents[first]["end"]
+    joined = False
+    while end + 1 < ce and text[end] in cfg["person_joins"]:
+        nxt = next((j for j in t.ents.starting_in(end + 1, end + 2)
+                    if ents[j].get("label") in cfg["person_owner_labels"]), None)
+        if nxt is None:
+            break
+        end, joined = ents[nxt]["end"], True
+    if a <= f.start < end:
+        return None
+    before = text[cs:a]
+    if f.start < a:             # the figure in a relative clause on the name
+        if "的" not in text[f.end:a]:
+            return None
+    elif "的" not in before and any(not (w[0].isspace() or w[3].startswith(cfg["person_title_tags"])
+                                         or t.ents.overlapping(w[1], w[2]))
+                                    for w in t.words_in(cs, cs, a)):
+        return None             # (a verb before the name: the person is its object)
+    tags = segmenter.default().tags
+    for word, ws, we, tag in t.words_in(end, end, ce):
+        if word.isspace() or tag in cfg["subject_adverb_tags"] or word in cfg["link_adverbs"]:
+            continue
+        if tag == "x" and len(word) > 1 and all(          # an unknown word read by its characters:
+                tags.get(c, "x") in cfg["person_adverb_tags"] for c in word[:-1]):  # 各|以
+            tag = tags.get(word[-1], "x")
+        if word in cfg["person_speech_verbs"] or not (
+                t.figure_starts_in(ws, ws + 1) or word in cfg["person_with"]
+                or tag.startswith(cfg["person_predicate_tags"])):
+            return None
+        break
+    else:
+        return None
+    if cfg["participant_counter"].search(text, f.start, f.end):
+        return None             # (…高迈两位舰长, 与另５位特级大师: persons counted, not the person's)
+    return (text[a:end], None if joined else first)
+
+
 def zero_subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     """A clause that opens with a verb (after a date or an adverb) has no subject of its own:
     the sentence before's carries on (完成了湛江50万吨浆厂等6个项目 -> 林业部)."""
@@ -2477,9 +2535,10 @@ def sentence_subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     """A figure whose clause names no owner takes the owner of the figures told before it in its
     own sentence, the nearest told, before the sentence before's (其他经济类型工业增长１３．４％，
     增幅比上年高０．３个百分点 -> 其他经济类型工业)."""
-    if f.i < 0:
+    if f.i < 0 or k not in t.told:
         return None
-    return t.subjects.found.get(k)
+    pos, subject = t.told[k]
+    return subject if pos >= _owner_floor(t, s, f.start) else None    # (not across a speaker's colon)
 
 
 def carry_subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
@@ -2603,7 +2662,7 @@ def _owner_rule(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
 
 SUBJECT_RULES = (batch_antecedent, classifier_antecedent, demonstrative_antecedent, pronoun_antecedent, coordinated_owners, event_participants, organised_event,
                  rule_addressee, surveyed_group, member_of, figure_in_name, respective_owners, place_reference, counted_set,
-                 titled_work, zero_subject, clause_owner, _owner_rule,
+                 titled_work, person_owner, zero_subject, clause_owner, _owner_rule,
                  topic_noun, sentence_subject, carry_subject, lead_subject, heading_owner, title_owner)
 
 
@@ -3570,6 +3629,8 @@ def describe(text: str, figures: list[dict], entities: list[dict], dates: list[d
             if subject:
                 f.subject_by = rule.__name__
                 break
+        if subject and f.subject_by not in cfg["subject_not_told"]:
+            t.told[k] = (f.start, subject)      # (sentence_subject)
         if subject and k not in subjects:
             if f.subject_by in subject_not_carried:    # a figure's own name (湛江５０万吨
                 subject = _subject(t, _Fig(-1, {}, f.start, f.start), k, s)  # 浆厂): the sentence's
