@@ -66,7 +66,7 @@ _SETS = (
     "attribute_heads",
     "share_units", "share_kinds", "zone_units", "relative_after_kinds", "verb_sum_kinds", "name_not_kinds",
     "topic_lead_tags",
-    "subject_not_carried", "subject_not_told", "period_not_carried", "clause_owner_through", "subject_by_default",
+    "subject_not_carried", "subject_told_by", "subject_carried_past", "period_not_carried", "clause_owner_through", "subject_by_default",
     "batch_classifiers", "plan_nouns", "plan_noun_next_tags", "statistic_run_grains",
     "future_grains", "comparatives", "count_verb_not_after", "attribute_not_heads", "part_units",
 )
@@ -3629,10 +3629,13 @@ def describe(text: str, figures: list[dict], entities: list[dict], dates: list[d
             if subject:
                 f.subject_by = rule.__name__
                 break
-        if subject and f.subject_by not in cfg["subject_not_told"]:
-            t.told[k] = (f.start, subject)      # (sentence_subject)
         if subject and k not in subjects:
-            if f.subject_by in subject_not_carried:    # a figure's own name (湛江５０万吨
+            if f.subject_by in cfg["subject_carried_past"]:     # a person: the sentence's owner
+                at = subject_rules.index(next(r for r in subject_rules if r.__name__ == f.subject_by))
+                got = next((g for r in subject_rules[at + 1:] if (g := _filtered(t, r(t, f, k, s)))), None)
+                if got:                         # the rules after it give, for the sentences after
+                    subjects[k] = got
+            elif f.subject_by in subject_not_carried:    # a figure's own name (湛江５０万吨
                 subject = _subject(t, _Fig(-1, {}, f.start, f.start), k, s)  # 浆厂): the sentence's
                 if subject:
                     subjects[k] = subject
@@ -3641,6 +3644,8 @@ def describe(text: str, figures: list[dict], entities: list[dict], dates: list[d
                 subjects[k] = subject
                 if f.subject_by in subject_by_default:
                     t.defaulted.add(k)
+        if f.subject and (f.subject[1] is not None or f.subject_by in cfg["subject_told_by"]):
+            t.told[k] = (f.start, f.subject)    # (sentence_subject: a name told, not a noun)
         period = None
         for rule, carried in period_rules:
             if period := rule(t, f):
