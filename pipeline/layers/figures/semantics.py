@@ -56,7 +56,7 @@ _PATTERNS = (
     "pronouns", "place_reference", "surveyed_skip", "quoted_not_name", "work_title_glue",
 )
 _SETS = (
-    "person_speech_verbs", "table_label_not_kinds", "respective_any_kinds", "dimension_words", "np_trim", "copula_words", "modifier_only_tags", "source_prepositions", "verb_complements", "list_words", "name_tags", "noun_tags", "attribute_tags", "noun_words", "not_metric",
+    "person_speech_verbs", "person_governing_words", "table_label_not_kinds", "respective_any_kinds", "dimension_words", "np_trim", "copula_words", "modifier_only_tags", "source_prepositions", "verb_complements", "list_words", "name_tags", "noun_tags", "attribute_tags", "noun_words", "not_metric",
     "noun_joins", "owner_lead_tags", "generic_counters", "carry_period_after", "topic_tags",
     "not_topic", "topic_skip_words", "numeral_chars", "topic_skip_tags", "entity_labels", "rule_approx",
     "modifier_tags", "zero_subject_skip_tags", "date_after_kinds", "goal_scale_kinds", "metric_found_before", "topic_after_time",
@@ -109,6 +109,7 @@ def _cfg() -> dict:
         "subject_position_tags": tuple(raw["subject_position_tags"]),     # (str.startswith)
         "person_title_tags": tuple(raw["person_title_tags"]),             # (str.startswith)
         "person_predicate_tags": tuple(raw["person_predicate_tags"]),     # (str.startswith)
+        "person_governing_tags": tuple(raw["person_governing_tags"]),     # (str.startswith)
         "aspect_marks": tuple(raw["aspect_marks"]),
         "subject_trim_tags": tuple(raw["subject_trim_tags"]),
         "subject_segment_tags": tuple(raw["subject_segment_tags"]),             # (str.startswith)
@@ -2358,6 +2359,44 @@ def _clause_names_owner(t: _Text, f: _Fig, cs: int, m) -> bool:
                for h in t.cfg["home_re"].finditer(t.text, cs, f.start))
 
 
+def _person_is_subject(t: _Text, cs: int, a: int, end: int, fs: int, fe: int) -> bool:
+    """The figure at ``fs``..``fe`` is said of the name at ``a``..``end`` by its clause's (from
+    ``cs``) grammar. A figure in a modifier on the name (７０岁的哈罗维兹, 被错误关押８６天的季正清,
+    曾获两届冠军的诸宸) is the person's, whatever governs the name, unless a verb or preposition
+    follows the figure in it (两个入球分别是…的坦皮斯特: the figure is that clause's subject). A
+    figure after the name is the person's when the name is the clause's subject: between the last
+    的 before it and it only its titles — with no 的, words of title tags or names (男子特级大师,
+    运输二队队长助理); after a 的 anything but a preposition or a verb of giving (…的农民谭金树;
+    not …的干部职工自发为王国栋, 资助学生吴庭良: the recipient) —, before that 的 a modifier with
+    no subject of its own (曾获两届冠军的, ５０多岁的; not 法庭裁决洛里拉德公司付给７０岁的: a
+    verb after a noun, the name its object), and after the name not only verbs and adverbs then
+    的 before the figure (王国栋打工的宜昌县华龙石材公司决定…: the name modifies a noun)."""
+    cfg, text = t.cfg, t.text
+    governing = cfg["person_governing_tags"]
+    d = text.rfind("的", cs, a)
+    for word, ws, we, tag in t.words_in(cs, cs if d < 0 else d + 1, a):
+        if word.isspace():
+            continue
+        if word in cfg["person_governing_words"] or (tag.startswith("p") if d >= 0 else not (
+                t.ents.overlapping(ws, we) or tag.startswith(cfg["person_title_tags"]))):
+            return False        # (a verb or preposition before the name: the person is its object)
+    if fs < a:                  # the figure in a modifier on the name
+        return d >= fe and not any(w[3].startswith(governing) for w in t.words_in(fe, fe, d))
+    if d >= 0:
+        noun = False
+        for word, ws, we, tag in t.words_in(cs, cs, d):
+            if tag.startswith(governing) and noun:
+                return False    # (the modifier is a clause with a subject of its own)
+            noun = noun or tag in cfg["clause_topic_tags"] or bool(t.ents.overlapping(ws, we))
+    if fs > end + 1:
+        m = text.find("的", end + 1, fs)
+        between = [w[3] for w in t.words_in(end, end, m) if not w[0].isspace()] if m >= 0 else ()
+        if any(tag.startswith("v") for tag in between) and all(
+                tag.startswith("v") or tag in cfg["subject_adverb_tags"] for tag in between):
+            return False        # (name, verb, 的: a relative clause on a noun after it)
+    return True
+
+
 def person_owner(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     """A person named in subject position of the figure's clause owns its figures: what a person
     did, won or has (男子特级大师徐俊３胜３和; …队长助理尚察评一边和另外两个工友…); persons
@@ -2386,14 +2425,8 @@ def person_owner(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
         end, joined = ents[nxt]["end"], True
     if a <= f.start < end:
         return None
-    before = text[cs:a]
-    if f.start < a:             # the figure in a relative clause on the name
-        if "的" not in text[f.end:a]:
-            return None
-    elif "的" not in before and any(not (w[0].isspace() or w[3].startswith(cfg["person_title_tags"])
-                                         or t.ents.overlapping(w[1], w[2]))
-                                    for w in t.words_in(cs, cs, a)):
-        return None             # (a verb before the name: the person is its object)
+    if not _person_is_subject(t, cs, a, end, f.start, f.end):
+        return None
     tags = segmenter.default().tags
     for word, ws, we, tag in t.words_in(end, end, ce):
         if word.isspace() or tag in cfg["subject_adverb_tags"] or word in cfg["link_adverbs"]:
