@@ -110,6 +110,8 @@ def _cfg() -> dict:
         "person_title_tags": tuple(raw["person_title_tags"]),             # (str.startswith)
         "person_predicate_tags": tuple(raw["person_predicate_tags"]),     # (str.startswith)
         "person_governing_tags": tuple(raw["person_governing_tags"]),     # (str.startswith)
+        "told_skip_tags": tuple(raw["told_skip_tags"]),                   # (str.startswith)
+        "told_topic_openers": tuple(raw["told_topic_openers"]),           # (str.startswith)
         "aspect_marks": tuple(raw["aspect_marks"]),
         "subject_trim_tags": tuple(raw["subject_trim_tags"]),
         "subject_segment_tags": tuple(raw["subject_segment_tags"]),             # (str.startswith)
@@ -207,7 +209,7 @@ class _Text:
     subjects: "_Subjects" = field(default=None)  # type: ignore[assignment]  # sentence -> subject
     periods: dict[int, dict] = field(default_factory=dict)      # sentence -> its last figure's period
     clause_subjects: dict[int, tuple] = field(default_factory=dict)  # sentence -> last clause owner
-    told: dict[int, tuple] = field(default_factory=dict)  # sentence -> its last owned figure's start, owner
+    told: dict[int, tuple] = field(default_factory=dict)  # sentence -> its last owned figure's start, owner, a person?
     defaulted: set[int] = field(default_factory=set)    # sentences whose subject is a default
     tokens: Sequence[tuple[int, int]] | None = None     # the Doc's words, when it has jieba's
     token_words: Sequence[str] | None = None    # the surfaces of ``tokens``, when the caller has them
@@ -2570,8 +2572,34 @@ def sentence_subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     增幅比上年高０．３个百分点 -> 其他经济类型工业)."""
     if f.i < 0 or k not in t.told:
         return None
-    pos, subject = t.told[k]
-    return subject if pos >= _owner_floor(t, s, f.start) else None    # (not across a speaker's colon)
+    pos, subject, person = t.told[k]
+    if pos < _owner_floor(t, s, f.start):
+        return None                                 # (not across a speaker's colon)
+    cfg = t.cfg
+    if person and cfg["participant_counter"].search(t.text, f.start, f.end):
+        return None             # (与另５位特级大师: persons counted are not the person's)
+    c = t.clause_start(f.start)
+    while c > pos:              # every clause since the told figure's has no topic of its own
+        if _clause_has_topic(t, c, f):
+            return None         # (…，本轮共有１２盘棋分出胜负: the round's, not the player's)
+        c = t.clause_start(c - 1)
+    return subject
+
+
+def _clause_has_topic(t: _Text, c: int, f: _Fig) -> bool:
+    """The clause from ``c`` opens, past adverbs, conjunctions and time words, with a topic of
+    its own before any figure: a demonstrative or 本/全 word (told_topic_openers: 本轮共有…, 这
+    场比赛…; not a personal pronoun referring back, told_pronouns, nor the figure's metric)."""
+    cfg = t.cfg
+    for word, ws, we, tag in t.words_in(c, c, t.clause_end(c)):
+        if word.isspace() or tag.startswith(cfg["told_skip_tags"]):
+            continue
+        if t.figure_starts_in(ws, ws + 1) or word in cfg["told_pronouns"]:
+            return False
+        if f.metric and f.metric[0] <= ws < f.metric[1]:
+            return False
+        return tag in cfg["told_topic_tags"] and word.startswith(cfg["told_topic_openers"])
+    return False
 
 
 def carry_subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
@@ -3678,7 +3706,9 @@ def describe(text: str, figures: list[dict], entities: list[dict], dates: list[d
                 if f.subject_by in subject_by_default:
                     t.defaulted.add(k)
         if f.subject and (f.subject[1] is not None or f.subject_by in cfg["subject_told_by"]):
-            t.told[k] = (f.start, f.subject)    # (sentence_subject: a name told, not a noun)
+            t.told[k] = (f.start, f.subject, f.subject_by == "person_owner" or (  # (a name told,
+                f.subject[1] is not None                                          # not a noun)
+                and t.entities[f.subject[1]].get("label") in cfg["person_owner_labels"]))
         period = None
         for rule, carried in period_rules:
             if period := rule(t, f):
