@@ -2364,13 +2364,13 @@ def _clause_names_owner(t: _Text, f: _Fig, cs: int, m) -> bool:
 def _person_is_subject(t: _Text, cs: int, a: int, end: int, fs: int, fe: int) -> bool:
     """The figure at ``fs``..``fe`` is said of the name at ``a``..``end`` by its clause's (from
     ``cs``) grammar. A figure in a modifier on the name (７０岁的哈罗维兹, 被错误关押８６天的季正清,
-    曾获两届冠军的诸宸) is the person's, whatever governs the name, unless a verb or preposition
+    身高１米９０的中锋张伟) is the person's, whatever governs the name, unless a verb or preposition
     follows the figure in it (两个入球分别是…的坦皮斯特: the figure is that clause's subject). A
     figure after the name is the person's when the name is the clause's subject: between the last
-    的 before it and it only its titles — with no 的, words of title tags or names (男子特级大师,
-    运输二队队长助理); after a 的 anything but a preposition or a verb of giving (…的农民谭金树;
+    的 before it and it only its titles — with no 的, words of title tags or names (退休工人,
+    公司副总经理); after a 的 anything but a preposition or a verb of giving (…的中锋张伟;
     not …的干部职工自发为王国栋, 资助学生吴庭良: the recipient) —, before that 的 a modifier with
-    no subject of its own (曾获两届冠军的, ５０多岁的; not 法庭裁决洛里拉德公司付给７０岁的: a
+    no subject of its own (参加过三届奥运会的, ６０多岁的; not 法庭裁决洛里拉德公司付给７０岁的: a
     verb after a noun, the name its object), and after the name not only verbs and adverbs then
     的 before the figure (王国栋打工的宜昌县华龙石材公司决定…: the name modifies a noun)."""
     cfg, text = t.cfg, t.text
@@ -2400,11 +2400,9 @@ def _person_is_subject(t: _Text, cs: int, a: int, end: int, fs: int, fe: int) ->
 
 
 def person_owner(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
-    """A person named in subject position of the figure's clause owns its figures: what a person
-    did, won or has (男子特级大师徐俊３胜３和; …队长助理尚察评一边和另外两个工友…); persons
-    joined by 和/与/、 own them together (王频和王蕾各以４分和３．５分…); a relative clause on the
-    name holding the figure is said of the person too (曾获两届冠军的诸宸以…, ５０多岁的农民谭金树
-    激动…). Only the clause's first person; none before it but its titles (a 的 clause aside), and a
+    """A person who is the subject of the figure's clause (``_person_is_subject``) owns its
+    figures: what a person did, won or has (王芳向灾区捐款１０万元; 身高１米９０的中锋张伟拿下
+    ２８分); persons joined by 和/与/、 own them together. Only the clause's first person, and a
     verb, a preposition or the figure follows it (past adverbs), not a verb of saying
     (person_speech_verbs: a source, 张华表示，)."""
     if f.i < 0 or _is_heading(t, f.start):
@@ -2444,7 +2442,7 @@ def person_owner(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     else:
         return None
     if cfg["participant_counter"].search(text, f.start, f.end):
-        return None             # (…高迈两位舰长, 与另５位特级大师: persons counted, not the person's)
+        return None             # (…高迈两位舰长, 和另外４名队员: persons counted, not the person's)
     return (text[a:end], None if joined else first)
 
 
@@ -2568,8 +2566,8 @@ def topic_noun(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
 
 def sentence_subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     """A figure whose clause names no owner takes the owner of the figures told before it in its
-    own sentence, the nearest told, before the sentence before's (其他经济类型工业增长１３．４％，
-    增幅比上年高０．３个百分点 -> 其他经济类型工业)."""
+    own sentence, the nearest told, before the sentence before's (王芳向灾区捐款１０万元，又捐出
+    大米５００斤 -> 王芳)."""
     if f.i < 0 or k not in t.told:
         return None
     pos, subject, person = t.told[k]
@@ -2577,7 +2575,7 @@ def sentence_subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
         return None                                 # (not across a speaker's colon)
     cfg = t.cfg
     if person and cfg["participant_counter"].search(t.text, f.start, f.end):
-        return None             # (与另５位特级大师: persons counted are not the person's)
+        return None             # (和另外４名队员: persons counted are not the person's)
     c = t.clause_start(f.start)
     while c > pos:              # every clause since the told figure's has no topic of its own
         if _clause_has_topic(t, c, f):
