@@ -2566,8 +2566,8 @@ def topic_noun(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
 
 def sentence_subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     """A figure whose clause names no owner takes the owner of the figures told before it in its
-    own sentence, the nearest told, before the sentence before's (王芳向灾区捐款１０万元，又捐出
-    大米５００斤 -> 王芳)."""
+    own sentence, the nearest told, before the sentence before's (身高１米９０的中锋张伟拿下２８分，
+    又抢下篮板球１５个 -> 张伟)."""
     if f.i < 0 or k not in t.told:
         return None
     pos, subject, person = t.told[k]
