@@ -41,7 +41,7 @@ FIELDS = ("metric", "subject", "subject_entity", "period_text", "period_start", 
 # the rules file's patterns and word sets the rules read as they are (compiled, as sets);
 # the entries below them are built from the file in other ways
 _PATTERNS = (
-    "list_marks", "link_aside", "reporting_frame", "standard_compare", "standard_share", "name_brackets", "offer_cues", "level_reached", "share_cue", "carry_openers",
+    "list_marks", "link_aside", "reporting_frame", "standard_compare", "standard_share", "name_brackets", "offer_cues", "level_reached", "share_cue", "share_target_cue", "share_list_item", "standard_comparison", "carry_openers",
     "participant_counter", "participant_verbs", "event_determiner",
     "extent_before_de", "carry_clause_end", "no_carry_after", "demonstrative", "aside_openers",
     "dateline", "speech_colon", "dateline_after", "attributive_clause",
@@ -64,7 +64,7 @@ _SETS = (
     "topic_stop", "subject_adverb_tags", "aside_tags", "common_noun_tags", "present_not_units",
     "modifier_noun_tags", "relative_verb_tags",
     "attribute_heads",
-    "share_units", "share_kinds", "zone_units", "relative_after_kinds", "verb_sum_kinds", "name_not_kinds",
+    "share_units", "share_kinds", "standard_comparison_kinds", "zone_units", "relative_after_kinds", "verb_sum_kinds", "name_not_kinds",
     "topic_lead_tags",
     "subject_not_carried", "subject_told_by", "subject_carried_past", "period_not_carried", "clause_owner_through", "subject_by_default",
     "batch_classifiers", "plan_nouns", "plan_noun_next_tags", "statistic_run_grains",
@@ -1121,17 +1121,67 @@ def same_counter_metric(t: _Text, f: _Fig, done: list[_Fig]) -> tuple[int, int] 
 
 def share_of(t: _Text, f: _Fig, done: list[_Fig]) -> tuple[int, int] | None:
     """X占Y的N%: the share is of X, the noun before 占 (出口占全市外贸的60% -> 出口), else the
-    metric of the figure before it in the sentence (进出口1636亿美元，占外贸总值的50% -> 进出口)."""
+    metric of the figure before it in the sentence (进出口1636亿美元，占外贸总值的50% -> 进出口).
+    So too X完成/达到/实现Y的N% (a share of a target or a standard reached: 就业…完成省定任务的
+    130% -> 就业, not 任务), and a clause that is only Y的N% right after such a share (，市定任务
+    的127%: its list goes on)."""
     if f.rec.get("kind") not in t.cfg["share_kinds"]:
         return None
     cs = t.clause_start(f.start)
-    m = t.cfg["share_cue"].search(t.text, cs, f.start)
+    m = t.cfg["share_cue"].search(t.text, cs, f.start) or _share_of_target(t, f, done)
     if not m:
         return None
+    if m is True:
+        return done[-1].metric          # (the list's figure before it: its metric, as found)
     span = _strip_owner(t, _np_left(t, m.start(), cs))
     if span:
         return span
     got = _previous_metric(t, f, done)    # the sentence's last metric (其中…占…的N%)
+    return got[0] if got else None
+
+
+def _share_of_target(t: _Text, f: _Fig, done: Sequence[_Fig] = ()):
+    """Whether the figure is a share of a target or a standard (完成…的N%, its cue's match), or
+    (True) the next item of such a list (，市定任务的127%: the figure before it in the sentence
+    is one, in the clause right before)."""
+    if f.rec.get("kind") not in t.cfg["share_kinds"]:
+        return None
+    cs = t.clause_start(f.start)
+    m = next((m for m in t.cfg["share_target_cue"].finditer(t.text, cs, f.start) if t.cfg[
+        "share_list_item"].fullmatch(t.text, m.end(), f.start)), None)     # (完成 Y的 N%)
+    if m or not done or not t.cfg["share_list_item"].fullmatch(t.text, cs, f.start):
+        return m
+    g = done[-1]
+    if g.metric is None or t.sentence(g.start)[0] != t.sentence(f.start)[0] or t.clause_end(
+            g.end) + 1 != cs or not _share_of_target(t, g, done[:-1]):
+        return None
+    return True
+
+
+def _standard_compared(t: _Text, f: _Fig):
+    """The match of 高于/低于/超过 + a noun right before a percent (低于省控线0.8个百分点), its
+    group 1 the standard or place compared with; None if there is none."""
+    if f.rec.get("kind") not in t.cfg["standard_comparison_kinds"]:
+        return None
+    cs = t.clause_start(f.start)
+    m = t.cfg["standard_comparison"].search(t.text, max(cs, f.start - 16), f.start)
+    if not m or m.end() != f.start or t.dts.starting_in(m.start(1), m.end(1)):
+        return None             # (超过去年…: a date is a basis_re's, not a standard)
+    return m
+
+
+def standard_comparison(t: _Text, f: _Fig, done: list[_Fig]) -> tuple[int, int] | None:
+    """高于/低于/超过 + a noun + the figure (增速高于全省4.7个百分点, 低于省控线0.8个百分点) compares
+    a metric with a standard or another place: the metric is the noun before the comparative
+    (增速), else the sentence's last metric (失业率为3%，…，低于省控线…), never the standard;
+    the standard is the basis (`_find_basis`) and no change is stated (`compared_no_change`)."""
+    m = _standard_compared(t, f)
+    if not m:
+        return None
+    span = _strip_owner(t, _np_left(t, m.start(), t.clause_start(f.start)))
+    if span:
+        return span
+    got = _previous_metric(t, f, done)
     return got[0] if got else None
 
 
@@ -1272,7 +1322,7 @@ def person_not_metric(t: _Text, f: _Fig, span: tuple[int, int]) -> bool:
 METRIC_FILTER_RULES = (person_not_metric,)     # a metric found, then dropped
 
 
-METRIC_RULES = (row_label, table_header, respective_metric, share_attribute, share_of, relative_after, quoted_after, attributive_after, owner_class_change, noun_before, verb_before_money, nominal_verb_before,
+METRIC_RULES = (row_label, table_header, respective_metric, share_attribute, share_of, standard_comparison, relative_after, quoted_after, attributive_after, owner_class_change, noun_before, verb_before_money, nominal_verb_before,
                 shared_head, previous_metric, link_clause_topic,
                 count_verb_after,
                 same_counter_metric)
@@ -3544,9 +3594,15 @@ def level_reached(t: _Text, f: _Fig) -> bool:
     return bool(m) and not (f.metric and 0 <= f.metric[0] - m.end() <= 1)
 
 
+def compared_no_change(t: _Text, f: _Fig) -> bool:
+    """A comparison with a standard or another place (增速高于全省4.7个百分点: standard_comparison)
+    states how far apart two levels are, no change."""
+    return bool(_standard_compared(t, f))
+
+
 CHANGE_RULES = (change_word, unit_change, rate_metric, change_in_list)
 CHANGE_NEAR_RULES = (change_opens_noun,)     # where change_word may stand further back
-CHANGE_FILTER_RULES = (level_reached,)        # a change found, then dropped
+CHANGE_FILTER_RULES = (level_reached, compared_no_change)   # a change found, then dropped
 
 
 def rule_names() -> list[str]:
@@ -3578,6 +3634,12 @@ def _basis(t: _Text, f: _Fig) -> str | None:
 def _find_basis(t: _Text, f: _Fig) -> str | None:
     _, s, _ = t.sentence(f.start)
     lo = max(s, t.clause_start(t.clause_start(f.start) - 1)) if t.clause_start(f.start) > s else s
+    m = _standard_compared(t, f)
+    if m:
+        return m.group(1)       # 低于省控线0.8个百分点: the standard (standard_comparison)
+    if _share_of_target(t, f):
+        lo = t.clause_start(f.start)    # a share of a target (完成…的N%) is compared with the
+        #                                 target: no basis from the clause before (share_of)
     found = None
     for m in t.cfg["basis_re"].finditer(t.text, lo, f.start):
         found = m.group()
