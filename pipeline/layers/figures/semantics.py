@@ -45,7 +45,7 @@ _PATTERNS = (
     "participant_counter", "participant_verbs", "event_determiner",
     "extent_before_de", "carry_clause_end", "no_carry_after", "demonstrative", "aside_openers",
     "dateline", "speech_colon", "dateline_after", "attributive_clause",
-    "plan_cue_attributive", "plan_cue_disposal", "purpose_aside", "present_fronted", "past_cues",
+    "plan_cue_attributive", "plan_cue_disposal", "purpose_aside", "present_fronted", "past_cues", "budget_cue", "budget_gap", "breakdown_mark",
     "present_words", "deontic_cues", "rule_not_whole",
     "measure_verbs", "goal_verbs", "goal_done", "duration_frame", "duration_frame_needs",
     "duration_frame_clause", "same_year_words", "list_item_gap",
@@ -64,7 +64,7 @@ _SETS = (
     "topic_stop", "subject_adverb_tags", "aside_tags", "common_noun_tags", "present_not_units",
     "modifier_noun_tags", "relative_verb_tags",
     "attribute_heads",
-    "share_units", "share_kinds", "standard_comparison_kinds", "zone_units", "relative_after_kinds", "verb_sum_kinds", "name_not_kinds",
+    "share_units", "share_kinds", "standard_comparison_kinds", "budget_kinds", "zone_units", "relative_after_kinds", "verb_sum_kinds", "name_not_kinds",
     "topic_lead_tags",
     "subject_not_carried", "subject_told_by", "subject_carried_past", "period_not_carried", "clause_owner_through", "subject_by_default",
     "batch_classifiers", "plan_nouns", "plan_noun_next_tags", "statistic_run_grains",
@@ -3200,6 +3200,26 @@ def in_target(t: _Text, f: _Fig) -> str | None:
     return "target"
 
 
+def plan_in_metric(t: _Text, f: _Fig) -> str | None:
+    """A plan word in the figure's own metric (计划投资20亿元, 年度计划完成投资404亿元: the plan
+    word, then only verbs up to the metric's end) names the planned amount: a target — though
+    no plan_cue finds it (年度计划 is one word) or in_target's attributive test drops it. Not a
+    plan word that a noun follows (规划面积: a planned thing's size), nor one inside a word
+    (计划生育率)."""
+    if not f.metric:
+        return None
+    cs, (_, end) = t.clause_start(f.start), f.metric
+    words = [w for w in t.words_in(f.start, cs, end) if w[2] <= end]
+    for i in range(len(words) - 2, -1, -1):
+        w = words[i]
+        if not w[3].startswith("v"):
+            if any(w[0].endswith(p) for p in t.cfg["plan_nouns"]) and words[-1][2] == end and all(
+                    x[3].startswith("v") for x in words[i + 1:]):
+                return "target"
+            break
+    return None
+
+
 def year_past_report(t: _Text, f: _Fig, tg: dict) -> bool:
     """A target found only by its bare year part (全年进出口…: the marker is the deadline
     itself, no plan word) is no target where that part is of a year past (bulletin_year: a
@@ -3426,6 +3446,32 @@ def plan_noun(t: _Text, m) -> bool:
 PLAN_CUE_FILTER_RULES = (plan_noun,)        # a plan word that plans nothing after all
 
 
+def budget_allotted(t: _Text, f: _Fig) -> str | None:
+    """A sum allotted (安排财政资金58亿元, 下达…资金3亿元) for a period not yet over on the issue's
+    day (its period ends on or after it) is a budget: a target; a sum allotted in a year past
+    (去年安排…) is what was spent: actual."""
+    end = (f.period or {}).get("end_date")
+    if f.rec.get("kind") not in t.cfg["budget_kinds"] or not t.issue_date or not end or (
+            end < t.issue_date.isoformat()):
+        return None
+    cs = t.clause_start(f.start)
+    return "target" if any(_cue_word(t, m) and t.cfg["budget_gap"].fullmatch(t.text, m.end(), f.start)
+                           for m in t.cfg["budget_cue"].finditer(t.text, max(cs, f.start - 10), f.start)) else None
+
+
+def breakdown_status(t: _Text, f: _Fig) -> str | None:
+    """A part after 其中 (…安排58亿元…，其中，道路建设10亿元，教育设施12亿元) is what its head is —
+    the last figure before 其中 in the sentence: a budget's parts are budgeted too (target)."""
+    k, s, _ = t.sentence(f.start)
+    at = t.text.rfind(t.cfg["breakdown_mark"].pattern, s, f.start)
+    if at < 0:
+        return None
+    head = next((g for g in reversed(t.figures[:f.i]) if g["end"] <= at), None)
+    if not head or head["start"] < s or head.get("status") != "target":
+        return None
+    return "target"
+
+
 def goal_verb(t: _Text, f: _Fig) -> str | None:
     """A count or scale a goal verb aims at (全力打造六大千亿级产业链, 着力培育50户链主企业) is a
     target: the verb, with an adverb of effort before it (全力, 着力, 加快: 打造 alone also
@@ -3516,9 +3562,9 @@ def _describes_thing(t: _Text, at: int, pos: int) -> bool:
     return bool(words) and words[0][3].startswith("v")
 
 
-STATUS_RULES = (name_or_offer, zone_name, estimate_of_past, norm_frame, in_target, norm_bound, deontic_cue, due_for_each, measure_for_class,
+STATUS_RULES = (name_or_offer, zone_name, estimate_of_past, norm_frame, in_target, plan_in_metric, norm_bound, deontic_cue, due_for_each, measure_for_class,
                 penalty_bound, norm_article, past_cue, part_count,
-                plan_cue, goal_verb, goal_list, forecast_after_completion, future_period)
+                plan_cue, budget_allotted, goal_verb, goal_list, forecast_after_completion, future_period, breakdown_status)
 
 
 # --------------------------------------------------------------------------- CHANGE_RULES
