@@ -829,6 +829,13 @@ def _before_link(t: _Text, f: _Fig) -> int:
                 t.text[pos - 1] == "的" and f.rec.get("kind") == "percent")):
             pos -= 1
             moved = True
+        # a plan word before the verb (固定资产投资力争完成381亿元, 产量预计比上年增长5%): the
+        # metric stands before it; not a plan noun, which may be the metric's (年度目标, 计划投资)
+        if floor < pos < f.start:
+            plan = _word_ending_at(t, pos, floor)
+            if plan and cfg["plan_cues"].fullmatch(plan[0]) and plan[0] not in cfg["plan_nouns"]:
+                pos = plan[1]
+                moved = True
         # a per-unit word between the verb and the figure (速度可能达到每天２·６万吨)
         per = _word_ending_at(t, pos, floor)
         if per and cfg["per_unit"].fullmatch(per[0]):
