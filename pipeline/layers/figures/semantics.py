@@ -64,7 +64,7 @@ _SETS = (
     "topic_stop", "subject_adverb_tags", "aside_tags", "common_noun_tags", "present_not_units",
     "modifier_noun_tags", "relative_verb_tags",
     "attribute_heads",
-    "share_units", "share_kinds", "standard_comparison_kinds", "budget_kinds", "zone_units", "relative_after_kinds", "verb_sum_kinds", "name_not_kinds",
+    "share_units", "share_kinds", "standard_comparison_units", "budget_kinds", "zone_units", "relative_after_kinds", "verb_sum_kinds", "name_not_kinds",
     "topic_lead_tags",
     "subject_not_carried", "subject_told_by", "subject_carried_past", "period_not_carried", "clause_owner_through", "subject_by_default",
     "batch_classifiers", "plan_nouns", "plan_noun_next_tags", "statistic_run_grains",
@@ -1166,9 +1166,9 @@ def _share_of_target(t: _Text, f: _Fig, done: Sequence[_Fig] = ()):
 
 
 def _standard_compared(t: _Text, f: _Fig):
-    """The match of 高于/低于/超过 + a noun right before a percent (低于省控线0.8个百分点), its
+    """The match of 高于/低于/超过 + a noun right before points (低于省控线0.8个百分点), its
     group 1 the standard or place compared with; None if there is none."""
-    if f.rec.get("kind") not in t.cfg["standard_comparison_kinds"]:
+    if f.rec.get("unit") not in t.cfg["standard_comparison_units"]:
         return None
     cs = t.clause_start(f.start)
     m = t.cfg["standard_comparison"].search(t.text, max(cs, f.start - 16), f.start)
@@ -3209,7 +3209,8 @@ def in_target(t: _Text, f: _Fig) -> str | None:
 
 def plan_in_metric(t: _Text, f: _Fig) -> str | None:
     """A plan word in the figure's own metric (计划投资20亿元, 年度计划完成投资404亿元: the plan
-    word, then only verbs up to the metric's end) names the planned amount: a target — though
+    word, then only verbs up to the metric's end, the last a noun of action, vn: not 行动计划筹到, a
+    plan's name then what was done) names the planned amount: a target — though
     no plan_cue finds it (年度计划 is one word) or in_target's attributive test drops it. Not a
     plan word that a noun follows (规划面积: a planned thing's size), nor one inside a word
     (计划生育率)."""
@@ -3221,7 +3222,7 @@ def plan_in_metric(t: _Text, f: _Fig) -> str | None:
         w = words[i]
         if not w[3].startswith("v"):
             if any(w[0].endswith(p) for p in t.cfg["plan_nouns"]) and words[-1][2] == end and all(
-                    x[3].startswith("v") for x in words[i + 1:]):
+                    x[3].startswith("v") for x in words[i + 1:]) and words[-1][3] != "v":
                 return "target"
             break
     return None
@@ -3569,8 +3570,8 @@ def _describes_thing(t: _Text, at: int, pos: int) -> bool:
     return bool(words) and words[0][3].startswith("v")
 
 
-STATUS_RULES = (name_or_offer, zone_name, estimate_of_past, norm_frame, in_target, plan_in_metric, norm_bound, deontic_cue, due_for_each, measure_for_class,
-                penalty_bound, norm_article, past_cue, part_count,
+STATUS_RULES = (name_or_offer, zone_name, estimate_of_past, norm_frame, in_target, norm_bound, deontic_cue, due_for_each, measure_for_class,
+                penalty_bound, norm_article, past_cue, plan_in_metric, part_count,
                 plan_cue, budget_allotted, goal_verb, goal_list, forecast_after_completion, future_period, breakdown_status)
 
 
