@@ -67,7 +67,7 @@ _SETS = (
     "share_units", "share_kinds", "standard_comparison_units", "budget_kinds", "zone_units", "relative_after_kinds", "verb_sum_kinds", "name_not_kinds",
     "topic_lead_tags",
     "subject_not_carried", "subject_told_by", "subject_carried_past", "period_not_carried", "clause_owner_through", "subject_by_default",
-    "batch_classifiers", "plan_nouns", "plan_noun_next_tags", "statistic_run_grains",
+    "batch_classifiers", "plan_nouns", "plan_measured_by", "plan_noun_next_tags", "statistic_run_grains",
     "future_grains", "comparatives", "count_verb_not_after", "attribute_not_heads", "part_units",
 )
 
@@ -3213,7 +3213,8 @@ def plan_in_metric(t: _Text, f: _Fig) -> str | None:
     plan's name then what was done) names the planned amount: a target — though
     no plan_cue finds it (年度计划 is one word) or in_target's attributive test drops it. Not a
     plan word that a noun follows (规划面积: a planned thing's size), nor one inside a word
-    (计划生育率)."""
+    (计划生育率), nor a plan measured against (超计划完成投资, 按计划完成: what was done by the plan,
+    `plan_measured_by` before the plan word, in its word or the word before)."""
     if not f.metric:
         return None
     cs, (_, end) = t.clause_start(f.start), f.metric
@@ -3221,9 +3222,13 @@ def plan_in_metric(t: _Text, f: _Fig) -> str | None:
     for i in range(len(words) - 2, -1, -1):
         w = words[i]
         if not w[3].startswith("v"):
-            if any(w[0].endswith(p) for p in t.cfg["plan_nouns"]) and words[-1][2] == end and all(
+            plan = next((p for p in t.cfg["plan_nouns"] if w[0].endswith(p)), None)
+            if plan and words[-1][2] == end and all(
                     x[3].startswith("v") for x in words[i + 1:]) and words[-1][3] != "v":
-                return "target"
+                by = t.cfg["plan_measured_by"]
+                before = w[0][:-len(plan)] or (words[i - 1][0] if i else "")
+                if not any(before.endswith(b) for b in by):
+                    return "target"
             break
     return None
 
