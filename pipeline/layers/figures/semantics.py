@@ -41,7 +41,7 @@ FIELDS = ("metric", "subject", "subject_entity", "period_text", "period_start", 
 # the rules file's patterns and word sets the rules read as they are (compiled, as sets);
 # the entries below them are built from the file in other ways
 _PATTERNS = (
-    "list_marks", "link_aside", "reporting_frame", "standard_compare", "standard_share", "name_brackets", "offer_cues", "level_reached", "share_cue", "share_target_cue", "share_list_item", "standard_comparison", "carry_openers",
+    "list_marks", "link_aside", "reporting_frame", "standard_compare", "standard_share", "standard_share_target", "name_brackets", "offer_cues", "level_reached", "share_cue", "share_target_cue", "share_list_item", "standard_comparison", "carry_openers",
     "participant_counter", "participant_verbs", "event_determiner",
     "extent_before_de", "carry_clause_end", "no_carry_after", "demonstrative", "aside_openers",
     "dateline", "speech_colon", "dateline_after", "attributive_clause",
@@ -1798,23 +1798,49 @@ def standard_not_owner(t: _Text, f: _Fig, o: "Owner") -> bool:
 
 
 def _standard_span(t: _Text, f: _Fig) -> tuple[int, int] | None:
-    key = ("standard", f.start)
+    return _standard_at(t, f.start, f.rec.get("kind"))
+
+
+def _standard_at(t: _Text, start: int, kind: str | None) -> tuple[int, int] | None:
+    """The span of the standard Y the figure at ``start`` is measured against, in its clause (see
+    standard_not_owner); memoised, with whether it is a share of a target (``("target", start)``)."""
+    key = ("standard", start)
     if key not in t._memo:
-        cs = _comma_start(t, t.sentence(f.start)[1], f.start)
-        text = t.text[cs:f.start].rstrip()
-        cfg, got = t.cfg, None
+        ss = t.sentence(start)[1]
+        cs = _comma_start(t, ss, start)
+        text = t.text[cs:start].rstrip()
+        cfg, got, target = t.cfg, None, False
         m = next(reversed(list(cfg["standard_compare"].finditer(text))), None)
         if m and 0 < len(text) - m.end() <= cfg["standard_max_chars"] and not cfg["clause_end_re"].search(
                 text, m.end()):
-            got = (cs + m.end(), cs + len(text))        # 高于全省|4.7个百分点
-        elif text.endswith("的") and f.rec.get("kind") in cfg["share_kinds"]:
+            got = (cs + m.end(), cs + len(text))        # 高于全省|1.2个百分点
+        elif text.endswith("的") and kind in cfg["share_kinds"]:
             m = next(reversed(list(cfg["standard_share"].finditer(text))), None)
-            a = m.end() if m else 0                     # (no verb: 市民生工程目标任务的127%, nouns
-            if 0 < len(text) - 1 - a <= cfg["standard_max_chars"] and (m or all(   # only: not
-                    _is_noun(t, w[0], w[3]) for w in t.words_in(cs, cs, cs + len(text) - 1))):   # 俄罗斯从现在的)
-                got = (cs + a, cs + len(text) - 1)      # 完成|省民生工程目标任务|的130%
+            a = m.end() if m else 0
+            if 0 < len(text) - 1 - a <= cfg["standard_max_chars"] and (m or (all(
+                    _is_noun(t, w[0], w[3]) for w in t.words_in(cs, cs, cs + len(text) - 1))
+                    and _after_target_share(t, ss, cs))):
+                got = (cs + a, cs + len(text) - 1)      # 达到|全年计划|的86%
+                target = bool(cfg["standard_share_target"].search(text)) or not m
         t._memo[key] = got
+        t._memo[("target", start)] = target
     return t._memo[key]
+
+
+def _after_target_share(t: _Text, ss: int, cs: int) -> bool:
+    """The clause before ``cs`` (in the sentence from ``ss``) ends with a share of a target,
+    ``standard_share_target`` …的N% (达到全年计划的86%), or a list item after one: a verb-less
+    Y的N% (全市下达任务的92%) continues such a list; after anything else Y is its owner
+    (日本的失业率为3.5%，美国的4.7%: 美国's)."""
+    if cs <= ss:
+        return False
+    i = bisect.bisect_left(t._starts, cs) - 1
+    if i < 0 or t._starts[i] < ss:
+        return False
+    g = next(g for g in t.figures if g["start"] == t._starts[i])
+    if g["end"] > cs or t.text[g["end"]:cs].strip("，,；; ") or _standard_at(t, g["start"], g.get("kind")) is None:
+        return False
+    return t._memo[("target", g["start"])]
 
 
 def _comma_start(t: _Text, ss: int, pos: int) -> int:
