@@ -1407,6 +1407,10 @@ def _home_name(t: _Text, part: str, pos: int) -> tuple[str | None, int | None]:
             name = None
     elif t.home:                # 我县, 全区: the home's county-level division of that kind
         name = names.home_region_name(t.home, "county", tuple(want["suffix"]))
+        if name is None and want.get("home_division"):     # 全区 in a region's paper: the region
+            name = names.home_region_name(t.home, want["home_division"])
+            if name and not name.endswith(tuple(want["home_division_suffix"])):
+                name = None
     if name is None:
         got = _home_in_text(t, part, pos)
         if got:
