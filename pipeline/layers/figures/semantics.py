@@ -1683,8 +1683,8 @@ def object_not_owner(t: _Text, f: _Fig, o: "Owner") -> bool:
     cs = t.clause_start(o[0])
     if t.text[o[1]:f.start] in ("", "的") and t.cfg["home_re"].match(t.text, o[0]) and not any(
             _is_noun(t, w[0], w[3]) for w in t.words_in(cs, cs, o[0])):
-        return True     # (计划推进全区183个项目, no subject before the verb: a home word glued
-        #                 before the count is whose it is; 运行所管理着全市72座泵站: the subject's)
+        return True     # (将改造全县32所学校, no subject before the verb: a home word glued
+        #                 before the count is whose it is; 污水处理中心管理着全市35座泵站: the subject's)
     key = ("verbs", bisect.bisect_right(t.sentence_starts, o[0]) - 1)
     verbs = t._memo.get(key)
     if verbs is None:           # the sentence's verbs (start, end), found once: the last before
@@ -1794,9 +1794,9 @@ def title_part_not_owner(t: _Text, f: _Fig, o: "Owner") -> bool:
 
 def standard_not_owner(t: _Text, f: _Fig, o: "Owner") -> bool:
     """Keep an owner unless it lies inside the standard the figure is measured against, the Y of
-    its clause's comparison (高于全省4.7个百分点, 低于省控线…) or of its share (完成省民生工程目标
-    任务的130%, 市民生工程目标任务的127%, 占全市经济总量的61.5%): ``standard_frame`` read over the
-    figure's clause up to the figure, the span of its group ``y``; the standard owns nothing."""
+    its clause's comparison (高于全省0.4个百分点, 低于全国平均水平…) or of its share (达到全年计划的
+    86%, then 岳阳市年度目标的92%, 占全县耕地面积的40%): ``standard_compare``/``standard_share`` read
+    over the figure's clause up to the figure (_standard_at); the standard owns nothing."""
     y = _standard_span(t, f)
     return y is None or not (y[0] <= o[0] and o[1] <= y[1])
 
@@ -1855,8 +1855,8 @@ def _comma_start(t: _Text, ss: int, pos: int) -> int:
 def home_in_clause(t: _Text, f: _Fig, o: "Owner") -> bool:
     """Keep an owner unless it is no extracted entity and no home word, stands before the
     figure's clause, and a home word (全区, 我县, 全自治区) stands in that clause before the figure,
-    not in the standard it is compared with nor as a verb's object (“大抓项目、抓大项目”，…，2023年
-    全区固定资产投资力争完成381亿元: 全区's, not the slogan's); a clause opened by 其中 is read
+    not in the standard it is compared with nor as a verb's object (守牢“耕地红线”，…，今年全县
+    粮食播种面积稳定在35万亩: 全县's, not the slogan's); a clause opened by 其中 is read
     with the one before it."""
     if o[3] is not None or o[1] > f.start or t.cfg["home_re"].match(t.text, o[0]):
         return True
@@ -1877,7 +1877,7 @@ def home_in_clause(t: _Text, f: _Fig, o: "Owner") -> bool:
 
 def _after_verb(t: _Text, pos: int, f: _Fig) -> bool:
     """A verb (any length: 来我国投资) ends right at ``pos``, and the home word there is not
-    glued before the figure (推进全区183个: whose the count is)."""
+    glued before the figure (改造全县32所: whose the count is)."""
     w = t.word_ending(pos)
     if not (w and w[3].startswith("v") and w[3] != "vn"):
         return False
@@ -3040,7 +3040,7 @@ def carry_period(t: _Text, f: _Fig) -> dict | None:
         first_clause = cut.start() if cut else pe
         for d in map(t.dates.__getitem__, t.dts.starting_in(lo, first_clause + 1)):
             if d["end"] <= first_clause and not t.cfg["dateline_after"].match(t.text, d["end"]) and not any(
-                    rule(t, d) for rule in TOLD_DATE_FILTER_RULES):     # (2月3日，记者从…了解到: no)
+                    rule(t, d) for rule in TOLD_DATE_FILTER_RULES):     # (4月18日，记者从…获悉: no)
                 return d
         if any(not _compared_date(t, t.dates[i]) for i in t.dts.starting_in(ps, pe)):
             return None         # a sentence with a date of its own that its figures do not take
@@ -3092,7 +3092,7 @@ def record_span(t: _Text, d: dict) -> bool:
 
 
 def reporting_day(t: _Text, d: dict) -> bool:
-    """A day that opens a report frame (2月3日，记者从市民政局了解到，…; 2月3日，市血液中心传来
+    """A day that opens a report frame (4月18日，记者从县供电公司获悉，…; 6月8日，县人民医院传来
     消息，…: ``reporting_frame`` right after it) is the day the news was told, like a dateline's:
     it dates none of the report's figures."""
     return d.get("start_date") is not None and d.get("start_date") == d.get("end_date") and bool(
