@@ -79,13 +79,25 @@ def _work_title(raw: dict) -> str:
                     for o, c in raw["work_title_marks"])
 
 
+# word lists a pattern names as {list} (the comparison and share readers share them)
+_FILLED = ("standard_comparatives", "share_target_verbs")
+
+
+def _filled(raw: dict, pattern: str) -> str:
+    """``pattern`` with each ``{list}`` of ``_FILLED`` replaced by the list's words as an
+    alternation, longest first."""
+    for key in _FILLED:
+        pattern = pattern.replace("{%s}" % key, "|".join(sorted(raw[key], key=len, reverse=True)))
+    return pattern
+
+
 @functools.cache
 def _cfg() -> dict:
     raw = ruleset.load(RULES_FILE)
     words = lambda key: tuple(sorted(raw[key], key=len, reverse=True))  # noqa: E731
     return {
         **raw,
-        **{k: regexcache.compile(raw[k]) for k in _PATTERNS},
+        **{k: regexcache.compile(_filled(raw, raw[k])) for k in _PATTERNS},
         **{k: set(raw[k]) for k in _SETS},
         # the marks of bounds/bounds.yaml: a figure's sentence goes on after ；, its clause
         # ends at a phrase's end too
