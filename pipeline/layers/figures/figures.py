@@ -225,7 +225,8 @@ def _patterns() -> dict:
                        regexcache.compile(zv["before"]), regexcache.compile(zv["after"]),
                        regexcache.compile(_alts(zv["not_inside"])))
     p["several_bare"] = (frozenset(c["several_bare"]["starts"]),
-                         regexcache.compile(c["several_bare"]["not_before"]))
+                         regexcache.compile(c["several_bare"]["not_before"]),
+                         regexcache.compile(c["several_bare"]["not_after"]))
     em = c["estimate_magnitude"]
     p["estimate_magnitude"] = (
         em["words"], re.compile(rf"(?P<w>{_alts(em['words'])})(?P<m>[{regex.escape(em['chars'])}]+)"))
@@ -807,6 +808,7 @@ def _figure(text, num: Num, nxt: Num | None, p, c, table) -> dict | None:
         elif (value is None and low is not None and high is not None and num.approx == "about"
                 and num.text[:1] in p["several_bare"][0] and _HAN.match(text, num.end)
                 and not p["several_bare"][1].match(text, num.end)
+                and not p["several_bare"][2].search(text, max(0, num.start - 2), num.start)
                 and not bare[1].match(text, num.end)):
             return _finish(text, start, num.end, "count", None, low, high, None, "about",
                            None, None)        # 数百居民: a count of several hundred
