@@ -81,8 +81,6 @@ def _scan_every_run_by_cuts(text: str) -> list:
             s = pm.end()
         while s < e:
             cuts = numerals._cuts(text, s, e)
-            if cuts[-1] != e:
-                cuts.append(e)
             best = next(((cut, n) for cut in reversed(cuts)
                          if (n := numerals.parse_number(text[s:cut])) is not None), None)
             if best is None:

@@ -107,3 +107,42 @@ def test_sentence_cap_changes_nothing_on_a_page_with_punctuation(monkeypatch):
     monkeypatch.setitem(semantics._cfg(), "sentence_max_chars", 0)
     assert layer_records(text) == with_cap
     assert any(r.get("metric") for r in with_cap["figures"])
+
+
+def _numeral_work(monkeypatch, text: str) -> int:
+    """How many readings (parse_number calls) find_figures makes of ``text``'s runs: the work
+    counted, not the wall time (a loaded machine's clock says nothing)."""
+    from baozhi.layers.figures.figures import find_figures
+    from baozhi.resources import numerals
+
+    calls = [0]
+    parse = numerals.parse_number
+
+    def counted(s):
+        calls[0] += 1
+        return parse(s)
+
+    numerals._run_memo.cache_clear()           # (a run met before would be read from the memo)
+    monkeypatch.setattr(numerals, "parse_number", counted)
+    find_figures(text)
+    monkeypatch.setattr(numerals, "parse_number", parse)
+    return calls[0]
+
+
+def test_a_long_run_of_numeral_characters_is_read_in_linear_time(monkeypatch):
+    """A run of 数 or 几 (a garbled line: every character a token, none a numeral alone) is read
+    with work linear in its length: ten times the run, about ten times the readings (each start
+    tried every end of the rest of the run, ~100 times, before numerals.yaml max_numeral_tokens);
+    a page's numerals read as before (the cap is far above the longest numeral)."""
+    from baozhi.resources import numerals
+
+    for ch in "数几":
+        short = _numeral_work(monkeypatch, "有" + ch * 2000 + "人")
+        long = _numeral_work(monkeypatch, "有" + ch * 20000 + "人")
+        assert 0 < short and long <= 12 * short, (ch, short, long)
+    text = repair(corpus_page("001").read_text(encoding="utf-8")).text
+    with_cap = [(n.start, n.end, n.value) for n in numerals.scan(text)]
+    monkeypatch.setitem(numerals.cfg(), "max_numeral_tokens", 10 ** 9)
+    numerals._run_memo.cache_clear()
+    assert [(n.start, n.end, n.value) for n in numerals.scan(text)] == with_cap
+    numerals._run_memo.cache_clear()

@@ -534,8 +534,6 @@ def _run_memo(before: str, run: str, after: str) -> tuple:
         best = None
         # token boundaries inside the run, longest first
         cuts = _cuts(text, s, e)
-        if cuts[-1] != e:
-            cuts.append(e)
         for cut in reversed(cuts):
             num = parse_number(text[s:cut])
             if num is not None:
@@ -558,10 +556,14 @@ def part_of_re():
 
 
 def _cuts(text: str, s: int, e: int) -> list[int]:
-    """Offsets after each token of the run text[s:e]."""
+    """Offsets after each token of the run text[s:e], then e where the tokens stop short of it;
+    at most numerals.yaml ``max_numeral_tokens`` tokens from s (no numeral is longer), so that
+    reading a run costs time linear in its length, not quadratic (a run of 数 or 几 is a token
+    a character: each start would otherwise tokenise and try every end of the rest of the run)."""
     cuts = []
     pos = s
     c = cfg()
+    limit = c["max_numeral_tokens"]
     for w in c["minus_words"]:
         if text.startswith(w, pos):
             pos += len(w)
@@ -571,12 +573,16 @@ def _cuts(text: str, s: int, e: int) -> list[int]:
             pos += 1
     tre = _token_re()
     while pos < e:
+        if len(cuts) == limit:
+            return cuts
         m = tre.match(text, pos, e)
         if not m or m.end() == pos:
             break
         pos = m.end()
         cuts.append(pos)
-    return cuts or [e]
+    if not cuts or cuts[-1] != e:
+        cuts.append(e)
+    return cuts
 
 
 def homograph_spans(text: str) -> list[tuple[int, int]]:
