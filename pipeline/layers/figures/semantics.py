@@ -147,6 +147,7 @@ def _cfg() -> dict:
         "plan_cues": regexcache.compile("(?<!%s)(?:%s)" % (raw["plan_cue_not_after"], "|".join(sorted(
             {m["modality"] for m in ruleset.load(TARGETS_FILE)["markers"]} | set(raw["plan_words"])
             | set(raw["due_words"]), key=lambda w: (-len(w), w))))),
+        "plan_noun_re": regexcache.compile("|".join(sorted(raw["plan_nouns"], key=len, reverse=True))),
         "due_words": regexcache.compile("|".join(sorted(raw["due_words"], key=lambda w: (-len(w), w)))),
         "rate_metrics": {k: regexcache.compile(v) for k, v in raw["rate_metrics"].items()},
         "unit_changes": dict(raw["unit_changes"]),
@@ -3260,6 +3261,8 @@ def plan_in_metric(t: _Text, f: _Fig) -> str | None:
     if not f.metric:
         return None
     cs, (_, end) = t.clause_start(f.start), f.metric
+    if not t.cfg["plan_noun_re"].search(t.text, cs, end):
+        return None             # (no plan word in the clause up to the metric's end: speed)
     words = [w for w in t.words_in(f.start, cs, end) if w[2] <= end]
     for i in range(len(words) - 2, -1, -1):
         w = words[i]
