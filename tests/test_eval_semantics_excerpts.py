@@ -36,23 +36,29 @@ def test_every_heldout2_label_of_an_excerpt_points_at_its_text():
                 assert excerpt(row["source"])["text"][row["start"]:row["end"]] == row["text"], row
 
 
+def _label_texts(folder):
+    """Each label row of the .tsv files in ``folder`` with the text its offsets point into (the
+    excerpt's, or the pd1998 page's; rows whose page is absent here are left out)."""
+    from eval_semantics import page_dir
+
+    for path in sorted(folder.glob("*.tsv")):
+        for row in read_labels(path):
+            if "#" in row["source"]:
+                yield row, excerpt(row["source"])["text"]
+            elif (root := page_dir(row["source"])) is not None:
+                yield row, (root / row["source"]).read_text(encoding="utf-8")
+
+
 def test_every_dev3_label_points_at_its_text():
     """The third development set (tests/labels/semantics_dev3/): each label's span is its text in
     the page (../shared/pd1998, skipped when absent) or in the excerpt of eval/semantics_dev3_web.yaml."""
     import pytest
-    from eval_semantics import DEV3, page_dir
+    from eval_semantics import DEV3
 
     seen = 0
-    for path in sorted(DEV3.glob("*.tsv")):
-        for row in read_labels(path):
-            if "#" in row["source"]:
-                text = excerpt(row["source"])["text"]
-            elif (root := page_dir(row["source"])) is not None:
-                text = (root / row["source"]).read_text(encoding="utf-8")
-            else:
-                continue
-            assert text[row["start"]:row["end"]] == row["text"], row
-            seen += 1
+    for row, text in _label_texts(DEV3):
+        assert text[row["start"]:row["end"]] == row["text"], row
+        seen += 1
     if not seen:
         pytest.skip("no dev3 label's text is here (../shared/pd1998 absent)")
 
@@ -69,22 +75,15 @@ def test_every_dev4_label_points_at_its_text():
     """The fourth development set (tests/labels/semantics_dev4/, labelled blind): each label's span
     is its text in the excerpt of eval/semantics_dev4_web.yaml or in the pd1998 page (skipped when
     ../shared/pd1998 is absent), and no span is labelled twice."""
-    from eval_semantics import DEV4, page_dir
+    from eval_semantics import DEV4
 
     seen, spans = 0, set()
-    for path in sorted(DEV4.glob("*.tsv")):
-        for row in read_labels(path):
-            if "#" in row["source"]:
-                text = excerpt(row["source"])["text"]
-            elif (root := page_dir(row["source"])) is not None:
-                text = (root / row["source"]).read_text(encoding="utf-8")
-            else:
-                continue
-            assert text[row["start"]:row["end"]] == row["text"], row
-            key = (row["source"], row["start"], row["end"])
-            assert key not in spans, row
-            spans.add(key)
-            seen += 1
+    for row, text in _label_texts(DEV4):
+        assert text[row["start"]:row["end"]] == row["text"], row
+        key = (row["source"], row["start"], row["end"])
+        assert key not in spans, row
+        spans.add(key)
+        seen += 1
     assert seen >= 60          # the modern half is here whatever ../shared holds
 
 
