@@ -2191,9 +2191,7 @@ def _comma_clause(t: _Text, f: _Fig, s: int) -> int:
 
 
 def _find_comma_clause(t: _Text, f: _Fig, s: int) -> int:
-    lo = _owner_floor(t, s, f.start)
-    cut = max(t.text.rfind(c, lo, f.start) for c in t.cfg["clause_owner_after"])
-    cs = cut + 1 if cut >= 0 else lo
+    cs = _comma_start(t, _owner_floor(t, s, f.start), f.start)
     while cs < f.start and t.text[cs].isspace():
         cs += 1
     return cs
@@ -3521,9 +3519,12 @@ def breakdown_status(t: _Text, f: _Fig) -> str | None:
     """A part after 其中 (…安排58亿元…，其中，道路建设10亿元，教育设施12亿元) is what its head is —
     the last figure before 其中 in the sentence: a budget's parts are budgeted too (target)."""
     k, s, _ = t.sentence(f.start)
-    at = t.text.rfind(t.cfg["breakdown_mark"].pattern, s, f.start)
-    if at < 0:
+    last = None
+    for last in t.cfg["breakdown_mark"].finditer(t.text, s, f.start):
+        pass                    # (the last mark before the figure)
+    if last is None:
         return None
+    at = last.start()
     head = next((g for g in reversed(t.figures[:f.i]) if g["end"] <= at), None)
     if not head or head["start"] < s or head.get("status") != "target":
         return None
