@@ -223,7 +223,7 @@ def _patterns() -> dict:
     zv = c["zero_value"]
     p["zero_value"] = (tuple(zv["words"]), regexcache.compile(rf"(?:{_alts(zv['words'])})"),
                        regexcache.compile(zv["before"]), regexcache.compile(zv["after"]),
-                       regexcache.compile(_alts(zv["not_inside"])))
+                       regexcache.compile(zv["not_inside"]))
     p["several_bare"] = (frozenset(c["several_bare"]["starts"]),
                          regexcache.compile(c["several_bare"]["not_before"]),
                          regexcache.compile(c["several_bare"]["not_after"]))
