@@ -56,7 +56,7 @@ _PATTERNS = (
     "pronouns", "place_reference", "surveyed_skip", "quoted_not_name", "work_title_glue",
 )
 _SETS = (
-    "person_speech_verbs", "person_governing_words", "table_label_not_kinds", "respective_any_kinds", "dimension_words", "np_trim", "copula_words", "modifier_only_tags", "source_prepositions", "verb_complements", "list_words", "name_tags", "noun_tags", "attribute_tags", "noun_words", "not_metric",
+    "speech_verbs", "person_governing_words", "table_label_not_kinds", "respective_any_kinds", "dimension_words", "np_trim", "copula_words", "modifier_only_tags", "source_prepositions", "verb_complements", "list_words", "name_tags", "noun_tags", "attribute_tags", "noun_words", "not_metric",
     "noun_joins", "owner_lead_tags", "generic_counters", "carry_period_after", "topic_tags",
     "not_topic", "topic_skip_words", "numeral_chars", "topic_skip_tags", "entity_labels", "rule_approx",
     "modifier_tags", "zero_subject_skip_tags", "date_after_kinds", "goal_scale_kinds", "metric_found_before", "topic_after_time",
@@ -79,8 +79,9 @@ def _work_title(raw: dict) -> str:
                     for o, c in raw["work_title_marks"])
 
 
-# word lists a pattern names as {list} (the comparison and share readers share them)
-_FILLED = ("standard_comparatives", "share_target_verbs")
+# word lists a pattern names as {list} (the comparison and share readers share them; the
+# verbs of saying, person_owner's and the report frames')
+_FILLED = ("standard_comparatives", "share_target_verbs", "speech_verbs")
 
 
 def _filled(raw: dict, pattern: str) -> str:
@@ -133,7 +134,7 @@ def _cfg() -> dict:
         "owner_word_last": {w[-1] for k in ("project_suffixes", "owner_suffixes") for w in raw[k]},
         "owner_word_re": regexcache.compile("(?:(?P<project>%s)|(?P<body>%s))$" % tuple(
             "|".join(sorted(raw[k], key=len, reverse=True)) for k in ("project_suffixes", "owner_suffixes"))),
-        "report_frames": [regexcache.compile(p) for p in raw["report_frames"]],
+        "report_frames": [regexcache.compile(_filled(raw, p)) for p in raw["report_frames"]],
         "listed": regexcache.compile("(?:%s[^，,。；;、：:\\s]{1,8}?)*(?:%s)?" % (raw["list_marks"],
                                                                            raw["list_end"])),
         "carry_sentences": int(raw["carry_sentences"]),
@@ -2502,7 +2503,7 @@ def person_owner(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     figures: what a person did, won or has (王芳向灾区捐款１０万元; 身高１米９０的中锋张伟拿下
     ２８分); persons joined by 和/与/、 own them together. Only the clause's first person, and a
     verb, a preposition or the figure follows it (past adverbs), not a verb of saying
-    (person_speech_verbs: a source, 张华表示，)."""
+    (speech_verbs: a source, 张华表示，)."""
     if f.i < 0 or _is_heading(t, f.start):
         return None
     cfg = t.cfg
@@ -2532,7 +2533,7 @@ def person_owner(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
         if tag == "x" and len(word) > 1 and all(          # an unknown word read by its characters:
                 tags.get(c, "x") in cfg["person_adverb_tags"] for c in word[:-1]):  # 各|以
             tag = tags.get(word[-1], "x")
-        if word in cfg["person_speech_verbs"] or not (
+        if word in cfg["speech_verbs"] or not (
                 t.figure_starts_in(ws, ws + 1) or word in cfg["person_with"]
                 or tag.startswith(cfg["person_predicate_tags"])):
             return None
