@@ -15,6 +15,7 @@ import datetime as dt
 import functools
 import hashlib
 import os
+import re
 import threading
 import tomllib
 import unicodedata
@@ -38,8 +39,12 @@ class Metadata:
     file: str | None = None
 
     def for_page(self, source: str) -> dict:
-        name = Path(source).name
-        return self.pages.get(source) or self.pages.get(name) or {}
+        """The entry of a page: under its path, else its file name; for a name that is not
+        UTF-8, under the name as a reader writes it too (``readable_name``)."""
+        for key in (source, readable_name(source)):
+            if key and (got := self.pages.get(key) or self.pages.get(Path(key).name)):
+                return got
+        return {}
 
 
 @dataclass
@@ -262,6 +267,30 @@ def source_of(path: Path, root: Path) -> str:
     return rel
 
 
+_ESCAPE = re.compile(r"\\x([0-9a-f]{2})")
+
+
+def readable_name(source: str) -> str | None:
+    """A page's ``source`` as a reader would write it, where its file name is not UTF-8 (so
+    ``source_of`` kept its bytes as ``\\xNN`` escapes): the bytes decoded as GB18030 (so GBK
+    too), ``报纸第03版.txt`` for ``\\xb1\\xa8…``. The issue date and page number are read from
+    it, and a ``metadata.toml`` entry written under it applies. None where ``source`` has no
+    escapes or its bytes are UTF-8 or no GB18030."""
+    if "\\x" not in source:
+        return None
+    parts = _ESCAPE.split(source)     # text, hex, text, hex, …, text
+    raw = b"".join(bytes.fromhex(x) if k % 2 else x.encode("utf-8") for k, x in enumerate(parts))
+    try:
+        raw.decode("utf-8")
+        return None
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+
+
 def page_info_from_name(source: str) -> dict:
     """Issue date and page number from a page's path (None where it says nothing)."""
     out = {"issue_date": None, "page": None}
@@ -316,7 +345,7 @@ def read_page(path: Path, root: Path, meta: Metadata | None = None) -> Page:
     problems = [_bad_bytes_problem(source, got, text)] if got.bad else []
     meta = meta or Metadata()
     entry = meta.for_page(source)
-    from_name = page_info_from_name(source)
+    from_name = page_info_from_name(readable_name(source) or source)
     issue, origin = None, None
     if entry.get("issue_date"):
         issue, origin = entry["issue_date"], "metadata"   # a date: load_metadata checked it

@@ -27,6 +27,22 @@ def test_a_file_name_in_gbk_bytes_is_a_page_named_by_escapes(tmp_path, capfd):
     assert (tmp_path / "out" / "articles.csv").read_text(encoding="utf-8-sig").count(escaped) >= 1
 
 
+def test_a_gbk_file_name_gives_its_issue_date_page_and_metadata(tmp_path, capfd):
+    # the date and page are read from the name as a reader writes it, not from its escapes;
+    # a metadata.toml written (in UTF-8) under that name applies to the page
+    dated = "太原日报2022年11月18日第03版.txt".encode("gbk")
+    listed = "晚报第7版.txt".encode("gbk")
+    src = folder(tmp_path, {dated: PAGE, listed: PAGE})
+    (src / "metadata.toml").write_text('paper = "太原日报"\n\n[pages."晚报第7版.txt"]\n'
+                                       'issue_date = 2023-01-02\n', encoding="utf-8")
+    code, err = run_cli(capfd, src, tmp_path / "out")
+    assert code == 0, err
+    got = {a["source"]: (a["issue_date"], a["issue_date_origin"], a["page"])
+           for a in table(tmp_path / "out", "articles")}
+    assert got[dated.decode("utf-8", "backslashreplace")] == ("2022-11-18", "filename", 3)
+    assert got[listed.decode("utf-8", "backslashreplace")] == ("2023-01-02", "metadata", 7)
+
+
 @pytest.mark.parametrize("encoding", ["big5", "gbk", "utf-16-le", "utf-16-be"])
 def test_big5_gbk_and_utf16_without_bom_are_read(tmp_path, capfd, encoding):
     src = folder(tmp_path, {"p.txt": TRAD.encode(encoding)})
