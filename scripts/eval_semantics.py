@@ -19,7 +19,10 @@ sports results, markets, foreign news, work reports with targets — pd1998 arti
 excerpts, labelled blind from the text); ``--set dev4`` scores ``tests/labels/semantics_dev4/`` (a
 fourth development set, labelled blind before the pipeline was run on its texts: modern city,
 county and provincial news of 2021-2025 in eval/semantics_dev4_web.yaml and pd1998 articles of
-pages no other set uses); ``--set all`` scores all six.
+pages no other set uses); ``--set dev5`` scores ``tests/labels/semantics_dev5/`` (a fifth
+development set, labelled blind before the pipeline was run on its texts: modern city, county and
+district news of 2022-2025 from seven regions in eval/semantics_dev5_web.yaml and pd1998 articles
+of pages no other set uses); ``--set all`` scores all seven.
 
 A label file's pages are read from ``corpus/`` (the seed pages, with their metadata.toml) or
 ``../shared/pd1998/pages`` (the People's Daily pages, never committed); a file whose pages are
@@ -35,8 +38,8 @@ dropped, as scripts/build_ner_modern.py splits it). The text goes through
 when it is a day (2024-11-02); when it is only a year or a month (2025, 2021-05), the first day
 of it (2025-01-01, 2021-05-01); none when there is no entry.
 
-A source of the form ``eval/semantics_dev3_web.yaml#<id>`` (or ``eval/semantics_dev4_web.yaml#<id>``)
-names an excerpt stored whole in that file: its entry's ``text`` with blank lines dropped (lines joined with "\n") is the text the
+A source of the form ``eval/semantics_dev3_web.yaml#<id>`` (or ``eval/semantics_dev4_web.yaml#<id>``,
+``eval/semantics_dev5_web.yaml#<id>``) names an excerpt stored whole in that file: its entry's ``text`` with blank lines dropped (lines joined with "\n") is the text the
 offsets point into; ``home`` and the issue date come from the same entry, as above.
 
 The match per field (documented in docs/FIGURE_SEMANTICS.md):
@@ -64,8 +67,10 @@ HELDOUT2 = ROOT / "tests" / "labels" / "semantics_heldout2"
 DEV2 = ROOT / "tests" / "labels" / "semantics_dev2"
 DEV3 = ROOT / "tests" / "labels" / "semantics_dev3"
 DEV4 = ROOT / "tests" / "labels" / "semantics_dev4"
+DEV5 = ROOT / "tests" / "labels" / "semantics_dev5"
 SETS = {"tuned": (LABELS,), "heldout": (HELDOUT,), "heldout2": (HELDOUT2,), "dev2": (DEV2,),
-        "dev3": (DEV3,), "dev4": (DEV4,), "all": (LABELS, HELDOUT, HELDOUT2, DEV2, DEV3, DEV4)}
+        "dev3": (DEV3,), "dev4": (DEV4,), "dev5": (DEV5,),
+        "all": (LABELS, HELDOUT, HELDOUT2, DEV2, DEV3, DEV4, DEV5)}
 EXCERPT_META = ROOT / "eval" / "ner_modern_web.yaml"   # the excerpts' dates, by id
 PAGE_DIRS = (ROOT / "corpus", ROOT.parent / "shared" / "pd1998" / "pages",
              Path("/work/shared/pd1998/pages"))
@@ -234,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="tuned: the labels the rules were tuned on; heldout, heldout2: held-out labels; "
                          "dev2: development labels of corpus pages 002-004 and pd1998 articles; "
                          "dev3: development labels of other genres (pd1998 articles, modern web excerpts); "
-                         "dev4: development labels made blind (modern city news, pd1998 articles)")
+                         "dev4, dev5: development labels made blind (modern city news, pd1998 articles)")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every miss")
     ap.add_argument("--run", type=Path, default=None,
                     help="score the tables of this run (baozhi run --out RUN) instead of running the pages")

@@ -92,3 +92,29 @@ def test_a_dev4_excerpt_gives_its_home_and_the_first_day_of_a_month_date():
     assert rec["text"].startswith("我市城镇新增就业再创新高") and rec["text"].count("\n") == 3
     assert rec["issue_date"] == "2021-12-01" and rec["home"] == "四川省德阳市"
     assert excerpt("eval/semantics_dev4_web.yaml#web-liyang-compounds-2022")["home"] is None
+
+
+def test_every_dev5_label_points_at_its_text():
+    """The fifth development set (tests/labels/semantics_dev5/, labelled blind): each label's span
+    is its text in the excerpt of eval/semantics_dev5_web.yaml or in the pd1998 page (skipped when
+    ../shared/pd1998 is absent), no span is labelled twice, and every label names a status."""
+    from eval_semantics import DEV5, SETS
+
+    assert SETS["dev5"] == (DEV5,) and DEV5 in SETS["all"]
+    seen, spans = 0, set()
+    for row, text in _label_texts(DEV5):
+        assert text[row["start"]:row["end"]] == row["text"], row
+        assert row["status"] in {"actual", "target", "rule", "other"}, row
+        key = (row["source"], row["start"], row["end"])
+        assert key not in spans, row
+        spans.add(key)
+        seen += 1
+    assert seen >= 70          # the modern half is here whatever ../shared holds
+
+
+def test_a_dev5_excerpt_gives_its_date_and_home():
+    rec = excerpt("eval/semantics_dev5_web.yaml#web-lanzhou-loans-2023")
+    assert rec["text"].startswith("据兰州晚报报道 7月19日") and rec["text"].count("\n") == 1
+    assert rec["issue_date"] == "2023-07-21" and rec["home"] == "甘肃省兰州市"
+    rec = excerpt("eval/semantics_dev5_web.yaml#web-zhongshan-targets-2025")
+    assert rec["issue_date"] == "2025-03-27" and rec["home"] is None
