@@ -21,7 +21,7 @@ fourth development set, labelled blind before the pipeline was run on its texts:
 county and provincial news of 2021-2025 in eval/semantics_dev4_web.yaml and pd1998 articles of
 pages no other set uses); ``--set dev5`` scores ``tests/labels/semantics_dev5/`` (a fifth
 development set, labelled blind before the pipeline was run on its texts: modern city, county and
-district news of 2022-2025 from seven regions in eval/semantics_dev5_web.yaml and pd1998 articles
+district news of 2022-2025 from nine regions in eval/semantics_dev5_web.yaml and pd1998 articles
 of pages no other set uses); ``--set all`` scores all seven.
 
 A label file's pages are read from ``corpus/`` (the seed pages, with their metadata.toml) or
