@@ -44,7 +44,7 @@ _PATTERNS = (
     "list_marks", "link_aside", "reporting_frame", "standard_compare", "standard_share", "standard_share_target", "name_brackets", "offer_cues", "level_reached", "share_cue", "share_target_cue", "share_list_item", "standard_comparison", "carry_openers",
     "participant_counter", "participant_verbs", "event_determiner",
     "extent_before_de", "carry_clause_end", "no_carry_after", "demonstrative", "aside_openers",
-    "dateline", "speech_colon", "dateline_after", "attributive_clause",
+    "dateline", "speech_colon", "dateline_after", "attributive_clause", "cleft_mark",
     "plan_cue_attributive", "plan_cue_disposal", "purpose_aside", "present_fronted", "past_cues", "budget_cue", "budget_gap", "breakdown_mark",
     "present_words", "deontic_cues", "rule_not_whole",
     "measure_verbs", "goal_verbs", "goal_done", "duration_frame", "duration_frame_needs",
@@ -60,7 +60,7 @@ _SETS = (
     "noun_joins", "owner_lead_tags", "generic_counters", "carry_period_after", "topic_tags",
     "not_topic", "topic_skip_words", "numeral_chars", "topic_skip_tags", "entity_labels", "rule_approx",
     "modifier_tags", "zero_subject_skip_tags", "date_after_kinds", "goal_scale_kinds", "metric_found_before", "topic_after_time",
-    "clause_owner_after", "clause_topic_tags", "link_adverbs", "metric_tail_chars",
+    "clause_owner_after", "cleft_stops", "clause_topic_tags", "link_adverbs", "metric_tail_chars",
     "topic_stop", "subject_adverb_tags", "aside_tags", "common_noun_tags", "present_not_units",
     "modifier_noun_tags", "relative_verb_tags",
     "attribute_heads",
@@ -80,8 +80,9 @@ def _work_title(raw: dict) -> str:
 
 
 # word lists a pattern names as {list} (the comparison and share readers share them; the
-# verbs of saying, person_owner's and the report frames')
-_FILLED = ("standard_comparatives", "share_target_verbs", "speech_verbs")
+# verbs of saying, person_owner's and the report frames'; the comparatives, change_word's and
+# cleft_owner's)
+_FILLED = ("standard_comparatives", "share_target_verbs", "speech_verbs", "comparatives")
 
 
 def _filled(raw: dict, pattern: str) -> str:
@@ -1707,13 +1708,23 @@ def object_not_owner(t: _Text, f: _Fig, o: "Owner") -> bool:
         verbs = t._memo[key] = ([w[1] for w in got], [w[2] for w in got])
     k = bisect.bisect_right(verbs[1], o[0]) - 1
     verb_end = verbs[1][k] if k >= 0 and verbs[0][k] >= cs else None
-    return verb_end is None or "的" in t.text[verb_end:o[0]]
+    # (…进行分析后，发现美国的企业兼并案最多: the verb that ends a report's frame is what was
+    # found, its object the owner)
+    return verb_end is None or "的" in t.text[verb_end:o[0]] or any(
+        b == verb_end for _, b in _report_frames(t, o[0]))
 
 
 def report_source_not_owner(t: _Text, f: _Fig, o: "Owner") -> bool:
     """Keep an owner unless it is the source of a report (记者从海关总署获悉, 据邮电部统计,
-    国家统计局局长说，): what is reported is not the source's."""
-    k, s, e = t.sentence(o[0])
+    国家统计局局长说，): what is reported is not the source's; a figure inside the frame itself
+    (研究人员对2000条石斑鱼进行分析后发现，) is no part of what is reported."""
+    return not any(a <= o[0] and o[1] <= b <= f.start for a, b in _report_frames(t, o[0]))
+
+
+def _report_frames(t: _Text, pos: int) -> list[tuple[int, int]]:
+    """The spans of the report frames (``report_frames``) that open a clause of the sentence of
+    ``pos`` at or before it (read as far as asked, once per sentence)."""
+    k, s, e = t.sentence(pos)
     got = t._frames.get(k)
     if got is None:             # the sentence's clause starts, found once, and the frames that
         # can match in it (each needs characters the sentence may lack: _may_match); none, no
@@ -1725,13 +1736,13 @@ def report_source_not_owner(t: _Text, f: _Fig, o: "Owner") -> bool:
     # a frame opening a clause, matched once per clause start; a frame starts at its clause's
     # start, so only those opening at or before the owner can hold it: the clause starts are
     # read as far as the owners asked so far
-    if read[0] < len(starts) and starts[read[0]] <= o[0]:
+    if read[0] < len(starts) and starts[read[0]] <= pos:
         n = read[0]
-        while n < len(starts) and starts[n] <= o[0]:
+        while n < len(starts) and starts[n] <= pos:
             frames.extend(m.span() for pat in pats if (m := pat.match(t.text, starts[n], e)))
             n += 1
         read[0] = n
-    return not any(a <= o[0] and o[1] <= b for a, b in frames)
+    return frames
 
 
 def listed_not_owner(t: _Text, f: _Fig, o: "Owner") -> bool:
@@ -2325,6 +2336,110 @@ def respective_owners(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     return names[[g is f.rec for g in run].index(True)]
 
 
+def _set_noun(t: _Text, g: dict) -> str | None:
+    """What a count ``g`` counts, as printed where its metric stands before it in its clause
+    (_set_is_topic: no verb before it): the clause from its opening word (past dates and
+    adverbs) to the metric's end, a home word opening it resolved (我县省市县重点工程项目共30项 ->
+    沁水县省市县重点工程项目, 中国运动员有29人 -> 中国运动员); else its metric (found before it: the
+    figures go in order)."""
+    metric = g.get("metric")
+    cs = t.clause_start(g["start"])
+    k = t.text.rfind(metric, cs, g["start"]) if metric else -1
+    if k < 0:
+        return metric
+    end = k + len(metric)
+    words = t.words_in(cs, cs, k)
+    i = _clause_opening(t, words, through_basis=False)
+    a = words[i][1] if i is not None and i < len(words) else k
+    if end - a > 2 * t.cfg["metric_max_chars"]:
+        a = k
+    if not t.home:              # (a national paper's 全国 is its country, as home_word reads it)
+        w = next((w for w in t.cfg["country_at_metric"] if t.text.startswith(w, a)), None)
+        if w and a + len(w) < end:
+            return t.cfg["country_name"] + t.text[a + len(w):end]
+    return _resolve_home(t, a, end)
+
+
+def _breakdown_set(t: _Text, f: _Fig, s: int) -> dict | None:
+    """The count whose set the figure's clause breaks down, or None: the count right before a
+    bracket the figure stands in (建设项目27项（省级6项…）), else the last count before a
+    ``breakdown_mark`` (其中) that opens a clause of the figure's sentence, in that sentence or the
+    one before in its paragraph; either with the figure's own counter (项 for 项)."""
+    cfg, text, rec = t.cfg, t.text, f.rec
+    unit = rec.get("unit")
+    ob = max(text.rfind(b, s, f.start) for b in cfg["subset_brackets"])
+    if ob > s and not any(c in text[ob:f.start] for c in cfg["subset_brackets_close"]):
+        return next((g for g in t._figs_ending.get(ob, ()) if g.get("kind") == "count"
+                     and g.get("unit") == unit), None)
+    m = None
+    for m in cfg["breakdown_mark"].finditer(text, s, f.start):
+        pass            # (其中: breakdown_status's mark, opening a clause)
+    if m is None or (m.start() > s and text[m.start() - 1] not in cfg["clause_end"]):
+        return None
+    k = t.sentence(s)[0]
+    lo = t.sentence_starts[k - 1] if m.start() == s and k > 0 and t.paragraph(
+        t.sentence_starts[k - 1]) == t.paragraph(s) else s
+    got = None
+    for g in t.figures:
+        if g["start"] >= m.start():
+            break
+        if g["start"] >= lo and g.get("kind") == "count" and g.get("unit") == unit:
+            got = g
+    return got
+
+
+def subset_count(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
+    """A count of a kind within a counted set — in a bracket right after the set's count
+    (建设项目27项（省级6项、市级5项）), or in the clauses a 其中 opens after it (重点工程项目共30项，
+    其中：建设项目27项…，前期项目3项; 高等动物约1500种。其中水禽约300种) — with the set's counter,
+    fewer than the set, its own noun printed, counts a part of that set: where the set is its
+    clause's topic (its noun before its count, no verb before it), the set owns the part. Not
+    where the set is a verb's object (申请了100多项专利，其中国际专利8项: the clause's owner's, as
+    the set is), nor where the part's clause names an owner of its own (其中太原市120家)."""
+    rec = f.rec
+    if f.i < 0 or rec.get("kind") != "count" or not rec.get("unit") or not f.metric:
+        return None
+    g = _breakdown_set(t, f, s)
+    if g is None or not _set_is_topic(t, g) or not (
+            (f.rec.get("value") or 0) < (g.get("value") or 0)):
+        return None             # (a part is fewer than its set: not 户均２．６１人…，其中…４万人)
+    lo = max(_comma_clause(t, f, s), g["end"])
+    counted_after = f.metric[0] >= f.end
+    for o in (o for rule in (home_word, entity_in_sentence) for o in rule(t, f, lo)):
+        if counted_after and _names_only(t, o[1], f.start):
+            continue            # (香港米埔７处自然保护区: the names listed are what it counts)
+        if all(keep(t, f, o) for keep in OWNER_FILTER_RULES):
+            return None
+    name = _set_noun(t, g)
+    return (name, None) if name else None
+
+
+def _set_is_topic(t: _Text, g: dict) -> bool:
+    """The noun a count ``g`` counts (its metric) stands before it in its clause with no verb
+    before it: the set is the clause's topic (重点工程项目共30项, 高等动物约1500种), not a verb's
+    object (中来光能申请了100多项专利: its parts are the clause's owner's, like the set)."""
+    metric = g.get("metric")
+    if not metric or metric.endswith(tuple(t.cfg["subset_measure_ends"])):
+        return False            # (人数减为3.1万人: a measure, no set of things)
+    cs = t.clause_start(g["start"])
+    k = t.text.rfind(metric, cs, g["start"])
+    return k >= 0 and not any(w[3].startswith("v") and w[3] != "vn" for w in t.words_in(cs, cs, k))
+
+
+def _names_only(t: _Text, a: int, b: int) -> bool:
+    """[a, b) holds only names (entities) and list marks (、和)."""
+    marks = t.cfg["list_marks"]
+    while a < b:
+        j = next(iter(t.ents.starting_in(a, a + 1)), None)
+        if j is not None and t.entities[j]["start"] == a:
+            a = t.entities[j]["end"]
+        elif marks.fullmatch(t.text, a, a + 1):
+            a += 1
+        else:
+            return False
+    return True
+
+
 def _counted_set_span(t: _Text, f: _Fig, s: int):
     """(the count, the span of its noun) opening the figure's clause in subject position
     (counted_set), or None (once per figure)."""
@@ -2408,6 +2523,43 @@ def coordinated_owners(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
             nxt[3].startswith(cfg["subject_position_tags"]) or nxt[0] in cfg["link_verb_set"]):
         return None             # (杭州、宁波、温州3个机场: the names a count counts)
     return (t.text[run[0]:run[1]], None)
+
+
+def cleft_owner(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
+    """A cleft (``cleft_mark``: 并购额最高的是X，/ 居第三位的是X，/ 其次是X) names X, a noun phrase
+    or a list of them up to the clause's comma (or the figure right after it: 其次是东道主日本166人):
+    X owns the figures after it in the sentence, in its clause and the clauses after it, up to a
+    clause that opens with an owner of its own (a name or a home word), not past a ； (``cleft_stops``:
+    the next item of a list); a 其 after it is X's
+    (其次为甲银行的并购，其总额为…: before pronoun_antecedent)."""
+    if f.i < 0:
+        return None
+    cfg, text = t.cfg, t.text
+    m = None
+    for m in cfg["cleft_mark"].finditer(text, _owner_floor(t, s, f.start), f.start):
+        pass
+    if m is None:
+        return None
+    a = m.end()
+    e = next((i for i in range(a, f.start) if text[i] in cfg["clause_owner_after"]), f.start)
+    if e - a < 2 or e - a > cfg["metric_max_chars"] or t.figure_starts_in(a, e):
+        return None             # (最高的为５０毫米: a figure, no owner)
+    words = t.words_in(a, a, e)
+    for n, (word, ws, we, tag) in enumerate(words):
+        if not (_is_noun(t, word, tag) or word in cfg["list_words"] or tag in cfg["modifier_tags"]
+                or (word == "的" and a < ws)
+                or (n == len(words) - 1 and n and words[n - 1][0] == "的" and tag.startswith("v"))):
+            return None         # (最重要的是加快…: no noun phrase; …银行的并购: a verb named after 的 is)
+    for i in range(e, f.start):
+        if text[i] in cfg["cleft_stops"]:
+            return None         # (…，其次是电子邮件；而…用户数只有1/5: a list's next item)
+        if text[i] in cfg["clause_owner_after"]:
+            c = i + 1
+            while c < f.start and text[c].isspace():
+                c += 1
+            if cfg["home_re"].match(text, c) or c in _entity_starts(t):
+                return None     # (…，智利股市下挫３％: a clause with an owner of its own)
+    return (text[a:e], _entity_at(t, a, e))
 
 
 def titled_work(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
@@ -2818,8 +2970,8 @@ def _owner_rule(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     return _owner(t, f, s)
 
 
-SUBJECT_RULES = (batch_antecedent, classifier_antecedent, demonstrative_antecedent, pronoun_antecedent, coordinated_owners, event_participants, organised_event,
-                 rule_addressee, surveyed_group, member_of, figure_in_name, respective_owners, place_reference, counted_set,
+SUBJECT_RULES = (batch_antecedent, classifier_antecedent, demonstrative_antecedent, cleft_owner, pronoun_antecedent, coordinated_owners, event_participants, organised_event,
+                 rule_addressee, surveyed_group, member_of, figure_in_name, respective_owners, place_reference, subset_count, counted_set,
                  titled_work, person_owner, zero_subject, clause_owner, _owner_rule,
                  topic_noun, sentence_subject, carry_subject, lead_subject, heading_owner, title_owner)
 
