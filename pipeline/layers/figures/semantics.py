@@ -44,7 +44,7 @@ _PATTERNS = (
     "list_marks", "link_aside", "reporting_frame", "standard_compare", "standard_share", "standard_share_target", "name_brackets", "offer_cues", "level_reached", "share_cue", "share_target_cue", "share_list_item", "standard_comparison", "carry_openers",
     "participant_counter", "participant_verbs", "event_determiner",
     "extent_before_de", "carry_clause_end", "no_carry_after", "demonstrative", "aside_openers",
-    "dateline", "speech_colon", "dateline_after", "attributive_clause", "cleft_mark",
+    "dateline", "speech_colon", "dateline_after", "attributive_clause", "cleft_mark", "list_item_mark",
     "plan_cue_attributive", "plan_cue_disposal", "purpose_aside", "present_fronted", "past_cues", "budget_cue", "budget_gap", "breakdown_mark",
     "present_words", "deontic_cues", "rule_not_whole",
     "measure_verbs", "goal_verbs", "goal_done", "duration_frame", "duration_frame_needs",
@@ -2851,6 +2851,34 @@ def _clause_has_topic(t: _Text, c: int, f: _Fig) -> bool:
     return False
 
 
+def colon_list_owner(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
+    """A paragraph that opens with a list mark (``list_item_mark``: ———, 一是, （1）, 一、) after a
+    paragraph that ends with a colon, or after other such items up to one, continues the colon's
+    sentence (采取了一系列措施：⏎———…全年通过审价补税26.6亿元): the owner of that sentence (what a
+    figure at its colon would have) owns the figures its clause names no owner for (a short item
+    is an item, not a heading)."""
+    cfg, text = t.cfg, t.text
+    p = t.paragraph(f.start)
+    for q in range(p, max(-1, p - cfg["colon_list_items"] - 1), -1):
+        a = t.paragraph_starts[q]
+        if cfg["list_item_mark"].match(text, a):
+            continue
+        if q == p:
+            return None
+        end = t.paragraph_starts[q + 1] - 1
+        while end > a and text[end - 1].isspace():
+            end -= 1
+        if end <= a or text[end - 1] not in cfg["colon_marks"] or not any(
+                w[3].startswith("v") for w in t.words_in(end - 1, a, end)):
+            return None         # (图片：⏎１、…⏎２、…: a label over captions, no verb, no sentence)
+        key = ("colon_list", end)
+        if key not in t._memo:
+            kc, sc, _ = t.sentence(end - 1)
+            t._memo[key] = _subject(t, _Fig(-1, {}, end - 1, end - 1), kc, sc)
+        return t._memo[key]
+    return None
+
+
 def carry_subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     return _previous(t, k, s)
 
@@ -2973,7 +3001,7 @@ def _owner_rule(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
 SUBJECT_RULES = (batch_antecedent, classifier_antecedent, demonstrative_antecedent, cleft_owner, pronoun_antecedent, coordinated_owners, event_participants, organised_event,
                  rule_addressee, surveyed_group, member_of, figure_in_name, respective_owners, place_reference, subset_count, counted_set,
                  titled_work, person_owner, zero_subject, clause_owner, _owner_rule,
-                 topic_noun, sentence_subject, carry_subject, lead_subject, heading_owner, title_owner)
+                 colon_list_owner, topic_noun, sentence_subject, carry_subject, lead_subject, heading_owner, title_owner)
 
 
 def function_word_subject(t: _Text, subject: Subject) -> Subject | None:
