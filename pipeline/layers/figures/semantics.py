@@ -44,7 +44,7 @@ _PATTERNS = (
     "list_marks", "link_aside", "reporting_frame", "standard_compare", "standard_share", "standard_share_target", "name_brackets", "offer_cues", "level_reached", "share_cue", "share_target_cue", "share_list_item", "standard_comparison", "carry_openers",
     "participant_counter", "participant_verbs", "event_determiner",
     "extent_before_de", "carry_clause_end", "no_carry_after", "demonstrative", "aside_openers",
-    "dateline", "speech_colon", "dateline_after", "attributive_clause", "cleft_mark", "list_item_mark",
+    "dateline", "speech_colon", "dateline_after", "attributive_clause", "cleft_mark", "list_item_mark", "one_of_link", "one_of_after",
     "plan_cue_attributive", "plan_cue_disposal", "purpose_aside", "present_fronted", "past_cues", "budget_cue", "budget_gap", "breakdown_mark",
     "present_words", "deontic_cues", "rule_not_whole",
     "measure_verbs", "goal_verbs", "goal_done", "duration_frame", "duration_frame_needs",
@@ -2388,6 +2388,25 @@ def _breakdown_set(t: _Text, f: _Fig, s: int) -> dict | None:
     return got
 
 
+def one_of_set(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
+    """A count in X是/作为…N个Z之一 (``one_of_link``, ``one_of_after``) counts the set X is one of,
+    not X: its owner is the place or name standing between the link and the count (恭城是广西49个
+    贫困县之一 -> 广西); none there, the rules after it decide."""
+    if f.i < 0 or f.rec.get("kind") != "count":
+        return None
+    cfg, text = t.cfg, t.text
+    if not cfg["one_of_after"].match(text, f.end):
+        return None
+    cs = _comma_clause(t, f, s)
+    m = None
+    for m in cfg["one_of_link"].finditer(text, cs, f.start):
+        pass
+    if m is None:
+        return None
+    owners = sorted(o for rule in (home_word, entity_in_sentence) for o in rule(t, f, m.end()))
+    return (owners[0][2], owners[0][3]) if owners else None
+
+
 def subset_count(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     """A count of a kind within a counted set — in a bracket right after the set's count
     (建设项目27项（省级6项、市级5项）), or in the clauses a 其中 opens after it (重点工程项目共30项，
@@ -2999,7 +3018,7 @@ def _owner_rule(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
 
 
 SUBJECT_RULES = (batch_antecedent, classifier_antecedent, demonstrative_antecedent, cleft_owner, pronoun_antecedent, coordinated_owners, event_participants, organised_event,
-                 rule_addressee, surveyed_group, member_of, figure_in_name, respective_owners, place_reference, subset_count, counted_set,
+                 rule_addressee, surveyed_group, member_of, figure_in_name, respective_owners, place_reference, one_of_set, subset_count, counted_set,
                  titled_work, person_owner, zero_subject, clause_owner, _owner_rule,
                  colon_list_owner, topic_noun, sentence_subject, carry_subject, lead_subject, heading_owner, title_owner)
 
