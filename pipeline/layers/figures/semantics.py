@@ -44,7 +44,7 @@ _PATTERNS = (
     "list_marks", "link_aside", "reporting_frame", "standard_compare", "standard_share", "standard_share_target", "name_brackets", "offer_cues", "level_reached", "share_cue", "share_target_cue", "share_list_item", "standard_comparison", "carry_openers",
     "participant_counter", "participant_verbs", "event_determiner",
     "extent_before_de", "carry_clause_end", "no_carry_after", "demonstrative", "aside_openers",
-    "dateline", "speech_colon", "dateline_after", "attributive_clause", "cleft_mark", "list_item_mark", "one_of_link", "one_of_after",
+    "dateline", "speech_colon", "dateline_after", "attributive_clause", "cleft_mark", "list_item_mark", "one_of_link", "one_of_after", "published_list_frame",
     "plan_cue_attributive", "plan_cue_disposal", "purpose_aside", "present_fronted", "past_cues", "budget_cue", "budget_gap", "breakdown_mark",
     "present_words", "deontic_cues", "rule_not_whole",
     "measure_verbs", "goal_verbs", "goal_done", "duration_frame", "duration_frame_needs",
@@ -2139,6 +2139,24 @@ def member_of(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     return (t.text[end:last].strip("的"), _entity_at(t, end, last))
 
 
+def published_list(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
+    """A count in the clause right after one that publishes a list (``published_list_frame``:
+    公布/发布/印发…名单/目录/清单，共计663个项目) counts the list's entries: the list as printed owns
+    it, not whoever published it."""
+    if f.i < 0 or f.rec.get("kind") != "count":
+        return None
+    cs = _comma_clause(t, f, s)
+    if cs <= s:
+        return None
+    m = None
+    for m in t.cfg["published_list_frame"].finditer(t.text, s, cs):
+        pass
+    if m is None or m.end() != cs:
+        return None
+    a, b = m.span("list")
+    return (_resolve_home(t, a, b), _entity_at(t, a, b))
+
+
 def figure_in_name(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     """A figure inside a project's name — a name glued before it, a noun phrase ending with a
     project word glued after it (西上庄2×660MW低热值煤热电厂项目, 盂县上社140万千瓦抽水蓄能电站)
@@ -3018,7 +3036,7 @@ def _owner_rule(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
 
 
 SUBJECT_RULES = (batch_antecedent, classifier_antecedent, demonstrative_antecedent, cleft_owner, pronoun_antecedent, coordinated_owners, event_participants, organised_event,
-                 rule_addressee, surveyed_group, member_of, figure_in_name, respective_owners, place_reference, one_of_set, subset_count, counted_set,
+                 rule_addressee, surveyed_group, member_of, published_list, figure_in_name, respective_owners, place_reference, one_of_set, subset_count, counted_set,
                  titled_work, person_owner, zero_subject, clause_owner, _owner_rule,
                  colon_list_owner, topic_noun, sentence_subject, carry_subject, lead_subject, heading_owner, title_owner)
 
