@@ -1718,7 +1718,8 @@ def report_source_not_owner(t: _Text, f: _Fig, o: "Owner") -> bool:
     """Keep an owner unless it is the source of a report (记者从海关总署获悉, 据邮电部统计,
     国家统计局局长说，): what is reported is not the source's; a figure inside the frame itself
     (研究人员对2000条石斑鱼进行分析后发现，) is no part of what is reported."""
-    return not any(a <= o[0] and o[1] <= b <= f.start for a, b in _report_frames(t, o[0]))
+    end = f.start if f is not None else len(t.text)     # (no figure: any frame of the sentence)
+    return not any(a <= o[0] and o[1] <= b <= end for a, b in _report_frames(t, o[0]))
 
 
 def _report_frames(t: _Text, pos: int) -> list[tuple[int, int]]:
@@ -2421,7 +2422,8 @@ def one_of_set(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
         pass
     if m is None:
         return None
-    owners = sorted(o for rule in (home_word, entity_in_sentence) for o in rule(t, f, m.end()))
+    owners = sorted((o for rule in (home_word, entity_in_sentence) for o in rule(t, f, m.end())),
+                    key=lambda o: (o[0], -o[1]))     # (the first, the longest there)
     return (owners[0][2], owners[0][3]) if owners else None
 
 
