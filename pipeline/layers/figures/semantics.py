@@ -1716,10 +1716,8 @@ def object_not_owner(t: _Text, f: _Fig, o: "Owner") -> bool:
 
 def report_source_not_owner(t: _Text, f: _Fig, o: "Owner") -> bool:
     """Keep an owner unless it is the source of a report (记者从海关总署获悉, 据邮电部统计,
-    国家统计局局长说，): what is reported is not the source's; a figure inside the frame itself
-    (研究人员对2000条石斑鱼进行分析后发现，) is no part of what is reported."""
-    end = f.start if f is not None else len(t.text)     # (no figure: any frame of the sentence)
-    return not any(a <= o[0] and o[1] <= b <= end for a, b in _report_frames(t, o[0]))
+    国家统计局局长说，): what is reported is not the source's."""
+    return not any(a <= o[0] and o[1] <= b for a, b in _report_frames(t, o[0]))
 
 
 def _report_frames(t: _Text, pos: int) -> list[tuple[int, int]]:
