@@ -2377,8 +2377,9 @@ def _set_noun(t: _Text, g: dict) -> str | None:
     return _resolve_home(t, a, end)
 
 
-def _breakdown_set(t: _Text, f: _Fig, s: int) -> dict | None:
-    """The count whose set the figure's clause breaks down, or None: the count right before a
+def _breakdown_set(t: _Text, f: _Fig, s: int) -> tuple[dict, bool] | None:
+    """The count whose set the figure's clause breaks down and whether the figure stands in a
+    bracket right after it, or None: the count right before a
     bracket the figure stands in (建设项目27项（省级6项…）), else the last count before a
     ``breakdown_mark`` (其中) that opens a clause of the figure's sentence, in that sentence or the
     one before in its paragraph; either with the figure's own counter (项 for 项)."""
@@ -2386,8 +2387,9 @@ def _breakdown_set(t: _Text, f: _Fig, s: int) -> dict | None:
     unit = rec.get("unit")
     ob = max(text.rfind(b, s, f.start) for b in cfg["subset_brackets"])
     if ob > s and not any(c in text[ob:f.start] for c in cfg["subset_brackets_close"]):
-        return next((g for g in t._figs_ending.get(ob, ()) if g.get("kind") == "count"
-                     and g.get("unit") == unit), None)
+        g = next((g for g in t._figs_ending.get(ob, ()) if g.get("kind") == "count"
+                  and g.get("unit") == unit), None)
+        return (g, True) if g else None
     m = None
     for m in cfg["breakdown_mark"].finditer(text, s, f.start):
         pass            # (其中: breakdown_status's mark, opening a clause)
@@ -2396,13 +2398,16 @@ def _breakdown_set(t: _Text, f: _Fig, s: int) -> dict | None:
     k = t.sentence(s)[0]
     lo = t.sentence_starts[k - 1] if m.start() == s and k > 0 and t.paragraph(
         t.sentence_starts[k - 1]) == t.paragraph(s) else s
+    key = ("figures_by_start", 0)
+    if key not in t._memo:      # (the figures in order of start, once: bisected, not walked)
+        order = sorted(t.figures, key=lambda g: g["start"])
+        t._memo[key] = ([g["start"] for g in order], order)
+    starts, order = t._memo[key]
     got = None
-    for g in t.figures:
-        if g["start"] >= m.start():
-            break
-        if g["start"] >= lo and g.get("kind") == "count" and g.get("unit") == unit:
+    for g in order[bisect.bisect_left(starts, lo):bisect.bisect_left(starts, m.start())]:
+        if g.get("kind") == "count" and g.get("unit") == unit:
             got = g
-    return got
+    return (got, False) if got else None
 
 
 def one_of_set(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
@@ -2436,8 +2441,11 @@ def subset_count(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     rec = f.rec
     if f.i < 0 or rec.get("kind") != "count" or not rec.get("unit") or not f.metric:
         return None
-    g = _breakdown_set(t, f, s)
-    if g is None or not _set_is_topic(t, g) or not (
+    got = _breakdown_set(t, f, s)
+    if got is None:
+        return None
+    g, bracketed = got
+    if not _set_is_topic(t, g) or not (
             (f.rec.get("value") or 0) < (g.get("value") or 0)):
         return None             # (a part is fewer than its set: not 户均２．６１人…，其中…４万人)
     lo = max(_comma_clause(t, f, s), g["end"])
@@ -2448,7 +2456,28 @@ def subset_count(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
         if all(keep(t, f, o) for keep in OWNER_FILTER_RULES):
             return None
     name = _set_noun(t, g)
+    if name and not bracketed and not _opens_sentence(t, g):
+        # (全市共有学校500所，教师3万人，其中高级教师5000人: 教师 is a later item of the
+        # sentence's owner's list; the set is that owner's, named with it, never bare)
+        own = g.get("subject")
+        if not own or own in name:
+            return None
+        name = own + name
     return (name, None) if name else None
+
+
+def _opens_sentence(t: _Text, g: dict) -> bool:
+    """The count ``g``'s clause (by commas) opens its sentence, past a fronted time or date and
+    its comma (2021年,我县…重点工程项目共30项; 到去年底，…)."""
+    _, sg, _ = t.sentence(g["start"])
+    lo = _owner_floor(t, sg, g["start"])
+    cs = _comma_start(t, lo, g["start"])
+    cfg = t.cfg
+    words = t.words_in(lo, lo, cs)
+    return all(w[0].isspace() or w[3] in cfg["topic_skip_tags"] or w[0] in cfg["clause_owner_after"]
+               or t.in_date(w[1], w[2]) or (n + 1 < len(words) and (
+                   t.in_date(*words[n + 1][1:3]) or words[n + 1][3] in cfg["date_word_tags"]))
+               for n, w in enumerate(words))     # (到|去年底, 到|目前: a word opening a time's phrase)
 
 
 def _set_is_topic(t: _Text, g: dict) -> bool:
@@ -2590,13 +2619,33 @@ def cleft_owner(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     for i in range(e, f.start):
         if text[i] in cfg["cleft_stops"]:
             return None         # (…，其次是电子邮件；而…用户数只有1/5: a list's next item)
-        if text[i] in cfg["clause_owner_after"]:
-            c = i + 1
-            while c < f.start and text[c].isspace():
-                c += 1
-            if cfg["home_re"].match(text, c) or c in _entity_starts(t):
-                return None     # (…，智利股市下挫３％: a clause with an owner of its own)
+        if text[i] in cfg["clause_owner_after"] and _clause_names_own(t, f, i + 1):
+            return None         # (…，智利股市下挫３％; …，李华也捐款3000元: an owner of its own)
     return (text[a:e], _entity_at(t, a, e))
+
+
+def _clause_names_own(t: _Text, f: _Fig, c: int) -> bool:
+    """The clause from ``c`` opens (past times, adverbs, dates) with an owner of its own: a home
+    word, a name, or a noun in subject position (a verb after it) that is no part of the figure's
+    metric (并购总额为…: what is measured, not whose)."""
+    cfg, text = t.cfg, t.text
+    words = t.words_in(c, c, min(t.clause_end(c), f.start) if c < f.start else c)
+    i = _clause_opening(t, words, through_basis=True)
+    if i is None or i >= len(words):
+        return False
+    word, ws, we, tag = words[i]
+    if cfg["home_re"].match(text, ws) or ws in _entity_starts(t):
+        return True
+    topical = lambda w: w[3] in cfg["clause_topic_tags"] or (    # noqa: E731  (a word jieba
+        w[3] == "x" and cfg["unknown_is_noun"] and HAN_WORD.match(w[0]))  # does not know: 赵丽)
+    if not topical(words[i]) or (f.metric and f.metric[0] <= we and ws < f.metric[1]):
+        return False
+    end = we
+    for w in words[i + 1:]:         # (the noun phrase it opens, up to its verb)
+        if w[1] != end or not topical(w):
+            break
+        end = w[2]
+    return not (f.metric and f.metric[0] < end) and _verb_follows(t, end, f)
 
 
 def titled_work(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
@@ -2911,9 +2960,19 @@ def colon_list_owner(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
         key = ("colon_list", end)
         if key not in t._memo:
             kc, sc, _ = t.sentence(end - 1)
-            t._memo[key] = _subject(t, _Fig(-1, {}, end - 1, end - 1), kc, sc)
+            got = _subject(t, _Fig(-1, {}, end - 1, end - 1), kc, sc)
+            t._memo[key] = got if got and _named_before(t, got, a, end) else None
         return t._memo[key]
     return None
+
+
+def _named_before(t: _Text, subject: Subject, a: int, end: int) -> bool:
+    """The subject is named in [a, end): its entity starts there, or its name stands there or not
+    in the first item's clause (a resolved home word: 全国 -> 中国) — not a phrase of the lines after
+    (会议要求：⏎一是新建…: a sentence with no 。 before the break runs on into the items)."""
+    if subject[1] is not None:
+        return a <= t.entities[subject[1]]["start"] < end
+    return subject[0] in t.text[a:end] or subject[0] not in t.text[end:t.clause_end(end + 1) + 1]
 
 
 def carry_subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
