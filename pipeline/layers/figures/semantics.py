@@ -53,7 +53,7 @@ _PATTERNS = (
     "name_after_figure", "shared_head_gap", "table_header", "respective_lead", "respective_gap", "respective_share_gap", "part_nouns", "zone_join",
     "organise_verbs",
     "join_verbs", "member_bodies", "year_parts", "norm_article", "penalty_after", "norm_item_end", "annual_bases", "row_label", "row_end", "compared_date", "estimate_words", "norm_frame", "record_after",
-    "pronouns", "place_reference", "surveyed_skip", "quoted_not_name", "work_title_glue",
+    "pronouns", "place_reference", "surveyed_skip", "quoted_not_name", "work_title_glue", "verb_sum_bare",
 )
 _SETS = (
     "speech_verbs", "person_governing_words", "table_label_not_kinds", "respective_any_kinds", "dimension_words", "np_trim", "copula_words", "modifier_only_tags", "source_prepositions", "verb_complements", "list_words", "name_tags", "noun_tags", "attribute_tags", "noun_words", "not_metric",
@@ -1035,8 +1035,11 @@ def nominal_verb_before(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple
 
 def verb_before_money(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, int] | None:
     """A sum right after the verb that spends, earns or pays it, with no noun of its own
-    (办理贴现１７０亿元, 全省将斥资４０亿元, 政府拨款拟削减到３４亿卢布): the verb says what it is."""
-    if f.rec.get("kind") not in t.cfg["verb_sum_kinds"]:
+    (办理贴现１７０亿元, 全省将斥资４０亿元, 政府拨款拟削减到３４亿卢布): the verb says what it is.
+    A bare magnitude with no unit (海关征税九百四十亿, 江苏投入四十亿: a headline's sum with 元
+    left out, `verb_sum_bare`) is such a sum too."""
+    if f.rec.get("kind") not in t.cfg["verb_sum_kinds"] and not (
+            f.rec.get("unit") is None and t.cfg["verb_sum_bare"].search(f.rec.get("text") or "")):
         return None
     w = _verb_at(t, _before_link(t, f), t.clause_start(f.start))
     return (w[1], w[2]) if w else None
@@ -1331,14 +1334,26 @@ def respective_metric(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[i
 def person_not_metric(t: _Text, f: _Fig, span: tuple[int, int]) -> bool:
     """A phrase before the figure that holds a person's name (男子特级大师王某３胜), or is a
     place's name and nothing else (日本平均每天有２６人…), names whose the figure is, not what it
-    measures: an owner does not measure."""
+    measures: an owner does not measure. So does a place's name that ends the phrase, right
+    before the figure (其次是东道主日本１６６人, 全力攻坚贵州１７４万人越过温饱线: whose count,
+    the words before it no noun of what is counted; `place_not_metric`)."""
     s, e = span
     if e > f.start:
         return False        # (after the figure a name stands beside its class: ５０多岁的农民王某)
     ents = t.entities
     return any((ents[j]["end"] <= e and ents[j].get("label") in t.cfg["owner_labels"])
-               or (ents[j]["start"] == s and ents[j]["end"] == e and ents[j].get("label") in t.cfg["place_labels"])
+               or (ents[j]["end"] == e and ents[j].get("label") in t.cfg["place_labels"] and (
+                   ents[j]["start"] == s or (e == f.start and not _governed(t, ents[j]["start"], s))))
                for j in t.ents.starting_in(s, e))
+
+
+def _governed(t: _Text, pos: int, floor: int) -> bool:
+    """Whether the word ending at ``pos`` (after ``floor``) is a verb or a preposition, whose
+    object the name after it is (距太原市９０公里, 访问日本３次: the metric names the place): a word
+    so tagged, or one character (距, 离, 赴: jieba tags 距 a noun; a title before a name in
+    apposition, 东道主日本, 邻国韩国, has two or more)."""
+    w = _word_ending_at(t, pos, floor)
+    return bool(w and (len(w[0]) == 1 or w[3].startswith(t.cfg["person_governing_tags"])))
 
 
 METRIC_FILTER_RULES = (person_not_metric,)     # a metric found, then dropped
