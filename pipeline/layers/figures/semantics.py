@@ -54,6 +54,7 @@ _PATTERNS = (
     "organise_verbs",
     "join_verbs", "member_bodies", "year_parts", "norm_article", "penalty_after", "norm_item_end", "annual_bases", "row_label", "row_end", "compared_date", "estimate_words", "norm_frame", "record_after",
     "pronouns", "place_reference", "surveyed_skip", "quoted_not_name", "work_title_glue", "verb_sum_bare",
+    "compared_level",
 )
 _SETS = (
     "speech_verbs", "person_governing_words", "table_label_not_kinds", "respective_any_kinds", "dimension_words", "np_trim", "copula_words", "modifier_only_tags", "source_prepositions", "verb_complements", "list_words", "name_tags", "noun_tags", "attribute_tags", "noun_words", "not_metric",
@@ -3301,7 +3302,7 @@ def duration_frame(t: _Text, f: _Fig) -> dict | None:
     last = None
     for m in cfg["duration_frame"].finditer(t.text, _owner_floor(t, s, f.start), f.start):
         if m.end("span") <= f.start and cfg["duration_frame_needs"].search(m.group()) and not (
-                cfg["duration_frame_clause"].match(m.group())
+                cfg["duration_frame_clause"].match(t.text, m.start(), m.end())
                 and m.start() < t.clause_start(f.start)):
             last = m
     if last is None or last.end() >= f.start or any(
@@ -3426,7 +3427,8 @@ def _compared_or_dateline(t: _Text, d: dict, lo: int) -> bool:
     if any(rule(t, d) for rule in TOLD_DATE_FILTER_RULES):
         return True
     return bool(cfg["dateline_after"].match(t.text, d["end"]) or cfg["compared_date"].match(
-        t.text, max(0, d["start"] - 1), d["start"]) or any(
+        t.text, max(0, d["start"] - 1), d["start"]) or cfg["compared_level"].match(
+        t.text, d["end"]) or any(
         m.start() <= d["start"] and d["end"] <= m.end()
         for m in cfg["basis_re"].finditer(t.text, max(lo, d["start"] - 8), d["end"] + 6)))
 
