@@ -154,7 +154,9 @@ def _cfg() -> dict:
         "due_words": regexcache.compile("|".join(sorted(raw["due_words"], key=lambda w: (-len(w), w)))),
         "rate_metrics": {k: regexcache.compile(v) for k, v in raw["rate_metrics"].items()},
         "unit_changes": dict(raw["unit_changes"]),
-        "basis_re": regexcache.compile(raw["basis"]),
+        "basis_re": regexcache.compile(raw["basis"].replace("{change_words}", "|".join(sorted(
+            (w for ws in ruleset.load(FIGURES_FILE)["change_words"].values() for w in ws),
+            key=len, reverse=True)))),
         "event_yield": regexcache.compile("%s|%s" % (raw["participant_verbs"], raw["event_yield"])),
         "rule_cues": regexcache.compile("%s|%s" % (raw["deontic_cues"], raw["rule_cues"])),
         **{k: regexcache.compile(raw[k].replace("{person_classes}", "|".join(sorted(
@@ -881,8 +883,22 @@ def owner_class_change(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[
     if f.rec.get("kind") not in cfg["owner_class_kinds"]:
         return None
     pos = _before_link(t, f)
-    w = _word_ending_at(t, pos, t.clause_start(f.start))
-    if not w or w[0] not in cfg["owner_classes"] or not cfg["change_re"].search(t.text, pos, f.start):
+    cs = t.clause_start(f.start)
+    if not cfg["change_re"].search(t.text, pos, f.start):
+        return None
+    w = _word_ending_at(t, pos, cs)
+    floor = cs
+    if pos <= cs and cs > t.sentence(f.start)[1]:
+        # a clause of only the change verb and the figure (集体工业回落大，增１１．７％; 其次是…
+        # 股市，下跌３．２４％): the sector the clause before opens or ends with (class_topic_change)
+        pcs = max(t.sentence(f.start)[1], t.clause_start(cs - 1))
+        i = bisect.bisect_left(t._starts, pcs)      # (a figure of its own there: previous_metric's)
+        words = t.words_in(pcs, pcs, cs - 1) if i >= len(t._starts) or t._starts[i] >= cs else ()
+        w = next((x for i, x in enumerate(words) if x[0] in cfg["owner_classes"] and (
+            i + 1 == len(words) or words[i + 1][3].startswith(cfg["person_predicate_tags"]))), None)
+        if w:       # (the sector is the clause's subject: a verb after it, 工业|发展|快, or none)
+            pos, floor = w[2], pcs
+    if not w or w[0] not in cfg["owner_classes"]:
         return None
     para = t.paragraph(f.start)
     for g in reversed(done):
@@ -892,7 +908,7 @@ def owner_class_change(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[
                 t.text.endswith(c, *g.metric) for c in cfg["owner_classes"]) and not any(
                 p.search(t.text, *g.metric) for p in cfg["rate_metrics"].values()) and t.text[
                 slice(*g.metric)] not in cfg["dimension_words"]:
-            f.owner = _np_left(t, pos, t.clause_start(f.start))     # (the sector owns it)
+            f.owner = _np_left(t, pos, floor)     # (the sector owns it)
             return g.metric         # (a level, not a rate of it: 增幅比上年高…)
     return None
 
