@@ -3338,6 +3338,18 @@ def carry_period(t: _Text, f: _Fig) -> dict | None:
         return None
     if t.cfg["no_carry_after"].match(t.text, f.end):
         return None             # 50多岁的农民, 200公里外的工地: a size of a thing, no flow
+    # a figure before it in its sentence took the report's period: the sentence goes on with
+    # it (carry_in_sentence; its items after a ； too: 日本，６０８亿美元；香港，５０７亿美元)
+    key = ("carried", k)
+    if key in t._memo:
+        return t._memo[key]
+    got = _carry_period(t, f, k, s)
+    if got:
+        t._memo[key] = got
+    return got
+
+
+def _carry_period(t: _Text, f: _Fig, k: int, s: int) -> dict | None:
     if f.subject_by not in t.cfg["carry_period_after"] and not t.cfg[
             "carry_openers"].match(t.text, _owner_floor(t, s, f.start)) and not (
             f.subject is None and t.cfg["carry_openers"].match(t.text, s)) and not any(
