@@ -54,7 +54,7 @@ _PATTERNS = (
     "organise_verbs",
     "join_verbs", "member_bodies", "year_parts", "norm_article", "penalty_after", "norm_item_end", "annual_bases", "row_label", "row_end", "compared_date", "estimate_words", "norm_frame", "record_after",
     "pronouns", "place_reference", "surveyed_skip", "quoted_not_name", "work_title_glue", "verb_sum_bare",
-    "compared_level",
+    "compared_level", "noun_gloss",
 )
 _SETS = (
     "speech_verbs", "person_governing_words", "table_label_not_kinds", "respective_any_kinds", "dimension_words", "np_trim", "copula_words", "modifier_only_tags", "source_prepositions", "verb_complements", "list_words", "name_tags", "noun_tags", "attribute_tags", "noun_words", "not_metric",
@@ -740,6 +740,11 @@ def attributive_after(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[i
         if head:                # ８栋崭新的楼房: an attribute and 的 before the noun counted
             return head
     got = _np_right(t, pos, ceil)
+    # a bracket of the kinds the noun stands for (１１个县（市、区）) makes the one character before it
+    # the noun counted (县 is no noun to jieba: zg); the bracket, a gloss, is left out
+    if not got and pos + 1 < len(t.text) and HAN_WORD.match(t.text[pos]) and cfg["noun_gloss"].match(
+            t.text, pos + 1):
+        return (pos, pos + 1)
     return None if got and t.text[slice(*got)] in cfg["attribute_not_heads"] else got
 
 
@@ -1141,7 +1146,11 @@ def _one_char_noun(t: _Text, pos: int) -> bool:
     (２００多台戏深入…, ８个省): not the first character of a longer phrase."""
     words = t.words(pos)
     k = next((i for i, w in enumerate(words) if w[1] == pos), None)
-    if k is None or len(words[k][0]) != 1 or not words[k][3].startswith("n"):
+    if k is None or len(words[k][0]) != 1:
+        return False
+    if t.cfg["noun_gloss"].match(t.text, pos + 1):
+        return True             # 县（市、区）: a noun whatever its tag (noun_gloss)
+    if not words[k][3].startswith("n"):
         return False
     nxt = words[k + 1] if k + 1 < len(words) else None
     return nxt is None or nxt[0] in t.cfg["clause_end"] or not _is_noun(t, nxt[0], nxt[3])
