@@ -70,6 +70,7 @@ _SETS = (
     "subject_not_carried", "subject_told_by", "subject_carried_past", "period_not_carried", "clause_owner_through", "subject_by_default",
     "batch_classifiers", "plan_nouns", "plan_measured_by", "plan_noun_next_tags", "statistic_run_grains",
     "future_grains", "comparatives", "count_verb_not_after", "attribute_not_heads", "part_units",
+    "link_adverb_tags", "link_adverb_straddled_tags",
 )
 
 
@@ -873,6 +874,19 @@ def _before_link(t: _Text, f: _Fig) -> int:
         elif pos > floor and pos < f.start and cfg["change_re"].match(t.text, pos):
             adv = _word_ending_at(t, pos, floor)     # an adverb of manner before a change verb
             if adv and adv[3] in cfg["change_adverb_tags"] and len(adv[0]) == cfg["change_adverb_chars"]:
+                pos = adv[1]
+                moved = True
+        elif floor < pos < f.start:
+            # any adverb right before the link verb of the figure (…最多，总共有７９４１件), or
+            # whose end the link verb took (总共|有 read 总|共有)
+            words, (starts, _) = t._indexed(pos)
+            i = bisect.bisect_right(starts, pos - 1) - 1    # (the word holding pos - 1)
+            adv = words[i] if i >= 0 and words[i][2] >= pos else None
+            if adv and not (adv[2] == pos and t.text[pos:f.start] in cfg["link_verb_set"]) and not (
+                    adv[1] < pos < adv[2] and t.text[adv[2]:f.start] in cfg["link_verb_set"]):
+                adv = None
+            if adv and adv[1] >= floor and len(adv[0]) > 1 and adv[3] in cfg[
+                    "link_adverb_tags" if adv[2] == pos else "link_adverb_straddled_tags"]:
                 pos = adv[1]
                 moved = True
     f.link = pos
