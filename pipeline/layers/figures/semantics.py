@@ -3268,6 +3268,8 @@ def date_before(t: _Text, f: _Fig) -> dict | None:
         if s <= d["start"] and d["end"] <= f.start:
             if _compared_or_dateline(t, d, s):
                 continue
+            if _item_date(t, d, s, f.start):
+                continue
             head = cfg["dateline"].match(t.text, s)
             if head and d["end"] <= head.end():
                 continue
@@ -3282,6 +3284,17 @@ def date_before(t: _Text, f: _Fig) -> dict | None:
                     continue
             best = d
     return best
+
+
+def _item_date(t: _Text, d: dict, s: int, pos: int) -> bool:
+    """Whether date ``d`` stands inside an item of its sentence after the first, past the item's
+    start, and an item mark comes between it and ``pos`` (…；城镇调查失业率全年控制在５．５％以内；
+    居民消费价格涨幅３％左右: 全年 is that item's, not the next one's: `item_dates`)."""
+    marks = t.cfg["item_marks"]
+    last = max(t.text.rfind(c, s, d["start"]) for c in marks)
+    if last < 0 or not any(c in t.text[d["end"]:pos] for c in marks):
+        return False            # (in the sentence's first item, or in the figure's own)
+    return bool(t.text[last + 1:d["start"]].strip())
 
 
 def present_time(t: _Text, f: _Fig) -> dict | None:
