@@ -1069,6 +1069,25 @@ def nominal_verb_before(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple
     return _strip_owner(t, (np[0], pos))
 
 
+def plan_noun_verb(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, int] | None:
+    """A plan that does its figure with a verb (１９９８年普通高等教育招生计划安排１０８万人, 投资计划下达
+    ３亿元): the noun phrase ending with the plan noun (`plan_nouns`; a verb inside it, 招生, kept)
+    measures the figure — what the plan sets, not the verb."""
+    floor = t.clause_start(f.start)
+    verb = _verb_at(t, _before_link(t, f), floor)
+    plan = _word_ending_at(t, verb[1], floor) if verb and not t.cfg["change_re"].fullmatch(verb[0]) else None
+    if not plan or plan[0] not in t.cfg["plan_nouns"]:
+        return None
+    start = plan[1]
+    lead = _word_ending_at(t, start, floor)     # (招生|计划: the verb of what is planned)
+    if lead and lead[3].startswith("v") and len(lead[0]) == 2 and HAN_WORD.match(lead[0]):
+        start = lead[1]
+    np = _np_left(t, start, floor)
+    if not np and start == plan[1]:
+        return None             # a bare 计划 before the verb plans it (计划演出４０００余场): no plan noun
+    return _strip_owner(t, (np[0] if np else start, plan[2]))
+
+
 def verb_before_money(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, int] | None:
     """A sum right after the verb that spends, earns or pays it, with no noun of its own
     (办理贴现１７０亿元, 全省将斥资４０亿元, 政府拨款拟削减到３４亿卢布): the verb says what it is.
@@ -1399,7 +1418,7 @@ def _governed(t: _Text, pos: int, floor: int) -> bool:
 METRIC_FILTER_RULES = (person_not_metric,)     # a metric found, then dropped
 
 
-METRIC_RULES = (row_label, table_header, respective_metric, share_attribute, share_of, standard_comparison, relative_after, quoted_after, attributive_after, owner_class_change, noun_before, verb_before_money, nominal_verb_before,
+METRIC_RULES = (row_label, table_header, respective_metric, share_attribute, share_of, standard_comparison, relative_after, quoted_after, attributive_after, owner_class_change, noun_before, plan_noun_verb, verb_before_money, nominal_verb_before,
                 shared_head, previous_metric, link_clause_topic,
                 count_verb_after,
                 same_counter_metric)
