@@ -2857,6 +2857,30 @@ def person_owner(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     return (text[a:end], None if joined else first)
 
 
+def attributive_owner(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
+    """A figure in an attributive before the name it sizes (投资7.6亿元的X项目, 年产30万吨的Y基地;
+    the mirror of figure_in_name): the noun phrase after its 的 that attributive_after read as
+    the figure's owner (``_Fig.owner``, after the figure), when it holds a project word, owns
+    it — before a verb opening the clause (即投资…的…项目) hands the sentence before's owner on."""
+    if f.i < 0 or not f.owner or f.owner[0] < f.end or not size_owner(t, f, t.clause_start(f.start)):
+        return None             # (a share's whole: size_owner refuses it)
+    # the name as the owner rules read a project's (a verb inside it: 排水工程, 提质扩容工程),
+    # from right after the 的 to the end of the first project phrase that starts there or
+    # later in the same noun phrase (nouns, place words, modifiers between: 高新区南部|园区排水工程;
+    # not 价格从某|银行子公司)
+    a0, end = f.owner[0], None
+    for a, e in _project_spans(t, f.start, _owner_floor(t, s, f.start)):
+        if end is not None:
+            if a > end:
+                break
+            end = max(end, e)   # (铁路|专用线: one running on into a later one, whole)
+        elif a >= a0 and e - a0 <= t.cfg["subject_max_chars"] and all(
+                _is_noun(t, w[0], w[3]) or w[3] in t.cfg["owner_lead_tags"] or w[3] in t.cfg["modifier_tags"]
+                for w in t.words_in(a0, a0, a)):
+            end = e
+    return (t.text[a0:end], _entity_at(t, a0, end)) if end else None
+
+
 def zero_subject(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     """A clause that opens with a verb (after a date or an adverb) has no subject of its own:
     the sentence before's carries on (完成了湛江50万吨浆厂等6个项目 -> 林业部)."""
@@ -3170,7 +3194,7 @@ def _owner_rule(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
 
 SUBJECT_RULES = (batch_antecedent, classifier_antecedent, demonstrative_antecedent, cleft_owner, pronoun_antecedent, coordinated_owners, event_participants, organised_event,
                  rule_addressee, surveyed_group, member_of, published_list, figure_in_name, respective_owners, place_reference, one_of_set, subset_count, counted_set,
-                 titled_work, person_owner, zero_subject, clause_owner, _owner_rule,
+                 titled_work, person_owner, attributive_owner, zero_subject, clause_owner, _owner_rule,
                  colon_list_owner, topic_noun, sentence_subject, carry_subject, lead_subject, heading_owner, title_owner)
 
 
