@@ -57,7 +57,7 @@ _PATTERNS = (
     "compared_level", "noun_gloss",
 )
 _SETS = (
-    "speech_verbs", "person_governing_words", "table_label_not_kinds", "respective_any_kinds", "dimension_words", "np_trim", "copula_words", "modifier_only_tags", "source_prepositions", "verb_complements", "list_words", "name_tags", "noun_tags", "attribute_tags", "noun_words", "not_metric",
+    "speech_verbs", "person_governing_words", "table_label_not_kinds", "respective_any_kinds", "dimension_words", "np_trim", "copula_words", "item_marks", "modifier_only_tags", "source_prepositions", "verb_complements", "list_words", "name_tags", "noun_tags", "attribute_tags", "noun_words", "not_metric",
     "noun_joins", "owner_lead_tags", "generic_counters", "carry_period_after", "topic_tags",
     "not_topic", "topic_skip_words", "numeral_chars", "topic_skip_tags", "entity_labels", "rule_approx",
     "modifier_tags", "zero_subject_skip_tags", "date_after_kinds", "goal_scale_kinds", "metric_found_before", "topic_after_time",
@@ -2857,6 +2857,35 @@ def person_owner(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     return (text[a:end], None if joined else first)
 
 
+def copula_item_owner(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
+    """An item of a list parted by semicolons whose first clause is "… 是 X" (居第二位的是X，共发生…；
+    第三是Y，…): X, the words after the copula up to the clause's end when they end with a noun,
+    owns the item's figures after that clause — not the owner of the list's first item."""
+    if f.i < 0:
+        return None
+    cfg = t.cfg
+    ss = t.sentence(f.start)[1]
+    item = max(t.text.rfind(c, ss, f.start) for c in cfg["item_marks"])
+    if item < ss:
+        return None             # (the sentence's first item: the owner rules read it)
+    item += 1
+    ce = t.clause_end(item)
+    if ce >= f.start or t.figure_starts_in(item, ce):
+        return None             # (the figure in the opening clause, or a figure there)
+    words = [w for w in t.words_in(item, item, ce) if not w[0].isspace()]
+    at = next((n for n, w in enumerate(words) if w[0] in cfg["copula_words"]), None)
+    if at is None or not 0 < words[at][1] - item <= cfg["copula_item_lead_chars"]:
+        return None
+    head = words[at + 1:]
+    if not head or not all(HAN_WORD.match(w[0]) for w in head) or not _is_noun(t, head[-1][0], head[-1][3]):
+        return None             # (a noun phrase to the clause's end, a verb inside it: 视听|传媒;
+        #                          not a clause: 原因是成本下降)
+    a, e = head[0][1], head[-1][2]
+    if not 2 <= e - a <= cfg["subject_max_chars"]:
+        return None
+    return (t.text[a:e], _entity_at(t, a, e))
+
+
 def attributive_owner(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     """A figure in an attributive before the name it sizes (投资7.6亿元的X项目, 年产30万吨的Y基地;
     the mirror of figure_in_name): the noun phrase after its 的 that attributive_after read as
@@ -3192,10 +3221,12 @@ def _owner_rule(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     return _owner(t, f, s)
 
 
-SUBJECT_RULES = (batch_antecedent, classifier_antecedent, demonstrative_antecedent, cleft_owner, pronoun_antecedent, coordinated_owners, event_participants, organised_event,
-                 rule_addressee, surveyed_group, member_of, published_list, figure_in_name, respective_owners, place_reference, one_of_set, subset_count, counted_set,
-                 titled_work, person_owner, attributive_owner, zero_subject, clause_owner, _owner_rule,
-                 colon_list_owner, topic_noun, sentence_subject, carry_subject, lead_subject, heading_owner, title_owner)
+SUBJECT_RULES = (batch_antecedent, classifier_antecedent, demonstrative_antecedent, cleft_owner, pronoun_antecedent,
+                 coordinated_owners, event_participants, organised_event, rule_addressee, surveyed_group, member_of,
+                 published_list, figure_in_name, respective_owners, place_reference, one_of_set, subset_count,
+                 counted_set, titled_work, person_owner, copula_item_owner, attributive_owner, zero_subject,
+                 clause_owner, _owner_rule, colon_list_owner, topic_noun, sentence_subject, carry_subject,
+                 lead_subject, heading_owner, title_owner)
 
 
 def function_word_subject(t: _Text, subject: Subject) -> Subject | None:
