@@ -1741,7 +1741,10 @@ def _topic(t: _Text, f: _Fig, lo: int, starts: tuple | None = None,
             end = we
             j += 1
         # in subject position: a verb or a preposition follows (印尼盾对美元…, 莫伊在…, 基金共资助…)
-        while j < len(words) and words[j][0] in cfg["link_adverbs"] and not stopped:
+        # (any adverb after a name or an owner noun, a body or a project: 图书馆始终…, 公司一直…)
+        owner_like = _entity_at(t, start, end) is not None or bool(cfg["owner_word_re"].search(t.text, start, end))
+        while j < len(words) and (words[j][0] in cfg["link_adverbs"] or (
+                owner_like and words[j][3] in cfg["subject_adverb_tags"])) and not stopped:
             j += 1
         if j < len(words) and not (stopped or words[j][3].startswith(cfg["subject_position_tags"]) or (
                 f.metric and words[j][1] == f.metric[0])):
