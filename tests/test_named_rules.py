@@ -48,6 +48,7 @@ NEUTRAL = {
     "METRIC_FILTER_RULES": lambda *a: False,
     "SUBJECT_RULES": lambda *a: None,
     "SUBJECT_FILTER_RULES": lambda t, subject: subject,
+    "SUBJECT_KEEP_RULES": lambda *a: True,
     "OWNER_RULES": lambda *a: [],
     "OWNER_FILTER_RULES": lambda *a: True,
     "PERIOD_RULES": lambda *a: None,

@@ -66,7 +66,7 @@ _SETS = (
     "modifier_noun_tags", "relative_verb_tags",
     "attribute_heads",
     "share_units", "share_kinds", "standard_comparison_units", "budget_kinds", "zone_units", "relative_after_kinds", "verb_sum_kinds", "name_not_kinds",
-    "topic_lead_tags",
+    "topic_lead_tags", "metric_owner_handed",
     "subject_not_carried", "subject_told_by", "subject_carried_past", "period_not_carried", "clause_owner_through", "subject_by_default",
     "batch_classifiers", "plan_nouns", "plan_measured_by", "plan_noun_next_tags", "statistic_run_grains",
     "future_grains", "comparatives", "count_verb_not_after", "attribute_not_heads", "part_units",
@@ -230,6 +230,7 @@ class _Text:
     clause_subjects: dict[int, tuple] = field(default_factory=dict)  # sentence -> last clause owner
     told: dict[int, tuple] = field(default_factory=dict)  # sentence -> its last owned figure's start, owner, a person?
     defaulted: set[int] = field(default_factory=set)    # sentences whose subject is a default
+    metrics_told: dict[int, set[str]] = field(default_factory=dict)    # sentence -> its figures' metrics so far
     tokens: Sequence[tuple[int, int]] | None = None     # the Doc's words, when it has jieba's
     token_words: Sequence[str] | None = None    # the surfaces of ``tokens``, when the caller has them
     paragraph_starts: list[int] = field(default_factory=list)
@@ -3291,6 +3292,25 @@ def _nominal(t: _Text, text: str) -> str | None:
 SUBJECT_FILTER_RULES = (function_word_subject,)
 
 
+def metric_not_owner(t: _Text, f: _Fig, k: int, subject: Subject, by: str) -> bool:
+    """Keep a subject unless it is no extracted entity nor a project or body (建设项目６项，其中…
+    ３项: a set of projects owns its parts) and is, word for word, the metric of a figure before
+    it in its sentence that did not take it for its owner too (目标是：地区生产总值增长5.5%；…零售
+    总额增长5%: the first item's metric owns none of the items after it), or the figure's own
+    metric handed on from another clause or sentence (``metric_owner_handed``: 图书馆始终…为读者
+    提供…。全年接待读者12.6万人次 — 读者 is what is counted, not whose): the rules after the one
+    that gave it decide."""
+    if subject[1] is not None or t.cfg["owner_word_re"].search(subject[0]):
+        return True
+    if subject[0] in t.metrics_told.get(k, ()):
+        return False
+    return not (by in t.cfg["metric_owner_handed"] and f.metric
+                and t.text[f.metric[0]:f.metric[1]] == subject[0])
+
+
+SUBJECT_KEEP_RULES = (metric_not_owner,)    # a subject found, then dropped: the next rule's
+
+
 # --------------------------------------------------------------------------- PERIOD_RULES
 
 def _target_of(t: _Text, f: _Fig) -> dict | None:
@@ -4155,7 +4175,7 @@ def rule_names() -> list[str]:
     p = STATUS_RULES.index(plan_cue) + 1      # what plan_cue skips stands after it
     return [r.__name__ for r in METRIC_RULES + LINK_EDGE_RULES + METRIC_OK_RULES + METRIC_FILTER_RULES
             + SUBJECT_RULES[:at] + OWNER_RULES + OWNER_FILTER_RULES
-            + SUBJECT_RULES[at + 1:] + SUBJECT_FILTER_RULES + PERIOD_RULES[:d] + DATE_BEFORE_RULES + TOLD_DATE_FILTER_RULES
+            + SUBJECT_RULES[at + 1:] + SUBJECT_FILTER_RULES + SUBJECT_KEEP_RULES + PERIOD_RULES[:d] + DATE_BEFORE_RULES + TOLD_DATE_FILTER_RULES
             + PERIOD_RULES[d:cp] + CARRY_ACROSS_RULES + PERIOD_RULES[cp:] + PERIOD_YEAR_RULES + STATUS_RULES[:s] + TARGET_FILTER_RULES
             + STATUS_RULES[s:p] + PLAN_CUE_FILTER_RULES + STATUS_RULES[p:] + CHANGE_RULES[:c] + CHANGE_NEAR_RULES + CHANGE_RULES[c:]
             + CHANGE_FILTER_RULES]
@@ -4253,6 +4273,7 @@ def describe(text: str, figures: list[dict], entities: list[dict], dates: list[d
     found_before, not_carried = cfg["metric_found_before"], cfg["period_not_carried"]
     metric_rules = [(rule, rule.__name__ in found_before) for rule in METRIC_RULES]
     metric_filters, subject_rules, subject_filters = METRIC_FILTER_RULES, SUBJECT_RULES, SUBJECT_FILTER_RULES
+    subject_keeps = SUBJECT_KEEP_RULES
     period_rules = [(rule, rule.__name__ not in not_carried) for rule in PERIOD_RULES]
     year_rules, status_rules = PERIOD_YEAR_RULES, STATUS_RULES
     change_rules, change_filters = CHANGE_RULES, CHANGE_FILTER_RULES
@@ -4286,6 +4307,8 @@ def describe(text: str, figures: list[dict], entities: list[dict], dates: list[d
                 for r in subject_filters:       # (_filtered)
                     if subject:
                         subject = r(t, subject)
+                if subject and not all(keep(t, f, k, subject, rule.__name__) for keep in subject_keeps):
+                    subject = None
                 f.subject = subject
             if subject:
                 f.subject_by = rule.__name__
@@ -4305,6 +4328,8 @@ def describe(text: str, figures: list[dict], entities: list[dict], dates: list[d
                 subjects[k] = subject
                 if f.subject_by in subject_by_default:
                     t.defaulted.add(k)
+        if f.metric and (not subject or subject[0] != text[f.metric[0]:f.metric[1]]):
+            t.metrics_told.setdefault(k, set()).add(text[f.metric[0]:f.metric[1]])   # (metric_not_owner)
         if f.subject and (f.subject[1] is not None or f.subject_by in cfg["subject_told_by"]):
             t.told[k] = (f.start, f.subject, f.subject_by == "person_owner" or (  # (a name told,
                 f.subject[1] is not None                                          # not a noun)
