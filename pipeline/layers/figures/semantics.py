@@ -1615,6 +1615,12 @@ def _project_spans(t: _Text, pos: int, lo: int) -> list[tuple[int, int]]:
         m = cfg["owner_word_re"].search(t.text, max(lo, we - 4), we)
         if not m or not (_is_noun(t, word, tag) or len(word) == 1):
             continue
+        if m.start() == ws + 1 and word not in segmenter.default().tags and segmenter.default().tags.get(
+                t.text[ws]) == "v":
+            continue            # 设|镇 glued into a word of no dictionary (本届运动会设镇街团): a
+            #                     one-character verb and its object, no name ending with a body word —
+            #                     a noun phrase does not run over a verb (导线, 专线: words of the
+            #                     dictionary; 建设|项目, 排水|工程: a verb-noun inside a name, kept)
         body = m.lastgroup == "body"
         # a verb inside a project's name (跑道延长工程), none inside a body's (省科协联合省教育厅)
         span = _np_left(t, we, lo, cfg["subject_max_chars"], joins=False, verbs=not body,
