@@ -66,7 +66,7 @@ _SETS = (
     "modifier_noun_tags", "relative_verb_tags",
     "attribute_heads",
     "share_units", "share_kinds", "standard_comparison_units", "budget_kinds", "zone_units", "relative_after_kinds", "verb_sum_kinds", "name_not_kinds",
-    "topic_lead_tags", "metric_owner_handed",
+    "topic_lead_tags", "metric_owner_handed", "verb_compound_lead_tags",
     "subject_not_carried", "subject_told_by", "subject_carried_past", "period_not_carried", "clause_owner_through", "subject_by_default",
     "batch_classifiers", "plan_nouns", "plan_measured_by", "plan_noun_next_tags", "statistic_run_grains",
     "future_grains", "comparatives", "count_verb_not_after", "attribute_not_heads", "part_units",
@@ -445,11 +445,13 @@ class _Text:
                 ws = self.token_words[lo:lo + len(spans)]        # surfaces of the same tokens)
             else:
                 ws = list(map(self.text.__getitem__, map(slice, starts, ends)))
-            got = self._sw[k] = (list(zip(ws, starts, ends, map(tags.get, ws, itertools.repeat("x")))),
-                                 (list(starts), list(ends)))
+            words = _verb_compounds(list(zip(ws, starts, ends, map(tags.get, ws, itertools.repeat("x")))),
+                                    tags, self.cfg)
+            got = self._sw[k] = (words, (list(starts), list(ends)))
         else:
             words = self._cut_at_figures([(w, s + a, s + b, tags.get(w, "x"))
                                           for w, a, b in seg.tokenize(self.text[s:e])], tags)
+            words = _verb_compounds(words, tags, self.cfg)
             got = self._sw[k] = (words, ([w[1] for w in words], [w[2] for w in words]))
         return got
 
@@ -529,6 +531,18 @@ class _Text:
             out.extend((self.text[x:y], x, y, tags.get(self.text[x:y], "x"))
                        for x, y in zip(cuts, cuts[1:]))
         return out
+
+
+def _verb_compounds(words: list, tags, cfg: dict) -> list:
+    """A four-character word made of an adverb or a verb and a verb of the dictionary (深入|开展,
+    充分|发挥, 积极|开展; ``verb_compound_lead_tags``) is a verb phrase, whatever its own tag (i, n, l):
+    tagged vd (the tagset's adverb-verb), so no noun phrase runs over it and no name holds it
+    (博物馆充分发挥… -> 博物馆; 环境保护, a noun and a verb, stays a noun)."""
+    lead = cfg["verb_compound_lead_tags"]
+    for n, w in enumerate(words):
+        if len(w[0]) == 4 and w[3] != "v" and tags.get(w[0][2:]) == "v" and tags.get(w[0][:2]) in lead:
+            words[n] = (w[0], w[1], w[2], "vd")
+    return words
 
 
 class _Subjects:
@@ -1625,8 +1639,12 @@ def _project_spans(t: _Text, pos: int, lo: int) -> list[tuple[int, int]]:
         # a verb inside a project's name (跑道延长工程), none inside a body's (省科协联合省教育厅)
         span = _np_left(t, we, lo, cfg["subject_max_chars"], joins=False, verbs=not body,
                         lead_tags=cfg["owner_lead_tags"] if body else frozenset())
-        if span:                 # a verb inside a name (跑道延长工程), not before it (实施…专业镇)
+        if span:                 # a verb inside a name (跑道延长工程), not before it (实施…专业镇),
+            # nor a verb phrase (文化馆深入开展|文化惠民工程: the name starts after it)
             inner = t.words_in(pos, span[0], span[1])
+            cut = [n for n, w in enumerate(inner) if w[3] == "vd"]
+            if cut:
+                inner = inner[cut[-1] + 1:]
             while inner and inner[0][3].startswith("v") and inner[0][3] != "vn":
                 inner.pop(0)
             span = (inner[0][1], span[1]) if inner else None
