@@ -539,8 +539,10 @@ def _verb_compounds(words: list, tags, cfg: dict) -> list:
     tagged vd (the tagset's adverb-verb), so no noun phrase runs over it and no name holds it
     (博物馆充分发挥… -> 博物馆; 环境保护, a noun and a verb, stays a noun)."""
     lead = cfg["verb_compound_lead_tags"]
-    for n, w in enumerate(words):
-        if len(w[0]) == 4 and w[3] != "v" and tags.get(w[0][2:]) == "v" and tags.get(w[0][:2]) in lead:
+    # (the four-character words picked out without a Python step per word: most sentences have few)
+    for n in itertools.compress(itertools.count(), map((4).__eq__, map(len, map(_FIRST, words)))):
+        w = words[n]
+        if w[3] != "v" and tags.get(w[0][2:]) == "v" and tags.get(w[0][:2]) in lead:
             words[n] = (w[0], w[1], w[2], "vd")
     return words
 
@@ -1766,10 +1768,18 @@ def _topic(t: _Text, f: _Fig, lo: int, starts: tuple | None = None,
             end = we
             j += 1
         # in subject position: a verb or a preposition follows (印尼盾对美元…, 莫伊在…, 基金共资助…)
-        # (any adverb after a name or an owner noun, a body or a project: 图书馆始终…, 公司一直…)
-        owner_like = _entity_at(t, start, end) is not None or bool(cfg["owner_word_re"].search(t.text, start, end))
-        while j < len(words) and (words[j][0] in cfg["link_adverbs"] or (
-                owner_like and words[j][3] in cfg["subject_adverb_tags"])) and not stopped:
+        # (any adverb after a name or an owner noun, a body or a project: 图书馆始终…, 公司一直…;
+        # whether it is one asked only when such an adverb follows)
+        owner_like = None
+        while j < len(words) and not stopped:
+            if words[j][0] not in cfg["link_adverbs"]:
+                if words[j][3] not in cfg["subject_adverb_tags"]:
+                    break
+                if owner_like is None:
+                    owner_like = _entity_at(t, start, end) is not None or bool(
+                        cfg["owner_word_re"].search(t.text, start, end))
+                if not owner_like:
+                    break
             j += 1
         if j < len(words) and not (stopped or words[j][3].startswith(cfg["subject_position_tags"]) or (
                 f.metric and words[j][1] == f.metric[0])):
@@ -2892,8 +2902,8 @@ def copula_item_owner(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     if f.i < 0:
         return None
     cfg = t.cfg
-    ss = t.sentence(f.start)[1]
-    item = max(t.text.rfind(c, ss, f.start) for c in cfg["item_marks"])
+    ss = s
+    item = max([t.text.rfind(c, ss, f.start) for c in cfg["item_marks"]])
     if item < ss:
         return None             # (the sentence's first item: the owner rules read it)
     item += 1
@@ -3324,12 +3334,10 @@ def metric_not_owner(t: _Text, f: _Fig, k: int, subject: Subject, by: str) -> bo
     metric handed on from another clause or sentence (``metric_owner_handed``: 图书馆始终…为读者
     提供…。全年接待读者12.6万人次 — 读者 is what is counted, not whose): the rules after the one
     that gave it decide."""
-    if subject[1] is not None or t.cfg["owner_word_re"].search(subject[0]):
-        return True
-    if subject[0] in t.metrics_told.get(k, ()):
-        return False
-    return not (by in t.cfg["metric_owner_handed"] and f.metric
-                and t.text[f.metric[0]:f.metric[1]] == subject[0])
+    if subject[0] in t.metrics_told.get(k, ()) or (
+            by in t.cfg["metric_owner_handed"] and f.metric and t.text[f.metric[0]:f.metric[1]] == subject[0]):
+        return subject[1] is not None or bool(t.cfg["owner_word_re"].search(subject[0]))
+    return True
 
 
 SUBJECT_KEEP_RULES = (metric_not_owner,)    # a subject found, then dropped: the next rule's
@@ -4331,8 +4339,11 @@ def describe(text: str, figures: list[dict], entities: list[dict], dates: list[d
                 for r in subject_filters:       # (_filtered)
                     if subject:
                         subject = r(t, subject)
-                if subject and not all(keep(t, f, k, subject, rule.__name__) for keep in subject_keeps):
-                    subject = None
+                if subject and subject[1] is None:  # (an entity is kept by every keep rule)
+                    for keep in subject_keeps:
+                        if not keep(t, f, k, subject, rule.__name__):
+                            subject = None
+                            break
                 f.subject = subject
             if subject:
                 f.subject_by = rule.__name__
