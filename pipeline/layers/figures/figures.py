@@ -26,7 +26,8 @@ How a figure is read (each step driven by ``rules/figures/figures.yaml``):
    share word (占…的近１／８, a percent), a bare value after a rate and a verb (献血率达到21.9), an
    estimate word before a bare magnitude (近万户, 上千人: `estimate_magnitude`), a numeral of several
    with no unit (数百居民: `several_bare`), 零 as a value (人数为零: `zero_value`), 比 as a ratio's
-   sign after a ratio word (汇率为３·３比１);
+   sign after a ratio word (汇率为３·３比１), a score in a game's context (以３∶０轻取, 比分是７∶５、
+   ６∶３: `score`, unit score, value null: the sides are its text);
 8. units read only in their context (``unit_contexts``: points 分 after 扣/得/积…, 以 + digits, results
    ３胜３和, medals 40金、27银, doublings 翻两番), a rate X/Y (40.12元/公斤 = 40.12 CNY/kg) and one space before a
    unit (17 条, 4.1 %).
@@ -157,6 +158,11 @@ def _patterns() -> dict:
     signs = "".join(regex.escape(s) for s in r["signs"])
     p["ratio"] = (regexcache.compile(rf"(?<![{d}{pt}{signs}])(?P<a>{num_re})(?:{_alts(r['signs'])})(?P<b>{num_re})(?!{r['not_after']}|(?:{_alts(r['signs'])})[{d}])"),
                   regexcache.compile(r["before"]))
+    sc = c["score"]
+    ss = "".join(regex.escape(x) for x in sc["signs"])
+    p["score"] = (regexcache.compile(rf"(?<![{d}{pt}{ss}])(?P<a>[{d}]{{1,3}})(?:{_alts(sc['signs'])})(?P<b>[{d}]{{1,3}})(?!{sc['not_after']}|(?:{_alts(sc['signs'])})[{d}])"),
+                  regexcache.compile(sc["before"]), regexcache.compile(sc["after"]),
+                  regexcache.compile(sc["run_joiners"]))
     fr = c["fraction"]
     fs = "".join(regex.escape(x) for x in fr["signs"])
     p["fraction"] = (regexcache.compile(rf"(?<![{d}{pt}{fs}])(?P<a>[{d}]+)(?:{_alts(fr['signs'])})(?P<b>[{d}]+)(?!{fr['not_after']})"),
@@ -164,6 +170,10 @@ def _patterns() -> dict:
     # where a match of either can stand: a sign with a digit on each side (its gate; one
     # stdlib re pattern per sign, each led by the sign, which re finds at once)
     digit = "".join(ch for ch in sorted(nc.arabic) if ch.isdigit())
+    # a score's gate: one stdlib re over the text (a digit, a sign, a digit)
+    sgs = "".join(re.escape(sg) for sg in c["score"]["signs"] if len(sg) == 1)
+    p["score_gate"] = (re.compile(rf"[{sgs}](?<=[{re.escape(digit)}][{sgs}])[{re.escape(digit)}]")
+                       if all(len(sg) == 1 for sg in c["score"]["signs"]) else None)
     for name in ("ratio", "fraction"):
         p[f"{name}_gate"] = tuple(
             re.compile(rf"{re.escape(sg)}(?<=[{re.escape(digit)}]{re.escape(sg)})[{re.escape(digit)}]")
@@ -528,6 +538,41 @@ def _shares(text: str, name: str) -> list[dict]:
     return out
 
 
+def _scores(text: str) -> list[dict]:
+    """A score a:b of two small whole numbers in a game's context (以３∶０轻取, 比分是７∶５、６∶３和
+    ６∶４): figures.yaml `score`; scores joined by a list mark are a run that shares the context of
+    its first (before it) or its last (after it). Kind quantity, unit score, value null (a score is no quotient: ６∶０)."""
+    spec = _cfg()["score"]
+    p = _patterns()
+    gate = p["score_gate"]        # (None where a sign is longer than a character: no gate)
+    if gate is not None and not gate.search(text):
+        return []                 # no sign stands between two digits
+    sc_re, before, after, joiner = p["score"]
+    most, window = float(spec["max_side"]), int(spec["before_window"])
+    runs: list[list] = []
+    for m in sc_re.finditer(text):
+        sides = []
+        for g in ("a", "b"):
+            s = m.group(g)
+            n = parse_number(s)
+            if n is None or n.value is None or n.value > most or not float(n.value).is_integer() or (
+                    len(s) > 1 and parse_number(s[0]).value == 0):
+                break             # 19:05 (a side with a leading zero is a clock's)
+            sides.append(int(n.value))
+        else:
+            if runs and joiner.fullmatch(text, runs[-1][-1][0].end(), m.start()):
+                runs[-1].append((m, sides))
+            else:
+                runs.append([(m, sides)])
+    out = []
+    for run in runs:
+        first, last = run[0][0].start(), run[-1][0].end()
+        if not (before.search(text, max(0, first - window), first) or after.match(text, last)):
+            continue
+        out.extend(_record(text, m.start(), m.end(), "quantity", unit=spec["unit"]) for m, _ in run)
+    return out
+
+
 def _named_values(text: str) -> list[dict]:
     """A bare number after a noun naming a dimensionless value (基尼系数０．２８) or after a rate
     with a verb of value between (献血率达到21.9)."""
@@ -642,6 +687,7 @@ def _find(text: str) -> list[dict]:
     anywhere = p["not_after_anywhere"]
     windows = anywhere is None or anywhere.search(text) is not None
     cands = _magnitudes(text) + _fixed(text, homs) + _estimates(text, homs) + _zeros(text) + _list_counts(text) + _shares(text, "ratio") + _shares(text, "fraction") + _named_values(text)
+    cands += _scores(text)
     used_until = -1
     minus = num_chars().minus
     # (a cover with no span holds nothing: not asked)
