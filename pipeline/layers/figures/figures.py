@@ -27,7 +27,9 @@ How a figure is read (each step driven by ``rules/figures/figures.yaml``):
    estimate word before a bare magnitude (近万户, 上千人: `estimate_magnitude`), a numeral of several
    with no unit (数百居民: `several_bare`), 零 as a value (人数为零: `zero_value`), 比 as a ratio's
    sign after a ratio word (汇率为３·３比１), a score in a game's context (以３∶０轻取, 比分是７∶５、
-   ６∶３: `score`, unit score, value null: the sides are its text);
+   ６∶３: `score`, unit score, value null: the sides are its text), an idiom of magnitude (数以万计:
+   `idiom_estimate`, as 数万), a bare magnitude before a counting classifier (千户企业:
+   `bare_classified`, approx about), the numeral of a streak (七连冠: `streak_count`, the numeral alone);
 8. units read only in their context (``unit_contexts``: points 分 after 扣/得/积…, 以 + digits, results
    ３胜３和, medals 40金、27银, doublings 翻两番), a rate X/Y (40.12元/公斤 = 40.12 CNY/kg) and one space before a
    unit (17 条, 4.1 %).
@@ -237,6 +239,16 @@ def _patterns() -> dict:
     p["several_bare"] = (frozenset(c["several_bare"]["starts"]),
                          regexcache.compile(c["several_bare"]["not_before"]),
                          regexcache.compile(c["several_bare"]["not_after"]))
+    p["idiom_estimate"] = regexcache.compile(c["idiom_estimate"]["pattern"])
+    bc = c["bare_classified"]
+    p["bare_classified_gate"] = re.compile(
+        rf"[{re.escape(bc['chars'])}](?:{'|'.join(re.escape(w) for w in bc['counters'])})")
+    p["bare_classified"] = (regexcache.compile(
+        rf"(?P<m>[{regex.escape(bc['chars'])}]+)(?P<u>{_alts(bc['counters'])})"),
+        regexcache.compile(bc["not_after"]), regexcache.compile(bc["not_before"]))
+    p["streak_gate"] = re.compile("|".join(re.escape(w) for w in c["streak_count"]["words"]))
+    p["streak_count"] = regexcache.compile(
+        _numerals_in(rf"(?<!{{n}})(?P<n>{{n}}{{1,3}})(?:{_alts(c['streak_count']['words'])})"))
     em = c["estimate_magnitude"]
     p["estimate_magnitude"] = (
         em["words"], re.compile(rf"(?P<w>{_alts(em['words'])})(?P<m>[{regex.escape(em['chars'])}]+)"))
@@ -573,6 +585,57 @@ def _scores(text: str) -> list[dict]:
     return out
 
 
+def _idiom_estimates(text: str) -> list[dict]:
+    """数以X计 (数以万计): several X, as 数X is read (figures.yaml `idiom_estimate`)."""
+    out = []
+    if "计" not in text:
+        return out
+    for m in _patterns()["idiom_estimate"].finditer(text):
+        n = parse_number(text[m.start()] + m.group("m"))
+        if n is None or n.low is None or n.high is None:
+            continue
+        out.append(_record(text, m.start(), m.end(), "count", low=n.low, high=n.high, unit=None,
+                           approx="about"))
+    return out
+
+
+def _bare_classified(text: str, homs: Cover) -> list[dict]:
+    """A bare magnitude before a counting classifier (千户企业, 万名志愿者): an estimate with no
+    estimate word printed (figures.yaml `bare_classified`), approx about."""
+    p = _patterns()
+    out = []
+    if not p["bare_classified_gate"].search(text):
+        return out                # no magnitude character stands before a classifier
+    bc_re, not_after, not_before = p["bare_classified"]
+    table, _ = _units()
+    for m in bc_re.finditer(text):
+        if (not_after.search(text, max(0, m.start() - 1), m.start()) or homs.holds(m.start(), m.end())
+                or not_before.match(text, m.end())):
+            continue
+        mag = parse_number(_one() + m.group("m"))
+        row = table.get(m.group("u"))
+        if mag is None or not mag.value or row is None:
+            continue
+        out.append(_record(text, m.start(), m.end(), row["kind"], value=mag.value * float(row["factor"]),
+                           unit=row["unit"], approx="about"))
+    return out
+
+
+def _streaks(text: str) -> list[dict]:
+    """The numeral before 连冠/连胜… (七连冠): a count of the streak, the numeral alone
+    (figures.yaml `streak_count`); not 一 (一连: in a row)."""
+    out = []
+    if not _patterns()["streak_gate"].search(text):
+        return out
+    articles = _cfg()["article_numerals"]
+    for m in _patterns()["streak_count"].finditer(text):
+        n = parse_number(m.group("n"))
+        if n is None or n.value is None or m.group("n") in articles:
+            continue
+        out.append(_record(text, m.start("n"), m.end("n"), "count", value=n.value, unit=None))
+    return out
+
+
 def _named_values(text: str) -> list[dict]:
     """A bare number after a noun naming a dimensionless value (基尼系数０．２８) or after a rate
     with a verb of value between (献血率达到21.9)."""
@@ -687,7 +750,7 @@ def _find(text: str) -> list[dict]:
     anywhere = p["not_after_anywhere"]
     windows = anywhere is None or anywhere.search(text) is not None
     cands = _magnitudes(text) + _fixed(text, homs) + _estimates(text, homs) + _zeros(text) + _list_counts(text) + _shares(text, "ratio") + _shares(text, "fraction") + _named_values(text)
-    cands += _scores(text)
+    cands += _scores(text) + _idiom_estimates(text) + _bare_classified(text, homs) + _streaks(text)
     used_until = -1
     minus = num_chars().minus
     # (a cover with no span holds nothing: not asked)
