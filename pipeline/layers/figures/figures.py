@@ -239,6 +239,9 @@ def _patterns() -> dict:
     p["several_bare"] = (frozenset(c["several_bare"]["starts"]),
                          regexcache.compile(c["several_bare"]["not_before"]),
                          regexcache.compile(c["several_bare"]["not_after"]))
+    ls = c["list_shared_count"]
+    p["list_shared"] = (regexcache.compile(ls["stop"]), dict(ls["quotes"]), frozenset(ls["quotes"].values()),
+                        int(ls["max_items"]), int(ls["window"]), frozenset(nc.cjk_digits))
     p["idiom_estimate"] = regexcache.compile(c["idiom_estimate"]["pattern"])
     bc = c["bare_classified"]
     p["bare_classified_gate"] = re.compile(
@@ -521,6 +524,39 @@ def _list_counts(text: str) -> list[dict]:
     return out
 
 
+def _shared_list_count(text: str, num: Num, p: dict) -> dict | None:
+    """A numeral with no unit right after a list of as many items joined by 、, all ending with
+    the character after it (文化馆、图书馆、博物馆三馆: 3 馆) or, in quotes, all beginning with it
+    (“进机关、…、进商圈”八进: the numeral alone): figures.yaml `list_shared_count`."""
+    s, e = num.start, num.end
+    if s == 0 or e >= len(text) or e - s > 2:
+        return None
+    stop, quotes, closers, most, window, cjk = p["list_shared"]
+    c, prev = text[e], text[s - 1]
+    if (prev != c and prev not in closers) or num.value is None or not 2 <= num.value <= most:
+        return None               # (the last item ends with c, or a quote closes the list)
+    lo = max(0, s - window)
+    if text.find("、", lo, s) < 0 or not set(num.text) <= cjk or not _HAN.match(text, e):
+        return None
+    m = None
+    for m in stop.finditer(text, lo, s):
+        pass
+    head = text[m.end() if m else lo:s]
+    quoted = False
+    if head[-1] in closers:       # a quoted list: from its opening quote
+        o = max(head.rfind(a, 0, len(head) - 1) for a, b in quotes.items() if b == head[-1])
+        if o >= 0:
+            head, quoted = head[o + 1:-1], True
+    items = head.split("、")
+    if len(items) != int(num.value) or any(not it for it in items):
+        return None
+    if all(it[-1] == c for it in items) and not any(ch.isdigit() or ch in cjk for it in items for ch in it[-2:]):
+        return _record(text, s, e + 1, "count", value=num.value, unit=c)
+    if quoted and all(it[0] == c for it in items):
+        return _record(text, s, e, "count", value=num.value, unit=None)
+    return None
+
+
 def _shares(text: str, name: str) -> list[dict]:
     """a:b after a ratio word of its clause (按省级标准1:1配套: value a/b, unit ratio) and a/b
     after a share word (占国内生产总值的近１／８: a percent, 100·a/b): figures.yaml's section
@@ -775,6 +811,8 @@ def _find(text: str) -> list[dict]:
                 text, max(0, num.start - 8), num.start)):
             continue
         rec = _figure(text, num, nums[i + 1] if i + 1 < len(nums) else None, p, c, table)
+        if rec is None and not quoted:
+            rec = _shared_list_count(text, num, p)      # 文化馆、图书馆、博物馆三馆
         if rec is None or (quoted and not (rec["kind"] in slogan_kinds and rec["unit"] not in slogan_not
                                            and quotes.holds(rec["start"], rec["end"]))):
             continue
