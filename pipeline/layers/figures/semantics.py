@@ -155,6 +155,8 @@ def _cfg() -> dict:
         "due_words": regexcache.compile("|".join(sorted(raw["due_words"], key=lambda w: (-len(w), w)))),
         "rate_metrics": {k: regexcache.compile(v) for k, v in raw["rate_metrics"].items()},
         "unit_changes": dict(raw["unit_changes"]),
+        "unit_metric_words": {u: regexcache.compile("|".join(sorted(ws, key=len, reverse=True)))
+                              for u, ws in raw["unit_metric_words"].items()},
         "basis_re": regexcache.compile(raw["basis"].replace("{change_words}", "|".join(sorted(
             (w for ws in ruleset.load(FIGURES_FILE)["change_words"].values() for w in ws),
             key=len, reverse=True)))),
@@ -1298,6 +1300,24 @@ def share_attribute(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int
     return _strip_owner(t, _np_right(t, f.end + 1, t.clause_end(f.end)))
 
 
+def unit_metric(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, int] | None:
+    """A figure whose unit names what it measures (`unit_metric_words`: a score's 比分) takes
+    that word where its clause prints it, the occurrence nearest the figure."""
+    words = t.cfg["unit_metric_words"].get(f.rec.get("unit"))
+    if words is None:
+        return None
+    s, e = t.clause_start(f.start), t.clause_end(f.end)
+    at, unit = t.fig_at, f.rec.get("unit")
+    while e + 1 < len(t.text) and t.text[e] == "、" and at.get(e + 1, {}).get("unit") == unit:
+        e = t.clause_end(at[e + 1]["end"])      # a run of scores (６∶４、４∶６、６∶４的比分)
+    best = None
+    for m in words.finditer(t.text, s, e):
+        d = f.start - m.end() if m.end() <= f.start else m.start() - f.end
+        if d >= 0 and (best is None or d < best[0]):
+            best = (d, m.span())
+    return best[1] if best else None
+
+
 def row_label(t: _Text, f: _Fig, done: Sequence["_Fig"] = ()) -> tuple[int, int] | None:
     """A row of a list or a table (面积：６２２９８４平方公里, １．出口：１０２亿美元, 粮食总产量
     ５２０万吨 on a line of its own): the label that opens the line, before a colon or a space
@@ -1435,7 +1455,7 @@ def _governed(t: _Text, pos: int, floor: int) -> bool:
 METRIC_FILTER_RULES = (person_not_metric,)     # a metric found, then dropped
 
 
-METRIC_RULES = (row_label, table_header, respective_metric, share_attribute, share_of, standard_comparison, relative_after, quoted_after, attributive_after, owner_class_change, noun_before, plan_noun_verb, verb_before_money, nominal_verb_before,
+METRIC_RULES = (unit_metric, row_label, table_header, respective_metric, share_attribute, share_of, standard_comparison, relative_after, quoted_after, attributive_after, owner_class_change, noun_before, plan_noun_verb, verb_before_money, nominal_verb_before,
                 shared_head, previous_metric, link_clause_topic,
                 count_verb_after,
                 same_counter_metric)
