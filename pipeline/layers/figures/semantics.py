@@ -2665,6 +2665,8 @@ def _find_counted_set(t: _Text, f: _Fig, s: int):
     np = _np_right(t, g["end"], t.clause_end(g["end"]))
     if not np or np[0] != g["end"] or np[1] > f.start or not _verb_follows(t, np[1], f):
         return None
+    if f.metric and np[0] < f.metric[0] < np[1]:
+        np = (np[0], f.metric[0])     # 千户企业|净资产达…: the set ends where the metric starts
     return g, np
 
 
