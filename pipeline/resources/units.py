@@ -75,6 +75,9 @@ def unit_guard(w: str, kind: str, fill=None) -> str:
         a += f"(?!{fill(guards[w]) if fill else guards[w]})"
     if kind == "count":
         a += f"(?!{_cfg()['count_guard']})"
+        tc = _cfg()["times_counts"]
+        if len(w) == 2 and w.endswith(tc["suffix"]):
+            a += f"(?!{tc['not_before']})"     # 两个次中心: 次 begins a word (times_counts)
     return a
 
 

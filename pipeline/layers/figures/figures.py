@@ -29,7 +29,7 @@ How a figure is read (each step driven by ``rules/figures/figures.yaml``):
    sign after a ratio word (汇率为３·３比１), a score in a game's context (以３∶０轻取, 比分是７∶５、
    ６∶３: `score`, unit score, value null: the sides are its text), an idiom of magnitude (数以万计:
    `idiom_estimate`, as 数万), a bare magnitude before a counting classifier (千户企业:
-   `bare_classified`, approx about), the numeral of a streak (七连冠: `streak_count`, the numeral alone);
+   `bare_classified`, approx about), the numeral of a streak (五连冠: `streak_count`, the numeral alone);
 8. units read only in their context (``unit_contexts``: points 分 after 扣/得/积…, 以 + digits, results
    ３胜３和, medals 40金、27银, doublings 翻两番), a rate X/Y (40.12元/公斤 = 40.12 CNY/kg) and one space before a
    unit (17 条, 4.1 %).
@@ -162,9 +162,12 @@ def _patterns() -> dict:
                   regexcache.compile(r["before"]))
     sc = c["score"]
     ss = "".join(regex.escape(x) for x in sc["signs"])
+    gv = _alts(c["game_result_verbs"])
     p["score"] = (regexcache.compile(rf"(?<![{d}{pt}{ss}])(?P<a>[{d}]{{1,3}})(?:{_alts(sc['signs'])})(?P<b>[{d}]{{1,3}})(?!{sc['not_after']}|(?:{_alts(sc['signs'])})[{d}])"),
-                  regexcache.compile(sc["before"]), regexcache.compile(sc["after"]),
-                  regexcache.compile(sc["run_joiners"]))
+                  regexcache.compile(sc["before"].replace("{game_result_verbs}", gv)),
+                  regexcache.compile(sc["after"].replace("{game_result_verbs}", gv)),
+                  regexcache.compile(sc["run_joiners"]),
+                  regexcache.compile(sc["clock_before"]), regexcache.compile(sc["clock_after"]))
     fr = c["fraction"]
     fs = "".join(regex.escape(x) for x in fr["signs"])
     p["fraction"] = (regexcache.compile(rf"(?<![{d}{pt}{fs}])(?P<a>[{d}]+)(?:{_alts(fr['signs'])})(?P<b>[{d}]+)(?!{fr['not_after']})"),
@@ -526,8 +529,8 @@ def _list_counts(text: str) -> list[dict]:
 
 def _shared_list_count(text: str, num: Num, p: dict) -> dict | None:
     """A numeral with no unit right after a list of as many items joined by 、, all ending with
-    the character after it (文化馆、图书馆、博物馆三馆: 3 馆) or, in quotes, all beginning with it
-    (“进机关、…、进商圈”八进: the numeral alone): figures.yaml `list_shared_count`."""
+    the character after it (体育馆、游泳馆、科技馆三馆: 3 馆) or, in quotes, all beginning with it
+    (“送文化、…、送法律”四送: the numeral alone): figures.yaml `list_shared_count`."""
     s, e = num.start, num.end
     if s == 0 or e >= len(text) or e - s > 2:
         return None
@@ -587,7 +590,7 @@ def _shares(text: str, name: str) -> list[dict]:
 
 
 def _scores(text: str) -> list[dict]:
-    """A score a:b of two small whole numbers in a game's context (以３∶０轻取, 比分是７∶５、６∶３和
+    """A score a:b of two small whole numbers in a game's context (以３∶０轻取, 比分为２１∶１５、１８∶２１和
     ６∶４): figures.yaml `score`; scores joined by a list mark are a run that shares the context of
     its first (before it) or its last (after it). Kind quantity, unit score, value null (a score is no quotient: ６∶０)."""
     spec = _cfg()["score"]
@@ -595,7 +598,7 @@ def _scores(text: str) -> list[dict]:
     gate = p["score_gate"]        # (None where a sign is longer than a character: no gate)
     if gate is not None and not gate.search(text):
         return []                 # no sign stands between two digits
-    sc_re, before, after, joiner = p["score"]
+    sc_re, before, after, joiner, clock_before, clock_after = p["score"]
     most, window = float(spec["max_side"]), int(spec["before_window"])
     runs: list[list] = []
     for m in sc_re.finditer(text):
@@ -608,6 +611,8 @@ def _scores(text: str) -> list[dict]:
                 break             # 19:05 (a side with a leading zero is a clock's)
             sides.append(int(n.value))
         else:
+            if clock_before.search(text, max(0, m.start() - 2), m.start()) or clock_after.match(text, m.end()):
+                continue          # 今晚7:30, 19:30开始: a time of day
             if runs and joiner.fullmatch(text, runs[-1][-1][0].end(), m.start()):
                 runs[-1].append((m, sides))
             else:
@@ -658,7 +663,7 @@ def _bare_classified(text: str, homs: Cover) -> list[dict]:
 
 
 def _streaks(text: str) -> list[dict]:
-    """The numeral before 连冠/连胜… (七连冠): a count of the streak, the numeral alone
+    """The numeral before 连冠/连胜… (五连冠): a count of the streak, the numeral alone
     (figures.yaml `streak_count`); not 一 (一连: in a row)."""
     out = []
     if not _patterns()["streak_gate"].search(text):
@@ -812,7 +817,7 @@ def _find(text: str) -> list[dict]:
             continue
         rec = _figure(text, num, nums[i + 1] if i + 1 < len(nums) else None, p, c, table)
         if rec is None and not quoted:
-            rec = _shared_list_count(text, num, p)      # 文化馆、图书馆、博物馆三馆
+            rec = _shared_list_count(text, num, p)      # 体育馆、游泳馆、科技馆三馆
         if rec is None or (quoted and not (rec["kind"] in slogan_kinds and rec["unit"] not in slogan_not
                                            and quotes.holds(rec["start"], rec["end"]))):
             continue
