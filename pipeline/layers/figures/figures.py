@@ -794,6 +794,7 @@ def _find(text: str) -> list[dict]:
     cands += _scores(text) + _idiom_estimates(text) + _bare_classified(text, homs) + _streaks(text)
     used_until = -1
     minus = num_chars().minus
+    list_closers = p["list_shared"][2]
     # (a cover with no span holds nothing: not asked)
     homs_hold = homs.holds if homs.starts else None
     blocked_hold = blocked.holds if blocked.starts else None
@@ -816,7 +817,8 @@ def _find(text: str) -> list[dict]:
                 text, max(0, num.start - 8), num.start)):
             continue
         rec = _figure(text, num, nums[i + 1] if i + 1 < len(nums) else None, p, c, table)
-        if rec is None and not quoted:
+        if (rec is None and not quoted and 0 < num.start and num.end < len(text)
+                and (text[num.start - 1] == text[num.end] or text[num.start - 1] in list_closers)):
             rec = _shared_list_count(text, num, p)      # 体育馆、游泳馆、科技馆三馆
         if rec is None or (quoted and not (rec["kind"] in slogan_kinds and rec["unit"] not in slogan_not
                                            and quotes.holds(rec["start"], rec["end"]))):
