@@ -3441,7 +3441,7 @@ def _item_date(t: _Text, d: dict, s: int, pos: int) -> bool:
     """Whether date ``d`` stands inside an item of its sentence after the first, past the item's
     start, and an item mark comes between it and ``pos`` (…；城镇调查失业率全年控制在５．５％以内；
     居民消费价格涨幅３％左右: 全年 is that item's, not the next one's: `item_dates`)."""
-    marks = t.cfg["item_marks"]
+    marks = t.cfg["period_item_marks"]
     last = max(t.text.rfind(c, s, d["start"]) for c in marks)
     if last < 0 or not any(c in t.text[d["end"]:pos] for c in marks):
         return False            # (in the sentence's first item, or in the figure's own)
@@ -3526,13 +3526,21 @@ def carry_period(t: _Text, f: _Fig) -> dict | None:
     if t.cfg["no_carry_after"].match(t.text, f.end):
         return None             # 50多岁的农民, 200公里外的工地: a size of a thing, no flow
     # a figure before it in its sentence took the report's period: the sentence goes on with
-    # it (carry_in_sentence; its items after a ； too: 日本，６０８亿美元；香港，５０７亿美元)
+    # it (carry_in_sentence) — about the same owner, or one the report named before that figure,
+    # in this sentence or the one before (德江…等１２个贫困县…，农民人均纯收入…), or with no owner of
+    # its own, or in a later item (日本，６０８亿美元；香港，５０７亿美元); not a clause with an owner
+    # first named after it (…，平遥古城城墙全长６公里: a standing fact)
     key = ("carried", k)
     if key in t._memo:
-        return t._memo[key]
+        got, end, owner = t._memo[key]
+        if f.subject is None or owner is None or f.subject[0] == owner or f.subject_by in t.cfg[
+                "carry_period_after"] or f.subject[0] in t.text[t.sentence_starts[k - 1]:end] or any(
+                c in t.text[end:f.start] for c in t.cfg["period_item_marks"]):
+            return got
+        return _carry_period(t, f, k, s)
     got = _carry_period(t, f, k, s)
     if got:
-        t._memo[key] = got
+        t._memo[key] = (got, f.end, f.subject[0] if f.subject else None)
     return got
 
 
