@@ -1434,9 +1434,11 @@ def person_not_metric(t: _Text, f: _Fig, span: tuple[int, int]) -> bool:
     before the figure (其次是东道主日本１６６人, 全力攻坚贵州１７４万人越过温饱线: whose count,
     the words before it no noun of what is counted; `place_not_metric`)."""
     s, e = span
-    if e > f.start:
-        return False        # (after the figure a name stands beside its class: ５０多岁的农民王某)
     ents = t.entities
+    if e > f.start:         # (after the figure a name stands beside its class: ５０多岁的农民王某;
+        return any(ents[j]["start"] == s and ents[j]["end"] == e   # a name alone is no metric:
+                   and ents[j].get("label") in t.cfg["person_owner_labels"]  # ２０岁的塔纳苏加恩)
+                   for j in t.ents.starting_in(s, s + 1))
     return any((ents[j]["end"] <= e and ents[j].get("label") in t.cfg["owner_labels"])
                or (ents[j]["end"] == e and ents[j].get("label") in t.cfg["place_labels"] and (
                    ents[j]["start"] == s or (e == f.start and not _governed(t, ents[j]["start"], s))))
