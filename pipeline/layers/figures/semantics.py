@@ -54,7 +54,7 @@ _PATTERNS = (
     "organise_verbs",
     "join_verbs", "member_bodies", "year_parts", "norm_article", "penalty_after", "norm_item_end", "annual_bases", "row_label", "row_end", "compared_date", "estimate_words", "norm_frame", "record_after",
     "pronouns", "place_reference", "surveyed_skip", "quoted_not_name", "work_title_glue", "verb_sum_bare",
-    "compared_level", "noun_gloss",
+    "compared_level", "noun_gloss", "copula_item_rank",
 )
 _SETS = (
     "speech_verbs", "person_governing_words", "table_label_not_kinds", "respective_any_kinds", "dimension_words", "np_trim", "copula_words", "item_marks", "modifier_only_tags", "source_prepositions", "verb_complements", "list_words", "name_tags", "noun_tags", "attribute_tags", "noun_words", "not_metric",
@@ -66,7 +66,7 @@ _SETS = (
     "modifier_noun_tags", "relative_verb_tags",
     "attribute_heads",
     "share_units", "share_kinds", "standard_comparison_units", "budget_kinds", "zone_units", "relative_after_kinds", "verb_sum_kinds", "name_not_kinds",
-    "topic_lead_tags", "metric_owner_handed", "verb_compound_lead_tags",
+    "topic_lead_tags", "metric_owner_handed", "verb_compound_lead_tags", "verb_compound_noun_lead_tags",
     "subject_not_carried", "subject_told_by", "subject_carried_past", "period_not_carried", "clause_owner_through", "subject_by_default",
     "batch_classifiers", "plan_nouns", "plan_measured_by", "plan_noun_next_tags", "statistic_run_grains",
     "future_grains", "comparatives", "count_verb_not_after", "attribute_not_heads", "part_units",
@@ -539,12 +539,15 @@ def _verb_compounds(words: list, tags, cfg: dict) -> list:
     """A four-character word made of an adverb or a verb and a verb of the dictionary (深入|开展,
     充分|发挥, 积极|开展; ``verb_compound_lead_tags``) is a verb phrase, whatever its own tag (i, n, l):
     tagged vd (the tagset's adverb-verb), so no noun phrase runs over it and no name holds it
-    (博物馆充分发挥… -> 博物馆; 环境保护, a noun and a verb, stays a noun)."""
-    lead = cfg["verb_compound_lead_tags"]
+    (博物馆充分发挥… -> 博物馆; 环境保护, a noun and a verb, stays a noun). A word the dictionary
+    tags a noun only with a manner adverb first (``verb_compound_noun_lead_tags``: 充分|发挥, not
+    快速|通道, 特别|报道)."""
+    lead, noun_lead, nouns = cfg["verb_compound_lead_tags"], cfg["verb_compound_noun_lead_tags"], cfg["noun_tags"]
     # (the four-character words picked out without a Python step per word: most sentences have few)
     for n in itertools.compress(itertools.count(), map((4).__eq__, map(len, map(_FIRST, words)))):
         w = words[n]
-        if w[3] != "v" and tags.get(w[0][2:]) == "v" and tags.get(w[0][:2]) in lead:
+        if w[3] != "v" and tags.get(w[0][2:]) == "v" and tags.get(w[0][:2]) in (
+                noun_lead if w[3] in nouns else lead):
             words[n] = (w[0], w[1], w[2], "vd")
     return words
 
@@ -2920,9 +2923,10 @@ def person_owner(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
 
 
 def copula_item_owner(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
-    """An item of a list parted by semicolons whose first clause is "… 是 X" (居第二位的是X，共发生…；
-    第三是Y，…): X, the words after the copula up to the clause's end when they end with a noun,
-    owns the item's figures after that clause — not the owner of the list's first item."""
+    """An item of a list parted by semicolons whose first clause is a rank, a copula and X (居第二位的是
+    X，共发生…；第三是Y，…; ``copula_item_rank``, not a reason or a part: 问题是成本): X, the words after
+    the copula up to the clause's end when they end with a noun, owns the item's figures after that
+    clause — not the owner of the list's first item."""
     if f.i < 0:
         return None
     cfg = t.cfg
@@ -2936,8 +2940,8 @@ def copula_item_owner(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
         return None             # (the figure in the opening clause, or a figure there)
     words = [w for w in t.words_in(item, item, ce) if not w[0].isspace()]
     at = next((n for n, w in enumerate(words) if w[0] in cfg["copula_words"]), None)
-    if at is None or not 0 < words[at][1] - item <= cfg["copula_item_lead_chars"]:
-        return None
+    if at is None or not cfg["copula_item_rank"].fullmatch(t.text, item, words[at][1]):
+        return None             # (a rank or an order before the copula, no reason: 问题是成本)
     head = words[at + 1:]
     if not head or not all(HAN_WORD.match(w[0]) for w in head) or not _is_noun(t, head[-1][0], head[-1][3]):
         return None             # (a noun phrase to the clause's end, a verb inside it: 视听|传媒;
