@@ -282,3 +282,34 @@ def test_without_numba_the_numpy_path_gives_the_same_labels(tmp_path, monkeypatc
     assert scorer.kernels is None
     got = labels(scorer)
     assert got == want and sum(y != "O" for ys in got for y in ys) > 20
+
+
+def test_latin_each_counts_the_letters_and_digits_of_jiebas_blocks(tmp_path):
+    """``batch._latin_each``: the pages' ASCII letters, digits and block signs, shared among the
+    workers (what decides whether the frequency table is made a dict before forking); Han
+    characters, full-width digits and other ASCII count nothing, nor a missing file."""
+    from baozhi.run.batch import _latin_each
+
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("太原２０２２年GDP增长8.8%，" * 10, encoding="utf-8")    # G D P 8 . 8 %: 7
+    b.write_text("中文 (x_1+y#z&w-v)!", encoding="utf-8")               # x _ 1 + y # z & w - v: 11
+    todo = [(a, "a.txt"), (b, "b.txt"), (tmp_path / "gone.txt", "gone.txt")]
+    assert _latin_each(todo, 1) == 81
+    assert _latin_each(todo, 2) == 40
+    assert _latin_each([], 2) == 0
+
+
+def test_warm_up_without_the_frequency_dict():
+    """``warm_up(freq=False)`` (a batch of pages with few letters and digits) makes the tag
+    table a dict and builds jieba-rs, and leaves the frequency table looked up by bisection;
+    ``warm_up()`` makes both dicts. (``warm_up()`` first: with the disk cache cold, building
+    the entities' word sets looks up enough words to make the frequency table a dict anyway.)"""
+    got = _run("import sys; from baozhi.run.chunked import warm_up; warm_up(kernels=False); "
+               "from baozhi.resources import segmenter; s = segmenter.default(); "
+               "print(type(s.tokenizer.FREQ).__name__, s.tags._dict is not None, file=sys.stderr)")
+    assert got == ["dict", "True"]
+    got = _run("import sys; from baozhi.run.chunked import warm_up; warm_up(kernels=False, freq=False); "
+               "from baozhi.resources import segmenter; s = segmenter.default(); "
+               "print(type(s.tokenizer.FREQ).__name__, s.tags._dict is not None, s._rust is not None, "
+               "file=sys.stderr)")
+    assert got == ["Freq", "True", "True"]

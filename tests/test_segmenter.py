@@ -325,3 +325,29 @@ def test_rjieba_falls_back_to_the_package_where_its_extension_will_not_do(fake_r
     (pkg / "rjieba.py").write_text("class Jieba:\n    fake = 'extension'\n")
     assert got(checked) == "extension"                      # the checked version: taken alone
     assert got("0.2.99") == "package" and got(None) == "package"   # any other: the package
+
+
+def test_jieba_rs_built_from_the_frequency_table_before_its_dict_cuts_alike(seg):
+    """``warm_up(freq=False)`` builds jieba-rs from a ``Freq`` read by bisection (no dict made,
+    ``use_dicts(freq=False)``): the same words, counts and order as from the dict, so the same
+    words cut, and the table still looked up by bisection."""
+    from baozhi.resources import ruleset
+
+    fresh = segmenter.Segmenter(ruleset.load(segmenter.LEXICON))
+    if not segmenter.Rust.available():
+        pytest.skip("jieba-rs (rjieba) is not installed")
+    freq = fresh.tokenizer.FREQ
+    assert isinstance(freq, segmenter.Freq), "the flat table on disk: not a dict yet"
+    lazy = fresh.use_rust()
+    fresh.use_dicts(freq=False)
+    assert fresh.tokenizer.FREQ is freq and freq._dict is None
+    assert isinstance(fresh.tags, segmenter.Tags) and fresh.tags._dict is not None
+    full = segmenter.Rust.build(seg.tokenizer)
+    seg.use_dicts()
+    assert type(seg.tokenizer.FREQ) is dict
+    texts = ODD + RUST_ODD + [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))]
+    for text in texts:
+        assert lazy.cut(text, True) == full.cut(text, True)
+        assert segmenter.fast_cut(fresh.tokenizer, text, lazy) == segmenter.fast_cut(seg.tokenizer, text, full)
+    assert fresh.tokenizer.FREQ is freq, "the corpus's look-ups stay below DICT_AFTER"
+    assert len(lazy.cut("".join(texts), True)) == len(full.cut("".join(texts), True))

@@ -67,7 +67,7 @@ def _safe_cut(text: str, lo: int, hi: int) -> int:
 WARM_UP_TEXT = "1998年1月1日，北京市国内生产总值增长8.8%，达到1810亿元。"
 
 
-def warm_up(kernels: bool = True) -> None:
+def warm_up(kernels: bool = True, freq: bool = True) -> None:
     """Import the pipeline and load its models (jieba, the CRF, the rules) in this process:
     a worker does it before its first page (local workers: their parent, before they fork).
     No process-wide side effect beyond the loaded models: freezing them out of the cyclic
@@ -75,15 +75,24 @@ def warm_up(kernels: bool = True) -> None:
     its local workers fork and after a 1-worker run's first page, ``cluster.WarmUp`` on a Dask
     worker (undone when the run ends) — never to a library caller of this function.
     ``kernels``: the entity CRF's compiled kernels too (``entities.load_models``; False for a
-    batch too small to pay their load back: each worker then loads them past ``JIT_AFTER``)."""
+    batch too small to pay their load back: each worker then loads them past ``JIT_AFTER``).
+    ``freq``: jieba's frequency table made a dict too (False: only where jieba-rs does not
+    serve; a batch whose pages have few letters and digits, which alone send a text's blocks
+    to jieba's own code, ``segmenter.fast_cut``: each worker then makes it a dict past
+    ``segmenter.Freq.DICT_AFTER`` look-ups)."""
     from baozhi.layers.entities import entities
     from baozhi.resources import regexcache, segmenter
 
     layer_records(WARM_UP_TEXT)
     entities.load_models(kernels)   # a short text does not load the scorer of long ones
-    # jieba's frequency and tag tables as dicts, built once here, not by each forked worker
-    segmenter.default().use_dicts()
-    segmenter.default().use_rust()   # jieba-rs (a whole text where it cuts as jieba does, else its Han blocks), built before any fork
+    seg = segmenter.default()
+    # jieba's tag and frequency tables as dicts, built once here, not by each forked worker
+    # (the frequency table where asked, or where jieba-rs does not serve)
+    if freq:
+        seg.use_dicts()
+    # jieba-rs (a whole text where it cuts as jieba does, else its Han blocks), built before any fork
+    rust = seg.use_rust()
+    seg.use_dicts(freq=rust is None)
     regexcache.save()        # the patterns' programs on disk now, not when this process ends
 
 
