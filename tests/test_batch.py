@@ -610,7 +610,7 @@ def test_ctrl_c_during_a_two_worker_run_returns_the_interrupted_summary(tmp_path
     stdout, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 0, stderr
     got = json.loads(stdout)
-    assert got["interrupted"] and "fts_index_part" in got["steps"]
+    assert got["interrupted"] and "fts_child" in got["steps"]
     assert {p.name: p.read_bytes() for p in batch.table_files(out)} == old
     assert not [p for p in out.iterdir() if p.name.startswith(".") and p.name != ".state"]
     resumed = batch.run(src, out, workers=1, log=io.StringIO())

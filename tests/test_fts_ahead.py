@@ -139,7 +139,7 @@ def test_two_workers_with_a_failing_page_keep_the_others_rows_and_a_rerun_redoes
                                str(workers)], capture_output=True, text=True, cwd=ROOT)
         assert proc.returncode == 0, proc.stderr
         got[workers] = json.loads(proc.stdout)
-    assert got[2]["processed"] == PAGES and "fts_index_part" in got[2]["steps"]
+    assert got[2]["processed"] == PAGES and "fts_child" in got[2]["steps"]
     assert differences(one, two) == []
     errors = [json.loads(line) for line in (two / "errors.jsonl").open(encoding="utf-8")]
     assert [(e["source"], e["stage"]) for e in errors] == [(PAGES[0], "process")]
@@ -190,24 +190,29 @@ _RUN = """if True:
                     raise sqlite3.OperationalError("database or disk is full")
                 super().add(articles)
         batch.FtsBuilder = Full
+    if sys.argv[5] == "rows":        # the index from the workers' rows (FtsAhead), not forked
+        batch._index_by_fork = lambda: False
     s = batch.run(Path(sys.argv[1]), Path(sys.argv[2]), workers=2, log=io.StringIO())
     print(json.dumps({"processed": s.processed, "steps": list(s.timeline.steps)}))
 """
 
 
 @needs_fork
+@pytest.mark.parametrize("kind", ["fork", "rows"])
 @pytest.mark.parametrize("builder", ["ok", "fail"])
-def test_two_workers_copy_the_index_built_ahead_or_build_it_when_that_failed(tmp_path, builder):
-    """A 2-worker run copies in the index built from the workers' rows, or builds it when the
+def test_two_workers_copy_the_index_built_ahead_or_build_it_when_that_failed(tmp_path, builder, kind):
+    """A 2-worker run copies in the index built ahead (by a forked process from the page
+    files, ``FtsFork``, or from the workers' rows, ``FtsAhead``), or builds it when the
     index's file failed: the SQLite file's dump is a 1-worker run's either way."""
     src = make_input(tmp_path, PAGES[:3])
     one, two, marker = tmp_path / "one", tmp_path / "two", tmp_path / "copied"
     batch.run(src, one, workers=1, log=io.StringIO())
-    proc = subprocess.run([sys.executable, "-c", _RUN, str(src), str(two), str(marker), builder],
-                          capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run([sys.executable, "-c", _RUN, str(src), str(two), str(marker), builder,
+                           kind], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     got = json.loads(proc.stdout)
-    assert got["processed"] == PAGES[:3] and "fts_index_part" in got["steps"]
+    assert got["processed"] == PAGES[:3]
+    assert ("fts_child" if kind == "fork" else "fts_index_part") in got["steps"]
     if builder == "ok":
         assert marker.read_text() == "True"
     else:
@@ -287,6 +292,7 @@ _DAMAGED = """if True:
         results.append(result(self))
         return results[-1]
     batch.FtsAhead.add, batch.FtsAhead.result = counted, told
+    batch._index_by_fork = lambda: False     # the index from the workers' rows (FtsAhead)
     s = batch.run(Path(sys.argv[1]), Path(sys.argv[2]), workers=2, log=io.StringIO())
     print(json.dumps({"processed": s.processed, "held": held, "results": results}))
 """
@@ -337,3 +343,49 @@ def test_the_index_holds_each_article_once(tmp_path):
     hits = con.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?",
                        (f'"{headline}"',)).fetchall()
     assert hits and len(hits) == len(set(hits))
+
+
+def test_page_articles_are_the_articles_rows(tmp_path, shared):
+    """``batch.page_articles`` (what the forked index builder reads of a page without its
+    layers) gives each page's ``articles`` rows' (headline, text), for the corpus pages, 30
+    pd1998 pages and a file of every byte; none for a file that cannot be read."""
+    for root, names in ((Path(ROOT) / "corpus", PAGES),
+                        (shared / "pd1998" / "pages",
+                         sorted(p.name for p in (shared / "pd1998" / "pages").glob("*.txt"))[:30])):
+        meta = batch.load_metadata(root)
+        for name in names:
+            rows = batch.work(root / name, root, meta)[1]["articles"]
+            assert batch.page_articles(root / name, root, meta) == [
+                (a["headline"], a["text"]) for a in rows], name
+    meta = batch.load_metadata(tmp_path)
+    odd = tmp_path / "odd.txt"
+    odd.write_bytes(bytes(range(256)) * 50)
+    assert batch.page_articles(odd, tmp_path, meta) == [
+        (a["headline"], a["text"]) for a in batch.work(odd, tmp_path, meta)[1]["articles"]]
+    gone = tmp_path / "gone.txt"
+    assert batch.work(gone, tmp_path, meta)[1]["articles"] == [] == \
+        batch.page_articles(gone, tmp_path, meta)
+
+
+@needs_fork
+def test_the_forked_builder_indexes_the_pages_as_their_rows_would(tmp_path):
+    """``FtsFork`` over the pages (one not read, one missing since the plan) holds the index
+    ``FtsAhead`` builds from the rows of a run of them, rowid for rowid; ``close`` removes its
+    file, and a builder stopped before its end gives none."""
+    src = make_input(tmp_path, PAGES[:3])
+    out = tmp_path / "out"
+    batch.run(src, out, workers=1, log=io.StringIO())
+    want_path, want = _ahead(tmp_path, [arts for s, arts in _by_page(out).items() if s != PAGES[1]])
+    meta = batch.load_metadata(src)
+    pages = [(s, src / s) for s in PAGES[:3]] + [("gone.txt", src / "gone.txt")]
+    fork = batch.FtsFork(tmp_path, src, meta, pages, {PAGES[1]})
+    try:
+        path, indexed = fork.result()
+        assert fork.result() == (path, indexed) and fork.cpu > 0
+        assert indexed == want and _indexed(path) == _indexed(want_path)
+    finally:
+        fork.close()
+    assert not Path(path).exists()
+    stopped = batch.FtsFork(tmp_path, src, meta, pages * 50)
+    stopped.close()
+    assert stopped.result() is None and not stopped.path.exists()
