@@ -116,3 +116,26 @@ def test_tables_column_settles_the_pages_made_under_other_columns(tmp_path):
             assert spool.column("figures", col) == export._column(whole.get("figures"), col), col
     finally:
         spool.close()
+
+
+def test_a_spooling_tables_columns_follow_each_page_added(tmp_path):
+    """``Tables.columns`` is made once and kept until a page comes: asked between pages that
+    bring new columns (and after a caller changed the list it got), it is always the columns of
+    the rows added so far."""
+    rnd = random.Random(11)
+    spool, whole = export.Tables(spool=tmp_path), export.Tables()
+    try:
+        for key in rnd.sample(range(40), 40):
+            figs = [{"figure_id": f"p{key}:f{i}", "article_id": f"p{key}:0", "source": f"p{key}.txt",
+                     "issue_date": None, "value": i,
+                     **({rnd.choice(["per", "zz_a", "zz_b", "zz_c"]): 1} if rnd.random() < 0.3 else {})}
+                    for i in range(rnd.randint(0, 3))]
+            page = {t: [] for t in export.tables()} | {"figures": figs}
+            spool.add(key, page)
+            whole.add(key, page)
+            for _ in range(2):
+                got = spool.columns("figures")
+                assert got == export.columns("figures", whole.get("figures"))
+                got.append("changed by a caller")
+    finally:
+        spool.close()
