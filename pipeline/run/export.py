@@ -365,6 +365,10 @@ def view_descriptions() -> dict[str, str]:
 
 
 INDEXED = ("article_id", "source", "issue_date", "kind", "label")
+# the SQLite file's page size (SQLite's default 4096): the same tables (the dump, FTS5's own
+# pages included: its ``pgsz`` is its own), fewer B-tree pages to split and write while the rows
+# go in: write_sqlite on 262 pd1998 pages 0.45-0.47 -> 0.40 CPU-s (65536: 0.38-0.41)
+SQLITE_PAGE_SIZE = 16384
 
 
 def write_sqlite(path: Path, tables, staged: list | None = None,
@@ -379,6 +383,7 @@ def write_sqlite(path: Path, tables, staged: list | None = None,
     with replacing(path, staged) as tmp:
         con = sqlite3.connect(tmp)
         try:
+            con.execute(f"PRAGMA page_size = {SQLITE_PAGE_SIZE}")
             with con:
                 _create(con, "pages", PAGES_COLUMNS, pages_rows(tables.get("articles", [])),
                         pk="source")
