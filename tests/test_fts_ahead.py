@@ -389,3 +389,51 @@ def test_the_forked_builder_indexes_the_pages_as_their_rows_would(tmp_path):
     stopped = batch.FtsFork(tmp_path, src, meta, pages * 50)
     stopped.close()
     assert stopped.result() is None and not stopped.path.exists()
+
+
+@needs_fork
+def test_a_builder_that_cannot_fork_leaves_no_file_and_the_run_builds_the_index(tmp_path, monkeypatch):
+    """``os.fork`` failing (no process left) for the index's builder: ``FtsFork`` raises
+    OSError with no file of its own left, and a run goes on without an index built ahead (the
+    tables a 1-worker run's)."""
+    src = make_input(tmp_path, PAGES[:2])
+    one = tmp_path / "one"
+    batch.run(src, one, workers=1, log=io.StringIO())
+    real_fork, failed = os.fork, []
+
+    def fork_once_failing():        # the builder's fork fails, the SQLite writer's does not
+        if not failed:
+            failed.append(True)
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+        return real_fork()
+
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.setattr(batch.os, "fork", fork_once_failing)
+    with pytest.raises(OSError):
+        batch.FtsFork(out, src, batch.load_metadata(src), [(s, src / s) for s in PAGES[:2]])
+    assert list(out.iterdir()) == [] and failed
+    failed.clear()
+    proc = subprocess.run([sys.executable, "-c", _NO_FORK, str(src), str(out)],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    steps = json.loads(proc.stdout)["steps"]
+    assert "fts_fork" not in steps and "fts_child" not in steps and "sqlite_child" in steps
+    assert differences(one, out) == []
+    assert not [p for p in out.iterdir() if p.name.startswith(".") and p.name != ".state"]
+
+
+_NO_FORK = """if True:
+    import io, json, os, sys
+    from pathlib import Path
+    from baozhi.run import batch
+    real_fork, failed = os.fork, []
+    def fork_once_failing():
+        if not failed:
+            failed.append(True)
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+        return real_fork()
+    os.fork = fork_once_failing
+    s = batch.run(Path(sys.argv[1]), Path(sys.argv[2]), workers=2, log=io.StringIO())
+    print(json.dumps({"steps": list(s.timeline.steps)}))
+"""

@@ -470,10 +470,21 @@ class FtsFork:
         self.path, self.cpu = Path(name), 0.0
         self._got: tuple[str, int] | None = None
         self._pid: int | None = None
-        read, written = os.pipe()
-        pid = os.fork()
+        try:
+            read, written = os.pipe()
+            try:
+                pid = os.fork()
+            except OSError:
+                os.close(read)
+                os.close(written)
+                raise
+        except OSError:             # no process (nor pipe): no file left behind either
+            with contextlib.suppress(OSError):
+                os.unlink(self.path)
+            raise
         if pid == 0:                # the child: index, say how many articles, exit without cleanup
             code = 1
+            parent = os.getppid()
             try:
                 signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C: the parent stops it
                 os.close(read)
@@ -482,6 +493,8 @@ class FtsFork:
                 gc.disable()
                 builder = FtsBuilder(self.path)
                 for source, path in pages:
+                    if os.getppid() != parent:                    # the run was killed: stop too
+                        os._exit(1)
                     if source not in none:
                         builder.add(page_articles(path, root, meta))
                 os.write(written, str(builder.finish()).encode())
