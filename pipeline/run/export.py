@@ -849,15 +849,18 @@ class Tables:
             own = self._own[table][key] = columns(table, part)
             if not part:
                 continue
-            seen = self._seen[table]
-            for c in own:
-                seen.setdefault(c, set()).update({type(row.get(c)) for row in part})
             guess = _merge(self._guess[table], own)
             if guess != self._guess[table]:      # a new column: the pages made so far again
                 self._guess[table] = guess
                 for k in list(self._made[table]):
                     self._make(table, k, guess)
             self._make(table, key, self._guess[table])
+            # the types of each of its columns' values, from the values just made (every
+            # column of ``own`` is one of the guess's): ``{type(row.get(c)) for row in part}``
+            made = dict(zip(self._made[table][key], self._columns[table][key]))
+            seen = self._seen[table]
+            for c in own:
+                seen.setdefault(c, set()).update(map(type, made[c]))
 
     def _make(self, table: str, key, cols: list[str]) -> None:
         """Spool a page's lines of ``table`` and make its SQLite values, under ``cols``."""
