@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -18,7 +19,7 @@ import pytest
 from baozhi.run import batch, export
 from conftest import ROOT
 from same_tables import differences, sqlite_rows
-from test_batch import PAGES, articles, fail_page, make_input
+from test_batch import CORPUS, PAGES, articles, fail_page, make_input
 
 needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here")
 
@@ -386,9 +387,46 @@ def test_the_forked_builder_indexes_the_pages_as_their_rows_would(tmp_path):
     finally:
         fork.close()
     assert not Path(path).exists()
-    stopped = batch.FtsFork(tmp_path, src, meta, pages * 50)
+
+
+@needs_fork
+def test_a_builder_interrupted_while_waited_for_is_stopped_and_reaped(tmp_path, monkeypatch):
+    """Ctrl-C while ``FtsFork.result`` waits for the builder (review F1): ``close`` still kills
+    and reaps it (no process left running nor a zombie) and removes its file; a builder
+    stopped (``stop``: a page's rows came without their file's articles) gives no index."""
+    src = make_input(tmp_path, PAGES[:3])
+    meta = batch.load_metadata(src)
+    pages = [(s, src / s) for s in PAGES[:3]] * 400      # long enough to be waited for
+    fork = batch.FtsFork(tmp_path, src, meta, pages)
+    pid = fork._pid
+    real_read = os.read
+
+    def interrupted(fd, n):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(batch.os, "read", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        fork.result()
+    monkeypatch.setattr(batch.os, "read", real_read)
+    assert os.waitpid(pid, os.WNOHANG) == (0, 0), "still running, not reaped"
+    fork.close()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+    assert not fork.path.exists()
+    stopped = batch.FtsFork(tmp_path, src, meta, pages)
+    pid = stopped._pid
+    stopped.add(PAGES[0], {"articles": [], "errors": [
+        {"source": PAGES[0], "article_id": None, "stage": "process", "error": "worker failed: x"}]})
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+    assert stopped.result() is None and stopped.path.exists()
     stopped.close()
-    assert stopped.result() is None and not stopped.path.exists()
+    assert not stopped.path.exists()
+    kept = batch.FtsFork(tmp_path, src, meta, pages[:3])
+    kept.add(PAGES[0], {"articles": [], "errors": [       # an article's error: the page is whole
+        {"source": PAGES[0], "article_id": "x:01", "stage": "layers", "error": "E"}]})
+    assert kept.result() is not None
+    kept.close()
 
 
 @needs_fork
@@ -437,3 +475,62 @@ _NO_FORK = """if True:
     s = batch.run(Path(sys.argv[1]), Path(sys.argv[2]), workers=2, log=io.StringIO())
     print(json.dumps({"steps": list(s.timeline.steps)}))
 """
+
+
+_FLAKY = """if True:
+    import io, json, sys
+    from pathlib import Path
+    from baozhi.run import batch, export
+    import baozhi.run.process as process
+    marker = Path(sys.argv[3])
+    real = export._copy_fts
+    def copy(*args):
+        copied = real(*args)
+        marker.write_text(str(copied))
+        return copied
+    export._copy_fts = copy
+    real_page = process.process_page
+    def flaky(page):
+        if page.source == sys.argv[4]:
+            raise RuntimeError("layer exploded")
+        return real_page(page)
+    process.process_page = flaky
+    s = batch.run(Path(sys.argv[1]), Path(sys.argv[2]), workers=2, log=io.StringIO())
+    print(json.dumps({"steps": {k: v[1] for k, v in s.timeline.steps.items()},
+                      "reused": s.reused}))
+"""
+
+
+@needs_fork
+def test_a_page_saved_as_failed_is_no_page_of_the_forked_index(tmp_path):
+    """A page that fails as a whole (review F2): the forked builder, whose index could not be
+    copied, is stopped when its rows come (the index built with the tables); a later run
+    that reuses the page saved as failed gives the builder no articles for it, and copies
+    the index. The tables are a 1-worker run's each time."""
+    src = make_input(tmp_path, PAGES[:2])
+    two, marker = tmp_path / "two", tmp_path / "copied"
+
+    def run(fail: str) -> dict:
+        marker.unlink(missing_ok=True)
+        proc = subprocess.run([sys.executable, "-c", _FLAKY, str(src), str(two), str(marker), fail],
+                              capture_output=True, text=True, cwd=ROOT)
+        assert proc.returncode == 0, proc.stderr
+        return json.loads(proc.stdout)
+
+    got = run(PAGES[0])
+    assert "fts_child" in got["steps"] and not marker.exists()     # stopped: nothing to copy
+    for n in PAGES[2:]:                  # more new pages than reused ones: an index built ahead
+        shutil.copy(CORPUS / n, src / n)
+    got = run(PAGES[0])
+    assert PAGES[0] in got["reused"] and got["steps"]["fts_child"] > 0
+    assert marker.read_text() == "True"
+    one = tmp_path / "one"
+    import baozhi.run.process as process
+    real = process.process_page
+    try:
+        process.process_page = lambda page: (_ for _ in ()).throw(RuntimeError("layer exploded")) \
+            if page.source == PAGES[0] else real(page)
+        batch.run(src, one, workers=1, log=io.StringIO())
+    finally:
+        process.process_page = real
+    assert differences(one, two) == []

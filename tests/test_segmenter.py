@@ -342,9 +342,9 @@ def test_jieba_rs_built_from_the_frequency_table_before_its_dict_cuts_alike(seg)
     fresh.use_dicts(freq=False)
     assert fresh.tokenizer.FREQ is freq and freq._dict is None
     assert isinstance(fresh.tags, segmenter.Tags) and fresh.tags._dict is not None
-    full = segmenter.Rust.build(seg.tokenizer)
-    seg.use_dicts()
+    seg.use_dicts()                 # the other built from the dict itself (review F9)
     assert type(seg.tokenizer.FREQ) is dict
+    full = segmenter.Rust.build(seg.tokenizer)
     texts = ODD + RUST_ODD + [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))]
     for text in texts:
         assert lazy.cut(text, True) == full.cut(text, True)

@@ -470,6 +470,7 @@ class FtsFork:
         self.path, self.cpu = Path(name), 0.0
         self._got: tuple[str, int] | None = None
         self._pid: int | None = None
+        self._read: int | None = None
         try:
             read, written = os.pipe()
             try:
@@ -493,7 +494,9 @@ class FtsFork:
                 gc.disable()
                 builder = FtsBuilder(self.path)
                 for source, path in pages:
-                    if os.getppid() != parent:                    # the run was killed: stop too
+                    if os.getppid() != parent:       # the run was killed: stop too, no file left
+                        with contextlib.suppress(OSError):
+                            os.unlink(self.path)
                         os._exit(1)
                     if source not in none:
                         builder.add(page_articles(path, root, meta))
@@ -507,31 +510,49 @@ class FtsFork:
         self._pid, self._read = pid, read
 
     def add(self, source: str, rows: dict[str, list[dict]]) -> None:
-        """Nothing: the index is made from the page files."""
+        """Nothing (the index is made from the page files), but for a page that failed as a
+        whole after its file was split (``work``'s ``process`` error, or its worker died): its
+        rows have no articles where the index has its file's, so the index would not be
+        copied, and the process is stopped at once (the index is built with the tables)."""
+        if not rows.get("articles") and any(e.get("stage") == "process" and e.get("article_id") is None
+                                            for e in rows.get("errors") or ()):
+            self.stop()
 
     def result(self) -> tuple[str, int] | None:
-        """(path, number of articles) of the index built, or None when its process failed;
-        waits for it."""
+        """(path, number of articles) of the index built, or None when its process failed or
+        was stopped; waits for it (interrupted while waiting, ``close`` still stops it)."""
         if self._pid is not None:
-            pid, self._pid = self._pid, None
-            with os.fdopen(self._read, "rb") as fh:
-                data = fh.read()
-            _, status, usage = os.wait4(pid, 0)
+            data = b""
+            while chunk := os.read(self._read, 64):
+                data += chunk
+            _, status, usage = os.wait4(self._pid, 0)
+            self._pid = None              # reaped: only now (close() kills what is not)
+            self._close_read()
             self.cpu = usage.ru_utime + usage.ru_stime
             if os.waitstatus_to_exitcode(status) == 0 and data.isdigit():
                 self._got = (str(self.path), int(data))
         return self._got
 
-    def close(self) -> None:
-        """Stop the process (if still running) and remove the index's file. Raises nothing."""
+    def stop(self) -> None:
+        """Stop the process now (its index would not be copied: a page's rows came without
+        the articles its file holds); ``result`` then gives None."""
         if self._pid is not None:
             pid, self._pid = self._pid, None
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
             with contextlib.suppress(OSError):
                 os.waitpid(pid, 0)
+        self._close_read()
+
+    def _close_read(self) -> None:
+        if self._read is not None:
+            fd, self._read = self._read, None
             with contextlib.suppress(OSError):
-                os.close(self._read)
+                os.close(fd)
+
+    def close(self) -> None:
+        """Stop the process (if still running) and remove the index's file. Raises nothing."""
+        self.stop()
         with contextlib.suppress(OSError):
             os.unlink(self.path)
 
@@ -967,12 +988,18 @@ def _run(input_dir, out_dir, state: State, meta: Metadata, workers, log, started
                 2 * len(plan.todo) >= len(plan.sources):
             with contextlib.suppress(OSError):     # an optional gain: the run goes on without it
                 if _index_by_fork():
+                    # pages whose rows have no articles: not read, and reused pages saved so
+                    # (a page saved as failed: its file's articles would not match its rows)
+                    none = set(plan.unread) | {
+                        s for s in summary.reused if (old_pages.get(s) or {}).get("key") == plan.keys[s]
+                        and ((old_pages[s].get("counts") or {}).get("articles") == 0)}
                     ahead = FtsFork(out_dir, input_dir, meta,
-                                    [(s, plan.paths[s]) for s in plan.sources], plan.unread)
+                                    [(s, plan.paths[s]) for s in plan.sources], none)
+                    cleanup.callback(ahead.close)
                     timeline.mark("fts_fork")
                 else:
                     ahead = FtsAhead(out_dir, plan.sources, plan.unread, reused, saved)
-                cleanup.callback(ahead.close)
+                    cleanup.callback(ahead.close)
         return _write(input_dir, out_dir, state, meta, workers, log, started, executor,
                       scheduler, timeline, plan, summary, old, old_pages, results, ahead, cores)
 
