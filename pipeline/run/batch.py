@@ -439,13 +439,13 @@ def _index_by_fork() -> bool:
 def page_articles(path: Path, root: Path, meta: Metadata) -> list[tuple]:
     """(headline, text) of each ``articles`` row ``work`` gives the page at ``path``, without
     its layers: the page read, repaired and split as ``process_page`` does it (none where
-    reading, repairing or splitting fails: ``work`` then gives no articles either)."""
-    from baozhi.stages.articles import split_articles
-    from baozhi.stages.repair import repair
+    reading, repairing or splitting fails: ``work`` then gives no articles either), by
+    ``process``' own ``page_items`` and ``article_body``."""
+    from baozhi.run.process import article_body, page_items
 
     try:
-        rep = repair(read_page(path, root, meta).text)
-        return [(art.headline, rep.text[art.start:art.end]) for art in split_articles(rep)]
+        rep, arts = page_items(read_page(path, root, meta))
+        return [(art.headline, article_body(rep, art)) for art in arts]
     except Exception:  # noqa: BLE001 - as work's page: no articles
         return []
 

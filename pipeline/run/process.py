@@ -49,14 +49,26 @@ def error_row(source: str, stage: str, message: str, *, article_id: str | None =
             "error": message}
 
 
+def page_items(page: Page) -> tuple[Repaired, list[Article]]:
+    """The page's text repaired and split into its items: the first steps of
+    ``process_page``, and all the forked full-text index reads of a page
+    (``batch.page_articles``: each article's headline and ``article_body``)."""
+    rep = repair(page.text)
+    return rep, split_articles(rep)
+
+
+def article_body(rep: Repaired, art: Article) -> str:
+    """The text of an article's ``articles`` row: the repaired text of its span."""
+    return rep.text[art.start:art.end]
+
+
 def process_page(page: Page) -> dict[str, list[dict]]:
     """Every table's rows for one page."""
     out: dict[str, list[dict]] = {t: [] for t in registry.tables()}
     layers = registry.compute_order(registry.names())
     issue = page.issue_date.isoformat() if page.issue_date else None
     try:
-        rep = repair(page.text)
-        arts = split_articles(rep)
+        rep, arts = page_items(page)
     except Exception as exc:  # noqa: BLE001 - the run goes on; the error is a row
         out["errors"].append(error_row(page.source, "repair/articles", f"{type(exc).__name__}: {exc}"))
         return out
@@ -105,7 +117,7 @@ def page_rows(page: Page, rep: Repaired, art: Article, recs: dict | Exception, l
     aid = f"{page.page_id}:{art.seq:02d}"
     s, e = rep.source_span(art.start, art.end)
     base = {"article_id": aid, "source": page.source, "issue_date": issue}
-    body = rep.text[art.start:art.end]
+    body = article_body(rep, art)
     out["articles"].append({
         **base, "paper": page.paper, "page": page.page_no,
         "issue_date_origin": page.issue_date_origin, **art.as_row(), "start": s, "end": e,
