@@ -2777,7 +2777,7 @@ def _clause_names_own(t: _Text, f: _Fig, c: int) -> bool:
         return True
     topical = lambda w: w[3] in cfg["clause_topic_tags"] or (    # noqa: E731  (a word jieba
         w[3] == "x" and cfg["unknown_is_noun"] and HAN_WORD.match(w[0]))  # does not know: 赵丽)
-    if not topical(words[i]) or (f.metric and f.metric[0] <= we and ws < f.metric[1]):
+    if not topical(words[i]) or (f.metric and f.metric[0] < we and ws < f.metric[1]):
         return False
     end = we
     for w in words[i + 1:]:         # (the noun phrase it opens, up to its verb)
