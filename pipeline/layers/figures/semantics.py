@@ -3447,7 +3447,7 @@ def _item_date(t: _Text, d: dict, s: int, pos: int) -> bool:
     """Whether date ``d`` stands inside an item of its sentence after the first, past the item's
     start, and an item mark comes between it and ``pos`` (…；城镇调查失业率全年控制在５．５％以内；
     居民消费价格涨幅３％左右: 全年 is that item's, not the next one's: `item_dates`)."""
-    marks = t.cfg["period_item_marks"]
+    marks = t.cfg["item_marks"]
     last = max(t.text.rfind(c, s, d["start"]) for c in marks)
     if last < 0 or not any(c in t.text[d["end"]:pos] for c in marks):
         return False            # (in the sentence's first item, or in the figure's own)
@@ -3541,7 +3541,7 @@ def carry_period(t: _Text, f: _Fig) -> dict | None:
         got, end, owner = t._memo[key]
         if f.subject is None or owner is None or f.subject[0] == owner or f.subject_by in t.cfg[
                 "carry_period_after"] or f.subject[0] in t.text[t.sentence_starts[k - 1]:end] or any(
-                c in t.text[end:f.start] for c in t.cfg["period_item_marks"]):
+                c in t.text[end:f.start] for c in t.cfg["item_marks"]):
             return got
         return _carry_period(t, f, k, s)
     got = _carry_period(t, f, k, s)
