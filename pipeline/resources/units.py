@@ -21,14 +21,14 @@ def _cfg() -> dict:
 @functools.cache
 def unit_table() -> list[dict]:
     """Rows of ``rules/figures/units.tsv``: surface, kind, unit, factor; and a count of times X次
-    (人次, 册次, 架次) for every counting unit X of one character (figures.yaml `times_counts`)."""
+    (人次, 册次, 架次) for each counting unit X of figures.yaml `times_counts.from` the table has."""
     rows = list(ruleset.load("figures/units.tsv"))
     tc = _cfg()["times_counts"]
     have = {r["surface"] for r in rows}
-    skip = set(tc["not_from"]) | set(context_units())
+    allowed = set(tc["from"]) - set(context_units())
     for r in list(rows):
         w = r["surface"]
-        if (r["kind"] == "count" and len(w) == 1 and r["unit"] == w and w not in skip
+        if (r["kind"] == "count" and len(w) == 1 and r["unit"] == w and w in allowed
                 and w + tc["suffix"] not in have):
             rows.append({**r, "surface": w + tc["suffix"], "unit": w + tc["suffix"]})
             have.add(w + tc["suffix"])

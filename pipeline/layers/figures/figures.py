@@ -243,7 +243,8 @@ def _patterns() -> dict:
                          regexcache.compile(c["several_bare"]["not_before"]),
                          regexcache.compile(c["several_bare"]["not_after"]))
     ls = c["list_shared_count"]
-    p["list_shared"] = (regexcache.compile(ls["stop"]), dict(ls["quotes"]), frozenset(ls["quotes"].values()),
+    quotes = dict(c["slogan_quotes"])     # (the quotes a list of verbs stands in)
+    p["list_shared"] = (regexcache.compile(ls["stop"]), quotes, frozenset(quotes.values()),
                         int(ls["max_items"]), int(ls["window"]), frozenset(nc.cjk_digits))
     p["idiom_estimate"] = regexcache.compile(c["idiom_estimate"]["pattern"])
     bc = c["bare_classified"]
