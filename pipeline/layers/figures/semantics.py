@@ -61,7 +61,7 @@ _SETS = (
     "noun_joins", "owner_lead_tags", "generic_counters", "carry_period_after", "topic_tags",
     "not_topic", "topic_skip_words", "numeral_chars", "topic_skip_tags", "entity_labels", "rule_approx",
     "modifier_tags", "zero_subject_skip_tags", "date_after_kinds", "goal_scale_kinds", "metric_found_before", "topic_after_time",
-    "clause_owner_after", "cleft_stops", "clause_topic_tags", "link_adverbs", "metric_tail_chars",
+    "clause_owner_after", "clause_topic_tags", "link_adverbs", "metric_tail_chars",
     "topic_stop", "subject_adverb_tags", "aside_tags", "common_noun_tags", "present_not_units",
     "modifier_noun_tags", "relative_verb_tags",
     "attribute_heads",
@@ -2734,7 +2734,7 @@ def cleft_owner(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
     """A cleft (``cleft_mark``: 并购额最高的是X，/ 居第三位的是X，/ 其次是X) names X, a noun phrase
     or a list of them up to the clause's comma (or the figure right after it: 其次是东道主日本166人):
     X owns the figures after it in the sentence, in its clause and the clauses after it, up to a
-    clause that opens with an owner of its own (a name or a home word), not past a ； (``cleft_stops``:
+    clause that opens with an owner of its own (a name or a home word), not past a ； (``item_marks``:
     the next item of a list); a 其 after it is X's
     (其次为甲银行的并购，其总额为…: before pronoun_antecedent)."""
     if f.i < 0:
@@ -2756,7 +2756,7 @@ def cleft_owner(t: _Text, f: _Fig, k: int, s: int) -> Subject | None:
                 or (n == len(words) - 1 and n and words[n - 1][0] == "的" and tag.startswith("v"))):
             return None         # (最重要的是加快…: no noun phrase; …银行的并购: a verb named after 的 is)
     for i in range(e, f.start):
-        if text[i] in cfg["cleft_stops"]:
+        if text[i] in cfg["item_marks"]:
             return None         # (…，其次是电子邮件；而…用户数只有1/5: a list's next item)
         if text[i] in cfg["clause_owner_after"] and _clause_names_own(t, f, i + 1):
             return None         # (…，智利股市下挫３％; …，李华也捐款3000元: an owner of its own)
@@ -3446,7 +3446,7 @@ def date_before(t: _Text, f: _Fig) -> dict | None:
 def _item_date(t: _Text, d: dict, s: int, pos: int) -> bool:
     """Whether date ``d`` stands inside an item of its sentence after the first, past the item's
     start, and an item mark comes between it and ``pos`` (…；城镇调查失业率全年控制在５．５％以内；
-    居民消费价格涨幅３％左右: 全年 is that item's, not the next one's: `item_dates`)."""
+    居民消费价格涨幅３％左右: 全年 is that item's, not the next one's: ``date_before``, ``item_marks``)."""
     marks = t.cfg["item_marks"]
     last = max(t.text.rfind(c, s, d["start"]) for c in marks)
     if last < 0 or not any(c in t.text[d["end"]:pos] for c in marks):
