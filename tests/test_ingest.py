@@ -59,3 +59,29 @@ def test_latest_full_date_printed_is_the_inferred_date():
 def test_pages_without_any_date_stay_unknown():
     page = read_page(corpus_page("003"), CORPUS, load_metadata(CORPUS))
     assert page.issue_date is None and page.issue_date_origin is None
+
+
+def test_good_characters_counted_as_one_by_one():
+    """``_good`` (distinct characters judged once) counts what a loop over every character
+    counts, on random text from ASCII, CJK, punctuation, controls, private use, unassigned,
+    surrogate and astral code points; and every character ``_ALWAYS_GOOD`` skips is good."""
+    import random
+    import unicodedata
+
+    from baozhi.stages import ingest
+
+    def plain(text):
+        return sum(1 for ch in text if ch.isascii() or unicodedata.category(ch)[0] in "LPNZ")
+
+    assert all(plain(chr(c)) for c in [*range(0x80), *range(0x4E00, 0xA000)])
+    rng = random.Random(17)
+    ranges = [(0, 0x7F), (0x80, 0x2FF), (0x2000, 0x206F), (0x3000, 0x303F), (0x3400, 0x4DBF),
+              (0x4E00, 0x9FFF), (0xD800, 0xDFFF), (0xE000, 0xF8FF), (0xFF00, 0xFFFF),
+              (0x10000, 0x10FFFF), (0x0378, 0x0379)]
+    for _ in range(300):
+        n = rng.randrange(0, 400)
+        text = "".join(chr(rng.randint(*rng.choice(ranges))) for _ in range(n))
+        assert ingest._good(text) == plain(text)
+    for path in sorted(CORPUS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        assert ingest._good(text) == plain(text)

@@ -142,11 +142,25 @@ def _check_metadata(data: dict, path: Path) -> None:
                 raise bad(f"{where}.issue_date", day, "a date such as 2022-11-18")
 
 
+# characters plausible in any Unicode version: ASCII, and the CJK Unified Ideographs block, every
+# one a letter (Lo) since Unicode 14 (tests/test_ingest.py checks the running Python's table)
+_ALWAYS_GOOD = re.compile("[\x00-\x7f\u4e00-\u9fff]+")
+
+
 def _plausible(text: str) -> bool:
+    """Whether at least ``plausible_share`` of ``text``'s characters are ASCII, letters,
+    punctuation, numbers or separators (``_good``)."""
     if not text:
         return True
-    good = sum(1 for ch in text if ch.isascii() or unicodedata.category(ch)[0] in "LPNZ")
-    return good / len(text) >= _cfg()["plausible_share"]
+    return _good(text) / len(text) >= _cfg()["plausible_share"]
+
+
+def _good(text: str) -> int:
+    """How many of ``text``'s characters are ASCII or of a Unicode category L, P, N or Z: the
+    count of a loop over the characters, made by judging each distinct character outside
+    ``_ALWAYS_GOOD`` once and counting the bad ones (262 pd1998 pages: 0.165 -> 0.034 CPU-s)."""
+    bad = [ch for ch in set(_ALWAYS_GOOD.sub("", text)) if unicodedata.category(ch)[0] not in "LPNZ"]
+    return len(text) - sum(map(text.count, bad))
 
 
 @dataclass
