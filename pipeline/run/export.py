@@ -767,7 +767,10 @@ def file_hash(path: Path | str) -> str | None:
     if path.is_dir():
         return dataset_hash(path)
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        with open(path, "rb") as fh:
+            # read through one small buffer, not the whole file into a new bytes object (the
+            # tables of 262 pd1998 pages, 84 MB: 0.085 -> 0.064 CPU-s; the same digest)
+            return hashlib.file_digest(fh, "sha256").hexdigest()
     except OSError:
         return None
 
@@ -786,8 +789,10 @@ def dataset_hash(path: Path) -> str | None:
         return None
     h = hashlib.sha256()
     for p in sorted(path.rglob("*")):
-        if p.is_file():
-            h.update(p.relative_to(path).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+        if p.is_file():     # name, NUL, bytes, NUL: hashed piece by piece (no joined copy)
+            h.update(p.relative_to(path).as_posix().encode() + b"\0")
+            h.update(p.read_bytes())
+            h.update(b"\0")
     return h.hexdigest()
 
 
