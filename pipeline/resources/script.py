@@ -69,7 +69,8 @@ def _present(text: str, keep: str = "", extra: tuple = ()) -> frozenset[str]:
 
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     hits = codes[_changed_mask(keep, extra)[codes]]
-    return frozenset(map(chr, np.unique(hits).tolist())) if hits.size else frozenset()
+    # (a set of the list, not np.unique: no sort; a dates text holds tens of full-width digits)
+    return frozenset(map(chr, set(hits.tolist()))) if hits.size else frozenset()
 
 
 # at most this many distinct characters to change are replaced one by one (``str.replace``
