@@ -632,3 +632,45 @@ def test_decode_path_is_decode_chunk_by_chunk():
     ids = [rng.randrange(len(nolab)) for _ in range(50)]
     assert nf.decode_path(np.array(ids, dtype=np.intp), [20, 30], nolab) == \
         [nf.decode([nolab[y] for y in ids[:20]]), nf.decode([nolab[y] for y in ids[20:]])]
+
+
+@pytest.mark.parametrize("kern", [False, True])
+def test_locals_from_the_frame_s_token_lists_are_those_of_the_pairs(kern):
+    """``features._locals`` reads the frame's ``Tokens``' lists of starts and ends where they
+    are made (``plain.spans_of``): the same chunk tokens as from the pairs themselves, for
+    tokens in order, out of order and overlapping, with and without the compiled kernels."""
+    import numpy as np
+
+    from baozhi.frame.plain import spans_of
+    from baozhi.layers.entities import features as nf
+
+    k = None
+    if kern:
+        pytest.importorskip("numba")
+        from baozhi.layers.entities import kernels
+
+        k = kernels.compiled()
+        if k is None:
+            pytest.skip("BAOZHI_NO_JIT is set")
+    rng = random.Random(5)
+    pool = _pool() + [" ", "\u3000", "。", "！", "\n"]
+    for _ in range(150):
+        words = rng.choices(pool, k=rng.randint(1, 80))
+        text = "".join(words)
+        toks = spans_of(words)
+        assert "start_list" in toks.__dict__
+        spans = nf.chunks(nf.full_width(text))
+        for t in (toks, toks.copy()):
+            want = nf._locals(text, spans, list(t), k)
+            got = nf._locals(text, spans, t, k)
+            assert (got is None) == (want is None)
+            if got is not None:
+                assert [x.tolist() for x in got] == [np.asarray(x).tolist() for x in want]
+        shuffled = toks.copy()
+        rng.shuffle(shuffled)            # (a change: its lists are dropped, made again when asked)
+        _ = shuffled.start_list, shuffled.end_list
+        want = nf._locals(text, spans, list(shuffled), k)
+        got = nf._locals(text, spans, shuffled, k)
+        assert (got is None) == (want is None)
+        if got is not None:
+            assert [x.tolist() for x in got] == [np.asarray(x).tolist() for x in want]

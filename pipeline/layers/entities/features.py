@@ -699,12 +699,22 @@ def _locals(text: str, spans: list[tuple[int, int]], tokens: Sequence[tuple[int,
     ``pieces`` sorts them); None for other tokens (``pieces`` walks them one by one)."""
     import numpy as np
 
-    tok = np.fromiter(chain.from_iterable(tokens), dtype=np.intp, count=2 * len(tokens)).reshape(-1, 2)
-    ts, te = tok[:, 0], tok[:, 1]
+    d = getattr(tokens, "__dict__", None)
+    if d and "start_list" in d and "end_list" in d:
+        # the frame's ``Tokens`` (``plain.spans_of``): their lists of starts and ends are made
+        # already, two arrays from lists of ints are quicker than one from the pairs
+        ts = np.array(d["start_list"], dtype=np.intp)
+        te = np.array(d["end_list"], dtype=np.intp)
+        tok = None
+    else:
+        tok = np.fromiter(chain.from_iterable(tokens), dtype=np.intp, count=2 * len(tokens)).reshape(-1, 2)
+        ts, te = tok[:, 0], tok[:, 1]
     if not len(spans) or not len(ts) or (ts >= te).any() or ts.min() < 0:
         return None
     if (ts[1:] < te[:-1]).any():
         # not in order (a segmenter's tokens are: then no sort is needed), or overlapping
+        if tok is None:
+            tok = np.stack([ts, te], axis=1)
         tok = tok[np.lexsort((te, ts))]      # as sorted() orders the pairs
         ts, te = tok[:, 0], tok[:, 1]
         if (ts[1:] < te[:-1]).any():
