@@ -674,3 +674,35 @@ def test_locals_from_the_frame_s_token_lists_are_those_of_the_pairs(kern):
         assert (got is None) == (want is None)
         if got is not None:
             assert [x.tolist() for x in got] == [np.asarray(x).tolist() for x in want]
+
+
+def test_word_rows_by_template_are_the_ids_of_the_strings():
+    """``featids.Ids.rows`` looks each word's nine ids up by what follows each template's
+    prefix (``Ids.by_template``): the same ids as the strings ``features._word`` makes
+    (``w=`` + word, ``tl=`` + tag, ``wt=S`` + length and tag, ...), for the model's own words,
+    jieba's, unknown ones, and strings that only start like a template's."""
+    import numpy as np
+
+    from baozhi.layers.entities import featids
+    from baozhi.layers.entities import features as nf
+
+    scorer = entities._scorer()
+    if scorer is None:
+        pytest.skip("no model")
+    ids = featids.Ids(scorer)
+    tab = nf.jieba_tags()
+    model_words = [a.partition("=")[2] for a in scorer.ids if a.startswith(("w=", "wl=", "wr="))]
+    rng = random.Random(3)
+    words = (rng.sample(model_words, 300) + rng.sample(sorted(tab), 300) + _pool()
+             + ["", "=", "S2v", "2v", "^", "$", "?", "中国人民银行太原中心支行"])
+    words = list(dict.fromkeys(words))
+    ids.rows(words, tab)
+    g, u = scorer.ids.get, scorer.unknown
+    for w in words:
+        t = tab.get(w, "?")
+        tg = str(len(w) if len(w) < 5 else 5) + t
+        want = [g("w=" + w, u), g("wl=" + w, u), g("tl=" + t, u), g("wr=" + w, u), g("tr=" + t, u),
+                g("wt=S" + tg, u), g("wt=B" + tg, u), g("wt=I" + tg, u), g("wt=E" + tg, u)]
+        assert ids.word_rows[ids.word_row[w]].tolist() == want, w
+    assert sum(len(d) for d in ids.by_template.values()) == \
+        sum(1 for a in scorer.ids if a.startswith(featids.WORD_TEMPLATES))

@@ -16,7 +16,7 @@ the strings (``known_groups``).
 """
 from __future__ import annotations
 
-from itertools import chain
+from itertools import chain, repeat
 from typing import Sequence
 
 import numpy as np
@@ -45,6 +45,9 @@ class Ids:
         self.gazetteers: dict[str, tuple] = {}
         g, u = self.get, self.unk
         self.tables = _tables(scorer.ids)
+        # the word templates' ids by what follows their prefix (``rows``: no string made per
+        # word and template to look it up)
+        self.by_template = _by_template(scorer.ids)
         # unigram templates as dense tables by code point (ids as int32), up to DENSE_MAX
         self.dense = {p: _dense(*self.tables[p], self.unk) for p in UNIGRAMS}
         # the five of ``slots``' first slots as one array (``kernels.char_slots``; the tables
@@ -109,15 +112,17 @@ class Ids:
         """Rows of ``word_rows`` for words not yet known (``word_row``): each word's nine ids
         (``features._word``'s strings), one template at a time over all the words, written
         in one block."""
-        g, u = self.get, self.unk
+        u = self.unk
+        ids = self.by_template
         words = list(dict.fromkeys(words))
         tags = [tab.get(w, "?") for w in words]
         tg = [str(len(w) if len(w) < 5 else 5) + t for w, t in zip(words, tags)]
-        cols = [[g(p + w, u) for w in words] for p in ("w=", "wl=")]
-        cols.append([g("tl=" + t, u) for t in tags])
-        cols.append([g("wr=" + w, u) for w in words])
-        cols.append([g("tr=" + t, u) for t in tags])
-        cols += [[g(p + x, u) for x in tg] for p in ("wt=S", "wt=B", "wt=I", "wt=E")]
+        us = repeat(u)
+        cols = [list(map(ids[p].get, words, us)) for p in ("w=", "wl=")]
+        cols.append(list(map(ids["tl="].get, tags, us)))
+        cols.append(list(map(ids["wr="].get, words, us)))
+        cols.append(list(map(ids["tr="].get, tags, us)))
+        cols += [list(map(ids[p].get, tg, us)) for p in ("wt=S", "wt=B", "wt=I", "wt=E")]
         r0 = len(self.word_row)
         need = r0 + len(words)
         if need > len(self.word_rows):
@@ -138,6 +143,9 @@ class Ids:
             self.word_code = WordCodes(kern=self.kern)
             self.word_rows = np.zeros((1024, 9), dtype=np.intp)
 
+
+# the templates of a word's nine ids (``Ids.rows``), by the prefix its string starts with
+WORD_TEMPLATES = ("w=", "wl=", "tl=", "wr=", "tr=", "wt=S", "wt=B", "wt=I", "wt=E")
 
 # templates over 1, 2, 3 characters whose ids are looked up by character codes
 UNIGRAMS = ("u0=", "u-1=", "u1=", "u-2=", "u2=", "u-3=", "u3=")
@@ -272,6 +280,22 @@ def _bigram_tables(tables: dict, unk: int, kern=None) -> tuple[CodeTable, np.nda
         k, v = tables[p]
         ids[j, np.searchsorted(keys, k)] = v
     return CodeTable(keys, kern), ids
+
+
+def _by_template(attrs: dict) -> dict[str, dict[str, int]]:
+    """Per template of ``WORD_TEMPLATES``, the ids of its attributes by what follows its
+    prefix (``w=`` + 中国 is ``_by_template(attrs)["w="]["中国"]``): ``attrs.get(p + w)`` is
+    ``out[p].get(w)`` for every string ``w``."""
+    out: dict[str, dict[str, int]] = {p: {} for p in WORD_TEMPLATES}
+    heads: dict[str, list[str]] = {}
+    for p in WORD_TEMPLATES:
+        heads.setdefault(p.partition("=")[0] + "=", []).append(p)
+    for a, i in attrs.items():
+        head, eq, _ = a.partition("=")
+        for p in heads.get(head + eq, ()):
+            if a.startswith(p):
+                out[p][a[len(p):]] = i
+    return out
 
 
 def _tables(attrs: dict) -> dict:
