@@ -17,6 +17,7 @@ the strings (``known_groups``).
 from __future__ import annotations
 
 from itertools import chain, repeat
+from operator import add
 from typing import Sequence
 
 import numpy as np
@@ -115,8 +116,9 @@ class Ids:
         u = self.unk
         ids = self.by_template
         words = list(dict.fromkeys(words))
-        tags = [tab.get(w, "?") for w in words]
-        tg = [str(len(w) if len(w) < 5 else 5) + t for w, t in zip(words, tags)]
+        tags = list(map(tab.get, words, repeat("?")))
+        # length (5 for five or more) and tag, as ``features._word`` writes them
+        tg = list(map(add, map(_LENGTHS.get, map(len, words), repeat("5")), tags))
         us = repeat(u)
         cols = [list(map(ids[p].get, words, us)) for p in ("w=", "wl=")]
         cols.append(list(map(ids["tl="].get, tags, us)))
@@ -143,6 +145,8 @@ class Ids:
             self.word_code = WordCodes(kern=self.kern)
             self.word_rows = np.zeros((1024, 9), dtype=np.intp)
 
+
+_LENGTHS = {n: str(n) for n in range(5)}   # a word's length as ``Ids.rows`` writes it (else 5)
 
 # the templates of a word's nine ids (``Ids.rows``), by the prefix its string starts with
 WORD_TEMPLATES = ("w=", "wl=", "tl=", "wr=", "tr=", "wt=S", "wt=B", "wt=I", "wt=E")
