@@ -21,7 +21,9 @@ from baozhi.layers.entities import entities
 passes = int(argv[0])
 real, calls = entities.tag_many, []
 def record(items):
-    items = [(t, list(k) if k is not None else None) for t, k in items]
+    # (the frame's tokens as they come: ``Tokens`` copies, with the lists of starts and ends
+    # ``plain.spans_of`` made, which ``features._locals`` reads; a copy of each is kept)
+    items = [(t, k.copy() if k is not None else None) for t, k in items]
     calls.append(items)
     return real(items)
 entities.tag_many = record
