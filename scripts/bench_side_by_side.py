@@ -13,7 +13,9 @@ machine; the load average is printed too).
 Each child freezes what ``warm_up`` loaded (``gc.freeze()``) before timing, on both sides: what a
 worker of ``baozhi run`` has (a forked local worker inherits its parent's freeze; a Dask worker
 and a 1-worker run after its first page freeze too), and the same for any two checkouts — so a
-change of where ``warm_up`` or ``batch`` freezes is not credited to the pages' code.
+change of where ``warm_up`` or ``batch`` freezes is not credited to the pages' code. The collector
+is then set as the run sets it in a worker (``batch.WORKER_GC_THRESHOLD``, each page's survivors
+frozen after it), for the pages and for jieba's reference alike.
 """
 from __future__ import annotations
 
@@ -41,11 +43,17 @@ pages = [read_page(p, folder, meta) for p in (paths[:limit] if limit else paths)
 warm_up()
 import gc
 gc.freeze()    # what a worker has (see the docstring): on both sides
+try:           # (a checkout before the run set the threshold: the same numbers)
+    from baozhi.run.batch import WORKER_GC_THRESHOLD
+except ImportError:
+    WORKER_GC_THRESHOLD = (20_000, 10, 10)
+gc.set_threshold(*WORKER_GC_THRESHOLD)
 import jieba
 jieba.lcut("初始化词典")
 t = time.process_time()
 for p in pages:
     process_page(p)
+    gc.freeze()
 run = time.process_time() - t
 t = time.process_time()
 for p in pages:
