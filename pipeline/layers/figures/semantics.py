@@ -3554,10 +3554,21 @@ def _carry_period(t: _Text, f: _Fig, k: int, s: int) -> dict | None:
     if f.subject_by not in t.cfg["carry_period_after"] and not t.cfg[
             "carry_openers"].match(t.text, _owner_floor(t, s, f.start)) and not (
             f.subject is None and t.cfg["carry_openers"].match(t.text, s)) and not any(
-            rule(t, k, s) for rule in CARRY_ACROSS_RULES) and not (     # (the sentence before's
-            f.subject and t.subjects.get(k - 1, (None,))[0] == f.subject[0]):  # subject: read last)
-        return None             # a sentence naming another owner starts afresh (唐海县…节地率达70%)
-    # back through the paragraph's sentences of the same report, while they give no date
+            rule(t, k, s) for rule in CARRY_ACROSS_RULES):
+        # a sentence naming another owner starts afresh (唐海县…节地率达70%): only one about the
+        # subject of the sentence before carries on — asked last, and only where there is a
+        # period to carry (that subject is most often a pending one, found by a whole subject
+        # chain: most of those a period would not carry from anyway)
+        if not f.subject:
+            return None
+        got = _period_back(t, k, s)
+        return got if got is not None and t.subjects.get(k - 1, (None,))[0] == f.subject[0] else None
+    return _period_back(t, k, s)
+
+
+def _period_back(t: _Text, k: int, s: int) -> dict | None:
+    """The period carried into sentence ``k`` (from ``s``): back through the paragraph's
+    sentences of the same report, while they give no date."""
     para = t.paragraph(s)
     for j in range(k - 1, max(-1, k - 1 - t.cfg["carry_sentences"]), -1):
         ps, pe = t.sentence_starts[j], t.sentence_starts[j + 1]
