@@ -41,6 +41,8 @@ class Bounds:
                 self.sent = sorted(self.sent + cuts)
                 self.clause = sorted(set(self.clause + cuts))
         self.sentence_starts = [0] + [i + 1 for i in self.sent]
+        # (sentence's ends by index; index -1, a position before the text: the first start)
+        self._sentence_ends = [*self.sentence_starts[1:], self.n, self.sentence_starts[0]]
         self.paragraph_starts = [0] + [i + 1 for i in self.para]
 
     @staticmethod
@@ -72,8 +74,7 @@ class Bounds:
     def sentence(self, pos: int) -> tuple[int, int, int]:
         """(index, start, end) of the sentence holding ``pos``; its end mark is in it."""
         k = bisect.bisect_right(self.sentence_starts, pos) - 1
-        end = self.sentence_starts[k + 1] if k + 1 < len(self.sentence_starts) else self.n
-        return k, self.sentence_starts[k], end
+        return k, self.sentence_starts[k], self._sentence_ends[k]
 
     def paragraph(self, pos: int) -> int:
         """The index of the paragraph (line) holding ``pos``."""

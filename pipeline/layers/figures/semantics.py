@@ -28,6 +28,7 @@ from baozhi.layers.entities import names
 from baozhi.resources import gates, marks, numerals, regexcache, ruleset, segmenter
 
 _FIRST = operator.itemgetter(0)
+_SECOND = operator.itemgetter(1)
 RULES_FILE = "figures/semantics.yaml"
 FIGURES_FILE = "figures/figures.yaml"     # change_words
 TARGETS_FILE = "targets/targets.yaml"     # markers: their modalities are plan words
@@ -423,7 +424,8 @@ class _Text:
 
     def words(self, pos: int) -> list[tuple[str, int, int, str]]:
         """(word, start, end, tag) of the sentence holding ``pos``, segmented once."""
-        return self._indexed(pos)[0]
+        got = self._sw.get(bisect.bisect_right(self.sentence_starts, pos) - 1)  # (_indexed, inline)
+        return (got if got is not None else self._segment(pos))[0]
 
     def _segment(self, pos: int) -> tuple[list, tuple[list[int], list[int]]]:
         """The words of the sentence holding ``pos`` (not segmented yet) and their starts and
@@ -442,18 +444,18 @@ class _Text:
             if not spans:
                 got = self._sw[k] = ([], ([], []))
                 return got
-            starts, ends = zip(*spans)
+            starts, ends = list(map(_FIRST, spans)), list(map(_SECOND, spans))
             if spans is whole and self.token_words is not None:   # (no word cut: the caller's
                 ws = self.token_words[lo:lo + len(spans)]        # surfaces of the same tokens)
             else:
                 ws = list(map(self.text.__getitem__, map(slice, starts, ends)))
             words = _verb_compounds(list(zip(ws, starts, ends, map(tags.get, ws, itertools.repeat("x")))),
-                                    tags, self.cfg)
-            got = self._sw[k] = (words, (list(starts), list(ends)))
+                                    ws, tags, self.cfg)
+            got = self._sw[k] = (words, (starts, ends))
         else:
             words = self._cut_at_figures([(w, s + a, s + b, tags.get(w, "x"))
                                           for w, a, b in seg.tokenize(self.text[s:e])], tags)
-            words = _verb_compounds(words, tags, self.cfg)
+            words = _verb_compounds(words, list(map(_FIRST, words)), tags, self.cfg)
             got = self._sw[k] = (words, ([w[1] for w in words], [w[2] for w in words]))
         return got
 
@@ -484,7 +486,8 @@ class _Text:
         """The words of the sentence holding ``pos`` that start at or after ``lo`` and end at or
         before ``hi`` (the sentence's end if None), found by bisection (the words of a sentence
         follow each other without overlapping)."""
-        words, index = self._indexed(pos)
+        got = self._sw.get(bisect.bisect_right(self.sentence_starts, pos) - 1)  # (_indexed, inline:
+        words, index = got if got is not None else self._segment(pos)        # read the most)
         i = bisect.bisect_left(index[0], lo)
         return words[i:] if hi is None else words[i:bisect.bisect_right(index[1], hi)]
 
@@ -497,13 +500,16 @@ class _Text:
     def word_at(self, pos: int, within: int | None = None) -> tuple[str, int, int, str] | None:
         """The word of the sentence holding ``pos`` (``within`` if given) that starts at ``pos``,
         if one does."""
-        words, (starts, _) = self._indexed(pos if within is None else within)
+        at = pos if within is None else within
+        got = self._sw.get(bisect.bisect_right(self.sentence_starts, at) - 1)   # (_indexed, inline)
+        words, (starts, _) = got if got is not None else self._segment(at)
         i = bisect.bisect_left(starts, pos)
         return words[i] if i < len(words) and starts[i] == pos else None
 
     def word_ending(self, pos: int) -> tuple[str, int, int, str] | None:
         """The word of the sentence holding ``pos - 1`` that ends at ``pos``, if one does."""
-        words, (_, ends) = self._indexed(pos - 1)
+        got = self._sw.get(bisect.bisect_right(self.sentence_starts, pos - 1) - 1)  # (_indexed, inline)
+        words, (_, ends) = got if got is not None else self._segment(pos - 1)
         i = bisect.bisect_left(ends, pos)
         return words[i] if i < len(words) and ends[i] == pos else None
 
@@ -535,7 +541,7 @@ class _Text:
         return out
 
 
-def _verb_compounds(words: list, tags, cfg: dict) -> list:
+def _verb_compounds(words: list, ws: Sequence[str], tags, cfg: dict) -> list:
     """A four-character word made of an adverb or a verb and a verb of the dictionary (深入|开展,
     充分|发挥, 积极|开展; ``verb_compound_lead_tags``) is a verb phrase, whatever its own tag (i, n, l):
     tagged vd (the tagset's adverb-verb), so no noun phrase runs over it and no name holds it
@@ -544,7 +550,7 @@ def _verb_compounds(words: list, tags, cfg: dict) -> list:
     快速|通道, 特别|报道)."""
     lead, noun_lead, nouns = cfg["verb_compound_lead_tags"], cfg["verb_compound_noun_lead_tags"], cfg["noun_tags"]
     # (the four-character words picked out without a Python step per word: most sentences have few)
-    for n in itertools.compress(itertools.count(), map((4).__eq__, map(len, map(_FIRST, words)))):
+    for n in itertools.compress(itertools.count(), map((4).__eq__, map(len, ws))):   # (ws: the words' surfaces)
         w = words[n]
         if w[3] != "v" and tags.get(w[0][2:]) == "v" and tags.get(w[0][:2]) in (
                 noun_lead if w[3] in nouns else lead):
