@@ -42,6 +42,26 @@ def test_cover_finds_the_spans_starting_in_or_overlapping_a_stretch_as_the_scan(
                                                if s < b and e > a]
 
 
+def test_cover_of_spans_given_by_start_answers_as_the_scan():
+    """Spans given in order (by start, then end: a layer's records mostly are; ``Cover.in_order``:
+    its look-ups give their slices unsorted) answer as the scan, ties and nested spans included."""
+    rng = random.Random(14)
+    seen = 0
+    for _ in range(200):
+        spans = sorted(random_spans(rng, rng.randrange(2, 40), size=120))
+        cover = Cover(spans)
+        assert cover.in_order
+        seen += len(spans)
+        for _ in range(50):
+            a = rng.randrange(140)
+            b = a + rng.randrange(0, 40)
+            assert cover.starting_in(a, b) == [j for j, (s, _) in enumerate(spans) if a <= s < b]
+            assert cover.overlapping(a, b) == [j for j, (s, e) in enumerate(spans)
+                                               if s < b and e > a]
+            assert inside(cover, a, b) == inside(spans, a, b)
+    assert seen > 1000 and not Cover([(3, 4), (1, 2)]).in_order
+
+
 def test_figures_within_a_span_as_the_scan():
     rng = random.Random(12)
     for _ in range(200):

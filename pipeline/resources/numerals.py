@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
+import operator
 import re
 from dataclasses import dataclass
 from typing import Iterable
@@ -27,6 +28,8 @@ from typing import Iterable
 import regex
 
 from baozhi.resources import regexcache, ruleset
+
+_FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
 
 
 @dataclass
@@ -605,10 +608,17 @@ class Cover:
     def __init__(self, spans: Iterable[tuple[int, int]]):
         given = list(spans)
         self.order = sorted(range(len(given)), key=given.__getitem__)    # (ties: as given)
-        self.spans = [given[j] for j in self.order]
-        self.starts = [a for a, _ in self.spans]
-        self.reach = list(itertools.accumulate((b for _, b in self.spans), max))
-        self.exact = set(self.spans)
+        # (spans given by start, as a layer's records mostly are: each index is its own place,
+        # and the look-ups below need not sort what they give)
+        self.in_order = self.order == list(range(len(given)))
+        self.spans = given if self.in_order else [given[j] for j in self.order]
+        self.starts = list(map(_FIRST, self.spans))
+        self.reach = list(itertools.accumulate(map(_SECOND, self.spans), max))
+
+    @functools.cached_property
+    def exact(self) -> set[tuple[int, int]]:
+        """The spans, as a set (on first use)."""
+        return set(self.spans)
 
     def holds(self, s: int, e: int) -> bool:
         """Whether a span starts at or before ``s`` and ends at or after ``e``."""
@@ -617,19 +627,29 @@ class Cover:
 
     def starting_in(self, a: int, b: int) -> list[int]:
         """The indices of the spans that start in [a, b)."""
-        return sorted(self.order[bisect.bisect_left(self.starts, a):bisect.bisect_left(self.starts, b)])
+        lo = bisect.bisect_left(self.starts, a)
+        hi = bisect.bisect_left(self.starts, b, lo)
+        return self.order[lo:hi] if self.in_order else sorted(self.order[lo:hi])
 
     def overlapping(self, a: int, b: int) -> list[int]:
         """The indices of the spans that start before ``b`` and end after ``a``."""
         n = bisect.bisect_left(self.starts, b)
         i = bisect.bisect_right(self.reach, a, 0, n)     # (before i, every span ends by a)
-        spans, order = self.spans, self.order
+        if i >= n:
+            return []
+        spans = self.spans
+        if self.in_order:
+            return [k for k in range(i, n) if spans[k][1] > a]
+        order = self.order
         return sorted(order[k] for k in range(i, n) if spans[k][1] > a)
+
+
+_START_END = operator.itemgetter("start", "end")
 
 
 def record_cover(recs: Iterable[dict]) -> Cover:
     """``Cover`` of records with ``start`` and ``end`` (its indices are the records')."""
-    return Cover([(r["start"], r["end"]) for r in recs])
+    return Cover(map(_START_END, recs))
 
 
 def lone_financial(num: Num) -> bool:

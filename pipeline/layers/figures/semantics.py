@@ -517,8 +517,9 @@ class _Text:
         """The offsets where the words of the sentence holding ``pos`` start, and end."""
         k = self.sentence(pos)[0]
         if k not in self._word_edges:
-            words = self.words(pos)
-            self._word_edges[k] = ({w[1] for w in words}, {w[2] for w in words})
+            got = self._sw.get(bisect.bisect_right(self.sentence_starts, pos) - 1)  # (_indexed)
+            starts, ends = (got if got is not None else self._segment(pos))[1]
+            self._word_edges[k] = (set(starts), set(ends))
         return self._word_edges[k]
 
     def _cut_at_figures(self, words: list, tags) -> list:
