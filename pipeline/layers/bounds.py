@@ -58,11 +58,13 @@ class Bounds:
 
     def clause_start(self, pos: int) -> int:
         """Just after the last clause or sentence end before ``pos`` (0 if none)."""
-        return self._before(self.clause, pos)
+        k = bisect.bisect_left(self.clause, pos)        # (_before, inline: the rules ask it
+        return self.clause[k - 1] + 1 if k else 0       # tens of times a figure)
 
     def clause_end(self, pos: int) -> int:
         """The first clause or sentence end at or after ``pos`` (the text's end if none)."""
-        return self._after(self.clause, pos)
+        k = bisect.bisect_left(self.clause, pos)        # (_after, inline)
+        return self.clause[k] if k < len(self.clause) else self.n
 
     def sentence_start(self, pos: int) -> int:
         return self._before(self.sent, pos)

@@ -280,6 +280,7 @@ class _Text:
         # rules ask them tens of times a figure
         self.sentence, self.clause_start, self.clause_end, self.paragraph = (
             self.b.sentence, self.b.clause_start, self.b.clause_end, self.b.paragraph)
+        self.in_date = self.dts.holds       # (in_date below, called directly)
         self._organised: tuple[list[int], list[tuple[int, int]]] | None = None  # (ends, events), on first use
         self._named: tuple | None = None     # (ends, names, the pass, its last end): _named_upto
         self._same_years: list[dict] | None = None  # the dates with 当年 as dates, on first use
