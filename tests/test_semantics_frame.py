@@ -126,3 +126,42 @@ def test_cut_spans_by_key_is_the_cut_by_a_list_of_starts(texts):
             assert list(got) == plain(t, spans, s, e)
             cuts += len(got) != len(spans)
     assert cuts > 10
+
+
+def _carry_period_plain(t, f, k, s):
+    """``semantics._carry_period`` as it read before the subject test moved after the walk back
+    (the sentence before's subject asked first, a pending one resolved whatever the walk gives)."""
+    cfg = t.cfg
+    if f.subject_by not in cfg["carry_period_after"] and not cfg["carry_openers"].match(
+            t.text, semantics._owner_floor(t, s, f.start)) and not (
+            f.subject is None and cfg["carry_openers"].match(t.text, s)) and not any(
+            rule(t, k, s) for rule in semantics.CARRY_ACROSS_RULES) and not (
+            f.subject and t.subjects.get(k - 1, (None,))[0] == f.subject[0]):
+        return None
+    return semantics._period_back(t, k, s)
+
+
+def test_carried_period_asks_the_subject_before_only_where_a_period_carries(inputs, monkeypatch):
+    """``_carry_period`` asks the sentence before's subject only where the walk back finds a
+    period to carry: the same records as asking it first (a pending sentence's subject does not
+    depend on when it is resolved), with fewer pending subjects resolved."""
+    resolved = []
+    real_resolve = semantics._Subjects._resolve
+
+    def counting(self, k):
+        resolved.append(k)
+        return real_resolve(self, k)
+
+    monkeypatch.setattr(semantics._Subjects, "_resolve", counting)
+
+    def run():
+        resolved.clear()
+        out = [semantics.describe(*a[:7], tokens=a[7], words=a[8]) for a in copy.deepcopy(inputs)]
+        return out, len(resolved)
+
+    fast, n_fast = run()
+    monkeypatch.setattr(semantics, "_carry_period", _carry_period_plain)
+    plain, n_plain = run()
+    assert fast == plain
+    assert n_plain > n_fast             # (the case is not vacuous: resolutions were spared)
+    assert any(r.get("period_text") for out in fast for r in out)

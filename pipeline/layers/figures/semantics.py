@@ -344,7 +344,9 @@ class _Text:
         return n < len(self._starts) and self._starts[n] < b
 
     def in_date(self, a: int, b: int) -> bool:
-        """Whether a date holds [a, b) (starts at or before ``a``, ends at or after ``b``)."""
+        """Whether a date holds [a, b) (starts at or before ``a``, ends at or after ``b``).
+        (What an instance calls is ``self.dts.holds`` itself, set by ``__post_init__``: a
+        ``_Text`` whose ``dts`` is replaced must set ``in_date`` again.)"""
         return self.dts.holds(a, b)
 
     def _named_upto(self, pos: int) -> tuple[list[int], list[str]]:
@@ -567,7 +569,10 @@ class _Subjects:
     ``_subject``) is found on the first read of it, not for every sentence passed — most are
     never read. A pending subject reads only the sentences before it (and their subjects, found
     the same way when pending), so it is the one an eager pass would have found; setting a
-    sentence's subject drops its pending entry."""
+    sentence's subject drops its pending entry. Callers rely on that independence from the
+    time of the read: ``_carry_period`` asks a pending subject only where a period would carry
+    (tests/test_semantics_frame.py compares it with asking first) — a rule that wrote, during a
+    resolution, state another sentence's rules read would break it silently."""
 
     __slots__ = ("t", "found", "pending")
 
