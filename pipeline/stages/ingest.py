@@ -11,6 +11,7 @@ else the file name (``20221118_03.txt``, ``2022-11-18/03.txt``, ``第3版``), el
 from __future__ import annotations
 
 import codecs
+import collections
 import datetime as dt
 import functools
 import hashlib
@@ -158,9 +159,15 @@ def _plausible(text: str) -> bool:
 def _good(text: str) -> int:
     """How many of ``text``'s characters are ASCII or of a Unicode category L, P, N or Z: the
     count of a loop over the characters, made by judging each distinct character outside
-    ``_ALWAYS_GOOD`` once and counting the bad ones (262 pd1998 pages: 0.165 -> 0.034 CPU-s)."""
-    bad = [ch for ch in set(_ALWAYS_GOOD.sub("", text)) if unicodedata.category(ch)[0] not in "LPNZ"]
-    return len(text) - sum(map(text.count, bad))
+    ``_ALWAYS_GOOD`` once, its occurrences counted in one pass (262 pd1998 pages: 0.165 -> 0.034
+    CPU-s). Linear in the text whatever it holds: a wrong decoding (a binary file read as
+    UTF-16) has thousands of distinct bad characters, and counting each of them over the whole
+    text would be quadratic."""
+    rest = _ALWAYS_GOOD.sub("", text)
+    if not rest:
+        return len(text)
+    return len(text) - sum(n for ch, n in collections.Counter(rest).items()
+                           if unicodedata.category(ch)[0] not in "LPNZ")
 
 
 @dataclass
