@@ -19,7 +19,7 @@ def targets_of(text: str, figures: list[dict], dates: list[dict], ctx: Context,
     got = ctx.handed.pop(LAYER.name, None)
     if got is not None and got[0] == key:
         return got[1]
-    found = find_targets(text, figures, dates, ctx.issue_date)
+    found = find_targets(text, figures, dates, ctx.issue_date, ctx.tokens)
     if hand_on:
         ctx.handed[LAYER.name] = (key, found)
     return found

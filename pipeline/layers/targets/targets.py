@@ -1,6 +1,6 @@
 """Stage 5c — targets: promised or planned outcomes with their deadline.
 
-Entry point: ``find_targets(text, figures, dates, issue_date) -> list[dict]`` with start,
+Entry point: ``find_targets(text, figures, dates, issue_date, tokens=None) -> list[dict]`` with start,
 end, text, deadline_text, deadline_start, deadline_end, modality, figures (indices into the
 given figures list). Marker words, scope rules and the words that mark the past live in
 ``rules/targets/targets.yaml`` (read its header for the rules); this module finds the
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from baozhi.layers import bounds
 from baozhi.layers.bounds import Bounds
 from baozhi.layers.spec import issue_day
-from baozhi.resources import numerals, regexcache, ruleset
+from baozhi.resources import numerals, regexcache, ruleset, segmenter
 from baozhi.resources.marks import chosen
 
 RULES = "targets/targets.yaml"
@@ -28,8 +28,8 @@ RULES = "targets/targets.yaml"
 @functools.cache
 def _cfg() -> dict:
     cfg = dict(ruleset.load(RULES))
-    cfg["_markers"] = [(m["modality"], regexcache.compile(m["re"]), bool(m.get("weak")))
-                       for m in cfg["markers"]]
+    cfg["_markers"] = [(m["modality"], regexcache.compile(m["re"]), bool(m.get("weak")),
+                        bool(m.get("word"))) for m in cfg["markers"]]
     cfg["_to_date"] = regexcache.compile(cfg["to_date"]["re"])
     cfg["_to_date_not"] = regexcache.compile(cfg["to_date"]["not_in_clause_before"])
     cfg["_to_date_not_dates"] = regexcache.compile(cfg["to_date"]["not_dates"])
@@ -57,6 +57,7 @@ class _Marker:
     weak: bool = False
     fronted_only: bool = False   # the date alone, then a clause mark (今年，)
     opens_only: bool = False     # the date opens its clause (全年新增…)
+    word: bool = False           # a marker only where a word of the text starts (将, not 名将)
 
 
 def _paragraph_scope_end(mk: _Marker, dates: list[dict], b: Bounds) -> int:
@@ -94,8 +95,20 @@ class _Text:
     cfg: dict
     b: Bounds
 
+    # the text's words as (start, end) (or a function giving them: the frame's tokens), read
+    # only by marker_starts_word; None: segmented here when that rule first asks
+    tokens: object = None
+
     def __post_init__(self):
         self.date_index = numerals.record_cover(self.dates)    # (the dates by start)
+
+    @functools.cached_property
+    def word_starts(self) -> set[int]:
+        """Where the text's words start (the frame's tokens, else the default segmenter's)."""
+        tokens = self.tokens() if callable(self.tokens) else self.tokens
+        if tokens is None:
+            return {a for _, a, _ in segmenter.default().tokenize(self.text)}
+        return {a for a, _ in tokens}
 
     def inside_date(self, pos: int) -> bool:
         """Whether a date holds ``pos`` (starts at or before it, ends after it)."""
@@ -128,8 +141,8 @@ class _Marked:
 
 def marker_words(t: _Text) -> list[_Marker]:
     """``markers``: words such as 力争, 确保, 预计, 计划 (not inside a date)."""
-    return [_Marker(m.start(), m.end(), modality, None, weak)
-            for modality, rx, weak in t.cfg["_markers"]
+    return [_Marker(m.start(), m.end(), modality, None, weak, word=word)
+            for modality, rx, weak, word in t.cfg["_markers"]
             for m in rx.finditer(t.text) if not t.inside_date(m.start())]
 
 
@@ -197,6 +210,12 @@ def fronted_only(t: _Text, m: _Marked) -> bool:
 def opens_only(t: _Text, m: _Marked) -> bool:
     """An ``opens_only`` date (全年) is a marker only where it opens its clause."""
     return not m.mk.opens_only or m.opens
+
+
+def marker_starts_word(t: _Text, m: _Marked) -> bool:
+    """A marker word flagged ``word`` (将) is a marker only where the text's segmentation
+    starts a word: in 名将, 小将, 中郎将 it is the end of a noun (a general, an athlete)."""
+    return not m.mk.word or m.mk.start in t.word_starts
 
 
 # -- scope rules: how far a target runs (the first that answers decides) ---------------
@@ -287,7 +306,7 @@ def cut_before_next_target(t: _Text, kept: list[dict]) -> None:
 
 
 MARKER_RULES = (marker_words, to_date, date_markers, year_goal)
-FILTER_RULES = (fronted_only, opens_only)
+FILTER_RULES = (fronted_only, opens_only, marker_starts_word)
 SCOPE_RULES = (fronted_phrase_owns_paragraph, opening_marker_owns_sentence,
                marker_ending_clause_owns_sentence, inner_marker_owns_clause)
 KEEP_RULES = (past_deadline, weak_marker_needs_support, past_words)
@@ -335,7 +354,7 @@ def inputs(figures: list[dict], dates: list[dict], issue_date: object) -> tuple:
 
 
 def find_targets(text: str, figures: list[dict], dates: list[dict],
-                 issue_date: dt.date | None) -> list[dict]:
+                 issue_date: dt.date | None, tokens: object = None) -> list[dict]:
     """Targets in ``text`` (see module doc); ``figures``/``dates`` are the records of those
     layers on the same text. Bad input gives an empty list. The named rules above apply in
     the order of their tables: markers are found, filtered and scoped, joined by clause,
@@ -348,7 +367,7 @@ def find_targets(text: str, figures: list[dict], dates: list[dict],
         if isinstance(dates, list) else []
     issue_date = issue_day(issue_date)
     cfg = _cfg()
-    t = _Text(text, figures, dates, issue_date, cfg, Bounds(text))
+    t = _Text(text, figures, dates, issue_date, cfg, Bounds(text), tokens)
     markers: list[_Marker] = []
     for rule in MARKER_RULES:
         markers += rule(t)
