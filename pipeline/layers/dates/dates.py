@@ -48,7 +48,7 @@ def _cfg() -> dict:
             regexcache.compile(p["not_before"]) if p.get("not_before") else None,
             bool(p.get("bare_only")), need,
             grammar.triggers(p.get("trigger"))))
-    return {**cfg, "_patterns": pats}
+    return {**cfg, "_patterns": pats, "_ahead": regexcache.compile(f"(?:{cfg['ahead_cues']})$")}
 
 
 # ---------------------------------------------------------------- numbers and days
@@ -117,7 +117,8 @@ def _plan_years(n: int | None, cfg: dict) -> tuple[int, int]:
     return a, a + cfg["plan_length"] - 1
 
 
-def _resolve(g: dict, issue: dt.date | None, cfg: dict) -> tuple[dt.date | None, dt.date | None, str]:
+def _resolve(g: dict, issue: dt.date | None, cfg: dict,
+             ahead: bool = False) -> tuple[dt.date | None, dt.date | None, str]:
     """Named groups of one match -> (start, end, granularity)."""
     if g.get("plan"):
         a, b = _plan_years(_num(g["plan"][:-1] if g["plan"].endswith("五") else g["plan"]), cfg)
@@ -158,11 +159,15 @@ def _resolve(g: dict, issue: dt.date | None, cfg: dict) -> tuple[dt.date | None,
             year = None
         elif m is not None:
             year = issue.year
-            if m - issue.month > cfg["future_months_max"]:
+            if ahead:       # after 将于…: the first such month from the month before the issue's on
+                year, floor = grammar.month_shift(issue.year, issue.month, -1)
+                if m < floor:
+                    year += 1
+            elif m - issue.month > cfg["future_months_max"]:
                 year -= 1
         elif d is not None:              # a day with no month: this month or the one before
             year, m = issue.year, issue.month
-            if d > issue.day:
+            if d > issue.day and not ahead:      # (将于20日: still to come this month)
                 year, m = grammar.month_shift(year, m, -1)
         else:
             year = issue.year
@@ -291,7 +296,7 @@ def _records(text: str, issue: dt.date | None) -> list[dict]:
                           "value": grammar.Value(None, None, "day"), "anchor": None})
             continue
         try:
-            s, e, gran = _resolve(g, issue, cfg)
+            s, e, gran = _resolve(g, issue, cfg, cfg["_ahead"].search(text, max(0, start - 4), start) is not None)
         except _Reject:              # not a date: let a shorter reading of the span win
             continue
         opened = gran in ("before", "since", "from", "recent")
