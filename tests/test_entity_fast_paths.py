@@ -606,32 +606,44 @@ def test_a_changed_copy_of_the_frame_s_tokens_answers_for_its_own_pairs():
                 assert getattr(nxt, name) == look[name], (words, name)
 
 
-def test_decode_path_is_decode_chunk_by_chunk():
-    """``features.decode_path`` (the spans of a page's chunks read off the label ids of the
-    positions not labelled O) gives each chunk the spans ``decode`` gives its labels: random
-    label sequences of every kind of BIES run, broken ones (I/E without a B, a label changing
-    inside a run, S inside a run), empty chunks and chunks that begin or end inside a name."""
-    import numpy as np
+def _decode_plain(labels):
+    """``features.decode`` as a loop over every label (before it read the non-O ones only)."""
+    out, start, cur = [], None, None
+    for i, y in enumerate(labels):
+        if y == "O":
+            start, cur = None, None
+            continue
+        pos, lab = y[0], y[2:]
+        if pos == "S":
+            out.append((i, i + 1, lab))
+            start, cur = None, None
+        elif pos == "B" or cur != lab:
+            start, cur = i, lab
+            if pos == "E":
+                out.append((i, i + 1, lab))
+                start, cur = None, None
+        if pos == "E" and start is not None:
+            out.append((start, i + 1, lab))
+            start, cur = None, None
+    return out
 
+
+def test_decode_reads_the_spans_a_loop_over_every_label_reads():
+    """``features.decode`` (the positions not labelled O only) gives the spans of a loop over
+    every label: random sequences of every kind of BIES run, broken ones (I/E without a B, a
+    label changing inside a run, S inside a run), empty ones and ones that begin or end inside
+    a name; and a name it must read (B-PER I-PER E-PER after an O: 张三丰)."""
     from baozhi.layers.entities import features as nf
 
     labels = ["O"] + [p + "-" + lab for lab in ("PER", "LOC", "ORG") for p in "BIES"]
     rng = random.Random(17)
-    for _ in range(400):
-        lens = [rng.choice([0, 1, 2, 3, rng.randint(4, 30)]) for _ in range(rng.randint(1, 12))]
+    for _ in range(2000):
         o_share = rng.choice([0.0, 0.3, 0.7, 0.95, 1.0])
-        ids = [0 if rng.random() < o_share else rng.randrange(1, len(labels)) for _ in range(sum(lens))]
-        got = nf.decode_path(np.array(ids, dtype=np.intp), lens, labels)
-        k, want = 0, []
-        for n in lens:
-            want.append(nf.decode([labels[y] for y in ids[k:k + n]]))
-            k += n
-        assert got == want
-    # a model whose labels hold no O: every position is read
-    nolab = labels[1:]
-    ids = [rng.randrange(len(nolab)) for _ in range(50)]
-    assert nf.decode_path(np.array(ids, dtype=np.intp), [20, 30], nolab) == \
-        [nf.decode([nolab[y] for y in ids[:20]]), nf.decode([nolab[y] for y in ids[20:]])]
+        seq = [labels[0] if rng.random() < o_share else rng.choice(labels[1:])
+               for _ in range(rng.choice([0, 1, 2, 3, rng.randint(4, 30)]))]
+        assert nf.decode(seq) == _decode_plain(seq)
+    assert nf.decode(["O", "B-PER", "I-PER", "E-PER", "O", "S-LOC"]) == [(1, 4, "PER"), (5, 6, "LOC")]
+    assert nf.decode(["B-ORG", "I-ORG", "O", "I-ORG", "E-ORG"]) == [(3, 5, "ORG")]
 
 
 @pytest.mark.parametrize("kern", [False, True])

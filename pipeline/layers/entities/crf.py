@@ -211,12 +211,6 @@ class Scorer:
     def _viterbi_compiled(self, total: np.ndarray, lens: Sequence[int]) -> list[list[str]]:
         """``viterbi_flat`` by ``kernels.viterbi``: the label ids of every position in one
         array, then the label strings cut chunk by chunk."""
-        return self.viterbi_ids(total, lens)[0]
-
-    def viterbi_ids(self, total: np.ndarray, lens: Sequence[int]) -> tuple[list[list[str]], np.ndarray]:
-        """``viterbi_flat``'s labels by the compiled kernel (``kernels`` loaded), with the label
-        ids of every position, chunk after chunk, as one array (``features.decode_path``
-        reads the spans off it)."""
         lens = list(lens)
         total = np.ascontiguousarray(total, dtype=np.float64)
         m = len(total)
@@ -226,7 +220,7 @@ class Scorer:
         self.kernels.viterbi(total, starts, cnt, self.trans_t, np.empty((m, len(self.labels)),
                                                                         dtype=np.intp), path)
         labels = self.label_array[path].tolist()
-        return [labels[s:s + n] for s, n in zip(starts.tolist(), lens)], path
+        return [labels[s:s + n] for s, n in zip(starts.tolist(), lens)]
 
     def _viterbi(self, total: np.ndarray, starts: list[int], lens: list[int]) -> list[list[str]]:
         """Viterbi over chunks ordered longest first, chunk j's scores the rows

@@ -277,28 +277,20 @@ def _tag(text: str, tokens: Sequence[tuple[int, int]] | None) -> tuple[list[tupl
 
     if featids.known_groups(groups):
         _kernels(len(text))
-        tagged, spans = _numpy_tagged(pieces, groups)
-        return _decoded(text, pieces, tagged, spans)
+        tagged = _numpy_tagged(pieces, groups)
     else:   # a feature group featids.py does not build: from the strings
         tagged = _scorer().tag([nf.features(p, local, automata(), groups) for _, _, p, local in pieces])
     return _decoded(text, pieces, tagged)
 
 
-def _numpy_tagged(pieces: list, groups) -> tuple[list, list | None]:
+def _numpy_tagged(pieces: list, groups) -> list:
     """The labels of every piece (``nf.pieces``' chunks, of one text or many) by the NumPy
     scorer: feature ids of all of them by one ``featids.scores`` call, one Viterbi over all
-    (each chunk still tagged on its own). The one NumPy path of ``_tag`` and ``tag_many``.
-    With them, each piece's ``nf.decode`` spans where the compiled Viterbi gave the label ids
-    of all positions (``nf.decode_path``: read off them at once), else None (``_decoded``
-    decodes each piece's labels)."""
+    (each chunk still tagged on its own). The one NumPy path of ``_tag`` and ``tag_many``."""
     from baozhi.layers.entities import featids
 
     scorer = _scorer()
-    total, lens = featids.flat_scores(scorer, _ids(), pieces, automata(), groups)
-    if scorer.kernels is not None:
-        tagged, path = scorer.viterbi_ids(total, lens)
-        return tagged, nf.decode_path(path, lens, scorer.labels)
-    return scorer.viterbi_flat(total, lens), None
+    return scorer.viterbi_flat(*featids.flat_scores(scorer, _ids(), pieces, automata(), groups))
 
 
 def tag_many(items: Sequence[tuple[str, Sequence[tuple[int, int]]]]) -> list[tuple[list, list]] | None:
@@ -319,26 +311,21 @@ def tag_many(items: Sequence[tuple[str, Sequence[tuple[int, int]]]]) -> list[tup
     joined = [p for ps in every for p in ps]
     if not joined:
         return [([], []) for _ in items]
-    tagged, decoded = _numpy_tagged(joined, groups)
+    tagged = _numpy_tagged(joined, groups)
     out, k = [], 0
     for (text, _), ps in zip(items, every):
-        out.append(_decoded(text, ps, tagged[k:k + len(ps)],
-                            None if decoded is None else decoded[k:k + len(ps)]) if ps else ([], []))
+        out.append(_decoded(text, ps, tagged[k:k + len(ps)]) if ps else ([], []))
         k += len(ps)
     return out
 
 
-def _decoded(text: str, pieces: list, tagged: list,
-             decoded: list | None = None) -> tuple[list[tuple], list[tuple]]:
-    """``_tag``'s spans and chunks from the labels of every piece (``decoded``: their
-    ``nf.decode`` spans, made already)."""
+def _decoded(text: str, pieces: list, tagged: list) -> tuple[list[tuple], list[tuple]]:
+    """``_tag``'s spans and chunks from the labels of every piece."""
     spans, chunks = [], []
-    if decoded is None:
-        decoded = map(nf.decode, tagged)
-    for (s, _, piece, local), labels, found in zip(pieces, tagged, decoded):
+    for (s, _, piece, local), labels in zip(pieces, tagged):
         ci = len(chunks)
         chunks.append((s, (piece, local), labels))
-        for a, b, lab in found:
+        for a, b, lab in nf.decode(labels):
             piece = text[s + a:s + b]
             if not piece.isprintable() or " " in piece or "\u3000" in piece:
                 # no name spans a space: keep what follows the last one

@@ -780,63 +780,17 @@ def bies(length: int, spans: Iterable[tuple[int, int, str]]) -> list[str]:
     return y
 
 
-def decode_path(path, lens: Sequence[int], labels: Sequence[str]) -> list[list[tuple[int, int, str]]]:
-    """``decode`` of every chunk at once from the label ids of a page's positions (``path``,
-    an int array: chunk after chunk, ``lens[i]`` positions for chunk i; ``labels[id]`` the
-    label of an id): the same spans, chunk by chunk, read off the positions not labelled O
-    only (found by one array comparison) instead of every chunk's labels one by one. A gap
-    (an O) or a chunk's edge between two such positions resets the span being read, as an O
-    does in ``decode``. ``tests/test_entity_fast_paths.py`` compares the two."""
-    import numpy as np
-
-    out: list[list] = [[] for _ in lens]
-    if "O" in labels:
-        nz = np.flatnonzero(path != labels.index("O"))
-    else:
-        nz = np.arange(len(path))
-    if not len(nz):
-        return out
-    ends = np.cumsum(np.asarray(lens, dtype=np.intp))
-    ci = np.searchsorted(ends, nz, side="right")
-    rel = nz - (ends - np.asarray(lens, dtype=np.intp))[ci]
-    kind = [(y[0], y[2:]) for y in labels]
-    prev = prevc = -2
-    start, cur = None, None
-    spans = out[0]
-    for i, c, y in zip(rel.tolist(), ci.tolist(), path[nz].tolist()):
-        if c != prevc:
-            spans = out[c]
-            start, cur = None, None
-        elif i != prev + 1:
-            start, cur = None, None
-        prev, prevc = i, c
-        pos, lab = kind[y]
-        if pos == "S":
-            spans.append((i, i + 1, lab))
-            start, cur = None, None
-        elif pos == "B" or cur != lab:
-            start, cur = i, lab
-            if pos == "E":
-                spans.append((i, i + 1, lab))
-                start, cur = None, None
-        if pos == "E" and start is not None:
-            spans.append((start, i + 1, lab))
-            start, cur = None, None
-    return out
-
-
 def decode(labels: Sequence[str]) -> list[tuple[int, int, str]]:
-    """Spans from BIES labels; an I/E without its B starts a span where it stands."""
-    out = []
-    start, cur = None, None
+    """Spans from BIES labels; an I/E without its B starts a span where it stands. Read off
+    the positions not labelled O only (an O between two of them ends the span being read)."""
+    out: list[tuple[int, int, str]] = []
     if labels.count("O") == len(labels):     # most chunks: no name (one C-level pass)
         return out
-    first = next((i for i, y in enumerate(labels) if y != "O"), None)
-    for i in range(first, len(labels)):
-        y = labels[i]
-        if y == "O":
+    start, cur, prev = None, None, -2
+    for i, y in ((i, y) for i, y in enumerate(labels) if y != "O"):
+        if i != prev + 1:
             start, cur = None, None
-            continue
+        prev = i
         pos, lab = y[0], y[2:]
         if pos == "S":
             out.append((i, i + 1, lab))
