@@ -280,7 +280,6 @@ class _Text:
         # rules ask them tens of times a figure
         self.sentence, self.clause_start, self.clause_end, self.paragraph = (
             self.b.sentence, self.b.clause_start, self.b.clause_end, self.b.paragraph)
-        self.in_date = self.dts.holds       # (in_date below, called directly)
         self._organised: tuple[list[int], list[tuple[int, int]]] | None = None  # (ends, events), on first use
         self._named: tuple | None = None     # (ends, names, the pass, its last end): _named_upto
         self._same_years: list[dict] | None = None  # the dates with 当年 as dates, on first use
@@ -344,9 +343,7 @@ class _Text:
         return n < len(self._starts) and self._starts[n] < b
 
     def in_date(self, a: int, b: int) -> bool:
-        """Whether a date holds [a, b) (starts at or before ``a``, ends at or after ``b``).
-        (What an instance calls is ``self.dts.holds`` itself, set by ``__post_init__``: a
-        ``_Text`` whose ``dts`` is replaced must set ``in_date`` again.)"""
+        """Whether a date holds [a, b) (starts at or before ``a``, ends at or after ``b``)."""
         return self.dts.holds(a, b)
 
     def _named_upto(self, pos: int) -> tuple[list[int], list[str]]:
@@ -427,8 +424,7 @@ class _Text:
 
     def words(self, pos: int) -> list[tuple[str, int, int, str]]:
         """(word, start, end, tag) of the sentence holding ``pos``, segmented once."""
-        got = self._sw.get(bisect.bisect_right(self.sentence_starts, pos) - 1)  # (_indexed, inline)
-        return (got if got is not None else self._segment(pos))[0]
+        return self._indexed(pos)[0]
 
     def _segment(self, pos: int) -> tuple[list, tuple[list[int], list[int]]]:
         """The words of the sentence holding ``pos`` (not segmented yet) and their starts and
@@ -489,8 +485,7 @@ class _Text:
         """The words of the sentence holding ``pos`` that start at or after ``lo`` and end at or
         before ``hi`` (the sentence's end if None), found by bisection (the words of a sentence
         follow each other without overlapping)."""
-        got = self._sw.get(bisect.bisect_right(self.sentence_starts, pos) - 1)  # (_indexed, inline:
-        words, index = got if got is not None else self._segment(pos)        # read the most)
+        words, index = self._indexed(pos)
         i = bisect.bisect_left(index[0], lo)
         return words[i:] if hi is None else words[i:bisect.bisect_right(index[1], hi)]
 
@@ -503,16 +498,13 @@ class _Text:
     def word_at(self, pos: int, within: int | None = None) -> tuple[str, int, int, str] | None:
         """The word of the sentence holding ``pos`` (``within`` if given) that starts at ``pos``,
         if one does."""
-        at = pos if within is None else within
-        got = self._sw.get(bisect.bisect_right(self.sentence_starts, at) - 1)   # (_indexed, inline)
-        words, (starts, _) = got if got is not None else self._segment(at)
+        words, (starts, _) = self._indexed(pos if within is None else within)
         i = bisect.bisect_left(starts, pos)
         return words[i] if i < len(words) and starts[i] == pos else None
 
     def word_ending(self, pos: int) -> tuple[str, int, int, str] | None:
         """The word of the sentence holding ``pos - 1`` that ends at ``pos``, if one does."""
-        got = self._sw.get(bisect.bisect_right(self.sentence_starts, pos - 1) - 1)  # (_indexed, inline)
-        words, (_, ends) = got if got is not None else self._segment(pos - 1)
+        words, (_, ends) = self._indexed(pos - 1)
         i = bisect.bisect_left(ends, pos)
         return words[i] if i < len(words) and ends[i] == pos else None
 
@@ -520,8 +512,7 @@ class _Text:
         """The offsets where the words of the sentence holding ``pos`` start, and end."""
         k = self.sentence(pos)[0]
         if k not in self._word_edges:
-            got = self._sw.get(bisect.bisect_right(self.sentence_starts, pos) - 1)  # (_indexed)
-            starts, ends = (got if got is not None else self._segment(pos))[1]
+            starts, ends = self._indexed(pos)[1]
             self._word_edges[k] = (set(starts), set(ends))
         return self._word_edges[k]
 
