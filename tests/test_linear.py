@@ -29,6 +29,12 @@ def test_cover_answers_as_the_scan():
             assert inside(cover, s, e) == inside(spans, s, e)
 
 
+def _looks_up_as_the_scan(cover, spans, a, b):
+    """``cover``'s spans starting in [a, b) and overlapping it: those a scan of ``spans`` finds."""
+    assert cover.starting_in(a, b) == [j for j, (s, _) in enumerate(spans) if a <= s < b]
+    assert cover.overlapping(a, b) == [j for j, (s, e) in enumerate(spans) if s < b and e > a]
+
+
 def test_cover_finds_the_spans_starting_in_or_overlapping_a_stretch_as_the_scan():
     rng = random.Random(13)
     for _ in range(200):
@@ -37,9 +43,7 @@ def test_cover_finds_the_spans_starting_in_or_overlapping_a_stretch_as_the_scan(
         for _ in range(50):
             a = rng.randrange(320)
             b = a + rng.randrange(0, 40)
-            assert cover.starting_in(a, b) == [j for j, (s, _) in enumerate(spans) if a <= s < b]
-            assert cover.overlapping(a, b) == [j for j, (s, e) in enumerate(spans)
-                                               if s < b and e > a]
+            _looks_up_as_the_scan(cover, spans, a, b)
 
 
 def test_cover_of_spans_given_by_start_answers_as_the_scan():
@@ -55,9 +59,7 @@ def test_cover_of_spans_given_by_start_answers_as_the_scan():
         for _ in range(50):
             a = rng.randrange(140)
             b = a + rng.randrange(0, 40)
-            assert cover.starting_in(a, b) == [j for j, (s, _) in enumerate(spans) if a <= s < b]
-            assert cover.overlapping(a, b) == [j for j, (s, e) in enumerate(spans)
-                                               if s < b and e > a]
+            _looks_up_as_the_scan(cover, spans, a, b)
             assert inside(cover, a, b) == inside(spans, a, b)
     assert seen > 1000 and not Cover([(3, 4), (1, 2)]).in_order
 

@@ -296,7 +296,8 @@ def _records(text: str, issue: dt.date | None) -> list[dict]:
                           "value": grammar.Value(None, None, "day"), "anchor": None})
             continue
         try:
-            s, e, gran = _resolve(g, issue, cfg, cfg["_ahead"].search(text, max(0, start - 4), start) is not None)
+            ahead = cfg["_ahead"].search(text, max(0, start - cfg["ahead_reach"]), start) is not None
+            s, e, gran = _resolve(g, issue, cfg, ahead)
         except _Reject:              # not a date: let a shorter reading of the span win
             continue
         opened = gran in ("before", "since", "from", "recent")
