@@ -270,7 +270,8 @@ def fresh_regexcache(cache, monkeypatch):
     from baozhi.resources import regexcache
 
     def new_process():
-        for name, value in (("_memo", {}), ("_table", None), ("_new", {}), ("_path", None)):
+        for name, value in (("_memo", {}), ("_table", None), ("_new", {}), ("_path", None),
+                            ("_oversized", False)):
             monkeypatch.setattr(regexcache, name, value)
     new_process()
     monkeypatch.setattr(regexcache, "_at_exit", True)     # no atexit hook from a test
@@ -336,6 +337,44 @@ def test_the_table_merges_what_other_processes_wrote_and_a_broken_one_is_parsed_
     fresh_regexcache()
     assert regexcache.compile("甲+").findall("甲甲乙") == ["甲甲"]
     assert set(regexcache._new) == {("甲+", 0)}
+
+
+def test_past_its_bound_the_table_keeps_only_what_the_writing_process_used(cache, fresh_regexcache, monkeypatch):
+    """Programs of rules since changed (or of other checkouts sharing the folder) do not pile
+    up for every process to read: a table past MAX_BYTES is written with the patterns of the
+    process that writes it only, and those still match as regex compiles them."""
+    from baozhi.resources import regexcache
+
+    stale = [f"(?:{'|'.join(f'旧{i}词{j}' for j in range(40))})" for i in range(60)]
+    for p in stale:                                    # other processes' patterns, long gone
+        regexcache.compile(p)
+    regexcache.save()
+    (table,) = cache.glob("regex-*.pickle")
+    grown = table.stat().st_size
+    monkeypatch.setattr(regexcache, "MAX_BYTES", grown)    # (any new program passes it)
+    fresh_regexcache()
+    kept = [regexcache.compile(p, f) for p, f in REGEXES]       # this process's patterns
+    regexcache.save()
+    assert {p for p, _ in regexcache._read(table)} == {p for p, _ in REGEXES}
+    assert table.stat().st_size < grown
+    fresh_regexcache()
+    with monkeypatch.context() as m:
+        m.setattr(regex, "compile", lambda *a, **k: pytest.fail("parsed again"))
+        assert [regexcache.compile(p, f).findall(TEXTS[0]) for p, f in REGEXES] == [
+            k.findall(TEXTS[0]) for k in kept]
+    # a table grown past the bound before (an older version, a larger bound): a process with
+    # nothing new to write still writes it again, bounded
+    monkeypatch.setattr(regexcache, "MAX_BYTES", 10**9)
+    for p in stale:
+        regexcache.compile(p)
+    regexcache.save()
+    monkeypatch.setattr(regexcache, "MAX_BYTES", table.stat().st_size - 1)
+    fresh_regexcache()
+    assert [regexcache.compile(p, f).findall(TEXTS[0]) for p, f in REGEXES[:2]] == [
+        k.findall(TEXTS[0]) for k in kept[:2]]
+    assert regexcache._new == {}
+    regexcache.save()
+    assert {p for p, _ in regexcache._read(table)} == {p for p, _ in REGEXES[:2]}
 
 
 def test_an_unwritable_cache_compiles_in_memory(tmp_path, monkeypatch, fresh_regexcache):
