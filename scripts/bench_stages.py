@@ -6,7 +6,9 @@
 
 Defaults to the bundled corpus, plus ../shared/pd1998/pages when it is there. Times the path
 ``baozhi run`` takes: ``run.process.process_page`` on every page (repair, articles, the
-layers' records by ``frame/plain.py``, rows), best of ``--repeat``; then, in one more run with
+layers' records by ``frame/plain.py``, rows), best of ``--repeat`` passes, each followed by a
+pass of ``jieba.lcut`` on the same texts (rounds: the best of each side, and the median of
+the rounds' ratios, which a slower spell of the shared machine moves less); then, in one more run with
 each part timed inside, per stage (repair, articles, item texts = each item's text with what
 is not its own blanked, segment = jieba's tokens, each layer's ``find``, ``<layer> page`` = a
 layer's page pass (entities: the CRF scored and decoded for all the page's items at once),
@@ -39,6 +41,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -66,6 +69,9 @@ def main() -> None:
     folders = [Path(f) for f in args.folders] or [ROOT / "corpus"] + [
         p for p in [ROOT.parent / "shared" / "pd1998" / "pages"] if p.is_dir()]
 
+    # the cold start first, while this process is small: a child's peak RSS (``wait4``) counts
+    # the parent's pages it was forked with
+    cold = cold_start()
     t0 = clock()
     from baozhi.run.batch import find_pages
     from baozhi.run.chunked import warm_up
@@ -86,9 +92,15 @@ def main() -> None:
         pages = [read_page(p, folder, meta) for p in paths]
         texts = [p.text for p in pages]
         chars = sum(map(len, texts))
-        total, times = run_path(pages, clock, args.repeat)
-        jieba_s = best_of(lambda: [jieba.lcut(t) for t in texts], clock, args.repeat)
+        # the pipeline's pass and jieba's alternate, round by round: a slower spell of the
+        # shared machine then falls on both sides of a round's ratio, not on one side's best
+        pipe_r, jieba_r = paired(lambda: pipeline_pass(pages),
+                                 lambda: [jieba.lcut(t) for t in texts], clock, args.repeat)
+        times = stage_times(pages, clock)
+        total, jieba_s = min(pipe_r), min(jieba_r)
         ratio = jieba_s / total if total else 0
+        rounds = sorted(j / p for p, j in zip(pipe_r, jieba_r) if p)
+        paired_ratio = statistics.median(rounds) if rounds else 0
         print(f"\n{folder} — {len(paths)} pages, {chars:,} characters; the path of `baozhi run` "
               f"(process_page: frame/plain.py records, rows), best of {args.repeat}")
         print(f"{'stage':<14} {'seconds':>8} {'chars/s':>12}   (per stage: one more run, timed inside)")
@@ -97,6 +109,8 @@ def main() -> None:
         print(f"{'all':<14} {total:8.2f} {chars / total:12,.0f}")
         print(f"{'jieba.lcut':<14} {jieba_s:8.2f} {chars / jieba_s if jieba_s else float('inf'):12,.0f}"
               f"   (alone, same texts; pipeline/jieba speed: {ratio:.2f}×)")
+        print(f"pipeline/jieba per round (each round: one pass of each): "
+              f"{', '.join(f'{x:.3f}' for x in rounds)}; median {paired_ratio:.3f}×")
         # one block per folder: its lines are named by the folder so a second folder's
         # figures do not overwrite the first's (the keys of ``table`` are its rows)
         label = folder.name
@@ -106,13 +120,15 @@ def main() -> None:
         table[f"  {label}: whole pipeline (`baozhi run`'s path)"] = f"{chars / total:,.0f} chars/s"
         table[f"  {label}: jieba.lcut alone, same texts"] = f"{chars / jieba_s:,.0f} chars/s"
         table[f"  {label}: pipeline / jieba (goal >= 0.5)"] = f"{ratio:.2f}×"
+        table[f"  {label}: pipeline / jieba, median of {len(rounds)} paired rounds"] = \
+            f"{paired_ratio:.2f}× (rounds {rounds[0]:.2f}–{rounds[-1]:.2f}×)" if rounds else "-"
         if args.spacy:
             doc_s = spacy_path(pages, clock)
             print(f"{'spaCy Doc path':<12} {doc_s:8.2f} {chars / doc_s:12,.0f}   (components.annotate "
                   f"per article, not `baozhi run`'s path; pipeline/jieba: {jieba_s / doc_s:.2f}×)")
             table[f"  {label}: spaCy Doc path (components.annotate, not `baozhi run`'s)"] = \
                 f"{chars / doc_s:,.0f} chars/s ({jieba_s / doc_s:.2f}× jieba)"
-    table["cold start, `baozhi annotate` of one line (goal <= 1.5 s)"] = cold_start()
+    table["cold start, `baozhi annotate` of one line (goal <= 1.5 s)"] = cold
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak memory: {peak:.0f} MB")
     texts_all = [read_page(p, f, load_metadata(f)).text for f in folders for p in find_pages(f)]
@@ -149,19 +165,30 @@ def page_done() -> None:
     gc.freeze()
 
 
-def best_of(fn, clock, repeat: int) -> float:
-    """The least time of ``repeat`` runs of ``fn`` (at least one)."""
-    best = float("inf")
+def paired(first, second, clock, repeat: int) -> tuple[list[float], list[float]]:
+    """The times of ``repeat`` rounds (at least one), each a run of ``first`` then one of
+    ``second``: the two lists, round by round."""
+    a, b = [], []
     for _ in range(max(1, repeat)):
-        t = clock()
-        fn()
-        best = min(best, clock() - t)
-    return best
+        for fn, out in ((first, a), (second, b)):
+            t = clock()
+            fn()
+            out.append(clock() - t)
+    return a, b
 
 
-def run_path(pages: list, clock, repeat: int) -> tuple[float, dict[str, float]]:
-    """(seconds of ``process_page`` over ``pages``, best of ``repeat``; seconds per stage
-    in one more run with every stage timed: ingest is not in it, pages are read before)."""
+def pipeline_pass(pages: list) -> None:
+    """``process_page`` on every page, as the run does it (ingest not in it: pages are read
+    before)."""
+    from baozhi.run import process
+
+    for p in pages:
+        process.process_page(p)
+        page_done()
+
+
+def stage_times(pages: list, clock) -> dict[str, float]:
+    """Seconds per stage in one run of the pages with every stage timed inside."""
     import dataclasses
 
     from baozhi.frame import plain
@@ -170,12 +197,6 @@ def run_path(pages: list, clock, repeat: int) -> tuple[float, dict[str, float]]:
     from baozhi.resources import segmenter
     from baozhi.resources.segmenter import Segmenter
 
-    def every_page():
-        for p in pages:
-            process.process_page(p)
-            page_done()
-
-    total = best_of(every_page, clock, repeat)
     times: dict[str, float] = {}
 
     def timed(name, fn):
@@ -220,7 +241,7 @@ def run_path(pages: list, clock, repeat: int) -> tuple[float, dict[str, float]]:
         registry.LAYERS[:] = saved[5]
     # the rest: the frame's token copies and splits (plain.records), the layers' contexts
     times["rest"] = max(0.0, whole - sum(times.values()))
-    return total, times
+    return times
 
 
 def spacy_path(pages: list, clock) -> float:
@@ -307,8 +328,6 @@ def no_punctuation(texts: list[str], mb: float) -> dict[str, str]:
 def cold_start(runs: int = 3) -> str:
     """``baozhi annotate`` on one line in ``runs`` fresh processes (``bench_cold.one_run``:
     each child's own CPU and peak RSS, from ``wait4``): best and median."""
-    import statistics
-
     from bench_cold import LINE, one_run
 
     with tempfile.TemporaryDirectory() as tmp:
